@@ -1,0 +1,45 @@
+# The README's contract: `make run` sets up and runs the demo county; `make test` sets up and passes every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= daiban2026
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup browser-deps test-postgres lint bench clean
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	DAIBAN_DEBUG=1 $(PY) manage.py migrate --noinput
+	DAIBAN_DEBUG=1 $(PY) manage.py seed_demo --password $(DEMO_PASSWORD)
+	@echo ""
+	@echo "演示账号的密码均为：$(DEMO_PASSWORD)    打开 http://$(HOST):$(PORT)/"
+	DAIBAN_DEBUG=1 $(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+# Debian's chromium and a CJK font for the browser tests (never `playwright install`).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: setup browser-deps
+	$(PY) -m pytest -q
+
+# The same suite on PostgreSQL (DATABASE_URL may be overridden).
+test-postgres: setup browser-deps
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/daiban} $(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/bench_workdays.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,145 @@
+"""Shared fixtures: the demo county's people, API clients with real tokens, a fixed 'today'."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo county is loaded once; each test runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", password=DEMO_PASSWORD, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The cached working-day calendar must not outlive a test's rolled-back calendar rows."""
+    from daiban.workdays.loader import invalidate
+
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo county (already loaded for ordinary tests; loaded again after a transactional flush)."""
+    from daiban.org.models import User
+
+    if not User.objects.filter(username="center").exists():
+        call_command("seed_demo", password=DEMO_PASSWORD, verbosity=0)
+
+
+@pytest.fixture
+def person(demo):
+    """person("aojiang") -> the demo account of that name."""
+    from daiban.org.models import User
+
+    def get(username: str) -> User:
+        return User.objects.select_related("body", "department", "region").get(username=username)
+
+    return get
+
+
+class ApiClient:
+    """Talks to /api/v1/ as a real caller does: a bearer token from POST /api/v1/auth/token."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _call(self, method: str, path: str, data=None, headers=None, **kwargs):
+        url = path if path.startswith("/") else f"/api/v1/{path}"
+        all_headers = {**self.headers, **(headers or {})}
+        if method in ("get", "delete"):
+            return getattr(self.client, method)(url, data, headers=all_headers, **kwargs)
+        return getattr(self.client, method)(url, data, content_type="application/json", headers=all_headers,
+                                            **kwargs)
+
+    def get(self, path, params=None, **kw):
+        return self._call("get", path, params, **kw)
+
+    def post(self, path, data=None, **kw):
+        return self._call("post", path, data if data is not None else {}, **kw)
+
+    def put(self, path, data=None, **kw):
+        return self._call("put", path, data, **kw)
+
+    def patch(self, path, data=None, **kw):
+        return self._call("patch", path, data, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("delete", path, None, **kw)
+
+
+@pytest.fixture
+def api_as(demo, client):
+    """api_as("aojiang") -> an API client holding that person's token; api_as(None) -> anonymous."""
+
+    def make(username: str | None) -> ApiClient:
+        if username is None:
+            return ApiClient(client, None)
+        answer = client.post("/api/v1/auth/token", {"username": username, "password": DEMO_PASSWORD},
+                             content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        return ApiClient(client, answer.json()["token"])
+
+    return make
+
+
+# Browser tests: Playwright driving Debian's chromium (never a downloaded browser).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        pytest.fail("浏览器测试需要 Debian 的 chromium 软件包：make test 会安装它")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls made by the
+    # test itself (fixtures, assertions) are still sequential and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_at(chromium, live_server, demo):
+    """page_at(width) -> a fresh browser page of that width (375 for a phone), on the live server."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                       base_url=live_server.url)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,55 @@
+"""The audit chain: one append-only log of domain events, each MAC-linked to the one before."""
+from __future__ import annotations
+
+from django.db import models
+
+from daiban.audit.events import EVENT_TYPES
+
+
+class AuditEvent(models.Model):
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        DENIED = "denied", "拒绝"
+        FAILURE = "failure", "失败"
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    # Checked against EVENT_TYPES on write (not as field choices: the list grows without migrations).
+    event_type = models.CharField("事件类型", max_length=48, db_index=True)
+    # The actor is kept as id and name, without a foreign key: the trail outlives accounts.
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    object_type = models.CharField("对象类型", max_length=60, blank=True)
+    object_id = models.CharField("对象ID", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    old = models.JSONField("原值", null=True, blank=True)
+    new = models.JSONField("新值", null=True, blank=True)
+    created_at = models.DateTimeField("时间")
+    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
+    request_id = models.CharField("请求ID", max_length=40, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    mac = models.CharField("校验码", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计事件"
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.event_type}"
+
+    @property
+    def event_label(self) -> str:
+        return EVENT_TYPES.get(self.event_type, self.event_type)
+
+
+class AuditHead(models.Model):
+    """The last sequence number and MAC. Writers lock this row, so two writers never fork the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    mac = models.CharField(max_length=64, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链头"
+
+

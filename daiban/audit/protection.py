@@ -1,0 +1,63 @@
+"""Database-level protection of the audit rows: the application cannot UPDATE or DELETE them.
+
+On PostgreSQL a trigger refuses UPDATE and DELETE (TRUNCATE stays possible for the test runner's
+flush, and needs table ownership anyway). On SQLite, whose test flush deletes rows, only UPDATE is
+refused.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import connection
+
+TABLE = "audit_auditevent"
+
+POSTGRES_INSTALL = f"""
+CREATE OR REPLACE FUNCTION daiban_audit_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS daiban_audit_append_only ON {TABLE};
+CREATE TRIGGER daiban_audit_append_only BEFORE UPDATE OR DELETE ON {TABLE}
+    FOR EACH ROW EXECUTE FUNCTION daiban_audit_append_only();
+"""
+POSTGRES_REMOVE = f"""
+DROP TRIGGER IF EXISTS daiban_audit_append_only ON {TABLE};
+DROP FUNCTION IF EXISTS daiban_audit_append_only();
+"""
+SQLITE_INSTALL = f"""
+CREATE TRIGGER IF NOT EXISTS daiban_audit_no_update BEFORE UPDATE ON {TABLE}
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only (UPDATE refused)'); END;
+"""
+SQLITE_REMOVE = "DROP TRIGGER IF EXISTS daiban_audit_no_update;"
+
+
+def install(schema_editor) -> None:
+    sql = {"postgresql": POSTGRES_INSTALL, "sqlite": SQLITE_INSTALL}.get(schema_editor.connection.vendor)
+    if sql:
+        schema_editor.execute(sql, params=None)
+
+
+def remove(schema_editor) -> None:
+    sql = {"postgresql": POSTGRES_REMOVE, "sqlite": SQLITE_REMOVE}.get(schema_editor.connection.vendor)
+    if sql:
+        schema_editor.execute(sql, params=None)
+
+
+@contextmanager
+def protection_lifted():
+    """For tests that play the attacker with direct database access."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        else:
+            cursor.execute(SQLITE_REMOVE)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = DEFAULT")
+            else:
+                cursor.execute(SQLITE_INSTALL)

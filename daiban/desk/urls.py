@@ -1,0 +1,9 @@
+from django.urls import path
+
+from daiban.desk import views
+
+app_name = "desk"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,39 @@
+"""The staff workbench: a home page per role showing what waits for that person."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from daiban.audit.events import EVENT_TYPES
+from daiban.audit.models import AuditEvent
+from daiban.audit.services import audit_verify
+from daiban.desk.selectors import waiting_for
+from daiban.org.roles import Role
+
+
+@login_required
+def home(request):
+    return render(request, "desk/home.html", {"panels": waiting_for(request.user)})
+
+
+@login_required
+def audit_log(request):
+    # Only the audit administrator reads the trail; for anyone else the page does not exist.
+    if not request.user.has_role(Role.AUDIT_ADMIN):
+        from daiban.org.permissions import require_role
+        from daiban.lib.errors import Forbidden
+
+        try:
+            require_role(request.user, Role.AUDIT_ADMIN, action="audit_log")
+        except Forbidden:
+            raise Http404 from None
+    events = AuditEvent.objects.order_by("-seq")
+    event_type = request.GET.get("type", "")
+    if event_type:
+        events = events.filter(event_type=event_type)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    verified = audit_verify() if request.GET.get("verify") else None
+    return render(request, "desk/audit_log.html", {"page": page, "verified": verified, "event_type": event_type,
+                                                   "event_types": EVENT_TYPES.items()})

@@ -1,0 +1,293 @@
+"""Every write of the front door: requests, first contact, review, consultations, cards, directory."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+
+from django.db import IntegrityError, transaction
+
+from daiban.audit.services import audit_record
+from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
+from daiban.intake.validation import RequestData, clean_request
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.models import AgencyBody, Department, User
+from daiban.org.permissions import require_role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.scope import scope_of
+from daiban.workdays.loader import add_workdays, deemed_day
+
+STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
+
+
+def _tracking_no(at) -> str:
+    prefix = f"DB{clock.today().strftime('%Y%m%d')}"
+    last = (Request.objects.filter(tracking_no__startswith=prefix).order_by("-tracking_no")
+            .values_list("tracking_no", flat=True).first())
+    return f"{prefix}{(int(last[-4:]) + 1 if last else 1):04d}"
+
+
+def _step(request: Request, text: str) -> None:
+    PublicStep.objects.create(request=request, at=clock.now(), text=text)
+
+
+def _unit_for(location) -> AgencyBody:
+    return AgencyBody.objects.get(kind=AgencyBody.Kind.UNIT, region=location)
+
+
+def _redeemable_card(card_no: str, credit_code: str) -> ContactCard | None:
+    if not card_no:
+        return None
+    card = ContactCard.objects.select_for_update().select_related("company").filter(number=card_no.strip()).first()
+    if card is None:
+        raise ValidationFailed({"card_no": "未找到该代办联系卡，请核对卡号"})
+    if card.company.credit_code != credit_code:
+        raise ValidationFailed({"card_no": "该代办联系卡由其他企业持有，不能用于本企业"})
+    if card.redeemed_at is not None:
+        raise ValidationFailed({"card_no": "该代办联系卡已使用，不能重复使用"})
+    return card
+
+
+def _create_request(data: RequestData, *, source: str, actor: User | None, idempotency_key: str | None) -> Request:
+    clean = clean_request(data)
+    received_at = clock.now()
+    deemed = deemed_day(clock.today())
+    due = add_workdays(deemed.date, 1)
+    with transaction.atomic():
+        card = _redeemable_card(data.card_no, clean.credit_code)
+        company, _ = Company.objects.get_or_create(
+            credit_code=clean.credit_code, defaults={"name": data.company_name, "legal_rep": data.legal_rep})
+        request = Request(
+            query_code=f"{secrets.randbelow(10**6):06d}", source=source, unit=_unit_for(clean.location),
+            company=company, company_name=data.company_name, legal_rep=data.legal_rep,
+            contact_name=data.contact_name, contact_phone=data.contact_phone, project_name=data.project_name,
+            project_code=data.project_code, location=clean.location, category=data.category,
+            industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
+            floor_area_m2=data.floor_area_m2, description=data.description,
+            coordination_needs=data.coordination_needs, card=card, directory_entry_id=data.directory_entry_id,
+            registered_by=actor, written_request=actor is not None, received_at=received_at,
+            deemed_day=deemed.date, first_contact_due=due.date,
+            first_contact_provisional=deemed.provisional or due.provisional, idempotency_key=idempotency_key,
+        )
+        for _ in range(5):
+            request.tracking_no = _tracking_no(received_at)
+            try:
+                with transaction.atomic():
+                    request.save()
+                break
+            except IntegrityError:
+                if idempotency_key and Request.objects.filter(idempotency_key=idempotency_key).exists():
+                    raise
+                continue
+        if card is not None:
+            card.redeemed_at = received_at
+            card.save(update_fields=["redeemed_at"])
+            audit_record(event_type="intake.card_redeemed", actor=actor, obj=card,
+                         new={"request": request.tracking_no, "company": company.name})
+        if data.directory_entry_id:
+            DirectoryEntry.objects.filter(pk=data.directory_entry_id).update(status=DirectoryEntry.Status.IN_AGENCY)
+        _step(request, f"已收到代办申请（{request.get_source_display()}），由{request.unit.name}承办")
+        audit_record(event_type="intake.request_submitted", actor=actor, obj=request,
+                     new={"source": source, "project": data.project_name, "company": data.company_name,
+                          "unit": request.unit.name, "first_contact_due": due.date.isoformat()})
+    return request
+
+
+def request_submit(*, data: RequestData, idempotency_key: str | None = None) -> tuple[Request, bool]:
+    """An online request (website or phone page), no login. Returns (request, created).
+
+    The same Idempotency-Key returns the first request and creates nothing.
+    """
+    key = (idempotency_key or "").strip()[:80] or None
+    if key and (existing := Request.objects.filter(idempotency_key=key).first()):
+        return existing, False
+    try:
+        return _create_request(data, source=Source.ONLINE, actor=None, idempotency_key=key), True
+    except IntegrityError:
+        existing = Request.objects.filter(idempotency_key=key).first() if key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def request_register(*, actor: User, data: RequestData, source: str = Source.WINDOW,
+                     idempotency_key: str | None = None) -> tuple[Request, bool]:
+    """Window or phone registration by staff, or a case assigned from above or brought by a department."""
+    require_role(actor, *CASE_WORKER_ROLES, action="request_register")
+    if source not in STAFF_SOURCES:
+        raise ValidationFailed({"source": "受理渠道应为窗口、电话、上级交办或部门协调"})
+    key = (idempotency_key or "").strip()[:80] or None
+    if key and (existing := Request.objects.filter(idempotency_key=key).first()):
+        return existing, False
+    clean_unit = None
+    from daiban.intake.validation import resolve_location
+
+    location = resolve_location(data.location)
+    if location is not None:
+        clean_unit = _unit_for(location)
+        scope = scope_of(actor)
+        if not scope.county_wide and clean_unit.pk not in scope.body_ids:
+            raise ValidationFailed({"location": "该地点不属于您所在代办机构的辖区，请由属地代办机构登记"})
+    return _create_request(data, source=source, actor=actor, idempotency_key=key), True
+
+
+def _require_unit_staff(actor: User, request: Request, action: str) -> None:
+    require_role(actor, *CASE_WORKER_ROLES, action=action)
+    scope = scope_of(actor)
+    if not scope.county_wide and request.unit_id not in scope.body_ids:
+        require_role(None, Role.CENTER_ADMIN, action=action)  # records the refusal and raises
+
+
+def request_contact(*, actor: User, request: Request, note: str) -> Request:
+    """The first contact with the owner (due within 1 working day of the deemed receipt day)."""
+    _require_unit_staff(actor, request, "request_contact")
+    if not (note or "").strip():
+        raise ValidationFailed({"note": "请填写联系情况"})
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request.pk)
+        if request.first_contact_at is not None:
+            return request
+        request.first_contact_at = clock.now()
+        request.first_contact_by = actor
+        request.first_contact_note = note.strip()
+        if request.status == Request.Status.NEW:
+            request.status = Request.Status.CONTACTED
+        request.save()
+        late = clock.today() > request.first_contact_due
+        _step(request, "代办机构已与企业联系")
+        audit_record(event_type="intake.first_contact", actor=actor, obj=request,
+                     new={"note": request.first_contact_note, "late": late})
+    return request
+
+
+def request_reject(*, actor: User, request: Request, reason: str) -> Request:
+    _require_unit_staff(actor, request, "request_reject")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": "请填写不予受理的理由（企业可见）"})
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request.pk)
+        if request.status == Request.Status.REJECTED:
+            return request
+        if request.status == Request.Status.ACCEPTED:
+            raise Conflict("该申请已受理，不能再作不予受理")
+        old = request.status
+        request.status = Request.Status.REJECTED
+        request.reject_reason = reason
+        request.reviewed_at = clock.now()
+        request.reviewed_by = actor
+        request.save()
+        _step(request, f"不予受理：{reason}")
+        audit_record(event_type="intake.request_rejected", actor=actor, obj=request, old={"status": old},
+                     new={"status": request.status, "reason": reason})
+    return request
+
+
+def consultation_log(*, actor: User, asker_name: str, question: str, answer: str, asker_org: str = "",
+                     asker_phone: str = "", channel: str = Source.WINDOW) -> Consultation:
+    """提前介入: logged even when no case follows."""
+    require_role(actor, *CASE_WORKER_ROLES, action="consultation_log")
+    errors = {}
+    if not asker_name.strip():
+        errors["asker_name"] = "请填写咨询人"
+    if not question.strip():
+        errors["question"] = "请填写咨询内容"
+    if not answer.strip():
+        errors["answer"] = "请填写政策解答"
+    if asker_phone and not asker_phone.isdigit():
+        errors["asker_phone"] = "联系电话应为数字"
+    if channel not in Source.values:
+        errors["channel"] = "咨询方式不正确"
+    if errors:
+        raise ValidationFailed(errors)
+    body = actor.body or AgencyBody.objects.get(kind=AgencyBody.Kind.CENTER)
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            body=body, staff=actor, asker_name=asker_name.strip(), asker_org=asker_org.strip(),
+            asker_phone=asker_phone.strip(), channel=channel, question=question.strip(), answer=answer.strip())
+        audit_record(event_type="intake.consultation_logged", actor=actor, obj=consultation,
+                     new={"asker": consultation.asker_name, "question": consultation.question[:200]})
+    return consultation
+
+
+CARD_ISSUER_KINDS = (Department.Kind.INVESTMENT, Department.Kind.COMMERCE, Department.Kind.GOVERNMENT_INVESTMENT)
+
+
+def card_issue(*, actor: User, company_name: str, credit_code: str, project_name: str,
+               kind: str = ContactCard.Kind.FULL_SERVICE) -> ContactCard:
+    """代办联系卡, issued by the investment-promotion, commerce or government-investment body."""
+    from daiban.lib.validators import credit_code_error
+
+    if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
+        require_role(None, Role.CENTER_ADMIN, action="card_issue")
+    errors = {}
+    credit_code = (credit_code or "").strip().upper()
+    if message := credit_code_error(credit_code):
+        errors["credit_code"] = message
+    if not company_name.strip():
+        errors["company_name"] = "请填写企业名称"
+    if not project_name.strip():
+        errors["project_name"] = "请填写项目名称"
+    if kind not in ContactCard.Kind.values:
+        errors["kind"] = "服务类型不正确"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        company, _ = Company.objects.get_or_create(credit_code=credit_code, defaults={"name": company_name.strip()})
+        prefix = f"LXK{clock.today().year}{actor.department.code.upper()[:4]}"
+        count = ContactCard.objects.filter(number__startswith=prefix).count()
+        card = ContactCard.objects.create(number=f"{prefix}{count + 1:04d}", issuer=actor.department, kind=kind,
+                                          company=company, project_name=project_name.strip(), issued_by=actor)
+        audit_record(event_type="intake.card_issued", actor=actor, obj=card,
+                     new={"number": card.number, "company": company.name, "project": card.project_name})
+    return card
+
+
+def directory_add(*, actor: User, category: str, project_name: str, company_name: str, location,
+                  investment_wan, industrial: bool = True, credit_code: str = "", contact_name: str = "",
+                  contact_phone: str = "", description: str = "") -> DirectoryEntry:
+    """目录库: fed by the investment-promotion, commerce and government-investment bodies."""
+    from daiban.intake.models import PROMOTION_CATEGORIES, Category
+    from daiban.intake.validation import _decimal, resolve_location
+
+    if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
+        require_role(actor, Role.CENTER_ADMIN, action="directory_add")
+    errors = {}
+    if category not in PROMOTION_CATEGORIES | {Category.GOVERNMENT_INVESTMENT}:
+        errors["category"] = "目录库只收录招商引资、平商回归和政府投资项目"
+    place = resolve_location(location) if isinstance(location, str) else location
+    if place is None:
+        errors["location"] = "建设地点应为平阳县的乡镇或园区"
+    investment = _decimal(investment_wan)
+    if investment is None or investment <= 0:
+        errors["investment_wan"] = "总投资应为大于 0 的数字（万元）"
+    if not project_name.strip():
+        errors["project_name"] = "请填写项目名称"
+    if not company_name.strip():
+        errors["company_name"] = "请填写企业名称"
+    if errors:
+        raise ValidationFailed(errors)
+    department = actor.department or Department.objects.get(code="zsj")
+    with transaction.atomic():
+        entry = DirectoryEntry.objects.create(
+            category=category, project_name=project_name.strip(), company_name=company_name.strip(),
+            credit_code=credit_code.strip().upper(), contact_name=contact_name, contact_phone=contact_phone,
+            location=place, industrial=industrial, investment_wan=investment, description=description,
+            source_department=department, created_by=actor)
+        audit_record(event_type="intake.directory_added", actor=actor, obj=entry,
+                     new={"project": entry.project_name, "category": category})
+    return entry
+
+
+def request_data_from_directory(entry: DirectoryEntry) -> RequestData:
+    """A case started from the directory has its data filled in."""
+    return RequestData(company_name=entry.company_name, credit_code=entry.credit_code,
+                       contact_name=entry.contact_name, contact_phone=entry.contact_phone,
+                       project_name=entry.project_name, location=entry.location.code, category=entry.category,
+                       industrial=entry.industrial, investment_wan=entry.investment_wan,
+                       description=entry.description, directory_entry_id=entry.pk)
+
+
+def request_as_dict(request: Request) -> dict:
+    return {k: v for k, v in asdict(request_data_from_directory(request.directory_entry)).items()} \
+        if request.directory_entry else {}

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from daiban.org.models import AgencyBody, AgencyWindow, Department, Region, RoleGrant, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("name", "code")
+
+
+class WindowInline(admin.TabularInline):
+    model = AgencyWindow
+    extra = 0
+
+
+@admin.register(AgencyBody)
+class AgencyBodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "parent", "phone")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    inlines = [WindowInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "region", "phone")
+    list_filter = ("kind", "region")
+    search_fields = ("name", "code")
+
+
+class RoleGrantInline(admin.TabularInline):
+    """Read-only here: roles are granted by the security administrator through role_grant (三权分立)."""
+
+    model = RoleGrant
+    extra = 0
+    can_delete = False
+    readonly_fields = ("role", "granted_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "full_name", "title", "body", "department", "is_active")
+    list_filter = ("body", "department", "is_active")
+    search_fields = ("username", "full_name", "mobile")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "mobile", "title", "body", "department", "region",
+                              "section_level", "department_head", "senior_agent")}),
+        ("状态", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined", "is_staff")
+    inlines = [RoleGrantInline]

@@ -1,0 +1,23 @@
+"""How API callers prove who they are: a bearer token, or the page session (with CSRF)."""
+from __future__ import annotations
+
+from ninja.security import HttpBearer, SessionAuth
+
+from daiban.org.tokens import token_user
+
+
+class BearerToken(HttpBearer):
+    openapi_description = "POST /api/v1/auth/token 换取的令牌：Authorization: Bearer <token>"
+
+    def authenticate(self, request, token: str):
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSession(SessionAuth):
+    """The logged-in page session, for htmx calls from our own pages."""
+
+
+STAFF_AUTH = [BearerToken(), StaffSession()]

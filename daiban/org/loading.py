@@ -1,0 +1,50 @@
+"""Loads the Pingyang organisation (idempotent: running it again changes nothing)."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from daiban.org import pingyang as py
+from daiban.org.models import AgencyBody, AgencyWindow, Department, Region
+
+Level = Region.Level
+Kind = AgencyBody.Kind
+
+
+def _region(code: str, name: str, level: str, parent: Region | None, note: str = "") -> Region:
+    region, _ = Region.objects.update_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": parent, "note": note})
+    return region
+
+
+def _body(name: str, kind: str, region: Region, parent: AgencyBody | None, phone: str, address: str) -> AgencyBody:
+    body, _ = AgencyBody.objects.update_or_create(
+        name=name, defaults={"kind": kind, "region": region, "parent": parent, "phone": phone, "address": address})
+    AgencyWindow.objects.get_or_create(
+        body=body, name=f"{region.name}投资项目代办窗口",
+        defaults={"address": address, "phone": phone})
+    return body
+
+
+@transaction.atomic
+def load_pingyang_org() -> None:
+    province = _region(*py.PROVINCE, Level.PROVINCE, None)
+    city = _region(*py.CITY, Level.CITY, province)
+    county = _region(*py.COUNTY, Level.COUNTY, city)
+    towns = [_region(code, name, Level.TOWN, county) for code, name in py.TOWNS]
+    townships = [_region(code, name, Level.TOWNSHIP, county) for code, name in py.TOWNSHIPS]
+    zone = _region(*py.ZONE, Level.ZONE, county)
+    parks = [_region(code, name, Level.PARK, zone, note=f"{industry}产业") for code, name, industry in py.PARKS]
+
+    province_body = _body(py.PROVINCE_BODY, Kind.PROVINCE, province, None, "0571-87050000", "杭州市省行政服务中心")
+    city_body = _body(py.CITY_BODY, Kind.CITY, city, province_body, "0577-88960000", "温州市市民中心")
+    center = _body(py.CENTER_NAME, Kind.CENTER, county, city_body, "0577-63728000",
+                   "平阳县行政服务中心一楼投资项目代办窗口")
+    for index, region in enumerate(towns + townships + parks, start=1):
+        place = "管委会" if region.level == Level.PARK else "行政服务中心"
+        _body(py.unit_name(region.name), Kind.UNIT, region, center, f"0577-6372{8100 + index:04d}",
+              f"{region.name}{place}代办窗口")
+
+    for code, name, full_name, kind, level in py.DEPARTMENTS:
+        Department.objects.update_or_create(
+            code=code, defaults={"name": name, "full_name": full_name, "kind": kind,
+                                 "region": county if level == "county" else city})

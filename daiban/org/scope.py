@@ -1,0 +1,64 @@
+"""Data scope: which agency bodies' cases, which departments' items a person may see.
+
+Anything outside one's scope answers 404 on pages and API alike, as if it did not exist.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db import models
+
+from daiban.lib.errors import NotFound
+from daiban.org.models import AgencyBody, User
+from daiban.org.roles import COUNTY_WIDE_ROLES, UNIT_ROLES, Role
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    county_wide: bool = False
+    body_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    owner_user_id: int | None = None
+    read_only: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return not (self.county_wide or self.body_ids or self.department_ids or self.owner_user_id)
+
+
+def scope_of(user: User | None) -> Scope:
+    if user is None or not user.is_authenticated:
+        return Scope()
+    roles = user.roles
+    county_wide = bool(roles & COUNTY_WIDE_ROLES)
+    body_ids: set[int] = set()
+    if roles & UNIT_ROLES and user.body_id:
+        if user.body.kind == AgencyBody.Kind.CENTER:
+            county_wide = True  # the center's own staff work county-wide
+        else:
+            body_ids.add(user.body_id)
+    department_ids = {user.department_id} if Role.LIAISON in roles and user.department_id else set()
+    owner = user.pk if Role.OWNER in roles else None
+    writes = bool(roles - {Role.INSPECTOR, Role.LEADER, Role.AUDIT_ADMIN})
+    return Scope(county_wide=county_wide, body_ids=frozenset(body_ids), department_ids=frozenset(department_ids),
+                 owner_user_id=owner, read_only=not writes)
+
+
+def get_in_scope(scoped: models.QuerySet[M], *, pk, user: User | None) -> M:
+    """The object if it is in `scoped` (already filtered by scope), else NotFound.
+
+    An object that exists but lies outside the caller's scope is recorded as a refused access.
+    """
+    try:
+        return scoped.get(pk=pk)
+    except (scoped.model.DoesNotExist, ValueError, TypeError):
+        if scoped.model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
+            from daiban.audit.services import audit_record
+
+            audit_record(event_type="access.refused", actor=user if user and user.is_authenticated else None,
+                         new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)},
+                         outcome="denied")
+        raise NotFound("未找到该对象，或不在您的数据范围内") from None

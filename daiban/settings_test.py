@@ -1,0 +1,10 @@
+"""The test run: the real settings, with fixed keys and a fast password hasher."""
+import os
+
+os.environ.setdefault("DAIBAN_AUDIT_KEY", "test-audit-key-0123456789")
+os.environ.setdefault("DAIBAN_SECRET_KEY", "test-secret-key-0123456789-abcdefghij")
+
+from daiban.settings import *  # noqa: E402,F403
+
+# Hashing passwords at full strength would dominate the suite's time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from daiban.api import api
+
+admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
+admin.site.site_title = "代办服务基础数据"
+admin.site.index_title = "基础数据"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("calendar/", include("daiban.workdays.urls")),
+    path("", include("daiban.desk.urls")),
+]
