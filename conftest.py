@@ -28,6 +28,13 @@ def _fresh_calendar():
     invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo county (already loaded for ordinary tests; loaded again after a transactional flush)."""
@@ -92,6 +99,25 @@ def api_as(demo, client):
         return ApiClient(client, answer.json()["token"])
 
     return make
+
+
+def credit_code(body: str) -> str:
+    """A valid unified social credit code: 17 characters and the check character GB 32100 gives them."""
+    from daiban.lib.validators import credit_code_check_char
+
+    return body + credit_code_check_char(body)
+
+
+def request_payload(**overrides) -> dict:
+    """The fields of a public request, for a typical 鳌江镇 industrial project."""
+    payload = {
+        "company_name": "平阳县鳌江精密传动有限公司", "credit_code": credit_code("91330326MA2H8K7Q3"),
+        "contact_name": "张伟", "contact_phone": "13857712345", "project_name": "年产20万台精密减速机项目",
+        "location": "鳌江镇", "category": "investment_promotion", "industrial": True, "investment_wan": 12000,
+        "description": "新建厂房及配套用房，总建筑面积约3.2万平方米",
+    }
+    payload.update(overrides)
+    return payload
 
 
 # Browser tests: Playwright driving Debian's chromium (never a downloaded browser).

@@ -82,12 +82,20 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 def _mount() -> None:
     from daiban.audit.api import router as audit_router
+    from daiban.cases.api import router as cases_router
+    from daiban.catalog.api import router as catalog_router
+    from daiban.intake.api import public as public_router
+    from daiban.intake.api import router as intake_router
     from daiban.org.api import router as auth_router
     from daiban.workdays.api import router as calendar_router
 
     api.add_router("/auth", auth_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/catalog", catalog_router)
     api.add_router("/", calendar_router)
+    api.add_router("/public", public_router)
+    api.add_router("/", intake_router)
+    api.add_router("/cases", cases_router)
 
 
 _mount()

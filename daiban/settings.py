@@ -1,6 +1,7 @@
 """Settings for daiban. Every value that differs between machines comes from the environment."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "daiban.catalog",
     "daiban.intake",
     "daiban.cases",
+    "daiban.portal",
     "daiban.desk",
 ]
 
@@ -64,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "daiban.org.context.roles",
+                "daiban.desk.context.nav",
             ],
         },
     },
@@ -88,7 +91,8 @@ def _database() -> dict:
         }
         config["CONN_MAX_AGE"] = 0
         # A file, not shared-cache memory: that one locks whole tables and ignores the timeout.
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # One per process, so that two test runs on one machine never share it.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     elif engine.endswith("postgresql"):
         # Persistent connections: about 8 ms a request saved on this machine.
         config["CONN_MAX_AGE"] = env_int("DAIBAN_CONN_MAX_AGE", 600, minimum=0)
@@ -130,6 +134,19 @@ SESSION_COOKIE_AGE = 8 * 3600
 API_TOKEN_HOURS = env_int("DAIBAN_API_TOKEN_HOURS", 12, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL") or None
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Rate limits of the public pages and API: hits per window (seconds), per client address.
+PUBLIC_SUBMIT_LIMIT = env_int("DAIBAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)
+PUBLIC_QUERY_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_LIMIT", 30, minimum=1)
+PUBLIC_WINDOW_SECONDS = env_int("DAIBAN_PUBLIC_WINDOW_SECONDS", 600, minimum=1)
+
+# A project at or above this total investment (万元) is major and has a chief agent (seed §5.4);
+# the center can also designate one.
+MAJOR_PROJECT_WAN = env_int("DAIBAN_MAJOR_PROJECT_WAN", 10000, minimum=1)
 
 LOGGING = {
     "version": 1,

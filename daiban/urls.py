@@ -14,5 +14,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("calendar/", include("daiban.workdays.urls")),
+    path("portal/", include("daiban.portal.urls")),
+    path("cases/", include("daiban.cases.urls")),
+    path("intake/", include("daiban.intake.urls")),
+    path("catalog/", include("daiban.catalog.urls")),
     path("", include("daiban.desk.urls")),
 ]

@@ -16,6 +16,9 @@ EVENT_TYPES: dict[str, str] = {
     # calendar
     "calendar.year_imported": "导入年度工作日安排",
     "calendar.year_confirmed": "确认年度工作日安排",
+    # item catalog
+    "catalog.item_created": "新增代办事项",
+    "catalog.item_updated": "修改代办事项",
     # demo data
     "system.demo_loaded": "载入演示数据",
 }
@@ -40,3 +43,4 @@ EVENT_TYPES.update({
     "case.major_designated": "认定重大项目",
     "case.collaboration_updated": "更新三部门协同",
 })
+EVENT_TYPES["intake.owner_account_created"] = "开设业主账号"

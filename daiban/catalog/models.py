@@ -58,6 +58,12 @@ class CatalogItem(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "代办事项"
         ordering = ["sort", "code"]
+        constraints = [
+            # The service checks this with a Chinese message; the database keeps it against any other path.
+            models.CheckConstraint(condition=models.Q(limit_workdays__gte=1, limit_workdays__lte=365),
+                                   name="catalog_limit_1_to_365_workdays",
+                                   violation_error_message="承诺时限应为 1 至 365 个工作日"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -291,3 +291,20 @@ def request_data_from_directory(entry: DirectoryEntry) -> RequestData:
 def request_as_dict(request: Request) -> dict:
     return {k: v for k, v in asdict(request_data_from_directory(request.directory_entry)).items()} \
         if request.directory_entry else {}
+
+
+def owner_account_create(*, actor: User | None, company: Company, username: str, password: str, full_name: str,
+                         mobile: str = "", password_is_hash: bool = False) -> User:
+    """An account for a company's owner: it sees only its own company's cases."""
+    from daiban.org.services import role_grant, user_create
+
+    if actor is not None:
+        require_role(actor, Role.CENTER_ADMIN, Role.UNIT_ADMIN, Role.SYS_ADMIN, action="owner_account_create")
+    with transaction.atomic():
+        user = user_create(actor=None, username=username, password=password, full_name=full_name, mobile=mobile,
+                           title=f"{company.name}（项目业主）", password_is_hash=password_is_hash)
+        role_grant(actor=None, user=user, role=Role.OWNER)
+        company.owner_users.add(user)
+        audit_record(event_type="intake.owner_account_created", actor=actor, obj=company,
+                     new={"username": username})
+    return user

@@ -1,0 +1,132 @@
+"""Cases: the entrusted items, the team, the papers."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpResponse
+from ninja import Header, Router, Schema, Status
+
+from daiban.cases import team as team_rules
+from daiban.cases.models import CaseDocument
+from daiban.cases.selectors import case_detail, cases_for
+from daiban.cases.services import (case_agreement_set, case_designate_major, case_team_set, collaboration_update,
+                                   document_sign)
+from daiban.intake import schemas as s
+from daiban.intake.services import request_register
+from daiban.intake.validation import RequestData
+from daiban.lib.errors import NotFound
+from daiban.org.scope import get_in_scope
+
+router = Router(tags=["代办案件"])
+
+
+class AgreementIn(Schema):
+    item_codes: list[str]
+
+
+class TeamIn(Schema):
+    agent: str | None = None
+    chief_agent: str | None = None
+    lead_leader: str | None = None
+    supervisor: str | None = None
+    liaisons: list[str] = []
+
+
+class SignIn(Schema):
+    owner_signatory: str
+
+
+class MajorIn(Schema):
+    major: bool = True
+
+
+class CollaborationIn(Schema):
+    handed_over_at: date | None = None
+    handed_over_to: str = ""
+    note: str = ""
+
+
+def _case(request, case_id: int):
+    return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
+
+
+@router.get("", summary="本人数据范围内的案件")
+def list_cases(request, status: str | None = None):
+    rows = cases_for(request.user)
+    if status:
+        rows = rows.filter(status=status)
+    return [{"id": c.pk, "tracking_no": c.request.tracking_no, "project": c.project.name,
+             "company": c.project.company.name, "unit": c.unit.name, "status": c.status,
+             "status_label": c.get_status_display()} for c in rows.order_by("-accepted_at")[:500]]
+
+
+@router.post("", response={201: s.RegisteredOut, 200: s.RegisteredOut},
+             summary="窗口、电话登记，上级交办或部门协调（工作人员）")
+def register(request, payload: s.StaffRequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    data = payload.dict()
+    source = data.pop("source")
+    created_row, created = request_register(actor=request.user, data=RequestData(**data), source=source,
+                                            idempotency_key=idempotency_key)
+    answer = {"id": created_row.pk, "request_id": created_row.pk, "tracking_no": created_row.tracking_no,
+              "query_code": created_row.query_code, "status": created_row.status, "source": created_row.source}
+    return Status(201 if created else 200, answer)
+
+
+@router.get("/{case_id}", summary="案件详情：状态、承办机构、事项、团队")
+def get_case(request, case_id: int):
+    return case_detail(_case(request, case_id))
+
+
+@router.post("/{case_id}/agreement", summary="业主选择委托代办事项（全部或部分），生成委托代办协议")
+def set_agreement(request, case_id: int, payload: AgreementIn):
+    case = case_agreement_set(actor=request.user, case=_case(request, case_id), item_codes=payload.item_codes)
+    return case_detail(case)
+
+
+@router.get("/{case_id}/team/proposal", summary="按实施办法规则建议的代办团队")
+def team_proposal(request, case_id: int):
+    return team_rules.propose(_case(request, case_id)).as_usernames()
+
+
+@router.put("/{case_id}/team", summary="确定代办团队；违反规则时 422 并指明规则")
+def put_team(request, case_id: int, payload: TeamIn):
+    choice = case_team_set(actor=request.user, case=_case(request, case_id), agent=payload.agent or "",
+                           chief_agent=payload.chief_agent, lead_leader=payload.lead_leader,
+                           supervisor=payload.supervisor, liaisons=payload.liaisons)
+    return choice.as_usernames()
+
+
+@router.post("/{case_id}/major", summary="县代办中心认定（或取消）重大项目")
+def designate_major(request, case_id: int, payload: MajorIn):
+    return case_detail(case_designate_major(actor=request.user, case=_case(request, case_id), major=payload.major))
+
+
+@router.get("/{case_id}/documents/{kind}.docx", summary="下载案件文书（.docx）")
+def download_document(request, case_id: int, kind: str):
+    document = _case(request, case_id).documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    if document is None:
+        raise NotFound("尚未生成该文书")
+    return docx_response(document)
+
+
+@router.post("/{case_id}/documents/{kind}/sign", summary="登记业主签字（盖章）")
+def sign_document(request, case_id: int, kind: str, payload: SignIn):
+    case = _case(request, case_id)
+    document_sign(actor=request.user, case=case, kind=kind, owner_signatory=payload.owner_signatory)
+    return case_detail(case)
+
+
+@router.put("/{case_id}/collaboration/{phase}", summary="三部门协同：记录阶段交接")
+def update_collaboration(request, case_id: int, phase: str, payload: CollaborationIn):
+    case = _case(request, case_id)
+    collaboration_update(actor=request.user, case=case, phase=phase, **payload.dict())
+    return case_detail(case)
+
+
+def docx_response(document: CaseDocument) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(bytes(document.content),
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
+    return response

@@ -1,0 +1,234 @@
+"""Every write on a case: acceptance, the entrusted items, the team, its papers."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases import team as team_rules
+from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
+from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
+from daiban.catalog.models import CatalogItem
+from daiban.intake.models import PROMOTION_CATEGORIES, PublicStep, Request
+from daiban.intake.services import _require_unit_staff
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.models import User
+from daiban.org.permissions import require_role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.scope import scope_of
+
+
+def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") -> None:
+    """The one place a case changes state: checked against ALLOWED_CASE_CHANGES and kept as a row."""
+    if to_status not in ALLOWED_CASE_CHANGES[case.status]:
+        raise Conflict(f"案件当前为“{case.get_status_display()}”，不能变为“{CaseStatus(to_status).label}”")
+    old = case.status
+    case.status = to_status
+    case.save(update_fields=["status"])
+    CaseTransition.objects.create(case=case, from_status=old, to_status=to_status, at=clock.now(), by=actor, note=note)
+
+
+def public_step(case: Case, text: str) -> None:
+    PublicStep.objects.create(request_id=case.request_id, at=clock.now(), text=text)
+
+
+def require_case_worker(actor: User, case: Case, action: str) -> None:
+    """Staff of the case's unit, or the center; and never on a closed case."""
+    require_role(actor, *CASE_WORKER_ROLES, action=action)
+    scope = scope_of(actor)
+    if not scope.county_wide and case.unit_id not in scope.body_ids:
+        require_role(None, Role.CENTER_ADMIN, action=action)
+
+
+def require_open(case: Case) -> None:
+    if case.status in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
+        raise Conflict("案件已办结或终止，只能查阅")
+
+
+def request_accept(*, actor: User, request: Request, in_county: bool = True, industrial_policy: bool = True,
+                   voluntary: bool = True, note: str = "") -> Case:
+    """§6.2: the unit reviews eligibility and accepts; the case starts. Accepting twice returns the case."""
+    _require_unit_staff(actor, request, "request_accept")
+    failed = {name: message for name, ok, message in (
+        ("in_county", in_county, "项目不在平阳县域范围内，不予受理"),
+        ("industrial_policy", industrial_policy, "项目不符合产业导向，不予受理"),
+        ("voluntary", voluntary, "代办服务须由企业自愿申请委托"),
+    ) if not ok}
+    if failed:
+        raise ValidationFailed(failed)
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=request.pk)
+        if request.status == Request.Status.ACCEPTED:
+            return request.case
+        if request.status == Request.Status.REJECTED:
+            raise Conflict("该申请已不予受理")
+        now = clock.now()
+        if request.first_contact_at is None:  # accepting is contact too
+            request.first_contact_at, request.first_contact_by = now, actor
+            request.first_contact_note = note or "受理时联系企业"
+        request.status = Request.Status.ACCEPTED
+        request.reviewed_at, request.reviewed_by = now, actor
+        request.save()
+        project = Project.objects.create(
+            name=request.project_name, company=request.company, location=request.location,
+            category=request.category, industrial=request.industrial, investment_wan=request.investment_wan,
+            project_code=request.project_code, land_area_mu=request.land_area_mu,
+            floor_area_m2=request.floor_area_m2, description=request.description)
+        case = Case.objects.create(request=request, project=project, unit=request.unit, accepted_at=now,
+                                   accepted_by=actor, card_holding=request.card_id is not None)
+        CaseTransition.objects.create(case=case, from_status="", to_status=CaseStatus.ACCEPTED, at=now, by=actor,
+                                      note=note)
+        if project.category in PROMOTION_CATEGORIES:
+            _open_collaboration(case)
+        public_step(case, "已受理，待签订委托代办协议")
+        audit_record(event_type="intake.request_accepted", actor=actor, obj=request,
+                     new={"case_id": case.pk, "unit": case.unit.name})
+        from daiban.cases.paperwork import generate
+
+        generate(case=case, kind="registration", actor=actor)
+    return case
+
+
+def _open_collaboration(case: Case) -> None:
+    owners = {
+        CollaborationPhase.Phase.INTRODUCTION: CollaborationPhase.OwnerBody.INVESTMENT,
+        CollaborationPhase.Phase.SIGNING: CollaborationPhase.OwnerBody.INVESTMENT,
+        CollaborationPhase.Phase.APPROVAL: CollaborationPhase.OwnerBody.APPROVAL,
+        CollaborationPhase.Phase.LANDING: CollaborationPhase.OwnerBody.APPROVAL,
+    }
+    for phase, owner in owners.items():
+        CollaborationPhase.objects.create(case=case, phase=phase, owner_body=owner,
+                                          note="纪检监察部门全程监督" if phase == CollaborationPhase.Phase.APPROVAL else "")
+
+
+def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Case:
+    """The owner chooses all or some items; the agreement lists exactly those."""
+    _require_owner_or_worker(actor, case, "case_agreement_set")
+    require_open(case)
+    codes = [c.strip().upper() for c in item_codes if isinstance(c, str) and c.strip()]
+    if not codes:
+        raise ValidationFailed({"item_codes": "请至少选择一个委托代办事项"})
+    known = {item.code: item for item in CatalogItem.objects.filter(code__in=codes, active=True)}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationFailed({"item_codes": f"事项库中没有这些事项：{'、'.join(unknown)}"})
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed({"item_codes": "委托事项有重复"})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status not in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED):
+            raise Conflict("代办已开始实施，委托事项请通过补充协议调整")
+        old = sorted(case.items.values_list("catalog_item__code", flat=True))
+        case.items.exclude(catalog_item__code__in=codes).delete()
+        present = set(case.items.values_list("catalog_item__code", flat=True))
+        CaseItem.objects.bulk_create([CaseItem(case=case, catalog_item=known[c]) for c in codes if c not in present])
+        if case.entrusted_on is None:
+            case.entrusted_on = clock.today()
+            case.save(update_fields=["entrusted_on"])
+        case_transition(actor=actor, case=case, to_status=CaseStatus.ENTRUSTED, note=f"委托事项 {len(codes)} 项")
+        public_step(case, f"已确定委托代办事项 {len(codes)} 项")
+        audit_record(event_type="case.agreement_set", actor=actor, obj=case, old={"items": old},
+                     new={"items": sorted(codes)})
+        from daiban.cases.paperwork import generate
+
+        generate(case=case, kind="agreement", actor=actor)
+    return case
+
+
+def _require_owner_or_worker(actor: User, case: Case, action: str) -> None:
+    if actor.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=actor.pk).exists():
+        return
+    require_case_worker(actor, case, action)
+
+
+def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | None = None,
+                  lead_leader: str | None = None, supervisor: str | None = None,
+                  liaisons: list[str] | None = None) -> team_rules.TeamChoice:
+    """Sets the team; a team that breaks a rule of the seed is refused with the rule named."""
+    require_case_worker(actor, case, "case_team_set")
+    require_open(case)
+    names = {"agent": agent, "chief_agent": chief_agent, "lead_leader": lead_leader, "supervisor": supervisor}
+    wanted = {n for n in [*names.values(), *(liaisons or [])] if n}
+    people = {u.username: u for u in User.objects.filter(username__in=wanted, is_active=True)
+              .select_related("body", "department", "department__region")}
+    missing = {field: f"没有用户名为“{value}”的人员" for field, value in names.items() if value and value not in people}
+    missing.update({"liaisons": f"没有用户名为“{n}”的人员" for n in (liaisons or []) if n not in people})
+    if missing:
+        raise ValidationFailed(missing)
+    choice = team_rules.TeamChoice(
+        agent=people.get(agent), chief_agent=people.get(chief_agent or ""), lead_leader=people.get(lead_leader or ""),
+        supervisor=people.get(supervisor or ""), liaisons=[people[n] for n in dict.fromkeys(liaisons or [])])
+    broken = team_rules.violations(choice, case)
+    if broken:
+        raise ValidationFailed(broken)
+    with transaction.atomic():
+        old = team_of(case)
+        case.team.all().delete()
+        members = [(TeamRole.AGENT, choice.agent), (TeamRole.CHIEF_AGENT, choice.chief_agent),
+                   (TeamRole.LEAD_LEADER, choice.lead_leader), (TeamRole.SUPERVISOR, choice.supervisor)]
+        members += [(TeamRole.LIAISON, person) for person in choice.liaisons]
+        TeamMember.objects.bulk_create([TeamMember(case=case, user=u, role=r) for r, u in members if u is not None])
+        new = choice.as_usernames()
+        audit_record(event_type="case.team_set", actor=actor, obj=case, old=old, new=new)
+        if old["agent"] != new["agent"]:
+            public_step(case, f"已指派代办员{choice.agent.display_name[0]}*")
+    return choice
+
+
+def team_of(case: Case) -> dict:
+    members = list(case.team.select_related("user"))
+    one = lambda role: next((m.user.username for m in members if m.role == role), None)  # noqa: E731
+    return {"agent": one(TeamRole.AGENT), "chief_agent": one(TeamRole.CHIEF_AGENT),
+            "lead_leader": one(TeamRole.LEAD_LEADER), "supervisor": one(TeamRole.SUPERVISOR),
+            "liaisons": [m.user.username for m in members if m.role == TeamRole.LIAISON]}
+
+
+def case_designate_major(*, actor: User, case: Case, major: bool = True) -> Case:
+    """Only the county center designates a major project."""
+    require_role(actor, Role.CENTER_ADMIN, action="case_designate_major")
+    with transaction.atomic():
+        project = case.project
+        old = project.major
+        project.major = major
+        project.save(update_fields=["major"])
+        audit_record(event_type="case.major_designated", actor=actor, obj=case, old={"major": old},
+                     new={"major": major})
+    return case
+
+
+def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -> None:
+    """Records that the owner signed (and sealed) the latest form of that kind."""
+    require_case_worker(actor, case, "document_sign")
+    if not owner_signatory.strip():
+        raise ValidationFailed({"owner_signatory": "请填写业主签字人"})
+    with transaction.atomic():
+        document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+        if document is None:
+            raise ValidationFailed({"kind": "尚未生成该文书"})
+        if document.signed_at is not None:
+            return
+        document.signed_at, document.signed_by_owner = clock.now(), owner_signatory.strip()
+        document.signing_recorded_by = actor
+        document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
+        audit_record(event_type="case.document_signed", actor=actor, obj=case,
+                     new={"document": document.get_kind_display(), "serial_no": document.serial_no,
+                          "signatory": document.signed_by_owner, "sha256": document.sha256})
+        if kind == "agreement":
+            public_step(case, "委托代办协议已签订")
+
+
+def collaboration_update(*, actor: User, case: Case, phase: str, handed_over_at=None, handed_over_to: str = "",
+                         note: str = "") -> CollaborationPhase:
+    require_case_worker(actor, case, "collaboration_update")
+    row = case.collaboration.filter(phase=phase).first()
+    if row is None:
+        raise ValidationFailed({"phase": "本案没有该协同阶段（仅招商引资、平商回归项目）"})
+    with transaction.atomic():
+        old = {"handed_over_at": row.handed_over_at, "to": row.handed_over_to, "note": row.note}
+        row.handed_over_at, row.handed_over_to, row.note = handed_over_at, handed_over_to, note
+        row.save()
+        audit_record(event_type="case.collaboration_updated", actor=actor, obj=case, old=old,
+                     new={"phase": phase, "handed_over_at": handed_over_at, "to": handed_over_to, "note": note})
+    return row
+
+

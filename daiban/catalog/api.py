@@ -1,0 +1,147 @@
+"""The item catalog over HTTP: anyone reads it; the county center changes it."""
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict
+
+from daiban.catalog.models import CatalogItem, Stage
+from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
+from daiban.catalog.services import catalog_item_create, catalog_item_update
+from daiban.lib.errors import ValidationFailed
+
+router = Router(tags=["事项库"])
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    department: str
+    stage: str
+    limit_workdays: int
+    prerequisites: list[str]
+    intermediary: str | None
+    owner_in_person: bool
+    level: str
+
+
+class ItemDetail(ItemOut):
+    stage_label: str
+    level_label: str
+    limit_source: str
+    limit_source_label: str
+    limit_note: str
+    in_person_note: str
+    optional: bool
+    note: str
+    materials: str
+    where_how: str
+    followers: list[str]
+    active: bool
+
+
+class ItemPatch(Schema):
+    """Only the fields given are changed. `department` is the short name (e.g. 发展和改革局) or code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    department: str | None = None
+    stage: str | None = None
+    limit_workdays: int | None = None
+    limit_source: str | None = None
+    limit_note: str | None = None
+    intermediary: str | None = None
+    owner_in_person: bool | None = None
+    in_person_note: str | None = None
+    level: str | None = None
+    optional: bool | None = None
+    prerequisites: list[str] | None = None
+    note: str | None = None
+    materials: str | None = None
+    where_how: str | None = None
+    active: bool | None = None
+    sort: int | None = None
+
+
+class ItemCreate(ItemPatch):
+    code: str
+    name: str
+    department: str
+    stage: str
+    limit_workdays: int
+
+
+class Detail(Schema):
+    detail: str
+
+
+class Problem(Schema):
+    field: str
+    message: str
+
+
+class Problems(Schema):
+    detail: list[Problem]
+
+
+def _summary(item: CatalogItem) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name,
+        "department": item.department.name,
+        "stage": item.stage,
+        "limit_workdays": item.limit_workdays,
+        "prerequisites": prerequisite_codes(item),
+        "intermediary": item.intermediary or None,
+        "owner_in_person": item.owner_in_person,
+        "level": item.level,
+    }
+
+
+def _detail(item: CatalogItem) -> dict[str, Any]:
+    return {
+        **_summary(item),
+        "stage_label": item.get_stage_display(),
+        "level_label": item.get_level_display(),
+        "limit_source": item.limit_source,
+        "limit_source_label": item.get_limit_source_display(),
+        "limit_note": item.limit_note,
+        "in_person_note": item.in_person_note,
+        "optional": item.optional,
+        "note": item.note,
+        "materials": item.materials,
+        "where_how": item.where_how,
+        "followers": follower_codes(item),
+        "active": item.active,
+    }
+
+
+@router.get("/items", response={200: list[ItemOut], 422: Problems}, auth=None, summary="事项库（启用的事项，按事项库顺序）")
+def list_items(request, stage: str | None = None):
+    """`stage` 可选：0、1、2、3、utilities、4。"""
+    if stage is not None and stage not in Stage.values:
+        raise ValidationFailed({"stage": f"阶段应为以下之一：{'、'.join(Stage.values)}"})
+    return [_summary(item) for item in active_items(stage)]
+
+
+@router.get("/items/{code}", response={200: ItemDetail, 404: Detail}, auth=None, summary="事项详情和办事指南")
+def get_item(request, code: str):
+    return _detail(item_by_code(code))
+
+
+@router.patch("/items/{code}", response={200: ItemDetail, 401: Detail, 403: Detail, 404: Detail, 422: Problems},
+              summary="修改事项（县代办中心管理员）")
+def update_item(request, code: str, payload: ItemPatch):
+    """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表，整体替换。"""
+    item = item_by_code(code)
+    catalog_item_update(actor=request.auth, item=item, **payload.model_dump(exclude_unset=True))
+    return _detail(item_by_code(code))
+
+
+@router.post("/items", response={201: ItemDetail, 401: Detail, 403: Detail, 422: Problems},
+             summary="新增事项（县代办中心管理员）")
+def create_item(request, payload: ItemCreate):
+    item = catalog_item_create(actor=request.auth, **payload.model_dump(exclude_unset=True))
+    return Status(201, _detail(item_by_code(item.code)))

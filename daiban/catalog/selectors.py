@@ -1,0 +1,112 @@
+"""Reads on the item catalog: the active items, and the order their prerequisites impose."""
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Mapping
+
+from django.db.models import QuerySet
+
+from daiban.catalog.models import CatalogItem
+from daiban.lib.errors import NotFound, ValidationFailed
+
+
+def active_items(stage: str | None = None) -> QuerySet[CatalogItem]:
+    """Active items in catalog order, with department and prerequisites loaded."""
+    items = (CatalogItem.objects.filter(active=True).select_related("department")
+             .prefetch_related("prerequisites"))
+    return items.filter(stage=stage) if stage else items
+
+
+def item_by_code(code: str) -> CatalogItem:
+    item = (CatalogItem.objects.select_related("department", "department__region")
+            .prefetch_related("prerequisites", "followers").filter(code=code).first())
+    if item is None:
+        raise NotFound(f"事项 {code} 不存在")
+    return item
+
+
+def _catalog_order(item: CatalogItem) -> tuple[int, str]:
+    return (item.sort, item.code)
+
+
+def prerequisite_codes(item: CatalogItem) -> list[str]:
+    """The item's direct prerequisites in catalog order (uses prefetched rows when present)."""
+    return [p.code for p in sorted(item.prerequisites.all(), key=_catalog_order)]
+
+
+def follower_codes(item: CatalogItem) -> list[str]:
+    return [f.code for f in sorted(item.followers.all(), key=_catalog_order)]
+
+
+def prerequisite_graph() -> dict[str, list[str]]:
+    """Every item's code -> its direct prerequisites' codes in catalog order; inactive items included,
+    since they still pass their ordering on. Two queries."""
+    order = {code: (sort, code) for code, sort in CatalogItem.objects.values_list("code", "sort")}
+    graph: dict[str, list[str]] = {code: [] for code in order}
+    links = CatalogItem.prerequisites.through.objects.values_list("from_catalogitem__code", "to_catalogitem__code")
+    for code, prerequisite in links:
+        graph[code].append(prerequisite)
+    for prerequisites in graph.values():
+        prerequisites.sort(key=order.__getitem__)
+    return graph
+
+
+def cycle_through(graph: Mapping[str, Iterable[str]], start: str) -> list[str] | None:
+    """The shortest chain start → … → start along prerequisite links, or None when there is none."""
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for prerequisite in graph.get(node, ()):
+            if prerequisite == start:
+                chain = []
+                while node != start:
+                    chain.append(node)
+                    node = parent[node]
+                return [start, *reversed(chain), start]
+            if prerequisite not in parent:
+                parent[prerequisite] = node
+                queue.append(prerequisite)
+    return None
+
+
+def dependency_order(codes: Iterable[str]) -> list[str]:
+    """The codes ordered so that every item comes after its prerequisites; ties go by catalog order.
+
+    Prerequisites are followed through items outside the set too: with S04 and L02 chosen, L02 comes
+    first because S04 needs L05, which needs L02.
+    """
+    wanted = set(codes)
+    graph = prerequisite_graph()
+    unknown = sorted(wanted - graph.keys())
+    if unknown:
+        raise ValidationFailed({"codes": f"事项编码不存在：{'、'.join(unknown)}"})
+    rank = dict(CatalogItem.objects.values_list("code", "sort"))
+
+    ancestors: dict[str, frozenset[str]] = {}
+
+    def ancestors_of(code: str, path: tuple[str, ...] = ()) -> frozenset[str]:
+        if code not in ancestors:
+            if code in path:
+                raise ValueError(f"前置事项形成循环：{' → '.join((*path, code))}")
+            found: set[str] = set()
+            for prerequisite in graph[code]:
+                found.add(prerequisite)
+                found |= ancestors_of(prerequisite, (*path, code))
+            ancestors[code] = frozenset(found)
+        return ancestors[code]
+
+    waiting_on = {code: set(ancestors_of(code) & wanted) for code in wanted}
+    ready = [(rank[code], code) for code, before in waiting_on.items() if not before]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, code = heapq.heappop(ready)
+        order.append(code)
+        for other, before in waiting_on.items():
+            if code in before:
+                before.discard(code)
+                if not before:
+                    heapq.heappush(ready, (rank[other], other))
+    return order

@@ -1,0 +1,79 @@
+"""The catalog pages: public reading by stage, a guide per item, and the center's edit form."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from daiban.catalog.forms import CatalogItemForm
+from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
+from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
+from daiban.catalog.services import CATALOG_ROLES, catalog_item_update
+from daiban.lib.errors import Forbidden, NotFound, ValidationFailed
+from daiban.org.permissions import require_role
+
+
+def _can_edit(user) -> bool:
+    return user.is_authenticated and user.has_role(*CATALOG_ROLES)
+
+
+def _item(code: str) -> CatalogItem:
+    try:
+        return item_by_code(code)
+    except NotFound:
+        raise Http404 from None
+
+
+def _row(item: CatalogItem) -> dict:
+    return {"item": item, "prerequisites": prerequisite_codes(item)}
+
+
+def catalog_list(request):
+    stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        stage = ""
+    items = list(active_items(stage or None))
+    groups = [{"label": s.label, "stage": s.value, "rows": [_row(i) for i in items if i.stage == s]}
+              for s in STAGE_ORDER]
+    can_edit = _can_edit(request.user)
+    inactive = []
+    if can_edit and not stage:
+        inactive = [_row(i) for i in CatalogItem.objects.filter(active=False).select_related("department")
+                    .prefetch_related("prerequisites")]
+    return render(request, "catalog/list.html", {
+        "groups": [g for g in groups if g["rows"]], "stages": Stage.choices, "stage": stage,
+        "can_edit": can_edit, "inactive": inactive,
+    })
+
+
+def catalog_detail(request, code: str):
+    item = _item(code)
+    return render(request, "catalog/detail.html", {
+        "item": item, "prerequisites": prerequisite_codes(item), "followers": follower_codes(item),
+        "can_edit": _can_edit(request.user),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalog_edit(request, code: str):
+    try:
+        require_role(request.user, *CATALOG_ROLES, action="catalog_edit_page")
+    except Forbidden:
+        raise PermissionDenied from None
+    item = _item(code)
+    title = str(item)  # the form writes the posted values into `item` while it validates
+    form = CatalogItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalog_item_update(actor=request.user, item=item, **form.changes())
+        except ValidationFailed as refusal:
+            form.show(refusal)
+        else:
+            messages.success(request, f"已保存事项 {code}。")
+            return redirect("catalog:detail", code=code)
+    return render(request, "catalog/edit.html", {"form": form, "code": code, "title": title},
+                  status=422 if form.errors else 200)

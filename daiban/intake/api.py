@@ -1,0 +1,110 @@
+"""The front door's API: public requests and progress, staff registration and review."""
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import Header, Router, Status
+
+from daiban.audit.middleware import client_ip
+from daiban.cases.selectors import requests_for
+from daiban.cases.services import request_accept
+from daiban.intake import schemas as s
+from daiban.intake.models import ContactCard, DirectoryEntry, Request
+from daiban.intake.selectors import public_progress, request_row
+from daiban.intake.services import (card_issue, consultation_log, directory_add, request_contact, request_reject, request_submit)
+from daiban.intake.validation import RequestData
+from daiban.lib import ratelimit
+from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.scope import get_in_scope
+
+public = Router(tags=["企业（公开）"])
+router = Router(tags=["代办受理"])
+
+
+def _limit(request, scope: str, limit: int) -> None:
+    ratelimit.check(scope, client_ip(request) or "-", limit=limit, window_seconds=settings.PUBLIC_WINDOW_SECONDS)
+
+
+@public.post("/requests", auth=None, response={201: s.SubmittedOut}, summary="企业在线申请代办（网站、手机页面）")
+def submit_request(request, payload: s.RequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    _limit(request, "public-submit", settings.PUBLIC_SUBMIT_LIMIT)
+    created, _ = request_submit(data=RequestData(**payload.dict()), idempotency_key=idempotency_key)
+    return Status(201, {"tracking_no": created.tracking_no, "query_code": created.query_code})
+
+
+@public.get("/progress", auth=None, response=s.ProgressOut, summary="凭登记编号和查询码查询代办进度（个人信息已脱敏）")
+def progress(request, tracking_no: str = "", query_code: str = ""):
+    _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
+    answer = public_progress(tracking_no=tracking_no, query_code=query_code)
+    if answer is None:
+        raise NotFound("登记编号或查询码不正确")
+    return answer
+
+
+@router.get("/requests", response=list[s.RequestOut], summary="本人数据范围内的代办登记")
+def list_requests(request, status: str | None = None):
+    if status and status not in Request.Status.values:
+        raise ValidationFailed({"status": "状态应为 new、contacted、accepted 或 rejected"})
+    rows = requests_for(request.user).select_related("card", "case")
+    if status:
+        rows = rows.filter(status=status)
+    return [request_row(r) for r in rows.order_by("-received_at")[:500]]
+
+
+@router.get("/requests/{request_id}", response=s.RequestOut)
+def get_request(request, request_id: int):
+    return request_row(get_in_scope(requests_for(request.user), pk=request_id, user=request.user))
+
+
+@router.post("/requests/{request_id}/contact", response=s.RequestOut, summary="记录首次联系")
+def contact(request, request_id: int, payload: s.ContactIn):
+    row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
+    return request_row(request_contact(actor=request.user, request=row, note=payload.note))
+
+
+@router.post("/requests/{request_id}/accept", summary="审查通过，受理")
+def accept(request, request_id: int, payload: s.AcceptIn | None = None):
+    row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
+    payload = payload or s.AcceptIn()
+    case = request_accept(actor=request.user, request=row, **payload.dict())
+    return {"case_id": case.pk, "tracking_no": row.tracking_no}
+
+
+@router.post("/requests/{request_id}/reject", response=s.RequestOut, summary="不予受理（理由企业可见）")
+def reject(request, request_id: int, payload: s.RejectIn):
+    row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
+    return request_row(request_reject(actor=request.user, request=row, reason=payload.reason))
+
+
+@router.post("/consultations", response={201: dict}, summary="记录提前介入咨询")
+def consult(request, payload: s.ConsultationIn):
+    row = consultation_log(actor=request.user, **payload.dict())
+    return Status(201, {"id": row.pk})
+
+
+@router.post("/cards", response={201: s.CardOut}, summary="发放代办联系卡（招商、商务、政府投资部门）")
+def issue_card(request, payload: s.CardIn):
+    return Status(201, _card_row(card_issue(actor=request.user, **payload.dict())))
+
+
+def _card_row(card: ContactCard) -> dict:
+    return {"number": card.number, "kind": card.kind, "company_name": card.company.name,
+            "project_name": card.project_name, "issuer": card.issuer.name, "redeemed": card.redeemed_at is not None}
+
+
+@router.get("/directory", response=list[s.DirectoryOut], summary="招商引资、平商回归和政府投资代办项目目录库")
+def directory(request):
+    return [_directory_row(e) for e in DirectoryEntry.objects.select_related("location", "source_department")]
+
+
+@router.post("/directory", response={201: s.DirectoryOut})
+def directory_create(request, payload: s.DirectoryIn):
+    return Status(201, _directory_row(directory_add(actor=request.user, **payload.dict())))
+
+
+def _directory_row(entry: DirectoryEntry) -> dict:
+    return {"id": entry.pk, "category": entry.category, "project_name": entry.project_name,
+            "company_name": entry.company_name, "location": entry.location.name,
+            "investment_wan": entry.investment_wan, "status": entry.status,
+            "source_department": entry.source_department.name}
+
+
