@@ -83,6 +83,7 @@ def _http_error(request: HttpRequest, exc: HttpError):
 def _mount() -> None:
     from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
+    from daiban.plans.api import router as plans_router
     from daiban.catalog.api import router as catalog_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
@@ -96,6 +97,7 @@ def _mount() -> None:
     api.add_router("/public", public_router)
     api.add_router("/", intake_router)
     api.add_router("/cases", cases_router)
+    api.add_router("/cases", plans_router)
 
 
 _mount()

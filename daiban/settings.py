@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from daiban.lib.env import env_bool, env_int, env_secret, env_str
+from daiban.lib.env import env_bool, env_int, env_secret, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -35,8 +35,11 @@ INSTALLED_APPS = [
     "daiban.catalog",
     "daiban.intake",
     "daiban.cases",
+    "daiban.plans",
     "daiban.portal",
     "daiban.desk",
+    "daiban.notify",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "daiban.org.context.roles",
                 "daiban.desk.context.nav",
+                "daiban.notify.context.unread",
             ],
         },
     },
@@ -147,6 +151,51 @@ PUBLIC_WINDOW_SECONDS = env_int("DAIBAN_PUBLIC_WINDOW_SECONDS", 600, minimum=1)
 # A project at or above this total investment (万元) is major and has a chief agent (seed §5.4);
 # the center can also designate one.
 MAJOR_PROJECT_WAN = env_int("DAIBAN_MAJOR_PROJECT_WAN", 10000, minimum=1)
+
+# Zhejiang's target for pre-construction approvals: its length and unit ("workdays" or "days").
+PERMIT_TARGET_LENGTH = env_int("DAIBAN_PERMIT_TARGET_LENGTH", 100, minimum=1)
+PERMIT_TARGET_UNIT = env_str("DAIBAN_PERMIT_TARGET_UNIT", "workdays")
+if PERMIT_TARGET_UNIT not in ("workdays", "days"):
+    raise ImproperlyConfigured("DAIBAN_PERMIT_TARGET_UNIT must be 'workdays' or 'days'")
+# An item or a case is 预警 when this many working days or fewer are left.
+WARNING_WORKDAYS = env_int("DAIBAN_WARNING_WORKDAYS", 2, minimum=0)
+
+# Notifications. Mail goes through Django's SMTP backend (the test runner swaps in locmem); in debug
+# without a mail server it is printed to the console instead.
+_EMAIL_HOST = env_str("DAIBAN_EMAIL_HOST", "") or ""
+EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG and not _EMAIL_HOST
+                 else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = _EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("DAIBAN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("DAIBAN_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("DAIBAN_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("DAIBAN_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DAIBAN_EMAIL_FROM", "daiban@localhost") or "daiban@localhost"
+# SMS and WeChat go through HTTP gateways (docs/notify-gateway.md); a channel without a URL is off.
+SMS_GATEWAY_URL = env_url("DAIBAN_SMS_GATEWAY_URL")
+WECHAT_GATEWAY_URL = env_url("DAIBAN_WECHAT_GATEWAY_URL")
+GATEWAY_TOKEN = env_str("DAIBAN_GATEWAY_TOKEN", "") or ""
+
+
+def _huey(redis_url: str | None) -> dict:
+    """Background duties: Redis when REDIS_URL is set, otherwise a SQLite file next to the database."""
+    config: dict = {
+        # A second deployment sharing the Redis server (or a test run) needs its own queue name.
+        "name": env_str("DAIBAN_HUEY_NAME", "daiban") or "daiban",
+        "immediate": env_bool("DAIBAN_HUEY_IMMEDIATE", default=False),
+        "utc": True,
+        "consumer": {"workers": 2, "worker_type": "thread"},
+    }
+    if redis_url:
+        config.update(huey_class="huey.RedisHuey", url=redis_url)
+    else:
+        VAR_DIR.mkdir(exist_ok=True)
+        config.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
+    return config
+
+
+HUEY = _huey(REDIS_URL)
 
 LOGGING = {
     "version": 1,

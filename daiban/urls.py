@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/", include("daiban.cases.urls")),
     path("intake/", include("daiban.intake.urls")),
     path("catalog/", include("daiban.catalog.urls")),
+    path("notify/", include("daiban.notify.urls")),
     path("", include("daiban.desk.urls")),
 ]

@@ -44,3 +44,22 @@ EVENT_TYPES.update({
     "case.collaboration_updated": "更新三部门协同",
 })
 EVENT_TYPES["intake.owner_account_created"] = "开设业主账号"
+EVENT_TYPES.update({
+    "plan.generated": "生成代办计划",
+    "plan.item_moved": "调整计划日期",
+    "plan.recomputed": "按确认的工作日历重算期限",
+    "item.dispatched": "派单",
+    "item.started": "部门受理",
+    "item.paused": "暂停计时",
+    "item.resumed": "恢复计时",
+    "item.reported_up": "上报上级",
+    "item.finished": "事项办结",
+    "item.withdrawn": "撤回事项",
+    "item.urge": "催办",
+    "item.supervise": "督办",
+    "item.escalated": "逾期升级",
+    "case.worklog_added": "记录工作日志",
+    "case.visit_recorded": "登记业主到场",
+    "case.progress_reported": "发送进度反馈",
+})
+EVENT_TYPES["notify.resent"] = "重新发送通知"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from daiban.cases.states import CaseStatus
+from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Category, Company, Request
 from daiban.org.models import AgencyBody, Region
@@ -70,10 +70,31 @@ class CaseTransition(models.Model):
 
 
 class CaseItem(models.Model):
-    """An entrusted agency item of a case. Its plan dates and motion come with the task plan."""
+    """An entrusted agency item of a case: its plan dates and where it stands (daiban.plans moves it)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
     catalog_item = models.ForeignKey(CatalogItem, verbose_name="事项", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=20, choices=ItemStatus.choices, default=ItemStatus.PENDING)
+    liaison = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="代办联络员", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="dispatched_items")
+    planned_start = models.DateField("计划开始", null=True, blank=True)
+    planned_due = models.DateField("计划完成", null=True, blank=True)
+    planned_provisional = models.BooleanField("计划日期为暂定", default=False)
+    moved_start = models.DateField("人工调整的开始日期", null=True, blank=True)
+    moved_due = models.DateField("人工调整的完成日期", null=True, blank=True)
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    started_on = models.DateField("受理（起算）日期", null=True, blank=True)
+    due_on = models.DateField("办理期限", null=True, blank=True, help_text="起算日加承诺时限，再顺延暂停的工作日")
+    due_provisional = models.BooleanField("期限为暂定", default=False)
+    paused_workdays = models.PositiveSmallIntegerField("已暂停工作日", default=0)
+    local_done_on = models.DateField("本级办理完成日", null=True, blank=True)
+    report_due_on = models.DateField("上报期限", null=True, blank=True)
+    reported_up_on = models.DateField("上报日期", null=True, blank=True)
+    finished_on = models.DateField("办结日期", null=True, blank=True)
+    approval_no = models.CharField("批准文号/证照编号", max_length=60, blank=True)
+    result_note = models.CharField("办理结果说明", max_length=200, blank=True)
+    escalation_level = models.PositiveSmallIntegerField("已升级层级", default=0,
+                                                        help_text="0 未升级；1 已报代办机构管理员；2 已报县代办中心")
 
     class Meta:
         verbose_name = verbose_name_plural = "代办事项"

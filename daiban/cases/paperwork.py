@@ -79,12 +79,15 @@ def _agreement(case: Case, serial: str) -> bytes:
 BUILDERS: dict[str, Callable[[Case, str], bytes]] = {"registration": _registration, "agreement": _agreement}
 
 
-def generate(*, case: Case, kind: str, actor: User, content: bytes | None = None) -> CaseDocument:
-    """Generates (or stores the given) form and keeps it with its SHA-256; each version is kept."""
+def generate(*, case: Case, kind: str, actor: User,
+             builder: Callable[[Case, str], bytes] | None = None) -> CaseDocument:
+    """Generates a form (by `builder`, or the registered one of its kind) and keeps it with its SHA-256.
+
+    Each version is kept; the serial number carries the version from the second on.
+    """
     version = case.documents.filter(kind=kind).count() + 1
     serial = f"{SERIAL_PREFIX[kind]}{case.request.tracking_no[2:]}" + (f"-{version}" if version > 1 else "")
-    if content is None:
-        content = BUILDERS[kind](case, serial)
+    content = (builder or BUILDERS[kind])(case, serial)
     document = CaseDocument.objects.create(case=case, kind=kind, serial_no=serial, content=content,
                                            sha256=hashlib.sha256(content).hexdigest(), generated_at=clock.now(),
                                            generated_by=actor)

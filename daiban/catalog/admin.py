@@ -14,7 +14,8 @@ from daiban.lib.errors import ValidationFailed
 class CatalogItemAdminForm(CatalogItemForm):
     class Meta(CatalogItemForm.Meta):
         fields = ["code", *CatalogItemForm.Meta.fields]
-        widgets = {**CatalogItemForm.Meta.widgets, "prerequisites": admin.widgets.FilteredSelectMultiple("前置事项", False)}
+        widgets = {**CatalogItemForm.Meta.widgets,
+                   "prerequisites": admin.widgets.FilteredSelectMultiple("前置事项", False)}
 
     def clean(self):
         cleaned = super().clean()

@@ -118,7 +118,8 @@ def _detail(item: CatalogItem) -> dict[str, Any]:
     }
 
 
-@router.get("/items", response={200: list[ItemOut], 422: Problems}, auth=None, summary="事项库（启用的事项，按事项库顺序）")
+@router.get("/items", response={200: list[ItemOut], 422: Problems}, auth=None,
+            summary="事项库（启用的事项，按事项库顺序）")
 def list_items(request, stage: str | None = None):
     """`stage` 可选：0、1、2、3、utilities、4。"""
     if stage is not None and stage not in Stage.values:

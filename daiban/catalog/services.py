@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from daiban.audit.services import audit_record
 from daiban.catalog.models import CatalogItem, Level, LimitSource, Stage
 from daiban.catalog.selectors import cycle_through, prerequisite_codes, prerequisite_graph
 from daiban.lib.errors import ValidationFailed
-from daiban.org.models import Department
+from daiban.org.models import Department, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 
@@ -168,7 +168,12 @@ def _save_prerequisites(item: CatalogItem, codes: list[str]) -> None:
     item.prerequisites.set(CatalogItem.objects.filter(code__in=codes))
 
 
-def catalog_item_update(*, actor, item: CatalogItem, **changes: Any) -> CatalogItem:
+def _catalog_rank() -> Callable[[str], tuple[int, str]]:
+    rank = dict(CatalogItem.objects.values_list("code", "sort"))
+    return lambda code: (rank.get(code, 0), code)
+
+
+def catalog_item_update(*, actor: User, item: CatalogItem, **changes: Any) -> CatalogItem:
     """Changes the given fields of an item; `department` is a Department or its short name,
     `prerequisites` a list of codes (or items). Returns the item as saved; a change that changes
     nothing writes nothing."""
@@ -194,14 +199,9 @@ def catalog_item_update(*, actor, item: CatalogItem, **changes: Any) -> CatalogI
     return item
 
 
-def _catalog_rank():
-    rank = dict(CatalogItem.objects.values_list("code", "sort"))
-    return lambda code: (rank.get(code, 0), code)
-
-
 def catalog_item_create(
     *,
-    actor,
+    actor: User,
     code: str,
     name: str,
     department: Department | str,

@@ -2,25 +2,24 @@
 from __future__ import annotations
 
 from .data import AgreementData
-from .layout import (cn_date, cn_number, heading, new_document, paragraph, serial, signature_columns, table, title,
-                     to_bytes)
+from .layout import cn_date, cn_number, form_document, heading, paragraph, signature_columns, table, to_bytes
 from .parts import person
 
 
 def entrustment_agreement(data: AgreementData) -> bytes:
     owner, agency, project = data.owner, data.agency, data.project
-    doc = new_document()
-    serial(doc, data.serial)
-    title(doc, "企业投资项目委托代办协议")
-    for line in (f"委托方（甲方）：{owner.name}", f"统一社会信用代码：{owner.credit_code}",
-                 f"法定代表人：{owner.legal_rep}", f"联系人：{person(owner.contact_name, owner.contact_phone)}",
-                 f"地址：{owner.address}", "",
-                 f"受托方（乙方）：{agency.unit}", f"代办员：{person(agency.agent, agency.agent_phone)}",
-                 *([f"首席代办员：{person(agency.chief_agent, agency.chief_agent_phone)}"] if agency.chief_agent else []),
-                 f"地址：{agency.address}" if agency.address else ""):
-        if line:
+    doc = form_document("企业投资项目委托代办协议", data.serial)
+    parties = (
+        [f"委托方（甲方）：{owner.name}", f"统一社会信用代码：{owner.credit_code}", f"法定代表人：{owner.legal_rep}",
+         f"联系人：{person(owner.contact_name, owner.contact_phone)}", f"地址：{owner.address}"],
+        [f"受托方（乙方）：{agency.unit}", f"代办员：{person(agency.agent, agency.agent_phone)}",
+         *([f"首席代办员：{person(agency.chief_agent, agency.chief_agent_phone)}"] if agency.chief_agent else []),
+         f"地址：{agency.address}"],
+    )
+    for lines in parties:
+        for line in lines:
             paragraph(doc, line, indent_first_line=False)
-    paragraph(doc, "")
+        paragraph(doc, "")
     paragraph(doc, "为加快企业投资项目落地，根据《平阳县企业投资项目政府代办服务实施办法》，甲方自愿委托乙方代办本协议"
                    "所列投资项目审批事项。经双方平等协商，订立本协议。")
 
@@ -30,7 +29,8 @@ def entrustment_agreement(data: AgreementData) -> bytes:
                    f"{investment}；建设内容及规模：{project.description or '以项目备案（核准）内容为准'}。")
 
     heading(doc, "第二条　委托代办事项")
-    paragraph(doc, f"甲方自愿委托乙方{'全程' if data.all_items else '部分'}代办下列审批及公共服务事项，共{len(data.items)}项。"
+    scope = "全程" if data.all_items else "部分"
+    paragraph(doc, f"甲方自愿委托乙方{scope}代办下列审批及公共服务事项，共{len(data.items)}项。"
                    "本协议未列明的事项不属于委托代办范围；需要增加或者减少事项的，由双方另行书面确认。")
     table(doc, ["序号", "事项名称", "审批部门", "承诺时限（工作日）"],
           [[str(n), item.name, item.department, "" if item.limit_workdays is None else str(item.limit_workdays)]
@@ -88,7 +88,7 @@ def entrustment_agreement(data: AgreementData) -> bytes:
                    f"（盖章）之日起生效，一式三份，甲乙双方各执一份，报{data.county_center}备案一份。")
     paragraph(doc, "（以下无正文）", align="center", indent_first_line=False)
     signature_columns(doc, [
-        ["委托方（甲方）：（盖章）", "法定代表人或委托代理人（签字）：", f"日期：{cn_date(data.signed_on)}"],
+        ["委托方（甲方）：（盖章）", "法定代表人或授权代表（签字）：", f"日期：{cn_date(data.signed_on)}"],
         ["受托方（乙方）：（盖章）", "代办员（签字）：", f"日期：{cn_date(data.signed_on)}"],
     ])
     return to_bytes(doc)

@@ -77,7 +77,16 @@ class Handover:
     original: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class CaseForm:
+    """What every form of an accepted case carries at its head. The forms take keyword arguments only."""
+    serial: str  # 编号
+    project: Project
+    owner: Owner
+    agency: Agency
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegistrationData:
     serial: str
     registered_on: date
@@ -97,14 +106,10 @@ class RegistrationData:
             raise ValueError(f"受理渠道应为 {'、'.join(CHANNELS)} 之一：{self.channel}")
 
 
-@dataclass(frozen=True)
-class AgreementData:
-    serial: str
-    owner: Owner
-    agency: Agency
-    project: Project
+@dataclass(frozen=True, kw_only=True)
+class AgreementData(CaseForm):
     items: Sequence[Item]
-    all_items: bool = False  # 全程代办 or 部分代办: the wording of 第一条; the table lists the items either way
+    all_items: bool = False  # 全程代办 or 部分代办 in the wording; the table lists the items either way
     signed_on: date | None = None  # blank date lines when None (the paper is signed by hand)
     county_center: str = "平阳县投资项目代办服务中心"
 
@@ -121,12 +126,8 @@ class PlanRow:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class PlanData:
-    serial: str
-    project: Project
-    owner: Owner
-    agency: Agency
+@dataclass(frozen=True, kw_only=True)
+class PlanData(CaseForm):
     start_on: date
     rows: Sequence[PlanRow]
     permit_on: date | None = None  # 预计取得施工许可日期
@@ -137,12 +138,8 @@ class PlanData:
     made_on: date | None = None
 
 
-@dataclass(frozen=True)
-class ProgressData:
-    serial: str
-    project: Project
-    owner: Owner
-    agency: Agency
+@dataclass(frozen=True, kw_only=True)
+class ProgressData(CaseForm):
     period_start: date
     period_end: date
     done: Sequence[ItemProgress] = ()
@@ -153,38 +150,32 @@ class ProgressData:
     reported_on: date | None = None
 
 
-@dataclass(frozen=True)
-class CompletionData:
-    serial: str
-    project: Project
-    owner: Owner
-    agency: Agency
+@dataclass(frozen=True, kw_only=True)
+class ClosingForm(CaseForm):
+    """What the completion and the termination form share: the entrustment date, the agency unit's opinion and
+    the archive date, due 2 working days after the case closes (the caller computes it on its calendar)."""
     entrusted_on: date
-    completed_on: date
-    workdays_used: int
-    items: Sequence[ItemProgress]
-    handover: Sequence[Handover] = ()
-    review_opinion: str = ""  # 代办机构审核意见
-    archive_due_on: date | None = None  # 2 working days after completion, computed by the caller
+    opinion: str = ""  # 代办机构（审核）意见
+    archive_due_on: date | None = None
     archived_on: date | None = None
 
 
-@dataclass(frozen=True)
-class TerminationData:
-    serial: str
-    project: Project
-    owner: Owner
-    agency: Agency
-    entrusted_on: date
+@dataclass(frozen=True, kw_only=True)
+class CompletionData(ClosingForm):
+    completed_on: date
+    workdays_used: int
+    items: Sequence[ItemProgress]
+    handover: Sequence[Handover] = ()  # 移交资料清单
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminationData(ClosingForm):
     terminated_on: date
     reason: str  # one of TERMINATION_REASONS
     reason_detail: str = ""
     done: Sequence[ItemProgress] = ()
     not_done: Sequence[ItemProgress] = ()
-    returned: Sequence[Handover] = ()
-    opinion: str = ""  # 代办机构意见
-    archive_due_on: date | None = None
-    archived_on: date | None = None
+    returned: Sequence[Handover] = ()  # 退还资料清单
 
     def __post_init__(self) -> None:
         if self.reason not in TERMINATION_REASONS:
@@ -206,7 +197,7 @@ class Resolution:
     due_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MeetingData:
     serial: str
     held_at: datetime
@@ -238,12 +229,8 @@ class DepartmentRating:
         _check_scores(self.attitude, self.efficiency, self.quality, self.overall)
 
 
-@dataclass(frozen=True)
-class EvaluationData:
-    serial: str
-    project: Project
-    owner: Owner
-    agency: Agency
+@dataclass(frozen=True, kw_only=True)
+class EvaluationData(CaseForm):
     attitude: int
     efficiency: int
     quality: int

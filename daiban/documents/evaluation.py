@@ -2,19 +2,27 @@
 from __future__ import annotations
 
 from .data import VISIT_CHANNELS, EvaluationData
-from .layout import (cn_date, footer, heading, key_value_table, new_document, serial, signature_block, table, ticks,
-                     title, to_bytes)
-from .parts import NONE_TEXT, agency_pairs, project_pairs
+from .layout import (
+    BLANK,
+    cn_date,
+    footer,
+    form_document,
+    heading,
+    key_value_table,
+    signature_block,
+    table,
+    ticks,
+    to_bytes,
+)
+from .parts import NONE_TEXT, case_pairs
 
 CRITERIA = ("服务态度", "办事效率", "服务质量", "总体评价")
 SCORES = tuple(f"{n}分" for n in range(5, 0, -1))
 
 
 def evaluation_form(data: EvaluationData) -> bytes:
-    doc = new_document()
-    serial(doc, data.serial)
-    title(doc, "代办服务评价表")
-    key_value_table(doc, [*project_pairs(data.project, data.owner), *agency_pairs(data.agency)])
+    doc = form_document("代办服务评价表", data.serial)
+    key_value_table(doc, case_pairs(data))
     heading(doc, "一、业主对代办服务的评价")
     owner_scores = (data.attitude, data.efficiency, data.quality, data.overall)
     table(doc, ["评价项目", "评分（5分最高，1分最低）"],
@@ -33,7 +41,7 @@ def evaluation_form(data: EvaluationData) -> bytes:
           [[str(n), r.department, r.liaison, str(r.attitude), str(r.efficiency), str(r.quality), str(r.overall),
             r.comment] for n, r in enumerate(data.department_ratings, 1)] or [["", NONE_TEXT, *[""] * 6]],
           [1.1, 3.1, 2.1, 1.5, 1.5, 1.5, 1.5, 3.3], center_columns=(0, 3, 4, 5, 6))
-    signature_block(doc, [f"业主签字（盖章）：＿＿＿＿＿＿　　日期：{cn_date(None)}",
-                          f"评价代办员（签字）：{data.rater or '＿＿＿＿＿＿'}　　日期：{cn_date(None)}"])
+    signature_block(doc, [f"业主签字（盖章）：{BLANK}　　日期：{cn_date(None)}",
+                          f"评价代办员（签字）：{data.rater or BLANK}　　日期：{cn_date(None)}"])
     footer(doc, data.agency.unit, data.visited_on)
     return to_bytes(doc)

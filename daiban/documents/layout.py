@@ -33,12 +33,14 @@ TITLE_SIZE = 22  # 二号
 BODY_SIZE = 16  # 三号
 TABLE_SIZE = 12  # 小四
 SERIAL_SIZE = 12
-ROW_HEIGHT_CM = 0.75
+SIGN_SIZE = 14  # 四号: signature lines, the issuing body at the foot, the page number
+ROW_HEIGHT_CM = 0.65
 
 PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7
 MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
-# On a landscape page the portrait margins turn with the paper: the wide binding margin stays on the long edge.
-LANDSCAPE_MARGINS_CM = {"top": 2.8, "bottom": 2.6, "left": 3.7, "right": 3.5}
+# A landscape page is the portrait page turned a quarter clockwise, its margins turning with it: the 2.8 cm
+# binding edge comes to the top, so the page binds with the others.
+LANDSCAPE_MARGINS_CM = {"top": 2.8, "bottom": 2.6, "left": 3.5, "right": 3.7}
 
 TICKED, UNTICKED = "☑", "☐"
 BLANK = "＿＿＿＿＿＿"
@@ -63,8 +65,7 @@ def cn_number(value: Decimal | float | int | None) -> str:
     """A quantity as a form prints it: no trailing zeros, blank when unknown."""
     if value is None:
         return ""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def yes_no(value: bool | None) -> str:
@@ -107,9 +108,9 @@ def _page_number(section) -> None:
     """— 1 — centred at the foot of every page, as printed on official papers."""
     para = section.footer.paragraphs[0]
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(para.add_run("— "), TABLE_FONT, 14)
+    set_font(para.add_run("— "), TABLE_FONT, SIGN_SIZE)
     run = para.add_run()
-    set_font(run, TABLE_FONT, 14)
+    set_font(run, TABLE_FONT, SIGN_SIZE)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             node = OxmlElement("w:fldChar")
@@ -119,7 +120,15 @@ def _page_number(section) -> None:
             node.set(qn("xml:space"), "preserve")
             node.text = text
         run._element.append(node)
-    set_font(para.add_run(" —"), TABLE_FONT, 14)
+    set_font(para.add_run(" —"), TABLE_FONT, SIGN_SIZE)
+
+
+def form_document(title_text: str, number: str, *, landscape: bool = False) -> DocumentObject:
+    """A new form: the page, the serial number at the top right, the title."""
+    doc = new_document(landscape=landscape)
+    serial(doc, number)
+    title(doc, title_text)
+    return doc
 
 
 def text_width_cm(doc: DocumentObject) -> float:
@@ -138,7 +147,7 @@ def title(doc: DocumentObject, text: str) -> Paragraph:
     para = doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.paragraph_format.space_before = Pt(6)
-    para.paragraph_format.space_after = Pt(18)
+    para.paragraph_format.space_after = Pt(14)
     set_font(para.add_run(text), TITLE_FONT, TITLE_SIZE)
     return para
 
@@ -153,10 +162,10 @@ def paragraph(doc: DocumentObject, text: str, *, bold: bool = False, size: float
     size = size or BODY_SIZE
     after_table = _follows_table(doc)
     para = doc.add_paragraph()
-    if after_table:
-        para.paragraph_format.space_before = Pt(6)
     para.alignment = _ALIGN[align or "justify"]
     fmt = para.paragraph_format
+    if after_table:
+        fmt.space_before = Pt(6)
     # 三号 body on a fixed 28-point line, the usual 公文 grid; smaller text keeps single spacing.
     if size >= BODY_SIZE:
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
@@ -166,13 +175,13 @@ def paragraph(doc: DocumentObject, text: str, *, bold: bool = False, size: float
     return para
 
 
-def heading(doc: DocumentObject, text: str, *, size: float | None = None) -> Paragraph:
+def heading(doc: DocumentObject, text: str) -> Paragraph:
     """A section heading inside a form (一、… / 委托代办事项): 黑体 at the body size, flush left."""
     para = doc.add_paragraph()
     para.paragraph_format.space_before = Pt(8)
     para.paragraph_format.space_after = Pt(4)
     para.paragraph_format.keep_with_next = True
-    set_font(para.add_run(text), TITLE_FONT, size or BODY_SIZE)
+    set_font(para.add_run(text), TITLE_FONT, BODY_SIZE)
     return para
 
 
@@ -223,6 +232,7 @@ def _new_table(doc: DocumentObject, rows: int, widths_cm: Sequence[float], *, bo
     _set_borders(tbl, "single" if borders else "nil")
     _set_cell_margins(tbl)
     for row in tbl.rows:
+        _row_flag(row, "cantSplit")  # a row split across two pages reads as two half-filled rows
         if borders:
             row.height_rule, row.height = WD_ROW_HEIGHT_RULE.AT_LEAST, Cm(ROW_HEIGHT_CM)
         for cell, width in zip(row.cells, widths_cm, strict=True):
@@ -245,14 +255,16 @@ def write_cell(cell: _Cell, text: str, *, bold: bool = False, align: Align = "le
     for index, line in enumerate(lines):
         para = first if index == 0 else cell.add_paragraph()
         para.alignment = _ALIGN[align]
+        # A fixed line keeps rows the same height whatever CJK font the reader's machine substitutes.
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        para.paragraph_format.line_spacing = Pt(round(size * 1.3))
         set_font(para.add_run(line), TABLE_FONT, size, bold=bold)
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    node = OxmlElement("w:tblHeader")
+def _row_flag(row, name: str) -> None:
+    node = OxmlElement(f"w:{name}")
     node.set(qn("w:val"), "true")
-    tr_pr.append(node)
+    row._tr.get_or_add_trPr().append(node)
 
 
 def _even_widths(doc: DocumentObject, count: int) -> list[float]:
@@ -268,7 +280,7 @@ def table(doc: DocumentObject, header: Sequence[str], rows: Sequence[Sequence[st
     tbl = _new_table(doc, 1 + len(rows), widths)
     for cell, text in zip(tbl.rows[0].cells, header, strict=True):
         write_cell(cell, text, bold=True, align="center", size=size)
-    _repeat_header(tbl.rows[0])
+    _row_flag(tbl.rows[0], "tblHeader")  # repeated at the top of every page the table runs onto
     centred = set(center_columns)
     for row, values in zip(tbl.rows[1:], rows, strict=True):
         for index, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
@@ -295,55 +307,61 @@ def key_value_table(doc: DocumentObject, pairs: Sequence[Pair], columns: int = 2
     """The label/value grid at the head of a form: `columns` pairs side by side. A label named in full_width
     takes a row of its own with the value across the rest; a bare string is a section heading row."""
     wide = set(full_width)
-    layout: list[list[Pair]] = []
+    rows: list[str | list[tuple[str, str]]] = []
+    open_row: list[tuple[str, str]] | None = None
     for pair in pairs:
-        alone = isinstance(pair, str) or pair[0] in wide
-        if alone or not layout or len(layout[-1]) >= columns or _alone(layout[-1][0], wide):
-            layout.append([pair])
+        if isinstance(pair, str) or pair[0] in wide:
+            rows.append(pair if isinstance(pair, str) else [pair])
+            open_row = None
+        elif open_row is not None and len(open_row) < columns:
+            open_row.append(pair)
         else:
-            layout[-1].append(pair)
+            open_row = [pair]
+            rows.append(open_row)
     value_cm = (text_width_cm(doc) - label_cm * columns) / columns
-    tbl = _new_table(doc, len(layout), [label_cm, value_cm] * columns)
-    for row, group in zip(tbl.rows, layout, strict=True):
+    tbl = _new_table(doc, len(rows), [label_cm, value_cm] * columns)
+    for row, content in zip(tbl.rows, rows, strict=True):
         cells = row.cells
-        if isinstance(group[0], str):
-            write_cell(cells[0].merge(cells[-1]), group[0], bold=True)
+        if isinstance(content, str):
+            write_cell(cells[0].merge(cells[-1]), content, bold=True)
             continue
-        for index, (label, value) in enumerate(group):
+        for index, (label, value) in enumerate(content):
             write_cell(cells[2 * index], label, align="center")
-            last = index == len(group) - 1
-            target = cells[2 * index + 1].merge(cells[-1]) if last and 2 * index + 1 < len(cells) - 1 \
-                else cells[2 * index + 1]
-            write_cell(target, value)
+            value_cell = cells[2 * index + 1]
+            if index == len(content) - 1 and 2 * index + 1 < len(cells) - 1:
+                value_cell = value_cell.merge(cells[-1])  # the last value of a short row runs to the edge
+            write_cell(value_cell, value)
     return tbl
-
-
-def _alone(pair: Pair, wide: set[str]) -> bool:
-    return isinstance(pair, str) or pair[0] in wide
 
 
 def signature_block(doc: DocumentObject, lines: Sequence[str]) -> None:
     """Lines where people sign, left-aligned in body type with room to write."""
     for index, line in enumerate(lines):
-        para = paragraph(doc, line, size=14, align="left", indent_first_line=False)
+        para = paragraph(doc, line, size=SIGN_SIZE, align="left", indent_first_line=False)
         para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.ONE_POINT_FIVE
-        para.paragraph_format.space_before = Pt(18 if index == 0 else 8)
+        para.paragraph_format.space_before = Pt(12 if index == 0 else 6)
         para.paragraph_format.keep_with_next = True
 
 
 def signature_columns(doc: DocumentObject, columns: Sequence[Sequence[str]]) -> Table:
-    """Side-by-side signature and seal blocks (委托方 | 受托方) in a table without borders."""
-    tbl = _new_table(doc, 1, _even_widths(doc, len(columns)), borders=False)
-    for cell, lines in zip(tbl.rows[0].cells, columns, strict=True):
-        write_cell(cell, "\n\n".join(lines), size=14)
+    """Side-by-side signature and seal blocks (委托方 | 受托方) in a table without borders; line n of every
+    column sits on row n, so the blocks stay level."""
+    depth = max(len(lines) for lines in columns)
+    tbl = _new_table(doc, depth, _even_widths(doc, len(columns)), borders=False)
+    for row in tbl.rows:
+        row.height_rule, row.height = WD_ROW_HEIGHT_RULE.AT_LEAST, Cm(1.4)
+    for index, lines in enumerate(columns):
+        for row, line in zip(tbl.rows, [*lines, *[""] * (depth - len(lines))], strict=True):
+            write_cell(row.cells[index], line, size=SIGN_SIZE)
+            row.cells[index].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
     return tbl
 
 
 def footer(doc: DocumentObject, body_name: str, when: date | None) -> None:
     """The issuing body and the date, right-aligned at the foot of the form."""
     for index, text in enumerate((body_name, cn_date(when))):
-        para = paragraph(doc, text, align="right", indent_first_line=False)
-        para.paragraph_format.space_before = Pt(24 if index == 0 else 0)
+        para = paragraph(doc, text, size=SIGN_SIZE, align="right", indent_first_line=False)
+        para.paragraph_format.space_before = Pt(12 if index == 0 else 0)
         para.paragraph_format.keep_with_next = index == 0
 
 

@@ -3,15 +3,12 @@ fingerprint printed at the foot."""
 from __future__ import annotations
 
 from .data import Attendee, MeetingData
-from .layout import (TABLE_SIZE, cn_date, footer, heading, key_value_table, new_document, note, paragraph, serial,
-                     table, title, to_bytes)
-from .parts import NONE_TEXT, numbered, project_pairs, short_date
+from .layout import cn_date, footer, form_document, heading, key_value_table, note, paragraph, table, to_bytes
+from .parts import NONE_TEXT, numbered_section, project_pairs, short_date
 
 
 def meeting_record(data: MeetingData) -> bytes:
-    doc = new_document()
-    serial(doc, data.serial)
-    title(doc, "联合审批协调会议记录表")
+    doc = form_document("联合审批协调会议记录表", data.serial)
     key_value_table(doc, [("会议时间", f"{cn_date(data.held_at)} {data.held_at:%H:%M}"), ("会议地点", data.place),
                           ("召集单位", data.convener), ("主持人", data.chair), ("记录人", data.recorder),
                           *project_pairs(data.project, data.owner)[:3]])
@@ -19,8 +16,7 @@ def meeting_record(data: MeetingData) -> bytes:
     table(doc, ["序号", "单位", "姓名", "职务", "签名"],
           [[str(n), a.unit, a.name, a.title, signature_text(a)] for n, a in enumerate(data.attendees, 1)],
           [1.2, 5.2, 2.2, 2.8, 4.2], center_columns=(0, 2))
-    heading(doc, "二、协调事项")
-    numbered(doc, data.issues)
+    numbered_section(doc, "二、协调事项", data.issues)
     heading(doc, "三、会议议定事项")
     table(doc, ["序号", "内容", "责任单位", "完成时限"],
           [[str(n), r.content, r.responsible, short_date(r.due_on)] for n, r in enumerate(data.resolutions, 1)]

@@ -2,26 +2,18 @@
 from __future__ import annotations
 
 from .data import ProgressData
-from .layout import cn_date, footer, heading, key_value_table, new_document, paragraph, serial, title, to_bytes
-from .parts import agency_pairs, done_table, numbered, open_table, person, project_pairs
+from .layout import cn_date, footer, form_document, key_value_table, paragraph, to_bytes
+from .parts import case_pairs, done_section, numbered_section, open_section, person
 
 
 def progress_report(data: ProgressData) -> bytes:
-    doc = new_document()
-    serial(doc, data.serial)
-    title(doc, "企业投资项目代办进度反馈表")
-    key_value_table(doc, [("反馈期间", period_label(data)), *project_pairs(data.project, data.owner),
-                          *agency_pairs(data.agency)], full_width=("反馈期间",))
-    heading(doc, "一、本期办结事项")
-    done_table(doc, data.done)
-    heading(doc, "二、正在办理事项")
-    open_table(doc, data.in_progress)
-    heading(doc, "三、下一步工作安排")
-    numbered(doc, data.next_steps)
-    heading(doc, "四、存在问题及协调情况")
-    numbered(doc, data.problems)
-    heading(doc, "五、需要业主配合的事项")
-    numbered(doc, data.owner_actions)
+    doc = form_document("企业投资项目代办进度反馈表", data.serial)
+    key_value_table(doc, [("反馈期间", period_label(data)), *case_pairs(data)], full_width=("反馈期间",))
+    done_section(doc, "一、本期办结事项", data.done)
+    open_section(doc, "二、正在办理事项", data.in_progress)
+    numbered_section(doc, "三、下一步工作安排", data.next_steps)
+    numbered_section(doc, "四、存在问题及协调情况", data.problems)
+    numbered_section(doc, "五、需要业主配合的事项", data.owner_actions)
     paragraph(doc, "")
     paragraph(doc, f"代办员：{person(data.agency.agent, data.agency.agent_phone)}", indent_first_line=False)
     footer(doc, data.agency.unit, data.reported_on)

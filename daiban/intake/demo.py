@@ -4,7 +4,7 @@ Idempotent: each demo request carries an idempotency key; a second run finds it 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from daiban.cases.models import Case
 from daiban.cases.services import case_agreement_set, case_designate_major, case_team_set, document_sign, request_accept
@@ -91,11 +91,12 @@ def load(password: str) -> None:
     for demo in CASES:
         request = Request.objects.filter(idempotency_key=demo.key).first()
         if request is None:
-            if demo.card_issuer and not demo.data.card_no:
-                card = card_issue(actor=User.objects.get(username=demo.card_issuer), company_name=demo.data.company_name,
-                                  credit_code=demo.data.credit_code, project_name=demo.data.project_name)
-                demo.data.card_no = card.number
-            request, _ = request_submit(data=demo.data, idempotency_key=demo.key)
+            data = replace(demo.data)  # the module's data stays as written: a second load starts afresh
+            if demo.card_issuer:
+                card = card_issue(actor=User.objects.get(username=demo.card_issuer), company_name=data.company_name,
+                                  credit_code=data.credit_code, project_name=data.project_name)
+                data = replace(data, card_no=card.number)
+            request, _ = request_submit(data=data, idempotency_key=demo.key)
         _owner(demo, request.company, password_hash)
         if not demo.accept:
             continue

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from daiban.intake import views
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("consultations/", views.consultations, name="consultations"),
+    path("directory/", views.directory, name="directory"),
+]

@@ -53,3 +53,12 @@ def env_secret(name: str, *, debug: bool, dev_default: str, min_length: int = 16
     if len(value) < min_length:
         raise ImproperlyConfigured(f"{name} must be at least {min_length} characters long")
     return value
+
+
+def env_url(name: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
+    """An optional URL ("" when unset); any other scheme (file:, ftp:) is refused."""
+    value = (os.environ.get(name) or "").strip()
+    scheme, separator, rest = value.partition("://")
+    if value and not (separator and rest and scheme.lower() in schemes):
+        raise ImproperlyConfigured(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
+    return value

@@ -24,8 +24,14 @@ def service_points() -> dict:
                   .order_by("region__code"))
     center = next((b for b in bodies if b.kind == AgencyBody.Kind.CENTER), None)
     units = [b for b in bodies if b.kind == AgencyBody.Kind.UNIT]
+    center_windows = list(center.windows.all()) if center else []
     return {
         "center": center,
+        "usual_hours": center_windows[0].hours if center_windows else "",
         "groups": [{"label": label, "bodies": [b for b in units if b.region.level in levels]}
                    for label, levels in LOCATION_GROUPS],
     }
+
+
+def county_center() -> AgencyBody | None:
+    return AgencyBody.objects.filter(kind=AgencyBody.Kind.CENTER).first()

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from daiban.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/done/", views.done, name="done"),
+    path("m/apply/", views.apply, {"mobile": True}, name="m_apply"),
+    path("progress/", views.progress, name="progress"),
+]

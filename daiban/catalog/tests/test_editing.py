@@ -103,8 +103,9 @@ def test_every_wrong_field_is_named_at_once(person):
 
 
 def test_the_center_adds_an_item_at_the_end_of_the_catalog(person):
-    created = catalog_item_create(actor=person("center"), code="L09", name="建设项目使用林地审核", department="自然资源和规划局",
-                                  stage="1", limit_workdays=10, prerequisites=["L02"], intermediary="林地调查机构")
+    created = catalog_item_create(actor=person("center"), code="L09", name="建设项目使用林地审核",
+                                  department="自然资源和规划局", stage="1", limit_workdays=10, prerequisites=["L02"],
+                                  intermediary="林地调查机构")
     assert created.sort == item("C06").sort + 10
     assert prerequisite_codes(created) == ["L02"]
     event = last_event("catalog.item_created")

@@ -82,7 +82,7 @@ def completion(**changes) -> d.CompletionData:
         items=(d.ItemProgress(L02, approval_no="2609-330326-04-01-123456", done_on=date(2026, 12, 1), on_time=True),
                d.ItemProgress(S04, approval_no="330326202701210101", done_on=date(2027, 1, 21), on_time=True)),
         handover=(d.Handover("建筑工程施工许可证", 1, True), d.Handover("环境影响评价批复文件", 2, False)),
-        review_opinion="资料齐全，同意办结", archive_due_on=date(2027, 1, 25))
+        opinion="资料齐全，同意办结", archive_due_on=date(2027, 1, 25))
     return d.CompletionData(**{**values, **changes})
 
 

@@ -1,0 +1,378 @@
+"""Staff pages of requests and cases. Reads come from the selectors, every write from a service."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from daiban.cases import team as team_rules
+from daiban.cases.api import docx_response
+from daiban.cases.forms import (AcceptForm, AgreementForm, CollaborationForm, ContactForm, RejectForm, RequestForm,
+                                SignForm, TeamForm, show_refusal)
+from daiban.cases.models import CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
+from daiban.cases.panels import contact_mark
+from daiban.cases.selectors import case_detail, cases_for, requests_for
+from daiban.cases.services import (case_agreement_set, case_designate_major, case_team_set, collaboration_update,
+                                   document_sign, request_accept, team_of)
+from daiban.cases.states import OPEN_STATUSES, CaseStatus
+from daiban.catalog.models import STAGE_ORDER
+from daiban.catalog.selectors import active_items
+from daiban.intake.models import DirectoryEntry, Request, Source
+from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
+from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daiban.org.models import AgencyBody
+from daiban.org.permissions import require_role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.scope import get_in_scope, scope_of
+
+PER_PAGE = 50
+SIGNABLE = (CaseDocument.Kind.REGISTRATION, CaseDocument.Kind.AGREEMENT)
+
+
+def staff_page(view):
+    """Logged-in pages: out of scope answers 404, a refused action 403 in Chinese, a conflict a message."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("未找到该对象，或不在您的数据范围内") from None
+        except Forbidden as refusal:
+            return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect(request.path)
+
+    return wrapper
+
+
+def require_worker(user, action: str) -> None:
+    """For pages that only exist to act (a form page): readers are refused, and the refusal recorded."""
+    require_role(user, *CASE_WORKER_ROLES, action=action)
+
+
+def is_worker(user) -> bool:
+    return user.has_role(*CASE_WORKER_ROLES)
+
+
+def _choice(value: str, choices) -> str:
+    return value if value in {v for v, _ in choices} else ""
+
+
+def _units(user) -> list[AgencyBody] | None:
+    """The unit filter's options, for county-wide readers only."""
+    if not scope_of(user).county_wide:
+        return None
+    return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
+
+
+def _list_page(request, template: str, context: dict, rows, decorate=None):
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list if decorate else ():
+        decorate(row)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(page=page, query=query.urlencode())
+    partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
+    response = render(request, template.replace(".html", "_rows.html") if partial else template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+# 代办登记 ----------------------------------------------------------------------------------------------
+
+
+@staff_page
+@require_GET
+def request_list(request):
+    status = _choice(request.GET.get("status", ""), Request.Status.choices)
+    source = _choice(request.GET.get("source", ""), Source.choices)
+    units = _units(request.user)
+    unit = request.GET.get("unit", "")
+    rows = requests_for(request.user).select_related("case")
+    if status:
+        rows = rows.filter(status=status)
+    if source:
+        rows = rows.filter(source=source)
+    if units is not None and unit.isdigit():
+        rows = rows.filter(unit_id=int(unit))
+    rows = rows.order_by("-received_at")
+    context = {"statuses": Request.Status.choices, "sources": Source.choices, "status": status, "source": source,
+               "units": units, "unit": unit, "can_register": is_worker(request.user)}
+
+    def mark(row: Request) -> None:
+        row.mark_css, row.mark_label = contact_mark(row)
+
+    return _list_page(request, "cases/request_list.html", context, rows, decorate=mark)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    require_worker(request.user, "request_register_page")
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                row, created = request_register(actor=request.user, data=form.request_data(),
+                                                source=form.cleaned_data["source"],
+                                                idempotency_key=form.cleaned_data["token"])
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                if created:
+                    messages.success(request, f"已登记代办申请 {row.tracking_no}，查询码 {row.query_code}"
+                                              f"（请告知企业，用于查询进度）。")
+                else:
+                    messages.info(request, f"该登记表已提交过（{row.tracking_no}），没有重复登记。")
+                return redirect("cases:request", pk=row.pk)
+        return render(request, "cases/request_form.html", {"form": form}, status=422)
+    initial = {}
+    if (entry_id := request.GET.get("directory", "")).isdigit():
+        entry = DirectoryEntry.objects.select_related("location").filter(pk=int(entry_id)).first()
+        if entry is None:
+            raise Http404("目录库中没有该项目")
+        initial = RequestForm.initial_from(request_data_from_directory(entry))
+    return render(request, "cases/request_form.html", {"form": RequestForm(initial=initial)})
+
+
+def _request_context(request, row: Request, **forms) -> dict:
+    worker = is_worker(request.user)
+    pending = row.status in (Request.Status.NEW, Request.Status.CONTACTED)
+    css, label = contact_mark(row)
+    return {
+        "row": row, "steps": row.public_steps.all(), "mark_css": css, "mark_label": label,
+        "case": getattr(row, "case", None) if row.status == Request.Status.ACCEPTED else None,
+        "can_contact": worker and pending and row.first_contact_at is None,
+        "can_review": worker and pending,
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+    }
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def request_detail(request, pk: int):
+    scoped = requests_for(request.user).select_related("card", "directory_entry", "first_contact_by", "reviewed_by",
+                                                        "registered_by")
+    row = get_in_scope(scoped, pk=pk, user=request.user)
+    if request.method == "GET":
+        return render(request, "cases/request_detail.html", _request_context(request, row))
+    action = request.POST.get("action", "")
+    try:
+        if action == "contact":
+            form = ContactForm(request.POST)
+            if form.is_valid():
+                request_contact(actor=request.user, request=row, note=form.cleaned_data["note"])
+                messages.success(request, "已记录首次联系。")
+                return redirect("cases:request", pk=row.pk)
+            forms = {"contact_form": form}
+        elif action == "accept":
+            form = AcceptForm(request.POST)
+            if form.is_valid():
+                case = request_accept(actor=request.user, request=row, **form.cleaned_data)
+                messages.success(request, "已受理，案件已建立。请与企业确定委托代办事项。")
+                return redirect("cases:case", pk=case.pk)
+            forms = {"accept_form": form}
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            if form.is_valid():
+                request_reject(actor=request.user, request=row, reason=form.cleaned_data["reason"])
+                messages.success(request, "已作不予受理，理由已告知企业（进度查询可见）。")
+                return redirect("cases:request", pk=row.pk)
+            forms = {"reject_form": form}
+        else:
+            messages.error(request, "未知的操作。")
+            return redirect("cases:request", pk=row.pk)
+    except ValidationFailed as refusal:
+        show_refusal(form, refusal)
+        forms = {f"{action}_form": form}
+    return render(request, "cases/request_detail.html", _request_context(request, row, **forms), status=422)
+
+
+# 代办案件 ----------------------------------------------------------------------------------------------
+
+
+@staff_page
+@require_GET
+def case_list(request):
+    status = _choice(request.GET.get("status", ""), CaseStatus.choices)
+    units = _units(request.user)
+    unit = request.GET.get("unit", "")
+    agents = TeamMember.objects.filter(role=TeamRole.AGENT).select_related("user")
+    rows = cases_for(request.user).prefetch_related(Prefetch("team", queryset=agents, to_attr="agents"))
+    if status:
+        rows = rows.filter(status=status)
+    if units is not None and unit.isdigit():
+        rows = rows.filter(unit_id=int(unit))
+    context = {"statuses": CaseStatus.choices, "status": status, "units": units, "unit": unit}
+    return _list_page(request, "cases/case_list.html", context, rows.order_by("-accepted_at"))
+
+
+def _case(request, pk: int):
+    return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
+
+
+def _rule_notes(case) -> list[str]:
+    need = team_rules.requirements(case)
+    notes = [team_rules.RULE_MESSAGES["agent"]]
+    notes += [team_rules.RULE_MESSAGES[rule] for rule in ("lead_leader", "supervisor", "chief_agent")
+              if getattr(need, rule)]
+    if need.chief_agent:
+        notes.append(team_rules.RULE_MESSAGES["liaisons"])
+    return notes
+
+
+def _case_context(request, case, **forms) -> dict:
+    user = request.user
+    worker = is_worker(user)
+    is_open = case.status in OPEN_STATUSES
+    detail = case_detail(case)
+    items = (CaseItem.objects.filter(case=case).select_related("catalog_item", "catalog_item__department"))
+    members = case.team.select_related("user", "user__department", "user__body").order_by("role", "user__username")
+    documents = list(case.documents.select_related("signing_recorded_by").order_by("kind", "-generated_at", "-pk"))
+    latest = {}
+    for document in documents:
+        latest.setdefault(document.kind, document)
+    collaboration = list(case.collaboration.order_by("id"))
+    collaboration_forms = forms.get("collaboration_forms", {})
+    for phase in collaboration:
+        phase.form = collaboration_forms.get(phase.phase) or CollaborationForm(auto_id=f"id_{phase.phase}_%s", initial={
+            "phase": phase.phase, "handed_over_at": phase.handed_over_at, "handed_over_to": phase.handed_over_to,
+            "note": phase.note})
+    sign_forms = forms.get("sign_forms", {})
+    for document in latest.values():
+        document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
+        document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
+    is_owner = user_owns(user, case)
+    return {
+        "case": case, "detail": detail, "items": items, "members": members,
+        "documents": sorted(latest.values(), key=lambda d: list(CaseDocument.Kind.values).index(d.kind)),
+        "transitions": case.transitions.select_related("by"), "collaboration": collaboration,
+        "rule_notes": _rule_notes(case), "worker": worker and is_open, "can_sign": worker,
+        "can_choose_items": (worker or is_owner) and case.status in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED),
+        "can_designate": user.has_role(Role.CENTER_ADMIN) and is_open,
+    }
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def case_page(request, pk: int):
+    case = _case(request, pk)
+    if request.method == "GET":
+        return render(request, "cases/case_detail.html", _case_context(request, case))
+    action = request.POST.get("action", "")
+    forms: dict = {}
+    if action == "sign":
+        form = SignForm(request.POST)
+        if form.is_valid():
+            try:
+                document_sign(actor=request.user, case=case, kind=form.cleaned_data["kind"],
+                              owner_signatory=form.cleaned_data["owner_signatory"])
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, "已登记业主签字（盖章）。")
+                return redirect("cases:case", pk=case.pk)
+        forms["sign_forms"] = {request.POST.get("kind"): form}
+    elif action == "collaboration":
+        form = CollaborationForm(request.POST, auto_id=f"id_{request.POST.get('phase', '')}_%s")
+        if form.is_valid():
+            try:
+                collaboration_update(actor=request.user, case=case, **form.cleaned_data)
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, "已更新三部门协同记录。")
+                return redirect(reverse("cases:case", args=[case.pk]) + "#collaboration")
+        forms["collaboration_forms"] = {request.POST.get("phase"): form}
+    elif action == "major":
+        major = request.POST.get("major", "1") == "1"
+        case_designate_major(actor=request.user, case=case, major=major)
+        messages.success(request, "已认定为重大项目。" if major else "已取消重大项目认定。")
+        return redirect("cases:case", pk=case.pk)
+    else:
+        messages.error(request, "未知的操作。")
+        return redirect("cases:case", pk=case.pk)
+    return render(request, "cases/case_detail.html", _case_context(request, case, **forms), status=422)
+
+
+@staff_page
+@require_GET
+def case_document(request, pk: int, kind: str):
+    document = _case(request, pk).documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    if document is None:
+        raise Http404("尚未生成该文书")
+    return docx_response(document)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def case_agreement(request, pk: int):
+    case = _case(request, pk)
+    owner = user_owns(request.user, case)
+    if not owner:
+        require_worker(request.user, "case_agreement_page")
+    items = list(active_items())
+    if request.method == "POST":
+        form = AgreementForm(request.POST, items=items)
+        if form.is_valid():
+            try:
+                case_agreement_set(actor=request.user, case=case, item_codes=form.cleaned_data["item_codes"])
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, f"已确定委托代办事项 {len(form.cleaned_data['item_codes'])} 项，"
+                                          "委托代办协议已生成，请打印后由业主签字盖章。")
+                return redirect("cases:case", pk=case.pk)
+        chosen = set(request.POST.getlist("item_codes"))
+    else:
+        form = AgreementForm(items=items)
+        chosen = set(case.items.values_list("catalog_item__code", flat=True))
+    groups = [{"label": stage.label, "stage": stage.value, "items": [i for i in items if i.stage == stage]}
+              for stage in STAGE_ORDER]
+    return render(request, "cases/agreement.html", {
+        "case": case, "form": form, "groups": [g for g in groups if g["items"]], "chosen": chosen,
+    }, status=422 if form.errors else 200)
+
+
+def user_owns(user, case) -> bool:
+    return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def case_team(request, pk: int):
+    case = _case(request, pk)
+    require_worker(request.user, "case_team_page")
+    need = team_rules.requirements(case)
+    if request.method == "POST":
+        form = TeamForm(request.POST, case=case, department_ids=need.department_ids)
+        if form.is_valid():
+            chosen = form.cleaned_data
+            try:
+                case_team_set(actor=request.user, case=case, agent=chosen["agent"],
+                              chief_agent=chosen["chief_agent"] or None, lead_leader=chosen["lead_leader"] or None,
+                              supervisor=chosen["supervisor"] or None, liaisons=chosen["liaisons"])
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, "已确定代办团队。")
+                return redirect("cases:case", pk=case.pk)
+    else:
+        current = team_of(case)
+        initial = current if current["agent"] else team_rules.propose(case).as_usernames()
+        form = TeamForm(initial=initial, case=case, department_ids=need.department_ids)
+    return render(request, "cases/team.html", {
+        "case": case, "form": form, "rule_notes": _rule_notes(case), "proposed": not team_of(case)["agent"],
+    }, status=422 if form.errors else 200)

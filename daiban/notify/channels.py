@@ -1,0 +1,97 @@
+"""How each channel sends one notification. A sender returns on success and raises DeliveryError otherwise.
+
+SMS and WeChat go through an HTTP gateway run by the county's message platform; the contract is in
+docs/notify-gateway.md.
+"""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from daiban.notify.models import Notification
+
+GATEWAY_TIMEOUT_SECONDS = 5
+
+
+class DeliveryError(Exception):
+    """Why a message could not be sent (Chinese: it is shown on the failures page)."""
+
+
+def send_in_app(notification: Notification) -> None:
+    """Nothing to send: the message is read in the app."""
+
+
+def send_email(notification: Notification) -> None:
+    address = notification.recipient.email
+    if not address:
+        raise DeliveryError("接收人没有登记电子邮件地址")
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "daiban"
+    message = EmailMessage(
+        subject=notification.subject, body=_text(notification), to=[address],
+        # The same Message-ID on a retry lets the receiving server recognise a duplicate.
+        headers={"Message-ID": f"<{notification.message_id}@{domain}>"},
+    )
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # smtplib, socket and ssl errors all mean "not sent"
+        raise DeliveryError(f"邮件发送失败：{exc}") from exc
+
+
+def send_sms(notification: Notification) -> None:
+    _post_to_gateway(settings.SMS_GATEWAY_URL, notification, "短信")
+
+
+def send_wechat(notification: Notification) -> None:
+    _post_to_gateway(settings.WECHAT_GATEWAY_URL, notification, "微信")
+
+
+SENDERS: dict[str, Callable[[Notification], None]] = {
+    Notification.Channel.IN_APP: send_in_app,
+    Notification.Channel.EMAIL: send_email,
+    Notification.Channel.SMS: send_sms,
+    Notification.Channel.WECHAT: send_wechat,
+}
+
+
+def _text(notification: Notification) -> str:
+    return f"{notification.subject}\n{notification.body}".strip()
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # urllib would repeat a redirected POST as a GET; a gateway that redirects is misconfigured.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _post_to_gateway(url: str, notification: Notification, label: str) -> None:
+    if not url:
+        raise DeliveryError(f"未配置{label}网关")
+    mobile = getattr(notification.recipient, "mobile", "")
+    if not mobile:
+        raise DeliveryError("接收人没有登记手机号码")
+    payload = {"message_id": notification.message_id, "channel": notification.channel, "to": mobile,
+               "text": _text(notification)}
+    headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    if settings.GATEWAY_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.GATEWAY_TOKEN}"
+    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(), headers=headers,
+                                     method="POST")
+    try:
+        with _opener.open(request, timeout=GATEWAY_TIMEOUT_SECONDS) as answer:
+            status = answer.status
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(200).decode("utf-8", "replace").strip()
+        raise DeliveryError(f"{label}网关返回 HTTP {exc.code}" + (f"：{detail}" if detail else "")) from exc
+    except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
+        reason = getattr(exc, "reason", exc)
+        raise DeliveryError(f"无法连接{label}网关：{reason}") from exc
+    if not 200 <= status < 300:
+        raise DeliveryError(f"{label}网关返回 HTTP {status}")

@@ -1,0 +1,132 @@
+"""Queuing notifications (the outbox) and the few changes people make to them.
+
+`notify` is called inside the caller's `transaction.atomic()` block, next to the change it reports:
+the rows commit or roll back with that change, and the background worker (delivery.py) sends them
+only once they exist. The cause is audited by the caller; queuing itself is not an audit event.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from daiban.audit.services import audit_record
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, NotFound
+from daiban.notify.models import Notification
+from daiban.org.permissions import require_role
+from daiban.org.roles import Role
+
+Channel = Notification.Channel
+Status = Notification.Status
+
+# Who watches deliveries and may send a failed one again.
+DELIVERY_ADMIN_ROLES = (Role.CENTER_ADMIN, Role.SYS_ADMIN)
+
+
+def default_channels(user) -> list[str]:
+    """In-app always; email and SMS when the person has an address and the channel is set up."""
+    channels = [Channel.IN_APP]
+    if user.email:
+        channels.append(Channel.EMAIL)
+    if getattr(user, "mobile", "") and settings.SMS_GATEWAY_URL:
+        channels.append(Channel.SMS)
+    return channels
+
+
+def _reachable(user, channel: str) -> bool:
+    if channel == Channel.EMAIL:
+        return bool(user.email)
+    if channel in (Channel.SMS, Channel.WECHAT):
+        return bool(getattr(user, "mobile", ""))
+    return True
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    subject: str,
+    body: str,
+    link: str = "",
+    case=None,
+    channels: Iterable[str] | None = None,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Queue one message per recipient per channel, in the caller's transaction; returns the new rows.
+
+    `channels=None` means `default_channels(user)`; an explicit channel the person has no address
+    for (email, SMS, WeChat) is left out. With `dedupe_key`, each row's key is
+    "<dedupe_key>:<user id>:<channel>" and a key already queued (by an earlier call) is skipped.
+    In-app messages need no delivery: they are marked sent at once and appear when the caller commits.
+    """
+    wanted = None if channels is None else [Channel(c) for c in channels]
+    now = clock.now()
+    created: list[Notification] = []
+    seen: set[int] = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        for channel in default_channels(user) if wanted is None else wanted:
+            if not _reachable(user, channel):
+                continue
+            row = Notification(
+                recipient=user, channel=channel, subject=subject[:200], body=body, link=link[:300],
+                case_id=getattr(case, "pk", case), created_at=now, next_attempt_at=now,
+                dedupe_key=f"{dedupe_key}:{user.pk}:{channel}" if dedupe_key else None,
+            )
+            if channel == Channel.IN_APP:
+                row.status, row.sent_at = Status.SENT, now
+            if _insert(row):
+                created.append(row)
+    return created
+
+
+def _insert(row: Notification) -> bool:
+    if row.dedupe_key is None:
+        row.save()
+        return True
+    if Notification.objects.filter(dedupe_key=row.dedupe_key).exists():
+        return False
+    try:
+        # A savepoint, so that losing a race to a concurrent caller does not break their transaction.
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return False
+    return True
+
+
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    """The recipient has read an in-app message. Reading it again changes nothing."""
+    if actor is None or notification.recipient_id != actor.pk or notification.channel != Channel.IN_APP:
+        raise NotFound("没有这条消息")
+    if notification.status != Status.READ:
+        now = clock.now()
+        Notification.objects.filter(pk=notification.pk).exclude(status=Status.READ).update(
+            status=Status.READ, read_at=now)
+        notification.status, notification.read_at = Status.READ, now
+    return notification
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, channel=Channel.IN_APP, status=Status.SENT).update(
+        status=Status.READ, read_at=clock.now())
+
+
+def notification_resend(*, actor, notification: Notification) -> Notification:
+    """Puts a failed (or stuck) delivery back in the queue with a fresh set of attempts."""
+    require_role(actor, *DELIVERY_ADMIN_ROLES, action="notification_resend")
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=notification.pk).first()
+        if row is None:
+            raise NotFound("没有这条通知")
+        if row.status not in (Status.FAILED, Status.PENDING) or row.channel == Channel.IN_APP:
+            raise Conflict("这条通知已发送，无需重新发送")
+        old = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
+        row.status, row.attempts, row.next_attempt_at = Status.PENDING, 0, clock.now()
+        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        audit_record(event_type="notify.resent", actor=actor, obj=row, old=old,
+                     new={"status": row.status, "channel": row.channel, "recipient": row.recipient_id})
+    return row

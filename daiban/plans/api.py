@@ -1,0 +1,207 @@
+"""The plan and its execution."""
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Router, Schema, Status
+
+from daiban.cases.models import CaseItem
+from daiban.cases.selectors import cases_for
+from daiban.lib import clock
+from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.models import User
+from daiban.org.scope import get_in_scope
+from daiban.plans import services
+from daiban.plans.models import OwnerVisit, WorkLog
+from daiban.plans.selectors import case_warning, item_row, plan_detail
+
+router = Router(tags=["代办计划与实施"])
+
+
+class PlanIn(Schema):
+    start_date: date
+
+
+class MoveIn(Schema):
+    reason: str
+    planned_start: date | None = None
+    planned_due: date | None = None
+
+
+class DispatchIn(Schema):
+    liaison: str | None = None
+    note: str = ""
+
+
+class StartIn(Schema):
+    started_on: date | None = None
+
+
+class PauseIn(Schema):
+    kind: str
+    reason: str
+    started_on: date | None = None
+
+
+class ResumeIn(Schema):
+    ended_on: date | None = None
+
+
+class ReportUpIn(Schema):
+    local_done_on: date
+    reported_on: date | None = None
+    note: str = ""
+
+
+class FinishIn(Schema):
+    approved: bool = True
+    approval_no: str = ""
+    note: str = ""
+    finished_on: date | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class UrgeIn(Schema):
+    kind: str = "urge"
+    note: str
+    respond_by: date | None = None
+
+
+class WorkLogIn(Schema):
+    day: date
+    content: str
+
+
+class VisitIn(Schema):
+    day: date
+    reason: str
+    item_code: str | None = None
+
+
+def _case(request, case_id: int):
+    return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
+
+
+def _item(request, case_id: int, code: str) -> CaseItem:
+    item = _case(request, case_id).items.select_related("catalog_item", "case").filter(
+        catalog_item__code=code.upper()).first()
+    if item is None:
+        raise NotFound("本案没有该委托事项")
+    return item
+
+
+@router.post("/{case_id}/plan", response={201: dict}, summary="生成代办任务分解计划表")
+def generate_plan(request, case_id: int, payload: PlanIn):
+    case = _case(request, case_id)
+    services.plan_generate(actor=request.user, case=case, start_date=payload.start_date)
+    return Status(201, plan_detail(case))
+
+
+@router.get("/{case_id}/plan", summary="代办任务分解计划表：各事项计划日期、关键路径、预计施工许可日期")
+def get_plan(request, case_id: int):
+    detail = plan_detail(_case(request, case_id))
+    if detail is None:
+        raise NotFound("尚未制定代办计划")
+    return detail
+
+
+@router.patch("/{case_id}/plan/items/{code}", summary="调整事项计划日期（须说明理由，留痕）")
+def move_item(request, case_id: int, code: str, payload: MoveIn):
+    item = services.plan_item_move(actor=request.user, item=_item(request, case_id, code), **payload.dict())
+    return plan_detail(item.case)
+
+
+@router.get("/{case_id}/items", summary="事项办理情况与预警（正常/预警/逾期）")
+def list_items(request, case_id: int):
+    case = _case(request, case_id)
+    today = clock.today()
+    rows = [item_row(i, today) for i in case.items.select_related("catalog_item", "catalog_item__department",
+                                                                    "liaison")]
+    return {"case_warning": case_warning(case, today), "items": rows}
+
+
+@router.post("/{case_id}/items/{code}/dispatch", summary="派单至审批部门代办联络员")
+def dispatch(request, case_id: int, code: str, payload: DispatchIn):
+    liaison = None
+    if payload.liaison:
+        liaison = User.objects.filter(username=payload.liaison, is_active=True).first()
+        if liaison is None:
+            raise ValidationFailed({"liaison": f"没有用户名为“{payload.liaison}”的人员"})
+    return item_row(services.item_dispatch(actor=request.user, item=_item(request, case_id, code), liaison=liaison,
+                                           note=payload.note))
+
+
+@router.post("/{case_id}/items/{code}/start", summary="审批部门受理（开始计时）")
+def start(request, case_id: int, code: str, payload: StartIn):
+    return item_row(services.item_start(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
+
+
+@router.post("/{case_id}/items/{code}/pause", summary="暂停计时：听证、检验检测、鉴定、专家评审或材料补正")
+def pause(request, case_id: int, code: str, payload: PauseIn):
+    return item_row(services.item_pause(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
+
+
+@router.post("/{case_id}/items/{code}/resume", summary="恢复计时")
+def resume(request, case_id: int, code: str, payload: ResumeIn):
+    return item_row(services.item_resume(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
+
+
+@router.post("/{case_id}/items/{code}/report-up", summary="本级办结后上报上级部门（1个工作日内）")
+def report_up(request, case_id: int, code: str, payload: ReportUpIn):
+    return item_row(services.item_report_up(actor=request.user, item=_item(request, case_id, code),
+                                            **payload.dict()))
+
+
+@router.post("/{case_id}/items/{code}/finish", summary="办结（批准或不予许可）")
+def finish(request, case_id: int, code: str, payload: FinishIn):
+    return item_row(services.item_finish(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
+
+
+@router.post("/{case_id}/items/{code}/withdraw", summary="撤回事项")
+def withdraw(request, case_id: int, code: str, payload: ReasonIn):
+    return item_row(services.item_withdraw(actor=request.user, item=_item(request, case_id, code),
+                                           reason=payload.reason))
+
+
+@router.post("/{case_id}/items/{code}/urge", response={201: dict}, summary="催办或督办")
+def urge(request, case_id: int, code: str, payload: UrgeIn):
+    row = services.item_urge(actor=request.user, item=_item(request, case_id, code), **payload.dict())
+    return Status(201, {"id": row.pk, "kind": row.kind, "to": row.to.username, "at": row.at})
+
+
+@router.get("/{case_id}/worklog", summary="工作日志")
+def worklog(request, case_id: int):
+    return [{"id": w.pk, "day": w.day, "author": w.author.display_name, "content": w.content}
+            for w in WorkLog.objects.filter(case=_case(request, case_id)).select_related("author")]
+
+
+@router.post("/{case_id}/worklog", response={201: dict})
+def add_worklog(request, case_id: int, payload: WorkLogIn):
+    row = services.worklog_add(actor=request.user, case=_case(request, case_id), **payload.dict())
+    return Status(201, {"id": row.pk, "day": row.day, "content": row.content})
+
+
+@router.get("/{case_id}/visits", summary="业主到场记录（最多跑一次：超过一次标记）")
+def visits(request, case_id: int):
+    rows = list(OwnerVisit.objects.filter(case=_case(request, case_id)))
+    return {"count": len(rows), "flagged": len(rows) > 1,
+            "visits": [{"day": v.day, "reason": v.reason} for v in rows]}
+
+
+@router.post("/{case_id}/visits", response={201: dict})
+def add_visit(request, case_id: int, payload: VisitIn):
+    case = _case(request, case_id)
+    item = _item(request, case_id, payload.item_code) if payload.item_code else None
+    services.visit_record(actor=request.user, case=case, day=payload.day, reason=payload.reason, item=item)
+    count = case.visits.count()
+    return Status(201, {"count": count, "flagged": count > 1})
+
+
+@router.get("/{case_id}/progress-reports", summary="半月进度反馈")
+def progress_reports(request, case_id: int):
+    case = _case(request, case_id)
+    return [{"period_start": r.period_start, "period_end": r.period_end, "summary": r.summary,
+             "document": f"/api/v1/cases/{case.pk}/documents/progress.docx"} for r in case.progress_reports.all()]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "daiban.plans"
+    label = "plans"
+    verbose_name = "代办计划与实施"
+
+    def ready(self) -> None:
+        from daiban.plans import recompute  # noqa: F401  (registers the calendar recompute hook)

@@ -1,0 +1,65 @@
+"""Where an item or a case stands against its deadline, in working days. Pure but for the calendar."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED
+from daiban.workdays.loader import add_workdays, workdays_between
+
+NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
+LABELS = {NORMAL: "正常", WARNING: "预警", OVERDUE: "逾期"}
+SEVERITY = {None: -1, NORMAL: 0, WARNING: 1, OVERDUE: 2}
+
+
+@dataclass(frozen=True)
+class Standing:
+    state: str | None  # None for a finished or unplanned item
+    due: dt.date | None
+    left: int | None  # working days left (0 on the due day); negative when overdue
+    elapsed: int | None  # working days used since the clock started, pauses excluded
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.state or "", "")
+
+
+def open_pause_workdays(item, today: dt.date) -> int:
+    pause = item.pauses.filter(ended_on__isnull=True).first() if item.status in ITEM_PAUSED else None
+    return workdays_between(pause.started_on, today).workdays if pause else 0
+
+
+def item_due(item, today: dt.date) -> tuple[dt.date | None, bool]:
+    """The running due date: planned until the department accepts, then legal, moved on by pauses."""
+    if item.started_on is None:
+        return item.planned_due, item.planned_provisional
+    paused = item.paused_workdays + open_pause_workdays(item, today)
+    result = add_workdays(item.started_on, item.catalog_item.limit_workdays + paused)
+    return result.date, result.provisional
+
+
+def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standing:
+    warning_days = settings.WARNING_WORKDAYS if warning_days is None else warning_days
+    if item.status in ITEM_FINISHED:
+        return Standing(None, item.due_on, None, None)
+    due, provisional = item_due(item, today)
+    if due is None:
+        return Standing(None, None, None, None)
+    elapsed = None
+    if item.started_on is not None:
+        elapsed = max(0, workdays_between(item.started_on, today).workdays - item.paused_workdays
+                      - open_pause_workdays(item, today))
+    if today > due:
+        left = -workdays_between(due, today).workdays
+        return Standing(OVERDUE, due, left, elapsed, provisional)
+    left = workdays_between(today, due).workdays
+    if item.status in ITEM_PAUSED:
+        return Standing(NORMAL, due, left, elapsed, provisional)  # the clock stands still
+    return Standing(WARNING if left <= warning_days else NORMAL, due, left, elapsed, provisional)
+
+
+def worst(states) -> str:
+    return max(states, key=lambda s: SEVERITY[s], default=None) or NORMAL

@@ -1,0 +1,133 @@
+"""Background duties of the plan: escalation of overdue items and the half-monthly progress reports.
+
+Each is idempotent (a unique row per escalation level and per report period) and safe when two
+workers run it at once (the unique constraint decides; the loser's savepoint rolls back).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, CaseItem
+from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus
+from daiban.lib import clock
+from daiban.org.models import User
+from daiban.org.roles import Role
+from daiban.plans.deadlines import OVERDUE, standing
+from daiban.plans.models import Escalation, ProgressReport
+
+
+def _system_user() -> User:
+    """Duties act as the center's administrator of record (the audit says 系统 through actor_name)."""
+    return User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
+
+
+def escalate_overdue(*, today: dt.date | None = None) -> int:
+    """An overdue item goes to the unit administrator; at twice its limit to the county center. Once each."""
+    from daiban.notify.services import notify
+
+    today = today or clock.today()
+    made = 0
+    items = (CaseItem.objects.filter(case__status__in=OPEN_STATUSES).exclude(status__in=ITEM_FINISHED)
+             .select_related("catalog_item", "case", "case__unit", "case__project"))
+    for item in items:
+        where = standing(item, today)
+        if where.state != OVERDUE:
+            continue
+        limit = item.catalog_item.limit_workdays
+        levels = [1] + ([2] if where.elapsed is not None and where.elapsed >= 2 * limit else [])
+        for level in levels:
+            if level <= item.escalation_level:
+                continue
+            try:
+                with transaction.atomic():
+                    Escalation.objects.create(item=item, level=level, at=clock.now(),
+                                              elapsed_workdays=where.elapsed or 0, limit_workdays=limit)
+                    item.escalation_level = level
+                    item.save(update_fields=["escalation_level"])
+                    if level == 1:
+                        recipients = User.objects.filter(body=item.case.unit, role_grants__role=Role.UNIT_ADMIN)
+                        to = "代办机构管理员"
+                    else:
+                        recipients = User.objects.filter(role_grants__role=Role.CENTER_ADMIN)
+                        to = "县投资项目代办服务中心"
+                    audit_record(event_type="item.escalated", obj=item, actor_name="系统",
+                                 new={"level": level, "to": to, "due": where.due, "elapsed": where.elapsed,
+                                      "limit": limit})
+                    notify(recipients=list(recipients), subject=f"逾期升级：{item.catalog_item.name}",
+                           body=f"{item.case.project.name}的“{item.catalog_item.name}”已逾期（期限{where.due:%Y-%m-%d}，"
+                                f"已用{where.elapsed or 0}个工作日，承诺{limit}个工作日），请督办。",
+                           link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"escalate:{item.pk}:{level}")
+                    made += 1
+            except IntegrityError:
+                continue  # another worker escalated it first
+    return made
+
+
+def report_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The half month the latest report day (1st or 16th, on or before today) covers."""
+    if today.day >= 16:
+        return today.replace(day=1), today.replace(day=15)
+    previous = (today.replace(day=1) - dt.timedelta(days=1))
+    return previous.replace(day=16), previous.replace(day=calendar.monthrange(previous.year, previous.month)[1])
+
+
+def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -> dict:
+    from daiban.plans.selectors import item_row
+
+    rows = [item_row(i, today) for i in case.items.select_related("catalog_item", "catalog_item__department",
+                                                                    "liaison")]
+    done = [r for r in rows if r["status"] == "approved" and r["finished_on"] and start <= r["finished_on"] <= end]
+    in_progress = [r for r in rows if r["status"] not in ("approved", "refused", "withdrawn", "pending")]
+    pending = [r for r in rows if r["status"] == "pending"]
+    warnings = [r for r in rows if r["warning"] in ("warning", "overdue")]
+    next_steps = [f"{r['name']}（计划{r['planned_start']}开始）" for r in pending[:5] if r["planned_start"]]
+    problems = [f"{r['name']}：{r['warning_label']}，期限{r['due_on']}" for r in warnings]
+    problems += [f"协调事项：{title}" for title in _open_issue_titles(case)]
+    in_person = [r["name"] for r in pending + in_progress
+                 if case.items.filter(pk=r["id"], catalog_item__owner_in_person=True).exists()]
+    owner_actions = [f"请按约定到场办理：{'、'.join(in_person)}"] if in_person else ["按代办员要求及时提供补充材料"]
+    return {"done": done, "in_progress": in_progress, "next_steps": next_steps, "problems": problems,
+            "owner_actions": owner_actions, "warnings": len(warnings)}
+
+
+def _open_issue_titles(case: Case) -> list[str]:
+    issues = getattr(case, "coordination_issues", None)
+    return [i.title for i in issues.exclude(status="closed")] if issues is not None else []
+
+
+def send_progress_reports(*, today: dt.date | None = None) -> int:
+    """For each active case, the report of the latest half month, once: a missed day catches up once."""
+    from daiban.cases.services import public_step
+    from daiban.notify.services import notify
+    from daiban.plans.paperwork import progress_document
+
+    today = today or clock.today()
+    start, end = report_period(today)
+    actor = _system_user()
+    made = 0
+    cases = Case.objects.filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False, accepted_at__date__lte=end)
+    for case in cases.exclude(progress_reports__period_start=start):
+        summary = progress_summary(case, start, end, today)
+        try:
+            with transaction.atomic():
+                document = progress_document(case=case, actor=actor, period_start=start, period_end=end,
+                                             summary=summary)
+                ProgressReport.objects.create(case=case, period_start=start, period_end=end, summary=summary,
+                                              document=document, created_at=clock.now())
+                public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送")
+                owners = list(case.project.company.owner_users.all())
+                notify(recipients=owners, subject=f"代办进度反馈（{start:%m.%d}—{end:%m.%d}）",
+                       body=f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
+                            + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。"),
+                       link=f"/cases/{case.pk}/", case=case, dedupe_key=f"progress:{case.pk}:{start}")
+                audit_record(event_type="case.progress_reported", obj=case, actor_name="系统",
+                             new={"period": [start, end], "done": len(summary["done"]),
+                                  "in_progress": len(summary["in_progress"])})
+                made += 1
+        except IntegrityError:
+            continue  # another worker made it
+    return made

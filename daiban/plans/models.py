@@ -1,0 +1,145 @@
+"""The task plan of a case and the records of its execution."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from daiban.cases.models import Case, CaseDocument, CaseItem
+from daiban.cases.states import ItemStatus
+
+
+class TaskPlan(models.Model):
+    """代办任务分解计划表: one per case; its item dates live on the CaseItems."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
+    start_date = models.DateField("计划开始日期")
+    effective_start = models.DateField("起算日（工作日）")
+    critical_path = models.JSONField("关键路径", default=list)
+    projected_permit_date = models.DateField("预计取得施工许可日期", null=True, blank=True)
+    target_length = models.PositiveSmallIntegerField("达标计算长度", null=True, blank=True)
+    fits_target = models.BooleanField("符合百日目标", null=True)
+    provisional = models.BooleanField("含暂定日期", default=False)
+    generated_at = models.DateTimeField("生成时间")
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代办任务分解计划"
+
+
+class ItemTransition(models.Model):
+    item = models.ForeignKey(CaseItem, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("原状态", max_length=20, choices=ItemStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=ItemStatus.choices)
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项状态变更"
+        ordering = ["at", "id"]
+
+
+class Pause(models.Model):
+    """Time not counted: a suspension (行政许可法第四十五条) or a material correction (补正)."""
+
+    class Kind(models.TextChoices):
+        HEARING = "hearing", "听证"
+        TESTING = "testing", "检验检测"
+        APPRAISAL = "appraisal", "鉴定"
+        EXPERT_REVIEW = "expert_review", "专家评审"
+        CORRECTION = "correction", "材料补正"
+
+    item = models.ForeignKey(CaseItem, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    reason = models.CharField("事由", max_length=300)
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    workdays = models.PositiveSmallIntegerField("不计入的工作日", default=0)
+    rule = models.CharField("适用规则", max_length=200)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "暂停计时"
+        ordering = ["started_on", "id"]
+
+
+class ItemUrge(models.Model):
+    """催办 (a reminder) and 督办 (a formal supervision order): who, when, to whom."""
+
+    class Kind(models.TextChoices):
+        URGE = "urge", "催办"
+        SUPERVISE = "supervise", "督办"
+
+    item = models.ForeignKey(CaseItem, on_delete=models.CASCADE, related_name="urges")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发出人", on_delete=models.PROTECT, related_name="+")
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间")
+    note = models.CharField("内容", max_length=300)
+    respond_by = models.DateField("要求办结日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催办督办"
+        ordering = ["-at"]
+
+
+class Escalation(models.Model):
+    """An overdue item escalated: to the unit administrator (level 1), at twice its limit to the center (2)."""
+
+    item = models.ForeignKey(CaseItem, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField("层级")
+    at = models.DateTimeField("时间")
+    elapsed_workdays = models.PositiveSmallIntegerField("已用工作日")
+    limit_workdays = models.PositiveSmallIntegerField("承诺时限")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逾期升级"
+        constraints = [models.UniqueConstraint(fields=["item", "level"], name="escalate_each_level_once")]
+
+
+class WorkLog(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="work_logs")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                               related_name="+")
+    day = models.DateField("日期")
+    content = models.TextField("工作内容")
+    created_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日志"
+        ordering = ["-day", "-id"]
+
+
+class OwnerVisit(models.Model):
+    """An in-person visit of the owner (最多跑一次: more than one per case is flagged)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField("日期")
+    reason = models.CharField("事由", max_length=200)
+    item = models.ForeignKey(CaseItem, verbose_name="相关事项", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "业主到场记录"
+        ordering = ["day", "id"]
+
+
+class ProgressReport(models.Model):
+    """代办进度反馈, each half month (1st–15th, 16th–end)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reports")
+    period_start = models.DateField("起")
+    period_end = models.DateField("止")
+    summary = models.JSONField("摘要", encoder=DjangoJSONEncoder)
+    document = models.ForeignKey(CaseDocument, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代办进度反馈"
+        ordering = ["-period_start"]
+        constraints = [models.UniqueConstraint(fields=["case", "period_start"], name="one_report_per_half_month")]

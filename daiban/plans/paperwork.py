@@ -1,0 +1,70 @@
+"""The plan's and the progress report's .docx, from a case."""
+from __future__ import annotations
+
+import datetime as dt
+
+from daiban.cases.models import Case, CaseDocument
+from daiban.cases.paperwork import agency_of, generate, owner_of, project_of
+from daiban.catalog.models import Stage
+from daiban.documents import data as d
+from daiban.lib import clock
+from daiban.org.models import User
+from daiban.plans import charts
+from daiban.plans.selectors import plan_detail
+
+
+def plan_document(*, case: Case, actor: User) -> CaseDocument:
+    from django.conf import settings
+
+    from daiban.documents.plan import task_plan
+
+    detail = plan_detail(case)
+    rows = []
+    catalog = {i.catalog_item.code: i.catalog_item for i in case.items.select_related("catalog_item")}
+    for row in detail["items"]:
+        item = catalog[row["code"]]
+        notes = []
+        if row["owner_prerequisites"]:
+            notes.append("前置事项" + "、".join(row["owner_prerequisites"]) + "由业主自行办理")
+        if row["moved"]:
+            notes.append("日期经调整")
+        if item.level != "county":
+            notes.append(f"{item.get_level_display()}审批，本级办结后1个工作日内上报")
+        rows.append(d.PlanRow(
+            stage=Stage(item.stage).label,
+            item=d.Item(code=item.code, name=item.name, department=row["department"],
+                        limit_workdays=item.limit_workdays, owner_in_person=item.owner_in_person),
+            liaison=row["liaison_name"], prerequisites=tuple(row["prerequisites"]), start_on=row["planned_start"],
+            due_on=row["planned_due"], intermediary=item.intermediary, note="；".join(notes)))
+    provisional_years = frozenset(
+        day.year for r in detail["items"] if r["provisional"] for day in (r["planned_start"], r["planned_due"]) if day)
+    today = clock.today()
+
+    def build(case: Case, serial: str) -> bytes:
+        return task_plan(d.PlanData(
+            serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+            start_on=detail["effective_start"], rows=rows, permit_on=detail["projected_permit_date"],
+            target_days=settings.PERMIT_TARGET_LENGTH, provisional_years=provisional_years,
+            flowchart_png=charts.flowchart_png(detail), gantt_png=charts.gantt_png(detail, today=today),
+            made_on=today))
+
+    return generate(case=case, kind="plan", actor=actor, builder=build)
+
+
+def progress_document(*, case: Case, actor: User, period_start: dt.date, period_end: dt.date,
+                      summary: dict) -> CaseDocument:
+    from daiban.documents.progress import progress_report
+
+    def progress(row: dict) -> d.ItemProgress:
+        return d.ItemProgress(item=d.Item(code=row["code"], name=row["name"], department=row["department"]),
+                              approval_no=row.get("approval_no") or "", done_on=row.get("finished_on"),
+                              due_on=row.get("due_on"), state=row.get("warning_label") or row.get("status_label", ""))
+
+    def build(case: Case, serial: str) -> bytes:
+        return progress_report(d.ProgressData(
+            serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+            period_start=period_start, period_end=period_end, done=[progress(r) for r in summary["done"]],
+            in_progress=[progress(r) for r in summary["in_progress"]], next_steps=summary["next_steps"],
+            problems=summary["problems"], owner_actions=summary["owner_actions"], reported_on=clock.today()))
+
+    return generate(case=case, kind="progress", actor=actor, builder=build)

@@ -1,0 +1,42 @@
+"""§5.1.3 主动推送: when an item finishes, what it unblocks and what usually follows is put forward."""
+from __future__ import annotations
+
+from daiban.cases.models import CaseItem, TeamRole
+from daiban.cases.states import ItemStatus
+from daiban.catalog.models import CatalogItem
+
+
+def unblocked_by(item: CaseItem) -> tuple[list[CaseItem], list[CatalogItem]]:
+    """(entrusted items now free to start, catalog services that usually follow and are not entrusted)."""
+    case = item.case
+    done = set(case.items.filter(status=ItemStatus.APPROVED).values_list("catalog_item__code", flat=True))
+    entrusted = {i.catalog_item.code: i for i in case.items.select_related("catalog_item")
+                 .prefetch_related("catalog_item__prerequisites")}
+    ready = []
+    for follower in item.catalog_item.followers.filter(active=True).prefetch_related("prerequisites"):
+        prerequisites = {p.code for p in follower.prerequisites.all()} & set(entrusted)
+        if follower.code in entrusted and prerequisites <= done and entrusted[follower.code].status == ItemStatus.PENDING:
+            ready.append(entrusted[follower.code])
+    suggested = [f for f in item.catalog_item.followers.filter(active=True) if f.code not in entrusted]
+    return ready, suggested
+
+
+def push_after_finish(*, item: CaseItem) -> None:
+    from daiban.cases.services import public_step
+    from daiban.notify.services import notify
+
+    ready, suggested = unblocked_by(item)
+    if not ready and not suggested:
+        return
+    lines = []
+    if ready:
+        lines.append("可以派单的事项：" + "、".join(i.catalog_item.name for i in ready))
+    if suggested:
+        lines.append("通常随后办理（未委托）：" + "、".join(f.name for f in suggested))
+    agents = [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
+              .select_related("user")]
+    owners = list(item.case.project.company.owner_users.all())
+    notify(recipients=agents + owners, subject=f"{item.catalog_item.name}已办结，下一步", body="；".join(lines),
+           link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"push:{item.pk}")
+    if ready:
+        public_step(item.case, "下一步：" + "、".join(i.catalog_item.name for i in ready))

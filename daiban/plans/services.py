@@ -1,0 +1,395 @@
+"""Every write of the plan and its execution: the plan, item transitions, urging, logs, visits."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
+from daiban.cases.states import ALLOWED_ITEM_CHANGES, CaseStatus, ItemStatus
+from daiban.catalog.models import Level
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.models import Department, User
+from daiban.org.permissions import require_role
+from daiban.org.roles import Role
+from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
+from daiban.plans.scheduling import PlanInput, schedule
+from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
+
+CORRECTION_RULE = "补正期间暂停计时，材料补齐之日起继续计算，不重新起算（《行政许可法》第三十二条、第四十五条）"
+SUSPENSION_RULE = "听证、检验、检测、鉴定和专家评审所需时间不计入期限（《行政许可法》第四十五条）"
+
+
+def _notify(**kwargs) -> None:
+    from daiban.notify.services import notify
+
+    notify(**kwargs)
+
+
+# -- the plan --------------------------------------------------------------------------------------
+
+
+def _plan_inputs(case: Case) -> list[PlanInput]:
+    items = case.items.select_related("catalog_item").prefetch_related("catalog_item__prerequisites")
+    return [PlanInput(code=i.catalog_item.code, limit=i.catalog_item.limit_workdays, sort=i.catalog_item.sort,
+                      prerequisites=tuple(p.code for p in i.catalog_item.prerequisites.all())) for i in items]
+
+
+def target_length(start: dt.date, permit: dt.date | None) -> int | None:
+    if permit is None:
+        return None
+    if settings.PERMIT_TARGET_UNIT == "days":
+        return (permit - start).days
+    return workdays_between(start, permit).workdays
+
+
+def _apply_schedule(case: Case, plan: TaskPlan) -> None:
+    fixed = {i.catalog_item.code: (i.moved_start, i.moved_due)
+             for i in case.items.select_related("catalog_item") if i.moved_start or i.moved_due}
+    result = schedule(_plan_inputs(case), plan.start_date, add_workdays=add_workdays, deemed_day=deemed_day,
+                      fixed=fixed)
+    for item in case.items.select_related("catalog_item"):
+        planned = result.items[item.catalog_item.code]
+        item.planned_start, item.planned_due, item.planned_provisional = planned.start, planned.due, planned.provisional
+        item.save(update_fields=["planned_start", "planned_due", "planned_provisional"])
+    permit = result.items.get("S04")
+    pre_construction = [p.due for code, p in result.items.items() if code[:1] in ("L", "G", "S")]
+    end = permit.due if permit else (max(pre_construction) if pre_construction else None)
+    plan.effective_start = result.start
+    plan.critical_path = result.critical_path
+    plan.projected_permit_date = permit.due if permit else None
+    plan.target_length = target_length(result.start, end)
+    plan.fits_target = None if plan.target_length is None else plan.target_length <= settings.PERMIT_TARGET_LENGTH
+    plan.provisional = result.provisional
+    plan.save()
+
+
+def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
+    """代办任务分解计划表 from the entrusted items and the catalog's prerequisites."""
+    require_case_worker(actor, case, "plan_generate")
+    require_open(case)
+    if not case.items.exists():
+        raise ValidationFailed({"start_date": "请先签订委托代办协议、确定委托事项"})
+    if start_date < case.accepted_at.date() - dt.timedelta(days=366):
+        raise ValidationFailed({"start_date": "计划开始日期早于受理日期一年以上，请核对"})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        existing = TaskPlan.objects.filter(case=case).first()
+        if existing and case.items.exclude(status=ItemStatus.PENDING).exists():
+            raise Conflict("已有事项派单办理，计划不能重新生成；请逐项调整日期")
+        plan = existing or TaskPlan(case=case)
+        old = {"start_date": plan.start_date} if existing else None
+        plan.start_date, plan.generated_at, plan.generated_by = start_date, clock.now(), actor
+        case.items.update(moved_start=None, moved_due=None)
+        _apply_schedule(case, plan)
+        if case.status == CaseStatus.ENTRUSTED:
+            case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, note="制定代办任务分解计划")
+        public_step(case, f"已制定代办计划，预计{_permit_text(plan)}")
+        audit_record(event_type="plan.generated", actor=actor, obj=case, old=old,
+                     new={"start_date": start_date, "permit": plan.projected_permit_date,
+                          "critical_path": plan.critical_path, "provisional": plan.provisional})
+        from daiban.plans.paperwork import plan_document
+
+        plan_document(case=case, actor=actor)
+    return plan
+
+
+def _permit_text(plan: TaskPlan) -> str:
+    if plan.projected_permit_date is None:
+        return "按计划推进"
+    return f"{plan.projected_permit_date:%Y年%m月%d日}取得施工许可" + ("（暂定）" if plan.provisional else "")
+
+
+def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: dt.date | None = None,
+                   planned_due: dt.date | None = None) -> CaseItem:
+    """The agent moves an item's planned dates, with a reason; the items after it follow."""
+    case = item.case
+    require_case_worker(actor, case, "plan_item_move")
+    require_open(case)
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "调整计划日期须说明理由"})
+    if planned_start is None and planned_due is None:
+        raise ValidationFailed({"planned_due": "请给出新的计划开始或完成日期"})
+    start = planned_start or item.planned_start
+    if planned_due is not None and start is not None and planned_due < start:
+        raise ValidationFailed({"planned_due": "计划完成日期不能早于计划开始日期"})
+    plan = TaskPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise ValidationFailed({"planned_start": "请先生成代办计划"})
+    with transaction.atomic():
+        old = {"planned_start": item.planned_start, "planned_due": item.planned_due}
+        item.moved_start = planned_start or item.moved_start
+        item.moved_due = planned_due or item.moved_due
+        item.save(update_fields=["moved_start", "moved_due"])
+        _apply_schedule(case, plan)
+        item.refresh_from_db()
+        audit_record(event_type="plan.item_moved", actor=actor, obj=item, old=old,
+                     new={"planned_start": item.planned_start, "planned_due": item.planned_due,
+                          "reason": reason.strip()})
+    return item
+
+
+# -- items in motion --------------------------------------------------------------------------------
+
+
+def local_department(item: CaseItem) -> Department:
+    """The county department that handles the item locally (a city-level item starts at the county)."""
+    department = item.catalog_item.department
+    if department.region.level == "county":
+        return department
+    local = Department.objects.filter(region__level="county", name__in=[department.name.replace("温州市", "")]).first()
+    return local or department
+
+
+def _acting_as(actor: User, item: CaseItem) -> set[str]:
+    capacities = set()
+    if actor.has_role(Role.LIAISON) and actor.department_id in (item.catalog_item.department_id,
+                                                                local_department(item).pk):
+        capacities.add("liaison")
+    if actor.has_role(Role.AGENT, Role.CHIEF_AGENT, Role.UNIT_ADMIN, Role.CENTER_ADMIN):
+        from daiban.org.scope import scope_of
+
+        scope = scope_of(actor)
+        if scope.county_wide or item.case.unit_id in scope.body_ids:
+            capacities.add("agent")
+    return capacities
+
+
+def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str:
+    """The one place an item changes state: the table says who may, the change is kept as a row."""
+    require_open(item.case)
+    allowed = ALLOWED_ITEM_CHANGES.get((item.status, to_status))
+    if allowed is None:
+        raise Conflict(f"事项当前为“{item.get_status_display()}”，不能变为“{ItemStatus(to_status).label}”")
+    if not allowed & _acting_as(actor, item):
+        require_role(None, Role.CENTER_ADMIN, action=f"item_{to_status}")
+    old = item.status
+    item.status = to_status
+    ItemTransition.objects.create(item=item, from_status=old, to_status=to_status, at=clock.now(), by=actor,
+                                  note=note[:300])
+    return old
+
+
+def _locked(item: CaseItem) -> CaseItem:
+    return CaseItem.objects.select_for_update().select_related("catalog_item", "case", "case__unit").get(pk=item.pk)
+
+
+def _agents(case: Case) -> list[User]:
+    return [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
+
+
+def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, note: str = "") -> CaseItem:
+    """派单: to the liaison officer of the item's (local) department."""
+    with transaction.atomic():
+        item = _locked(item)
+        department = local_department(item)
+        if liaison is None:
+            member = item.case.team.filter(role=TeamRole.LIAISON, user__department=department).first()
+            liaison = member.user if member else User.objects.filter(
+                department=department, role_grants__role=Role.LIAISON, is_active=True).order_by("username").first()
+        if liaison is None or not liaison.has_role(Role.LIAISON) or liaison.department_id != department.pk:
+            raise ValidationFailed({"liaison": f"请指定{department.name}的代办联络员"})
+        old = _move(actor=actor, item=item, to_status=ItemStatus.DISPATCHED, note=note)
+        item.liaison, item.dispatched_at = liaison, clock.now()
+        item.save(update_fields=["status", "liaison", "dispatched_at"])
+        audit_record(event_type="item.dispatched", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "liaison": liaison.username})
+        _notify(recipients=[liaison], subject=f"派单：{item.catalog_item.name}",
+                body=f"{item.case.project.name}的“{item.catalog_item.name}”已派至您处，计划{item.planned_due or ''}前办结。",
+                link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"dispatch:{item.pk}")
+    return item
+
+
+def item_start(*, actor: User, item: CaseItem, started_on: dt.date | None = None) -> CaseItem:
+    """The department accepts the complete application: the legal clock starts (the day is not counted)."""
+    started_on = started_on or clock.today()
+    if started_on > clock.today():
+        raise ValidationFailed({"started_on": "受理日期不能晚于今天"})
+    with transaction.atomic():
+        item = _locked(item)
+        old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="部门受理")
+        item.started_on = started_on
+        due = add_workdays(started_on, item.catalog_item.limit_workdays)
+        item.due_on, item.due_provisional = due.date, due.provisional
+        item.save(update_fields=["status", "started_on", "due_on", "due_provisional"])
+        audit_record(event_type="item.started", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "started_on": started_on, "due_on": item.due_on})
+        public_step(item.case, f"{item.catalog_item.name}已由审批部门受理")
+    return item
+
+
+def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_on: dt.date | None = None) -> CaseItem:
+    """Suspension (hearing, testing, appraisal, expert review) or a material correction: time not counted."""
+    if kind not in Pause.Kind.values:
+        raise ValidationFailed({"kind": "暂停类型应为听证、检验检测、鉴定、专家评审或材料补正"})
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "请填写暂停事由"})
+    started_on = started_on or clock.today()
+    to_status = ItemStatus.AWAITING_CORRECTION if kind == Pause.Kind.CORRECTION else ItemStatus.SUSPENDED
+    rule = CORRECTION_RULE if kind == Pause.Kind.CORRECTION else SUSPENSION_RULE
+    with transaction.atomic():
+        item = _locked(item)
+        if item.started_on and started_on < item.started_on:
+            raise ValidationFailed({"started_on": "暂停日期不能早于受理日期"})
+        old = _move(actor=actor, item=item, to_status=to_status, note=reason)
+        item.save(update_fields=["status"])
+        Pause.objects.create(item=item, kind=kind, reason=reason.strip(), started_on=started_on, rule=rule,
+                             recorded_by=actor)
+        audit_record(event_type="item.paused", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "kind": kind, "reason": reason, "started_on": started_on,
+                          "rule": rule})
+        _notify(recipients=_agents(item.case), subject=f"暂停计时：{item.catalog_item.name}",
+                body=f"{Pause.Kind(kind).label}：{reason}。{rule}", link=f"/cases/{item.case_id}/", case=item.case)
+    return item
+
+
+def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None) -> CaseItem:
+    """Ends the open pause: its working days are not counted and the due date moves on by them."""
+    ended_on = ended_on or clock.today()
+    with transaction.atomic():
+        item = _locked(item)
+        pause = item.pauses.filter(ended_on__isnull=True).first()
+        if pause is None:
+            raise Conflict("该事项没有进行中的暂停")
+        if ended_on < pause.started_on:
+            raise ValidationFailed({"ended_on": "恢复日期不能早于暂停开始日期"})
+        old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="恢复计时")
+        pause.ended_on = ended_on
+        pause.workdays = workdays_between(pause.started_on, ended_on).workdays
+        pause.save(update_fields=["ended_on", "workdays"])
+        item.paused_workdays += pause.workdays
+        if item.started_on is not None:
+            due = add_workdays(item.started_on, item.catalog_item.limit_workdays + item.paused_workdays)
+            item.due_on, item.due_provisional = due.date, due.provisional
+        item.save(update_fields=["status", "paused_workdays", "due_on", "due_provisional"])
+        audit_record(event_type="item.resumed", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "paused_workdays": pause.workdays, "due_on": item.due_on,
+                          "rule": pause.rule})
+    return item
+
+
+def item_report_up(*, actor: User, item: CaseItem, local_done_on: dt.date, reported_on: dt.date | None = None,
+                   note: str = "") -> CaseItem:
+    """A higher-level item: the liaison officer reports it up within 1 working day of the local steps."""
+    reported_on = reported_on or clock.today()
+    if reported_on < local_done_on:
+        raise ValidationFailed({"reported_on": "上报日期不能早于本级办理完成日期"})
+    with transaction.atomic():
+        item = _locked(item)
+        if item.catalog_item.level == Level.COUNTY:
+            raise ValidationFailed({"item": "该事项在本级审批，无需上报"})
+        old = _move(actor=actor, item=item, to_status=ItemStatus.REPORTED_UP, note=note or "上报上级部门")
+        due = add_workdays(local_done_on, 1)
+        item.local_done_on, item.report_due_on, item.reported_up_on = local_done_on, due.date, reported_on
+        item.save(update_fields=["status", "local_done_on", "report_due_on", "reported_up_on"])
+        late = reported_on > due.date
+        audit_record(event_type="item.reported_up", actor=actor, obj=item, old={"status": old},
+                     new={"local_done_on": local_done_on, "report_due_on": due.date, "reported_on": reported_on,
+                          "late": late})
+        _notify(recipients=_agents(item.case), subject=f"已上报：{item.catalog_item.name}",
+                body=f"本级办理于{local_done_on:%Y-%m-%d}完成，已于{reported_on:%Y-%m-%d}报送"
+                     f"{item.catalog_item.department.name}" + ("（超过1个工作日的上报时限）" if late else "") + "。",
+                link=f"/cases/{item.case_id}/", case=item.case)
+        public_step(item.case, f"{item.catalog_item.name}已报送上级部门审批")
+    return item
+
+
+def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str = "", note: str = "",
+                finished_on: dt.date | None = None) -> CaseItem:
+    finished_on = finished_on or clock.today()
+    if approved and not approval_no.strip():
+        raise ValidationFailed({"approval_no": "请填写批准文号或证照编号"})
+    if not approved and not note.strip():
+        raise ValidationFailed({"note": "不予许可须写明理由"})
+    with transaction.atomic():
+        item = _locked(item)
+        to_status = ItemStatus.APPROVED if approved else ItemStatus.REFUSED
+        old = _move(actor=actor, item=item, to_status=to_status, note=note)
+        item.finished_on, item.approval_no, item.result_note = finished_on, approval_no.strip(), note.strip()
+        item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
+        audit_record(event_type="item.finished", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "approval_no": item.approval_no, "finished_on": finished_on})
+        public_step(item.case, f"{item.catalog_item.name}{'已办结' if approved else '不予许可'}")
+        if approved:
+            from daiban.plans.push import push_after_finish
+
+            push_after_finish(item=item)
+    return item
+
+
+def item_withdraw(*, actor: User, item: CaseItem, reason: str) -> CaseItem:
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "请填写撤回理由"})
+    with transaction.atomic():
+        item = _locked(item)
+        old = _move(actor=actor, item=item, to_status=ItemStatus.WITHDRAWN, note=reason)
+        item.finished_on, item.result_note = clock.today(), reason.strip()
+        item.save(update_fields=["status", "finished_on", "result_note"])
+        audit_record(event_type="item.withdrawn", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "reason": reason})
+    return item
+
+
+def item_urge(*, actor: User, item: CaseItem, kind: str, note: str, respond_by: dt.date | None = None) -> ItemUrge:
+    """催办 by the agent; 督办 (a formal order) by the unit administrator, the center or a leader."""
+    if kind not in ItemUrge.Kind.values:
+        raise ValidationFailed({"kind": "类型应为催办或督办"})
+    if kind == ItemUrge.Kind.URGE:
+        require_case_worker(actor, item.case, "item_urge")
+    else:
+        require_role(actor, Role.UNIT_ADMIN, Role.CENTER_ADMIN, Role.LEADER, action="item_supervise")
+    require_open(item.case)
+    if not (note or "").strip():
+        raise ValidationFailed({"note": "请填写内容"})
+    if respond_by is not None and respond_by < clock.today():
+        raise ValidationFailed({"respond_by": "要求办结日期不能早于今天"})
+    recipient = item.liaison or User.objects.filter(department=local_department(item),
+                                                    role_grants__role=Role.LIAISON).order_by("username").first()
+    if recipient is None:
+        raise ValidationFailed({"item": "该事项尚无代办联络员"})
+    with transaction.atomic():
+        urge = ItemUrge.objects.create(item=item, kind=kind, by=actor, to=recipient, at=clock.now(),
+                                       note=note.strip(), respond_by=respond_by)
+        audit_record(event_type=f"item.{kind}", actor=actor, obj=item,
+                     new={"to": recipient.username, "note": urge.note, "respond_by": respond_by})
+        _notify(recipients=[recipient], subject=f"{urge.get_kind_display()}：{item.catalog_item.name}",
+                body=f"{item.case.project.name}：{urge.note}", link=f"/cases/{item.case_id}/", case=item.case)
+    return urge
+
+
+# -- work log and visits ------------------------------------------------------------------------------
+
+
+def worklog_add(*, actor: User, case: Case, day: dt.date, content: str) -> WorkLog:
+    require_case_worker(actor, case, "worklog_add")
+    require_open(case)
+    errors = {}
+    if not (content or "").strip():
+        errors["content"] = "请填写工作内容"
+    if day > clock.today():
+        errors["day"] = "日志日期不能晚于今天"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        log = WorkLog.objects.create(case=case, author=actor, day=day, content=content.strip(), created_at=clock.now())
+        audit_record(event_type="case.worklog_added", actor=actor, obj=case, new={"day": day, "content": log.content})
+    return log
+
+
+def visit_record(*, actor: User, case: Case, day: dt.date, reason: str, item: CaseItem | None = None) -> OwnerVisit:
+    """An in-person visit of the owner; more than one on a case is flagged (最多跑一次)."""
+    require_case_worker(actor, case, "visit_record")
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": "请填写业主到场事由"})
+    if day > clock.today():
+        raise ValidationFailed({"day": "到场日期不能晚于今天"})
+    with transaction.atomic():
+        visit = OwnerVisit.objects.create(case=case, day=day, reason=reason.strip(), item=item, recorded_by=actor)
+        count = case.visits.count()
+        audit_record(event_type="case.visit_recorded", actor=actor, obj=case,
+                     new={"day": day, "reason": visit.reason, "visits": count, "flagged": count > 1})
+    return visit

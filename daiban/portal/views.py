@@ -1,0 +1,87 @@
+"""The public pages: the service's home, the online request form (website and phone), progress by code."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from daiban.audit.middleware import client_ip
+from daiban.intake.selectors import public_progress
+from daiban.intake.services import request_submit
+from daiban.lib import ratelimit
+from daiban.lib.errors import ValidationFailed
+from daiban.portal.forms import ProgressForm, RequestForm
+from daiban.portal.selectors import county_center, service_points
+
+SUBMITTED = "portal_submitted"  # session key: the last request this browser submitted, for the done page
+WRONG_PAIR = "登记编号或查询码不正确"
+
+
+def _limit(request, scope: str, limit: int) -> None:
+    # The same scopes and limits as the public API, so a page and the API share one allowance per address.
+    ratelimit.check(scope, client_ip(request) or "-", limit=limit, window_seconds=settings.PUBLIC_WINDOW_SECONDS)
+
+
+def _wait_minutes() -> int:
+    return max(1, -(-settings.PUBLIC_WINDOW_SECONDS // 60))
+
+
+def _month_day(day) -> str:
+    return f"{day.month} 月 {day.day} 日"
+
+
+def home(request):
+    return render(request, "portal/home.html", service_points())
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, mobile: bool = False):
+    template = "portal/m_apply.html" if mobile else "portal/apply.html"
+    if request.method == "GET":
+        return render(request, template, {"form": RequestForm(), "center": county_center()})
+    form = RequestForm(request.POST)
+    context = {"form": form, "center": county_center()}
+    try:
+        _limit(request, "public-submit", settings.PUBLIC_SUBMIT_LIMIT)
+    except ratelimit.RateLimited:
+        return render(request, template, {**context, "limited_minutes": _wait_minutes()}, status=429)
+    if form.is_valid():
+        try:
+            row, _ = request_submit(data=form.request_data(), idempotency_key=form.idempotency_key)
+        except ValidationFailed as refusal:
+            form.show(refusal)
+        else:
+            request.session[SUBMITTED] = {
+                "tracking_no": row.tracking_no, "query_code": row.query_code, "project_name": row.project_name,
+                "unit": row.unit.name, "unit_phone": row.unit.phone, "mobile": mobile,
+                "due": None if row.first_contact_provisional else _month_day(row.first_contact_due),
+            }
+            return redirect("portal:done")
+    return render(request, template, context, status=422)
+
+
+def done(request):
+    submitted = request.session.get(SUBMITTED)
+    if not submitted:
+        return redirect("portal:apply")
+    return render(request, "portal/done.html", {"submitted": submitted})
+
+
+@require_http_methods(["GET", "POST"])
+def progress(request):
+    if request.method == "GET":
+        form = ProgressForm(initial={"tracking_no": request.GET.get("tracking_no", "")[:20]})
+        return render(request, "portal/progress.html", {"form": form})
+    form = ProgressForm(request.POST)
+    try:
+        _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
+    except ratelimit.RateLimited:
+        return render(request, "portal/progress.html", {"form": form, "limited_minutes": _wait_minutes()},
+                      status=429)
+    if not form.is_valid():
+        return render(request, "portal/progress.html", {"form": form}, status=422)
+    result = public_progress(**form.cleaned_data)
+    if result is None:
+        form.add_error(None, WRONG_PAIR)
+        return render(request, "portal/progress.html", {"form": form}, status=404)
+    return render(request, "portal/progress.html", {"form": ProgressForm(), "result": result})
