@@ -81,13 +81,20 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 def _mount() -> None:
+    from daiban.assessment.api import router as assessment_router
     from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
     from daiban.plans.api import router as plans_router
     from daiban.catalog.api import router as catalog_router
+    from daiban.closure.api import alerts as closure_alerts_router
+    from daiban.coordination.api import router as coordination_router
+    from daiban.closure.api import router as closure_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.org.api import router as auth_router
+    from daiban.provincial.api import router as provincial_router
+    from daiban.policy.api import router as policy_router
+    from daiban.teams.api import router as teams_router
     from daiban.workdays.api import router as calendar_router
 
     api.add_router("/auth", auth_router)
@@ -98,6 +105,13 @@ def _mount() -> None:
     api.add_router("/", intake_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", plans_router)
+    api.add_router("/", coordination_router)
+    api.add_router("/cases", closure_router)
+    api.add_router("/closure", closure_alerts_router)
+    api.add_router("/provincial", provincial_router)
+    api.add_router("/policy", policy_router)
+    api.add_router("/teams", teams_router)
+    api.add_router("/", assessment_router)
 
 
 _mount()

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs page from its bundled static files, not a CDN
     "daiban.org",
     "daiban.workdays",
     "daiban.audit",
@@ -36,6 +37,12 @@ INSTALLED_APPS = [
     "daiban.intake",
     "daiban.cases",
     "daiban.plans",
+    "daiban.coordination",
+    "daiban.policy",
+    "daiban.teams",
+    "daiban.assessment",
+    "daiban.closure",
+    "daiban.provincial",
     "daiban.portal",
     "daiban.desk",
     "daiban.notify",
@@ -160,8 +167,8 @@ if PERMIT_TARGET_UNIT not in ("workdays", "days"):
 # An item or a case is 预警 when this many working days or fewer are left.
 WARNING_WORKDAYS = env_int("DAIBAN_WARNING_WORKDAYS", 2, minimum=0)
 
-# Notifications. Mail goes through Django's SMTP backend (the test runner swaps in locmem); in debug
-# without a mail server it is printed to the console instead.
+# Notifications. Mail goes through Django's SMTP backend (the test runner swaps in locmem), to the
+# local mail server when no host is given; in debug without a host it is printed to the console.
 _EMAIL_HOST = env_str("DAIBAN_EMAIL_HOST", "") or ""
 EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG and not _EMAIL_HOST
                  else "django.core.mail.backends.smtp.EmailBackend")
@@ -176,6 +183,13 @@ DEFAULT_FROM_EMAIL = env_str("DAIBAN_EMAIL_FROM", "daiban@localhost") or "daiban
 SMS_GATEWAY_URL = env_url("DAIBAN_SMS_GATEWAY_URL")
 WECHAT_GATEWAY_URL = env_url("DAIBAN_WECHAT_GATEWAY_URL")
 GATEWAY_TOKEN = env_str("DAIBAN_GATEWAY_TOKEN", "") or ""
+
+# The provincial online approval platform (投资项目在线审批监管平台): agency events are reported to it
+# (docs/provincial-platform.md). Without a URL the reports wait in the outbox, unsent.
+PROVINCIAL_URL = env_url("DAIBAN_PROVINCIAL_URL")
+PROVINCIAL_TOKEN = env_str("DAIBAN_PROVINCIAL_TOKEN", "") or ""
+# How long the one-time evaluation link sent to an owner stays valid.
+EVALUATION_LINK_DAYS = env_int("DAIBAN_EVALUATION_LINK_DAYS", 30, minimum=1)
 
 
 def _huey(redis_url: str | None) -> dict:

@@ -63,3 +63,54 @@ EVENT_TYPES.update({
     "case.progress_reported": "发送进度反馈",
 })
 EVENT_TYPES["notify.resent"] = "重新发送通知"
+EVENT_TYPES.update({
+    "case.project_code_set": "登记项目代码",
+    "case.completed": "办结",
+    "case.terminated": "终止委托代办",
+    "closure.handover_confirmed": "业主签收资料",
+    "closure.filed": "办结单/终止单归档",
+    "closure.visit_scheduled": "安排回访",
+    "closure.visit_recorded": "记录回访",
+    "closure.evaluation_link_issued": "生成评价链接",
+    "closure.owner_evaluated": "业主评价代办服务",
+    "closure.fee_alert_raised": "索取费用或礼品线索",
+    "closure.departments_rated": "代办员评价审批部门",
+    "provincial.replayed": "重新报送省平台",
+})
+EVENT_TYPES.update({
+    "assessment.ledger_exported": "导出代办台帐",
+    "assessment.directory_exported": "导出项目目录库",
+})
+EVENT_TYPES.update({
+    "policy.article_created": "新建政策文章",
+    "policy.article_updated": "修改政策文章",
+    "policy.article_published": "发布政策文章",
+    "policy.article_unpublished": "撤回政策文章",
+    "policy.guides_generated": "生成办事指南",
+    "policy.consultation_linked": "咨询解答引用指南或政策",
+    "teams.meeting_recorded": "登记工作例会或业务培训",
+    "teams.meeting_updated": "修改工作例会或业务培训记录",
+    "teams.attendance_set": "登记参会情况",
+    "teams.conduct_recorded": "登记考核激励或责任追究",
+})
+EVENT_TYPES.update({
+    "coordination.issue_raised": "提出协调问题",
+    "coordination.issue_escalated": "协调问题升级",
+    "coordination.issue_responded": "协调问题答复",
+    "coordination.issue_resolved": "提出协调解决方案",
+    "coordination.issue_confirmed": "代办员确认问题解决",
+    "coordination.issue_reopened": "代办员退回解决方案",
+    "coordination.consultation_requested": "提请疑难会商",
+    "coordination.consultation_decided": "疑难会商决定",
+    "coordination.linked_sent": "发起联动代办",
+    "coordination.linked_accepted": "上级代办机构接收联动代办",
+    "coordination.linked_answered": "上级代办机构反馈联动代办",
+    "coordination.meeting_convened": "召集联席会议",
+    "coordination.meeting_recorded": "填写联席会议记录",
+    "coordination.signatures_voided": "会议记录修改，签名作废",
+    "coordination.meeting_signed": "会议记录签名确认",
+    "coordination.resolution_done": "会议议定事项落实",
+    "coordination.deadline_warning": "协调期限预警",
+    "coordination.deadline_overdue": "协调期限逾期",
+    "coordination.recomputed": "按确认的工作日历重算协调期限",
+})

@@ -154,10 +154,9 @@ class AgreementForm(forms.Form):
         self.fields["item_codes"].error_messages["invalid_choice"] = "事项库中没有事项 %(value)s"
 
 
-def _person(user: User, note: str = "") -> tuple[str, str]:
-    where = user.department.name if user.department_id else (user.body.name if user.body_id else "")
-    label = f"{user.display_name}（{user.title or where}）" if (user.title or where) else user.display_name
-    return user.username, f"{label}{note}"
+def _person(user: User) -> tuple[str, str]:
+    where = user.title or (user.department.name if user.department_id else (user.body.name if user.body_id else ""))
+    return user.username, f"{user.display_name}（{where}）" if where else user.display_name
 
 
 class TeamForm(forms.Form):
@@ -176,13 +175,15 @@ class TeamForm(forms.Form):
         self.fields["agent"].choices = [("", "请选择")] + [
             _person(u) for u in staff.filter(body=case.unit, role_grants__role__in=[Role.AGENT, Role.CHIEF_AGENT])
             .distinct()]
-        self.fields["chief_agent"].choices = none + [_person(u) for u in staff.filter(role_grants__role=Role.CHIEF_AGENT)]
+        chiefs = staff.filter(role_grants__role=Role.CHIEF_AGENT)
+        self.fields["chief_agent"].choices = none + [_person(u) for u in chiefs]
         self.fields["lead_leader"].choices = none + [_person(u) for u in staff.filter(section_level=True)]
         self.fields["supervisor"].choices = none + [_person(u) for u in staff.filter(department_head=True)]
         liaisons = staff.filter(role_grants__role=Role.LIAISON, department__isnull=False)
+        involved = lambda u: u.department_id in department_ids  # noqa: E731
         self.fields["liaisons"].choices = [
-            _person(u, "（本案事项所涉部门）" if u.department_id in department_ids else "")
-            for u in sorted(liaisons, key=lambda u: (u.department_id not in department_ids, u.username))]
+            (u.username, f"{u.display_name} · {u.department.name}{' · 本案所涉' if involved(u) else ''}")
+            for u in sorted(liaisons, key=lambda u: (not involved(u), u.username))]
         for name in ("agent", "chief_agent", "lead_leader", "supervisor"):
             self.fields[name].error_messages["invalid_choice"] = "请从列表中选择人员"
         self.fields["liaisons"].error_messages["invalid_choice"] = "请从列表中选择代办联络员"

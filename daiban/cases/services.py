@@ -12,10 +12,12 @@ from daiban.intake.models import PROMOTION_CATEGORIES, PublicStep, Request
 from daiban.intake.services import _require_unit_staff
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.lib.validators import project_code_error
 from daiban.org.models import User
-from daiban.org.permissions import require_role
+from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
+from daiban.provincial.services import provincial_enqueue
 
 
 def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") -> None:
@@ -37,7 +39,7 @@ def require_case_worker(actor: User, case: Case, action: str) -> None:
     require_role(actor, *CASE_WORKER_ROLES, action=action)
     scope = scope_of(actor)
     if not scope.county_wide and case.unit_id not in scope.body_ids:
-        require_role(None, Role.CENTER_ADMIN, action=action)
+        refuse(actor, action=action, why="案件不在本人数据范围内")
 
 
 def require_open(case: Case) -> None:
@@ -83,6 +85,7 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
         public_step(case, "已受理，待签订委托代办协议")
         audit_record(event_type="intake.request_accepted", actor=actor, obj=request,
                      new={"case_id": case.pk, "unit": case.unit.name})
+        provincial_enqueue(event="acceptance", case=case)
         from daiban.cases.paperwork import generate
 
         generate(case=case, kind="registration", actor=actor)
@@ -196,6 +199,29 @@ def case_designate_major(*, actor: User, case: Case, major: bool = True) -> Case
     return case
 
 
+def case_project_code_set(*, actor: User, case: Case, project_code: str) -> Case:
+    """The national project code issued by the provincial platform (备案/核准赋码), reported back to it."""
+    require_case_worker(actor, case, "case_project_code_set")
+    require_open(case)
+    code = (project_code or "").strip().upper()
+    error = project_code_error(code, today=clock.today())
+    if error:
+        raise ValidationFailed({"project_code": error})
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=case.project_id)
+        old = project.project_code
+        if old == code:
+            return case
+        project.project_code = code
+        project.save(update_fields=["project_code"])
+        case.project = project
+        audit_record(event_type="case.project_code_set", actor=actor, obj=case, old={"project_code": old},
+                     new={"project_code": code})
+        public_step(case, "已取得项目代码")
+        provincial_enqueue(event="project_code", case=case)
+    return case
+
+
 def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -> None:
     """Records that the owner signed (and sealed) the latest form of that kind."""
     require_case_worker(actor, case, "document_sign")
@@ -220,6 +246,14 @@ def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -
 def collaboration_update(*, actor: User, case: Case, phase: str, handed_over_at=None, handed_over_to: str = "",
                          note: str = "") -> CollaborationPhase:
     require_case_worker(actor, case, "collaboration_update")
+    require_open(case)
+    errors = {}
+    if len(handed_over_to or "") > 60:
+        errors["handed_over_to"] = "交接对象过长（最多 60 字）"
+    if len(note or "") > 200:
+        errors["note"] = "情况说明过长（最多 200 字）"
+    if errors:
+        raise ValidationFailed(errors)
     row = case.collaboration.filter(phase=phase).first()
     if row is None:
         raise ValidationFailed({"phase": "本案没有该协同阶段（仅招商引资、平商回归项目）"})

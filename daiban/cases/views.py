@@ -16,7 +16,7 @@ from daiban.cases import team as team_rules
 from daiban.cases.api import docx_response
 from daiban.cases.forms import (AcceptForm, AgreementForm, CollaborationForm, ContactForm, RejectForm, RequestForm,
                                 SignForm, TeamForm, show_refusal)
-from daiban.cases.models import CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
+from daiban.cases.models import CaseDocument, CaseItem, TeamMember, TeamRole
 from daiban.cases.panels import contact_mark
 from daiban.cases.selectors import case_detail, cases_for, requests_for
 from daiban.cases.services import (case_agreement_set, case_designate_major, case_team_set, collaboration_update,
@@ -223,6 +223,10 @@ def _case(request, pk: int):
     return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
 
 
+def user_owns(user, case) -> bool:
+    return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
+
+
 def _rule_notes(case) -> list[str]:
     need = team_rules.requirements(case)
     notes = [team_rules.RULE_MESSAGES["agent"]]
@@ -344,10 +348,6 @@ def case_agreement(request, pk: int):
     return render(request, "cases/agreement.html", {
         "case": case, "form": form, "groups": [g for g in groups if g["items"]], "chosen": chosen,
     }, status=422 if form.errors else 200)
-
-
-def user_owns(user, case) -> bool:
-    return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
 
 
 @staff_page

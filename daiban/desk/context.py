@@ -12,7 +12,16 @@ MENU = [
     ("咨询记录", "/intake/consultations/", CASE_WORKER_ROLES | {Role.INSPECTOR}),
     ("联系卡与目录库", "/intake/directory/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR, Role.LIAISON}),
     ("事项库", "/catalog/", STAFF_READERS | {Role.SYS_ADMIN}),
+    ("问题协调", "/coordination/", STAFF_READERS),
+    ("办结与评价", "/closure/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR, Role.OWNER}),
+    ("索费线索", "/closure/fee-alerts/", {Role.INSPECTOR}),
+    ("省平台报送", "/provincial/", {Role.CENTER_ADMIN, Role.SYS_ADMIN}),
+    ("政策与公开", "/policy/", STAFF_READERS),
+    ("队伍管理", "/teams/meetings/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR}),
     ("工作日历", "/calendar/", {Role.SYS_ADMIN, Role.CENTER_ADMIN}),
+    ("考核统计", "/assessment/", STAFF_READERS),
+    ("代办台帐", "/assessment/ledger/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR}),
+    ("督查督办", "/assessment/supervision/", {Role.CENTER_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.INSPECTOR}),
 ]
 
 

@@ -14,7 +14,11 @@ from daiban.intake.services import (card_issue, consultation_log, directory_add,
 from daiban.intake.validation import RequestData
 from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.permissions import refuse
+from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
+
+STAFF_ROLES = [r for r in Role.values if r != Role.OWNER]
 
 public = Router(tags=["企业（公开）"])
 router = Router(tags=["代办受理"])
@@ -93,6 +97,8 @@ def _card_row(card: ContactCard) -> dict:
 
 @router.get("/directory", response=list[s.DirectoryOut], summary="招商引资、平商回归和政府投资代办项目目录库")
 def directory(request):
+    if request.user.has_role(Role.OWNER) and not request.user.has_role(*STAFF_ROLES):
+        refuse(request.user, action="directory_list", why="目录库仅供工作人员查阅")
     return [_directory_row(e) for e in DirectoryEntry.objects.select_related("location", "source_department")]
 
 

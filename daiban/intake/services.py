@@ -12,7 +12,7 @@ from daiban.intake.validation import RequestData, clean_request
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import AgencyBody, Department, User
-from daiban.org.permissions import require_role
+from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 from daiban.workdays.loader import add_workdays, deemed_day
@@ -116,7 +116,8 @@ def request_register(*, actor: User, data: RequestData, source: str = Source.WIN
     require_role(actor, *CASE_WORKER_ROLES, action="request_register")
     if source not in STAFF_SOURCES:
         raise ValidationFailed({"source": "受理渠道应为窗口、电话、上级交办或部门协调"})
-    key = (idempotency_key or "").strip()[:80] or None
+    # A staff key is the caller's own: another person's key never returns that person's request.
+    key = f"staff:{actor.pk}:{(idempotency_key or '').strip()[:60]}" if (idempotency_key or "").strip() else None
     if key and (existing := Request.objects.filter(idempotency_key=key).first()):
         return existing, False
     clean_unit = None
@@ -135,7 +136,7 @@ def _require_unit_staff(actor: User, request: Request, action: str) -> None:
     require_role(actor, *CASE_WORKER_ROLES, action=action)
     scope = scope_of(actor)
     if not scope.county_wide and request.unit_id not in scope.body_ids:
-        require_role(None, Role.CENTER_ADMIN, action=action)  # records the refusal and raises
+        refuse(actor, action=action, why="登记不在本人数据范围内")
 
 
 def request_contact(*, actor: User, request: Request, note: str) -> Request:
@@ -219,7 +220,7 @@ def card_issue(*, actor: User, company_name: str, credit_code: str, project_name
     from daiban.lib.validators import credit_code_error
 
     if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
-        require_role(None, Role.CENTER_ADMIN, action="card_issue")
+        refuse(actor, action="card_issue", why="代办联系卡由政府投资项目平台、招商、商务部门发放")
     errors = {}
     credit_code = (credit_code or "").strip().upper()
     if message := credit_code_error(credit_code):

@@ -83,7 +83,9 @@ def clean_request(data: RequestData) -> CleanRequest:
     location = resolve_location(data.location)
     if location is None:
         errors["location"] = "建设地点应为平阳县的乡镇或园区（如“鳌江镇”“水头园区”）"
-    if data.category not in Category.values:
+    if not data.category:
+        errors["category"] = "请选择项目类别"
+    elif data.category not in Category.values:
         errors["category"] = "项目类别不正确"
     if not isinstance(data.industrial, bool):
         errors["industrial"] = "请选择是否工业项目"

@@ -100,5 +100,6 @@ def directory(request):
         "cards": cards[:100], "card_count": cards.count(),
         "entry_form": entry_form, "card_form": card_form,
         "can_add": _card_issuer(user) or user.has_role(Role.CENTER_ADMIN), "can_issue": _card_issuer(user),
-        "can_register": is_worker(user), "open_statuses": (DirectoryEntry.Status.TRACKING, DirectoryEntry.Status.SIGNED),
+        "can_register": is_worker(user),
+        "open_statuses": (DirectoryEntry.Status.TRACKING, DirectoryEntry.Status.SIGNED),
     }, status=422 if entry_form.errors or card_form.errors else 200)

@@ -13,7 +13,7 @@ import logging
 
 from django.db import transaction
 
-from daiban.lib import clock
+from daiban.lib import clock, retry
 from daiban.notify.channels import SENDERS, DeliveryError
 from daiban.notify.models import Notification
 
@@ -28,7 +28,7 @@ LEASE = dt.timedelta(minutes=15)
 
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the attempts-th failure: 1, 2, 4, 8 … minutes, at most an hour."""
-    return dt.timedelta(minutes=min(2 ** (attempts - 1), MAX_BACKOFF_MINUTES))
+    return retry.backoff(attempts, max_minutes=MAX_BACKOFF_MINUTES)
 
 
 def deliver_pending(limit: int = 100) -> int:

@@ -41,8 +41,19 @@ def item_due(item, today: dt.date) -> tuple[dt.date | None, bool]:
     return result.date, result.provisional
 
 
-def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standing:
+def due_standing(due: dt.date, today: dt.date, *, warning_days: int | None = None) -> tuple[str, int]:
+    """(state, working days left) of anything due on `due`: 0 left on the due day, negative once overdue.
+
+    Items, coordination tiers, linked requests and meeting resolutions all share these thresholds.
+    """
     warning_days = settings.WARNING_WORKDAYS if warning_days is None else warning_days
+    if today > due:
+        return OVERDUE, -workdays_between(due, today).workdays
+    left = workdays_between(today, due).workdays
+    return (WARNING if left <= warning_days else NORMAL), left
+
+
+def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standing:
     if item.status in ITEM_FINISHED:
         return Standing(None, item.due_on, None, None)
     due, provisional = item_due(item, today)
@@ -52,13 +63,10 @@ def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standi
     if item.started_on is not None:
         elapsed = max(0, workdays_between(item.started_on, today).workdays - item.paused_workdays
                       - open_pause_workdays(item, today))
-    if today > due:
-        left = -workdays_between(due, today).workdays
-        return Standing(OVERDUE, due, left, elapsed, provisional)
-    left = workdays_between(today, due).workdays
-    if item.status in ITEM_PAUSED:
-        return Standing(NORMAL, due, left, elapsed, provisional)  # the clock stands still
-    return Standing(WARNING if left <= warning_days else NORMAL, due, left, elapsed, provisional)
+    state, left = due_standing(due, today, warning_days=warning_days)
+    if state != OVERDUE and item.status in ITEM_PAUSED:
+        state = NORMAL  # the clock stands still
+    return Standing(state, due, left, elapsed, provisional)
 
 
 def worst(states) -> str:

@@ -14,10 +14,11 @@ from daiban.catalog.models import Level
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import Department, User
-from daiban.org.permissions import require_role
+from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
 from daiban.plans.scheduling import PlanInput, schedule
+from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
 CORRECTION_RULE = "补正期间暂停计时，材料补齐之日起继续计算，不重新起算（《行政许可法》第三十二条、第四十五条）"
@@ -166,7 +167,7 @@ def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str
     if allowed is None:
         raise Conflict(f"事项当前为“{item.get_status_display()}”，不能变为“{ItemStatus(to_status).label}”")
     if not allowed & _acting_as(actor, item):
-        require_role(None, Role.CENTER_ADMIN, action=f"item_{to_status}")
+        refuse(actor, action=f"item_{to_status}", why="不是该事项的代办员或本部门代办联络员")
     old = item.status
     item.status = to_status
     ItemTransition.objects.create(item=item, from_status=old, to_status=to_status, at=clock.now(), by=actor,
@@ -313,6 +314,7 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
         item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
         audit_record(event_type="item.finished", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "approval_no": item.approval_no, "finished_on": finished_on})
+        provincial_enqueue(event="item_result", case=item.case, item=item)
         public_step(item.case, f"{item.catalog_item.name}{'已办结' if approved else '不予许可'}")
         if approved:
             from daiban.plans.push import push_after_finish

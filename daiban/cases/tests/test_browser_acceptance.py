@@ -23,6 +23,14 @@ def test_an_online_request_is_contacted_and_accepted_in_the_browser(page_at):
 
     login(page, "aojiang")
     assert "待联系的代办申请" in page.content() and tracking_no in page.content()
+    # The window form on a phone: one column, and an empty submission answers field by field in Chinese.
+    page.goto("/cases/requests/new/")
+    with page.expect_navigation():
+        page.click("text=提交登记")
+    assert "请填写单位名称" in page.locator(".field-error").first.inner_text()
+    no_sideways_scroll(page)
+    screenshot(page, "request-form-errors-phone")
+
     page.goto("/cases/requests/?status=new")
     no_sideways_scroll(page)
     screenshot(page, "requests-phone")
@@ -31,8 +39,8 @@ def test_an_online_request_is_contacted_and_accepted_in_the_browser(page_at):
     assert "年产20万台精密减速机项目" in page.locator("h1").inner_text()
 
     page.fill("textarea[name=note]", "已电话联系张伟，了解项目用地和审批需求")
-    page.click("text=记录联系")
-    screenshot(page, "debug-after-contact")
+    with page.expect_navigation():
+        page.click("#contact button")
     assert "已记录首次联系" in page.locator(".messages").inner_text()
     assert "已联系待审查" in page.content()
 
@@ -40,8 +48,8 @@ def test_an_online_request_is_contacted_and_accepted_in_the_browser(page_at):
     page.check("input[name=industrial_policy]")
     page.check("input[name=voluntary]")
     screenshot(page, "request-review-phone")
-    page.click("button[name=accept]")
-    page.wait_for_url(re.compile(r".*/cases/\d+/$"))
+    with page.expect_navigation(url=re.compile(r".*/cases/\d+/$")):
+        page.click("button[name=accept]")
     assert "已受理" in page.locator(".case-status").inner_text()
     assert "代办登记表" in page.content()
     no_sideways_scroll(page)
@@ -50,3 +58,18 @@ def test_an_online_request_is_contacted_and_accepted_in_the_browser(page_at):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.reload()
     screenshot(page, "case-accepted-desk")
+
+    # The owner's choice of items, on a phone: "全选本阶段" ticks a whole stage.
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.click("text=选择委托事项")
+    page.check("section[data-stage='1'] input[data-check-stage]")
+    chosen = page.locator("section[data-stage='1'] input[name=item_codes]:checked").count()
+    assert chosen > 1 and f"已选 {chosen} 项" in page.locator("#chosen-count").inner_text()
+    no_sideways_scroll(page)
+    screenshot(page, "agreement-phone")
+    with page.expect_navigation(url=re.compile(r".*/cases/\d+/$")):
+        page.click("text=确定委托事项并生成协议")
+    assert "已委托" in page.locator(".case-status").inner_text()
+    page.click("text=确定代办团队")
+    no_sideways_scroll(page)
+    screenshot(page, "team-phone")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import request_payload
+from conftest import credit_code, request_payload
 from daiban.cases import team as team_rules
 from daiban.cases.models import Case, CaseDocument
 from daiban.cases.services import request_accept, team_of
@@ -201,3 +201,20 @@ def test_the_home_page_lists_cases_awaiting_their_agreement(browse, new_case):
     case = new_case()
     html = browse("aojiang").get("/").content.decode()
     assert "已受理待签协议" in html and case.request.tracking_no in html and "待选择委托事项" in html
+
+
+def test_an_owner_sees_its_own_case_and_chooses_the_items_but_not_the_team(browse, new_case):
+    from daiban.org.models import User
+    from daiban.org.services import role_grant
+
+    case, other = new_case(), new_case(company_name="另一家公司", credit_code=credit_code("91330326MA2H8K7Q5"))
+    owner = User.objects.create_user(username="owner-aj", password="demo-pass-2026", full_name="张伟")
+    role_grant(actor=None, user=owner, role="owner")
+    case.project.company.owner_users.add(owner)
+    page = browse("owner-aj")
+    listing = page.get("/cases/").content.decode()
+    assert case.request.tracking_no in listing and other.request.tracking_no not in listing
+    assert page.get(f"/cases/{other.pk}/").status_code == 404
+    assert 'name="action"' not in page.get(f"/cases/{case.pk}/").content.decode()
+    assert page.post(f"/cases/{case.pk}/agreement/", {"item_codes": ["L02"]}).status_code == 302
+    assert page.get(f"/cases/{case.pk}/team/").status_code == 403

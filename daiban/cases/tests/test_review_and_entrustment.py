@@ -124,3 +124,17 @@ def test_window_registration_by_staff_records_the_source(api_as):
     row = Request.objects.get(pk=answer.json()["request_id"])
     assert row.source == "phone" and row.registered_by.username == "aojiang"
     assert api_as("kunyang").post("cases", request_payload()).status_code == 422  # not its locality
+
+
+def test_a_staff_idempotency_key_is_the_callers_own(api_as):
+    first = api_as("aojiang").post("cases", request_payload(), headers={"Idempotency-Key": "k-1"})
+    again = api_as("aojiang").post("cases", request_payload(), headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == 201 and again.status_code == 200
+    assert first.json()["request_id"] == again.json()["request_id"]
+    other = api_as("ajadmin").post("cases", request_payload(), headers={"Idempotency-Key": "k-1"})
+    assert other.status_code == 201 and other.json()["request_id"] != first.json()["request_id"]
+
+
+def test_an_owner_cannot_read_the_directory(api_as):
+    assert api_as("owner1").get("directory").status_code == 403
+    assert api_as("aojiang").get("directory").status_code == 200

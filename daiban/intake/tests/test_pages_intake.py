@@ -102,7 +102,7 @@ def test_an_agent_registers_a_request_from_a_directory_entry(browse, person):
               "location": "330326101", "category": "investment_promotion", "industrial": "yes",
               "investment_wan": "8000", "directory_entry": str(entry.pk), "token": token}
     assert aojiang.post("/cases/requests/new/", fields).status_code == 302
-    row = Request.objects.get(idempotency_key=token)
+    row = Request.objects.get(idempotency_key__endswith=f":{token}")
     assert row.directory_entry == entry and row.source == "department"
     entry.refresh_from_db()
     assert entry.status == "in_agency"

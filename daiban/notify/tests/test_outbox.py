@@ -68,24 +68,24 @@ def test_explicit_channels_skip_people_without_an_address_for_them():
 
 def test_the_same_cause_is_never_queued_twice():
     wang, li = make_user("nt_d1", email="w@example.com"), make_user("nt_d2")
-    first = notify(recipients=[wang, li, wang], subject="派单", body="b", dedupe_key="dispatch:41")
+    first = notify(recipients=[wang, li, wang], subject="派单", body="b", dedupe_key="outbox-test-1")
     assert len(first) == 3  # wang twice in the list counts once: in-app and email, plus li's in-app
-    again = notify(recipients=[wang, li], subject="派单", body="b", dedupe_key="dispatch:41")
+    again = notify(recipients=[wang, li], subject="派单", body="b", dedupe_key="outbox-test-1")
     assert again == []
-    assert Notification.objects.filter(dedupe_key__startswith="dispatch:41:").count() == 3
-    assert Notification.objects.filter(dedupe_key=f"dispatch:41:{wang.pk}:email").exists()
+    assert Notification.objects.filter(dedupe_key__startswith="outbox-test-1:").count() == 3
+    assert Notification.objects.filter(dedupe_key=f"outbox-test-1:{wang.pk}:email").exists()
     # Another cause, or no key at all, is queued as usual.
-    assert len(notify(recipients=[li], subject="派单", body="b", dedupe_key="dispatch:42")) == 1
+    assert len(notify(recipients=[li], subject="派单", body="b", dedupe_key="outbox-test-2")) == 1
     assert len(notify(recipients=[li], subject="提醒", body="b")) == 1
 
 
 def test_losing_a_race_for_the_same_cause_does_not_break_the_callers_transaction(monkeypatch):
     li = make_user("nt_d3")
-    notify(recipients=[li], subject="派单", body="b", dedupe_key="dispatch:43")
+    notify(recipients=[li], subject="派单", body="b", dedupe_key="outbox-test-3")
     # Another process queues the same key between our check and our insert: the check sees nothing.
     monkeypatch.setattr(QuerySet, "exists", lambda self: False)
     with transaction.atomic():
-        assert notify(recipients=[li], subject="派单", body="b", dedupe_key="dispatch:43") == []
+        assert notify(recipients=[li], subject="派单", body="b", dedupe_key="outbox-test-3") == []
         make_user("nt_d4")  # the caller's transaction is still usable
     assert Notification.objects.filter(recipient=li).count() == 1
 

@@ -17,6 +17,7 @@ Channel, Status = Notification.Channel, Notification.Status
 @pytest.fixture
 def aojiang(person, client):
     user = person("aojiang")
+    Notification.objects.filter(recipient=user).delete()  # whatever the demo cases sent him
     client.force_login(user)
     return user
 
@@ -69,6 +70,7 @@ def failed_email(user) -> Notification:
 
 @pytest.mark.parametrize("username", ["center", "sysadmin"])
 def test_the_center_and_the_system_administrator_see_failed_deliveries_and_resend_them(username, person, client):
+    Notification.objects.exclude(channel=Channel.IN_APP).delete()  # only this test's deliveries
     row = failed_email(person("kunyang"))
     fresh = notify(recipients=[person("kunyang")], subject="刚生成的", body="b", channels=["email"])[0]
     stuck = notify(recipients=[person("kunyang")], subject="积压的", body="b", channels=["email"])[0]

@@ -103,7 +103,7 @@ def test_run_huey_starts_on_the_sqlite_queue_delivers_and_stops_on_sigint():
             assert gateway.message_ids() == [row.message_id]
         finally:
             returncode = stop(consumer)
-            SqliteHuey(queue, filename=settings.HUEY["filename"]).flush()
+            SqliteHuey(queue, filename=project_settings._huey(None)["filename"]).flush()
     assert returncode == 0
     output = consumer.stdout.read()
     assert "daiban.notify.tasks.deliver_notifications" in output  # registered by autodiscovery
@@ -111,7 +111,7 @@ def test_run_huey_starts_on_the_sqlite_queue_delivers_and_stops_on_sigint():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not redis_reachable(), reason="Redis 未在 127.0.0.1:6379 运行")
-def test_a_task_enqueued_on_redis_is_run_by_the_consumer():
+def test_a_delivery_enqueued_on_redis_is_run_by_the_consumer():
     queue = f"daiban-test-{uuid.uuid4().hex[:8]}"
     config = project_settings._huey(REDIS_URL)
     huey = RedisHuey(queue, url=config["url"], utc=config["utc"])
@@ -119,36 +119,44 @@ def test_a_task_enqueued_on_redis_is_run_by_the_consumer():
     deliver = huey.task()(tasks.deliver_notifications.func)
     with Gateway() as gateway:
         row = queued_sms()
+        # Without its periodic schedule the consumer only runs what is enqueued (and, as a periodic
+        # task on its side, stores no result: the delivery itself is the evidence).
         consumer = start_consumer(queue, gateway.url, "--no-periodic", redis_url=REDIS_URL)
         try:
-            result = deliver()
-            assert result.get(blocking=True, timeout=20) == 1
-            assert Notification.objects.get(pk=row.pk).status == Status.SENT
+            deliver()
+            assert wait_until(lambda: Notification.objects.get(pk=row.pk).status == Status.SENT), "not delivered"
             assert gateway.message_ids() == [row.message_id]
+            assert len(huey) == 0  # taken off the Redis queue
         finally:
             returncode = stop(consumer, signal.SIGTERM)
             huey.flush()
-    assert returncode == 0
+    output = consumer.stdout.read()
+    assert returncode == 0, output
+    assert "Executing daiban.notify.tasks.deliver_notifications" in output
 
 
 def test_serve_starts_the_worker_beside_the_web_server_and_stops_it_afterwards(monkeypatch):
-    started: list[subprocess.Popen] = []
     monkeypatch.setattr(serve, "WORKER_COMMAND", ["-c", "import time; time.sleep(60)"])
-    monkeypatch.setattr(serve, "start_worker", lambda: started.append(serve.subprocess.Popen(
-        [sys.executable, *serve.WORKER_COMMAND])) or started[-1])
+    workers: list[subprocess.Popen] = []
+    start_worker = serve.start_worker
+
+    def start():
+        workers.append(start_worker())
+        return workers[-1]
+
+    running_with_server: list[int] = []
 
     def runserver(name, address, **options):
-        assert name == "runserver" and address == "127.0.0.1:8123"
-        assert started and started[0].poll() is None  # the worker runs while the server does
-        raise KeyboardInterrupt
+        assert (name, address) == ("runserver", "127.0.0.1:8123")
+        running_with_server.append(sum(w.poll() is None for w in workers))
+        raise KeyboardInterrupt  # Ctrl-C
 
+    monkeypatch.setattr(serve, "start_worker", start)
     monkeypatch.setattr(serve, "call_command", runserver)
     with pytest.raises(KeyboardInterrupt):
         call_command("serve", port="8123")
-    assert started[0].poll() is not None
+    assert running_with_server == [1] and workers[0].poll() is not None
 
-    started.clear()
     with pytest.raises(KeyboardInterrupt):
-        monkeypatch.setattr(serve, "call_command", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
-        call_command("serve", no_worker=True)
-    assert started == []
+        call_command("serve", port="8123", no_worker=True)
+    assert running_with_server == [1, 0] and len(workers) == 1

@@ -8,7 +8,8 @@ from daiban.audit.services import audit_record
 from daiban.org.demo import LIAISONS, STAFF, load_demo_people
 
 # Each part of the service adds its demo data after the people exist; order matters.
-DEMO_LOADERS = ["daiban.catalog.demo", "daiban.intake.demo"]
+DEMO_LOADERS = ["daiban.catalog.demo", "daiban.intake.demo", "daiban.policy.demo", "daiban.teams.demo",
+               "daiban.closure.demo"]
 
 
 class Command(BaseCommand):

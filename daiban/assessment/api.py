@@ -1,0 +1,81 @@
+"""Assessment in JSON and spreadsheets: /stats, /ledger.xlsx, /directory.xlsx, /public/stats."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from ninja import Query, Router
+
+from daiban.assessment import access
+from daiban.assessment.ledger import (DIRECTORY_COLUMNS, LEDGER_COLUMNS, directory_rows, directory_table,
+                                      ledger_rows, ledger_table, parse_filters)
+from daiban.assessment.models import Export
+from daiban.assessment.periods import parse_period
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.selectors import public_year, stats
+from daiban.assessment.services import check_export, export_recorded
+from daiban.assessment.xlsx import xlsx_response
+from daiban.audit.middleware import client_ip
+from daiban.lib import clock, ratelimit
+from daiban.lib.errors import ValidationFailed
+
+router = Router(tags=["考核与台帐"])
+PUBLIC_CACHE_SECONDS = 600
+
+
+@router.get("/stats", summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比")
+def get_stats(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to"),
+              by: str = "unit", order: str = "accepted"):
+    access.require_reader(request.user, access.STATS_READERS, "stats")
+    period = parse_period(start, end)
+    return stats(Scoped.of(request.user), period, by, order)
+
+
+def _stamp() -> str:
+    return f"{timezone.localtime(clock.now()):%Y%m%d-%H%M}"
+
+
+@router.get("/ledger.xlsx", summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
+def ledger_xlsx(request):
+    filters = check_export(actor=request.user, kind=Export.Kind.LEDGER, query=request.GET)
+    rows = ledger_rows(Scoped.of(request.user), parse_filters(filters)).iterator(chunk_size=2000)
+    response, count = xlsx_response(filename=f"代办台帐-{_stamp()}.xlsx", title="代办台帐", columns=LEDGER_COLUMNS,
+                                    rows=ledger_table(rows))
+    export_recorded(actor=request.user, kind=Export.Kind.LEDGER, filters=filters, rows=count)
+    return response
+
+
+@router.get("/directory.xlsx", summary="导出项目目录库（.xlsx；筛选：category、status）")
+def directory_xlsx(request):
+    filters = check_export(actor=request.user, kind=Export.Kind.DIRECTORY, query=request.GET)
+    rows = directory_rows(filters).iterator(chunk_size=2000)
+    response, count = xlsx_response(filename=f"项目目录库-{_stamp()}.xlsx", title="项目目录库",
+                                    columns=DIRECTORY_COLUMNS, rows=directory_table(rows))
+    export_recorded(actor=request.user, kind=Export.Kind.DIRECTORY, filters=filters, rows=count)
+    return response
+
+
+def parse_year(value: str | None) -> int:
+    this_year = clock.today().year
+    text = (value or "").strip()
+    if not text:
+        return this_year
+    if not text.isdigit() or not 2000 <= int(text) <= this_year:
+        raise ValidationFailed({"year": f"年度应为 2000 至 {this_year} 之间的整数"})
+    return int(text)
+
+
+def public_stats_cached(year: int) -> dict:
+    key = f"assessment:public:{year}:{clock.today().isoformat()}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = public_year(year)
+        cache.set(key, answer, PUBLIC_CACHE_SECONDS)
+    return answer
+
+
+@router.get("/public/stats", auth=None, summary="公开：全县逐月受理、办结数和按时办结率（不含个人信息和企业名称）")
+def get_public_stats(request, year: str | None = None):
+    ratelimit.check("public-query", client_ip(request) or "-", limit=settings.PUBLIC_QUERY_LIMIT,
+                    window_seconds=settings.PUBLIC_WINDOW_SECONDS)
+    return public_stats_cached(parse_year(year))

@@ -1,0 +1,43 @@
+"""What a statistic can be broken down by, and how each breakdown reaches its key from every table."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from daiban.cases.models import TeamRole
+from daiban.org.models import AgencyBody, Department, Region, User
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str
+    label: str
+    from_case: str  # path from a Case to the key
+    from_item: str  # path from a CaseItem to the key (department: the item's own department)
+    from_request: str | None  # path from a Request; None when only a case has the key
+    case_filter: dict = field(default_factory=dict)  # conditions on the Case for the key to apply
+
+    def via(self, prefix: str) -> tuple[str, dict]:
+        """The key path and conditions from a model that reaches the case through `prefix` ("case__")."""
+        return prefix + self.from_case, {prefix + k: v for k, v in self.case_filter.items()}
+
+    def names(self, keys: Iterable[int]) -> dict[int, str]:
+        keys = [k for k in keys if k is not None]
+        if self.code == "agent":
+            return {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
+        model = {"unit": AgencyBody, "department": Department, "township": Region}[self.code]
+        return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    "unit": Dimension("unit", "代办机构", from_case="unit", from_item="case__unit", from_request="unit"),
+    "township": Dimension("township", "乡镇（园区）", from_case="project__location",
+                          from_item="case__project__location", from_request="location"),
+    "agent": Dimension("agent", "代办员", from_case="team__user", from_item="case__team__user", from_request=None,
+                       case_filter={"team__role": TeamRole.AGENT}),
+    "department": Dimension("department", "审批部门", from_case="items__catalog_item__department",
+                            from_item="catalog_item__department", from_request=None),
+}
+
+# The item query of the agent breakdown goes through the case's team: its condition, seen from an item.
+ITEM_FILTERS: dict[str, dict] = {"agent": {"case__team__role": TeamRole.AGENT}}

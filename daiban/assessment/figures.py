@@ -1,0 +1,159 @@
+"""The assessment figures (考核指标, seed §7.2 and §7.4) of one period, as grouped aggregate queries.
+
+For a period P = [from, to] (whole days, Asia/Shanghai) and a group (an agent, unit, department or
+township/park; or everything, for the totals):
+
+received        requests received in P (Request.received_at). By unit and township every request
+                counts, accepted or not; by agent and department only those that became cases,
+                since a request has neither before it is accepted.
+accepted        cases accepted in P (Case.accepted_at).
+completed       cases completed in P (the CaseTransition to 已办结, its `at`).
+terminated      cases terminated in P (the CaseTransition to 已终止).
+on_time_rate    of the items finished in P (已办结 or 不予许可, finished_on in P, with a due date),
+                the share finished on or before their due date: on_time / finished, 0..1, null when
+                none finished. A withdrawn item (已撤回) is not a finished one.
+avg_workdays    over the same items, the mean of workdays_between(started_on, finished_on) −
+                paused_workdays (the working days the department actually used, pauses excluded).
+avg_limit       over the same items, the mean committed limit (CatalogItem.limit_workdays): compare
+                the two to see whether items take longer than promised.
+overdue         逾期案件: of the cases accepted in P, those with at least one overdue item (for a
+                department: one of its own items) on the cutoff day C = min(to, today). An item is
+                overdue on C when it was finished after its due date (finished_on ≤ C) or is still
+                open on C past its due date (see item_states.late_on for pauses and closed cases).
+overdue_rate    overdue / accepted: the share of the period's accepted cases that ran late, 0..1,
+                null when nothing was accepted. Numerator and denominator are the same cohort, so
+                the rate cannot exceed 1; it can rise later as open items of the cohort pass due.
+visits_per_case owner visits in person (OwnerVisit) on the cases completed in P, divided by those
+                cases: how far 最多跑一次 (at most one visit) holds. Null when none completed.
+satisfaction    the mean score (1–5) of the owners' evaluations given in P, each evaluation's score
+                being the mean of 服务态度、办事效率、服务质量; for a department, the mean of the
+                agents' ratings of that department given in P (seed §7.4: both ways). Null when
+                there are none, or while daiban.closure is not installed.
+
+Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
+Python. Working days come from the table kept by workday_index.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+
+from daiban.assessment import sources
+from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
+from daiban.assessment.item_states import late_on
+from daiban.assessment.periods import Period
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.workday_index import actual_workdays
+from daiban.cases.models import CaseItem, CaseTransition
+from daiban.cases.states import CaseStatus, ItemStatus
+from daiban.plans.models import OwnerVisit
+
+TOTAL = "__total__"
+FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
+           "overdue", "overdue_rate", "visits_per_case", "satisfaction")
+COUNTED = ("received", "accepted", "completed", "terminated", "finished", "on_time", "workdays", "limit",
+           "overdue", "visits")
+MEASURED_ITEM_STATUSES = (ItemStatus.APPROVED, ItemStatus.REFUSED)
+
+
+def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
+    """{key: {name: value}}; one row under TOTAL when key is None."""
+    if key is None:
+        return {TOTAL: queryset.order_by().aggregate(**aggregates)}
+    rows = queryset.order_by().values(group=F(key)).annotate(**aggregates)
+    return {row.pop("group"): row for row in rows}
+
+
+def _case_path(dimension: Dimension | None, prefix: str) -> tuple[str | None, dict]:
+    return dimension.via(prefix) if dimension else (None, {})
+
+
+def finished_items(scoped: Scoped, period: Period) -> QuerySet[CaseItem]:
+    """The items whose handling ended in P with a result, and that had a legal clock."""
+    return scoped.over(CaseItem.objects.filter(
+        status__in=MEASURED_ITEM_STATUSES, finished_on__range=(period.start, period.end),
+        started_on__isnull=False, due_on__isnull=False))
+
+
+def _closed_in(period: Period, status: str) -> Exists:
+    start, after = period.bounds()
+    return Exists(CaseTransition.objects.filter(case=OuterRef("case"), to_status=status, at__gte=start, at__lt=after))
+
+
+def counts(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The raw counts and sums of P per group key: {key: {received, accepted, …}}."""
+    start, after = period.bounds()
+    found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
+
+    def merge(rows: dict) -> None:
+        for key, values in rows.items():
+            if key is not None:
+                found[key].update({k: v or 0 for k, v in values.items()})
+
+    key, where = _case_path(dimension, "")
+    if dimension is None or dimension.from_request:
+        merge(_grouped(scoped.requests.filter(received_at__gte=start, received_at__lt=after),
+                       dimension.from_request if dimension else None, received=Count("pk")))
+    else:
+        merge(_grouped(scoped.cases().filter(request__received_at__gte=start, request__received_at__lt=after,
+                                             **where), key, received=Count("pk", distinct=True)))
+    merge(_grouped(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after, **where), key,
+                   accepted=Count("pk", distinct=True)))
+
+    key, where = _case_path(dimension, "case__")
+    transitions = scoped.over(CaseTransition.objects.filter(
+        to_status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED], at__gte=start, at__lt=after, **where))
+    merge(_grouped(transitions, key,
+                   completed=Count("case", distinct=True, filter=Q(to_status=CaseStatus.COMPLETED)),
+                   terminated=Count("case", distinct=True, filter=Q(to_status=CaseStatus.TERMINATED))))
+
+    visits = scoped.over(OwnerVisit.objects.filter(_closed_in(period, CaseStatus.COMPLETED), **where))
+    merge(_grouped(visits, key, visits=Count("pk", distinct=True)))
+
+    item_key = dimension.from_item if dimension else None
+    item_where = ITEM_FILTERS.get(dimension.code, {}) if dimension else {}
+    merge(_grouped(finished_items(scoped, period).filter(**item_where), item_key,
+                   finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),
+                   workdays=Sum(actual_workdays()), limit=Sum("catalog_item__limit_workdays")))
+
+    cohort = scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
+                                                 case__accepted_at__lt=after, **item_where))
+    merge(_grouped(cohort, item_key, overdue=Count("case", distinct=True)))
+
+    if dimension is not None and dimension.code == "department":
+        rated, rated_key = sources.department_ratings(), "department"
+    else:
+        rated, rated_key = sources.owner_evaluations(), key
+    if rated is not None:
+        rated = scoped.over(rated.filter(day__range=(period.start, period.end),
+                                         **({} if rated_key == "department" else where)))
+        merge(_grouped(rated, rated_key, score_sum=Sum("score"), scores=Count("pk")))
+    return found
+
+
+def _ratio(part, whole, places: int) -> float | None:
+    if not whole:
+        return None
+    return round(float(Decimal(part) / Decimal(whole)), places)
+
+
+def derive(raw: dict) -> dict:
+    """The published figures from one group's counts."""
+    completed = raw.get("completed", 0)
+    return {
+        "received": raw.get("received", 0),
+        "accepted": raw.get("accepted", 0),
+        "completed": completed,
+        "terminated": raw.get("terminated", 0),
+        "finished_items": raw.get("finished", 0),
+        "on_time_rate": _ratio(raw.get("on_time", 0), raw.get("finished", 0), 4),
+        "avg_workdays": _ratio(raw.get("workdays", 0), raw.get("finished", 0), 1),
+        "avg_limit": _ratio(raw.get("limit", 0), raw.get("finished", 0), 1),
+        "overdue": raw.get("overdue", 0),
+        "overdue_rate": _ratio(raw.get("overdue", 0), raw.get("accepted", 0), 4),
+        "visits_per_case": _ratio(raw.get("visits", 0), completed, 2),
+        "satisfaction": _ratio(raw.get("score_sum", 0), raw.get("scores", 0), 2),
+    }
+

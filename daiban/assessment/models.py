@@ -1,0 +1,75 @@
+"""What assessment keeps of its own: a working-day index for SQL, and spreadsheet exports in progress."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class WorkdayOrdinal(models.Model):
+    """One row per calendar day: how many working days lie between 2000-01-01 (exclusive) and the day.
+
+    A copy of the working-day calendar in a form SQL can subtract, so that average working days
+    are computed by the database: workdays_between(a, b) = ordinal(b) − ordinal(a) for b ≥ a.
+    Kept in step with the calendar by daiban.assessment.workday_index; never edited by hand.
+    """
+
+    day = models.DateField("日期", primary_key=True)
+    ordinal = models.PositiveIntegerField("累计工作日")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日序号"
+
+
+class WorkdayIndexState(models.Model):
+    """The one row saying which calendar revision and which years WorkdayOrdinal holds."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    revision = models.CharField("日历版本", max_length=200)
+    first_year = models.PositiveSmallIntegerField("起始年度")
+    last_year = models.PositiveSmallIntegerField("截止年度")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日序号状态"
+
+
+class Export(models.Model):
+    """A spreadsheet being written in the background: the page polls its row counter."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", "代办台帐"
+        DIRECTORY = "directory", "项目目录库"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在导出"
+        DONE = "done", "已完成"
+        FAILED = "failed", "导出失败"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("内容", max_length=10, choices=Kind.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导出人", on_delete=models.CASCADE,
+                                     related_name="+")
+    filters = models.JSONField("筛选条件", default=dict)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已写行数", default=0)
+    file_name = models.CharField("文件", max_length=200, blank=True)
+    error = models.CharField("错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表格导出"
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.get_kind_display()}-{self.created_at:%Y%m%d-%H%M}.xlsx"

@@ -1,0 +1,164 @@
+"""Reads of assessment: the ranked statistics, the month series, the bottleneck items, drill-downs."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from daiban.assessment.dimensions import DIMENSIONS, Dimension
+from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items
+from daiban.assessment.item_states import case_warning
+from daiban.assessment.periods import Period
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
+from daiban.cases.models import Case, CaseTransition
+from daiban.cases.states import CaseStatus
+from daiban.lib import clock
+from daiban.lib.errors import NotFound, ValidationFailed
+
+BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
+# Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
+ORDERS = {"accepted": -1, "received": -1, "completed": -1, "on_time_rate": -1, "satisfaction": -1,
+          "avg_workdays": 1, "overdue": 1, "overdue_rate": 1, "visits_per_case": 1}
+ORDER_MESSAGE = "排序应为 " + "、".join(ORDERS)
+
+
+def dimension_of(by: str | None) -> Dimension:
+    dimension = DIMENSIONS.get((by or "").strip())
+    if dimension is None:
+        raise ValidationFailed({"by": BY_MESSAGE})
+    return dimension
+
+
+def rank(rows: list[dict], order: str) -> list[dict]:
+    direction = ORDERS[order]
+    rows.sort(key=lambda r: (r[order] is None, direction * (r[order] or 0), r["name"]))
+    for position, row in enumerate(rows, start=1):
+        row["rank"] = position
+    return rows
+
+
+def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> dict:
+    """The figures of P per group and in total, each with the previous period of the same length."""
+    dimension = dimension_of(by)
+    if order not in ORDERS:
+        raise ValidationFailed({"order": ORDER_MESSAGE})
+    ensure_for_finished_items()
+    before = period.previous()
+    now, then = counts(scoped, period, dimension), counts(scoped, before, dimension)
+    names = dimension.names(set(now) | set(then))
+    rows = [{"key": key, "name": names.get(key, "（已删除）"), **derive(now.get(key, {})),
+             "previous": derive(then.get(key, {}))} for key in set(now) | set(then)]
+    totals = derive(counts(scoped, period, None).get(TOTAL, {}))
+    totals["previous"] = derive(counts(scoped, before, None).get(TOTAL, {}))
+    return {**period.as_dict(), "by": dimension.code, "by_label": dimension.label, "order": order,
+            "previous_period": before.as_dict(), "figures": list(FIGURES), "rows": rank(rows, order),
+            "totals": totals}
+
+
+def _months(period: Period) -> list[dt.date]:
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        months.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _by_month(queryset: QuerySet, field: str, **aggregates) -> dict[str, dict]:
+    rows = queryset.order_by().annotate(month=TruncMonth(field)).values("month").annotate(**aggregates)
+    return {f"{row.pop('month'):%Y-%m}": row for row in rows}
+
+
+def monthly(scoped: Scoped, period: Period) -> list[dict]:
+    """Per month of P: requests received, cases accepted and completed, items finished and on time."""
+    start, after = period.bounds()
+    received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
+                         n=Count("pk"))
+    accepted = _by_month(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after), "accepted_at",
+                         n=Count("pk"))
+    completed = _by_month(scoped.over(CaseTransition.objects.filter(
+        to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
+    items = _by_month(finished_items(scoped, period), "finished_on", n=Count("pk"),
+                      on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))))
+    answer = []
+    for month in _months(period):
+        key = f"{month:%Y-%m}"
+        done = items.get(key, {})
+        answer.append({"month": key, "received": received.get(key, {}).get("n", 0),
+                       "accepted": accepted.get(key, {}).get("n", 0),
+                       "completed": completed.get(key, {}).get("n", 0), "finished_items": done.get("n", 0),
+                       "on_time_rate": round(done["on_time"] / done["n"], 4) if done.get("n") else None})
+    return answer
+
+
+def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list[dict]:
+    """Catalog items finished in P that took longer than their committed limit, worst first, by department.
+
+    over = mean actual working days − limit; late_items = how many of them exceeded the limit.
+    """
+    ensure_for_finished_items()
+    rows = (finished_items(scoped, period).annotate(actual=actual_workdays())
+            .values("catalog_item", code=F("catalog_item__code"), name=F("catalog_item__name"),
+                    department=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
+            .annotate(items=Count("pk"), avg_actual=Avg("actual"),
+                      late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
+            .order_by())
+    found = []
+    for row in rows:
+        row["avg_actual"] = round(float(row["avg_actual"]), 1)
+        row["over"] = round(row["avg_actual"] - row["limit"], 1)
+        if row["over"] > 0 or row["late_items"]:
+            found.append(row)
+    found.sort(key=lambda r: (-r["over"], r["code"]))
+    kept: dict[str, list[dict]] = {}
+    for row in found:
+        kept.setdefault(row["department"], [])
+        if len(kept[row["department"]]) < per_department:
+            kept[row["department"]].append(row)
+    # Departments in order of their worst item.
+    return [{"department": name, "items": items} for name, items in kept.items()]
+
+
+def _with_key(dimension: Dimension, key: int) -> dict:
+    return {dimension.from_case: key, **dimension.case_filter}
+
+
+def drill_check(scoped: Scoped, dimension: Dimension, key: int, *, user=None) -> None:
+    """NotFound unless the caller may look at this group: any for county-wide readers, their own unit, or
+    a group some of their cases belong to. A group that exists but lies outside is a refused access."""
+    exists = bool(dimension.names([key]))
+    if exists and (scoped.county_wide or (dimension.code == "unit" and key in scoped.body_ids)
+                   or scoped.cases().filter(**_with_key(dimension, key)).exists()):
+        return
+    if exists:
+        from daiban.audit.services import audit_record
+
+        audit_record(event_type="access.refused", actor=user if user is not None and user.is_authenticated else None,
+                     new={"object_type": f"assessment.{dimension.code}", "object_id": str(key)}, outcome="denied")
+    raise NotFound("未找到该统计对象，或不在您的数据范围内")
+
+
+def drill_cases(scoped: Scoped, period: Period, dimension: Dimension, key: int) -> QuerySet[Case]:
+    """The group's cases that were received, accepted, completed or terminated in P."""
+    start, after = period.bounds()
+    closed = CaseTransition.objects.filter(case=OuterRef("pk"), at__gte=start, at__lt=after,
+                                           to_status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED])
+    active = (Q(accepted_at__gte=start, accepted_at__lt=after)
+              | Q(request__received_at__gte=start, request__received_at__lt=after) | Q(Exists(closed)))
+    ids = scoped.cases().filter(active, **_with_key(dimension, key)).values("pk")
+    return (Case.objects.filter(pk__in=ids).select_related("request", "project", "unit")
+            .annotate(warning=case_warning(clock.today())).order_by("-accepted_at"))
+
+
+def public_year(year: int) -> dict:
+    """The county's figures of one year by month, for everyone: counts and rates only."""
+    period = Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), max(clock.today(), dt.date(year, 1, 1))))
+    county = Scoped.county()
+    months = monthly(county, period)
+    total = derive(counts(county, period, None).get(TOTAL, {}))
+    return {"year": year, "as_of": timezone.localtime(clock.now()).date().isoformat(),
+            "months": [{k: m[k] for k in ("month", "received", "accepted", "completed", "finished_items",
+                                          "on_time_rate")} for m in months],
+            "totals": {k: total[k] for k in ("received", "accepted", "completed", "finished_items", "on_time_rate")}}

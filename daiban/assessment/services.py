@@ -1,0 +1,110 @@
+"""The writes of assessment: spreadsheet exports, started by a person and written in the background."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from daiban.assessment import access
+from daiban.assessment.ledger import (DIRECTORY_COLUMNS, LEDGER_COLUMNS, directory_rows, directory_table,
+                                      ledger_rows, ledger_table, parse_directory_filters, parse_filters)
+from daiban.assessment.models import Export
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.xlsx import write_xlsx
+from daiban.audit.services import audit_record
+from daiban.lib import clock
+from daiban.org.models import User
+
+log = logging.getLogger(__name__)
+EXPORT_DIR = Path(settings.MEDIA_ROOT) / "exports"
+EXPORT_KEEP_HOURS = 24
+EVENTS = {Export.Kind.LEDGER: "assessment.ledger_exported", Export.Kind.DIRECTORY: "assessment.directory_exported"}
+
+
+def check_export(*, actor: User, kind: str, query) -> dict:
+    """Who may export, and the filters as stored (refused with Chinese messages when bad)."""
+    if kind == Export.Kind.LEDGER:
+        access.require_reader(actor, access.LEDGER_READERS, "ledger_export")
+        return parse_filters(query).as_query()
+    access.require_directory_reader(actor, "directory_export")
+    return parse_directory_filters(query)
+
+
+def export_recorded(*, actor: User, kind: str, filters: dict, rows: int | None = None, export: Export | None = None):
+    new = {"filters": filters}
+    if rows is not None:
+        new["rows"] = rows
+    audit_record(event_type=EVENTS[kind], actor=actor, obj=export, new=new)
+
+
+def export_start(*, actor: User, kind: str, query) -> Export:
+    """Queues a spreadsheet of the ledger or the directory; the page follows its row counter."""
+    filters = check_export(actor=actor, kind=kind, query=query)
+    with transaction.atomic():
+        export = Export.objects.create(kind=kind, requested_by=actor, filters=filters, created_at=clock.now())
+        export_recorded(actor=actor, kind=kind, filters=filters, export=export)
+        from daiban.assessment.tasks import run_export
+
+        transaction.on_commit(lambda: run_export(str(export.pk)))
+    return export
+
+
+def _sheet(export: Export):
+    if export.kind == Export.Kind.LEDGER:
+        rows = ledger_rows(Scoped.of(export.requested_by), parse_filters(export.filters))
+        return "代办台帐", LEDGER_COLUMNS, rows, ledger_table
+    rows = directory_rows(parse_directory_filters(export.filters))
+    return "项目目录库", DIRECTORY_COLUMNS, rows, directory_table
+
+
+def export_path(export: Export) -> Path:
+    return EXPORT_DIR / f"{export.pk}.xlsx"
+
+
+def export_run(export_id: str) -> Export | None:
+    """Writes the file, counting rows as it goes (the background task calls this)."""
+    export = Export.objects.select_related("requested_by").filter(pk=export_id).first()
+    if export is None or export.status not in (Export.Status.QUEUED, Export.Status.RUNNING):
+        return export
+    title, columns, rows, table = _sheet(export)
+    total = rows.count()
+    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, rows_total=total, rows_done=0)
+    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    final = export_path(export)
+    partial = final.with_suffix(".part")
+
+    def progress(done: int) -> None:
+        Export.objects.filter(pk=export.pk).update(rows_done=done)
+
+    try:
+        with open(partial, "wb") as handle:
+            written = write_xlsx(handle, title=title, columns=columns, rows=table(rows.iterator(chunk_size=2000)),
+                                 on_progress=progress)
+        os.replace(partial, final)
+    except Exception as exc:  # the page must learn that it failed; the log keeps the details
+        log.exception("export %s failed", export.pk)
+        partial.unlink(missing_ok=True)
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=str(exc)[:300],
+                                                   finished_at=clock.now())
+    else:
+        Export.objects.filter(pk=export.pk).update(status=Export.Status.DONE, rows_done=written,
+                                                   rows_total=max(total, written), file_name=final.name,
+                                                   finished_at=clock.now())
+    export.refresh_from_db()
+    return export
+
+
+def exports_purge() -> int:
+    """Deletes exports (rows and files) older than EXPORT_KEEP_HOURS."""
+    import datetime as dt
+
+    old = Export.objects.filter(created_at__lt=clock.now() - dt.timedelta(hours=EXPORT_KEEP_HOURS))
+    count = 0
+    for export in old:
+        export_path(export).unlink(missing_ok=True)
+        export.delete()
+        count += 1
+    return count

@@ -1,0 +1,80 @@
+"""Reads of other parts' records that assessment and supervision show: one small selector each.
+
+Owner evaluations, department ratings and fee alerts belong to daiban.closure; joint meetings and
+escalated coordination issues to daiban.coordination. Models are looked up by label, so assessment
+works (and says "not kept") while one of those apps is not installed: its selector answers None.
+"""
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast, TruncDate
+
+from daiban.plans.models import Escalation
+
+
+def _model(app_label: str, name: str):
+    if not apps.is_installed(f"daiban.{app_label}"):
+        return None
+    try:
+        return apps.get_model(app_label, name)
+    except LookupError:
+        return None
+
+
+def _scored(queryset: QuerySet, at: str) -> QuerySet:
+    """`score`: the mean of 服务态度、办事效率、服务质量 (seed §7.4), 1–5; `day`: the local date of `at`."""
+    total = Cast(F("attitude") + F("efficiency") + F("quality"), FloatField())
+    return queryset.annotate(score=total / 3.0, day=TruncDate(at))
+
+
+def owner_evaluations() -> QuerySet | None:
+    """Owners' evaluations of the agency service (one per case), with `score` and `day`."""
+    model = _model("closure", "OwnerEvaluation")
+    return None if model is None else _scored(model.objects.all(), "submitted_at")
+
+
+def department_ratings() -> QuerySet | None:
+    """The agents' ratings of each approval department on a case, with `score` and `day`."""
+    model = _model("closure", "DepartmentRating")
+    return None if model is None else _scored(model.objects.all(), "rated_at")
+
+
+def fee_alerts() -> QuerySet | None:
+    """Owners' reports that someone asked for a fee or a gift (the service is free)."""
+    model = _model("closure", "FeeAlert")
+    return None if model is None else model.objects.select_related("case", "case__request", "case__project")
+
+
+def meeting_records() -> QuerySet | None:
+    """Joint meetings (联席会议) and whether their record form was filled in and signed."""
+    model = _model("coordination", "Meeting")
+    return None if model is None else model.objects.select_related("case", "case__request", "convener_body")
+
+
+def escalated_issues() -> QuerySet | None:
+    """Coordination issues still open that went above the agent (tier ≥ 2)."""
+    model = _model("coordination", "Issue")
+    if model is None:
+        return None
+    from daiban.coordination.states import ISSUE_ACTIVE
+
+    return model.objects.filter(tier__gte=2, status__in=ISSUE_ACTIVE).select_related("case", "case__request")
+
+
+def escalations() -> QuerySet:
+    """Overdue items escalated to the unit administrator (level 1) or the county center (level 2)."""
+    return Escalation.objects.select_related("item", "item__catalog_item", "item__catalog_item__department",
+                                             "item__case", "item__case__request")
+
+
+def closed_on_of_case() -> Subquery | None:
+    """The date on the completion or termination form of the case (OuterRef "pk"), if closure keeps it."""
+    model = _model("closure", "Closure")
+    return None if model is None else Subquery(model.objects.filter(case=OuterRef("pk")).values("closed_on")[:1])
+
+
+def owner_score_of_case() -> Subquery | None:
+    """The owner's evaluation score of the case (OuterRef "pk"), 1–5."""
+    evaluations = owner_evaluations()
+    return None if evaluations is None else Subquery(evaluations.filter(case=OuterRef("pk")).values("score")[:1])

@@ -1,0 +1,46 @@
+"""How figures read on the pages: rates as percentages, a dash for 'no data', the change since before."""
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+RATES = {"on_time_rate", "overdue_rate"}
+# Figures where a fall is the good direction.
+LOWER_IS_BETTER = {"terminated", "avg_workdays", "overdue", "overdue_rate", "visits_per_case"}
+
+
+def _format(value, name: str) -> str:
+    if value is None:
+        return "—"
+    if name in RATES:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@register.filter
+def figure(row: dict, name: str) -> str:
+    return _format(row.get(name), name)
+
+
+@register.filter
+def previous(row: dict, name: str) -> str:
+    return _format((row.get("previous") or {}).get(name), name)
+
+
+@register.filter
+def trend(row: dict, name: str) -> str:
+    """'up good', 'down bad', … for a CSS class; '' when either side has no value or nothing changed."""
+    now, before = row.get(name), (row.get("previous") or {}).get(name)
+    if now is None or before is None or now == before or name in ("avg_limit",):
+        return ""
+    direction = "up" if now > before else "down"
+    good = (direction == "down") if name in LOWER_IS_BETTER else (direction == "up")
+    return f"{direction} {'good' if good else 'bad'}"
+
+
+@register.filter
+def get(mapping: dict, key):
+    return mapping.get(key, "") if mapping else ""

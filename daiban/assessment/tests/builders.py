@@ -1,0 +1,109 @@
+"""Cases with exactly the dates a test needs, written straight to the models (no services, no papers).
+
+Used where a figure is computed by hand: every date is given, nothing depends on the day the test runs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from daiban.cases.models import Case, CaseItem, CaseTransition, Project, TeamMember, TeamRole
+from daiban.cases.states import CaseStatus, ItemStatus
+from daiban.catalog.models import CatalogItem
+from daiban.intake.models import Company, Request
+from daiban.lib.validators import credit_code_check_char
+from daiban.org.models import AgencyBody, Region, User
+from daiban.plans.models import OwnerVisit
+from daiban.workdays.loader import add_workdays
+
+_serial = itertools.count(1)
+
+
+def at(text: str) -> dt.datetime:
+    """'2025-03-04' or '2025-03-04 15:30' as an aware local time (10:00 when no time is given)."""
+    value = dt.datetime.fromisoformat(text if " " in text else f"{text} 10:00")
+    return timezone.make_aware(value)
+
+
+def day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@dataclass
+class ItemSpec:
+    code: str
+    started: str | None = None
+    finished: str | None = None
+    paused: int = 0
+    status: str | None = None  # default: approved when finished, in_progress when started, else pending
+    planned_due: str | None = None
+
+
+@dataclass
+class CaseSpec:
+    town: str  # the unit's and the project's township, e.g. "鳌江镇"
+    received: str
+    accepted: str | None = None  # None: the request stays unaccepted
+    agent: str | None = None
+    chief: str | None = None
+    items: list[ItemSpec] = field(default_factory=list)
+    completed: str | None = None
+    terminated: str | None = None
+    visits: int = 0
+    company: str = "平阳县测试机械有限公司"
+    contact_name: str = "张伟"
+    contact_phone: str = "13857712345"
+    project: str = "测试项目"
+    category: str = "investment_promotion"
+
+
+def _company(name: str) -> Company:
+    number = next(_serial)
+    body = f"91330326MA{number:07d}"
+    return Company.objects.create(name=name, credit_code=body + credit_code_check_char(body))
+
+
+def build(spec: CaseSpec) -> Request | Case:
+    number = next(_serial)
+    region = Region.objects.get(name=spec.town)
+    unit = AgencyBody.objects.get(kind=AgencyBody.Kind.UNIT, region=region)
+    company = _company(spec.company)
+    received = at(spec.received)
+    request = Request.objects.create(
+        tracking_no=f"T{received:%Y%m}{number:05d}", query_code="123456", source="window",
+        status=Request.Status.ACCEPTED if spec.accepted else Request.Status.NEW, unit=unit, company=company,
+        company_name=company.name, contact_name=spec.contact_name, contact_phone=spec.contact_phone,
+        project_name=spec.project, location=region, category=spec.category, industrial=True, investment_wan=3000,
+        received_at=received, deemed_day=received.date(), first_contact_due=received.date())
+    if not spec.accepted:
+        return request
+    worker = User.objects.get(username=spec.agent or "center")
+    project = Project.objects.create(name=spec.project, company=company, location=region, category=spec.category,
+                                     industrial=True, investment_wan=3000, project_code=f"2503-330326-04-01-{number:06d}")
+    status = (CaseStatus.COMPLETED if spec.completed else CaseStatus.TERMINATED if spec.terminated
+              else CaseStatus.IN_PROGRESS if spec.items else CaseStatus.ACCEPTED)
+    case = Case.objects.create(request=request, project=project, unit=unit, status=status,
+                               accepted_at=at(spec.accepted), accepted_by=worker)
+    CaseTransition.objects.create(case=case, to_status=CaseStatus.ACCEPTED, at=at(spec.accepted), by=worker)
+    for closed, to_status in ((spec.completed, CaseStatus.COMPLETED), (spec.terminated, CaseStatus.TERMINATED)):
+        if closed:
+            CaseTransition.objects.create(case=case, from_status=CaseStatus.IN_PROGRESS, to_status=to_status,
+                                          at=at(closed), by=worker)
+    if spec.agent:
+        TeamMember.objects.create(case=case, user=worker, role=TeamRole.AGENT)
+    if spec.chief:
+        TeamMember.objects.create(case=case, user=User.objects.get(username=spec.chief), role=TeamRole.CHIEF_AGENT)
+    for item in spec.items:
+        catalog = CatalogItem.objects.get(code=item.code)
+        started, finished = day(item.started), day(item.finished)
+        due = add_workdays(started, catalog.limit_workdays + item.paused).date if started else None
+        status = item.status or (ItemStatus.APPROVED if finished else ItemStatus.IN_PROGRESS if started
+                                 else ItemStatus.PENDING)
+        CaseItem.objects.create(case=case, catalog_item=catalog, status=status, started_on=started, due_on=due,
+                                paused_workdays=item.paused, finished_on=finished, planned_due=day(item.planned_due))
+    for n in range(spec.visits):
+        OwnerVisit.objects.create(case=case, day=received.date(), reason=f"第{n + 1}次到场", recorded_by=worker)
+    return case

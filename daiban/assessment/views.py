@@ -1,0 +1,244 @@
+"""Pages of assessment: the dashboard, the ledger and its exports, supervision, the public figures."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from daiban.assessment import access, supervision
+from daiban.assessment.api import parse_year, public_stats_cached
+from daiban.assessment.dimensions import DIMENSIONS
+from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledger_table, parse_filters
+from daiban.assessment.models import Export
+from daiban.assessment.periods import parse_period
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.selectors import ORDERS, bottlenecks, drill_cases, drill_check, monthly, stats
+from daiban.assessment.services import export_path, export_start
+from daiban.cases.states import CaseStatus
+from daiban.intake.models import Category
+from daiban.lib import clock
+from daiban.lib.errors import Forbidden, NotFound, ValidationFailed
+from daiban.org.models import AgencyBody
+from daiban.plans.deadlines import LABELS as WARNING_LABELS
+
+PER_PAGE = 50
+FIGURE_LABELS = {
+    "received": "收到申请", "accepted": "受理", "completed": "办结", "terminated": "终止",
+    "on_time_rate": "按时办结率", "avg_workdays": "平均用时（工作日）", "avg_limit": "平均承诺时限",
+    "overdue": "逾期案件", "overdue_rate": "逾期率", "visits_per_case": "业主平均到场次数", "satisfaction": "满意度",
+}
+
+
+def page(view):
+    """Logged-in pages: out of scope answers 404, a refusal 403 in Chinese."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("未找到该对象，或不在您的数据范围内") from None
+        except Forbidden as refusal:
+            return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
+
+    return wrapper
+
+
+def _partial(request) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+# 考核统计 ----------------------------------------------------------------------------------------------
+
+
+def _period_and_choices(request) -> tuple:
+    errors: list[str] = []
+    try:
+        period = parse_period(request.GET.get("from"), request.GET.get("to"))
+    except ValidationFailed as refusal:
+        errors += list(refusal.errors.values())
+        period = parse_period(None, None)
+    by = request.GET.get("by", "unit")
+    if by not in DIMENSIONS:
+        errors.append("统计维度不正确，已按代办机构统计")
+        by = "unit"
+    order = request.GET.get("order", "accepted")
+    order = order if order in ORDERS else "accepted"
+    return period, by, order, errors
+
+
+@page
+@require_GET
+def dashboard(request):
+    access.require_reader(request.user, access.STATS_READERS, "assessment_dashboard")
+    period, by, order, errors = _period_and_choices(request)
+    scoped = Scoped.of(request.user)
+    table = stats(scoped, period, by, order)
+    units = table if by == "unit" else stats(scoped, period, "unit", "on_time_rate")
+    departments = table if by == "department" else stats(scoped, period, "department", "overdue")
+    months = monthly(scoped, period)
+    query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    charts = {
+        "months": months,
+        "units": [{"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units["rows"]],
+        "departments": [{"key": r["key"], "name": r["name"], "overdue": r["overdue"]} for r in departments["rows"]],
+        "drill": reverse("assessment:drill", args=["__by__", 0]).replace("/0/", "/__key__/") + "?" + query,
+    }
+    return render(request, "assessment/dashboard.html", {
+        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query,
+        "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
+        "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
+        "totals": table["totals"],
+    })
+
+
+@page
+@require_GET
+def drill(request, by: str, key: int):
+    access.require_reader(request.user, access.STATS_READERS, "assessment_drill")
+    period, _, _, _ = _period_and_choices(request)
+    if by not in DIMENSIONS:
+        raise NotFound("没有这种统计维度")
+    dimension = DIMENSIONS[by]
+    scoped = Scoped.of(request.user)
+    drill_check(scoped, dimension, key, user=request.user)
+    cases = drill_cases(scoped, period, dimension, key)
+    found = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"dimension": dimension, "name": dimension.names([key]).get(key, ""), "page": found,
+               "period": period, "warning_labels": WARNING_LABELS,
+               "query": urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})}
+    template = "assessment/_drill.html" if _partial(request) else "assessment/drill.html"
+    return render(request, template, context)
+
+
+# 代办台帐 ----------------------------------------------------------------------------------------------
+
+
+def _units(scoped: Scoped) -> list[AgencyBody] | None:
+    if not scoped.county_wide:
+        return None
+    return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
+
+
+@page
+@require_GET
+def ledger(request):
+    access.require_reader(request.user, access.LEDGER_READERS, "ledger_page")
+    scoped = Scoped.of(request.user)
+    errors: list[str] = []
+    try:
+        filters = parse_filters(request.GET)
+    except ValidationFailed as refusal:
+        errors = list(refusal.errors.values())
+        filters = parse_filters({})
+    found = Paginator(ledger_rows(scoped, filters), PER_PAGE).get_page(request.GET.get("page"))
+    raw = list(found.object_list)
+    rows = list(zip(raw, ledger_table(raw), strict=True))
+    if rows:
+        access.personal_data_viewed(request.user, where="ledger", rows=len(rows))
+    query = urlencode(filters.as_query())
+    return render(request, "assessment/ledger.html", {
+        "page": found, "rows": rows, "headers": [c[0] for c in LEDGER_COLUMNS], "filters": filters,
+        "errors": errors, "query": query, "statuses": CaseStatus.choices, "categories": Category.choices,
+        "warnings": [(w, WARNING_LABELS[w]) for w in WARNINGS], "units": _units(scoped),
+        "recent": Export.objects.filter(requested_by=request.user).order_by("-created_at")[:5],
+    })
+
+
+@page
+@require_POST
+def export_new(request):
+    kind = request.POST.get("kind", Export.Kind.LEDGER)
+    if kind not in Export.Kind.values:
+        raise Http404("没有这种导出")
+    try:
+        export = export_start(actor=request.user, kind=kind, query=request.POST)
+    except ValidationFailed as refusal:
+        messages.error(request, refusal.message)
+        return redirect("assessment:ledger")
+    if _partial(request):
+        return render(request, "assessment/_export.html", {"export": export})
+    return redirect("assessment:export", pk=export.pk)
+
+
+def _own_export(request, pk) -> Export:
+    export = Export.objects.filter(pk=pk, requested_by=request.user).first()
+    if export is None:
+        raise NotFound("没有该导出任务")
+    return export
+
+
+@page
+@require_GET
+def export_status(request, pk):
+    export = _own_export(request, pk)
+    template = "assessment/_export.html" if _partial(request) else "assessment/export.html"
+    return render(request, template, {"export": export})
+
+
+@page
+@require_GET
+def export_download(request, pk):
+    export = _own_export(request, pk)
+    path = export_path(export)
+    if export.status != Export.Status.DONE or not path.exists():
+        raise NotFound("文件尚未生成或已过期清理")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=export.download_name)
+
+
+# 督查 --------------------------------------------------------------------------------------------------
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def supervision_list(request):
+    access.require_reader(request.user, access.SUPERVISORS, "supervision_page")
+    if request.method == "POST":  # nothing is changed from the list; inspectors never change anything
+        access.require_reader(request.user, access.SUPERVISION_ACTORS, "supervision_post")
+        return redirect("assessment:supervision")
+    return render(request, "assessment/supervision.html", supervision.overview(request.user, clock.today()))
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def supervision_case(request, pk: int):
+    access.require_reader(request.user, access.SUPERVISORS, "supervision_case_page")
+    if request.method == "POST":
+        access.require_reader(request.user, access.SUPERVISION_ACTORS, "supervision_order")
+        try:
+            supervision.order(actor=request.user, case_id=pk, data=request.POST)
+        except ValidationFailed as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, "已发出督办，联络员将收到通知。")
+        return redirect("assessment:supervision_case", pk=pk)
+    context = supervision.case_sheet(request.user, pk, clock.today())
+    access.personal_data_viewed(request.user, where="supervision_case", obj=context["case"],
+                                fields=("联系人", "联系电话", "法定代表人"))
+    context["can_order"] = request.user.has_role(*access.SUPERVISION_ACTORS)
+    return render(request, "assessment/supervision_case.html", context)
+
+
+# 公开 --------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def public(request):
+    try:
+        year = parse_year(request.GET.get("year"))
+        error = ""
+    except ValidationFailed as refusal:
+        year, error = clock.today().year, refusal.message
+    figures = public_stats_cached(year)
+    return render(request, "assessment/public.html", {
+        "figures": figures, "year": year, "error": error,
+        "years": list(range(clock.today().year, max(2018, clock.today().year - 7) - 1, -1)),
+    })

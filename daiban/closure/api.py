@@ -1,0 +1,221 @@
+"""Completion, termination, filing, the archive, return visits and evaluations; the project code."""
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from ninja import Router, Schema, Status
+
+from daiban.cases.selectors import case_detail, cases_for
+from daiban.cases.services import case_project_code_set
+from daiban.closure import evaluations, selectors, services
+from daiban.closure.models import ReturnVisit
+from daiban.closure.paperwork import archive_filename, archive_zip
+from daiban.lib.errors import NotFound
+from daiban.org.models import User
+from daiban.org.permissions import require_role
+from daiban.org.roles import Role
+from daiban.org.scope import get_in_scope
+
+router = Router(tags=["办结与评价"])
+alerts = Router(tags=["办结与评价"])
+
+
+class HandoverIn(Schema):
+    document: str
+    copies: int = 1
+    original: bool = True
+
+
+class CompleteIn(Schema):
+    handover: list[HandoverIn]
+    opinion: str = ""
+
+
+class TerminateIn(Schema):
+    reason: str
+    reason_kind: str | None = None
+    returned: list[HandoverIn] = []
+
+
+class ConfirmIn(Schema):
+    signatory: str = ""
+
+
+class FileIn(Schema):
+    filed_on: date | None = None
+    opinion: str | None = None
+
+
+class ProjectCodeIn(Schema):
+    project_code: str
+
+
+class VisitIn(Schema):
+    planned_on: date
+    visitor: str
+    channel: str
+
+
+class VisitRecordIn(Schema):
+    done_on: date
+    note: str
+
+
+class EvaluationIn(Schema):
+    attitude: int
+    efficiency: int
+    quality: int
+    overall: int | None = None
+    comments: str = ""
+    fee_asked: bool
+    fee_details: str = ""
+
+
+class RatingIn(Schema):
+    department: str
+    attitude: int
+    efficiency: int
+    quality: int
+    overall: int | None = None
+    comment: str = ""
+
+
+class RatingsIn(Schema):
+    ratings: list[RatingIn]
+
+
+def _case(request, case_id: int):
+    return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
+
+
+@router.get("/{case_id}/closure", summary="办结/终止情况：能否办结、办结单或终止单、业主签收、归档期限（正常/预警/逾期）、评价")
+def get_closure(request, case_id: int):
+    return selectors.closure_detail(_case(request, case_id))
+
+
+@router.post("/{case_id}/complete",
+             summary="办结：全部委托事项已办结（批准、不予许可或撤回，至少一项批准）后填写办结单和移交资料清单")
+def complete(request, case_id: int, payload: CompleteIn):
+    case = _case(request, case_id)
+    closure = services.case_complete(actor=request.user, case=case, handover=[h.dict() for h in payload.handover],
+                                     opinion=payload.opinion)
+    return selectors.closure_detail(closure.case)
+
+
+@router.post("/{case_id}/terminate",
+             summary="终止委托代办（业主申请或项目自身原因；reason_kind=owner_request/project），未办结事项撤回")
+def terminate(request, case_id: int, payload: TerminateIn):
+    case = _case(request, case_id)
+    closure = services.case_terminate(actor=request.user, case=case, reason=payload.reason,
+                                      reason_kind=payload.reason_kind, returned=[h.dict() for h in payload.returned])
+    return selectors.closure_detail(closure.case)
+
+
+@router.post("/{case_id}/handover/confirm", summary="业主签收移交（退还）资料清单：业主账号确认，或代办员登记业主签字")
+def confirm_handover(request, case_id: int, payload: ConfirmIn):
+    case = _case(request, case_id)
+    services.handover_confirm(actor=request.user, case=case, signatory=payload.signatory)
+    return selectors.closure_detail(case)
+
+
+@router.post("/{case_id}/file", summary="办结单/终止单移交代办机构归档（应在办结或终止后 2 个工作日内）")
+def file_closure(request, case_id: int, payload: FileIn):
+    case = _case(request, case_id)
+    services.closure_file(actor=request.user, case=case, filed_on=payload.filed_on, opinion=payload.opinion)
+    return selectors.closure_detail(case)
+
+
+@router.get("/{case_id}/archive.zip", summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
+def download_archive(request, case_id: int):
+    case = _case(request, case_id)
+    services.closure_of(case)
+    return zip_response(case)
+
+
+@router.put("/{case_id}/project-code", summary="登记项目代码（投资项目在线审批监管平台赋码），并报送省平台")
+def put_project_code(request, case_id: int, payload: ProjectCodeIn):
+    case = case_project_code_set(actor=request.user, case=_case(request, case_id), project_code=payload.project_code)
+    return case_detail(case)
+
+
+@router.get("/{case_id}/return-visits", summary="回访安排和记录")
+def list_visits(request, case_id: int):
+    case = _case(request, case_id)
+    return [selectors.visit_row(v) for v in case.return_visits.select_related("visitor")]
+
+
+@router.post("/{case_id}/return-visits", response={201: dict}, summary="安排回访（phone 电话 / visit 上门 / online 网上）")
+def schedule_visit(request, case_id: int, payload: VisitIn):
+    case = _case(request, case_id)
+    visitor = User.objects.filter(username=payload.visitor, is_active=True).first()
+    visit = evaluations.visit_schedule(actor=request.user, case=case, planned_on=payload.planned_on, visitor=visitor,
+                                       channel=payload.channel)
+    return Status(201, selectors.visit_row(visit))
+
+
+@router.post("/{case_id}/return-visits/{visit_id}/record", summary="记录回访情况")
+def record_visit(request, case_id: int, visit_id: int, payload: VisitRecordIn):
+    case = _case(request, case_id)
+    visit = ReturnVisit.objects.filter(case=case, pk=visit_id).select_related("case").first()
+    if visit is None:
+        raise NotFound("本案没有该回访")
+    visit = evaluations.visit_record(actor=request.user, visit=visit, done_on=payload.done_on, note=payload.note)
+    return selectors.visit_row(visit)
+
+
+@router.post("/{case_id}/evaluation-link", response={201: dict},
+             summary="生成业主一次性评价链接（无需登录，手机可用；仅本次显示，请转发给业主）")
+def issue_link(request, case_id: int):
+    case = _case(request, case_id)
+    link, token = evaluations.evaluation_link_issue(actor=request.user, case=case)
+    path = evaluations.link_path(token)
+    return Status(201, {"path": path, "url": request.build_absolute_uri(path), "expires_at": link.expires_at})
+
+
+@router.get("/{case_id}/evaluation", summary="业主评价（未评价时为 null）")
+def get_evaluation(request, case_id: int):
+    return selectors.closure_detail(_case(request, case_id)).get("owner_evaluation")
+
+
+@router.post("/{case_id}/evaluation", response={201: dict},
+             summary="业主评价代办服务（业主账号，一次提交，不能修改）；有人索取费用或礼品的即时告知纪检监察")
+def submit_evaluation(request, case_id: int, payload: EvaluationIn):
+    case = _case(request, case_id)
+    evaluation = evaluations.evaluation_submit(actor=request.user, case=case,
+                                               answers=evaluations.OwnerAnswers(**payload.dict()))
+    return Status(201, selectors.evaluation_row(evaluation))
+
+
+@router.get("/{case_id}/department-ratings", summary="代办员对审批部门及代办联络员的评价")
+def list_ratings(request, case_id: int):
+    case = _case(request, case_id)
+    rated = selectors.closure_detail(case).get("department_ratings", [])
+    departments = [{"department": code, "department_name": dept.name, "liaison": liaison.username if liaison else None}
+                   for code, (dept, liaison) in evaluations.rated_departments(case).items()]
+    return {"to_rate": departments, "ratings": rated}
+
+
+@router.post("/{case_id}/department-ratings", response={201: list[dict]},
+             summary="代办员评价各审批部门及其代办联络员（服务态度、办事效率、服务质量，1–5 分；一次提交）")
+def submit_ratings(request, case_id: int, payload: RatingsIn):
+    case = _case(request, case_id)
+    created = evaluations.department_ratings_submit(actor=request.user, case=case,
+                                                    ratings=[r.dict() for r in payload.ratings])
+    return Status(201, [selectors.rating_row(r) for r in created])
+
+
+@alerts.get("/fee-alerts", summary="索取费用或礼品线索（纪检监察）")
+def list_fee_alerts(request):
+    require_role(request.user, Role.INSPECTOR, action="fee_alerts")
+    return [{"id": a.pk, "case_id": a.case_id, "tracking_no": a.case.request.tracking_no,
+             "project": a.case.project.name, "company": a.case.project.company.name, "unit": a.case.unit.name,
+             "details": a.details, "raised_at": a.raised_at} for a in selectors.fee_alerts()[:500]]
+
+
+def zip_response(case) -> HttpResponse:
+    response = HttpResponse(archive_zip(case), content_type="application/zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(archive_filename(case))}"
+    return response
+

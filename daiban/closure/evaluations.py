@@ -1,0 +1,309 @@
+"""Every write after a case closes: the return visit, the owner's evaluation (through a one-time link or
+its own account), the fee-or-gift alert to the discipline inspectors, and the agent's ratings of the
+approval departments (seed §6.9, §7.4). Evaluations are submitted once and never edited."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case
+from daiban.cases.services import require_case_worker
+from daiban.closure.models import (
+    Channel,
+    DepartmentRating,
+    EvaluationLink,
+    FeeAlert,
+    OwnerEvaluation,
+    ReturnVisit,
+)
+from daiban.closure.paperwork import evaluation_document
+from daiban.closure.services import closure_of, is_case_owner, unit_people
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, NotFound, ValidationFailed
+from daiban.notify.services import notify
+from daiban.org.models import Department, User
+from daiban.org.permissions import require_role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
+
+CRITERIA = {"attitude": "服务态度", "efficiency": "办事效率", "quality": "服务质量", "overall": "总体评价"}
+LINK_PATH = "/closure/evaluate/{token}/"
+LINK_ACTOR = "业主（评价链接）"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _score_errors(values: Mapping, prefix: str = "", where: str = "") -> tuple[dict[str, int], dict[str, str]]:
+    """1–5 for attitude, efficiency, quality; overall optional, the rounded mean of the three by default."""
+    scores, errors = {}, {}
+    for name, label in CRITERIA.items():
+        value = values.get(name)
+        if name == "overall" and value in (None, ""):
+            continue
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            errors[f"{prefix}{name}"] = f"{where}请为{label}评分（1–5 分）"
+        else:
+            scores[name] = value
+    if "overall" not in scores and not errors:
+        scores["overall"] = math.floor((scores["attitude"] + scores["efficiency"] + scores["quality"]) / 3 + 0.5)
+    return scores, errors
+
+
+# -- return visits -------------------------------------------------------------------------------------------
+
+
+def visit_schedule(*, actor: User, case: Case, planned_on: dt.date, visitor: User | None, channel: str) -> ReturnVisit:
+    """回访: the unit plans a visit (phone, in person or online) after the case has closed."""
+    require_case_worker(actor, case, "visit_schedule")
+    closure = closure_of(case)
+    errors = {}
+    if channel not in Channel.values:
+        errors["channel"] = "回访方式应为电话回访（phone）、上门回访（visit）或网上评价（online）"
+    if planned_on < closure.closed_on:
+        errors["planned_on"] = f"回访日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"
+    if visitor is None or not visitor.is_active or not visitor.has_role(*CASE_WORKER_ROLES):
+        errors["visitor"] = "回访人应为代办机构的工作人员"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        visit = ReturnVisit.objects.create(case=case, planned_on=planned_on, visitor=visitor, channel=channel,
+                                           scheduled_by=actor, scheduled_at=clock.now())
+        audit_record(event_type="closure.visit_scheduled", actor=actor, obj=case,
+                     new={"planned_on": planned_on, "visitor": visitor.username, "channel": channel})
+        notify(recipients=[visitor], subject=f"回访安排：{case.project.name}",
+               body=f"请于{planned_on:%Y年%m月%d日}{Channel(channel).label}，了解业主对代办服务的评价。",
+               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"visit:{visit.pk}")
+    return visit
+
+
+def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str) -> ReturnVisit:
+    """The visitor (or a colleague of the unit) records how the visit went."""
+    case = visit.case
+    if actor.pk != visit.visitor_id:
+        require_case_worker(actor, case, "visit_record")
+    closure = closure_of(case)
+    errors = {}
+    if done_on > clock.today():
+        errors["done_on"] = "回访日期不能晚于今天"
+    elif done_on < closure.closed_on:
+        errors["done_on"] = f"回访日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"
+    if not (note or "").strip():
+        errors["note"] = "请填写回访情况"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        visit = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
+        if visit.done_on is not None:
+            raise Conflict("该回访已记录，不能修改")
+        visit.done_on, visit.note, visit.recorded_by = done_on, note.strip(), actor
+        visit.save(update_fields=["done_on", "note", "recorded_by"])
+        audit_record(event_type="closure.visit_recorded", actor=actor, obj=case,
+                     new={"done_on": done_on, "channel": visit.channel, "note": visit.note})
+        if OwnerEvaluation.objects.filter(case=case).exists():
+            evaluation_document(case)  # the form names the visitor and the date
+    return visit
+
+
+# -- the owner's evaluation ----------------------------------------------------------------------------------
+
+
+def evaluation_link_issue(*, actor: User, case: Case) -> tuple[EvaluationLink, str]:
+    """A fresh one-time link (any earlier unused one stops working). The token is returned once, to be
+    passed on to the owner (SMS, WeChat, a QR code on the visit); only its digest is kept."""
+    require_case_worker(actor, case, "evaluation_link_issue")
+    closure_of(case)
+    if OwnerEvaluation.objects.filter(case=case).exists():
+        raise Conflict("业主已评价，无需再发评价链接")
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    with transaction.atomic():
+        EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+        link = EvaluationLink.objects.create(case=case, digest=_digest(token), created_at=now, created_by=actor,
+                                             expires_at=now + dt.timedelta(days=settings.EVALUATION_LINK_DAYS))
+        audit_record(event_type="closure.evaluation_link_issued", actor=actor, obj=case,
+                     new={"link": link.pk, "expires_at": link.expires_at})
+    return link, token
+
+
+def link_path(token: str) -> str:
+    return LINK_PATH.format(token=token)
+
+
+def link_problem(link: EvaluationLink) -> str | None:
+    """Why a link can no longer be used, in words for the owner; None while it can."""
+    if link.used_at is not None or OwnerEvaluation.objects.filter(case_id=link.case_id).exists():
+        return "该项目已评价。评价提交后不能修改，感谢您的参与。"
+    if link.revoked_at is not None:
+        return "该评价链接已作废，请使用代办机构最新发送的链接。"
+    if link.expires_at <= clock.now():
+        return "该评价链接已过期，请联系代办机构重新获取。"
+    return None
+
+
+def evaluation_link_find(token: str) -> EvaluationLink:
+    link = (EvaluationLink.objects.select_related("case", "case__project", "case__project__company", "case__unit",
+                                                  "case__request")
+            .filter(digest=_digest(token or "")).first())
+    if link is None:
+        raise NotFound("评价链接无效，请核对链接是否完整")
+    return link
+
+
+@dataclass(frozen=True)
+class OwnerAnswers:
+    attitude: int | str | None
+    efficiency: int | str | None
+    quality: int | str | None
+    fee_asked: bool | None
+    overall: int | str | None = None
+    comments: str = ""
+    fee_details: str = ""
+
+
+def _answers(answers: OwnerAnswers) -> dict:
+    scores, errors = _score_errors(answers.__dict__)
+    if answers.fee_asked is None:
+        errors["fee_asked"] = "请回答代办过程中是否有人索取费用或礼品"
+    if len(answers.comments or "") > 2000:
+        errors["comments"] = "意见和建议过长（最多 2000 字）"
+    if len(answers.fee_details or "") > 2000:
+        errors["fee_details"] = "情况说明过长（最多 2000 字）"
+    if errors:
+        raise ValidationFailed(errors)
+    return {**scores, "comments": (answers.comments or "").strip(), "fee_asked": bool(answers.fee_asked),
+            "fee_details": (answers.fee_details or "").strip() if answers.fee_asked else ""}
+
+
+def evaluation_submit(*, actor: User, case: Case, answers: OwnerAnswers) -> OwnerEvaluation:
+    """The owner evaluates from its own account."""
+    if not is_case_owner(actor, case):
+        require_role(None, Role.OWNER, action="evaluation_submit")
+    return _submit(case=case, answers=answers, actor=actor, link=None)
+
+
+def evaluation_submit_by_link(*, token: str, answers: OwnerAnswers) -> OwnerEvaluation:
+    """The owner evaluates through the one-time link, without logging in; the link is spent by it."""
+    link = evaluation_link_find(token)
+    problem = link_problem(link)
+    if problem:
+        raise Conflict(problem)
+    return _submit(case=link.case, answers=answers, actor=None, link=link)
+
+
+def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: EvaluationLink | None) -> OwnerEvaluation:
+    closure_of(case)
+    if OwnerEvaluation.objects.filter(case=case).exists():
+        raise Conflict("该项目已评价。评价提交后不能修改。")
+    values = _answers(answers)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("project", "project__company", "unit").get(pk=case.pk)
+        if OwnerEvaluation.objects.filter(case=case).exists():
+            raise Conflict("该项目已评价。评价提交后不能修改。")
+        now = clock.now()
+        if link is not None:
+            link = EvaluationLink.objects.select_for_update().get(pk=link.pk)
+            problem = link_problem(link)
+            if problem:
+                raise Conflict(problem)
+            link.used_at = now
+            link.save(update_fields=["used_at"])
+        EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+        evaluation = OwnerEvaluation.objects.create(
+            case=case, via=OwnerEvaluation.Via.LINK if link else OwnerEvaluation.Via.ACCOUNT, link=link,
+            submitted_by=actor, submitted_at=now, **values)
+        audit_record(event_type="closure.owner_evaluated", actor=actor, actor_name="" if actor else LINK_ACTOR,
+                     obj=case, new={**{k: values[k] for k in CRITERIA}, "fee_asked": values["fee_asked"],
+                                    "via": evaluation.via})
+        if evaluation.fee_asked:
+            _fee_alert(case, evaluation, actor)
+        evaluation_document(case)
+        notify(recipients=unit_people(case), subject=f"业主已评价：{case.project.name}",
+               body=f"总体评价 {evaluation.overall} 分。" + (f"意见和建议：{evaluation.comments}" if evaluation.comments
+                                                          else ""),
+               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"evaluated:{case.pk}")
+    return evaluation
+
+
+def inspectors() -> list[User]:
+    return list(User.objects.filter(role_grants__role=Role.INSPECTOR, is_active=True).distinct())
+
+
+def _fee_alert(case: Case, evaluation: OwnerEvaluation, actor: User | None) -> FeeAlert:
+    """A yes to the fee-or-gift question goes to the discipline inspectors at once, in this transaction."""
+    alert = FeeAlert.objects.create(case=case, evaluation=evaluation, details=evaluation.fee_details,
+                                    raised_at=evaluation.submitted_at)
+    audit_record(event_type="closure.fee_alert_raised", actor=actor, actor_name="" if actor else LINK_ACTOR,
+                 obj=case, new={"alert": alert.pk, "unit": case.unit.name, "details": alert.details})
+    notify(recipients=inspectors(), subject=f"索取费用或礼品线索：{case.project.name}",
+           body=f"{case.project.company.name}在代办服务评价中反映，代办过程中有人索取费用或礼品。"
+                f"承办机构：{case.unit.name}。" + (f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"),
+           link="/closure/fee-alerts/", case=case, dedupe_key=f"fee-alert:{alert.pk}")
+    return alert
+
+
+# -- the agent's ratings of the departments ------------------------------------------------------------------
+
+
+def rated_departments(case: Case) -> dict[str, tuple[Department, User | None]]:
+    """The departments whose liaison officers handled items of the case (by department code), each with the
+    liaison officer who did."""
+    found: dict[str, tuple[Department, User | None]] = {}
+    for item in case.items.filter(liaison__isnull=False).select_related("liaison", "liaison__department"):
+        department = item.liaison.department
+        if department is not None and department.code not in found:
+            found[department.code] = (department, item.liaison)
+    return found
+
+
+def department_ratings_submit(*, actor: User, case: Case, ratings: Iterable[Mapping]) -> list[DepartmentRating]:
+    """The agent rates each approval department and its liaison officer: once, never edited."""
+    require_case_worker(actor, case, "department_ratings_submit")
+    closure_of(case)
+    known = rated_departments(case)
+    if not known:
+        raise Conflict("本案没有审批部门办理过事项，无需评价")
+    rows, errors, seen = [], {}, set()
+    for n, rating in enumerate(ratings or [], 1):
+        code = str(rating.get("department") or "").strip()
+        where = f"第 {n} 项："
+        if code not in known:
+            errors[f"ratings.{n}.department"] = f"{where}本案没有该审批部门（{code or '未填写'}）办理的事项"
+            continue
+        if code in seen:
+            errors[f"ratings.{n}.department"] = f"{where}{known[code][0].name}重复评价"
+            continue
+        seen.add(code)
+        scores, problems = _score_errors(rating, prefix=f"ratings.{n}.", where=f"{where}{known[code][0].name}：")
+        errors.update(problems)
+        comment = str(rating.get("comment") or "").strip()
+        if len(comment) > 300:
+            errors[f"ratings.{n}.comment"] = f"{where}意见过长（最多 300 字）"
+        rows.append((known[code], scores, comment))
+    if not rows and not errors:
+        errors["ratings"] = "请至少评价一个审批部门"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        if DepartmentRating.objects.filter(case=case).exists():
+            raise Conflict("已评价审批部门，评价提交后不能修改")
+        now = clock.now()
+        created = DepartmentRating.objects.bulk_create([
+            DepartmentRating(case=case, department=department, liaison=liaison, comment=comment, rated_by=actor,
+                             rated_at=now, **scores) for (department, liaison), scores, comment in rows])
+        audit_record(event_type="closure.departments_rated", actor=actor, obj=case,
+                     new=[{"department": r.department.name, "liaison": r.liaison.username if r.liaison else None,
+                           **{k: getattr(r, k) for k in CRITERIA}} for r in created])
+        evaluation_document(case)
+    return created

@@ -1,0 +1,202 @@
+"""How a case ends (completion or termination, seed §6.8) and what follows it: the hand-over, the filing
+with the agency unit, the return visit, and the evaluations both ways (§6.9, §7.4)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from daiban.cases.models import Case, CaseDocument
+from daiban.lib import clock
+from daiban.org.models import Department
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Closure(models.Model):
+    """The end of a case: one per case. The form it produced, the owner's receipt, the filing."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", "办结"
+        TERMINATION = "termination", "终止"
+
+    class ReasonKind(models.TextChoices):
+        OWNER_REQUEST = "owner_request", "业主申请"
+        PROJECT = "project", "项目自身原因"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="closure")
+    kind = models.CharField("方式", max_length=12, choices=Kind.choices)
+    closed_on = models.DateField("办结/终止日期")
+    closed_at = models.DateTimeField("操作时间")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                                  related_name="+")
+    workdays_used = models.PositiveIntegerField("用时（工作日）", null=True, blank=True)
+    reason_kind = models.CharField("终止原因", max_length=14, choices=ReasonKind.choices, blank=True)
+    reason = models.TextField("终止原因说明", blank=True)
+    requested_by_owner = models.BooleanField("业主通过账号申请", default=False)
+    opinion = models.CharField("代办机构意见", max_length=300, blank=True)
+    document = models.ForeignKey(CaseDocument, verbose_name="办结单/终止单", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    handover_confirmed_at = models.DateTimeField("业主签收时间", null=True, blank=True)
+    handover_signatory = models.CharField("业主签收人", max_length=30, blank=True)
+    handover_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签收登记人", null=True,
+                                             blank=True, on_delete=models.PROTECT, related_name="+")
+    filing_due_on = models.DateField("归档期限")
+    filing_due_provisional = models.BooleanField("归档期限为暂定", default=False)
+    filed_on = models.DateField("归档日期", null=True, blank=True)
+    filed_at = models.DateTimeField("归档登记时间", null=True, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="归档登记人", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办结与终止"
+        ordering = ["-closed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"
+
+    @property
+    def filed_late(self) -> bool | None:
+        return None if self.filed_on is None else self.filed_on > self.filing_due_on
+
+    @property
+    def form_name(self) -> str:
+        return "代办项目办结单" if self.kind == self.Kind.COMPLETION else "代办项目委托终止单"
+
+
+class HandoverEntry(models.Model):
+    """One line of the 移交资料清单 (completion) or 退还资料清单 (termination)."""
+
+    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="handover")
+    position = models.PositiveSmallIntegerField("序号")
+    document = models.CharField("资料名称", max_length=120)
+    copies = models.PositiveSmallIntegerField("份数", default=1)
+    original = models.BooleanField("原件", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "移交资料"
+        ordering = ["position"]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "电话回访"
+    VISIT = "visit", "上门回访"
+    ONLINE = "online", "网上评价"
+
+
+class ReturnVisit(models.Model):
+    """回访: scheduled by the unit after the case closes, then recorded by the visitor."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="return_visits")
+    planned_on = models.DateField("计划回访日期")
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT,
+                                related_name="+")
+    channel = models.CharField("回访方式", max_length=8, choices=Channel.choices)
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="安排人", on_delete=models.PROTECT,
+                                     related_name="+")
+    scheduled_at = models.DateTimeField("安排时间")
+    done_on = models.DateField("回访日期", null=True, blank=True)
+    note = models.TextField("回访情况", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访"
+        ordering = ["planned_on", "id"]
+
+
+class EvaluationLink(models.Model):
+    """A one-time link for the owner to evaluate without logging in: random, stored as a SHA-256 digest,
+    expiring, spent by the one evaluation it allows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluation_links")
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("生成时间", default=clock.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT,
+                                   related_name="+")
+    expires_at = models.DateTimeField("有效期至")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价链接"
+
+
+class Scores(models.Model):
+    attitude = models.PositiveSmallIntegerField("服务态度", validators=SCORE)
+    efficiency = models.PositiveSmallIntegerField("办事效率", validators=SCORE)
+    quality = models.PositiveSmallIntegerField("服务质量", validators=SCORE)
+    overall = models.PositiveSmallIntegerField("总体评价", validators=SCORE)
+
+    class Meta:
+        abstract = True
+
+
+class OwnerEvaluation(Scores):
+    """The owner's rating of the agency service and its agent. Submitted once; never edited."""
+
+    class Via(models.TextChoices):
+        LINK = "link", "评价链接"
+        ACCOUNT = "account", "业主账号"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="owner_evaluation")
+    comments = models.TextField("意见和建议", blank=True)
+    fee_asked = models.BooleanField("有人索取费用或礼品")
+    fee_details = models.TextField("索取费用或礼品的情况", blank=True)
+    via = models.CharField("提交方式", max_length=8, choices=Via.choices)
+    link = models.OneToOneField(EvaluationLink, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交账号", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "业主评价"
+
+
+class DepartmentRating(Scores):
+    """The agent's rating of one approval department and its liaison officer on a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="department_ratings")
+    department = models.ForeignKey(Department, verbose_name="审批部门", on_delete=models.PROTECT, related_name="+")
+    liaison = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="代办联络员", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    comment = models.CharField("意见", max_length=300, blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评价代办员", on_delete=models.PROTECT,
+                                 related_name="+")
+    rated_at = models.DateTimeField("评价时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审批部门评价"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "department"], name="rate_department_once")]
+
+
+class FeeAlert(models.Model):
+    """An owner said someone asked for a fee or a gift: sent at once to the discipline inspectors."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_alerts")
+    evaluation = models.OneToOneField(OwnerEvaluation, on_delete=models.CASCADE, related_name="fee_alert")
+    details = models.TextField("情况", blank=True)
+    raised_at = models.DateTimeField("提出时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "索取费用或礼品线索"
+        ordering = ["-raised_at", "-id"]
+
+
+class EvaluationDocument(models.Model):
+    """代办服务评价表 (.docx) as archived; a new version when the agent's department ratings join the owner's."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluation_documents")
+    serial_no = models.CharField("编号", max_length=30)
+    content = models.BinaryField("文件")
+    sha256 = models.CharField("摘要", max_length=64)
+    generated_at = models.DateTimeField("生成时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价表"
+        ordering = ["-generated_at", "-id"]
+
+    @property
+    def filename(self) -> str:
+        return f"代办服务评价表-{self.serial_no}.docx"

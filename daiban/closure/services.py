@@ -1,0 +1,299 @@
+"""Every write that ends a case: completion, termination, the owner's receipt, the filing (seed §6.8).
+
+Completion needs every entrusted item finished — approved, refused (不予许可) or withdrawn — with at least
+one approved; a case with nothing approved ends by termination instead. Termination is open from every
+open state; the items not yet finished are withdrawn with it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
+from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
+from daiban.closure.deadlines import filing_due
+from daiban.closure.models import Closure, HandoverEntry
+from daiban.closure.paperwork import closing_document
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.notify.services import notify
+from daiban.org.models import User
+from daiban.org.roles import Role
+from daiban.provincial.payloads import item_block
+from daiban.provincial.services import provincial_enqueue
+from daiban.workdays.loader import workdays_between
+
+MAX_HANDOVER = 50
+WITHDRAWN_ON_TERMINATION = "委托终止，事项撤回"
+
+
+@dataclass(frozen=True)
+class HandoverLine:
+    document: str
+    copies: int = 1
+    original: bool = True
+
+
+def is_case_owner(user: User | None, case: Case) -> bool:
+    return (user is not None and user.is_authenticated and user.has_role(Role.OWNER)
+            and case.project.company.owner_users.filter(pk=user.pk).exists())
+
+
+def closure_of(case: Case) -> Closure:
+    closure = Closure.objects.filter(case=case).first()
+    if closure is None:
+        raise Conflict("案件尚未办结或终止")
+    return closure
+
+
+def _handover_lines(lines: Iterable[HandoverLine | Mapping] | None, *, field: str) -> list[HandoverLine]:
+    """Checks a hand-over (or return) list; errors are keyed "<field>.<n>.<part>", n from 1 as printed."""
+    parsed: list[HandoverLine] = []
+    errors: dict[str, str] = {}
+    for n, line in enumerate(lines or [], 1):
+        values = line if isinstance(line, Mapping) else line.__dict__
+        document = str(values.get("document") or "").strip()
+        copies = values.get("copies", 1)
+        if not document:
+            errors[f"{field}.{n}.document"] = f"第 {n} 行：请填写资料名称"
+        elif len(document) > 120:
+            errors[f"{field}.{n}.document"] = f"第 {n} 行：资料名称过长（最多 120 字）"
+        if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 99:
+            errors[f"{field}.{n}.copies"] = f"第 {n} 行：份数应为 1 至 99"
+        parsed.append(HandoverLine(document=document, copies=copies if isinstance(copies, int) else 1,
+                                   original=bool(values.get("original", True))))
+    if len(parsed) > MAX_HANDOVER:
+        errors[field] = f"资料清单最多 {MAX_HANDOVER} 项"
+    if errors:
+        raise ValidationFailed(errors)
+    return parsed
+
+
+def _save_handover(closure: Closure, lines: list[HandoverLine]) -> None:
+    HandoverEntry.objects.bulk_create([HandoverEntry(closure=closure, position=n, document=line.document,
+                                                     copies=line.copies, original=line.original)
+                                       for n, line in enumerate(lines, 1)])
+
+
+def _open_items(case: Case) -> list[CaseItem]:
+    return list(case.items.exclude(status__in=ITEM_FINISHED).select_related("catalog_item"))
+
+
+def unit_people(case: Case) -> list[User]:
+    """Who at the agency unit hears of the case's end: its agents (the unit's agents before a team exists)
+    and the unit's administrators."""
+    agents = [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
+    roles = [Role.UNIT_ADMIN] if agents else [Role.UNIT_ADMIN, Role.AGENT]
+    return agents + list(User.objects.filter(body=case.unit, role_grants__role__in=roles, is_active=True).distinct())
+
+
+def closure_details(closure: Closure) -> dict:
+    """The closure block of the provincial report."""
+    items = closure.case.items.select_related("catalog_item", "catalog_item__department")
+    return {"kind": closure.kind, "kind_label": closure.get_kind_display(), "closed_on": closure.closed_on,
+            "workdays_used": closure.workdays_used, "reason_kind": closure.reason_kind or None,
+            "reason_kind_label": closure.get_reason_kind_display() or None, "reason": closure.reason or None,
+            "filing_due_on": closure.filing_due_on, "items": [item_block(i) for i in items]}
+
+
+def _check_completable(case: Case) -> None:
+    require_open(case)
+    if case.status != CaseStatus.IN_PROGRESS:
+        raise Conflict("代办尚未开始实施（尚未制定代办计划），不能办结；如需结束代办，请办理委托终止")
+    still_open = _open_items(case)
+    if still_open:
+        names = "、".join(f"{i.catalog_item.name}（{i.get_status_display()}）" for i in still_open)
+        raise Conflict(f"尚有 {len(still_open)} 个事项未办结，不能办结：{names}")
+    if not case.items.filter(status=ItemStatus.APPROVED).exists():
+        raise Conflict("没有获得批准的事项，不能办结；请办理委托终止")
+
+
+def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | Mapping],
+                  opinion: str = "") -> Closure:
+    """§6.8: every item finished — the completion form is filled in, the papers listed for hand-over, and
+    the 2-working-day filing deadline starts."""
+    require_case_worker(actor, case, "case_complete")
+    _check_completable(case)
+    lines = _handover_lines(handover, field="handover")
+    errors = {}
+    if not lines:
+        errors["handover"] = "请填写移交资料清单（向业主移交的批准文件、证照等）"
+    if len((opinion or "").strip()) > 300:
+        errors["opinion"] = "意见过长（最多 300 字）"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _check_completable(case)
+        today, now = clock.today(), clock.now()
+        due = filing_due(today)
+        entrusted = case.entrusted_on or case.accepted_at.date()
+        closure = Closure.objects.create(
+            case=case, kind=Closure.Kind.COMPLETION, closed_on=today, closed_at=now, closed_by=actor,
+            workdays_used=workdays_between(entrusted, today).workdays, opinion=(opinion or "").strip(),
+            filing_due_on=due.date, filing_due_provisional=due.provisional)
+        _save_handover(closure, lines)
+        case_transition(actor=actor, case=case, to_status=CaseStatus.COMPLETED, note="委托代办事项全部办结")
+        closure.document = closing_document(closure=closure, actor=actor)
+        closure.save(update_fields=["document"])
+        public_step(case, "委托代办事项已全部办结，代办服务结束")
+        audit_record(event_type="case.completed", actor=actor, obj=case, old={"status": CaseStatus.IN_PROGRESS},
+                     new={"status": case.status, "closed_on": today, "filing_due_on": due.date,
+                          "workdays_used": closure.workdays_used, "handover": [line.document for line in lines],
+                          "serial_no": closure.document.serial_no})
+        provincial_enqueue(event="completion", case=case, details=closure_details(closure))
+        notify(recipients=case.project.company.owner_users.all(), subject=f"代办项目已办结：{case.project.name}",
+               body="委托代办事项已全部办结。请核对并签收移交资料清单，并对代办服务作出评价。",
+               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"closed:{case.pk}")
+    return closure
+
+
+def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseItem]:
+    """Items not finished when the entrustment ends are withdrawn, each change kept as a row."""
+    from daiban.plans.models import ItemTransition
+
+    withdrawn = []
+    now = clock.now()
+    for item in case.items.select_for_update().exclude(status__in=ITEM_FINISHED).select_related(
+            "catalog_item", "liaison"):
+        if (item.status, ItemStatus.WITHDRAWN) not in ALLOWED_ITEM_CHANGES:
+            raise Conflict(f"事项“{item.catalog_item.name}”当前不能撤回")
+        old = item.status
+        ItemTransition.objects.create(item=item, from_status=old, to_status=ItemStatus.WITHDRAWN, at=now, by=actor,
+                                      note=WITHDRAWN_ON_TERMINATION)
+        item.status, item.finished_on, item.result_note = ItemStatus.WITHDRAWN, today, WITHDRAWN_ON_TERMINATION
+        item.save(update_fields=["status", "finished_on", "result_note"])
+        item.pauses.filter(ended_on__isnull=True).update(ended_on=today)
+        audit_record(event_type="item.withdrawn", actor=actor, obj=item, old={"status": old},
+                     new={"status": item.status, "reason": WITHDRAWN_ON_TERMINATION})
+        withdrawn.append(item)
+    return withdrawn
+
+
+def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | None = None,
+                   returned: Iterable[HandoverLine | Mapping] | None = None) -> Closure:
+    """§6.8: the owner ends the entrustment (at any time, in writing: from its own account, or recorded by
+    the staff from its letter), or the project's own reasons end it. Open items are withdrawn."""
+    by_owner = is_case_owner(actor, case)
+    if not by_owner:
+        require_case_worker(actor, case, "case_terminate")
+    require_open(case)
+    kind = reason_kind or Closure.ReasonKind.OWNER_REQUEST
+    errors = {}
+    if kind not in Closure.ReasonKind.values:
+        errors["reason_kind"] = "终止原因应为业主申请（owner_request）或项目自身原因（project）"
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "请填写终止原因的具体情况"
+    elif len(reason) > 1000:
+        errors["reason"] = "终止原因过长（最多 1000 字）"
+    try:
+        lines = _handover_lines(returned, field="returned")
+    except ValidationFailed as refusal:
+        errors.update(refusal.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        require_open(case)
+        today, now = clock.today(), clock.now()
+        old_status = case.status
+        withdrawn = _withdraw_open_items(actor, case, today)
+        due = filing_due(today)
+        closure = Closure.objects.create(
+            case=case, kind=Closure.Kind.TERMINATION, closed_on=today, closed_at=now, closed_by=actor,
+            reason_kind=kind, reason=reason, requested_by_owner=by_owner, filing_due_on=due.date,
+            filing_due_provisional=due.provisional,
+            workdays_used=workdays_between(case.entrusted_on, today).workdays if case.entrusted_on else None)
+        _save_handover(closure, lines)
+        label = Closure.ReasonKind(kind).label
+        case_transition(actor=actor, case=case, to_status=CaseStatus.TERMINATED, note=f"{label}：{reason[:150]}")
+        closure.document = closing_document(closure=closure, actor=actor)
+        closure.save(update_fields=["document"])
+        public_step(case, f"委托代办已终止（{label}）")
+        audit_record(event_type="case.terminated", actor=actor, obj=case, old={"status": old_status},
+                     new={"status": case.status, "reason_kind": kind, "reason": reason, "by_owner": by_owner,
+                          "withdrawn": [i.catalog_item.code for i in withdrawn], "filing_due_on": due.date,
+                          "serial_no": closure.document.serial_no})
+        provincial_enqueue(event="termination", case=case, details=closure_details(closure))
+        liaisons = [i.liaison for i in withdrawn if i.liaison is not None]
+        if liaisons:
+            notify(recipients=liaisons, subject=f"事项撤回：{case.project.name}",
+                   body=f"业主{label}终止委托代办，以下事项不再代办：" + "、".join(i.catalog_item.name for i in withdrawn),
+                   link=f"/cases/{case.pk}/", case=case, dedupe_key=f"terminated-items:{case.pk}")
+        recipients = unit_people(case) if by_owner else list(case.project.company.owner_users.all())
+        notify(recipients=recipients, subject=f"委托代办已终止：{case.project.name}",
+               body=f"终止原因：{label}，{reason}。请办理资料退还，终止单应于{due.date:%Y年%m月%d日}前归档。",
+               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"closed:{case.pk}")
+    return closure
+
+
+def handover_confirm(*, actor: User, case: Case, signatory: str = "") -> Closure:
+    """The owner signs for the papers handed over (or returned): from its own account, or the agent records
+    the signature on the paper form. Confirming twice changes nothing."""
+    by_owner = is_case_owner(actor, case)
+    if not by_owner:
+        require_case_worker(actor, case, "handover_confirm")
+    closure = closure_of(case)
+    signatory = (signatory or "").strip() or (actor.display_name if by_owner else "")
+    if not signatory:
+        raise ValidationFailed({"signatory": "请填写业主签收人姓名"})
+    if len(signatory) > 30:
+        raise ValidationFailed({"signatory": "签收人姓名过长（最多 30 字）"})
+    with transaction.atomic():
+        closure = Closure.objects.select_for_update().select_related("document").get(pk=closure.pk)
+        if closure.handover_confirmed_at is not None:
+            return closure
+        now = clock.now()
+        closure.handover_confirmed_at, closure.handover_signatory = now, signatory
+        closure.handover_recorded_by = None if by_owner else actor
+        closure.save(update_fields=["handover_confirmed_at", "handover_signatory", "handover_recorded_by"])
+        document = closure.document
+        if document is not None and document.signed_at is None:
+            document.signed_at, document.signed_by_owner = now, signatory
+            document.signing_recorded_by = None if by_owner else actor
+            document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
+        audit_record(event_type="closure.handover_confirmed", actor=actor, obj=case,
+                     new={"signatory": signatory, "by_owner": by_owner,
+                          "papers": list(closure.handover.values_list("document", flat=True))})
+    return closure
+
+
+def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, opinion: str | None = None) -> Closure:
+    """The agent files the form (and the papers) with the agency unit; later than 2 working days after the
+    case closed is recorded as late. The archived form carries the filing date."""
+    require_case_worker(actor, case, "closure_file")
+    closure = closure_of(case)
+    today = clock.today()
+    filed_on = filed_on or today
+    if filed_on > today:
+        raise ValidationFailed({"filed_on": "归档日期不能晚于今天"})
+    if filed_on < closure.closed_on:
+        raise ValidationFailed({"filed_on": f"归档日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"})
+    if opinion is not None and len(opinion.strip()) > 300:
+        raise ValidationFailed({"opinion": "意见过长（最多 300 字）"})
+    with transaction.atomic():
+        closure = Closure.objects.select_for_update().select_related("document").get(pk=closure.pk)
+        if closure.filed_on is not None:
+            raise Conflict(f"{closure.form_name}已于{closure.filed_on:%Y年%m月%d日}归档，不能重复登记")
+        if closure.handover.exists() and closure.handover_confirmed_at is None:
+            raise Conflict("业主尚未签收资料清单，请先登记业主签收后再归档")
+        if opinion is not None and opinion.strip():
+            closure.opinion = opinion.strip()
+        closure.filed_on, closure.filed_at, closure.filed_by = filed_on, clock.now(), actor
+        signed = closure.document
+        closure.document = closing_document(closure=closure, actor=actor)
+        if signed is not None and signed.signed_at is not None:
+            closure.document.signed_at, closure.document.signed_by_owner = signed.signed_at, signed.signed_by_owner
+            closure.document.signing_recorded_by = signed.signing_recorded_by
+            closure.document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
+        closure.save(update_fields=["opinion", "filed_on", "filed_at", "filed_by", "document"])
+        audit_record(event_type="closure.filed", actor=actor, obj=case,
+                     new={"form": closure.form_name, "filed_on": filed_on, "due_on": closure.filing_due_on,
+                          "late": closure.filed_late, "serial_no": closure.document.serial_no})
+    return closure

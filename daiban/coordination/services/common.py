@@ -1,0 +1,89 @@
+"""What the coordination services share: who is who on a case, refusals with a reason, departments by name."""
+from __future__ import annotations
+
+from typing import NoReturn
+
+from django.db.models import Q
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, TeamRole
+from daiban.lib.errors import Forbidden
+from daiban.org.models import AgencyBody, Department, User
+from daiban.org.roles import CASE_WORKER_ROLES, UNIT_ROLES, Role
+from daiban.org.scope import scope_of
+
+HIGHER_KINDS = (AgencyBody.Kind.CITY, AgencyBody.Kind.PROVINCE)
+
+
+def notify(**kwargs) -> None:
+    from daiban.notify.services import notify as queue
+
+    queue(**kwargs)
+
+
+def refuse(actor: User | None, action: str, message: str) -> NoReturn:
+    """A refusal with its own Chinese reason, recorded like require_role's. Call it outside transactions."""
+    audit_record(event_type="access.refused", actor=actor if getattr(actor, "is_authenticated", False) else None,
+                 new={"action": action, "reason": message}, outcome="denied")
+    raise Forbidden(message)
+
+
+def works_on(actor: User, case: Case) -> bool:
+    """Staff of the case's unit, or of the county center (the same test as cases.require_case_worker)."""
+    if not actor.has_role(*CASE_WORKER_ROLES):
+        return False
+    scope = scope_of(actor)
+    return scope.county_wide or case.unit_id in scope.body_ids
+
+
+def staff_of(actor: User, body: AgencyBody | None) -> bool:
+    return body is not None and actor.body_id == body.pk and actor.has_role(*UNIT_ROLES)
+
+
+def body_staff(body: AgencyBody) -> list[User]:
+    return list(User.objects.filter(body=body, is_active=True, role_grants__role__in=sorted(UNIT_ROLES)).distinct())
+
+
+def unit_admins(body: AgencyBody) -> list[User]:
+    admins = list(User.objects.filter(body=body, is_active=True, role_grants__role=Role.UNIT_ADMIN))
+    if body.kind == AgencyBody.Kind.CENTER or not admins:
+        admins += list(User.objects.filter(is_active=True, role_grants__role=Role.CENTER_ADMIN))
+    return admins
+
+
+def agents_of(case: Case) -> list[User]:
+    """The case's agent and chief agent; without a team yet, the unit's agents."""
+    team = [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
+    return team or list(User.objects.filter(body=case.unit_id, is_active=True, role_grants__role=Role.AGENT))
+
+
+def liaisons_of(departments) -> list[User]:
+    return list(User.objects.filter(department__in=departments, is_active=True,
+                                    role_grants__role=Role.LIAISON).distinct())
+
+
+def departments_named(values, field: str) -> tuple[list[Department], dict[str, str]]:
+    """Departments by code (or by their exact short name); unknown ones are reported on `field`."""
+    wanted = [str(v).strip() for v in (values or []) if str(v).strip()]
+    found = list(Department.objects.filter(Q(code__in=wanted) | Q(name__in=wanted)).select_related("region"))
+    by_key = {**{d.name: d for d in found}, **{d.code: d for d in found}}
+    unknown = [v for v in wanted if v not in by_key]
+    if unknown:
+        return [], {field: f"没有代号或名称为“{'”“'.join(unknown)}”的部门"}
+    return list(dict.fromkeys(by_key[v] for v in wanted)), {}
+
+
+def higher_body(case: Case, wanted: str | int | None, *, default_kind: str = AgencyBody.Kind.CITY) -> AgencyBody | None:
+    """The city or province agency body above the case's unit: by kind ("city"/"province") or id."""
+    if wanted in (None, ""):
+        wanted = default_kind
+    if str(wanted).isdigit():
+        return AgencyBody.objects.filter(pk=int(wanted), kind__in=HIGHER_KINDS).first()
+    if wanted not in HIGHER_KINDS:
+        return None
+    body = case.unit
+    while body is not None:
+        if body.kind == wanted:
+            return body
+        body = body.parent
+    return AgencyBody.objects.filter(kind=wanted).order_by("pk").first()

@@ -1,0 +1,430 @@
+"""Coordination issues through the tiers (§5.5.2): raise, escalate, respond, resolve, confirm, consult."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, TeamRole
+from daiban.cases.services import public_step, require_case_worker, require_open
+from daiban.coordination.deadlines import Deadline, deadline_from
+from daiban.coordination.models import Consultation, Issue, IssueResponse, IssueTier, IssueTransition
+from daiban.coordination.services.common import (agents_of, body_staff, departments_named, higher_body, liaisons_of,
+                                                 notify, refuse, staff_of, unit_admins, works_on)
+from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.models import Department, Region, User
+from daiban.org.roles import Role
+
+TIER_PEOPLE = {Tier.AGENT: "涉及部门", Tier.UNIT: "属地代办机构", Tier.HIGHER_BODY: "上级代办机构",
+               Tier.AUTHORITY: "上级审管部门或上级政府"}
+
+
+def _link(issue: Issue) -> str:
+    return f"/coordination/issues/{issue.pk}/"
+
+
+def _move(*, actor: User, issue: Issue, to_status: str, note: str = "") -> str:
+    """The one place an issue changes state: checked against ALLOWED_ISSUE_CHANGES and kept as a row."""
+    if to_status not in ALLOWED_ISSUE_CHANGES[issue.status]:
+        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能变为“{IssueStatus(to_status).label}”")
+    old = issue.status
+    issue.status = to_status
+    IssueTransition.objects.create(issue=issue, from_status=old, to_status=to_status, tier=issue.tier,
+                                   at=clock.now(), by=actor, note=note[:300])
+    return old
+
+
+def _locked(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update().select_related("case", "case__unit", "item").get(pk=issue.pk)
+
+
+def current_tier(issue: Issue) -> IssueTier:
+    return issue.tiers.select_related("body", "department").get(number=issue.tier)
+
+
+def _text(value: str | None, field: str, message: str, limit: int = 2000) -> tuple[str, dict]:
+    text = (value or "").strip()
+    if not text:
+        return "", {field: message}
+    if len(text) > limit:
+        return "", {field: f"内容过长（最多{limit}字）"}
+    return text, {}
+
+
+def _deadline(errors: dict, **kwargs) -> Deadline | None:
+    try:
+        return deadline_from(start=clock.today(), **kwargs)
+    except ValidationFailed as refusal:
+        errors.update(refusal.errors)
+        return None
+
+
+def is_agent_of(actor: User, issue: Issue) -> bool:
+    return actor.pk == issue.raised_by_id or issue.case.team.filter(
+        user=actor, role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).exists()
+
+
+def may_respond(actor: User, issue: Issue, tier: IssueTier) -> bool:
+    """Who answers at each tier: the departments and the unit below; the higher body at tier 3; at tier 4 the
+    higher body that passed it on, the authority's own staff, or the unit relaying the answer."""
+    if tier.number in (Tier.AGENT, Tier.UNIT):
+        return works_on(actor, issue.case) or (
+            actor.has_role(Role.LIAISON) and issue.departments.filter(pk=actor.department_id).exists())
+    if tier.number == Tier.HIGHER_BODY:
+        return staff_of(actor, tier.body) or actor.has_role(Role.CENTER_ADMIN)
+    tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body").first()
+    return (works_on(actor, issue.case) or (tier3 is not None and staff_of(actor, tier3.body))
+            or (tier.department_id is not None and actor.department_id == tier.department_id))
+
+
+def _handlers(issue: Issue, tier: IssueTier) -> list[User]:
+    """Who is told that a tier now has the issue."""
+    if tier.number == Tier.AGENT:
+        return liaisons_of(issue.departments.all())
+    if tier.number == Tier.UNIT:
+        return unit_admins(issue.case.unit) + liaisons_of(issue.departments.all())
+    if tier.number == Tier.HIGHER_BODY:
+        return body_staff(tier.body)
+    people = list(User.objects.filter(department=tier.department_id, is_active=True)) if tier.department_id else []
+    tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body").first()
+    return people + (body_staff(tier3.body) if tier3 else []) + unit_admins(issue.case.unit)
+
+
+# -- raising ------------------------------------------------------------------------------------------------
+
+
+def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], description: str = "",
+                item_code: str | None = None, blocks_item: bool = False, deadline_workdays: int | None = None,
+                respond_by: dt.date | None = None) -> Issue:
+    """The agent records what is blocked, the departments involved and by when they must answer (tier 1)."""
+    require_case_worker(actor, case, "issue_raise")
+    require_open(case)
+    errors: dict[str, str] = {}
+    title, error = _text(title, "title", "请填写受阻的问题", limit=100)
+    errors.update(error)
+    description = (description or "").strip()
+    if len(description) > 4000:
+        errors["description"] = "受阻情况过长（最多4000字）"
+    chosen, error = departments_named(departments, "departments")
+    errors.update(error)
+    if not chosen and not error:
+        errors["departments"] = "请选择涉及的部门"
+    item = None
+    if item_code:
+        item = case.items.select_related("catalog_item").filter(catalog_item__code=item_code.strip().upper()).first()
+        if item is None:
+            errors["item_code"] = f"本案没有委托事项“{item_code}”"
+    elif blocks_item:
+        errors["item_code"] = "请选择受阻的事项"
+    deadline = _deadline(errors, workdays=deadline_workdays, respond_by=respond_by)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        now = clock.now()
+        issue = Issue.objects.create(case=case, item=item, blocks_item=bool(item and blocks_item), title=title,
+                                     description=description, raised_by=actor, raised_at=now)
+        issue.departments.set(chosen)
+        tier = IssueTier.objects.create(
+            issue=issue, number=Tier.AGENT, handler=f"代办员{actor.display_name}", body=case.unit, opened_by=actor,
+            opened_at=now, opened_on=clock.today(), reason=description or title,
+            deadline_workdays=deadline.workdays, due_on=deadline.due_on, due_provisional=deadline.provisional)
+        IssueTransition.objects.create(issue=issue, from_status="", to_status=IssueStatus.OPEN, tier=Tier.AGENT,
+                                       at=now, by=actor, note="提出协调问题")
+        audit_record(event_type="coordination.issue_raised", actor=actor, obj=issue,
+                     new={"case_id": case.pk, "title": title, "item": item.catalog_item.code if item else None,
+                          "blocks_item": issue.blocks_item, "departments": [d.code for d in chosen],
+                          "due_on": tier.due_on, "deadline_workdays": tier.deadline_workdays})
+        notify(recipients=_handlers(issue, tier), subject=f"协调问题：{title}",
+               body=f"{case.project.name}：{description or title}。请于{tier.due_on:%Y-%m-%d}前答复代办员"
+                    f"{actor.display_name}。", link=_link(issue), case=case, dedupe_key=f"issue-raised:{issue.pk}")
+    return issue
+
+
+# -- escalation ---------------------------------------------------------------------------------------------
+
+
+def _authority(case: Case, region: Region, to_department: str | None,
+               to_government: bool) -> tuple[Department | None, str, dict]:
+    """Tier 4: the approval-management department (审管部门) above, or that level's government."""
+    if to_government:
+        return None, f"{region.name}人民政府", {}
+    if to_department:
+        found, error = departments_named([to_department], "to_department")
+        if error:
+            return None, "", error
+        department = found[0]
+        if department.region.level not in (Region.Level.CITY, Region.Level.PROVINCE):
+            return None, "", {"to_department": f"“{department.name}”是本级部门，第4层级应为上级审管部门或上级政府"}
+        return department, department.full_name or department.name, {}
+    department = Department.objects.filter(region=region, name__contains="行政审批服务管理").first()
+    if department is None:
+        return None, f"{region.name}人民政府", {}
+    return department, department.full_name or department.name, {}
+
+
+def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays: int | None = None,
+                   respond_by: dt.date | None = None, to_tier: int | None = None, skip_reason: str = "",
+                   to_body: str | int | None = None, to_department: str | None = None,
+                   to_government: bool = False) -> Issue:
+    """Up one tier (or more, with a reason): who, when, why and the new tier's deadline are kept as a row.
+
+    Tier 3 goes through a linked request to the city's (or the province's) agency body.
+    """
+    case = issue.case
+    tier_now = current_tier(issue)
+    if not works_on(actor, case) and not (tier_now.number == Tier.HIGHER_BODY and staff_of(actor, tier_now.body)):
+        require_case_worker(actor, case, "issue_escalate")
+    require_open(case)
+    if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能升级")
+    if issue.tier >= Tier.AUTHORITY:
+        raise Conflict("问题已在最高层级（上级审管部门或上级政府），不能再升级")
+    errors: dict[str, str] = {}
+    reason, error = _text(reason, "reason", "请说明升级理由")
+    errors.update(error)
+    target = issue.tier + 1 if to_tier in (None, "") else to_tier
+    try:
+        target = int(target)
+    except (TypeError, ValueError):
+        target = 0
+    if target not in Tier.values:
+        errors["to_tier"] = "目标层级应为2（属地代办机构）、3（上级代办机构）或4（上级审管部门或上级政府）"
+    elif target <= issue.tier:
+        errors["to_tier"] = f"只能升级到更高的层级（当前为第{issue.tier}层级）"
+    elif target > issue.tier + 1 and not (skip_reason or "").strip():
+        errors["skip_reason"] = f"从第{issue.tier}层级越级到第{target}层级，须说明越级理由"
+    deadline = _deadline(errors, workdays=deadline_workdays, respond_by=respond_by)
+    body, department, handler = None, None, ""
+    if not errors and target == Tier.UNIT:
+        body, handler = case.unit, case.unit.name
+    elif not errors and target == Tier.HIGHER_BODY:
+        default = "province" if issue.item and issue.item.catalog_item.level == "province" else "city"
+        body = higher_body(case, to_body, default_kind=default)
+        if body is None:
+            errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
+        else:
+            handler = body.name
+    elif not errors and target == Tier.AUTHORITY:
+        tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body__region").first()
+        above = tier3.body if tier3 else higher_body(case, to_body)
+        if above is None:
+            errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
+        else:
+            department, handler, error = _authority(case, above.region, to_department, to_government)
+            errors.update(error)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        issue = _locked(issue)
+        if issue.tier != tier_now.number or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+            raise Conflict("问题已被他人处理，请刷新后重试")
+        now = clock.now()
+        old_tier = issue.tier
+        IssueTier.objects.filter(pk=tier_now.pk).update(closed_at=now)
+        tier = IssueTier.objects.create(
+            issue=issue, number=target, handler=handler, body=body, department=department, opened_by=actor,
+            opened_at=now, opened_on=clock.today(), reason=reason, skip_reason=(skip_reason or "").strip(),
+            deadline_workdays=deadline.workdays, due_on=deadline.due_on, due_provisional=deadline.provisional)
+        issue.tier = target
+        _move(actor=actor, issue=issue, to_status=IssueStatus.OPEN, note=f"升级至第{target}层级：{handler}")
+        issue.save(update_fields=["tier", "status"])
+        linked = None
+        if target == Tier.HIGHER_BODY:
+            from daiban.coordination.services.linked import send_linked
+
+            linked = send_linked(actor=actor, case=case, to_body=body, item=issue.item, issue=issue,
+                                 subject=f"{issue.title}：{reason}", deadline=deadline)
+        audit_record(event_type="coordination.issue_escalated", actor=actor, obj=issue, old={"tier": old_tier},
+                     new={"tier": target, "handler": handler, "reason": reason, "skip_reason": tier.skip_reason,
+                          "due_on": tier.due_on, "deadline_workdays": tier.deadline_workdays,
+                          "linked_request": linked.pk if linked else None})
+        if target != Tier.HIGHER_BODY:  # the linked request tells the higher body itself
+            notify(recipients=_handlers(issue, tier), subject=f"协调问题升级至您处：{issue.title}",
+                   body=f"{case.project.name}：{reason}。请于{tier.due_on:%Y-%m-%d}前组织协调并答复。",
+                   link=_link(issue), case=case, dedupe_key=f"issue-tier:{tier.pk}")
+    return issue
+
+
+# -- answers --------------------------------------------------------------------------------------------------
+
+
+def record_response(*, actor: User, issue: Issue, text: str, kind: str = IssueResponse.Kind.RESPONSE,
+                    move: bool = True) -> IssueResponse:
+    """Inside a transaction, on a locked issue: an answer at the current tier stops that tier's clock."""
+    tier = current_tier(issue)
+    response = IssueResponse.objects.create(issue=issue, tier=tier, kind=kind, by=actor, at=clock.now(), text=text)
+    if tier.responded_on is None:
+        tier.responded_on = clock.today()
+        tier.save(update_fields=["responded_on"])
+    if move and issue.status == IssueStatus.OPEN:
+        _move(actor=actor, issue=issue, to_status=IssueStatus.RESPONDED, note=IssueResponse.Kind(kind).label)
+        issue.save(update_fields=["status"])
+    return response
+
+
+def issue_respond(*, actor: User, issue: Issue, text: str) -> IssueResponse:
+    """The tier's answer (a department, the unit, the higher body): its response time is what is tracked."""
+    tier = current_tier(issue)
+    if not may_respond(actor, issue, tier):
+        refuse(actor, "issue_respond", f"该问题目前由{tier.handler}协调，您不能以该层级身份答复")
+    require_open(issue.case)
+    text, error = _text(text, "text", "请填写答复内容")
+    if error:
+        raise ValidationFailed(error)
+    with transaction.atomic():
+        issue = _locked(issue)
+        if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED) or issue.tier != tier.number:
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能答复")
+        response = record_response(actor=actor, issue=issue, text=text)
+        tier = response.tier
+        audit_record(event_type="coordination.issue_responded", actor=actor, obj=issue,
+                     new={"tier": tier.number, "text": text, "responded_on": tier.responded_on,
+                          "due_on": tier.due_on, "late": tier.answered_late})
+        notify(recipients=agents_of(issue.case), subject=f"协调答复：{issue.title}",
+               body=f"{actor.display_name}（{tier.handler}）答复：{text}", link=_link(issue), case=issue.case)
+    return response
+
+
+def propose_resolution(*, actor: User, issue: Issue, resolution: str, source: str,
+                       kind: str = IssueResponse.Kind.RESOLUTION) -> None:
+    """Inside a transaction, on a locked issue: a resolution waits for the agent's confirmation."""
+    record_response(actor=actor, issue=issue, text=resolution, kind=kind, move=False)
+    issue.resolution, issue.resolution_source = resolution, source[:40]
+    issue.resolved_by, issue.resolved_at = actor, clock.now()
+    _move(actor=actor, issue=issue, to_status=IssueStatus.RESOLVED, note=source)
+    issue.save(update_fields=["resolution", "resolution_source", "resolved_by", "resolved_at", "status"])
+    notify(recipients=agents_of(issue.case), subject=f"请确认协调结果：{issue.title}",
+           body=f"{source}：{resolution}。请代办员确认问题是否已解决。", link=_link(issue), case=issue.case,
+           dedupe_key=f"issue-resolved:{issue.pk}:{issue.transitions.count()}")
+
+
+def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
+    """A resolution proposed at the current tier (by its handler, or recorded by the case's staff)."""
+    tier = current_tier(issue)
+    if not (may_respond(actor, issue, tier) or works_on(actor, issue.case)):
+        refuse(actor, "issue_resolve", f"该问题目前由{tier.handler}协调，您不能提出解决方案")
+    require_open(issue.case)
+    resolution, error = _text(resolution, "resolution", "请填写解决方案")
+    if error:
+        raise ValidationFailed(error)
+    with transaction.atomic():
+        issue = _locked(issue)
+        if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提出解决方案")
+        propose_resolution(actor=actor, issue=issue, resolution=resolution,
+                           source=f"第{tier.number}层级：{tier.handler}")
+        audit_record(event_type="coordination.issue_resolved", actor=actor, obj=issue,
+                     new={"tier": tier.number, "resolution": resolution})
+    return issue
+
+
+def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str = "") -> Issue:
+    """Only the agent closes an issue, by confirming its resolution; a rejection sends it back, with a reason."""
+    if not is_agent_of(actor, issue):
+        refuse(actor, "issue_confirm", "只有本案代办员可以确认问题已解决")
+    note = (note or "").strip()
+    if not accepted and not note:
+        raise ValidationFailed({"note": "请说明退回理由"})
+    with transaction.atomic():
+        issue = _locked(issue)
+        if issue.status != IssueStatus.RESOLVED:
+            raise Conflict("该问题尚无待确认的解决方案")
+        now = clock.now()
+        resolver = issue.resolved_by
+        if accepted:
+            _move(actor=actor, issue=issue, to_status=IssueStatus.CLOSED, note=note or "代办员确认已解决")
+            issue.confirmed_by, issue.confirmed_at = actor, now
+            issue.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+            issue.tiers.filter(closed_at__isnull=True).update(closed_at=now)
+            audit_record(event_type="coordination.issue_confirmed", actor=actor, obj=issue,
+                         new={"resolution": issue.resolution, "source": issue.resolution_source, "note": note})
+            public_step(issue.case, f"协调问题“{issue.title}”已解决")
+        else:
+            IssueResponse.objects.create(issue=issue, tier=current_tier(issue), kind=IssueResponse.Kind.REJECTION,
+                                         by=actor, at=now, text=note)
+            old = issue.resolution
+            _move(actor=actor, issue=issue, to_status=IssueStatus.OPEN, note=f"退回：{note}")
+            issue.resolution, issue.resolution_source, issue.resolved_by, issue.resolved_at = "", "", None, None
+            issue.save(update_fields=["status", "resolution", "resolution_source", "resolved_by", "resolved_at"])
+            audit_record(event_type="coordination.issue_reopened", actor=actor, obj=issue,
+                         old={"resolution": old}, new={"note": note})
+        notify(recipients=[resolver] if resolver is not None and resolver != actor else unit_admins(issue.case.unit),
+               subject=f"{'问题已确认解决' if accepted else '解决方案被退回'}：{issue.title}",
+               body=note or ("代办员已确认问题解决。" if accepted else ""), link=_link(issue), case=issue.case)
+    return issue
+
+
+# -- difficult-case consultation (疑难会商) ------------------------------------------------------------------
+
+
+def consultation_leaders(case: Case) -> list[User]:
+    """Leaders of the government at the same level: the county's, and the project's township or park."""
+    regions = [case.project.location_id]
+    county = Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True).first()
+    if county:
+        regions.append(county)
+    return list(User.objects.filter(role_grants__role=Role.LEADER, is_active=True, department_head=False,
+                                    region__in=regions).select_related("region").order_by("-region__level", "pk"))
+
+
+def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | None = None) -> Consultation:
+    """A special issue goes to a leader of the same-level government (default: the county's leader)."""
+    require_case_worker(actor, issue.case, "issue_consult")
+    require_open(issue.case)
+    errors: dict[str, str] = {}
+    question, error = _text(question, "question", "请写明提请会商的问题")
+    errors.update(error)
+    leaders = consultation_leaders(issue.case)
+    if leader:
+        chosen = next((u for u in leaders if u.username == leader), None)
+        if chosen is None:
+            errors["leader"] = f"“{leader}”不是同级政府领导，不能主持疑难会商"
+    else:
+        chosen = next((u for u in leaders if u.region and u.region.level == Region.Level.COUNTY), None)
+        if chosen is None:
+            errors["leader"] = "请选择会商领导"
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        issue = _locked(issue)
+        if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提请疑难会商")
+        consultation = Consultation.objects.create(issue=issue, leader=chosen, question=question, requested_by=actor,
+                                                   requested_at=clock.now())
+        _move(actor=actor, issue=issue, to_status=IssueStatus.CONSULTING, note=f"提请{chosen.display_name}疑难会商")
+        issue.save(update_fields=["status"])
+        audit_record(event_type="coordination.consultation_requested", actor=actor, obj=issue,
+                     new={"leader": chosen.username, "question": question})
+        notify(recipients=[chosen], subject=f"疑难会商：{issue.title}",
+               body=f"{issue.case.project.name}：{question}", link=_link(issue), case=issue.case,
+               dedupe_key=f"consultation:{consultation.pk}")
+    return consultation
+
+
+def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consultation:
+    """The leader's decision is recorded with its maker and becomes the issue's resolution, for the agent."""
+    consultation = issue.consultations.filter(decided_at__isnull=True).select_related("leader").last()
+    if consultation is None:
+        raise Conflict("该问题没有待决定的疑难会商")
+    if actor.pk != consultation.leader_id:
+        refuse(actor, "consultation_decide", f"只有会商领导{consultation.leader.display_name}可以作出会商决定")
+    decision, error = _text(decision, "decision", "请填写会商决定")
+    if error:
+        raise ValidationFailed(error)
+    with transaction.atomic():
+        issue = _locked(issue)
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.decided_at is not None or issue.status != IssueStatus.CONSULTING:
+            raise Conflict("该疑难会商已作出决定")
+        consultation.decision, consultation.decided_by, consultation.decided_at = decision, actor, clock.now()
+        consultation.save(update_fields=["decision", "decided_by", "decided_at"])
+        title = f"（{actor.title}）" if actor.title else ""
+        propose_resolution(actor=actor, issue=issue, resolution=decision,
+                           source=f"疑难会商决定：{actor.display_name}{title}", kind=IssueResponse.Kind.DECISION)
+        audit_record(event_type="coordination.consultation_decided", actor=actor, obj=issue,
+                     new={"consultation": consultation.pk, "decision": decision, "decided_by": actor.username})
+    return consultation
+

@@ -1,0 +1,166 @@
+"""联动代办 (§5.5.1): a county unit or the center asks the city's or province's agency body to act."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, CaseItem
+from daiban.cases.services import require_case_worker, require_open
+from daiban.catalog.models import Level
+from daiban.coordination.deadlines import Deadline, deadline_from
+from daiban.coordination.models import Issue, IssueResponse, LinkedRequest, LinkedStep
+from daiban.coordination.services.common import body_staff, higher_body, notify, refuse, staff_of, unit_admins
+from daiban.coordination.states import ALLOWED_LINKED_CHANGES, IssueStatus, LinkedStatus, Tier
+from daiban.lib import clock
+from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.models import AgencyBody, User
+
+
+def _link(linked: LinkedRequest) -> str:
+    return f"/coordination/linked/{linked.pk}/"
+
+
+def _move(*, actor: User, linked: LinkedRequest, to_status: str, note: str = "") -> str:
+    """The one place a linked request changes state: ALLOWED_LINKED_CHANGES, and a step row."""
+    if to_status not in ALLOWED_LINKED_CHANGES[linked.status]:
+        if linked.status == LinkedStatus.SENT:
+            raise Conflict("请先接收该联动代办请求")
+        raise Conflict(f"联动代办请求当前为“{linked.get_status_display()}”，不能变为“{LinkedStatus(to_status).label}”")
+    old = linked.status
+    linked.status = to_status
+    LinkedStep.objects.create(request=linked, status=to_status, at=clock.now(), by=actor, note=note)
+    return old
+
+
+def _requesters(linked: LinkedRequest) -> list[User]:
+    return [linked.sent_by, *unit_admins(linked.from_body)]
+
+
+def send_linked(*, actor: User, case: Case, to_body: AgencyBody, subject: str, deadline: Deadline,
+                item: CaseItem | None = None, issue: Issue | None = None) -> LinkedRequest:
+    """Inside the caller's transaction, permission already checked: the request, its first step, the notice."""
+    from_body = actor.body if actor.body_id and actor.body.kind in (AgencyBody.Kind.UNIT, AgencyBody.Kind.CENTER) \
+        else case.unit
+    now = clock.now()
+    linked = LinkedRequest.objects.create(
+        case=case, item=item, issue=issue, from_body=from_body, to_body=to_body, subject=subject, sent_by=actor,
+        sent_at=now, sent_on=clock.today(), deadline_workdays=deadline.workdays, due_on=deadline.due_on,
+        due_provisional=deadline.provisional)
+    LinkedStep.objects.create(request=linked, status=LinkedStatus.SENT, at=now, by=actor, note=subject)
+    audit_record(event_type="coordination.linked_sent", actor=actor, obj=linked,
+                 new={"case_id": case.pk, "from": from_body.name, "to": to_body.name, "subject": subject,
+                      "item": item.catalog_item.code if item else None, "issue": issue.pk if issue else None,
+                      "due_on": linked.due_on, "deadline_workdays": linked.deadline_workdays})
+    notify(recipients=body_staff(to_body), subject=f"联动代办请求：{case.project.name}",
+           body=f"{from_body.name}请求协同办理：{subject}。请于{linked.due_on:%Y-%m-%d}前反馈。", link=_link(linked),
+           case=case, dedupe_key=f"linked-sent:{linked.pk}")
+    return linked
+
+
+def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str | None = None,
+                        issue: Issue | None = None, to_body: str | int | None = None,
+                        deadline_workdays: int | None = None, respond_by: dt.date | None = None,
+                        skip_reason: str = "") -> LinkedRequest:
+    """For an item approved above the county, or an issue (which then rises to tier 3 through this request)."""
+    if issue is not None:
+        if issue.case_id != case.pk:
+            raise ValidationFailed({"issue_id": "该问题不属于本案"})
+        from daiban.coordination.services.issues import issue_escalate
+
+        issue_escalate(actor=actor, issue=issue, reason=subject, deadline_workdays=deadline_workdays,
+                       respond_by=respond_by, to_tier=Tier.HIGHER_BODY, skip_reason=skip_reason, to_body=to_body)
+        return issue.linked_requests.order_by("-pk").first()
+    require_case_worker(actor, case, "linked_request_send")
+    require_open(case)
+    errors: dict[str, str] = {}
+    subject = (subject or "").strip()
+    if not subject:
+        errors["subject"] = "请写明请求上级代办机构协同办理的事项"
+    item = None
+    if not item_code:
+        errors["item_code"] = "请选择在上级审批的事项，或从协调问题发起"
+    else:
+        item = case.items.select_related("catalog_item").filter(catalog_item__code=item_code.strip().upper()).first()
+        if item is None:
+            errors["item_code"] = f"本案没有委托事项“{item_code}”"
+        elif item.catalog_item.level == Level.COUNTY:
+            errors["item_code"] = f"“{item.catalog_item.name}”在本级审批，无需联动上级代办机构"
+    above = item.catalog_item.level if item is not None and item.catalog_item.level != Level.COUNTY else None
+    body = higher_body(case, to_body, default_kind=above or AgencyBody.Kind.CITY)
+    if body is None:
+        errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
+    try:
+        deadline = deadline_from(start=clock.today(), workdays=deadline_workdays, respond_by=respond_by)
+    except ValidationFailed as refusal:
+        errors.update(refusal.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        return send_linked(actor=actor, case=case, to_body=body, subject=subject, deadline=deadline, item=item)
+
+
+def _require_addressee(actor: User, linked: LinkedRequest, action: str) -> None:
+    if not staff_of(actor, linked.to_body):
+        refuse(actor, action, f"该联动代办请求发往{linked.to_body.name}，只有该机构的工作人员可以办理")
+
+
+def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "") -> LinkedRequest:
+    """The higher body takes the request on; the requesting unit sees who and when."""
+    _require_addressee(actor, linked, "linked_request_accept")
+    with transaction.atomic():
+        linked = LinkedRequest.objects.select_for_update().select_related("case", "from_body", "to_body").get(
+            pk=linked.pk)
+        _move(actor=actor, linked=linked, to_status=LinkedStatus.ACCEPTED, note=(note or "").strip() or "已接收")
+        linked.accepted_by, linked.accepted_at = actor, clock.now()
+        linked.save(update_fields=["status", "accepted_by", "accepted_at"])
+        audit_record(event_type="coordination.linked_accepted", actor=actor, obj=linked,
+                     new={"to": linked.to_body.name, "note": (note or "").strip()})
+        notify(recipients=_requesters(linked), subject=f"联动代办已接收：{linked.case.project.name}",
+               body=f"{linked.to_body.name}{actor.display_name}已接收联动代办请求。", link=_link(linked),
+               case=linked.case, dedupe_key=f"linked-accepted:{linked.pk}")
+    return linked
+
+
+def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str,
+                            resolves_issue: bool = False) -> LinkedRequest:
+    """The higher body's answer. After the due date it is late, and flagged as such for everyone to see.
+
+    For a tier-3 issue the answer is that tier's response; it may also be offered as the issue's resolution.
+    """
+    _require_addressee(actor, linked, "linked_request_feedback")
+    feedback = (feedback or "").strip()
+    if not feedback:
+        raise ValidationFailed({"feedback": "请填写反馈意见"})
+    with transaction.atomic():
+        linked = LinkedRequest.objects.select_for_update().select_related("case", "from_body", "to_body").get(
+            pk=linked.pk)
+        _move(actor=actor, linked=linked, to_status=LinkedStatus.ANSWERED, note=feedback)
+        today = clock.today()
+        linked.feedback, linked.answered_by, linked.answered_at, linked.answered_on = feedback, actor, clock.now(), today
+        linked.late = today > linked.due_on
+        linked.save(update_fields=["status", "feedback", "answered_by", "answered_at", "answered_on", "late"])
+        audit_record(event_type="coordination.linked_answered", actor=actor, obj=linked,
+                     new={"feedback": feedback, "answered_on": today, "due_on": linked.due_on, "late": linked.late})
+        _feed_issue(actor=actor, linked=linked, feedback=feedback, resolves=resolves_issue)
+        late = f"（逾期反馈：期限{linked.due_on:%Y-%m-%d}）" if linked.late else ""
+        notify(recipients=_requesters(linked), subject=f"联动代办反馈{late}：{linked.case.project.name}",
+               body=f"{linked.to_body.name}反馈：{feedback}", link=_link(linked), case=linked.case,
+               dedupe_key=f"linked-answered:{linked.pk}")
+    return linked
+
+
+def _feed_issue(*, actor: User, linked: LinkedRequest, feedback: str, resolves: bool) -> None:
+    from daiban.coordination.services.issues import _locked, propose_resolution, record_response
+
+    if linked.issue_id is None:
+        return
+    issue = _locked(linked.issue)
+    if issue.tier != Tier.HIGHER_BODY or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+        return  # the issue moved on (escalated further or settled): the feedback stays on the request
+    if resolves:
+        propose_resolution(actor=actor, issue=issue, resolution=feedback, source=f"联动代办反馈：{linked.to_body.name}",
+                           kind=IssueResponse.Kind.FEEDBACK)
+    else:
+        record_response(actor=actor, issue=issue, text=feedback, kind=IssueResponse.Kind.FEEDBACK)

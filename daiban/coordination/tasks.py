@@ -1,0 +1,13 @@
+"""Scheduled duties of coordination: thin wrappers around duties.py, run by huey's consumer."""
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from daiban.coordination.duties import alert_deadlines
+
+
+@db_periodic_task(crontab(minute="10", hour="*"))
+@lock_task("coordination-deadline-alerts")
+def coordination_deadline_alerts() -> int:
+    return alert_deadlines()

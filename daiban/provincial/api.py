@@ -1,0 +1,36 @@
+"""The provincial outbox, for the center and the system administrator."""
+from __future__ import annotations
+
+from ninja import Router
+
+from daiban.lib.errors import NotFound
+from daiban.org.permissions import require_role
+from daiban.provincial import selectors
+from daiban.provincial.models import ProvincialMessage
+from daiban.provincial.services import OUTBOX_ADMIN_ROLES, provincial_replay
+
+router = Router(tags=["省平台报送"])
+
+
+@router.get("/messages", summary="省平台报送记录：状态、次数、最近一次错误（status=pending/sent/failed/problem）")
+def list_messages(request, status: str = ""):
+    require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_messages")
+    return [selectors.message_row(m) for m in selectors.messages(status)[:500]]
+
+
+@router.get("/messages/{message_pk}", summary="一条报文及其内容")
+def get_message(request, message_pk: int):
+    require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_message")
+    message = ProvincialMessage.objects.filter(pk=message_pk).first()
+    if message is None:
+        raise NotFound("没有这条报文")
+    return {**selectors.message_row(message), "payload": message.payload}
+
+
+@router.post("/messages/{message_pk}/replay", summary="重新报送失败（或积压）的报文，报文编号不变")
+def replay(request, message_pk: int):
+    require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_replay")
+    message = ProvincialMessage.objects.filter(pk=message_pk).first()
+    if message is None:
+        raise NotFound("没有这条报文")
+    return selectors.message_row(provincial_replay(actor=request.user, message=message))
