@@ -216,4 +216,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DAIBAN_LOG_LEVEL", "INFO")},
+    # The worker logs every run of every periodic duty at INFO; keep the console for what matters.
+    "loggers": {"huey": {"level": env_str("DAIBAN_WORKER_LOG_LEVEL", "WARNING")}},
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("calendar/", include("daiban.workdays.urls")),
     path("portal/", include("daiban.portal.urls")),
     path("cases/", include("daiban.cases.urls")),
+    path("plans/", include("daiban.plans.urls")),
     path("coordination/", include("daiban.coordination.urls")),
     path("intake/", include("daiban.intake.urls")),
     path("catalog/", include("daiban.catalog.urls")),

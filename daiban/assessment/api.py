@@ -7,8 +7,15 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from daiban.assessment import access
-from daiban.assessment.ledger import (DIRECTORY_COLUMNS, LEDGER_COLUMNS, directory_rows, directory_table,
-                                      ledger_rows, ledger_table, parse_filters)
+from daiban.assessment.ledger import (
+    DIRECTORY_COLUMNS,
+    LEDGER_COLUMNS,
+    directory_rows,
+    directory_table,
+    ledger_rows,
+    ledger_table,
+    parse_filters,
+)
 from daiban.assessment.models import Export
 from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped

@@ -16,6 +16,8 @@ class Dimension:
     from_item: str  # path from a CaseItem to the key (department: the item's own department)
     from_request: str | None  # path from a Request; None when only a case has the key
     case_filter: dict = field(default_factory=dict)  # conditions on the Case for the key to apply
+    # Every case (and request) has exactly one key: the groups' counts add up to the totals.
+    partition: bool = False
 
     def via(self, prefix: str) -> tuple[str, dict]:
         """The key path and conditions from a model that reaches the case through `prefix` ("case__")."""
@@ -30,9 +32,10 @@ class Dimension:
 
 
 DIMENSIONS: dict[str, Dimension] = {
-    "unit": Dimension("unit", "代办机构", from_case="unit", from_item="case__unit", from_request="unit"),
+    "unit": Dimension("unit", "代办机构", from_case="unit", from_item="case__unit", from_request="unit",
+                      partition=True),
     "township": Dimension("township", "乡镇（园区）", from_case="project__location",
-                          from_item="case__project__location", from_request="location"),
+                          from_item="case__project__location", from_request="location", partition=True),
     "agent": Dimension("agent", "代办员", from_case="team__user", from_item="case__team__user", from_request=None,
                        case_filter={"team__role": TeamRole.AGENT}),
     "department": Dimension("department", "审批部门", from_case="items__catalog_item__department",

@@ -82,54 +82,84 @@ def _closed_in(period: Period, status: str) -> Exists:
     return Exists(CaseTransition.objects.filter(case=OuterRef("case"), to_status=status, at__gte=start, at__lt=after))
 
 
-def counts(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """The raw counts and sums of P per group key: {key: {received, accepted, …}}."""
+def _received(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     start, after = period.bounds()
-    found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-
-    def merge(rows: dict) -> None:
-        for key, values in rows.items():
-            if key is not None:
-                found[key].update({k: v or 0 for k, v in values.items()})
-
-    key, where = _case_path(dimension, "")
     if dimension is None or dimension.from_request:
-        merge(_grouped(scoped.requests.filter(received_at__gte=start, received_at__lt=after),
-                       dimension.from_request if dimension else None, received=Count("pk")))
-    else:
-        merge(_grouped(scoped.cases().filter(request__received_at__gte=start, request__received_at__lt=after,
-                                             **where), key, received=Count("pk", distinct=True)))
-    merge(_grouped(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after, **where), key,
-                   accepted=Count("pk", distinct=True)))
+        return _grouped(scoped.requests.filter(received_at__gte=start, received_at__lt=after),
+                        dimension.from_request if dimension else None, received=Count("pk"))
+    key, where = dimension.via("")
+    return _grouped(scoped.cases().filter(request__received_at__gte=start, request__received_at__lt=after, **where),
+                    key, received=Count("pk", distinct=True))
 
+
+def _accepted(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    start, after = period.bounds()
+    key, where = _case_path(dimension, "")
+    return _grouped(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after, **where), key,
+                    accepted=Count("pk", distinct=True))
+
+
+def _closed(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    start, after = period.bounds()
     key, where = _case_path(dimension, "case__")
     transitions = scoped.over(CaseTransition.objects.filter(
         to_status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED], at__gte=start, at__lt=after, **where))
-    merge(_grouped(transitions, key,
-                   completed=Count("case", distinct=True, filter=Q(to_status=CaseStatus.COMPLETED)),
-                   terminated=Count("case", distinct=True, filter=Q(to_status=CaseStatus.TERMINATED))))
+    return _grouped(transitions, key,
+                    completed=Count("case", distinct=True, filter=Q(to_status=CaseStatus.COMPLETED)),
+                    terminated=Count("case", distinct=True, filter=Q(to_status=CaseStatus.TERMINATED)))
 
+
+def _visits(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    key, where = _case_path(dimension, "case__")
     visits = scoped.over(OwnerVisit.objects.filter(_closed_in(period, CaseStatus.COMPLETED), **where))
-    merge(_grouped(visits, key, visits=Count("pk", distinct=True)))
+    return _grouped(visits, key, visits=Count("pk", distinct=True))
 
-    item_key = dimension.from_item if dimension else None
-    item_where = ITEM_FILTERS.get(dimension.code, {}) if dimension else {}
-    merge(_grouped(finished_items(scoped, period).filter(**item_where), item_key,
-                   finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),
-                   workdays=Sum(actual_workdays()), limit=Sum("catalog_item__limit_workdays")))
 
+def _item_path(dimension: Dimension | None) -> tuple[str | None, dict]:
+    if dimension is None:
+        return None, {}
+    return dimension.from_item, ITEM_FILTERS.get(dimension.code, {})
+
+
+def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    key, where = _item_path(dimension)
+    return _grouped(finished_items(scoped, period).filter(**where), key,
+                    finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),
+                    workdays=Sum(actual_workdays()), limit=Sum("catalog_item__limit_workdays"))
+
+
+def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    start, after = period.bounds()
+    key, where = _item_path(dimension)
     cohort = scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
-                                                 case__accepted_at__lt=after, **item_where))
-    merge(_grouped(cohort, item_key, overdue=Count("case", distinct=True)))
+                                                 case__accepted_at__lt=after, **where))
+    return _grouped(cohort, key, overdue=Count("case", distinct=True))
 
+
+def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     if dimension is not None and dimension.code == "department":
-        rated, rated_key = sources.department_ratings(), "department"
+        rated, key, where = sources.department_ratings(), "department", {}
     else:
-        rated, rated_key = sources.owner_evaluations(), key
-    if rated is not None:
-        rated = scoped.over(rated.filter(day__range=(period.start, period.end),
-                                         **({} if rated_key == "department" else where)))
-        merge(_grouped(rated, rated_key, score_sum=Sum("score"), scores=Count("pk")))
+        rated = sources.owner_evaluations()
+        key, where = _case_path(dimension, "case__")
+    if rated is None:
+        return {}
+    rated = scoped.over(rated.filter(day__range=(period.start, period.end), **where))
+    return _grouped(rated, key, score_sum=Sum("score"), scores=Count("pk"))
+
+
+PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
+         "overdue": _overdue, "satisfaction": _satisfaction}
+
+
+def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
+    """The raw counts and sums of P per group key: {key: {received, accepted, …}}; `parts` limits the
+    queries run (a chart needs one figure, not eleven)."""
+    found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
+    for part in parts:
+        for key, values in PARTS[part](scoped, period, dimension).items():
+            if key is not None:
+                found[key].update({k: v or 0 for k, v in values.items()})
     return found
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from daiban.assessment import sources
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.scoped import Scoped
-from daiban.cases.models import Case, CaseItem, CaseTransition, TeamMember, TeamRole
+from daiban.cases.models import CaseItem, CaseTransition, TeamMember, TeamRole
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.intake.models import Category, DirectoryEntry, Source
 from daiban.lib import clock

@@ -21,6 +21,9 @@ class WorkdayOrdinal(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "工作日序号"
 
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} #{self.ordinal}"
+
 
 class WorkdayIndexState(models.Model):
     """The one row saying which calendar revision and which years WorkdayOrdinal holds."""
@@ -32,6 +35,9 @@ class WorkdayIndexState(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "工作日序号状态"
+
+    def __str__(self) -> str:
+        return f"{self.first_year}–{self.last_year} ({self.revision})"
 
 
 class Export(models.Model):
@@ -63,6 +69,9 @@ class Export(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "表格导出"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_status_display()} {self.rows_done}/{self.rows_total}"
 
     @property
     def percent(self) -> int:

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from daiban.assessment import access, sources
 from daiban.assessment.figures import TOTAL, counts, derive
+from daiban.assessment.item_states import overdue_now, warning_now
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
-from daiban.assessment.supervision import late_cases
+from daiban.cases.models import CaseItem
 from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock
 from daiban.org.roles import Role
@@ -36,10 +37,13 @@ def _month_panel(user, today: dt.date) -> Panel:
 
 def _supervision_panel(user, today: dt.date) -> Panel:
     scoped = Scoped.of(user)
-    late = late_cases(scoped, today)
-    overdue = late.filter(warning="overdue").count()
+    items = scoped.over(CaseItem.objects.all())
+    overdue_items = items.filter(overdue_now(today))
+    overdue = overdue_items.values("case").distinct().count()
+    warning = (items.filter(warning_now(today)).exclude(case__in=overdue_items.values("case"))
+               .values("case").distinct().count())
     link = reverse("assessment:supervision")
-    rows = [{"text": f"逾期案件 {overdue} 件，预警案件 {late.count() - overdue} 件", "url": link,
+    rows = [{"text": f"逾期案件 {overdue} 件，预警案件 {warning} 件", "url": link,
              "css": "state-overdue" if overdue else ""}]
     alerts = sources.fee_alerts()
     if alerts is not None:

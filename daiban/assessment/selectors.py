@@ -40,6 +40,18 @@ def rank(rows: list[dict], order: str) -> list[dict]:
     return rows
 
 
+def _total(scoped: Scoped, period: Period, dimension: Dimension, groups: dict) -> dict:
+    """The county's (or the scope's) raw counts: summed from the groups when they partition the cases
+    (each count is additive), else counted again without grouping (a case has several departments)."""
+    if not dimension.partition:
+        return counts(scoped, period, None).get(TOTAL, {})
+    total: dict = {}
+    for raw in groups.values():
+        for name, value in raw.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
 def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> dict:
     """The figures of P per group and in total, each with the previous period of the same length."""
     dimension = dimension_of(by)
@@ -51,11 +63,22 @@ def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> d
     names = dimension.names(set(now) | set(then))
     rows = [{"key": key, "name": names.get(key, "（已删除）"), **derive(now.get(key, {})),
              "previous": derive(then.get(key, {}))} for key in set(now) | set(then)]
-    totals = derive(counts(scoped, period, None).get(TOTAL, {}))
-    totals["previous"] = derive(counts(scoped, before, None).get(TOTAL, {}))
+    totals = derive(_total(scoped, period, dimension, now))
+    totals["previous"] = derive(_total(scoped, before, dimension, then))
     return {**period.as_dict(), "by": dimension.code, "by_label": dimension.label, "order": order,
             "previous_period": before.as_dict(), "figures": list(FIGURES), "rows": rank(rows, order),
             "totals": totals}
+
+
+def chart_rows(scoped: Scoped, period: Period, by: str, parts: tuple[str, ...]) -> list[dict]:
+    """One period's figures of each group, from only the queries `parts` name (see figures.PARTS)."""
+    dimension = dimension_of(by)
+    if "items" in parts:
+        ensure_for_finished_items()
+    found = counts(scoped, period, dimension, parts)
+    names = dimension.names(found)
+    return sorted(({"key": key, "name": names.get(key, "（已删除）"), **derive(raw)} for key, raw in found.items()),
+                  key=lambda r: r["name"])
 
 
 def _months(period: Period) -> list[dt.date]:

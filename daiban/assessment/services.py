@@ -9,8 +9,16 @@ from django.conf import settings
 from django.db import transaction
 
 from daiban.assessment import access
-from daiban.assessment.ledger import (DIRECTORY_COLUMNS, LEDGER_COLUMNS, directory_rows, directory_table,
-                                      ledger_rows, ledger_table, parse_directory_filters, parse_filters)
+from daiban.assessment.ledger import (
+    DIRECTORY_COLUMNS,
+    LEDGER_COLUMNS,
+    directory_rows,
+    directory_table,
+    ledger_rows,
+    ledger_table,
+    parse_directory_filters,
+    parse_filters,
+)
 from daiban.assessment.models import Export
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.xlsx import write_xlsx

@@ -11,8 +11,8 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from daiban.assessment import sources
-from daiban.assessment.ledger import count_of
 from daiban.assessment.item_states import case_warning, overdue_now, warning_now
+from daiban.assessment.ledger import count_of
 from daiban.assessment.scoped import Scoped
 from daiban.cases.models import Case, CaseItem, TeamMember, TeamRole
 from daiban.cases.selectors import cases_for
@@ -56,7 +56,8 @@ def overview(user, today: dt.date) -> dict:
         "escalations": scoped.over(sources.escalations(), "item__case").order_by("-at")[:LIST_ROWS],
         "issues": issues.order_by("-raised_at")[:LIST_ROWS] if issues is not None else None,
         "fee_alerts": fee_alerts.order_by("-raised_at")[:LIST_ROWS] if fee_alerts is not None else None,
-        "meetings": (meetings.annotate(signatures_valid=Count("signatures", filter=Q(signatures__voided_at__isnull=True)))
+        "meetings": (meetings.annotate(signatures_valid=Count("signatures",
+                                                              filter=Q(signatures__voided_at__isnull=True)))
                      .order_by("-held_at")[:LIST_ROWS] if meetings is not None else None),
         "evaluations": (evaluations.select_related("case", "case__request", "case__project")
                         .order_by("score", "-submitted_at")[:LIST_ROWS] if evaluations is not None else None),

@@ -19,7 +19,7 @@ from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledg
 from daiban.assessment.models import Export
 from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped
-from daiban.assessment.selectors import ORDERS, bottlenecks, drill_cases, drill_check, monthly, stats
+from daiban.assessment.selectors import ORDERS, bottlenecks, chart_rows, drill_cases, drill_check, monthly, stats
 from daiban.assessment.services import export_path, export_start
 from daiban.cases.states import CaseStatus
 from daiban.intake.models import Category
@@ -29,6 +29,7 @@ from daiban.org.models import AgencyBody
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 
 PER_PAGE = 50
+WRAPPED = ("项目名称", "业主")  # long texts wrap; the other ledger columns keep to one line
 FIGURE_LABELS = {
     "received": "收到申请", "accepted": "受理", "completed": "办结", "terminated": "终止",
     "on_time_rate": "按时办结率", "avg_workdays": "平均用时（工作日）", "avg_limit": "平均承诺时限",
@@ -82,14 +83,16 @@ def dashboard(request):
     period, by, order, errors = _period_and_choices(request)
     scoped = Scoped.of(request.user)
     table = stats(scoped, period, by, order)
-    units = table if by == "unit" else stats(scoped, period, "unit", "on_time_rate")
-    departments = table if by == "department" else stats(scoped, period, "department", "overdue")
+    units = table["rows"] if by == "unit" else chart_rows(scoped, period, "unit", ("items",))
+    departments = table["rows"] if by == "department" else chart_rows(scoped, period, "department", ("overdue",))
     months = monthly(scoped, period)
     query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
     charts = {
         "months": months,
-        "units": [{"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units["rows"]],
-        "departments": [{"key": r["key"], "name": r["name"], "overdue": r["overdue"]} for r in departments["rows"]],
+        "units": sorted(({"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units),
+                        key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0))),
+        "departments": sorted(({"key": r["key"], "name": r["name"], "overdue": r["overdue"]} for r in departments),
+                              key=lambda r: -r["overdue"]),
         "drill": reverse("assessment:drill", args=["__by__", 0]).replace("/0/", "/__key__/") + "?" + query,
     }
     return render(request, "assessment/dashboard.html", {
@@ -141,12 +144,13 @@ def ledger(request):
         filters = parse_filters({})
     found = Paginator(ledger_rows(scoped, filters), PER_PAGE).get_page(request.GET.get("page"))
     raw = list(found.object_list)
-    rows = list(zip(raw, ledger_table(raw), strict=True))
+    columns = [{"name": name, "wrap": name in WRAPPED, "warning": name == "预警"} for name, *_ in LEDGER_COLUMNS]
+    rows = [(row, list(zip(values, columns, strict=True))) for row, values in zip(raw, ledger_table(raw), strict=True)]
     if rows:
         access.personal_data_viewed(request.user, where="ledger", rows=len(rows))
     query = urlencode(filters.as_query())
     return render(request, "assessment/ledger.html", {
-        "page": found, "rows": rows, "headers": [c[0] for c in LEDGER_COLUMNS], "filters": filters,
+        "page": found, "rows": rows, "headers": [c["name"] for c in columns], "filters": filters,
         "errors": errors, "query": query, "statuses": CaseStatus.choices, "categories": Category.choices,
         "warnings": [(w, WARNING_LABELS[w]) for w in WARNINGS], "units": _units(scoped),
         "recent": Export.objects.filter(requested_by=request.user).order_by("-created_at")[:5],

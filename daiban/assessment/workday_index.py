@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import metadata
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Greatest
 
@@ -52,7 +52,7 @@ def _rows(first_year: int, last_year: int) -> list[WorkdayOrdinal]:
     return rows
 
 
-def ensure_years(first_year: int, last_year: int) -> None:
+def ensure_years(first_year: int, last_year: int, *, retried: bool = False) -> None:
     """Make WorkdayOrdinal cover first_year..last_year (within the calendar's range) for this revision."""
     first_year, last_year = max(first_year, FIRST_YEAR), min(last_year, LAST_YEAR)
     if first_year > last_year:
@@ -61,11 +61,22 @@ def ensure_years(first_year: int, last_year: int) -> None:
     state = WorkdayIndexState.objects.filter(pk=1).first()
     if state and state.revision == revision and state.first_year <= first_year and last_year <= state.last_year:
         return
+    try:
+        _rebuild(first_year, last_year, revision)
+    except IntegrityError:
+        # Another request built the same rows at the same moment (PostgreSQL: no row to lock yet).
+        if retried:
+            raise
+        ensure_years(first_year, last_year, retried=True)
+
+
+def _rebuild(first_year: int, last_year: int, revision: str) -> None:
     with transaction.atomic():
         state = WorkdayIndexState.objects.select_for_update().filter(pk=1).first()
         if state is None or state.revision != revision:
             WorkdayOrdinal.objects.all().delete()
-            state = WorkdayIndexState(pk=1, revision=revision, first_year=first_year, last_year=last_year)
+            state = state or WorkdayIndexState(pk=1)
+            state.revision, state.first_year, state.last_year = revision, first_year, last_year
             missing = [(first_year, last_year)]
         else:
             missing = []

@@ -22,8 +22,12 @@ def _scope_filter(scope: Scope, *, unit: str, company: str, department: str | No
 
 
 def cases_for(user) -> QuerySet[Case]:
-    condition = _scope_filter(scope_of(user), unit="unit", company="project__company",
+    scope = scope_of(user)
+    condition = _scope_filter(scope, unit="unit", company="project__company",
                               department="items__catalog_item__department")
+    if scope.department_ids and not scope.county_wide:
+        # A city-level item's local steps are dispatched to the county department's liaison officer.
+        condition |= Q(items__liaison=user)
     return (Case.objects.filter(condition).distinct()
             .select_related("project", "project__company", "project__location", "unit", "request"))
 

@@ -259,7 +259,10 @@ def _case_context(request, case, **forms) -> dict:
         document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
         document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
     is_owner = user_owns(user, case)
+    from daiban.plans.views import case_section  # the plan and its execution (daiban.plans imports this module)
+
     return {
+        "plan_section": case_section(request, case),
         "case": case, "detail": detail, "items": items, "members": members,
         "documents": sorted(latest.values(), key=lambda d: list(CaseDocument.Kind.values).index(d.kind)),
         "transitions": case.transitions.select_related("by"), "collaboration": collaboration,

@@ -90,7 +90,8 @@ def _case(request, case_id: int):
     return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
 
 
-@router.get("/{case_id}/closure", summary="办结/终止情况：能否办结、办结单或终止单、业主签收、归档期限（正常/预警/逾期）、评价")
+@router.get("/{case_id}/closure",
+            summary="办结/终止情况：能否办结、办结单或终止单、业主签收、归档期限（正常/预警/逾期）、评价")
 def get_closure(request, case_id: int):
     return selectors.closure_detail(_case(request, case_id))
 
@@ -127,7 +128,8 @@ def file_closure(request, case_id: int, payload: FileIn):
     return selectors.closure_detail(case)
 
 
-@router.get("/{case_id}/archive.zip", summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
+@router.get("/{case_id}/archive.zip",
+            summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
 def download_archive(request, case_id: int):
     case = _case(request, case_id)
     services.closure_of(case)
@@ -146,7 +148,8 @@ def list_visits(request, case_id: int):
     return [selectors.visit_row(v) for v in case.return_visits.select_related("visitor")]
 
 
-@router.post("/{case_id}/return-visits", response={201: dict}, summary="安排回访（phone 电话 / visit 上门 / online 网上）")
+@router.post("/{case_id}/return-visits", response={201: dict},
+             summary="安排回访（phone 电话 / visit 上门 / online 网上）")
 def schedule_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
     visitor = User.objects.filter(username=payload.visitor, is_active=True).first()

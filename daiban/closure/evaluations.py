@@ -207,7 +207,8 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
         raise Conflict("该项目已评价。评价提交后不能修改。")
     values = _answers(answers)
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("project", "project__company", "unit").get(pk=case.pk)
+        case = (Case.objects.select_for_update(of=("self",)).select_related("project", "project__company", "unit")
+                .get(pk=case.pk))
         if OwnerEvaluation.objects.filter(case=case).exists():
             raise Conflict("该项目已评价。评价提交后不能修改。")
         now = clock.now()
@@ -247,7 +248,8 @@ def _fee_alert(case: Case, evaluation: OwnerEvaluation, actor: User | None) -> F
                  obj=case, new={"alert": alert.pk, "unit": case.unit.name, "details": alert.details})
     notify(recipients=inspectors(), subject=f"索取费用或礼品线索：{case.project.name}",
            body=f"{case.project.company.name}在代办服务评价中反映，代办过程中有人索取费用或礼品。"
-                f"承办机构：{case.unit.name}。" + (f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"),
+                f"承办机构：{case.unit.name}。"
+                + (f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"),
            link="/closure/fee-alerts/", case=case, dedupe_key=f"fee-alert:{alert.pk}")
     return alert
 

@@ -41,13 +41,21 @@ class HandoverForm(forms.Form):
                                 error_messages={"invalid": "份数应为整数", "min_value": "份数至少为 1",
                                                 "max_value": "份数最多为 99"})
     original = forms.ChoiceField(label="原件/复印件", choices=[("1", "原件"), ("0", "复印件")], initial="1",
-                                 error_messages={"invalid_choice": "请选择原件或复印件", "required": "请选择原件或复印件"})
+                                 error_messages={"invalid_choice": "请选择原件或复印件",
+                                                 "required": "请选择原件或复印件"})
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("document"):
+            self._errors.pop("copies", None)  # a blank line is left out, whatever its other columns say
+        return data
 
     def line(self) -> dict | None:
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})
         if not data.get("document"):
             return None
-        return {"document": data["document"], "copies": data.get("copies") or 1, "original": data.get("original") == "1"}
+        return {"document": data["document"], "copies": data.get("copies") or 1,
+                "original": data.get("original") == "1"}
 
 
 HandoverFormSet = forms.formset_factory(HandoverForm, extra=2)

@@ -77,6 +77,9 @@ class HandoverEntry(models.Model):
         verbose_name = verbose_name_plural = "移交资料"
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return f"{self.document}（{self.copies} 份）"
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", "电话回访"
@@ -104,6 +107,9 @@ class ReturnVisit(models.Model):
         verbose_name = verbose_name_plural = "回访"
         ordering = ["planned_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.planned_on}"
+
 
 class EvaluationLink(models.Model):
     """A one-time link for the owner to evaluate without logging in: random, stored as a SHA-256 digest,
@@ -120,6 +126,9 @@ class EvaluationLink(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "评价链接"
+
+    def __str__(self) -> str:
+        return f"评价链接 #{self.pk}"
 
 
 class Scores(models.Model):
@@ -152,6 +161,9 @@ class OwnerEvaluation(Scores):
     class Meta:
         verbose_name = verbose_name_plural = "业主评价"
 
+    def __str__(self) -> str:
+        return f"业主评价 {self.overall} 分"
+
 
 class DepartmentRating(Scores):
     """The agent's rating of one approval department and its liaison officer on a case."""
@@ -170,6 +182,9 @@ class DepartmentRating(Scores):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["case", "department"], name="rate_department_once")]
 
+    def __str__(self) -> str:
+        return f"{self.department} {self.overall} 分"
+
 
 class FeeAlert(models.Model):
     """An owner said someone asked for a fee or a gift: sent at once to the discipline inspectors."""
@@ -182,6 +197,9 @@ class FeeAlert(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "索取费用或礼品线索"
         ordering = ["-raised_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"索费线索 #{self.pk}"
 
 
 class EvaluationDocument(models.Model):
@@ -196,6 +214,9 @@ class EvaluationDocument(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "评价表"
         ordering = ["-generated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
 
     @property
     def filename(self) -> str:

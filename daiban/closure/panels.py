@@ -20,7 +20,8 @@ def _case_url(case) -> str:
 def _ready(user) -> Panel:
     rows = [{"text": f"{c.request.tracking_no} {c.project.name}", "url": _case_url(c), "note": "委托事项已全部办结",
              "css": ""} for c in selectors.closure_cases(user, "ready")[:MAX_ROWS]]
-    return Panel(title="待办结的案件", rows=rows, empty="没有待办结的案件", link=reverse("closure:list") + "?show=ready")
+    return Panel(title="待办结的案件", rows=rows, empty="没有待办结的案件",
+                 link=reverse("closure:list") + "?show=ready")
 
 
 def _unfiled(user) -> Panel:
@@ -49,15 +50,16 @@ def _owner(user) -> Panel:
     rows = []
     for case in selectors.closure_cases(user, "unevaluated")[:MAX_ROWS]:
         closure = case.closure
-        todo = "请签收资料清单" if closure.handover.exists() and closure.handover_confirmed_at is None else "请评价代办服务"
-        rows.append({"text": case.project.name, "url": _case_url(case), "note": f"{closure.get_kind_display()} · {todo}",
-                     "css": ""})
+        unsigned = closure.handover.exists() and closure.handover_confirmed_at is None
+        todo = "请签收资料清单" if unsigned else "请评价代办服务"
+        rows.append({"text": case.project.name, "url": _case_url(case),
+                     "note": f"{closure.get_kind_display()} · {todo}", "css": ""})
     return Panel(title="待签收和评价", rows=rows, empty="没有需要您签收或评价的项目", link=reverse("closure:list"))
 
 
 def _fee_alerts() -> Panel:
     rows = [{"text": f"{a.case.project.name}", "url": reverse("closure:fee_alerts"),
-             "note": f"{a.raised_at:%Y-%m-%d} · {a.case.unit.name}", "css": "state-overdue"}
+             "note": f"{a.raised_at:%Y-%m-%d} · {a.case.unit.name}", "css": ""}
             for a in selectors.fee_alerts()[:MAX_ROWS]]
     return Panel(title="索取费用或礼品线索", rows=rows, empty="暂无线索", link=reverse("closure:fee_alerts"))
 

@@ -101,7 +101,9 @@ def closure_cases(user, show: str = "") -> QuerySet[Case]:
     """The cases of the closure pages in the person's scope: ready to complete (every item finished), or
     closed; `show` narrows to "ready", "unfiled", "completed", "terminated" or "unevaluated"."""
     unfinished = CaseItem.objects.filter(case=OuterRef("pk")).exclude(status__in=ITEM_FINISHED)
-    rows = cases_for(user).annotate(has_open_items=Exists(unfinished)).select_related("closure")
+    evaluated = OwnerEvaluation.objects.filter(case=OuterRef("pk"))
+    rows = (cases_for(user).annotate(has_open_items=Exists(unfinished), evaluated=Exists(evaluated))
+            .select_related("closure"))
     ready = Q(status=CaseStatus.IN_PROGRESS, has_open_items=False)
     closed = Q(status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED])
     if show == "ready":
@@ -111,7 +113,7 @@ def closure_cases(user, show: str = "") -> QuerySet[Case]:
     if show in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
         return rows.filter(status=show).order_by("-closure__closed_on")
     if show == "unevaluated":
-        return rows.filter(closed, owner_evaluation__isnull=True).order_by("-closure__closed_on")
+        return rows.filter(closed, evaluated=False).order_by("-closure__closed_on")
     return rows.filter(ready | closed).order_by("-accepted_at")
 
 

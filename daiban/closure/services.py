@@ -159,7 +159,7 @@ def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseIt
 
     withdrawn = []
     now = clock.now()
-    for item in case.items.select_for_update().exclude(status__in=ITEM_FINISHED).select_related(
+    for item in case.items.select_for_update(of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(
             "catalog_item", "liaison"):
         if (item.status, ItemStatus.WITHDRAWN) not in ALLOWED_ITEM_CHANGES:
             raise Conflict(f"事项“{item.catalog_item.name}”当前不能撤回")
@@ -224,7 +224,8 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
         liaisons = [i.liaison for i in withdrawn if i.liaison is not None]
         if liaisons:
             notify(recipients=liaisons, subject=f"事项撤回：{case.project.name}",
-                   body=f"业主{label}终止委托代办，以下事项不再代办：" + "、".join(i.catalog_item.name for i in withdrawn),
+                   body=f"业主{label}终止委托代办，以下事项不再代办："
+                        + "、".join(i.catalog_item.name for i in withdrawn),
                    link=f"/cases/{case.pk}/", case=case, dedupe_key=f"terminated-items:{case.pk}")
         recipients = unit_people(case) if by_owner else list(case.project.company.owner_users.all())
         notify(recipients=recipients, subject=f"委托代办已终止：{case.project.name}",
@@ -246,7 +247,7 @@ def handover_confirm(*, actor: User, case: Case, signatory: str = "") -> Closure
     if len(signatory) > 30:
         raise ValidationFailed({"signatory": "签收人姓名过长（最多 30 字）"})
     with transaction.atomic():
-        closure = Closure.objects.select_for_update().select_related("document").get(pk=closure.pk)
+        closure = Closure.objects.select_for_update(of=("self",)).select_related("document").get(pk=closure.pk)
         if closure.handover_confirmed_at is not None:
             return closure
         now = clock.now()
@@ -278,7 +279,7 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
     if opinion is not None and len(opinion.strip()) > 300:
         raise ValidationFailed({"opinion": "意见过长（最多 300 字）"})
     with transaction.atomic():
-        closure = Closure.objects.select_for_update().select_related("document").get(pk=closure.pk)
+        closure = Closure.objects.select_for_update(of=("self",)).select_related("document").get(pk=closure.pk)
         if closure.filed_on is not None:
             raise Conflict(f"{closure.form_name}已于{closure.filed_on:%Y年%m月%d日}归档，不能重复登记")
         if closure.handover.exists() and closure.handover_confirmed_at is None:

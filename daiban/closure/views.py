@@ -76,7 +76,6 @@ def closure_list(request):
         closure = getattr(case, "closure", None) if case.status not in OPEN_STATUSES else None
         case.closure_row = closure
         case.standing = selectors.standing_of(closure, today) if closure else None
-        case.evaluated = OwnerEvaluation.objects.filter(case=case).exists() if closure else False
     return render(request, "closure/list.html", {"page": page, "show": show, "filters": SHOW})
 
 
@@ -127,8 +126,10 @@ def _context(request, case, **forms) -> dict:
         "standing": selectors.standing_of(closure), "handover": handover,
         "visits": visits, "evaluation": evaluation, "ratings": ratings,
         "confirm_form": forms.get("confirm_form") or ConfirmForm(initial={"signatory": case.request.legal_rep}),
-        "file_form": forms.get("file_form") or FileForm(initial={"filed_on": clock.today(), "opinion": closure.opinion}),
-        "visit_form": forms.get("visit_form") or VisitForm(staff=_unit_staff(case), initial={"planned_on": clock.today()}),
+        "file_form": forms.get("file_form")
+        or FileForm(initial={"filed_on": clock.today(), "opinion": closure.opinion}),
+        "visit_form": forms.get("visit_form")
+        or VisitForm(staff=_unit_staff(case), initial={"planned_on": clock.today()}),
         "can_confirm": closure.handover_confirmed_at is None and bool(handover) and (worker or owner),
         "can_file": worker and closure.filed_on is None,
         "can_rate": worker and not ratings and bool(evaluations.rated_departments(case)),

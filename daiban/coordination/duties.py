@@ -81,8 +81,7 @@ def alert_deadlines(*, today: dt.date | None = None) -> int:
                 with transaction.atomic():
                     DeadlineAlert.objects.create(kind=kind, object_id=subject.pk, state=where.state,
                                                  due_on=subject.due_on, at=clock.now())
-                    event = "coordination.deadline_overdue" if where.state == OVERDUE else "coordination.deadline_warning"
-                    audit_record(event_type=event, obj=subject, actor_name="系统",
+                    audit_record(event_type=f"coordination.deadline_{where.state}", obj=subject, actor_name="系统",
                                  new={"kind": kind, "due_on": subject.due_on, "workdays_left": where.left})
                     label = LABELS[where.state]
                     notify(recipients=about["people"], subject=f"{label}：{about['what']}",

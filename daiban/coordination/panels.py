@@ -76,8 +76,9 @@ def coordination_panels(user) -> list[Panel]:
         panels.append(_incoming(user))
     if user.roles & CASE_WORKER_ROLES or Role.LIAISON in user.roles:
         panels.append(_issues(user))
-    if waiting_signatures(user):
-        panels.append(_signatures(user))
+    signatures = _signatures(user)
+    if signatures.rows:
+        panels.append(signatures)
     if open_resolutions_of(user).exists():
         panels.append(_resolutions(user))
     if Role.LEADER in user.roles and _consultations(user).rows:

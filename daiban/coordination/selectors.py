@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for
@@ -239,10 +238,6 @@ def signed_content(meeting: Meeting) -> str:
     return canonical_text(record_content(meeting))
 
 
-def open_issue_count(user) -> int:
-    return issues_for(user).exclude(status=IssueStatus.CLOSED).count()
-
-
 def prefetch_tiers(rows: QuerySet[Issue]) -> QuerySet[Issue]:
     return rows.prefetch_related(Prefetch("tiers", queryset=IssueTier.objects.order_by("number")))
 
@@ -268,7 +263,3 @@ def incoming_linked(user) -> QuerySet[LinkedRequest]:
         return LinkedRequest.objects.none()
     return (LinkedRequest.objects.filter(to_body=body).exclude(status=LinkedStatus.ANSWERED)
             .select_related("case__project", "from_body").order_by("due_on", "pk"))
-
-
-def local(moment):
-    return timezone.localtime(moment) if moment else None

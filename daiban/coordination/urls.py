@@ -5,6 +5,7 @@ from daiban.coordination import views
 app_name = "coordination"
 urlpatterns = [
     path("", views.issue_list, name="issues"),
+    path("issues/new/", views.issue_pick, name="issue_pick"),
     path("cases/<int:case_id>/issues/new/", views.issue_new, name="issue_new"),
     path("issues/<int:pk>/", views.issue_page, name="issue"),
     path("linked/", views.linked_list, name="linked_list"),

@@ -13,7 +13,7 @@ from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
-from daiban.cases.views import require_worker, staff_page
+from daiban.cases.views import is_worker, require_worker, staff_page
 from daiban.coordination import forms as f
 from daiban.coordination import services
 from daiban.coordination.selectors import (coordination_cases_for, higher_body_of, issue_detail, issue_row,
@@ -47,15 +47,38 @@ def _choice(value: str, choices) -> str:
 @require_GET
 def issue_list(request):
     status = _choice(request.GET.get("status", ""), IssueStatus.choices)
+    show_all = request.GET.get("all") == "1"
     rows = issues_for(request.user)
-    rows = rows.filter(status=status) if status else rows.exclude(status=IssueStatus.CLOSED) \
-        if request.GET.get("all") != "1" else rows
+    if status:
+        rows = rows.filter(status=status)
+    elif not show_all:
+        rows = rows.exclude(status=IssueStatus.CLOSED)
     page = _page(request, prefetch_tiers(rows.order_by("-raised_at", "-pk")))
     today = clock.today()
     page.object_list = [issue_row(i, today) for i in page.object_list]
     return render(request, "coordination/issue_list.html", {
-        "page": page, "statuses": IssueStatus.choices, "status": status, "show_all": request.GET.get("all") == "1",
-        "tab": "issues"})
+        "page": page, "statuses": IssueStatus.choices, "status": status, "show_all": show_all,
+        "tab": "issues", "open_cases": _workable_cases(request.user)})
+
+
+def _workable_cases(user, *, higher_items: bool = False) -> list:
+    """Open cases the person works on: where a new issue (or linked request) can start."""
+    if not is_worker(user) or higher_body_of(user) is not None:
+        return []
+    rows = cases_for(user).filter(status__in=OPEN_STATUSES)
+    if higher_items:
+        rows = rows.filter(items__catalog_item__level__in=["city", "province"]).distinct()
+    return list(rows.order_by("-accepted_at")[:200])
+
+
+@staff_page
+@require_GET
+def issue_pick(request):
+    case_id = request.GET.get("case", "")
+    if not case_id.isdigit():
+        messages.error(request, "请选择案件。")
+        return redirect("coordination:issues")
+    return redirect("coordination:issue_new", case_id=int(case_id))
 
 
 @staff_page
@@ -176,7 +199,8 @@ def linked_list(request):
     incoming = [linked_row(r, today) for r in rows.filter(to_body=body)] if body else []
     outgoing = [linked_row(r, today) for r in (rows.exclude(to_body=body) if body else rows)[:200]]
     return render(request, "coordination/linked_list.html", {
-        "incoming": incoming, "outgoing": outgoing, "body": body, "tab": "linked"})
+        "incoming": incoming, "outgoing": outgoing, "body": body, "tab": "linked",
+        "open_cases": _workable_cases(request.user, higher_items=True)})
 
 
 @staff_page
@@ -184,7 +208,8 @@ def linked_list(request):
 def linked_new(request):
     case_id = request.GET.get("case") or request.POST.get("case") or ""
     if not str(case_id).isdigit():
-        raise Http404("请从案件或协调问题发起联动代办")
+        messages.error(request, "请选择案件：联动代办从案件（在上级审批的事项）或协调问题发起。")
+        return redirect("coordination:linked_list")
     case = get_in_scope(coordination_cases_for(request.user), pk=int(case_id), user=request.user)
     require_case_worker(request.user, case, "linked_request_page")
     form = f.LinkedForm(request.POST or None, case=case, initial={"item_code": request.GET.get("item", "").upper()})
@@ -230,7 +255,8 @@ def linked_page(request, pk: int):
         "linked": linked, "detail": linked_detail(linked, today),
         "can_accept": addressee and linked.status == LinkedStatus.SENT,
         "can_feedback": addressee and linked.status == LinkedStatus.ACCEPTED,
-        "accept_form": forms.get("accept") or f.AcceptForm(), "feedback_form": forms.get("feedback") or f.FeedbackForm(),
+        "accept_form": forms.get("accept") or f.AcceptForm(),
+        "feedback_form": forms.get("feedback") or f.FeedbackForm(),
     }, status=422 if forms else 200)
 
 

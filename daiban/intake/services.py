@@ -208,6 +208,10 @@ def consultation_log(*, actor: User, asker_name: str, question: str, answer: str
             asker_phone=asker_phone.strip(), channel=channel, question=question.strip(), answer=answer.strip())
         audit_record(event_type="intake.consultation_logged", actor=actor, obj=consultation,
                      new={"asker": consultation.asker_name, "question": consultation.question[:200]})
+        # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1).
+        from daiban.policy.services import consultation_guides_link
+
+        consultation_guides_link(actor=actor, consultation=consultation)
     return consultation
 
 

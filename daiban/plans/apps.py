@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "代办计划与实施"
 
     def ready(self) -> None:
-        from daiban.plans import recompute  # noqa: F401  (registers the calendar recompute hook)
+        from daiban.plans import panels, recompute  # noqa: F401  (register the home panels and the calendar hook)

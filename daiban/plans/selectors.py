@@ -4,7 +4,11 @@ from __future__ import annotations
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.catalog.models import Stage
 from daiban.lib import clock
-from daiban.plans.deadlines import standing, worst
+from daiban.org.roles import Role
+from daiban.plans.deadlines import SEVERITY, standing, worst
+
+# Everyone but the owner: an owner who is also staff somewhere sees the staff page.
+STAFF_ROLES = tuple(set(Role.values) - {Role.OWNER})
 
 
 def plan_detail(case: Case) -> dict | None:
@@ -55,3 +59,216 @@ def item_row(item: CaseItem, today=None) -> dict:
 def case_warning(case: Case, today=None) -> str:
     today = today or clock.today()
     return worst(standing(i, today).state for i in case.items.select_related("catalog_item"))
+
+
+# -- the pages --------------------------------------------------------------------------------------------
+
+PROVISIONAL_NOTE = "该日期所在年度的节假日安排尚未公布，日期为暂定"
+OPEN_ITEM_STATES = ("dispatched", "in_progress", "awaiting_correction", "suspended", "reported_up")
+
+
+def is_case_worker(user, case: Case) -> bool:
+    """What daiban.cases.services.require_case_worker checks, as a question (for showing forms)."""
+    from daiban.org.roles import CASE_WORKER_ROLES
+    from daiban.org.scope import scope_of
+
+    if not user.has_role(*CASE_WORKER_ROLES):
+        return False
+    scope = scope_of(user)
+    return scope.county_wide or case.unit_id in scope.body_ids
+
+
+def owns(user, case: Case) -> bool:
+    return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
+
+
+def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> list[str]:
+    """The actions `user` may take on `item`, read from the one table of the item's state machine."""
+    from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, ItemStatus
+    from daiban.catalog.models import Level
+    from daiban.plans.services import _acting_as  # the services' own rule of who acts as agent or liaison
+
+    if item.case.status not in OPEN_STATUSES:
+        return []
+    capacities = _acting_as(user, item)
+    allowed = {to for (start, to), who in ALLOWED_ITEM_CHANGES.items() if start == item.status and who & capacities}
+    actions = []
+    if ItemStatus.DISPATCHED in allowed:
+        actions.append("dispatch")
+    if ItemStatus.IN_PROGRESS in allowed:
+        actions.append("start" if item.status == ItemStatus.DISPATCHED else "resume")
+    if allowed & {ItemStatus.AWAITING_CORRECTION, ItemStatus.SUSPENDED}:
+        actions.append("pause")
+    if ItemStatus.REPORTED_UP in allowed and item.catalog_item.level != Level.COUNTY:
+        actions.append("report_up")
+    if allowed & {ItemStatus.APPROVED, ItemStatus.REFUSED}:
+        actions.append("finish")
+    moving = item.status not in ITEM_FINISHED and item.status != ItemStatus.PENDING
+    if moving and worker:
+        actions.append("urge")
+    if moving and user.has_role(Role.UNIT_ADMIN, Role.CENTER_ADMIN, Role.LEADER):
+        actions.append("supervise")
+    if worker and plan_exists and item.status not in ITEM_FINISHED:
+        actions.append("move")
+    if ItemStatus.WITHDRAWN in allowed:
+        actions.append("withdraw")
+    return actions
+
+
+def _person(user) -> str:
+    return f"{user.display_name} {user.mobile}".strip() if user else ""
+
+
+def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical: set[str]) -> list[dict]:
+    from daiban.cases.states import ITEM_FINISHED
+
+    team_liaisons = {m.user.department_id: m.user
+                     for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
+    items = (case.items.select_related("case", "case__unit", "catalog_item", "catalog_item__department",
+                                       "catalog_item__department__region", "liaison")
+             .prefetch_related("pauses", "urges__by", "urges__to", "escalations"))
+    rows = []
+    for item in items:
+        row = item_row(item, today)
+        catalog = item.catalog_item
+        liaison = item.liaison or team_liaisons.get(catalog.department_id)
+        if liaison is None:
+            from daiban.plans.services import local_department
+
+            liaison = team_liaisons.get(local_department(item).pk)
+        row.update({
+            "item": item, "limit_workdays": catalog.limit_workdays, "level_label": catalog.get_level_display(),
+            "stage_label": catalog.get_stage_display(), "liaison_name": _person(liaison),
+            "liaison_assigned": item.liaison is not None, "planned_provisional": item.planned_provisional,
+            "critical": catalog.code in critical, "finished": item.status in ITEM_FINISHED,
+            "pauses": list(item.pauses.all()), "urges": list(item.urges.all()),
+            "escalations": sorted(item.escalations.all(), key=lambda e: e.level),
+            "result_note": item.result_note, "local_done_on": item.local_done_on,
+            "actions": item_actions(user, item, worker=worker, plan_exists=plan_exists),
+        })
+        rows.append(row)
+    return rows
+
+
+def _chart_data(detail: dict, rows: list[dict], today) -> dict:
+    """What plan-charts.js draws: the same plan_detail as the .docx pictures, with where each item stands."""
+    from daiban.catalog.models import STAGE_ORDER
+
+    by_code = {r["code"]: r for r in rows}
+    stages = [{"code": s.value, "label": s.label} for s in STAGE_ORDER
+              if any(i["stage"] == s for i in detail["items"])]
+
+    def iso(day):
+        return day.isoformat() if day else None
+
+    items = []
+    for planned in detail["items"]:
+        row = by_code.get(planned["code"], {})
+        items.append({
+            "code": planned["code"], "name": planned["name"], "stage": planned["stage"],
+            "department": planned["department"], "prerequisites": planned["prerequisites"],
+            "owner_prerequisites": planned["owner_prerequisites"], "limit": planned["limit_workdays"],
+            "start": iso(planned["planned_start"]), "due": iso(planned["planned_due"]),
+            "provisional": planned["provisional"], "critical": planned["code"] in detail["critical_path"],
+            "status": row.get("status"), "status_label": row.get("status_label", ""),
+            "running_due": iso(row.get("due_on")), "warning": row.get("warning"),
+            "warning_label": row.get("warning_label", ""), "finished_on": iso(row.get("finished_on")),
+        })
+    return {"today": today.isoformat(), "permit": iso(detail["projected_permit_date"]),
+            "critical_path": detail["critical_path"], "stages": stages, "items": items}
+
+
+def _owner_progress(case: Case, rows: list[dict]) -> dict:
+    """What the owner follows: done, in progress, next; and what finishing an item put forward (§5.1.3)."""
+    from daiban.plans.push import unblocked_by
+
+    done = [r for r in rows if r["status"] == "approved"]
+    moving = [r for r in rows if r["status"] in OPEN_ITEM_STATES]
+    upcoming = sorted((r for r in rows if r["status"] == "pending"),
+                      key=lambda r: (r["planned_start"] is None, r["planned_start"], r["code"]))
+    closed = [r for r in rows if r["status"] in ("refused", "withdrawn")]
+    ready, suggested, seen = [], [], set()
+    for row in done:
+        now_ready, follows = unblocked_by(row["item"])
+        for item in now_ready:
+            if item.catalog_item.code not in seen:
+                seen.add(item.catalog_item.code)
+                ready.append({"code": item.catalog_item.code, "name": item.catalog_item.name,
+                              "after": row["name"], "planned_start": item.planned_start})
+        for catalog in follows:
+            if catalog.code not in seen:
+                seen.add(catalog.code)
+                suggested.append({"code": catalog.code, "name": catalog.name, "after": row["name"]})
+    return {"done": done, "in_progress": moving, "next": upcoming, "closed": closed, "ready": ready,
+            "suggested": suggested}
+
+
+def plan_section(case: Case, user, today=None) -> dict:
+    """Everything the plan-and-execution part of a case page shows to `user` (staff or the case's owner)."""
+    from django.conf import settings
+
+    from daiban.cases.states import OPEN_STATUSES, ItemStatus
+
+    today = today or clock.today()
+    detail = plan_detail(case)
+    plan = getattr(case, "plan", None)
+    worker = is_case_worker(user, case)
+    is_open = case.status in OPEN_STATUSES
+    critical = set(detail["critical_path"]) if detail else set()
+    rows = _rows(case, user, today, worker=worker and is_open, plan_exists=plan is not None, critical=critical)
+    names = {r["code"]: r["name"] for r in rows}
+    section = {
+        "case": case, "today": today, "plan": plan, "detail": detail, "rows": rows,
+        "owner": owns(user, case) and not user.has_role(*STAFF_ROLES),
+        "worker": worker and is_open, "provisional_note": PROVISIONAL_NOTE,
+        "case_warning": case_warning(case, today) if rows else None,
+        "can_plan": worker and is_open and bool(rows) and all(r["status"] == ItemStatus.PENDING for r in rows),
+        "critical_path": [{"code": c, "name": names.get(c, c)} for c in (detail or {}).get("critical_path", [])],
+        "target_limit": settings.PERMIT_TARGET_LENGTH, "warning_days": settings.WARNING_WORKDAYS,
+        "target_unit": "个工作日" if settings.PERMIT_TARGET_UNIT == "workdays" else "个自然日",
+        "chart": _chart_data(detail, rows, today) if detail else None,
+        "reports": list(case.progress_reports.all()),
+        "plan_document": case.documents.filter(kind="plan").exists(),
+        "permit_provisional": next((r["planned_provisional"] for r in rows if r["code"] == "S04"),
+                                   bool(plan and plan.provisional)),
+    }
+    if section["owner"]:
+        section["progress"] = _owner_progress(case, rows)
+        return section
+    visits = list(case.visits.select_related("item__catalog_item", "recorded_by"))
+    section.update({
+        "work_logs": list(case.work_logs.select_related("author")[:50]),
+        "visits": visits, "visit_flag": len(visits) > 1,
+        "late_reports": [r for r in rows if r["report_late"]],
+    })
+    return section
+
+
+
+def liaison_items(user, *, finished: bool = False):
+    """Items dispatched to `user` or to his department (a city-level item's local steps included), open cases."""
+    from django.db.models import Q
+
+    from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, ItemStatus
+
+    mine = Q(liaison=user)
+    if user.department_id:
+        mine |= Q(catalog_item__department_id=user.department_id)
+        if user.department.region.level == "county":
+            mine |= Q(catalog_item__department__name=f"温州市{user.department.name}")
+    rows = (CaseItem.objects.filter(mine, case__status__in=OPEN_STATUSES).exclude(status=ItemStatus.PENDING)
+            .select_related("case", "case__project", "case__request", "case__unit", "catalog_item",
+                            "catalog_item__department", "liaison"))
+    return rows.filter(status__in=ITEM_FINISHED) if finished else rows.exclude(status__in=ITEM_FINISHED)
+
+
+def urgent_first(items, today=None) -> list[dict]:
+    """item_row of each item, overdue first, then warning, then by due date."""
+    today = today or clock.today()
+    rows = []
+    for item in items:
+        row = item_row(item, today)
+        row["item"] = item
+        rows.append(row)
+    far = today.replace(year=today.year + 100)
+    return sorted(rows, key=lambda r: (-SEVERITY[r["warning"]], r["due_on"] or far, r["code"]))

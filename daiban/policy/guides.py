@@ -59,6 +59,7 @@ def _domain_words() -> frozenset[str]:
     return frozenset({*dictionary_words(), *all_words()} - NOT_A_MENTION)
 
 
+@lru_cache(maxsize=512)
 def _mention_keys(name: str) -> frozenset[str]:
     """The domain words of an item's name, and the words that mean the same."""
     keys: set[str] = set()

@@ -84,6 +84,9 @@ class ArticleTransition(models.Model):
         verbose_name = verbose_name_plural = "文章发布记录"
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.article} · {self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class SearchDocument(models.Model):
     """One searchable thing: an article, or the guide of a catalog item (with its guide article)."""
@@ -117,6 +120,9 @@ class SearchTerm(models.Model):
         constraints = [models.UniqueConstraint(fields=["document", "term", "in_title"], name="policy_term_once")]
         indexes = [models.Index(fields=["term"])]
 
+    def __str__(self) -> str:
+        return self.term
+
 
 class ConsultationReference(models.Model):
     """A guide or policy that a consultation's answer (intake.Consultation) refers to."""
@@ -144,3 +150,6 @@ class ConsultationReference(models.Model):
             models.UniqueConstraint(fields=["consultation", "catalog_item"], condition=Q(catalog_item__isnull=False),
                                     name="policy_reference_item_once"),
         ]
+
+    def __str__(self) -> str:
+        return str(self.article or self.catalog_item)

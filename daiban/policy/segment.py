@@ -24,8 +24,9 @@ MAX_TERM_LENGTH = 32  # SearchTerm.term's column
 
 # Words too common to tell documents apart; single Chinese characters are dropped anyway.
 STOPWORDS = frozenset("""
-我们 你们 他们 它们 我想 请问 问下 一下 这个 那个 这些 那些 什么 怎么 怎么办 怎样 怎么样 如何 哪些 哪里 哪个 是否 能否 可以
-可否 需要 以及 或者 并且 而且 进行 有关 相关 关于 对于 其中 等等 已经 一个 没有 还是 就是 为了 通过 按照 根据
+我们 你们 他们 它们 我想 请问 问下 一下 这个 那个 这些 那些 什么 怎么 怎么办 怎样 怎么样 如何
+哪些 哪里 哪个 是否 能否 可以 可否 需要 以及 或者 并且 而且 进行 有关 相关 关于
+对于 其中 等等 已经 一个 没有 还是 就是 为了 通过 按照 根据
 """.split())
 
 _CJK = re.compile(r"[\u3400-\u9fff]")

@@ -14,6 +14,7 @@ from daiban.lib.errors import NotFound
 from daiban.policy.guides import guide_url
 from daiban.policy.models import Article, ConsultationReference, Kind, SearchDocument, SearchTerm, Status
 from daiban.policy.segment import fallback_terms, query_groups
+from daiban.policy.services import PUBLISHER_ROLES
 from daiban.policy.synonyms import synonyms_of
 
 MAX_QUERY_LENGTH = 100
@@ -139,8 +140,6 @@ def published_articles(kind: str | None = None) -> QuerySet[Article]:
 
 def article_for(article_id: int, user) -> Article:
     """A published article for anyone; a draft only for the center (to preview it)."""
-    from daiban.policy.services import PUBLISHER_ROLES
-
     article = Article.objects.select_related("catalog_item", "catalog_item__department", "author").filter(
         pk=article_id).first()
     can_preview = user is not None and user.is_authenticated and user.has_role(*PUBLISHER_ROLES)
@@ -168,5 +167,6 @@ def references_for(consultation) -> list[dict]:
         else:
             article = ref.article
             rows.append({"id": ref.pk, "kind": article.kind, "kind_label": article.get_kind_display(), "code": None,
-                         "article_id": article.pk, "title": article.title, "url": reverse("policy:detail", args=[article.pk])})
+                         "article_id": article.pk, "title": article.title,
+                         "url": reverse("policy:detail", args=[article.pk])})
     return rows

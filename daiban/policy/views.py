@@ -43,6 +43,8 @@ def policy_list(request):
     return render(request, "policy/list.html", {
         "kinds": Kind.choices, "kind": kind, "sections": sections,
         "guide_groups": _guide_groups() if kind in ("", Kind.GUIDE) else [],
+        "general_guides": published_articles(Kind.GUIDE).filter(catalog_item__isnull=True)
+        if kind in ("", Kind.GUIDE) else [],
         "can_publish": _can_publish(request.user),
     })
 
@@ -118,7 +120,8 @@ def policy_edit(request, article_id: int):
         except ValidationFailed as refusal:
             show_refusal(form, refusal)
         else:
-            messages.success(request, "已保存。" + ("已发布的文章已同步更新公开页面和检索。" if article.published else ""))
+            note = "已发布的文章已同步更新公开页面和检索。" if article.published else ""
+            messages.success(request, f"已保存。{note}")
             return redirect("policy:edit", article_id=article.pk)
     return render(request, "policy/edit.html", {
         "form": form, "article": article, "transitions": article.transitions.select_related("by"),
@@ -149,5 +152,6 @@ def policy_status(request, article_id: int, action: str):
 def policy_generate_guides(request):
     _require_publisher(request, "policy_generate_guides_page")
     created = policy_guides_generate(actor=request.user)
-    messages.success(request, f"已为 {len(created)} 个事项生成办事指南。" if created else "每个启用的事项都已有办事指南。")
+    messages.success(request, f"已为 {len(created)} 个事项生成办事指南。" if created
+                     else "每个启用的事项都已有办事指南。")
     return redirect("policy:manage")

@@ -17,7 +17,8 @@ def provincial_panel(user) -> list[Panel]:
     rows = selectors.messages("problem")
     lines = [{"text": f"{m.get_event_display()} · {m.case.request.tracking_no}",
               "url": reverse("provincial:outbox") + "?status=problem",
-              "note": f"{m.get_status_display()}，已尝试 {m.attempts} 次" + (f"：{m.last_error[:40]}" if m.last_error else ""),
+              "note": f"{m.get_status_display()}，已尝试 {m.attempts} 次"
+                      + (f"：{m.last_error[:40]}" if m.last_error else ""),
               "css": "state-overdue" if m.status == "failed" else "state-warning"} for m in rows[:MAX_ROWS]]
     return [Panel(title="省平台报送异常", rows=lines, empty="省平台报送正常",
                   link=reverse("provincial:outbox"))]

@@ -28,7 +28,8 @@ class MeetingForm(forms.Form):
 
 class RecordForm(forms.Form):
     person = forms.ModelChoiceField(label="人员", queryset=User.objects.none(),
-                                    error_messages={"required": "请选择人员", "invalid_choice": "请选择本人可登记的人员"})
+                                    error_messages={"required": "请选择人员",
+                                                    "invalid_choice": "请选择本人可登记的人员"})
     kind = forms.ChoiceField(label="类型", choices=ConductKind.choices)
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}),
                                  error_messages={"required": "请填写决定日期", "invalid": "日期格式应为 YYYY-MM-DD"})

@@ -23,7 +23,8 @@ class TeamMeeting(models.Model):
     """One work meeting, training session or seminar held by an agency body (the center or a unit)."""
 
     kind = models.CharField("类型", max_length=10, choices=MeetingKind.choices)
-    body = models.ForeignKey(AgencyBody, verbose_name="组织机构", on_delete=models.PROTECT, related_name="team_meetings")
+    body = models.ForeignKey(AgencyBody, verbose_name="组织机构", on_delete=models.PROTECT,
+                             related_name="team_meetings")
     held_on = models.DateField("日期")
     topic = models.CharField("主题", max_length=120)
     content = models.TextField("内容（纪要）")
@@ -57,6 +58,9 @@ class Attendance(models.Model):
             models.CheckConstraint(condition=Q(present=True) | ~Q(absence_reason=""),
                                    name="teams_absence_has_a_reason"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {'出席' if self.present else '缺席'}"
 
 
 class ConductKind(models.TextChoices):

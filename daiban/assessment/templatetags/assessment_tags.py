@@ -42,5 +42,11 @@ def trend(row: dict, name: str) -> str:
 
 
 @register.filter
+def month_label(month: str) -> str:
+    """'2025-03' → '3 月'."""
+    return f"{int(month[5:7])} 月" if len(month) >= 7 else month
+
+
+@register.filter
 def get(mapping: dict, key):
     return mapping.get(key, "") if mapping else ""

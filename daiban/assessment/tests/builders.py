@@ -82,7 +82,8 @@ def build(spec: CaseSpec) -> Request | Case:
         return request
     worker = User.objects.get(username=spec.agent or "center")
     project = Project.objects.create(name=spec.project, company=company, location=region, category=spec.category,
-                                     industrial=True, investment_wan=3000, project_code=f"2503-330326-04-01-{number:06d}")
+                                     industrial=True, investment_wan=3000,
+                                     project_code=f"2503-330326-04-01-{number:06d}")
     status = (CaseStatus.COMPLETED if spec.completed else CaseStatus.TERMINATED if spec.terminated
               else CaseStatus.IN_PROGRESS if spec.items else CaseStatus.ACCEPTED)
     case = Case.objects.create(request=request, project=project, unit=unit, status=status,

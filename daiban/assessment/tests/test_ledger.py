@@ -54,7 +54,8 @@ def test_the_ledger_xlsx_reads_back_with_the_header_and_the_cases_data(ledger_ca
     assert done["受理日期"].date() == dt.date(2025, 3, 4)
     assert (done["渠道"], done["业主"], done["联系人"], done["联系电话"]) == ("窗口登记", "平阳县鳌江阀门有限公司",
                                                                       "陈晓东", "13957701201")
-    assert (done["建设地点"], done["项目类别"], done["工业"], done["总投资（万元）"]) == ("鳌江镇", "招商引资", "是", 3000)
+    assert (done["建设地点"], done["项目类别"], done["工业"]) == ("鳌江镇", "招商引资", "是")
+    assert done["总投资（万元）"] == 3000
     assert (done["承办机构"], done["代办员"], done["首席代办员"]) == ("鳌江镇投资项目代办服务站", "王建国", "叶承志")
     assert (done["委托事项数"], done["已办结事项"], done["状态"], done["业主到场次数"]) == (2, 2, "已办结", 2)
     assert done["办结/终止日期"].date() == dt.date(2025, 3, 20)

@@ -31,8 +31,8 @@ MARCH = Period(day("2025-03-01"), day("2025-03-31"))
 @pytest.fixture
 def county(person):
     cases = {
-        "A": build(CaseSpec("鳌江镇", "2025-03-03", "2025-03-04", agent="aojiang", chief="chief", completed="2025-03-20",
-                            visits=1,
+        "A": build(CaseSpec("鳌江镇", "2025-03-03", "2025-03-04", agent="aojiang", chief="chief",
+                            completed="2025-03-20", visits=1,
                             items=[ItemSpec("L05", "2025-03-05", "2025-03-14"),
                                    ItemSpec("L02", "2025-03-05", "2025-03-10")])),
         "B": build(CaseSpec("鳌江镇", "2025-02-20", "2025-03-03", agent="aojiang",
@@ -145,3 +145,9 @@ def test_a_bad_period_is_refused_in_chinese(start, end, message):
     with pytest.raises(ValidationFailed) as refused:
         parse_period(start, end)
     assert message in refused.value.message
+
+
+def test_totals_added_up_from_units_equal_totals_counted_without_groups(county):
+    by_unit = stats(Scoped.county(), MARCH, "unit")["totals"]  # the sum of the units' counts
+    by_department = stats(Scoped.county(), MARCH, "department")["totals"]  # counted again, ungrouped
+    assert by_unit == by_department

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 
 from conftest import DEMO_PASSWORD
-from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build
+from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
 from daiban.audit.models import AuditEvent
 from daiban.plans.models import Escalation, ItemUrge
 
@@ -75,3 +76,16 @@ def test_agents_do_not_supervise_and_units_see_only_their_own_cases(late_case, c
     assert login(client, "ajadmin").get(f"/assessment/supervision/{late_case.pk}/").status_code == 404
     assert "昆阳商业综合体项目" not in client.get("/assessment/supervision/").content.decode()
     assert login(client, "kyadmin").get(f"/assessment/supervision/{late_case.pk}/").status_code == 200
+
+
+@pytest.mark.skipif(not apps.is_installed("daiban.coordination"), reason="daiban.coordination is not installed")
+def test_joint_meetings_show_whether_their_record_was_filled_in(late_case, client, person):
+    from daiban.coordination.models import Meeting
+
+    Meeting.objects.create(case=late_case, title="商业综合体规划许可协调会", agenda="规划许可前置条件",
+                           held_at=at("2025-03-24 14:30"), place="县行政服务中心三楼会议室",
+                           convened_by=person("kunyang"), convener_body=person("kunyang").body,
+                           created_at=at("2025-03-21"))
+    html = login(client, "inspector").get("/assessment/supervision/").content.decode()
+    meetings = html[html.index("联席会议记录"):]
+    assert "商业综合体规划许可协调会" in meetings and "未填写" in meetings

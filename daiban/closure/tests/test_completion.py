@@ -17,7 +17,8 @@ def test_completion_is_refused_while_an_item_is_open(build, api_as):
     with clock.frozen("2026-09-02"):
         answer = api_as("aojiang").post(f"cases/{case.pk}/complete", {"handover": HANDOVER})
     assert answer.status_code == 409
-    assert "尚有 1 个事项未办结" in answer.json()["detail"] and "环境影响评价审批（报告表）（待派单）" in answer.json()["detail"]
+    detail = answer.json()["detail"]
+    assert "尚有 1 个事项未办结" in detail and "环境影响评价审批（报告表）（待派单）" in detail
     case.refresh_from_db()
     assert case.status == "in_progress" and not hasattr(case, "closure")
     readiness = api_as("aojiang").get(f"cases/{case.pk}/closure").json()["readiness"]
@@ -53,7 +54,8 @@ def test_an_empty_or_bad_handover_list_is_refused_field_by_field_in_chinese(buil
     agent = api_as("aojiang")
     empty = agent.post(f"cases/{case.pk}/complete", {"handover": []})
     assert empty.status_code == 422
-    assert empty.json()["detail"] == [{"field": "handover", "message": "请填写移交资料清单（向业主移交的批准文件、证照等）"}]
+    assert empty.json()["detail"] == [
+        {"field": "handover", "message": "请填写移交资料清单（向业主移交的批准文件、证照等）"}]
     bad = agent.post(f"cases/{case.pk}/complete", {"handover": [{"document": " ", "copies": 0}]})
     assert {d["field"]: d["message"] for d in bad.json()["detail"]} == {
         "handover.1.document": "第 1 行：请填写资料名称", "handover.1.copies": "第 1 行：份数应为 1 至 99"}

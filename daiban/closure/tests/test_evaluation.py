@@ -70,7 +70,8 @@ def test_missing_answers_are_shown_field_by_field_in_chinese(build, api_as, clie
         answer = client.post(path, {"attitude": "5"})
     html = answer.content.decode()
     assert answer.status_code == 422
-    for message in ("请为办事效率评分（1–5 分）", "请为服务质量评分（1–5 分）", "请回答代办过程中是否有人索取费用或礼品"):
+    for message in ("请为办事效率评分（1–5 分）", "请为服务质量评分（1–5 分）",
+                    "请回答代办过程中是否有人索取费用或礼品"):
         assert message in html, message
     assert not OwnerEvaluation.objects.filter(case=case).exists()
 

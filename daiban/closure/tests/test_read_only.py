@@ -48,3 +48,4 @@ def test_the_pages_of_a_closed_case_offer_no_form_that_would_change_it(build, cl
     assert client.get(f"/closure/cases/{case.pk}/terminate/").status_code == 302
     detail = client.get(f"/cases/{case.pk}/").content.decode()
     assert "调整代办团队" not in detail and "调整委托事项" not in detail
+

@@ -7,12 +7,11 @@ from django.db.models import Q
 
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, TeamRole
+from daiban.coordination.selectors import HIGHER_KINDS
 from daiban.lib.errors import Forbidden
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.roles import CASE_WORKER_ROLES, UNIT_ROLES, Role
 from daiban.org.scope import scope_of
-
-HIGHER_KINDS = (AgencyBody.Kind.CITY, AgencyBody.Kind.PROVINCE)
 
 
 def notify(**kwargs) -> None:

@@ -37,8 +37,8 @@ def _move(*, actor: User, issue: Issue, to_status: str, note: str = "") -> str:
     return old
 
 
-def _locked(issue: Issue) -> Issue:
-    return Issue.objects.select_for_update().select_related("case", "case__unit", "item").get(pk=issue.pk)
+def lock_issue(issue: Issue) -> Issue:
+    return Issue.objects.select_for_update(of=("self",)).select_related("case", "case__unit", "item").get(pk=issue.pk)
 
 
 def current_tier(issue: Issue) -> IssueTier:
@@ -146,7 +146,7 @@ def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], 
 # -- escalation ---------------------------------------------------------------------------------------------
 
 
-def _authority(case: Case, region: Region, to_department: str | None,
+def _authority(region: Region, to_department: str | None,
                to_government: bool) -> tuple[Department | None, str, dict]:
     """Tier 4: the approval-management department (审管部门) above, or that level's government."""
     if to_government:
@@ -213,12 +213,12 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
         if above is None:
             errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
         else:
-            department, handler, error = _authority(case, above.region, to_department, to_government)
+            department, handler, error = _authority(above.region, to_department, to_government)
             errors.update(error)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.tier != tier_now.number or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
             raise Conflict("问题已被他人处理，请刷新后重试")
         now = clock.now()
@@ -275,7 +275,7 @@ def issue_respond(*, actor: User, issue: Issue, text: str) -> IssueResponse:
     if error:
         raise ValidationFailed(error)
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED) or issue.tier != tier.number:
             raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能答复")
         response = record_response(actor=actor, issue=issue, text=text)
@@ -311,7 +311,7 @@ def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
     if error:
         raise ValidationFailed(error)
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
             raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提出解决方案")
         propose_resolution(actor=actor, issue=issue, resolution=resolution,
@@ -329,7 +329,7 @@ def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str
     if not accepted and not note:
         raise ValidationFailed({"note": "请说明退回理由"})
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.status != IssueStatus.RESOLVED:
             raise Conflict("该问题尚无待确认的解决方案")
         now = clock.now()
@@ -389,7 +389,7 @@ def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | Non
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
             raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提请疑难会商")
         consultation = Consultation.objects.create(issue=issue, leader=chosen, question=question, requested_by=actor,
@@ -415,8 +415,8 @@ def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consulta
     if error:
         raise ValidationFailed(error)
     with transaction.atomic():
-        issue = _locked(issue)
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        issue = lock_issue(issue)
+        consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
         if consultation.decided_at is not None or issue.status != IssueStatus.CONSULTING:
             raise Conflict("该疑难会商已作出决定")
         consultation.decision, consultation.decided_by, consultation.decided_at = decision, actor, clock.now()

@@ -34,6 +34,11 @@ def _move(*, actor: User, linked: LinkedRequest, to_status: str, note: str = "")
     return old
 
 
+def _locked(linked: LinkedRequest) -> LinkedRequest:
+    return (LinkedRequest.objects.select_for_update(of=("self",))
+            .select_related("case", "case__project", "from_body", "to_body").get(pk=linked.pk))
+
+
 def _requesters(linked: LinkedRequest) -> list[User]:
     return [linked.sent_by, *unit_admins(linked.from_body)]
 
@@ -110,8 +115,7 @@ def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "")
     """The higher body takes the request on; the requesting unit sees who and when."""
     _require_addressee(actor, linked, "linked_request_accept")
     with transaction.atomic():
-        linked = LinkedRequest.objects.select_for_update().select_related("case", "from_body", "to_body").get(
-            pk=linked.pk)
+        linked = _locked(linked)
         _move(actor=actor, linked=linked, to_status=LinkedStatus.ACCEPTED, note=(note or "").strip() or "已接收")
         linked.accepted_by, linked.accepted_at = actor, clock.now()
         linked.save(update_fields=["status", "accepted_by", "accepted_at"])
@@ -134,11 +138,11 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
     if not feedback:
         raise ValidationFailed({"feedback": "请填写反馈意见"})
     with transaction.atomic():
-        linked = LinkedRequest.objects.select_for_update().select_related("case", "from_body", "to_body").get(
-            pk=linked.pk)
+        linked = _locked(linked)
         _move(actor=actor, linked=linked, to_status=LinkedStatus.ANSWERED, note=feedback)
         today = clock.today()
-        linked.feedback, linked.answered_by, linked.answered_at, linked.answered_on = feedback, actor, clock.now(), today
+        linked.feedback, linked.answered_by = feedback, actor
+        linked.answered_at, linked.answered_on = clock.now(), today
         linked.late = today > linked.due_on
         linked.save(update_fields=["status", "feedback", "answered_by", "answered_at", "answered_on", "late"])
         audit_record(event_type="coordination.linked_answered", actor=actor, obj=linked,
@@ -152,11 +156,11 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
 
 
 def _feed_issue(*, actor: User, linked: LinkedRequest, feedback: str, resolves: bool) -> None:
-    from daiban.coordination.services.issues import _locked, propose_resolution, record_response
+    from daiban.coordination.services.issues import lock_issue, propose_resolution, record_response
 
     if linked.issue_id is None:
         return
-    issue = _locked(linked.issue)
+    issue = lock_issue(linked.issue)
     if issue.tier != Tier.HIGHER_BODY or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
         return  # the issue moved on (escalated further or settled): the feedback stays on the request
     if resolves:

@@ -11,7 +11,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.services import require_case_worker, require_open
 from daiban.coordination.models import Invitee, Issue, IssueResponse, Meeting, Resolution, Signature
 from daiban.coordination.record import content_hash, meeting_data, record_content
-from daiban.coordination.services.common import agents_of, departments_named, notify, refuse, works_on
+from daiban.coordination.services.common import agents_of, departments_named, notify, refuse
 from daiban.coordination.states import ISSUE_ACTIVE, IssueStatus, ResolutionStatus
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
@@ -29,6 +29,10 @@ def _link(meeting: Meeting) -> str:
 
 def _text(value: Any) -> str:
     return str(value or "").strip()
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update(of=("self",)).select_related("case", "convener_body").get(pk=meeting.pk)
 
 
 def meeting_day(meeting: Meeting) -> dt.date:
@@ -207,7 +211,7 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("case", "convener_body").get(pk=meeting.pk)
+        meeting = _locked(meeting)
         old_hash, first = meeting.record_hash, not meeting.recorded
         meeting.discussion, meeting.note = _text(discussion), _text(note)
         if chair is not None:
@@ -254,11 +258,11 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
 
 def _report_to_issues(*, actor: User, meeting: Meeting, count: int) -> None:
     """Holding the joint meeting is the convening tier's answer to each of its issues."""
-    from daiban.coordination.services.issues import _locked, record_response
+    from daiban.coordination.services.issues import lock_issue, record_response
 
     local = timezone.localtime(meeting.held_at)
     for issue in meeting.issues.all():
-        issue = _locked(issue)
+        issue = lock_issue(issue)
         if issue.status in (IssueStatus.OPEN, IssueStatus.RESPONDED):
             record_response(actor=actor, issue=issue, kind=IssueResponse.Kind.MEETING,
                             text=f"{local:%Y-%m-%d %H:%M}召开联席会议“{meeting.title}”，议定事项{count}项")
@@ -277,7 +281,7 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
     if not invitee.present:
         refuse(actor, "meeting_sign", "会议记录未登记您出席本次会议，不能签名；如有误请联系召集人修改出席情况")
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().select_related("case", "convener_body").get(pk=meeting.pk)
+        meeting = _locked(meeting)
         if _text(content_hash).lower() != meeting.record_hash:
             raise Conflict("会议记录已修改，您确认的内容与当前记录不一致，请重新阅读后再签名")
         existing = meeting.signatures.filter(signer=actor, record_version=meeting.record_version,
@@ -317,7 +321,7 @@ def resolution_done(*, actor: User, resolution: Resolution, note: str = "") -> R
     if len(note) > 300:
         raise ValidationFailed({"note": "落实情况过长（最多300字）"})
     with transaction.atomic():
-        resolution = Resolution.objects.select_for_update().select_related("meeting", "meeting__case",
+        resolution = Resolution.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__case",
                                                                            "department").get(pk=resolution.pk)
         if resolution.status == ResolutionStatus.DONE:
             return resolution

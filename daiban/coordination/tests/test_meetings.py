@@ -107,7 +107,8 @@ def test_a_change_after_a_signature_voids_it_and_a_new_signature_is_needed(meeti
     second = sign(meeting, person, "zrjhead", at="2026-11-04 12:00")
     assert second.valid and second.record_version == 2 and second.content_hash == changed.record_hash
     rows = Signature.objects.filter(meeting=meeting).order_by("pk")
-    assert [(s.signer.username, s.record_version, s.valid) for s in rows] == [("zrjhead", 1, False), ("zrjhead", 2, True)]
+    assert [(s.signer.username, s.record_version, s.valid) for s in rows] == [
+        ("zrjhead", 1, False), ("zrjhead", 2, True)]
 
 
 def test_changing_who_was_present_also_voids_the_signatures(meeting, person):

@@ -8,7 +8,7 @@ import pytest
 from daiban.audit.models import AuditEvent
 from daiban.coordination import services
 from daiban.coordination.duties import alert_deadlines
-from daiban.coordination.models import DeadlineAlert, Issue, Meeting, Resolution
+from daiban.coordination.models import DeadlineAlert, Issue, Resolution
 from daiban.coordination.selectors import resolution_row
 from daiban.coordination.tests.conftest import D
 from daiban.lib import clock
@@ -103,7 +103,19 @@ def test_a_tier_waiting_too_long_is_warned_and_then_flagged_once(issue):
         "逾期：协调问题“地块东侧边界争议影响规划许可申报”（第1层级：代办员王建国）答复"])
 
 
-def test_meeting_is_unaffected_by_reading_resolutions(resolution):
-    before = Meeting.objects.get(pk=resolution.meeting_id).record_hash
-    resolution_row(resolution)
-    assert Meeting.objects.get(pk=resolution.meeting_id).record_hash == before
+
+def test_confirming_a_years_calendar_recomputes_provisional_coordination_deadlines(case, person):
+    from daiban.audit.models import AuditEvent as Event
+    from daiban.coordination.models import IssueTier
+    from daiban.coordination.recompute import recompute_coordination_deadlines
+
+    with clock.frozen("2026-12-30"):
+        issue = services.issue_raise(actor=person("aojiang"), case=case, title="年底问题", departments=["zrj"],
+                                     deadline_workdays=2)
+    tier = IssueTier.objects.get(issue=issue)
+    # As if computed on an older table while 2027's holidays were unpublished.
+    IssueTier.objects.filter(pk=tier.pk).update(due_on=D("2027-02-01"), due_provisional=True)
+    recompute_coordination_deadlines(2027)
+    tier.refresh_from_db()
+    assert tier.due_on == D("2027-01-04")
+    assert Event.objects.filter(event_type="coordination.recomputed").exists()

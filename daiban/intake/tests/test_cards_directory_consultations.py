@@ -87,3 +87,15 @@ def test_an_owner_sees_only_its_own_cases(api_as):
     assert [c["company"] for c in own] == ["平阳县鳌江精工传动有限公司"]
     other = Request.objects.get(idempotency_key="demo-2").case
     assert api_as("owner1").get(f"cases/{other.pk}").status_code == 404
+
+
+def test_a_consultation_answer_links_the_guides_it_mentions(api_as, client, person):
+    answer = api_as("aojiang").post("consultations", {"asker_name": "王女士", "question": "新建厂房要做环评吗？",
+                                                      "answer": "需办理环评审批（报告表），并在开工前取得施工许可证"})
+    from daiban.policy.models import ConsultationReference
+
+    codes = set(ConsultationReference.objects.filter(consultation_id=answer.json()["id"])
+                .values_list("catalog_item__code", flat=True))
+    assert {"L05", "S04"} <= codes
+    client.force_login(person("aojiang"))
+    assert "L05 环境影响评价审批" in client.get("/intake/consultations/").content.decode()

@@ -39,7 +39,8 @@ def test_the_template_tags_link_to_the_guides(demo):
 @pytest.fixture
 def consultation(person):
     return consultation_log(actor=person("aojiang"), asker_name="陈晓东", asker_org="平阳县鳌江精工传动有限公司",
-                            question="我们的减速机项目要做环评吗？", answer="需要，编制环境影响报告表后报生态环境局审批。")
+                            question="我们的减速机项目要做环评吗？",
+                            answer="需要，编制环境影响报告表后报生态环境局审批。")
 
 
 def test_an_agent_links_the_mentioned_guides_and_a_policy_to_a_consultation(api_as, consultation):
@@ -53,7 +54,8 @@ def test_an_agent_links_the_mentioned_guides_and_a_policy_to_a_consultation(api_
     rows = agent.get(f"policy/consultations/{consultation.pk}/references").json()
     assert [r["url"] for r in rows] == ["/catalog/L05/", "/catalog/L05C/", f"/policy/{policy.pk}/"]
     html = Template("{% load policy %}{% consultation_references c as refs %}"
-                    "{% for r in refs %}{{ r.kind_label }}:{{ r.url }} {% endfor %}").render(Context({"c": consultation}))
+                    "{% for r in refs %}{{ r.kind_label }}:{{ r.url }} {% endfor %}").render(
+        Context({"c": consultation}))
     assert html.startswith("办事指南:/catalog/L05/ ")
 
 

@@ -55,7 +55,8 @@ def test_a_draft_cannot_be_published_without_a_body_nor_twice(api_as):
     center.patch(f"policy/articles/{draft['id']}", {"body": "正文。"})
     assert center.post(f"policy/articles/{draft['id']}/publish", {}).status_code == 200
     assert center.post(f"policy/articles/{draft['id']}/publish", {}).status_code == 409
-    future = center.post("policy/articles", {"kind": "news", "title": "未来", "body": "x", "publish_date": "2999-01-01"})
+    future = center.post("policy/articles",
+                         {"kind": "news", "title": "未来", "body": "x", "publish_date": "2999-01-01"})
     assert future.status_code == 422 and future.json()["detail"][0]["field"] == "publish_date"
 
 
@@ -95,9 +96,11 @@ def test_every_catalog_item_has_a_published_guide_with_its_facts(client, demo):
     assert set(guides.values_list("catalog_item__code", flat=True)) == codes
     listing = client.get("/policy/", {"kind": "guide"}).content.decode()
     assert all(f'href="/catalog/{code}/"' in listing for code in codes)
+    assert "如何申请企业投资项目政府代办服务" in listing
     guide = guides.get(catalog_item__code="L05")
     page = client.get(f"/policy/{guide.pk}/").content.decode()
-    for fact in ("生态环境局", "10 个工作日", "环境影响报告表", "环评编制机构", "不需要，由代办员代为办理", "代办服务全程免费"):
+    for fact in ("生态环境局", "10 个工作日", "环境影响报告表", "环评编制机构", "不需要，由代办员代为办理",
+                 "代办服务全程免费"):
         assert fact in page
 
 

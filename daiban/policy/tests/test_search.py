@@ -83,7 +83,8 @@ def test_the_index_follows_an_edit(api_as, publish, person):
 
 def test_a_catalog_edit_reaches_its_guide_in_the_same_transaction(api_as, person):
     item = CatalogItem.objects.get(code="U02")
-    catalog_item_update(actor=person("center"), item=item, where_how="可通过“水电气网”联合报装一件事办理，自来水公司上门踏勘。")
+    catalog_item_update(actor=person("center"), item=item,
+                        where_how="可通过“水电气网”联合报装一件事办理，自来水公司上门踏勘。")
     assert found(api_as(None), "上门踏勘")[0]["code"] == "U02"
     catalog_item_update(actor=person("center"), item=item, active=False)
     assert "U02" not in [h["code"] for h in found(api_as(None), "供水接入")]
@@ -124,7 +125,8 @@ SAME_EVERYWHERE = {
     "环评": ["policy:建设项目环境影响评价“区域环评+环境标准”改革要点", "guide:L05", "guide:L05C",
              "policy:平阳县推进企业投资审批服务“最多跑一次”改革的实施意见要点"],
     # Equal scores: guides before policies before rules before news, then by key.
-    "施工许可": ["guide:S04", "guide:S01", "guide:S02", "guide:S03", "news:县投资项目代办服务中心举办全县代办员业务培训"],
+    "施工许可": ["guide:S04", "guide:S01", "guide:S02", "guide:S03",
+                 "news:县投资项目代办服务中心举办全县代办员业务培训"],
     "多测合一 联审": ["guide:C01", "guide:S01", "rules:联席会议（联审会商）制度",
                       "policy:平阳县推进企业投资审批服务“最多跑一次”改革的实施意见要点",
                       "news:县投资项目代办服务中心举办全县代办员业务培训"],

@@ -34,15 +34,15 @@
   var months = data.months;
   draw("chart-months", {
     tooltip: { trigger: "axis" },
-    legend: { top: 0 },
-    grid: { left: 40, right: 40, top: 36, bottom: 30 },
+    legend: { bottom: 0 },
+    grid: { left: 40, right: 45, top: 30, bottom: 56 },
     xAxis: { type: "category", data: months.map(function (m) { return m.month; }) },
     yAxis: [{ type: "value", name: "件", minInterval: 1 },
             { type: "value", name: "按时率", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
     series: [
-      { name: "收到申请", type: "bar", data: months.map(function (m) { return m.received; }) },
-      { name: "受理", type: "bar", data: months.map(function (m) { return m.accepted; }) },
-      { name: "办结", type: "bar", data: months.map(function (m) { return m.completed; }) },
+      { name: "收到申请", type: "bar", barMaxWidth: 26, data: months.map(function (m) { return m.received; }) },
+      { name: "受理", type: "bar", barMaxWidth: 26, data: months.map(function (m) { return m.accepted; }) },
+      { name: "办结", type: "bar", barMaxWidth: 26, data: months.map(function (m) { return m.completed; }) },
       { name: "事项按时办结率", type: "line", yAxisIndex: 1, connectNulls: true,
         data: months.map(function (m) { return m.on_time_rate === null ? null : Math.round(m.on_time_rate * 1000) / 10; }) }
     ]
@@ -54,7 +54,7 @@
     grid: { left: 130, right: 30, top: 10, bottom: 30 },
     xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", inverse: true, data: units.map(function (u) { return u.name.replace("投资项目代办服务站", ""); }) },
-    series: [{ type: "bar", name: "按时办结率", itemStyle: { color: "#2e7d32" }, cursor: "pointer",
+    series: [{ type: "bar", name: "按时办结率", barMaxWidth: 26, itemStyle: { color: "#2e7d32" }, cursor: "pointer",
                data: units.map(function (u) { return Math.round(u.on_time_rate * 1000) / 10; }) }]
   }, "unit", units);
 
@@ -64,7 +64,7 @@
     grid: { left: 130, right: 30, top: 10, bottom: 30 },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", inverse: true, data: departments.map(function (d) { return d.name; }) },
-    series: [{ type: "bar", name: "逾期案件", itemStyle: { color: "#c0392b" }, cursor: "pointer",
+    series: [{ type: "bar", name: "逾期案件", barMaxWidth: 26, itemStyle: { color: "#c0392b" }, cursor: "pointer",
                data: departments.map(function (d) { return d.overdue; }) }]
   }, "department", departments);
 

@@ -1,0 +1,252 @@
+"""Assessment at county scale: the statistics queries and the ledger export on N generated cases.
+
+    .venv/bin/python bench/bench_stats.py [--cases 20000] [--seed 2026] [--keep]
+
+Builds a throwaway SQLite database in a temporary directory (migrations, the Pingyang organisation,
+the demo staff and the item catalog), fills it with N cases spread over 2024–2025 through bulk
+inserts (with their requests, companies, projects, transitions, agents, 4–8 items each and owner
+visits), then times, in this order:
+
+- stats(by=unit) for 2025 with its previous period, the first call (which also builds the working-
+  day table) and again; then by agent, department and township;
+- the dashboard's month series and bottleneck items;
+- the first ledger page (50 rows);
+- the whole ledger written as .xlsx (write-only openpyxl, rows streamed from the database), with
+  the peak of Python allocations measured by tracemalloc;
+- the public figures of 2025.
+
+Nothing is printed but the figures; the database is removed at the end unless --keep.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+FIRST_DAY, LAST_DAY = dt.date(2024, 1, 1), dt.date(2025, 12, 31)
+TOWNS = ["昆阳镇", "鳌江镇", "水头镇", "萧江镇", "万全镇", "滨海园区", "腾蛟镇", "麻步镇"]
+
+
+def _setup(directory: str) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+    os.environ.setdefault("DAIBAN_DEBUG", "1")
+    os.environ.setdefault("DAIBAN_LOG_LEVEL", "WARNING")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "daiban.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from daiban.catalog.seed import load_catalog
+    from daiban.org.demo import load_demo_people
+
+    call_command("migrate", verbosity=0)
+    load_demo_people("bench-pass-2026")
+    load_catalog()
+
+
+def _timed(label: str, fn, results: list, repeat: int = 1):
+    best, answer = float("inf"), None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        answer = fn()
+        best = min(best, time.perf_counter() - began)
+    results.append((label, best))
+    return answer
+
+
+def _generate(count: int, seed: int) -> dict:
+    """N cases through bulk inserts; returns what was made."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from daiban.cases.models import Case, CaseItem, CaseTransition, Project, TeamMember, TeamRole
+    from daiban.cases.states import CaseStatus, ItemStatus
+    from daiban.catalog.models import CatalogItem
+    from daiban.intake.models import Category, Company, Request, Source
+    from daiban.lib.validators import credit_code_check_char
+    from daiban.org.models import AgencyBody, Region, User
+    from daiban.plans.models import OwnerVisit
+    from daiban.workdays.loader import add_workdays
+
+    rng = random.Random(seed)
+    catalog = list(CatalogItem.objects.all())
+    center = User.objects.get(username="center")
+    towns = {name: Region.objects.get(name=name) for name in TOWNS}
+    units = {name: AgencyBody.objects.get(kind=AgencyBody.Kind.UNIT, region=region) for name, region in towns.items()}
+    agents = {name: User.objects.bulk_create([User(username=f"bench-{region.code}-{n}", full_name=f"{name}代办员{n}",
+                                                   body=units[name]) for n in range(3)])
+              for name, region in towns.items()}
+    categories, sources = Category.values, Source.values
+    span = (LAST_DAY - FIRST_DAY).days
+
+    def aware(day: dt.date, hour: int = 10) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, rng.randrange(60))))
+
+    made = {"cases": 0, "requests": 0, "items": 0, "finished_items": 0, "visits": 0}
+    batch = 2000
+    with transaction.atomic():
+        for start in range(0, count, batch):
+            size = min(batch, count - start)
+            companies, plans = [], []
+            for n in range(start, start + size):
+                body = f"91330326MB{n:07d}"
+                code = body + credit_code_check_char(body)
+                companies.append(Company(name=f"平阳县测试企业{n}有限公司", credit_code=code))
+                town = rng.choice(TOWNS)
+                received = FIRST_DAY + dt.timedelta(days=rng.randrange(span))
+                plans.append((town, received, rng.random() < 0.9))
+            companies = Company.objects.bulk_create(companies)
+            requests = Request.objects.bulk_create([Request(
+                tracking_no=f"B{start + i:09d}", query_code="000000", source=rng.choice(sources),
+                status=Request.Status.ACCEPTED if accepted else Request.Status.NEW, unit=units[town],
+                company=company, company_name=company.name, contact_name="测试联系人", contact_phone="13800000000",
+                project_name=f"测试项目{start + i}", location=towns[town], category=rng.choice(categories),
+                industrial=True, investment_wan=rng.randrange(500, 80000), received_at=aware(received),
+                deemed_day=received, first_contact_due=received)
+                for i, (company, (town, received, accepted)) in enumerate(zip(companies, plans, strict=True))])
+            made["requests"] += len(requests)
+            kept = [(r, c, p) for r, c, p in zip(requests, companies, plans, strict=True) if p[2]]
+            projects = Project.objects.bulk_create([Project(
+                name=r.project_name, company=c, location=r.location, category=r.category, industrial=True,
+                investment_wan=r.investment_wan, project_code=f"2501-330326-04-01-{r.pk:06d}") for r, c, _ in kept])
+            cases, closings, item_rows, visit_rows, members = [], [], [], [], []
+            for (request, _, (town, received, _)), project in zip(kept, projects, strict=True):
+                accepted = received + dt.timedelta(days=rng.randrange(0, 4))
+                items, finished_all, last = [], True, accepted
+                for catalog_item in rng.sample(catalog, rng.randrange(4, 9)):
+                    started = accepted + dt.timedelta(days=rng.randrange(1, 60))
+                    paused = rng.choice([0, 0, 0, 0, 2, 5])
+                    due = add_workdays(started, catalog_item.limit_workdays + paused).date
+                    used = max(1, int(catalog_item.limit_workdays * rng.uniform(0.4, 1.6))) + paused
+                    finished = add_workdays(started, used).date
+                    if finished > LAST_DAY or rng.random() < 0.1:
+                        finished, finished_all = None, False
+                    else:
+                        last = max(last, finished)
+                    items.append(dict(catalog_item=catalog_item, started_on=started, due_on=due, paused_workdays=paused,
+                                      finished_on=finished,
+                                      status=ItemStatus.APPROVED if finished else ItemStatus.IN_PROGRESS))
+                status = CaseStatus.IN_PROGRESS
+                closed = None
+                if finished_all and rng.random() < 0.9:
+                    status, closed = CaseStatus.COMPLETED, last + dt.timedelta(days=rng.randrange(1, 6))
+                elif rng.random() < 0.05:
+                    status, closed = CaseStatus.TERMINATED, last + dt.timedelta(days=rng.randrange(1, 30))
+                case = Case(request=request, project=project, unit=request.unit, status=status,
+                            accepted_at=aware(accepted, 11), accepted_by=center)
+                cases.append(case)
+                closings.append((status, closed, items, rng.randrange(0, 3), rng.choice(agents[town])))
+            cases = Case.objects.bulk_create(cases)
+            transitions = []
+            for case, (status, closed, items, visits, agent) in zip(cases, closings, strict=True):
+                transitions.append(CaseTransition(case=case, to_status=CaseStatus.ACCEPTED, at=case.accepted_at,
+                                                  by=center))
+                if closed:
+                    transitions.append(CaseTransition(case=case, from_status=CaseStatus.IN_PROGRESS, to_status=status,
+                                                      at=aware(closed, 15), by=center))
+                members.append(TeamMember(case=case, user=agent, role=TeamRole.AGENT))
+                item_rows += [CaseItem(case=case, **item) for item in items]
+                visit_rows += [OwnerVisit(case=case, day=case.accepted_at.date(), reason="递交材料", recorded_by=center)
+                               for _ in range(visits)]
+            CaseTransition.objects.bulk_create(transitions)
+            TeamMember.objects.bulk_create(members)
+            CaseItem.objects.bulk_create(item_rows, batch_size=5000)
+            OwnerVisit.objects.bulk_create(visit_rows)
+            made["cases"] += len(cases)
+            made["items"] += len(item_rows)
+            made["finished_items"] += sum(1 for i in item_rows if i.finished_on)
+            made["visits"] += len(visit_rows)
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20000, help="requests to generate (about 90%% become cases)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args(argv)
+
+    directory = tempfile.mkdtemp(prefix="daiban-bench-")
+    try:
+        began = time.perf_counter()
+        _setup(directory)
+        setup_seconds = time.perf_counter() - began
+        began = time.perf_counter()
+        made = _generate(args.cases, args.seed)
+        generate_seconds = time.perf_counter() - began
+
+        from daiban.assessment.ledger import LEDGER_COLUMNS, LedgerFilters, ledger_rows, ledger_table
+        from daiban.assessment.periods import Period
+        from daiban.assessment.scoped import Scoped
+        from daiban.assessment.selectors import bottlenecks, monthly, public_year, stats
+        from daiban.assessment.xlsx import write_xlsx
+
+        county, year = Scoped.county(), Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        results: list[tuple[str, float]] = []
+        answer = _timed("stats by unit, 2025 vs 2024 — first call (builds the working-day table)",
+                        lambda: stats(county, year, "unit"), results)
+        _timed("stats by unit (again)", lambda: stats(county, year, "unit"), results, repeat=3)
+        for by in ("agent", "department", "township"):
+            _timed(f"stats by {by}", lambda by=by: stats(county, year, by), results, repeat=3)
+        _timed("month series of 2025", lambda: monthly(county, year), results, repeat=3)
+        _timed("bottleneck items of 2025", lambda: bottlenecks(county, year), results, repeat=3)
+        _timed("ledger, first page of 50 rows", lambda: list(ledger_rows(county, LedgerFilters())[:50]), results,
+               repeat=3)
+        path = os.path.join(directory, "ledger.xlsx")
+
+        def export() -> int:
+            return write_xlsx(path, title="代办台帐", columns=LEDGER_COLUMNS,
+                              rows=ledger_table(ledger_rows(county, LedgerFilters()).iterator(2000)))
+
+        rows = _timed("ledger export, all cases → .xlsx", export, results)
+        size = os.path.getsize(path)
+        # Memory in a second run: tracemalloc slows Python several times, so it is not timed.
+        tracemalloc.start()
+        export()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        _timed("public figures of 2025", lambda: public_year(2025), results, repeat=3)
+
+        import django
+
+        print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+              f"{platform.system()} {platform.release()}, CPython {platform.python_version()}, "
+              f"Django {django.get_version()}, SQLite {__import__('sqlite3').sqlite_version}")
+        print(f"Data: {made['requests']} requests, {made['cases']} cases, {made['items']} items "
+              f"({made['finished_items']} finished), {made['visits']} owner visits; seed {args.seed}")
+        print(f"Setup (migrate, organisation, catalog): {setup_seconds:.1f} s; generating the data: "
+              f"{generate_seconds:.1f} s")
+        totals = answer["totals"]
+        print(f"Check: 2025 accepted {totals['accepted']}, completed {totals['completed']}, on-time "
+              f"{totals['on_time_rate']}, avg {totals['avg_workdays']} / {totals['avg_limit']} workdays, overdue rate "
+              f"{totals['overdue_rate']}")
+        print()
+        print(f"| {'what':<72} | {'time':>9} |")
+        print(f"|{'-' * 74}|{'-' * 11}:|")
+        for label, seconds in results:
+            print(f"| {label:<72} | {seconds * 1000:>6.0f} ms |")
+        print()
+        seconds = dict(results)["ledger export, all cases → .xlsx"]
+        print(f"Ledger export: {rows} rows × {len(LEDGER_COLUMNS)} columns, {size / 1024 / 1024:.1f} MiB .xlsx, "
+              f"{rows / seconds:.0f} rows/s; peak Python allocations during the export {peak / 1024 / 1024:.1f} MiB "
+              f"(tracemalloc, a separate untimed run)")
+        if args.keep:
+            print(f"Database kept: {directory}/bench.sqlite3")
+    finally:
+        if not args.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The demo county's closed cases, and the project code reported to the provincial platform."""
+from __future__ import annotations
+
+import pytest
+
+from daiban.cases.models import Case
+from daiban.closure.models import DepartmentRating, OwnerEvaluation
+from daiban.lib import clock
+from daiban.provincial.models import ProvincialMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_5_the_wastewater_station_is_completed_filed_and_evaluated_five_out_of_five():
+    case = Case.objects.get(request__idempotency_key="demo-5")
+    closure = case.closure
+    assert (case.status, closure.kind, str(closure.closed_on), closure.filed_late) == (
+        "completed", "completion", "2026-08-27", False)
+    assert all(i.status == "approved" and i.finished_on <= i.due_on for i in case.items.all())
+    evaluation = OwnerEvaluation.objects.get(case=case)
+    assert (evaluation.attitude, evaluation.efficiency, evaluation.quality, evaluation.overall) == (5, 5, 5, 5)
+    assert not evaluation.fee_asked
+    rated = set(DepartmentRating.objects.filter(case=case).values_list("department__code", "rated_by__username"))
+    assert rated == {(code, "binhai") for code in ("fgj", "sthj", "zrj", "zjj", "gdgs")}
+    assert case.accepted_at.date().isoformat() == "2026-07-02" and case.project.project_code.startswith("2607-")
+
+
+def test_demo_4_the_urban_renewal_block_is_terminated_by_its_owner_in_stage_two_and_filed_on_time():
+    case = Case.objects.get(request__idempotency_key="demo-4")
+    closure = case.closure
+    assert (case.status, closure.reason_kind, closure.requested_by_owner) == ("terminated", "owner_request", True)
+    assert "投资方变更" in closure.reason and closure.closed_by.username == "owner4"
+    assert closure.filed_on <= closure.filing_due_on
+    stages = {i.catalog_item.stage for i in case.items.filter(status="approved")}
+    withdrawn = {i.catalog_item.code for i in case.items.filter(status="withdrawn")}
+    assert stages == {"1"} and {"G01", "G03"} <= withdrawn  # stage 1 done; ended while stage 2 was under way
+
+
+def test_the_demo_loads_twice_without_doing_anything_twice():
+    from django.core.management import call_command
+
+    counts = (ProvincialMessage.objects.count(), OwnerEvaluation.objects.count(), DepartmentRating.objects.count())
+    call_command("seed_demo", password="demo-pass-2026", verbosity=0)
+    assert counts == (ProvincialMessage.objects.count(), OwnerEvaluation.objects.count(),
+                      DepartmentRating.objects.count())
+
+
+def test_the_project_code_is_checked_audited_and_reported(build, api_as):
+    case = build.case()
+    agent = api_as("aojiang")
+    with clock.frozen("2026-09-02"):
+        bad = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01"})
+        assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "project_code"
+        assert "项目代码格式应为" in bad.json()["detail"][0]["message"]
+        future = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2612-330326-04-01-123456"})
+        assert future.status_code == 422 and "年月" in future.json()["detail"][0]["message"]
+        answer = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01-500005"})
+        assert answer.status_code == 200 and answer.json()["project"]["project_code"] == "2609-330326-04-01-500005"
+        same = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01-500005"})
+        assert same.status_code == 200
+    message = ProvincialMessage.objects.get(case=case, event="project_code")
+    assert message.payload["project"]["code"] == "2609-330326-04-01-500005"
+    assert api_as("fgj").put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01-500006"}
+                             ).status_code == 403
+    from daiban.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(event_type="case.project_code_set", object_id=str(case.pk)).count() == 1
