@@ -27,7 +27,6 @@ from daiban.lib import clock
 from daiban.org.models import User
 
 log = logging.getLogger(__name__)
-EXPORT_DIR = Path(settings.MEDIA_ROOT) / "exports"
 EXPORT_KEEP_HOURS = 24
 EVENTS = {Export.Kind.LEDGER: "assessment.ledger_exported", Export.Kind.DIRECTORY: "assessment.directory_exported"}
 
@@ -69,7 +68,7 @@ def _sheet(export: Export):
 
 
 def export_path(export: Export) -> Path:
-    return EXPORT_DIR / f"{export.pk}.xlsx"
+    return Path(settings.MEDIA_ROOT) / "exports" / f"{export.pk}.xlsx"
 
 
 def export_run(export_id: str) -> Export | None:
@@ -80,8 +79,8 @@ def export_run(export_id: str) -> Export | None:
     title, columns, rows, table = _sheet(export)
     total = rows.count()
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, rows_total=total, rows_done=0)
-    EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     final = export_path(export)
+    final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_suffix(".part")
 
     def progress(done: int) -> None:

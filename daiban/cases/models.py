@@ -44,7 +44,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "代办案件"
         ordering = ["-accepted_at"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["accepted_at"])]
 
     def __str__(self) -> str:
         return f"{self.request.tracking_no} {self.project.name}"
@@ -67,6 +67,7 @@ class CaseTransition(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "案件状态变更"
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["to_status", "at"])]
 
 
 class CaseItem(models.Model):
@@ -100,6 +101,7 @@ class CaseItem(models.Model):
         verbose_name = verbose_name_plural = "代办事项"
         constraints = [models.UniqueConstraint(fields=["case", "catalog_item"], name="item_once_per_case")]
         ordering = ["catalog_item__sort", "catalog_item__code"]
+        indexes = [models.Index(fields=["finished_on"]), models.Index(fields=["status", "due_on"])]
 
     def __str__(self) -> str:
         return str(self.catalog_item)

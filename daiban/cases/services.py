@@ -117,6 +117,11 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
         raise ValidationFailed({"item_codes": f"事项库中没有这些事项：{'、'.join(unknown)}"})
     if len(set(codes)) != len(codes):
         raise ValidationFailed({"item_codes": "委托事项有重复"})
+    both = sorted({f"{a}与{b}" for a, b in CatalogItem.alternatives.through.objects.filter(
+        from_catalogitem__code__in=codes, to_catalogitem__code__in=codes).values_list(
+        "from_catalogitem__code", "to_catalogitem__code") if a < b})
+    if both:
+        raise ValidationFailed({"item_codes": f"{'、'.join(both)}只能择一委托"})
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED):
@@ -189,6 +194,7 @@ def team_of(case: Case) -> dict:
 def case_designate_major(*, actor: User, case: Case, major: bool = True) -> Case:
     """Only the county center designates a major project."""
     require_role(actor, Role.CENTER_ADMIN, action="case_designate_major")
+    require_open(case)
     with transaction.atomic():
         project = case.project
         old = project.major
@@ -225,6 +231,7 @@ def case_project_code_set(*, actor: User, case: Case, project_code: str) -> Case
 def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -> None:
     """Records that the owner signed (and sealed) the latest form of that kind."""
     require_case_worker(actor, case, "document_sign")
+    require_open(case)
     if not owner_signatory.strip():
         raise ValidationFailed({"owner_signatory": "请填写业主签字人"})
     with transaction.atomic():

@@ -242,7 +242,7 @@ def _case_context(request, case, **forms) -> dict:
     worker = is_worker(user)
     is_open = case.status in OPEN_STATUSES
     detail = case_detail(case)
-    items = (CaseItem.objects.filter(case=case).select_related("catalog_item", "catalog_item__department"))
+    items = list(CaseItem.objects.filter(case=case).select_related("catalog_item", "catalog_item__department"))
     members = case.team.select_related("user", "user__department", "user__body").order_by("role", "user__username")
     documents = list(case.documents.select_related("signing_recorded_by").order_by("kind", "-generated_at", "-pk"))
     latest = {}
@@ -259,8 +259,12 @@ def _case_context(request, case, **forms) -> dict:
         document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
         document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
     is_owner = user_owns(user, case)
+    from daiban.coordination.selectors import blocking_issues
     from daiban.plans.views import case_section  # the plan and its execution (daiban.plans imports this module)
 
+    blocked = blocking_issues(case)
+    for item in items:
+        item.blocked_by = blocked.get(item.pk, [])
     return {
         "plan_section": case_section(request, case),
         "case": case, "detail": detail, "items": items, "members": members,

@@ -194,4 +194,11 @@ def load_catalog() -> list[str]:
     by_code = {item.code: item for item in CatalogItem.objects.all()}
     for code, seed in created.items():
         by_code[code].prerequisites.set([by_code[p] for p in seed.after if p in by_code])
+    for code, other in ALTERNATIVES:
+        if (code in created or other in created) and code in by_code and other in by_code:
+            by_code[code].alternatives.add(by_code[other])
     return list(created)
+
+
+# Items of which a project needs one or the other, never both.
+ALTERNATIVES = [("L05", "L05C")]

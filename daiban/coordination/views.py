@@ -49,6 +49,10 @@ def issue_list(request):
     status = _choice(request.GET.get("status", ""), IssueStatus.choices)
     show_all = request.GET.get("all") == "1"
     rows = issues_for(request.user)
+    case_id = request.GET.get("case", "")
+    if case_id.isdigit():
+        rows = rows.filter(case_id=int(case_id))
+        show_all = True
     if status:
         rows = rows.filter(status=status)
     elif not show_all:

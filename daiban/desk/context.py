@@ -11,6 +11,7 @@ MENU = [
     ("代办案件", "/cases/", STAFF_READERS | {Role.OWNER}),
     ("咨询记录", "/intake/consultations/", CASE_WORKER_ROLES | {Role.INSPECTOR}),
     ("联系卡与目录库", "/intake/directory/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR, Role.LIAISON}),
+    ("派至本部门的事项", "/plans/my-items/", {Role.LIAISON}),
     ("事项库", "/catalog/", STAFF_READERS | {Role.SYS_ADMIN}),
     ("问题协调", "/coordination/", STAFF_READERS),
     ("办结与评价", "/closure/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR, Role.OWNER}),

@@ -17,7 +17,10 @@ def unblocked_by(item: CaseItem) -> tuple[list[CaseItem], list[CatalogItem]]:
         prerequisites = {p.code for p in follower.prerequisites.all()} & set(entrusted)
         if follower.code in entrusted and prerequisites <= done and entrusted[follower.code].status == ItemStatus.PENDING:
             ready.append(entrusted[follower.code])
-    suggested = [f for f in item.catalog_item.followers.filter(active=True) if f.code not in entrusted]
+    # An alternative of an entrusted item (e.g. 环评报告书 when the 报告表 is entrusted) is not suggested.
+    replaced = set(CatalogItem.objects.filter(alternatives__code__in=entrusted).values_list("code", flat=True))
+    suggested = [f for f in item.catalog_item.followers.filter(active=True)
+                 if f.code not in entrusted and f.code not in replaced]
     return ready, suggested
 
 

@@ -17,11 +17,12 @@ def plan_detail(case: Case) -> dict | None:
         return None
     liaisons = {m.user.department_id: m.user for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
     items = []
-    for item in case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
-            "catalog_item__prerequisites"):
+    rows = list(case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
+        "catalog_item__prerequisites"))
+    entrusted = {item.catalog_item.code for item in rows}
+    for item in rows:
         catalog = item.catalog_item
         prerequisites = [p.code for p in catalog.prerequisites.all()]
-        entrusted = set(case.items.values_list("catalog_item__code", flat=True))
         liaison = item.liaison or liaisons.get(catalog.department_id)
         items.append({
             "code": catalog.code, "name": catalog.name, "stage": catalog.stage,
@@ -86,11 +87,11 @@ def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> li
     """The actions `user` may take on `item`, read from the one table of the item's state machine."""
     from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, ItemStatus
     from daiban.catalog.models import Level
-    from daiban.plans.services import _acting_as  # the services' own rule of who acts as agent or liaison
+    from daiban.plans.services import acting_as  # the services' own rule of who acts as agent or liaison
 
     if item.case.status not in OPEN_STATUSES:
         return []
-    capacities = _acting_as(user, item)
+    capacities = acting_as(user, item)
     allowed = {to for (start, to), who in ALLOWED_ITEM_CHANGES.items() if start == item.status and who & capacities}
     actions = []
     if ItemStatus.DISPATCHED in allowed:

@@ -146,7 +146,7 @@ def local_department(item: CaseItem) -> Department:
     return local or department
 
 
-def _acting_as(actor: User, item: CaseItem) -> set[str]:
+def acting_as(actor: User, item: CaseItem) -> set[str]:
     capacities = set()
     if actor.has_role(Role.LIAISON) and actor.department_id in (item.catalog_item.department_id,
                                                                 local_department(item).pk):
@@ -166,7 +166,7 @@ def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str
     allowed = ALLOWED_ITEM_CHANGES.get((item.status, to_status))
     if allowed is None:
         raise Conflict(f"事项当前为“{item.get_status_display()}”，不能变为“{ItemStatus(to_status).label}”")
-    if not allowed & _acting_as(actor, item):
+    if not allowed & acting_as(actor, item):
         refuse(actor, action=f"item_{to_status}", why="不是该事项的代办员或本部门代办联络员")
     old = item.status
     item.status = to_status
@@ -385,6 +385,7 @@ def worklog_add(*, actor: User, case: Case, day: dt.date, content: str) -> WorkL
 def visit_record(*, actor: User, case: Case, day: dt.date, reason: str, item: CaseItem | None = None) -> OwnerVisit:
     """An in-person visit of the owner; more than one on a case is flagged (最多跑一次)."""
     require_case_worker(actor, case, "visit_record")
+    require_open(case)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写业主到场事由"})
     if day > clock.today():

@@ -310,4 +310,4 @@ def my_items(request):
 
 
 def _acts_as_liaison(user, item: CaseItem) -> bool:
-    return "liaison" in services._acting_as(user, item)
+    return "liaison" in services.acting_as(user, item)

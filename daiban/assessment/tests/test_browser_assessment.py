@@ -47,7 +47,8 @@ def test_the_dashboard_fits_a_phone(march, page_at):
     screenshot(page, "assessment-dashboard-phone")
 
 
-def test_the_ledger_export_shows_its_progress_and_downloads(march, page_at, settings):
+def test_the_ledger_export_shows_its_progress_and_downloads(march, page_at, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True  # the worker runs in the page's own process for this test

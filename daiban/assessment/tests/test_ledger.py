@@ -108,8 +108,9 @@ def test_an_agent_looking_at_his_ledger_is_not_a_supervision_access(ledger_cases
     assert not AuditEvent.objects.filter(event_type="access.personal_data_viewed", actor_name="aojiang").exists()
 
 
-def test_a_long_export_runs_in_the_background_and_shows_its_row_counter(ledger_cases, client, person,
-                                                                        django_capture_on_commit_callbacks):
+def test_a_long_export_runs_in_the_background_and_shows_its_row_counter(ledger_cases, client, person, settings,
+                                                                        tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     assert client.login(username="center", password=DEMO_PASSWORD)
     started = client.post("/assessment/exports/", {"kind": "ledger", "from": "2025-03-01", "to": "2025-03-31"},
                           headers={"HX-Request": "true"})

@@ -138,3 +138,12 @@ def test_a_staff_idempotency_key_is_the_callers_own(api_as):
 def test_an_owner_cannot_read_the_directory(api_as):
     assert api_as("owner1").get("directory").status_code == 403
     assert api_as("aojiang").get("directory").status_code == 200
+
+
+def test_alternative_items_are_entrusted_one_or_the_other(api_as, new_request):
+    row = new_request()
+    aojiang = api_as("aojiang")
+    case_id = aojiang.post(f"requests/{row.pk}/accept").json()["case_id"]
+    answer = aojiang.post(f"cases/{case_id}/agreement", {"item_codes": ["L02", "L05", "L05C"]})
+    assert answer.status_code == 422 and "L05与L05C只能择一委托" in answer.json()["detail"][0]["message"]
+    assert aojiang.post(f"cases/{case_id}/agreement", {"item_codes": ["L02", "L05C"]}).status_code == 200

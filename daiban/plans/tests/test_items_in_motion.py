@@ -25,8 +25,8 @@ def case(person):
     with clock.frozen("2026-11-02"):
         request, _ = request_submit(data=RequestData(**request_payload(investment_wan=3000, category="other")))
         case = request_accept(actor=person("aojiang"), request=request)
-        case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02", "L05", "L05C", "G02", "S01", "S02"])
-        case_team_set(actor=person("aojiang"), case=case, agent="aojiang", liaisons=["fgj", "sthj", "zrj", "zjj"])
+        case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02", "L05", "L08", "G02", "S01", "S02"])
+        case_team_set(actor=person("aojiang"), case=case, agent="aojiang", liaisons=["fgj", "sthj", "yjj", "zrj", "zjj"])
         services.plan_generate(actor=person("aojiang"), case=case, start_date=D("2026-11-02"))
     return case
 
@@ -93,13 +93,13 @@ def test_a_correction_pauses_by_the_rule_shown_and_restarts_nothing(case, person
 
 
 def test_a_city_level_item_is_reported_up_within_one_working_day(case, person):
-    l05c = item(case, "L05C")
-    services.item_dispatch(actor=person("aojiang"), item=l05c)
-    assert item(case, "L05C").liaison.username == "sthj"  # the county bureau does the local steps
-    services.item_start(actor=person("sthj"), item=item(case, "L05C"), started_on=D("2026-11-02"))
-    services.item_report_up(actor=person("sthj"), item=item(case, "L05C"), local_done_on=D("2026-11-06"),
+    l08 = item(case, "L08")
+    services.item_dispatch(actor=person("aojiang"), item=l08)
+    assert item(case, "L08").liaison.username == "yjj"  # the county bureau does the local steps
+    services.item_start(actor=person("yjj"), item=item(case, "L08"), started_on=D("2026-11-02"))
+    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), local_done_on=D("2026-11-06"),
                             reported_on=D("2026-11-09"))
-    reported = item(case, "L05C")
+    reported = item(case, "L08")
     assert reported.report_due_on == D("2026-11-09") and reported.status == "reported_up"
     from daiban.plans.selectors import item_row
 
@@ -108,13 +108,13 @@ def test_a_city_level_item_is_reported_up_within_one_working_day(case, person):
 
 
 def test_a_report_up_after_one_working_day_is_flagged_late(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05C"))
-    services.item_start(actor=person("sthj"), item=item(case, "L05C"), started_on=D("2026-11-02"))
-    services.item_report_up(actor=person("sthj"), item=item(case, "L05C"), local_done_on=D("2026-11-06"),
+    services.item_dispatch(actor=person("aojiang"), item=item(case, "L08"))
+    services.item_start(actor=person("yjj"), item=item(case, "L08"), started_on=D("2026-11-02"))
+    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), local_done_on=D("2026-11-06"),
                             reported_on=D("2026-11-10"))
     from daiban.plans.selectors import item_row
 
-    assert item_row(item(case, "L05C"))["report_late"] is True
+    assert item_row(item(case, "L08"))["report_late"] is True
 
 
 def test_a_county_item_cannot_be_reported_up(case, person):
