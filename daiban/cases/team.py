@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from daiban.cases.models import Case
+from daiban.catalog.selectors import local_department
 from daiban.intake.models import PROMOTION_CATEGORIES
 from daiban.org.models import Region, User
 from daiban.org.roles import Role
@@ -66,7 +67,9 @@ class Requirements:
 def requirements(case: Case) -> Requirements:
     project = case.project
     promoted = project.category in PROMOTION_CATEGORIES and project.industrial
-    departments = frozenset(case.items.values_list("catalog_item__department_id", flat=True))
+    # A higher-level item involves the county department that does its local steps (its liaison officer).
+    departments = frozenset(local_department(i.catalog_item).pk
+                            for i in case.items.select_related("catalog_item__department__region"))
     return Requirements(
         lead_leader=promoted and project.investment_wan >= LEAD_THRESHOLD_WAN,
         supervisor=promoted and project.investment_wan >= SUPERVISE_THRESHOLD_WAN,

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import QuerySet
 
+from daiban.org.models import Department
 from daiban.catalog.models import CatalogItem
 from daiban.lib.errors import NotFound, ValidationFailed
 
@@ -110,3 +111,13 @@ def dependency_order(codes: Iterable[str]) -> list[str]:
                 if not before:
                     heapq.heappush(ready, (rank[other], other))
     return order
+
+
+def local_department(item: CatalogItem) -> Department:
+    """The county department that handles an item locally: a city-level department's county
+    counterpart (温州市生态环境局 → 生态环境局), where the local steps are done and reported up."""
+    department = item.department
+    if department.region.level == "county":
+        return department
+    local = Department.objects.filter(region__level="county", name=department.name.replace("温州市", "")).first()
+    return local or department

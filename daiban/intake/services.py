@@ -87,10 +87,22 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
         if data.directory_entry_id:
             DirectoryEntry.objects.filter(pk=data.directory_entry_id).update(status=DirectoryEntry.Status.IN_AGENCY)
         _step(request, f"已收到代办申请（{request.get_source_display()}），由{request.unit.name}承办")
+        _alert_unit(request)
         audit_record(event_type="intake.request_submitted", actor=actor, obj=request,
                      new={"source": source, "project": data.project_name, "company": data.company_name,
                           "unit": request.unit.name, "first_contact_due": due.date.isoformat()})
     return request
+
+
+def _alert_unit(request: Request) -> None:
+    """The unit is alerted to each new request: first contact is due within 1 working day."""
+    from daiban.notify.services import notify
+
+    staff = User.objects.filter(body=request.unit, is_active=True,
+                                role_grants__role__in=[Role.AGENT, Role.UNIT_ADMIN]).distinct()
+    notify(recipients=list(staff), subject=f"新的代办申请：{request.project_name}",
+           body=f"{request.company_name}（{request.get_source_display()}），请于{request.first_contact_due:%Y年%m月%d日}前"
+                f"与企业首次联系。", link=f"/cases/requests/{request.pk}/", dedupe_key=f"new-request:{request.pk}")
 
 
 def request_submit(*, data: RequestData, idempotency_key: str | None = None) -> tuple[Request, bool]:

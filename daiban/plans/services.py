@@ -11,6 +11,7 @@ from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, CaseStatus, ItemStatus
 from daiban.catalog.models import Level
+from daiban.catalog.selectors import local_department as catalog_local_department
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import Department, User
@@ -138,12 +139,7 @@ def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: d
 
 
 def local_department(item: CaseItem) -> Department:
-    """The county department that handles the item locally (a city-level item starts at the county)."""
-    department = item.catalog_item.department
-    if department.region.level == "county":
-        return department
-    local = Department.objects.filter(region__level="county", name__in=[department.name.replace("温州市", "")]).first()
-    return local or department
+    return catalog_local_department(item.catalog_item)
 
 
 def acting_as(actor: User, item: CaseItem) -> set[str]:

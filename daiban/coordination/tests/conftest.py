@@ -22,7 +22,7 @@ def make_case(person, *, location: str = "鳌江镇", agent: str = "aojiang", pr
         request, _ = request_submit(data=RequestData(**request_payload(
             investment_wan=3000, category="other", location=location, project_name=project)))
         case = request_accept(actor=person(agent), request=request)
-        case_agreement_set(actor=person(agent), case=case, item_codes=["L02", "L05", "L05C", "G02", "S01", "S02"])
+        case_agreement_set(actor=person(agent), case=case, item_codes=["L02", "L06", "L05C", "G02", "S01", "S02"])
         case_team_set(actor=person(agent), case=case, agent=agent, liaisons=["fgj", "sthj", "zrj", "zjj"])
         plan_generate(actor=person(agent), case=case, start_date=D(MONDAY))
     return case

@@ -82,9 +82,9 @@ def test_each_step_is_audited_and_visible_to_the_requesting_unit(linked, person)
 def test_a_county_level_item_or_a_missing_one_needs_no_linked_request(case, person):
     before = LinkedRequest.objects.count()
     with pytest.raises(ValidationFailed) as refusal:
-        services.linked_request_send(actor=person("ajadmin"), case=case, item_code="L05", subject="x",
+        services.linked_request_send(actor=person("ajadmin"), case=case, item_code="L06", subject="x",
                                      deadline_workdays=3)
-    assert refusal.value.errors == {"item_code": "“环境影响评价审批（报告表）”在本级审批，无需联动上级代办机构"}
+    assert refusal.value.errors == {"item_code": "“节能审查”在本级审批，无需联动上级代办机构"}
     with pytest.raises(ValidationFailed) as refusal:
         services.linked_request_send(actor=person("ajadmin"), case=case, item_code="L05C", subject="",
                                      deadline_workdays=-1)

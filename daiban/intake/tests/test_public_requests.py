@@ -92,3 +92,13 @@ def test_public_requests_are_rate_limited(api_as, settings):
     api = api_as(None)
     assert [submit(api, project_name=f"项目{i}").status_code for i in range(3)] == [201, 201, 429]
     assert "频繁" in submit(api).json()["detail"]
+
+
+def test_the_unit_is_alerted_to_a_new_request(api_as):
+    from daiban.notify.models import Notification
+
+    body = submit(api_as(None)).json()
+    row = Request.objects.get(tracking_no=body["tracking_no"])
+    alerts = Notification.objects.filter(link=f"/cases/requests/{row.pk}/", channel="in_app")
+    assert set(alerts.values_list("recipient__username", flat=True)) == {"aojiang", "ajadmin"}
+    assert body["tracking_no"] and "首次联系" in alerts.first().body
