@@ -31,7 +31,10 @@ browser-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: setup browser-deps
+lint: setup
+	$(VENV)/bin/ruff check daiban conftest.py bench
+
+test: setup browser-deps lint
 	$(PY) -m pytest -q
 
 # The same suite on PostgreSQL (DATABASE_URL may be overridden).

@@ -84,16 +84,16 @@ def _mount() -> None:
     from daiban.assessment.api import router as assessment_router
     from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
-    from daiban.plans.api import router as plans_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
-    from daiban.coordination.api import router as coordination_router
     from daiban.closure.api import router as closure_router
+    from daiban.coordination.api import router as coordination_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.org.api import router as auth_router
-    from daiban.provincial.api import router as provincial_router
+    from daiban.plans.api import router as plans_router
     from daiban.policy.api import router as policy_router
+    from daiban.provincial.api import router as provincial_router
     from daiban.teams.api import router as teams_router
     from daiban.workdays.api import router as calendar_router
 

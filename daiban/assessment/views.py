@@ -1,10 +1,7 @@
 """Pages of assessment: the dashboard, the ledger and its exports, supervision, the public figures."""
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -22,9 +19,10 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import ORDERS, bottlenecks, chart_rows, drill_cases, drill_check, monthly, stats
 from daiban.assessment.services import export_path, export_start
 from daiban.cases.states import CaseStatus
+from daiban.desk.pages import staff_page  # noqa: E402
 from daiban.intake.models import Category
 from daiban.lib import clock
-from daiban.lib.errors import Forbidden, NotFound, ValidationFailed
+from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import AgencyBody
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 
@@ -37,20 +35,7 @@ FIGURE_LABELS = {
 }
 
 
-def page(view):
-    """Logged-in pages: out of scope answers 404, a refusal 403 in Chinese."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404("未找到该对象，或不在您的数据范围内") from None
-        except Forbidden as refusal:
-            return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
-
-    return wrapper
+page = staff_page
 
 
 def _partial(request) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from daiban.lib.jsonutil import canonical
@@ -27,7 +27,7 @@ def event_content(
         "object_repr": object_repr,
         "old": old,
         "new": new,
-        "created_at": created_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "created_at": created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "ip": ip,
         "request_id": request_id,
         "outcome": outcome,

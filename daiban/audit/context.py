@@ -11,7 +11,7 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("daiban_request", default=RequestContext())
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("daiban_request", default=RequestContext())  # noqa: B039 (frozen)
 
 
 def current() -> RequestContext:

@@ -9,8 +9,13 @@ from ninja import Header, Router, Schema, Status
 from daiban.cases import team as team_rules
 from daiban.cases.models import CaseDocument
 from daiban.cases.selectors import case_detail, cases_for
-from daiban.cases.services import (case_agreement_set, case_designate_major, case_team_set, collaboration_update,
-                                   document_sign)
+from daiban.cases.services import (
+    case_agreement_set,
+    case_designate_major,
+    case_team_set,
+    collaboration_update,
+    document_sign,
+)
 from daiban.intake import schemas as s
 from daiban.intake.services import request_register
 from daiban.intake.validation import RequestData

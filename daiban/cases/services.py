@@ -160,7 +160,9 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
     people = {u.username: u for u in User.objects.filter(username__in=wanted, is_active=True)
               .select_related("body", "department", "department__region")}
     missing = {field: f"没有用户名为“{value}”的人员" for field, value in names.items() if value and value not in people}
-    missing.update({"liaisons": f"没有用户名为“{n}”的人员" for n in (liaisons or []) if n not in people})
+    unknown = [n for n in (liaisons or []) if n not in people]
+    if unknown:
+        missing["liaisons"] = f"没有用户名为“{'、'.join(unknown)}”的人员"
     if missing:
         raise ValidationFailed(missing)
     choice = team_rules.TeamChoice(

@@ -1,10 +1,7 @@
 """Staff pages of requests and cases. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -14,19 +11,36 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases import team as team_rules
 from daiban.cases.api import docx_response
-from daiban.cases.forms import (AcceptForm, AgreementForm, CollaborationForm, ContactForm, RejectForm, RequestForm,
-                                SignForm, TeamForm, show_refusal)
+from daiban.cases.forms import (
+    AcceptForm,
+    AgreementForm,
+    CollaborationForm,
+    ContactForm,
+    RejectForm,
+    RequestForm,
+    SignForm,
+    TeamForm,
+    show_refusal,
+)
 from daiban.cases.models import CaseDocument, CaseItem, TeamMember, TeamRole
 from daiban.cases.panels import contact_mark
 from daiban.cases.selectors import case_detail, cases_for, requests_for
-from daiban.cases.services import (case_agreement_set, case_designate_major, case_team_set, collaboration_update,
-                                   document_sign, request_accept, team_of)
+from daiban.cases.services import (
+    case_agreement_set,
+    case_designate_major,
+    case_team_set,
+    collaboration_update,
+    document_sign,
+    request_accept,
+    team_of,
+)
 from daiban.cases.states import OPEN_STATUSES, CaseStatus
 from daiban.catalog.models import STAGE_ORDER
 from daiban.catalog.selectors import active_items
+from daiban.desk.pages import staff_page  # noqa: E402  (re-exported for the other apps' views)
 from daiban.intake.models import DirectoryEntry, Request, Source
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
-from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -34,25 +48,6 @@ from daiban.org.scope import get_in_scope, scope_of
 
 PER_PAGE = 50
 SIGNABLE = (CaseDocument.Kind.REGISTRATION, CaseDocument.Kind.AGREEMENT)
-
-
-def staff_page(view):
-    """Logged-in pages: out of scope answers 404, a refused action 403 in Chinese, a conflict a message."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404("未找到该对象，或不在您的数据范围内") from None
-        except Forbidden as refusal:
-            return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
-        except Conflict as conflict:
-            messages.error(request, conflict.message)
-            return redirect(request.path)
-
-    return wrapper
 
 
 def require_worker(user, action: str) -> None:

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 
 from django.db.models import QuerySet
 
-from daiban.org.models import Department
 from daiban.catalog.models import CatalogItem
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.models import Department
 
 
 def active_items(stage: str | None = None) -> QuerySet[CatalogItem]:

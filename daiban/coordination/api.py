@@ -7,9 +7,20 @@ from ninja import Router, Schema, Status
 
 from daiban.cases.api import docx_response
 from daiban.coordination import services
-from daiban.coordination.selectors import (coordination_cases_for, issue_detail, issue_row, issues_for,
-                                           linked_detail, linked_requests_for, linked_row, meeting_detail,
-                                           meetings_for, prefetch_tiers, resolution_row, resolutions_for)
+from daiban.coordination.selectors import (
+    coordination_cases_for,
+    issue_detail,
+    issue_row,
+    issues_for,
+    linked_detail,
+    linked_requests_for,
+    linked_row,
+    meeting_detail,
+    meetings_for,
+    prefetch_tiers,
+    resolution_row,
+    resolutions_for,
+)
 from daiban.coordination.states import IssueStatus
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed

@@ -4,9 +4,16 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from daiban.coordination.selectors import (incoming_linked, issue_row, issues_for, linked_standing,
-                                           open_resolutions_of, prefetch_tiers, resolution_standing,
-                                           waiting_signatures)
+from daiban.coordination.selectors import (
+    incoming_linked,
+    issue_row,
+    issues_for,
+    linked_standing,
+    open_resolutions_of,
+    prefetch_tiers,
+    resolution_standing,
+    waiting_signatures,
+)
 from daiban.coordination.states import IssueStatus
 from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock

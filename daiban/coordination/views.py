@@ -16,10 +16,22 @@ from daiban.cases.states import OPEN_STATUSES
 from daiban.cases.views import is_worker, require_worker, staff_page
 from daiban.coordination import forms as f
 from daiban.coordination import services
-from daiban.coordination.selectors import (coordination_cases_for, higher_body_of, issue_detail, issue_row,
-                                           issues_for, linked_detail, linked_requests_for, linked_row,
-                                           meeting_detail, meetings_for, prefetch_tiers, resolution_standing,
-                                           signed_content, tier_standing)
+from daiban.coordination.selectors import (
+    coordination_cases_for,
+    higher_body_of,
+    issue_detail,
+    issue_row,
+    issues_for,
+    linked_detail,
+    linked_requests_for,
+    linked_row,
+    meeting_detail,
+    meetings_for,
+    prefetch_tiers,
+    resolution_standing,
+    signed_content,
+    tier_standing,
+)
 from daiban.coordination.services.common import staff_of, works_on
 from daiban.coordination.services.issues import consultation_leaders, current_tier, is_agent_of, may_respond
 from daiban.coordination.services.meetings import may_edit_record, may_finish_resolution

@@ -22,8 +22,8 @@ def home(request):
 def audit_log(request):
     # Only the audit administrator reads the trail; for anyone else the page does not exist.
     if not request.user.has_role(Role.AUDIT_ADMIN):
-        from daiban.org.permissions import require_role
         from daiban.lib.errors import Forbidden
+        from daiban.org.permissions import require_role
 
         try:
             require_role(request.user, Role.AUDIT_ADMIN, action="audit_log")

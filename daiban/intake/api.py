@@ -10,7 +10,14 @@ from daiban.cases.services import request_accept
 from daiban.intake import schemas as s
 from daiban.intake.models import ContactCard, DirectoryEntry, Request
 from daiban.intake.selectors import public_progress, request_row
-from daiban.intake.services import (card_issue, consultation_log, directory_add, request_contact, request_reject, request_submit)
+from daiban.intake.services import (
+    card_issue,
+    consultation_log,
+    directory_add,
+    request_contact,
+    request_reject,
+    request_submit,
+)
 from daiban.intake.validation import RequestData
 from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed

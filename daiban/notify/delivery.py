@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
-
 from daiban.lib import clock, retry
 from daiban.notify.channels import SENDERS, DeliveryError
 from daiban.notify.models import Notification
@@ -41,24 +39,8 @@ def deliver_pending(limit: int = 100) -> int:
 
 
 def _claim(limit: int) -> list[Notification]:
-    now = clock.now()
-    with transaction.atomic():
-        # PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
-        # SQLite ignores FOR UPDATE; its IMMEDIATE transactions already run one writer at a time.
-        due = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Status.PENDING, next_attempt_at__lte=now)
-            .select_related("recipient")
-            .order_by("next_attempt_at", "id")[:limit]
-        )
-        claimed = []
-        for row in due:
-            lease = now + LEASE
-            if Notification.objects.filter(pk=row.pk, status=Status.PENDING,
-                                           next_attempt_at=row.next_attempt_at).update(next_attempt_at=lease):
-                row.next_attempt_at = lease
-                claimed.append(row)
-    return claimed
+    pending = Notification.objects.filter(status=Status.PENDING).select_related("recipient")
+    return retry.claim_due(pending, limit=limit, lease=LEASE, now=clock.now())
 
 
 def _send(notification: Notification) -> bool:

@@ -17,8 +17,7 @@ from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 from daiban.policy.guides import guides_for_text
 from daiban.policy.indexing import index_article
-from daiban.policy.models import (ALLOWED_STATUS_CHANGES, Article, ArticleTransition, ConsultationReference, Kind,
-                                  Status)
+from daiban.policy.models import ALLOWED_STATUS_CHANGES, Article, ArticleTransition, ConsultationReference, Kind, Status
 
 PUBLISHER_ROLES = (Role.CENTER_ADMIN,)
 EDITABLE_FIELDS = ("kind", "title", "body", "source", "doc_number", "publish_date", "catalog_item")

@@ -15,8 +15,14 @@ from daiban.policy.forms import ArticleForm
 from daiban.policy.guides import guide_facts
 from daiban.policy.models import Article, Kind, Status
 from daiban.policy.selectors import MAX_QUERY_LENGTH, article_for, guide_rows, published_articles, search
-from daiban.policy.services import (PUBLISHER_ROLES, policy_create, policy_guides_generate, policy_publish,
-                                    policy_unpublish, policy_update)
+from daiban.policy.services import (
+    PUBLISHER_ROLES,
+    policy_create,
+    policy_guides_generate,
+    policy_publish,
+    policy_unpublish,
+    policy_update,
+)
 
 LATEST = 8
 ARTICLE_KINDS = [Kind.POLICY, Kind.RULES, Kind.NEWS]

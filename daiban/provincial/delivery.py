@@ -16,7 +16,6 @@ import urllib.request
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
 
 from daiban.lib import clock, retry
 from daiban.provincial.models import ProvincialMessage
@@ -52,21 +51,8 @@ def deliver_pending(limit: int = 100) -> int:
 
 
 def _claim(limit: int) -> list[ProvincialMessage]:
-    now = clock.now()
-    with transaction.atomic():
-        # PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
-        # SQLite ignores FOR UPDATE; its IMMEDIATE transactions already run one writer at a time.
-        due = list(ProvincialMessage.objects.select_for_update(skip_locked=True)
-                   .filter(status=Status.PENDING, next_attempt_at__lte=now)
-                   .order_by("next_attempt_at", "id")[:limit])
-        claimed = []
-        for row in due:
-            lease = now + LEASE
-            if ProvincialMessage.objects.filter(pk=row.pk, status=Status.PENDING,
-                                                next_attempt_at=row.next_attempt_at).update(next_attempt_at=lease):
-                row.next_attempt_at = lease
-                claimed.append(row)
-    return claimed
+    return retry.claim_due(ProvincialMessage.objects.filter(status=Status.PENDING), limit=limit, lease=LEASE,
+                           now=clock.now())
 
 
 def _deliver(message: ProvincialMessage) -> bool:

@@ -15,10 +15,24 @@ from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import get_in_scope, scope_of
 from daiban.teams.forms import MeetingForm, RecordForm
 from daiban.teams.models import TRAINING_KINDS, Attendance, ConductKind, MeetingKind
-from daiban.teams.selectors import (attendance_candidates, county_bodies, filtered, meetings_for, record_candidates,
-                                    records_for, years_of)
-from daiban.teams.services import (WRITER_ROLES, Presence, conduct_record_add, may_write_for,
-                                   meeting_attendance_set, meeting_record, writable_bodies)
+from daiban.teams.selectors import (
+    attendance_candidates,
+    county_bodies,
+    filtered,
+    meetings_for,
+    record_candidates,
+    records_for,
+    years_of,
+)
+from daiban.teams.services import (
+    WRITER_ROLES,
+    Presence,
+    conduct_record_add,
+    may_write_for,
+    meeting_attendance_set,
+    meeting_record,
+    writable_bodies,
+)
 
 PER_PAGE = 50
 READER_ROLES = (*CASE_WORKER_ROLES, Role.LEADER, Role.INSPECTOR)

@@ -59,7 +59,7 @@ def test_the_list_shows_the_units_requests_and_not_another_units(browse, new_req
 ])
 def test_the_first_contact_deadline_is_marked_green_yellow_or_red(browse, new_request, today, css, label):
     with clock.frozen("2026-03-02"):  # a Monday: first contact due Tuesday 2026-03-03
-        row = new_request()
+        new_request()
     with clock.frozen(today):
         html = browse("aojiang").get("/cases/requests/").content.decode()
     assert "2026-03-03" in html

@@ -10,8 +10,18 @@ from daiban.cases.models import Case, TeamRole
 from daiban.cases.services import public_step, require_case_worker, require_open
 from daiban.coordination.deadlines import Deadline, deadline_from
 from daiban.coordination.models import Consultation, Issue, IssueResponse, IssueTier, IssueTransition
-from daiban.coordination.services.common import (agents_of, body_staff, departments_named, higher_body, liaisons_of,
-                                                 notify, refuse, staff_of, unit_admins, works_on)
+from daiban.coordination.services.common import (
+    agents_of,
+    body_staff,
+    departments_named,
+    higher_body,
+    liaisons_of,
+    notify,
+    refuse,
+    staff_of,
+    unit_admins,
+    works_on,
+)
 from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed

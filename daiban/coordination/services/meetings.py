@@ -230,8 +230,8 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
         meeting.record_hash, meeting.recorded_by, meeting.recorded_at = new_hash, actor, now
         meeting.save(update_fields=["record_version", "record_hash", "recorded_by", "recorded_at"])
         voided = list(meeting.signatures.filter(voided_at__isnull=True).select_related("signer"))
-        reason = f"会议记录于{timezone.localtime(now):%Y-%m-%d %H:%M}由{actor.display_name}修改（第{meeting.record_version}版），" \
-                 "签名已因记录修改而作废"
+        reason = (f"会议记录于{timezone.localtime(now):%Y-%m-%d %H:%M}由{actor.display_name}"
+                  f"修改（第{meeting.record_version}版），签名已因记录修改而作废")
         if voided:
             Signature.objects.filter(pk__in=[s.pk for s in voided]).update(voided_at=now, void_reason=reason[:200])
         audit_record(event_type="coordination.meeting_recorded", actor=actor, obj=meeting,

@@ -6,8 +6,13 @@ import pytest
 from daiban.audit.models import AuditEvent
 from daiban.coordination import services
 from daiban.coordination.models import Issue, LinkedRequest
-from daiban.coordination.selectors import (coordination_cases_for, issues_for, linked_detail, linked_requests_for,
-                                           linked_row)
+from daiban.coordination.selectors import (
+    coordination_cases_for,
+    issues_for,
+    linked_detail,
+    linked_requests_for,
+    linked_row,
+)
 from daiban.coordination.tests.conftest import D, make_case
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, Forbidden, ValidationFailed

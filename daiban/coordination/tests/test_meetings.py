@@ -6,8 +6,8 @@ import hashlib
 from io import BytesIO
 
 import pytest
-from docx import Document
 from django.utils import timezone
+from docx import Document
 
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import CaseDocument

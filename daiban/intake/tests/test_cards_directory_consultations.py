@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import credit_code, request_payload
 from daiban.audit.models import AuditEvent
-from daiban.intake.models import ContactCard, Consultation, DirectoryEntry, Request
+from daiban.intake.models import Consultation, ContactCard, DirectoryEntry, Request
 
 CODE = credit_code("91330326MA2Q5Y1K8")
 

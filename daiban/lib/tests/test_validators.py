@@ -2,8 +2,14 @@ from datetime import date
 
 import pytest
 
-from daiban.lib.validators import (credit_code_check_char, credit_code_error, mask_mobile, mask_name,
-                                   mobile_error, project_code_error)
+from daiban.lib.validators import (
+    credit_code_check_char,
+    credit_code_error,
+    mask_mobile,
+    mask_name,
+    mobile_error,
+    project_code_error,
+)
 
 # Published codes of real organisations, whose check characters GB 32100 fixes.
 VALID_CREDIT_CODES = ["91330000742906207U", "91350100M000100Y43", "91110108551385082Q", "9144030071526726XG"]

@@ -1,0 +1,29 @@
+"""What every logged-in page does with a service's refusal: out of scope answers 404, a refused
+action 403 in Chinese, a conflict (e.g. a closed case) a message and back to the page."""
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from daiban.lib.errors import Conflict, Forbidden, NotFound
+
+
+def staff_page(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404("未找到该对象，或不在您的数据范围内") from None
+        except Forbidden as refusal:
+            return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect(request.path)
+
+    return wrapper
