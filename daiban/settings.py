@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "daiban.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "daiban.desk.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
