@@ -14,9 +14,8 @@ from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.validators import project_code_error
 from daiban.org.models import User
-from daiban.org.permissions import refuse, require_role
-from daiban.org.roles import CASE_WORKER_ROLES, Role
-from daiban.org.scope import scope_of
+from daiban.org.permissions import require_role, require_unit_worker
+from daiban.org.roles import Role
 from daiban.provincial.services import provincial_enqueue
 
 
@@ -35,11 +34,8 @@ def public_step(case: Case, text: str) -> None:
 
 
 def require_case_worker(actor: User, case: Case, action: str) -> None:
-    """Staff of the case's unit, or the center; and never on a closed case."""
-    require_role(actor, *CASE_WORKER_ROLES, action=action)
-    scope = scope_of(actor)
-    if not scope.county_wide and case.unit_id not in scope.body_ids:
-        refuse(actor, action=action, why="案件不在本人数据范围内")
+    """Staff of the case's unit, or the center (a closed case is refused by require_open)."""
+    require_unit_worker(actor, case.unit_id, action=action, what="案件")
 
 
 def require_open(case: Case) -> None:

@@ -10,6 +10,7 @@ from daiban.catalog.models import CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
 from daiban.catalog.services import catalog_item_create, catalog_item_update
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.schemas import Detail, Problems
 
 router = Router(tags=["事项库"])
 
@@ -71,19 +72,6 @@ class ItemCreate(ItemPatch):
     department: str
     stage: str
     limit_workdays: int
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problem(Schema):
-    field: str
-    message: str
-
-
-class Problems(Schema):
-    detail: list[Problem]
 
 
 def _summary(item: CatalogItem) -> dict[str, Any]:

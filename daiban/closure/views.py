@@ -30,8 +30,9 @@ from daiban.closure.forms import (
     handover_lines,
 )
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation, ReturnVisit
+from daiban.desk.pages import require_page_role
 from daiban.lib import clock, ratelimit
-from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.org.models import User
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -82,10 +83,7 @@ def closure_list(request):
 @staff_page
 @require_GET
 def fee_alerts(request):
-    try:
-        require_role(request.user, Role.INSPECTOR, action="fee_alerts_page")
-    except Forbidden:
-        raise Http404 from None  # the page does not exist for others
+    require_page_role(request.user, Role.INSPECTOR, action="fee_alerts_page")
     page = Paginator(selectors.fee_alerts(), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "closure/fee_alerts.html", {"page": page})
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from daiban.lib.errors import Conflict, Forbidden, NotFound
+from daiban.org.permissions import require_role
 
 
 def staff_page(view):
@@ -27,3 +28,11 @@ def staff_page(view):
             return redirect(request.path)
 
     return wrapper
+
+
+def require_page_role(user, *roles: str, action: str) -> None:
+    """A page only some roles have: for anyone else it does not exist (404); the refusal is audited."""
+    try:
+        require_role(user, *roles, action=action)
+    except Forbidden:
+        raise Http404 from None

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
+from daiban.desk.pages import require_page_role
 from daiban.desk.selectors import waiting_for
 from daiban.org.roles import Role
 
@@ -21,14 +21,7 @@ def home(request):
 @login_required
 def audit_log(request):
     # Only the audit administrator reads the trail; for anyone else the page does not exist.
-    if not request.user.has_role(Role.AUDIT_ADMIN):
-        from daiban.lib.errors import Forbidden
-        from daiban.org.permissions import require_role
-
-        try:
-            require_role(request.user, Role.AUDIT_ADMIN, action="audit_log")
-        except Forbidden:
-            raise Http404 from None
+    require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_log")
     events = AuditEvent.objects.order_by("-seq")
     event_type = request.GET.get("type", "")
     if event_type:

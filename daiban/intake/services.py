@@ -2,17 +2,16 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
 
 from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
-from daiban.intake.validation import RequestData, clean_request
+from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import AgencyBody, Department, User
-from daiban.org.permissions import refuse, require_role
+from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 from daiban.workdays.loader import add_workdays, deemed_day
@@ -20,7 +19,7 @@ from daiban.workdays.loader import add_workdays, deemed_day
 STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
 
 
-def _tracking_no(at) -> str:
+def _tracking_no() -> str:
     prefix = f"DB{clock.today().strftime('%Y%m%d')}"
     last = (Request.objects.filter(tracking_no__startswith=prefix).order_by("-tracking_no")
             .values_list("tracking_no", flat=True).first())
@@ -70,7 +69,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             first_contact_provisional=deemed.provisional or due.provisional, idempotency_key=idempotency_key,
         )
         for _ in range(5):
-            request.tracking_no = _tracking_no(received_at)
+            request.tracking_no = _tracking_no()
             try:
                 with transaction.atomic():
                     request.save()
@@ -132,23 +131,14 @@ def request_register(*, actor: User, data: RequestData, source: str = Source.WIN
     key = f"staff:{actor.pk}:{(idempotency_key or '').strip()[:60]}" if (idempotency_key or "").strip() else None
     if key and (existing := Request.objects.filter(idempotency_key=key).first()):
         return existing, False
-    clean_unit = None
-    from daiban.intake.validation import resolve_location
-
     location = resolve_location(data.location)
-    if location is not None:
-        clean_unit = _unit_for(location)
-        scope = scope_of(actor)
-        if not scope.county_wide and clean_unit.pk not in scope.body_ids:
-            raise ValidationFailed({"location": "该地点不属于您所在代办机构的辖区，请由属地代办机构登记"})
+    if location is not None and not scope_of(actor).covers_body(_unit_for(location).pk):
+        raise ValidationFailed({"location": "该地点不属于您所在代办机构的辖区，请由属地代办机构登记"})
     return _create_request(data, source=source, actor=actor, idempotency_key=key), True
 
 
 def _require_unit_staff(actor: User, request: Request, action: str) -> None:
-    require_role(actor, *CASE_WORKER_ROLES, action=action)
-    scope = scope_of(actor)
-    if not scope.county_wide and request.unit_id not in scope.body_ids:
-        refuse(actor, action=action, why="登记不在本人数据范围内")
+    require_unit_worker(actor, request.unit_id, action=action, what="登记")
 
 
 def request_contact(*, actor: User, request: Request, note: str) -> Request:
@@ -265,7 +255,6 @@ def directory_add(*, actor: User, category: str, project_name: str, company_name
                   contact_phone: str = "", description: str = "") -> DirectoryEntry:
     """目录库: fed by the investment-promotion, commerce and government-investment bodies."""
     from daiban.intake.models import PROMOTION_CATEGORIES, Category
-    from daiban.intake.validation import _decimal, resolve_location
 
     if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
         require_role(actor, Role.CENTER_ADMIN, action="directory_add")
@@ -275,7 +264,7 @@ def directory_add(*, actor: User, category: str, project_name: str, company_name
     place = resolve_location(location) if isinstance(location, str) else location
     if place is None:
         errors["location"] = "建设地点应为平阳县的乡镇或园区"
-    investment = _decimal(investment_wan)
+    investment = parse_decimal(investment_wan)
     if investment is None or investment <= 0:
         errors["investment_wan"] = "总投资应为大于 0 的数字（万元）"
     if not project_name.strip():
@@ -303,11 +292,6 @@ def request_data_from_directory(entry: DirectoryEntry) -> RequestData:
                        project_name=entry.project_name, location=entry.location.code, category=entry.category,
                        industrial=entry.industrial, investment_wan=entry.investment_wan,
                        description=entry.description, directory_entry_id=entry.pk)
-
-
-def request_as_dict(request: Request) -> dict:
-    return {k: v for k, v in asdict(request_data_from_directory(request.directory_entry)).items()} \
-        if request.directory_entry else {}
 
 
 def owner_account_create(*, actor: User | None, company: Company, username: str, password: str, full_name: str,

@@ -54,7 +54,7 @@ def resolve_location(value: str) -> Region | None:
             .filter(Q(code=value) | Q(name=value) | Q(name=f"{value}镇")).first())
 
 
-def _decimal(value) -> Decimal | None:
+def parse_decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -89,7 +89,7 @@ def clean_request(data: RequestData) -> CleanRequest:
         errors["category"] = "项目类别不正确"
     if not isinstance(data.industrial, bool):
         errors["industrial"] = "请选择是否工业项目"
-    investment = _decimal(data.investment_wan)
+    investment = parse_decimal(data.investment_wan)
     if investment is None:
         errors["investment_wan"] = "总投资应为数字（单位：万元）"
     elif investment <= 0:
@@ -102,7 +102,7 @@ def clean_request(data: RequestData) -> CleanRequest:
     for name, label in (("land_area_mu", "用地面积"), ("floor_area_m2", "建筑面积")):
         raw = getattr(data, name)
         if raw not in (None, ""):
-            number = _decimal(raw)
+            number = parse_decimal(raw)
             if number is None or number < 0:
                 errors[name] = f"{label}应为不小于 0 的数字"
             setattr(data, name, number)

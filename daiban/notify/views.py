@@ -8,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from daiban.lib.errors import Forbidden, ServiceError
+from daiban.desk.pages import require_page_role
+from daiban.lib.errors import ServiceError
 from daiban.notify import selectors
 from daiban.notify.models import Notification
 from daiban.notify.services import (
@@ -17,7 +18,6 @@ from daiban.notify.services import (
     notification_resend,
     notifications_mark_all_read,
 )
-from daiban.org.permissions import require_role
 
 
 @login_required
@@ -49,10 +49,7 @@ def mark_all_read(request):
 
 
 def _require_admin(request) -> None:
-    try:
-        require_role(request.user, *DELIVERY_ADMIN_ROLES, action="notify_failures_page")
-    except Forbidden:
-        raise Http404 from None  # the page does not exist for others
+    require_page_role(request.user, *DELIVERY_ADMIN_ROLES, action="notify_failures_page")
 
 
 @login_required

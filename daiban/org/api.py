@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema, Status
 
+from daiban.lib.schemas import Detail
 from daiban.org.tokens import token_issue
 
 router = Router(tags=["认证"])
@@ -17,10 +18,6 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime
-
-
-class Detail(Schema):
-    detail: str
 
 
 @router.post("/token", response={200: TokenOut, 401: Detail}, auth=None, summary="用用户名和密码换取接口令牌")

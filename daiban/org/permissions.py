@@ -21,3 +21,14 @@ def refuse(user, *, action: str, required_roles=(), why: str = "") -> None:
         outcome="denied",
     )
     raise Forbidden("您没有执行此操作的权限")
+
+
+def require_unit_worker(user, body_id: int | None, *, action: str, what: str) -> None:
+    """A case worker (agent, chief agent, unit or center administrator) whose scope covers the agency
+    body whose work `what` is; anyone else is refused and the refusal recorded."""
+    from daiban.org.roles import CASE_WORKER_ROLES
+    from daiban.org.scope import scope_of
+
+    require_role(user, *CASE_WORKER_ROLES, action=action)
+    if not scope_of(user).covers_body(body_id):
+        refuse(user, action=action, why=f"{what}不在本人数据范围内")

@@ -24,6 +24,10 @@ class Scope:
     owner_user_id: int | None = None
     read_only: bool = True
 
+    def covers_body(self, body_id: int | None) -> bool:
+        """Whether the work of that agency body (its requests, cases, meetings) is in this scope."""
+        return self.county_wide or body_id in self.body_ids
+
     @property
     def empty(self) -> bool:
         return not (self.county_wide or self.body_ids or self.department_ids or self.owner_user_id)

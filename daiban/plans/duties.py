@@ -21,7 +21,8 @@ from daiban.plans.models import Escalation, ProgressReport
 
 
 def _system_user() -> User:
-    """Duties act as the center's administrator of record (the audit says 系统 through actor_name)."""
+    """The account a duty's generated documents are filed under: the center's first administrator
+    (the duty's own audit events name 系统 as the actor)."""
     return User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
 
 
@@ -87,8 +88,8 @@ def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -
     next_steps = [f"{r['name']}（计划{r['planned_start']}开始）" for r in pending[:5] if r["planned_start"]]
     problems = [f"{r['name']}：{r['warning_label']}，期限{r['due_on']}" for r in warnings]
     problems += [f"协调事项：{title}" for title in _open_issue_titles(case)]
-    in_person = [r["name"] for r in pending + in_progress
-                 if case.items.filter(pk=r["id"], catalog_item__owner_in_person=True).exists()]
+    in_person_ids = set(case.items.filter(catalog_item__owner_in_person=True).values_list("pk", flat=True))
+    in_person = [r["name"] for r in pending + in_progress if r["id"] in in_person_ids]
     owner_actions = [f"请按约定到场办理：{'、'.join(in_person)}"] if in_person else ["按代办员要求及时提供补充材料"]
     return {"done": done, "in_progress": in_progress, "next_steps": next_steps, "problems": problems,
             "owner_actions": owner_actions, "warnings": len(warnings)}

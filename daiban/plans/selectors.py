@@ -76,7 +76,7 @@ def is_case_worker(user, case: Case) -> bool:
     if not user.has_role(*CASE_WORKER_ROLES):
         return False
     scope = scope_of(user)
-    return scope.county_wide or case.unit_id in scope.body_ids
+    return scope.covers_body(case.unit_id)
 
 
 def owns(user, case: Case) -> bool:

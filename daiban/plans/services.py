@@ -151,7 +151,7 @@ def acting_as(actor: User, item: CaseItem) -> set[str]:
         from daiban.org.scope import scope_of
 
         scope = scope_of(actor)
-        if scope.county_wide or item.case.unit_id in scope.body_ids:
+        if scope.covers_body(item.case.unit_id):
             capacities.add("agent")
     return capacities
 

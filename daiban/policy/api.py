@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Consultation
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.schemas import Detail, Problems
 from daiban.org.permissions import require_role
 from daiban.org.scope import get_in_scope, scope_of
 from daiban.policy.guides import guide_url, guides_for_text
@@ -111,19 +112,6 @@ class ReferenceOut(Schema):
     article_id: int | None
     title: str
     url: str
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problem(Schema):
-    field: str
-    message: str
-
-
-class Problems(Schema):
-    detail: list[Problem]
 
 
 def _out(article: Article, *, body: bool = False) -> dict[str, Any]:

@@ -200,7 +200,7 @@ def policy_guides_generate(*, actor: User) -> list[Article]:
 def _consultation_in_scope(actor: User, consultation) -> None:
     require_role(actor, *CASE_WORKER_ROLES, action="consultation_reference")
     scope = scope_of(actor)
-    if not scope.county_wide and consultation.body_id not in scope.body_ids:
+    if not scope.covers_body(consultation.body_id):
         raise NotFound("未找到该咨询记录，或不在您的数据范围内")
 
 

@@ -5,13 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from daiban.lib.errors import Forbidden, ServiceError
-from daiban.org.permissions import require_role
+from daiban.desk.pages import require_page_role
+from daiban.lib.errors import ServiceError
 from daiban.provincial import selectors
 from daiban.provincial.delivery import MAX_ATTEMPTS
 from daiban.provincial.models import ProvincialMessage
@@ -21,10 +20,7 @@ FILTERS = [("", "全部"), ("problem", "需要处理"), ("pending", "待报送")
 
 
 def _require_admin(request) -> None:
-    try:
-        require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_outbox_page")
-    except Forbidden:
-        raise Http404 from None  # the page does not exist for others
+    require_page_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_outbox_page")
 
 
 @login_required

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.schemas import Detail, Problems
 from daiban.org.models import AgencyBody, User
 from daiban.org.scope import get_in_scope
 from daiban.teams.models import Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
@@ -96,19 +97,6 @@ class RecordOut(Schema):
     decided_on: dt.date
     doc_number: str
     recorded_by: str
-
-
-class Detail(Schema):
-    detail: str
-
-
-class Problem(Schema):
-    field: str
-    message: str
-
-
-class Problems(Schema):
-    detail: list[Problem]
 
 
 def _body(body_id: int | None, field: str = "body_id") -> AgencyBody | None:

@@ -10,6 +10,7 @@ import re
 from ninja import Router, Schema
 
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.schemas import Problems
 from daiban.workdays import loader
 from daiban.workdays.calendar import CalendarRangeError
 
@@ -28,15 +29,6 @@ class AddWorkdaysOut(Schema):
 class WorkdaysBetweenOut(Schema):
     workdays: int
     provisional: bool
-
-
-class Problem(Schema):
-    field: str
-    message: str
-
-
-class Problems(Schema):
-    detail: list[Problem]
 
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from daiban.lib.errors import Forbidden, ServiceError, ValidationFailed
-from daiban.org.permissions import require_role
+from daiban.desk.pages import require_page_role
+from daiban.lib.errors import ServiceError, ValidationFailed
 from daiban.workdays import loader
 from daiban.workdays.selectors import year_overview
 from daiban.workdays.services import CALENDAR_ROLES, calendar_confirm_year, calendar_import_year
@@ -31,10 +30,7 @@ def _year(text: str) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_years(request):
-    try:
-        require_role(request.user, *CALENDAR_ROLES, action="calendar_page")
-    except Forbidden:
-        raise Http404 from None  # like the audit page: the page does not exist for others
+    require_page_role(request.user, *CALENDAR_ROLES, action="calendar_page")
     form = {"year": "", "text": "", "note": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":

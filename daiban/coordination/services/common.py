@@ -32,7 +32,7 @@ def works_on(actor: User, case: Case) -> bool:
     if not actor.has_role(*CASE_WORKER_ROLES):
         return False
     scope = scope_of(actor)
-    return scope.county_wide or case.unit_id in scope.body_ids
+    return scope.covers_body(case.unit_id)
 
 
 def staff_of(actor: User, body: AgencyBody | None) -> bool:

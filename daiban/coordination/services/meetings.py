@@ -114,7 +114,7 @@ def may_edit_record(actor: User, meeting: Meeting) -> bool:
     if not actor.has_role(*CASE_WORKER_ROLES):
         return False
     scope = scope_of(actor)
-    return scope.county_wide or meeting.convener_body_id in scope.body_ids
+    return scope.covers_body(meeting.convener_body_id)
 
 
 def _resolution_rows(meeting: Meeting, rows: list[dict]) -> tuple[list[dict], dict[str, str]]:
