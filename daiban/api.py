@@ -1,14 +1,23 @@
-"""The JSON API under /api/v1/: assembles the routers of the apps."""
+"""The JSON API under /api/v1/: assembles the routers of the apps and answers every refusal in one shape.
+
+Every error is {"code": "<area>.<reason>", "detail": "<中文说明>", "fields": [...]} (daiban/lib/errors.py lists
+the codes); the OpenAPI schema declares, for each operation, every refusal it can answer (daiban/api_schema.py).
+"""
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
-from daiban.lib.errors import ServiceError, ValidationFailed
+from daiban.api_schema import DeclaredErrorsSchema
+from daiban.idempotency.replay import idempotent
+from daiban.lib.apierrors import error_response
+from daiban.lib.errors import ServiceError
 from daiban.lib.jsonutil import dumps
+from daiban.lib.ratelimit import RateLimited
 from daiban.org.apiauth import STAFF_AUTH
 
 
@@ -19,65 +28,114 @@ class ChineseJSONRenderer(JSONRenderer):
         return dumps(data)
 
 
-api = NinjaAPI(
+class DaibanAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return DeclaredErrorsSchema(self, path_prefix)
+
+
+api = DaibanAPI(
     title="平阳县企业投资项目政府代办服务 API",
     version="1",
-    description="代办服务系统的 JSON 接口。所有写操作均经服务层校验权限、在事务中执行并记录审计事件。",
+    description="代办服务系统的 JSON 接口。所有写操作均经服务层校验权限、在事务中执行并记录审计事件。"
+                "认证、分页、错误码、幂等键和 Python 示例见 docs/api.md。",
     renderer=ChineseJSONRenderer(),
     auth=STAFF_AUTH,
     urls_namespace="api",
 )
+api.add_decorator(idempotent, mode="view")
 
 _NINJA_MESSAGES = {
     "missing": "此项必填",
     "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
     "float_parsing": "应为数字",
+    "float_type": "应为数字",
     "bool_parsing": "应为是/否（true/false）",
+    "bool_type": "应为是/否（true/false）",
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
+    "datetime_from_date_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
+    "datetime_type": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
     "string_type": "应为文本",
     "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
     "json_invalid": "请求体不是有效的 JSON",
     "greater_than_equal": "数值过小",
+    "greater_than": "数值过小",
     "less_than_equal": "数值过大",
+    "less_than": "数值过大",
     "string_too_long": "内容过长",
     "string_too_short": "内容过短",
+    "too_long": "条目过多",
+    "extra_forbidden": "不认识这个字段",
+    "enum": "不是可选的值",
+    "literal_error": "不是可选的值",
 }
 
 
 def _field_name(loc: list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload", "form")]
     return ".".join(parts) or "__all__"
 
 
 @api.exception_handler(NinjaValidationError)
 def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
-    detail = [
+    fields = [
         {"field": _field_name(list(error.get("loc", []))),
          "message": _NINJA_MESSAGES.get(error.get("type", ""), "格式不正确")}
         for error in exc.errors
     ]
-    return api.create_response(request, {"detail": detail}, status=422)
-
-
-@api.exception_handler(ValidationFailed)
-def _service_validation(request: HttpRequest, exc: ValidationFailed):
-    return api.create_response(request, {"detail": exc.as_detail()}, status=422)
+    detail = "；".join(f"{f['field']}：{f['message']}" for f in fields) or None
+    return error_response("validation.invalid", detail, fields)
 
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError):
-    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+    body = exc.as_body()
+    response = error_response(body["code"], body["detail"], body["fields"], status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(request, {"detail": "请先登录或提供有效的接口令牌"}, status=401)
+    response = error_response("auth.required", "请先登录，或在 Authorization 请求头中提供有效的接口令牌")
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    # Raised by django-ninja itself: an unreadable body (400) or a page session without its CSRF token (403).
+    if exc.status_code == 400:
+        return error_response("request.malformed_json", "请求体不是有效的 JSON（应为 UTF-8 编码的 JSON 对象）")
+    if exc.status_code == 403:
+        return error_response("auth.csrf_failed", "以页面会话调用接口须带 X-CSRFToken 请求头；程序请改用接口令牌")
+    return error_response("request.bad", status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return error_response("not_found")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig):
+    return error_response("request.too_large")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception):
+    # Django logs it, signals it and writes its 500 page; ApiErrorShape turns that page into the JSON shape.
+    raise exc
 
 
 def _mount() -> None:

@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "daiban.portal",
     "daiban.desk",
     "daiban.notify",
+    "daiban.idempotency",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
+    "daiban.lib.apierrors.ApiErrorShape",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

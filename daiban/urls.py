@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from daiban.api import api
+from daiban.lib.apierrors import unknown_path
 
 admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
 admin.site.site_title = "代办服务基础数据"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
     path("calendar/", include("daiban.workdays.urls")),
     path("portal/", include("daiban.portal.urls")),
     path("cases/", include("daiban.cases.urls")),

@@ -25,12 +25,14 @@ from daiban.assessment.xlsx import xlsx_response
 from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.schemas import errors
 
 router = Router(tags=["考核与台帐"])
 PUBLIC_CACHE_SECONDS = 600
 
 
-@router.get("/stats", summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比")
+@router.get("/stats", response={200: dict, **errors(403)},
+            summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比")
 def get_stats(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to"),
               by: str = "unit", order: str = "accepted"):
     access.require_reader(request.user, access.STATS_READERS, "stats")
@@ -42,7 +44,8 @@ def _stamp() -> str:
     return f"{timezone.localtime(clock.now()):%Y%m%d-%H%M}"
 
 
-@router.get("/ledger.xlsx", summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
+@router.get("/ledger.xlsx", response={200: None, **errors(403)},
+            summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
 def ledger_xlsx(request):
     filters = check_export(actor=request.user, kind=Export.Kind.LEDGER, query=request.GET)
     rows = ledger_rows(Scoped.of(request.user), parse_filters(filters)).iterator(chunk_size=2000)
@@ -52,7 +55,7 @@ def ledger_xlsx(request):
     return response
 
 
-@router.get("/directory.xlsx", summary="导出项目目录库（.xlsx；筛选：category、status）")
+@router.get("/directory.xlsx", response={200: None, **errors(403)}, summary="导出项目目录库（.xlsx；筛选：category、status）")
 def directory_xlsx(request):
     filters = check_export(actor=request.user, kind=Export.Kind.DIRECTORY, query=request.GET)
     rows = directory_rows(filters).iterator(chunk_size=2000)
@@ -81,7 +84,8 @@ def public_stats_cached(year: int) -> dict:
     return answer
 
 
-@router.get("/public/stats", auth=None, summary="公开：全县逐月受理、办结数和按时办结率（不含个人信息和企业名称）")
+@router.get("/public/stats", auth=None, response={200: dict, **errors(429)},
+            summary="公开：全县逐月受理、办结数和按时办结率（不含个人信息和企业名称）")
 def get_public_stats(request, year: str | None = None):
     ratelimit.check("public-query", client_ip(request) or "-", limit=settings.PUBLIC_QUERY_LIMIT,
                     window_seconds=settings.PUBLIC_WINDOW_SECONDS)

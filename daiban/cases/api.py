@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpResponse
-from ninja import Header, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from daiban.cases import team as team_rules
 from daiban.cases.models import CaseDocument
@@ -20,6 +20,8 @@ from daiban.intake import schemas as s
 from daiban.intake.services import request_register
 from daiban.intake.validation import RequestData
 from daiban.lib.errors import NotFound
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.scope import get_in_scope
 
 router = Router(tags=["代办案件"])
@@ -55,34 +57,37 @@ def _case(request, case_id: int):
     return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
 
 
-@router.get("", summary="本人数据范围内的案件")
-def list_cases(request, status: str | None = None):
+def _case_row(case) -> dict:
+    return {"id": case.pk, "tracking_no": case.request.tracking_no, "project": case.project.name,
+            "company": case.project.company.name, "unit": case.unit.name, "status": case.status,
+            "status_label": case.get_status_display()}
+
+
+@router.get("", response=AnyPage, summary="本人数据范围内的案件（新受理的在前）")
+def list_cases(request, page: Query[PageIn], status: str | None = None):
     rows = cases_for(request.user)
     if status:
         rows = rows.filter(status=status)
-    return [{"id": c.pk, "tracking_no": c.request.tracking_no, "project": c.project.name,
-             "company": c.project.company.name, "unit": c.unit.name, "status": c.status,
-             "status_label": c.get_status_display()} for c in rows.order_by("-accepted_at")[:500]]
+    return paginate(rows, page, order=["-accepted_at"], row=_case_row)
 
 
-@router.post("", response={201: s.RegisteredOut, 200: s.RegisteredOut},
-             summary="窗口、电话登记，上级交办或部门协调（工作人员）")
-def register(request, payload: s.StaffRequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+@router.post("", response={201: s.RegisteredOut, **errors(403)}, summary="窗口、电话登记，上级交办或部门协调（工作人员）")
+def register(request, payload: s.StaffRequestIn):
     data = payload.dict()
     source = data.pop("source")
-    created_row, created = request_register(actor=request.user, data=RequestData(**data), source=source,
-                                            idempotency_key=idempotency_key)
+    created_row, _ = request_register(actor=request.user, data=RequestData(**data), source=source)
     answer = {"id": created_row.pk, "request_id": created_row.pk, "tracking_no": created_row.tracking_no,
               "query_code": created_row.query_code, "status": created_row.status, "source": created_row.source}
-    return Status(201 if created else 200, answer)
+    return Status(201, answer)
 
 
-@router.get("/{case_id}", summary="案件详情：状态、承办机构、事项、团队")
+@router.get("/{case_id}", response=dict, summary="案件详情：状态、承办机构、事项、团队")
 def get_case(request, case_id: int):
     return case_detail(_case(request, case_id))
 
 
-@router.post("/{case_id}/agreement", summary="业主选择委托代办事项（全部或部分），生成委托代办协议")
+@router.post("/{case_id}/agreement", response={200: dict, **errors(403, 409)},
+             summary="业主选择委托代办事项（全部或部分），生成委托代办协议")
 def set_agreement(request, case_id: int, payload: AgreementIn):
     case = case_agreement_set(actor=request.user, case=_case(request, case_id), item_codes=payload.item_codes)
     return case_detail(case)
@@ -93,7 +98,7 @@ def team_proposal(request, case_id: int):
     return team_rules.propose(_case(request, case_id)).as_usernames()
 
 
-@router.put("/{case_id}/team", summary="确定代办团队；违反规则时 422 并指明规则")
+@router.put("/{case_id}/team", response={200: dict, **errors(403, 409)}, summary="确定代办团队；违反规则时 422 并指明规则")
 def put_team(request, case_id: int, payload: TeamIn):
     choice = case_team_set(actor=request.user, case=_case(request, case_id), agent=payload.agent or "",
                            chief_agent=payload.chief_agent, lead_leader=payload.lead_leader,
@@ -101,7 +106,7 @@ def put_team(request, case_id: int, payload: TeamIn):
     return choice.as_usernames()
 
 
-@router.post("/{case_id}/major", summary="县代办中心认定（或取消）重大项目")
+@router.post("/{case_id}/major", response={200: dict, **errors(403, 409)}, summary="县代办中心认定（或取消）重大项目")
 def designate_major(request, case_id: int, payload: MajorIn):
     return case_detail(case_designate_major(actor=request.user, case=_case(request, case_id), major=payload.major))
 
@@ -114,14 +119,14 @@ def download_document(request, case_id: int, kind: str):
     return docx_response(document)
 
 
-@router.post("/{case_id}/documents/{kind}/sign", summary="登记业主签字（盖章）")
+@router.post("/{case_id}/documents/{kind}/sign", response={200: dict, **errors(403, 409)}, summary="登记业主签字（盖章）")
 def sign_document(request, case_id: int, kind: str, payload: SignIn):
     case = _case(request, case_id)
     document_sign(actor=request.user, case=case, kind=kind, owner_signatory=payload.owner_signatory)
     return case_detail(case)
 
 
-@router.put("/{case_id}/collaboration/{phase}", summary="三部门协同：记录阶段交接")
+@router.put("/{case_id}/collaboration/{phase}", response={200: dict, **errors(403, 409)}, summary="三部门协同：记录阶段交接")
 def update_collaboration(request, case_id: int, phase: str, payload: CollaborationIn):
     case = _case(request, case_id)
     collaboration_update(actor=request.user, case=case, phase=phase, **payload.dict())

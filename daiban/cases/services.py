@@ -22,7 +22,8 @@ from daiban.provincial.services import provincial_enqueue
 def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") -> None:
     """The one place a case changes state: checked against ALLOWED_CASE_CHANGES and kept as a row."""
     if to_status not in ALLOWED_CASE_CHANGES[case.status]:
-        raise Conflict(f"案件当前为“{case.get_status_display()}”，不能变为“{CaseStatus(to_status).label}”")
+        raise Conflict(f"案件当前为“{case.get_status_display()}”，不能变为“{CaseStatus(to_status).label}”",
+                       code="case.state_conflict")
     old = case.status
     case.status = to_status
     case.save(update_fields=["status"])
@@ -40,7 +41,7 @@ def require_case_worker(actor: User, case: Case, action: str) -> None:
 
 def require_open(case: Case) -> None:
     if case.status in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
-        raise Conflict("案件已办结或终止，只能查阅")
+        raise Conflict("案件已办结或终止，只能查阅", code="case.closed")
 
 
 def request_accept(*, actor: User, request: Request, in_county: bool = True, industrial_policy: bool = True,
@@ -59,7 +60,7 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
         if request.status == Request.Status.ACCEPTED:
             return request.case
         if request.status == Request.Status.REJECTED:
-            raise Conflict("该申请已不予受理")
+            raise Conflict("该申请已不予受理", code="intake.already_decided")
         now = clock.now()
         if request.first_contact_at is None:  # accepting is contact too
             request.first_contact_at, request.first_contact_by = now, actor
@@ -121,7 +122,7 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED):
-            raise Conflict("代办已开始实施，委托事项请通过补充协议调整")
+            raise Conflict("代办已开始实施，委托事项请通过补充协议调整", code="case.state_conflict")
         old = sorted(case.items.values_list("catalog_item__code", flat=True))
         case.items.exclude(catalog_item__code__in=codes).delete()
         present = set(case.items.values_list("catalog_item__code", flat=True))

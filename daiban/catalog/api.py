@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.catalog.models import CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
 from daiban.catalog.services import catalog_item_create, catalog_item_update
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.schemas import Detail, Problems
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import Page, PageIn, errors
 
 router = Router(tags=["事项库"])
 
@@ -106,21 +107,20 @@ def _detail(item: CatalogItem) -> dict[str, Any]:
     }
 
 
-@router.get("/items", response={200: list[ItemOut], 422: Problems}, auth=None,
-            summary="事项库（启用的事项，按事项库顺序）")
-def list_items(request, stage: str | None = None):
+@router.get("/items", response=Page[ItemOut], auth=None, summary="事项库（启用的事项，按事项库顺序）")
+def list_items(request, page: Query[PageIn], stage: str | None = None):
     """`stage` 可选：0、1、2、3、utilities、4。"""
     if stage is not None and stage not in Stage.values:
         raise ValidationFailed({"stage": f"阶段应为以下之一：{'、'.join(Stage.values)}"})
-    return [_summary(item) for item in active_items(stage)]
+    return paginate(active_items(stage), page, order=["sort", "code"], row=_summary)
 
 
-@router.get("/items/{code}", response={200: ItemDetail, 404: Detail}, auth=None, summary="事项详情和办事指南")
+@router.get("/items/{code}", response=ItemDetail, auth=None, summary="事项详情和办事指南")
 def get_item(request, code: str):
     return _detail(item_by_code(code))
 
 
-@router.patch("/items/{code}", response={200: ItemDetail, 401: Detail, 403: Detail, 404: Detail, 422: Problems},
+@router.patch("/items/{code}", response={200: ItemDetail, **errors(403)},
               summary="修改事项（县代办中心管理员）")
 def update_item(request, code: str, payload: ItemPatch):
     """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表，整体替换。"""
@@ -129,7 +129,7 @@ def update_item(request, code: str, payload: ItemPatch):
     return _detail(item_by_code(code))
 
 
-@router.post("/items", response={201: ItemDetail, 401: Detail, 403: Detail, 422: Problems},
+@router.post("/items", response={201: ItemDetail, **errors(403)},
              summary="新增事项（县代办中心管理员）")
 def create_item(request, payload: ItemCreate):
     item = catalog_item_create(actor=request.auth, **payload.model_dump(exclude_unset=True))

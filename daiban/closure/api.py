@@ -5,7 +5,7 @@ from datetime import date
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from daiban.cases.selectors import case_detail, cases_for
 from daiban.cases.services import case_project_code_set
@@ -13,6 +13,8 @@ from daiban.closure import evaluations, selectors, services
 from daiban.closure.models import ReturnVisit
 from daiban.closure.paperwork import archive_filename, archive_zip
 from daiban.lib.errors import NotFound
+from daiban.lib.pagination import paginate, whole
+from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.models import User
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
@@ -96,7 +98,7 @@ def get_closure(request, case_id: int):
     return selectors.closure_detail(_case(request, case_id))
 
 
-@router.post("/{case_id}/complete",
+@router.post("/{case_id}/complete", response={200: dict, **errors(403, 409)},
              summary="办结：全部委托事项已办结（批准、不予许可或撤回，至少一项批准）后填写办结单和移交资料清单")
 def complete(request, case_id: int, payload: CompleteIn):
     case = _case(request, case_id)
@@ -105,7 +107,7 @@ def complete(request, case_id: int, payload: CompleteIn):
     return selectors.closure_detail(closure.case)
 
 
-@router.post("/{case_id}/terminate",
+@router.post("/{case_id}/terminate", response={200: dict, **errors(403, 409)},
              summary="终止委托代办（业主申请或项目自身原因；reason_kind=owner_request/project），未办结事项撤回")
 def terminate(request, case_id: int, payload: TerminateIn):
     case = _case(request, case_id)
@@ -114,21 +116,23 @@ def terminate(request, case_id: int, payload: TerminateIn):
     return selectors.closure_detail(closure.case)
 
 
-@router.post("/{case_id}/handover/confirm", summary="业主签收移交（退还）资料清单：业主账号确认，或代办员登记业主签字")
+@router.post("/{case_id}/handover/confirm", response={200: dict, **errors(403, 409)},
+             summary="业主签收移交（退还）资料清单：业主账号确认，或代办员登记业主签字")
 def confirm_handover(request, case_id: int, payload: ConfirmIn):
     case = _case(request, case_id)
     services.handover_confirm(actor=request.user, case=case, signatory=payload.signatory)
     return selectors.closure_detail(case)
 
 
-@router.post("/{case_id}/file", summary="办结单/终止单移交代办机构归档（应在办结或终止后 2 个工作日内）")
+@router.post("/{case_id}/file", response={200: dict, **errors(403, 409)},
+             summary="办结单/终止单移交代办机构归档（应在办结或终止后 2 个工作日内）")
 def file_closure(request, case_id: int, payload: FileIn):
     case = _case(request, case_id)
     services.closure_file(actor=request.user, case=case, filed_on=payload.filed_on, opinion=payload.opinion)
     return selectors.closure_detail(case)
 
 
-@router.get("/{case_id}/archive.zip",
+@router.get("/{case_id}/archive.zip", response={200: None, **errors(409)},
             summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
 def download_archive(request, case_id: int):
     case = _case(request, case_id)
@@ -136,19 +140,21 @@ def download_archive(request, case_id: int):
     return zip_response(case)
 
 
-@router.put("/{case_id}/project-code", summary="登记项目代码（投资项目在线审批监管平台赋码），并报送省平台")
+@router.put("/{case_id}/project-code", response={200: dict, **errors(403, 409)},
+            summary="登记项目代码（投资项目在线审批监管平台赋码），并报送省平台")
 def put_project_code(request, case_id: int, payload: ProjectCodeIn):
     case = case_project_code_set(actor=request.user, case=_case(request, case_id), project_code=payload.project_code)
     return case_detail(case)
 
 
-@router.get("/{case_id}/return-visits", summary="回访安排和记录")
-def list_visits(request, case_id: int):
+@router.get("/{case_id}/return-visits", response=AnyPage, summary="回访安排和记录（按计划日期）")
+def list_visits(request, case_id: int, page: Query[PageIn]):
     case = _case(request, case_id)
-    return [selectors.visit_row(v) for v in case.return_visits.select_related("visitor")]
+    return paginate(case.return_visits.select_related("visitor"), page, order=["planned_on", "id"],
+                    row=selectors.visit_row)
 
 
-@router.post("/{case_id}/return-visits", response={201: dict},
+@router.post("/{case_id}/return-visits", response={201: dict, **errors(403, 409)},
              summary="安排回访（phone 电话 / visit 上门 / online 网上）")
 def schedule_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
@@ -158,7 +164,8 @@ def schedule_visit(request, case_id: int, payload: VisitIn):
     return Status(201, selectors.visit_row(visit))
 
 
-@router.post("/{case_id}/return-visits/{visit_id}/record", summary="记录回访情况")
+@router.post("/{case_id}/return-visits/{visit_id}/record", response={200: dict, **errors(403, 409)},
+             summary="记录回访情况")
 def record_visit(request, case_id: int, visit_id: int, payload: VisitRecordIn):
     case = _case(request, case_id)
     visit = ReturnVisit.objects.filter(case=case, pk=visit_id).select_related("case").first()
@@ -168,7 +175,7 @@ def record_visit(request, case_id: int, visit_id: int, payload: VisitRecordIn):
     return selectors.visit_row(visit)
 
 
-@router.post("/{case_id}/evaluation-link", response={201: dict},
+@router.post("/{case_id}/evaluation-link", response={201: dict, **errors(403, 409)},
              summary="生成业主一次性评价链接（无需登录，手机可用；仅本次显示，请转发给业主）")
 def issue_link(request, case_id: int):
     case = _case(request, case_id)
@@ -182,7 +189,7 @@ def get_evaluation(request, case_id: int):
     return selectors.closure_detail(_case(request, case_id)).get("owner_evaluation")
 
 
-@router.post("/{case_id}/evaluation", response={201: dict},
+@router.post("/{case_id}/evaluation", response={201: dict, **errors(403, 409)},
              summary="业主评价代办服务（业主账号，一次提交，不能修改）；有人索取费用或礼品的即时告知纪检监察")
 def submit_evaluation(request, case_id: int, payload: EvaluationIn):
     case = _case(request, case_id)
@@ -200,21 +207,25 @@ def list_ratings(request, case_id: int):
     return {"to_rate": departments, "ratings": rated}
 
 
-@router.post("/{case_id}/department-ratings", response={201: list[dict]},
+@router.post("/{case_id}/department-ratings", response={201: AnyPage, **errors(403, 409)},
              summary="代办员评价各审批部门及其代办联络员（服务态度、办事效率、服务质量，1–5 分；一次提交）")
 def submit_ratings(request, case_id: int, payload: RatingsIn):
     case = _case(request, case_id)
     created = evaluations.department_ratings_submit(actor=request.user, case=case,
                                                     ratings=[r.dict() for r in payload.ratings])
-    return Status(201, [selectors.rating_row(r) for r in created])
+    return Status(201, whole(created, row=selectors.rating_row))
 
 
-@alerts.get("/fee-alerts", summary="索取费用或礼品线索（纪检监察）")
-def list_fee_alerts(request):
+def _fee_alert_row(alert) -> dict:
+    return {"id": alert.pk, "case_id": alert.case_id, "tracking_no": alert.case.request.tracking_no,
+            "project": alert.case.project.name, "company": alert.case.project.company.name,
+            "unit": alert.case.unit.name, "details": alert.details, "raised_at": alert.raised_at}
+
+
+@alerts.get("/fee-alerts", response={200: AnyPage, **errors(403)}, summary="索取费用或礼品线索（纪检监察；新的在前）")
+def list_fee_alerts(request, page: Query[PageIn]):
     require_role(request.user, Role.INSPECTOR, action="fee_alerts")
-    return [{"id": a.pk, "case_id": a.case_id, "tracking_no": a.case.request.tracking_no,
-             "project": a.case.project.name, "company": a.case.project.company.name, "unit": a.case.unit.name,
-             "details": a.details, "raised_at": a.raised_at} for a in selectors.fee_alerts()[:500]]
+    return paginate(selectors.fee_alerts(), page, order=["-raised_at", "-id"], row=_fee_alert_row)
 
 
 def zip_response(case) -> HttpResponse:

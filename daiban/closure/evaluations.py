@@ -105,7 +105,7 @@ def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str
     with transaction.atomic():
         visit = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
         if visit.done_on is not None:
-            raise Conflict("该回访已记录，不能修改")
+            raise Conflict("该回访已记录，不能修改", code="evaluation.already_submitted")
         visit.done_on, visit.note, visit.recorded_by = done_on, note.strip(), actor
         visit.save(update_fields=["done_on", "note", "recorded_by"])
         audit_record(event_type="closure.visit_recorded", actor=actor, obj=case,
@@ -124,7 +124,7 @@ def evaluation_link_issue(*, actor: User, case: Case) -> tuple[EvaluationLink, s
     require_case_worker(actor, case, "evaluation_link_issue")
     closure_of(case)
     if OwnerEvaluation.objects.filter(case=case).exists():
-        raise Conflict("业主已评价，无需再发评价链接")
+        raise Conflict("业主已评价，无需再发评价链接", code="evaluation.already_submitted")
     token = secrets.token_urlsafe(32)
     now = clock.now()
     with transaction.atomic():
@@ -197,26 +197,26 @@ def evaluation_submit_by_link(*, token: str, answers: OwnerAnswers) -> OwnerEval
     link = evaluation_link_find(token)
     problem = link_problem(link)
     if problem:
-        raise Conflict(problem)
+        raise Conflict(problem, code="evaluation.link_spent")
     return _submit(case=link.case, answers=answers, actor=None, link=link)
 
 
 def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: EvaluationLink | None) -> OwnerEvaluation:
     closure_of(case)
     if OwnerEvaluation.objects.filter(case=case).exists():
-        raise Conflict("该项目已评价。评价提交后不能修改。")
+        raise Conflict("该项目已评价。评价提交后不能修改。", code="evaluation.already_submitted")
     values = _answers(answers)
     with transaction.atomic():
         case = (Case.objects.select_for_update(of=("self",)).select_related("project", "project__company", "unit")
                 .get(pk=case.pk))
         if OwnerEvaluation.objects.filter(case=case).exists():
-            raise Conflict("该项目已评价。评价提交后不能修改。")
+            raise Conflict("该项目已评价。评价提交后不能修改。", code="evaluation.already_submitted")
         now = clock.now()
         if link is not None:
             link = EvaluationLink.objects.select_for_update().get(pk=link.pk)
             problem = link_problem(link)
             if problem:
-                raise Conflict(problem)
+                raise Conflict(problem, code="evaluation.link_spent")
             link.used_at = now
             link.save(update_fields=["used_at"])
         EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
@@ -274,7 +274,7 @@ def department_ratings_submit(*, actor: User, case: Case, ratings: Iterable[Mapp
     closure_of(case)
     known = rated_departments(case)
     if not known:
-        raise Conflict("本案没有审批部门办理过事项，无需评价")
+        raise Conflict("本案没有审批部门办理过事项，无需评价", code="evaluation.nothing_to_rate")
     rows, errors, seen = [], {}, set()
     for n, rating in enumerate(ratings or [], 1):
         code = str(rating.get("department") or "").strip()
@@ -299,7 +299,7 @@ def department_ratings_submit(*, actor: User, case: Case, ratings: Iterable[Mapp
     with transaction.atomic():
         Case.objects.select_for_update().filter(pk=case.pk).first()
         if DepartmentRating.objects.filter(case=case).exists():
-            raise Conflict("已评价审批部门，评价提交后不能修改")
+            raise Conflict("已评价审批部门，评价提交后不能修改", code="evaluation.already_submitted")
         now = clock.now()
         created = DepartmentRating.objects.bulk_create([
             DepartmentRating(case=case, department=department, liaison=liaison, comment=comment, rated_by=actor,

@@ -47,7 +47,7 @@ def is_case_owner(user: User | None, case: Case) -> bool:
 def closure_of(case: Case) -> Closure:
     closure = Closure.objects.filter(case=case).first()
     if closure is None:
-        raise Conflict("案件尚未办结或终止")
+        raise Conflict("案件尚未办结或终止", code="case.not_closed")
     return closure
 
 
@@ -104,13 +104,13 @@ def closure_details(closure: Closure) -> dict:
 def _check_completable(case: Case) -> None:
     require_open(case)
     if case.status != CaseStatus.IN_PROGRESS:
-        raise Conflict("代办尚未开始实施（尚未制定代办计划），不能办结；如需结束代办，请办理委托终止")
+        raise Conflict("代办尚未开始实施（尚未制定代办计划），不能办结；如需结束代办，请办理委托终止", code="closure.not_started")
     still_open = _open_items(case)
     if still_open:
         names = "、".join(f"{i.catalog_item.name}（{i.get_status_display()}）" for i in still_open)
-        raise Conflict(f"尚有 {len(still_open)} 个事项未办结，不能办结：{names}")
+        raise Conflict(f"尚有 {len(still_open)} 个事项未办结，不能办结：{names}", code="closure.items_open")
     if not case.items.filter(status=ItemStatus.APPROVED).exists():
-        raise Conflict("没有获得批准的事项，不能办结；请办理委托终止")
+        raise Conflict("没有获得批准的事项，不能办结；请办理委托终止", code="closure.nothing_approved")
 
 
 def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | Mapping],
@@ -162,7 +162,7 @@ def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseIt
     for item in case.items.select_for_update(of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(
             "catalog_item", "liaison"):
         if (item.status, ItemStatus.WITHDRAWN) not in ALLOWED_ITEM_CHANGES:
-            raise Conflict(f"事项“{item.catalog_item.name}”当前不能撤回")
+            raise Conflict(f"事项“{item.catalog_item.name}”当前不能撤回", code="item.state_conflict")
         old = item.status
         ItemTransition.objects.create(item=item, from_status=old, to_status=ItemStatus.WITHDRAWN, at=now, by=actor,
                                       note=WITHDRAWN_ON_TERMINATION)
@@ -281,9 +281,10 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
     with transaction.atomic():
         closure = Closure.objects.select_for_update(of=("self",)).select_related("document").get(pk=closure.pk)
         if closure.filed_on is not None:
-            raise Conflict(f"{closure.form_name}已于{closure.filed_on:%Y年%m月%d日}归档，不能重复登记")
+            raise Conflict(f"{closure.form_name}已于{closure.filed_on:%Y年%m月%d日}归档，不能重复登记",
+                           code="closure.already_filed")
         if closure.handover.exists() and closure.handover_confirmed_at is None:
-            raise Conflict("业主尚未签收资料清单，请先登记业主签收后再归档")
+            raise Conflict("业主尚未签收资料清单，请先登记业主签收后再归档", code="closure.handover_unsigned")
         if opinion is not None and opinion.strip():
             closure.opinion = opinion.strip()
         closure.filed_on, closure.filed_at, closure.filed_by = filed_on, clock.now(), actor

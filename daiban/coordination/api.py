@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from daiban.cases.api import docx_response
 from daiban.coordination import services
@@ -24,6 +24,8 @@ from daiban.coordination.selectors import (
 from daiban.coordination.states import IssueStatus
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.scope import get_in_scope
 
 router = Router(tags=["问题协调"])
@@ -138,27 +140,28 @@ def _meeting(request, meeting_id: int):
 # -- issues ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/cases/{case_id}/issues", summary="案件的协调问题：层级、答复期限与预警")
-def list_case_issues(request, case_id: int):
+@router.get("/cases/{case_id}/issues", response=AnyPage, summary="案件的协调问题：层级、答复期限与预警（新的在前）")
+def list_case_issues(request, case_id: int, page: Query[PageIn]):
     case = get_in_scope(coordination_cases_for(request.user), pk=case_id, user=request.user)
     today = clock.today()
-    return [issue_row(i, today) for i in prefetch_tiers(issues_for(request.user).filter(case=case))]
+    return paginate(prefetch_tiers(issues_for(request.user).filter(case=case)), page, order=["-raised_at", "-id"],
+                    row=lambda issue: issue_row(issue, today))
 
 
-@router.post("/cases/{case_id}/issues", response={201: dict}, summary="代办员提出协调问题（第1层级）")
+@router.post("/cases/{case_id}/issues", response={201: dict, **errors(403, 409)}, summary="代办员提出协调问题（第1层级）")
 def raise_issue(request, case_id: int, payload: IssueIn):
     case = get_in_scope(coordination_cases_for(request.user), pk=case_id, user=request.user)
     issue = services.issue_raise(actor=request.user, case=case, **payload.dict())
     return Status(201, issue_detail(issue))
 
 
-@router.get("/issues", summary="本人数据范围内的协调问题")
-def list_issues(request, status: str | None = None):
+@router.get("/issues", response=AnyPage, summary="本人数据范围内的协调问题（新的在前）")
+def list_issues(request, page: Query[PageIn], status: str | None = None):
     rows = issues_for(request.user)
     if status in IssueStatus.values:
         rows = rows.filter(status=status)
     today = clock.today()
-    return [issue_row(i, today) for i in prefetch_tiers(rows.order_by("-raised_at"))[:500]]
+    return paginate(prefetch_tiers(rows), page, order=["-raised_at", "-id"], row=lambda issue: issue_row(issue, today))
 
 
 @router.get("/issues/{issue_id}", summary="协调问题详情：各层级的提请人、理由、期限与答复")
@@ -166,38 +169,41 @@ def get_issue(request, issue_id: int):
     return issue_detail(_issue(request, issue_id))
 
 
-@router.post("/issues/{issue_id}/escalate",
+@router.post("/issues/{issue_id}/escalate", response={200: dict, **errors(403, 409)},
              summary="升级到上一层级（越级须写明 skip_reason）；第3层级经联动代办请求上级代办机构")
 def escalate_issue(request, issue_id: int, payload: EscalateIn):
     return issue_detail(services.issue_escalate(actor=request.user, issue=_issue(request, issue_id),
                                                 **payload.dict()))
 
 
-@router.post("/issues/{issue_id}/respond", summary="当前层级答复（计入该层级的响应时间）")
+@router.post("/issues/{issue_id}/respond", response={200: dict, **errors(403, 409)},
+             summary="当前层级答复（计入该层级的响应时间）")
 def respond_issue(request, issue_id: int, payload: TextIn):
     services.issue_respond(actor=request.user, issue=_issue(request, issue_id), text=payload.text)
     return issue_detail(_issue(request, issue_id))
 
 
-@router.post("/issues/{issue_id}/resolve", summary="提出解决方案，待代办员确认")
+@router.post("/issues/{issue_id}/resolve", response={200: dict, **errors(403, 409)}, summary="提出解决方案，待代办员确认")
 def resolve_issue(request, issue_id: int, payload: ResolveIn):
     return issue_detail(services.issue_resolve(actor=request.user, issue=_issue(request, issue_id),
                                                resolution=payload.resolution))
 
 
-@router.post("/issues/{issue_id}/confirm", summary="代办员确认解决（关闭问题）或退回解决方案")
+@router.post("/issues/{issue_id}/confirm", response={200: dict, **errors(403, 409)},
+             summary="代办员确认解决（关闭问题）或退回解决方案")
 def confirm_issue(request, issue_id: int, payload: ConfirmIn):
     return issue_detail(services.issue_confirm(actor=request.user, issue=_issue(request, issue_id),
                                                **payload.dict()))
 
 
-@router.post("/issues/{issue_id}/consultation", response={201: dict}, summary="提请同级政府领导疑难会商")
+@router.post("/issues/{issue_id}/consultation", response={201: dict, **errors(403, 409)}, summary="提请同级政府领导疑难会商")
 def consult_issue(request, issue_id: int, payload: ConsultIn):
     services.issue_consult(actor=request.user, issue=_issue(request, issue_id), **payload.dict())
     return Status(201, issue_detail(_issue(request, issue_id)))
 
 
-@router.post("/issues/{issue_id}/decide", summary="会商领导作出决定，作为问题的解决方案交代办员确认")
+@router.post("/issues/{issue_id}/decide", response={200: dict, **errors(403, 409)},
+             summary="会商领导作出决定，作为问题的解决方案交代办员确认")
 def decide_issue(request, issue_id: int, payload: DecideIn):
     services.consultation_decide(actor=request.user, issue=_issue(request, issue_id), decision=payload.decision)
     return issue_detail(_issue(request, issue_id))
@@ -206,16 +212,17 @@ def decide_issue(request, issue_id: int, payload: DecideIn):
 # -- linked requests ------------------------------------------------------------------------------------------
 
 
-@router.get("/linked-requests", summary="联动代办请求：本机构发出的，或发往本机构（市、省代办机构）的")
-def list_linked(request, status: str | None = None):
+@router.get("/linked-requests", response=AnyPage,
+            summary="联动代办请求：本机构发出的，或发往本机构（市、省代办机构）的（新的在前）")
+def list_linked(request, page: Query[PageIn], status: str | None = None):
     rows = linked_requests_for(request.user)
     if status:
         rows = rows.filter(status=status)
     today = clock.today()
-    return [linked_row(r, today) for r in rows[:500]]
+    return paginate(rows, page, order=["-sent_at", "-id"], row=lambda linked: linked_row(linked, today))
 
 
-@router.post("/linked-requests", response={201: dict},
+@router.post("/linked-requests", response={201: dict, **errors(403, 409)},
              summary="发起联动代办（事项在上级审批，或协调问题升级至上级代办机构）")
 def send_linked(request, payload: LinkedIn):
     data = payload.dict()
@@ -234,13 +241,14 @@ def get_linked(request, linked_id: int):
     return linked_detail(_linked(request, linked_id))
 
 
-@router.post("/linked-requests/{linked_id}/accept", summary="上级代办机构接收")
+@router.post("/linked-requests/{linked_id}/accept", response={200: dict, **errors(403, 409)}, summary="上级代办机构接收")
 def accept_linked(request, linked_id: int, payload: NoteIn):
     return linked_detail(services.linked_request_accept(actor=request.user, linked=_linked(request, linked_id),
                                                         note=payload.note))
 
 
-@router.post("/linked-requests/{linked_id}/feedback", summary="上级代办机构反馈（超过期限的标记为逾期反馈）")
+@router.post("/linked-requests/{linked_id}/feedback", response={200: dict, **errors(403, 409)},
+             summary="上级代办机构反馈（超过期限的标记为逾期反馈）")
 def feedback_linked(request, linked_id: int, payload: FeedbackIn):
     return linked_detail(services.linked_request_feedback(actor=request.user, linked=_linked(request, linked_id),
                                                           **payload.dict()))
@@ -249,14 +257,18 @@ def feedback_linked(request, linked_id: int, payload: FeedbackIn):
 # -- meetings -------------------------------------------------------------------------------------------------
 
 
-@router.get("/meetings", summary="联席会议")
-def list_meetings(request):
-    return [{"id": m.pk, "title": m.title, "held_at": m.held_at, "place": m.place,
-             "convener_body": m.convener_body.name, "case_id": m.case_id, "recorded": m.recorded,
-             "record_hash": m.record_hash} for m in meetings_for(request.user)[:500]]
+def _meeting_row(meeting) -> dict:
+    return {"id": meeting.pk, "title": meeting.title, "held_at": meeting.held_at, "place": meeting.place,
+            "convener_body": meeting.convener_body.name, "case_id": meeting.case_id, "recorded": meeting.recorded,
+            "record_hash": meeting.record_hash}
 
 
-@router.post("/meetings", response={201: dict}, summary="召集联席会议：议程、受邀部门负责人、时间、地点")
+@router.get("/meetings", response=AnyPage, summary="联席会议（新的在前）")
+def list_meetings(request, page: Query[PageIn]):
+    return paginate(meetings_for(request.user), page, order=["-held_at", "-id"], row=_meeting_row)
+
+
+@router.post("/meetings", response={201: dict, **errors(403, 409)}, summary="召集联席会议：议程、受邀部门负责人、时间、地点")
 def convene_meeting(request, payload: MeetingIn):
     data = payload.dict()
     ids = list(dict.fromkeys(data.pop("issue_ids")))
@@ -272,7 +284,7 @@ def get_meeting(request, meeting_id: int):
     return meeting_detail(_meeting(request, meeting_id))
 
 
-@router.put("/meetings/{meeting_id}/record",
+@router.put("/meetings/{meeting_id}/record", response={200: dict, **errors(403, 409)},
             summary="填写或修改会议记录；内容改变后此前的签名作废")
 def put_record(request, meeting_id: int, payload: RecordIn):
     data = payload.dict()
@@ -280,7 +292,7 @@ def put_record(request, meeting_id: int, payload: RecordIn):
     return meeting_detail(meeting)
 
 
-@router.post("/meetings/{meeting_id}/sign",
+@router.post("/meetings/{meeting_id}/sign", response={200: dict, **errors(403, 409)},
              summary="出席的受邀人签名确认记录内容（content_hash 为当前记录的 SHA-256）")
 def sign_meeting(request, meeting_id: int, payload: SignIn):
     meeting = _meeting(request, meeting_id)
@@ -297,7 +309,8 @@ def record_docx(request, meeting_id: int):
     return docx_response(meeting.document)
 
 
-@router.post("/resolutions/{resolution_id}/done", summary="议定事项落实（责任单位联络员、负责人或召集人）")
+@router.post("/resolutions/{resolution_id}/done", response={200: dict, **errors(403, 409)},
+             summary="议定事项落实（责任单位联络员、负责人或召集人）")
 def finish_resolution(request, resolution_id: int, payload: NoteIn):
     resolution = get_in_scope(resolutions_for(request.user), pk=resolution_id, user=request.user)
     return resolution_row(services.resolution_done(actor=request.user, resolution=resolution, note=payload.note))

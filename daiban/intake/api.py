@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from ninja import Header, Router, Status
+from ninja import Query, Router, Status
 
 from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import requests_for
@@ -21,6 +21,8 @@ from daiban.intake.services import (
 from daiban.intake.validation import RequestData
 from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import Page, PageIn, errors
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
@@ -35,14 +37,16 @@ def _limit(request, scope: str, limit: int) -> None:
     ratelimit.check(scope, client_ip(request) or "-", limit=limit, window_seconds=settings.PUBLIC_WINDOW_SECONDS)
 
 
-@public.post("/requests", auth=None, response={201: s.SubmittedOut}, summary="企业在线申请代办（网站、手机页面）")
-def submit_request(request, payload: s.RequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+@public.post("/requests", auth=None, response={201: s.SubmittedOut, **errors(429)},
+             summary="企业在线申请代办（网站、手机页面）")
+def submit_request(request, payload: s.RequestIn):
     _limit(request, "public-submit", settings.PUBLIC_SUBMIT_LIMIT)
-    created, _ = request_submit(data=RequestData(**payload.dict()), idempotency_key=idempotency_key)
+    created, _ = request_submit(data=RequestData(**payload.dict()))
     return Status(201, {"tracking_no": created.tracking_no, "query_code": created.query_code})
 
 
-@public.get("/progress", auth=None, response=s.ProgressOut, summary="凭登记编号和查询码查询代办进度（个人信息已脱敏）")
+@public.get("/progress", auth=None, response={200: s.ProgressOut, **errors(404, 429)},
+            summary="凭登记编号和查询码查询代办进度（个人信息已脱敏）")
 def progress(request, tracking_no: str = "", query_code: str = ""):
     _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
     answer = public_progress(tracking_no=tracking_no, query_code=query_code)
@@ -51,14 +55,14 @@ def progress(request, tracking_no: str = "", query_code: str = ""):
     return answer
 
 
-@router.get("/requests", response=list[s.RequestOut], summary="本人数据范围内的代办登记")
-def list_requests(request, status: str | None = None):
+@router.get("/requests", response=Page[s.RequestOut], summary="本人数据范围内的代办登记（新收到的在前）")
+def list_requests(request, page: Query[PageIn], status: str | None = None):
     if status and status not in Request.Status.values:
         raise ValidationFailed({"status": "状态应为 new、contacted、accepted 或 rejected"})
     rows = requests_for(request.user).select_related("card", "case")
     if status:
         rows = rows.filter(status=status)
-    return [request_row(r) for r in rows.order_by("-received_at")[:500]]
+    return paginate(rows, page, order=["-received_at"], row=request_row)
 
 
 @router.get("/requests/{request_id}", response=s.RequestOut)
@@ -66,13 +70,13 @@ def get_request(request, request_id: int):
     return request_row(get_in_scope(requests_for(request.user), pk=request_id, user=request.user))
 
 
-@router.post("/requests/{request_id}/contact", response=s.RequestOut, summary="记录首次联系")
+@router.post("/requests/{request_id}/contact", response={200: s.RequestOut, **errors(403)}, summary="记录首次联系")
 def contact(request, request_id: int, payload: s.ContactIn):
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     return request_row(request_contact(actor=request.user, request=row, note=payload.note))
 
 
-@router.post("/requests/{request_id}/accept", summary="审查通过，受理")
+@router.post("/requests/{request_id}/accept", response={200: dict, **errors(403, 409)}, summary="审查通过，受理")
 def accept(request, request_id: int, payload: s.AcceptIn | None = None):
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     payload = payload or s.AcceptIn()
@@ -80,19 +84,20 @@ def accept(request, request_id: int, payload: s.AcceptIn | None = None):
     return {"case_id": case.pk, "tracking_no": row.tracking_no}
 
 
-@router.post("/requests/{request_id}/reject", response=s.RequestOut, summary="不予受理（理由企业可见）")
+@router.post("/requests/{request_id}/reject", response={200: s.RequestOut, **errors(403, 409)},
+             summary="不予受理（理由企业可见）")
 def reject(request, request_id: int, payload: s.RejectIn):
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     return request_row(request_reject(actor=request.user, request=row, reason=payload.reason))
 
 
-@router.post("/consultations", response={201: dict}, summary="记录提前介入咨询")
+@router.post("/consultations", response={201: dict, **errors(403)}, summary="记录提前介入咨询")
 def consult(request, payload: s.ConsultationIn):
     row = consultation_log(actor=request.user, **payload.dict())
     return Status(201, {"id": row.pk})
 
 
-@router.post("/cards", response={201: s.CardOut}, summary="发放代办联系卡（招商、商务、政府投资部门）")
+@router.post("/cards", response={201: s.CardOut, **errors(403)}, summary="发放代办联系卡（招商、商务、政府投资部门）")
 def issue_card(request, payload: s.CardIn):
     return Status(201, _card_row(card_issue(actor=request.user, **payload.dict())))
 
@@ -102,14 +107,16 @@ def _card_row(card: ContactCard) -> dict:
             "project_name": card.project_name, "issuer": card.issuer.name, "redeemed": card.redeemed_at is not None}
 
 
-@router.get("/directory", response=list[s.DirectoryOut], summary="招商引资、平商回归和政府投资代办项目目录库")
-def directory(request):
+@router.get("/directory", response={200: Page[s.DirectoryOut], **errors(403)},
+            summary="招商引资、平商回归和政府投资代办项目目录库（新登记的在前）")
+def directory(request, page: Query[PageIn]):
     if request.user.has_role(Role.OWNER) and not request.user.has_role(*STAFF_ROLES):
         refuse(request.user, action="directory_list", why="目录库仅供工作人员查阅")
-    return [_directory_row(e) for e in DirectoryEntry.objects.select_related("location", "source_department")]
+    rows = DirectoryEntry.objects.select_related("location", "source_department")
+    return paginate(rows, page, order=["-pk"], row=_directory_row)
 
 
-@router.post("/directory", response={201: s.DirectoryOut})
+@router.post("/directory", response={201: s.DirectoryOut, **errors(403)})
 def directory_create(request, payload: s.DirectoryIn):
     return Status(201, _directory_row(directory_add(actor=request.user, **payload.dict())))
 

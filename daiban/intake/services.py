@@ -173,7 +173,7 @@ def request_reject(*, actor: User, request: Request, reason: str) -> Request:
         if request.status == Request.Status.REJECTED:
             return request
         if request.status == Request.Status.ACCEPTED:
-            raise Conflict("该申请已受理，不能再作不予受理")
+            raise Conflict("该申请已受理，不能再作不予受理", code="intake.already_decided")
         old = request.status
         request.status = Request.Status.REJECTED
         request.reject_reason = reason

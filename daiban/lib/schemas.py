@@ -1,21 +1,45 @@
-"""The API's error bodies, as the handlers in daiban/api.py write them, for the OpenAPI schema."""
+"""The API's shared shapes, for the OpenAPI schema: the one error body, a page of a list, the page's query."""
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Any, Generic, TypeVar
+
+from ninja import Field, Schema
+
+from daiban.lib.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+T = TypeVar("T")
 
 
-class Detail(Schema):
-    """A refusal or a missing object: {"detail": "…"} in Chinese."""
-
-    detail: str
-
-
-class Problem(Schema):
-    field: str
+class ErrorField(Schema):
+    field: str = Field(description="字段名（请求体、查询参数或请求头）；`__all__` 表示不属于某个字段")
     message: str
 
 
-class Problems(Schema):
-    """Bad input (422): one Chinese message per field."""
+class Error(Schema):
+    """Every API error: a stable machine code, a Chinese explanation, the fields at fault (422 only)."""
 
-    detail: list[Problem]
+    code: str = Field(description="稳定的机器码，如 case.closed、validation.invalid；全表见 docs/api.md")
+    detail: str = Field(description="中文说明，可直接展示给用户")
+    fields: list[ErrorField] = Field(description="输入有误时逐项列出；其他错误为空列表")
+
+
+def errors(*statuses: int) -> dict[int, type[Error]]:
+    """response={200: Out, **errors(403, 409)}: the refusals an operation can answer besides the ones every
+    operation of its kind has (daiban/api.py adds 400, 401, 404, 422 and 429 from its signature)."""
+    return {status: Error for status in statuses}
+
+
+class PageIn(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"每页条数，1–{MAX_LIMIT}，默认 {DEFAULT_LIMIT}")
+    cursor: str | None = Field(None, max_length=2000, description="上一页答复中的 next_cursor；不传为第一页")
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list; `next_cursor` is null on the last page."""
+
+    items: list[T]
+    total: int | None = Field(description="符合条件的总条数（计算代价高时为 null）")
+    next_cursor: str | None = Field(description="下一页的 cursor；没有下一页时为 null")
+
+
+AnyPage = Page[dict[str, Any]]

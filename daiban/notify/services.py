@@ -123,7 +123,7 @@ def notification_resend(*, actor, notification: Notification) -> Notification:
         if row is None:
             raise NotFound("没有这条通知")
         if row.status not in (Status.FAILED, Status.PENDING) or row.channel == Channel.IN_APP:
-            raise Conflict("这条通知已发送，无需重新发送")
+            raise Conflict("这条通知已发送，无需重新发送", code="outbox.already_sent")
         old = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
         row.status, row.attempts, row.next_attempt_at = Status.PENDING, 0, clock.now()
         row.save(update_fields=["status", "attempts", "next_attempt_at"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
 
+from daiban.org.models import User
 from daiban.org.tokens import token_user
 
 
@@ -21,3 +22,12 @@ class StaffSession(SessionAuth):
 
 
 STAFF_AUTH = [BearerToken(), StaffSession()]
+
+
+def api_caller(request) -> User | None:
+    """Who is calling, as STAFF_AUTH will find it, for code that runs before the operation (idempotency keys)."""
+    user = STAFF_AUTH[0](request)
+    if user:
+        return user
+    session_user = getattr(request, "user", None)
+    return session_user if session_user is not None and session_user.is_authenticated else None

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from daiban.cases.models import CaseItem
 from daiban.cases.selectors import cases_for
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.models import User
 from daiban.org.scope import get_in_scope
 from daiban.plans import services
@@ -93,7 +95,7 @@ def _item(request, case_id: int, code: str) -> CaseItem:
     return item
 
 
-@router.post("/{case_id}/plan", response={201: dict}, summary="生成代办任务分解计划表")
+@router.post("/{case_id}/plan", response={201: dict, **errors(403, 409)}, summary="生成代办任务分解计划表")
 def generate_plan(request, case_id: int, payload: PlanIn):
     case = _case(request, case_id)
     services.plan_generate(actor=request.user, case=case, start_date=payload.start_date)
@@ -108,22 +110,33 @@ def get_plan(request, case_id: int):
     return detail
 
 
-@router.patch("/{case_id}/plan/items/{code}", summary="调整事项计划日期（须说明理由，留痕）")
+@router.patch("/{case_id}/plan/items/{code}", response={200: dict, **errors(403, 409)},
+              summary="调整事项计划日期（须说明理由，留痕）")
 def move_item(request, case_id: int, code: str, payload: MoveIn):
     item = services.plan_item_move(actor=request.user, item=_item(request, case_id, code), **payload.dict())
     return plan_detail(item.case)
 
 
-@router.get("/{case_id}/items", summary="事项办理情况与预警（正常/预警/逾期）")
-def list_items(request, case_id: int):
+class ItemsPage(AnyPage):
+    case_warning: str = Field(description="全案最严重的预警状态（正常/预警/逾期）")
+
+
+class VisitsPage(AnyPage):
+    flagged: bool = Field(description="业主到场超过一次（最多跑一次）")
+
+
+@router.get("/{case_id}/items", response=ItemsPage,
+            summary="事项办理情况与预警（正常/预警/逾期）；case_warning 为全案预警，items 按事项库顺序分页")
+def list_items(request, case_id: int, page: Query[PageIn]):
     case = _case(request, case_id)
     today = clock.today()
-    rows = [item_row(i, today) for i in case.items.select_related("catalog_item", "catalog_item__department",
-                                                                    "liaison")]
-    return {"case_warning": case_warning(case, today), "items": rows}
+    rows = case.items.select_related("catalog_item", "catalog_item__department", "liaison")
+    return {"case_warning": case_warning(case, today),
+            **paginate(rows, page, order=["catalog_item__sort", "catalog_item__code"],
+                       row=lambda item: item_row(item, today))}
 
 
-@router.post("/{case_id}/items/{code}/dispatch", summary="派单至审批部门代办联络员")
+@router.post("/{case_id}/items/{code}/dispatch", response={200: dict, **errors(403, 409)}, summary="派单至审批部门代办联络员")
 def dispatch(request, case_id: int, code: str, payload: DispatchIn):
     liaison = None
     if payload.liaison:
@@ -134,64 +147,71 @@ def dispatch(request, case_id: int, code: str, payload: DispatchIn):
                                            note=payload.note))
 
 
-@router.post("/{case_id}/items/{code}/start", summary="审批部门受理（开始计时）")
+@router.post("/{case_id}/items/{code}/start", response={200: dict, **errors(403, 409)}, summary="审批部门受理（开始计时）")
 def start(request, case_id: int, code: str, payload: StartIn):
     return item_row(services.item_start(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
 
 
-@router.post("/{case_id}/items/{code}/pause", summary="暂停计时：听证、检验检测、鉴定、专家评审或材料补正")
+@router.post("/{case_id}/items/{code}/pause", response={200: dict, **errors(403, 409)},
+             summary="暂停计时：听证、检验检测、鉴定、专家评审或材料补正")
 def pause(request, case_id: int, code: str, payload: PauseIn):
     return item_row(services.item_pause(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
 
 
-@router.post("/{case_id}/items/{code}/resume", summary="恢复计时")
+@router.post("/{case_id}/items/{code}/resume", response={200: dict, **errors(403, 409)}, summary="恢复计时")
 def resume(request, case_id: int, code: str, payload: ResumeIn):
     return item_row(services.item_resume(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
 
 
-@router.post("/{case_id}/items/{code}/report-up", summary="本级办结后上报上级部门（1个工作日内）")
+@router.post("/{case_id}/items/{code}/report-up", response={200: dict, **errors(403, 409)},
+             summary="本级办结后上报上级部门（1个工作日内）")
 def report_up(request, case_id: int, code: str, payload: ReportUpIn):
     return item_row(services.item_report_up(actor=request.user, item=_item(request, case_id, code),
                                             **payload.dict()))
 
 
-@router.post("/{case_id}/items/{code}/finish", summary="办结（批准或不予许可）")
+@router.post("/{case_id}/items/{code}/finish", response={200: dict, **errors(403, 409)}, summary="办结（批准或不予许可）")
 def finish(request, case_id: int, code: str, payload: FinishIn):
     return item_row(services.item_finish(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
 
 
-@router.post("/{case_id}/items/{code}/withdraw", summary="撤回事项")
+@router.post("/{case_id}/items/{code}/withdraw", response={200: dict, **errors(403, 409)}, summary="撤回事项")
 def withdraw(request, case_id: int, code: str, payload: ReasonIn):
     return item_row(services.item_withdraw(actor=request.user, item=_item(request, case_id, code),
                                            reason=payload.reason))
 
 
-@router.post("/{case_id}/items/{code}/urge", response={201: dict}, summary="催办或督办")
+@router.post("/{case_id}/items/{code}/urge", response={201: dict, **errors(403, 409)}, summary="催办或督办")
 def urge(request, case_id: int, code: str, payload: UrgeIn):
     row = services.item_urge(actor=request.user, item=_item(request, case_id, code), **payload.dict())
     return Status(201, {"id": row.pk, "kind": row.kind, "to": row.to.username, "at": row.at})
 
 
-@router.get("/{case_id}/worklog", summary="工作日志")
-def worklog(request, case_id: int):
-    return [{"id": w.pk, "day": w.day, "author": w.author.display_name, "content": w.content}
-            for w in WorkLog.objects.filter(case=_case(request, case_id)).select_related("author")]
+def _worklog_row(entry: WorkLog) -> dict:
+    return {"id": entry.pk, "day": entry.day, "author": entry.author.display_name, "content": entry.content}
 
 
-@router.post("/{case_id}/worklog", response={201: dict})
+@router.get("/{case_id}/worklog", response=AnyPage, summary="工作日志（新的在前）")
+def worklog(request, case_id: int, page: Query[PageIn]):
+    rows = WorkLog.objects.filter(case=_case(request, case_id)).select_related("author")
+    return paginate(rows, page, order=["-day", "-id"], row=_worklog_row)
+
+
+@router.post("/{case_id}/worklog", response={201: dict, **errors(403, 409)})
 def add_worklog(request, case_id: int, payload: WorkLogIn):
     row = services.worklog_add(actor=request.user, case=_case(request, case_id), **payload.dict())
     return Status(201, {"id": row.pk, "day": row.day, "content": row.content})
 
 
-@router.get("/{case_id}/visits", summary="业主到场记录（最多跑一次：超过一次标记）")
-def visits(request, case_id: int):
-    rows = list(OwnerVisit.objects.filter(case=_case(request, case_id)))
-    return {"count": len(rows), "flagged": len(rows) > 1,
-            "visits": [{"day": v.day, "reason": v.reason} for v in rows]}
+@router.get("/{case_id}/visits", response=VisitsPage,
+            summary="业主到场记录（最多跑一次：超过一次时 flagged 为 true）；items 按日期分页")
+def visits(request, case_id: int, page: Query[PageIn]):
+    rows = OwnerVisit.objects.filter(case=_case(request, case_id))
+    answer = paginate(rows, page, order=["day", "id"], row=lambda visit: {"day": visit.day, "reason": visit.reason})
+    return {**answer, "flagged": answer["total"] > 1}
 
 
-@router.post("/{case_id}/visits", response={201: dict})
+@router.post("/{case_id}/visits", response={201: dict, **errors(403, 409)})
 def add_visit(request, case_id: int, payload: VisitIn):
     case = _case(request, case_id)
     item = _item(request, case_id, payload.item_code) if payload.item_code else None
@@ -200,8 +220,10 @@ def add_visit(request, case_id: int, payload: VisitIn):
     return Status(201, {"count": count, "flagged": count > 1})
 
 
-@router.get("/{case_id}/progress-reports", summary="半月进度反馈")
-def progress_reports(request, case_id: int):
+@router.get("/{case_id}/progress-reports", response=AnyPage, summary="半月进度反馈（新的在前）")
+def progress_reports(request, case_id: int, page: Query[PageIn]):
     case = _case(request, case_id)
-    return [{"period_start": r.period_start, "period_end": r.period_end, "summary": r.summary,
-             "document": f"/api/v1/cases/{case.pk}/documents/progress.docx"} for r in case.progress_reports.all()]
+    document = f"/api/v1/cases/{case.pk}/documents/progress.docx"
+    return paginate(case.progress_reports.all(), page, order=["-period_start"],
+                    row=lambda report: {"period_start": report.period_start, "period_end": report.period_end,
+                                        "summary": report.summary, "document": document})

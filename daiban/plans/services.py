@@ -82,7 +82,7 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
         case = Case.objects.select_for_update().get(pk=case.pk)
         existing = TaskPlan.objects.filter(case=case).first()
         if existing and case.items.exclude(status=ItemStatus.PENDING).exists():
-            raise Conflict("已有事项派单办理，计划不能重新生成；请逐项调整日期")
+            raise Conflict("已有事项派单办理，计划不能重新生成；请逐项调整日期", code="plan.items_dispatched")
         plan = existing or TaskPlan(case=case)
         old = {"start_date": plan.start_date} if existing else None
         plan.start_date, plan.generated_at, plan.generated_by = start_date, clock.now(), actor
@@ -161,7 +161,8 @@ def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str
     require_open(item.case)
     allowed = ALLOWED_ITEM_CHANGES.get((item.status, to_status))
     if allowed is None:
-        raise Conflict(f"事项当前为“{item.get_status_display()}”，不能变为“{ItemStatus(to_status).label}”")
+        raise Conflict(f"事项当前为“{item.get_status_display()}”，不能变为“{ItemStatus(to_status).label}”",
+                       code="item.state_conflict")
     if not allowed & acting_as(actor, item):
         refuse(actor, action=f"item_{to_status}", why="不是该事项的代办员或本部门代办联络员")
     old = item.status
@@ -251,7 +252,7 @@ def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None)
         item = _locked(item)
         pause = item.pauses.filter(ended_on__isnull=True).first()
         if pause is None:
-            raise Conflict("该事项没有进行中的暂停")
+            raise Conflict("该事项没有进行中的暂停", code="item.state_conflict")
         if ended_on < pause.started_on:
             raise ValidationFailed({"ended_on": "恢复日期不能早于暂停开始日期"})
         old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="恢复计时")

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Consultation
 from daiban.lib.errors import NotFound, ValidationFailed
-from daiban.lib.schemas import Detail, Problems
+from daiban.lib.pagination import paginate, whole
+from daiban.lib.schemas import Page, PageIn, errors
 from daiban.org.permissions import require_role
 from daiban.org.scope import get_in_scope, scope_of
 from daiban.policy.guides import guide_url, guides_for_text
@@ -28,6 +29,9 @@ from daiban.policy.services import (
 )
 
 router = Router(tags=["政策与公开"])
+
+# Ranked hits are computed in full (a few hundred documents at most) and paged by position.
+SEARCH_DEPTH = 1000
 
 
 class HitOut(Schema):
@@ -139,21 +143,21 @@ def _article(article_id: int) -> Article:
     return article
 
 
-@router.get("/search", response={200: list[HitOut], 422: Problems}, auth=None,
+@router.get("/search", response=Page[HitOut], auth=None,
             summary="检索政策法规、服务规则、新闻动态和办事指南（中文分词，含简称和同义词）")
-def search_all(request, q: str = "", kind: str | None = None, limit: int = 20):
+def search_all(request, page: Query[PageIn], q: str = "", kind: str | None = None):
     """按相关度排序：标题命中优先于正文命中。只检索已发布的文章和启用的事项。`kind` 可选。"""
     kind = _kind(kind)
-    return [hit.as_dict() for hit in search(q, limit=max(1, min(limit, 50)), kinds=[kind] if kind else None)]
+    hits = search(q, limit=SEARCH_DEPTH, kinds=[kind] if kind else None)
+    return paginate(hits, page, row=lambda hit: hit.as_dict())
 
 
-@router.get("/articles", response={200: list[ArticleOut], 422: Problems}, auth=None, summary="已发布的文章")
-def list_articles(request, kind: str | None = None):
-    return [_out(a) for a in published_articles(_kind(kind))[:500]]
+@router.get("/articles", response=Page[ArticleOut], auth=None, summary="已发布的文章（新发布的在前）")
+def list_articles(request, page: Query[PageIn], kind: str | None = None):
+    return paginate(published_articles(_kind(kind)), page, order=["-publish_date", "-id"], row=_out)
 
 
-@router.get("/articles/{article_id}", response={200: ArticleDetail, 404: Detail}, auth=None,
-            summary="一篇已发布的文章")
+@router.get("/articles/{article_id}", response=ArticleDetail, auth=None, summary="一篇已发布的文章")
 def get_article(request, article_id: int):
     article = _article(article_id)
     if article.status != ArticleStatus.PUBLISHED:
@@ -161,16 +165,17 @@ def get_article(request, article_id: int):
     return _out(article, body=True)
 
 
-@router.get("/manage/articles", response={200: list[ArticleOut], 401: Detail, 403: Detail},
-            summary="全部文章，含草稿（县代办中心管理员）")
-def manage_articles(request, kind: str | None = None):
+@router.get("/manage/articles", response={200: Page[ArticleOut], **errors(403)},
+            summary="全部文章，含草稿（县代办中心管理员；草稿在前，再按发布日期新的在前）")
+def manage_articles(request, page: Query[PageIn], kind: str | None = None):
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_manage_list")
-    articles = Article.objects.select_related("catalog_item").order_by("status", "-publish_date", "-id")
+    articles = Article.objects.select_related("catalog_item")
     kind = _kind(kind)
-    return [_out(a) for a in (articles.filter(kind=kind) if kind else articles)[:1000]]
+    return paginate(articles.filter(kind=kind) if kind else articles, page, order=["status", "-publish_date", "-id"],
+                    row=_out)
 
 
-@router.post("/articles", response={201: ArticleDetail, 401: Detail, 403: Detail, 409: Detail, 422: Problems},
+@router.post("/articles", response={201: ArticleDetail, **errors(403, 409)},
              summary="新建文章（草稿；publish=true 时同时发布；县代办中心管理员）")
 def create_article(request, payload: ArticleIn):
     values = payload.model_dump()
@@ -182,8 +187,7 @@ def create_article(request, payload: ArticleIn):
 
 
 @router.patch("/articles/{article_id}",
-              response={200: ArticleDetail, 401: Detail, 403: Detail, 404: Detail, 422: Problems},
-              summary="修改文章（县代办中心管理员）")
+              response={200: ArticleDetail, **errors(403)}, summary="修改文章（县代办中心管理员）")
 def update_article(request, article_id: int, payload: ArticlePatch):
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_update")
     article = policy_update(actor=request.auth, article=_article(article_id), **payload.model_dump(exclude_unset=True))
@@ -191,8 +195,7 @@ def update_article(request, article_id: int, payload: ArticlePatch):
 
 
 @router.post("/articles/{article_id}/publish",
-             response={200: ArticleDetail, 401: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Problems},
-             summary="发布（县代办中心管理员）")
+             response={200: ArticleDetail, **errors(403, 409)}, summary="发布（县代办中心管理员）")
 def publish_article(request, article_id: int, payload: PublishIn):
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_publish")
     article = policy_publish(actor=request.auth, article=_article(article_id), publish_date=payload.publish_date)
@@ -200,19 +203,19 @@ def publish_article(request, article_id: int, payload: PublishIn):
 
 
 @router.post("/articles/{article_id}/unpublish",
-             response={200: ArticleDetail, 401: Detail, 403: Detail, 404: Detail, 409: Detail},
-             summary="撤回为草稿（县代办中心管理员）")
+             response={200: ArticleDetail, **errors(403, 409)}, summary="撤回为草稿（县代办中心管理员）")
 def unpublish_article(request, article_id: int, payload: UnpublishIn):
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_unpublish")
     article = policy_unpublish(actor=request.auth, article=_article(article_id), reason=payload.reason)
     return _out(article, body=True)
 
 
-@router.get("/guides/mentioned", response=list[GuideOut], auth=None,
+@router.get("/guides/mentioned", response=Page[GuideOut], auth=None,
             summary="一段文字（咨询内容、解答）提到的办事指南")
-def mentioned_guides(request, text: str = ""):
-    return [{"code": i.code, "name": i.name, "department": i.department.name, "url": guide_url(i.code)}
-            for i in guides_for_text(text[:2000])]
+def mentioned_guides(request, page: Query[PageIn], text: str = ""):
+    return paginate(guides_for_text(text[:2000]), page,
+                    row=lambda i: {"code": i.code, "name": i.name, "department": i.department.name,
+                                   "url": guide_url(i.code)})
 
 
 def _consultation(request, consultation_id: int) -> Consultation:
@@ -224,14 +227,13 @@ def _consultation(request, consultation_id: int) -> Consultation:
 
 
 @router.get("/consultations/{consultation_id}/references",
-            response={200: list[ReferenceOut], 401: Detail, 404: Detail}, summary="咨询解答引用的指南和政策")
-def consultation_references(request, consultation_id: int):
-    return references_for(_consultation(request, consultation_id))
+            response=Page[ReferenceOut], summary="咨询解答引用的指南和政策")
+def consultation_references(request, consultation_id: int, page: Query[PageIn]):
+    return paginate(references_for(_consultation(request, consultation_id)), page)
 
 
 @router.post("/consultations/{consultation_id}/references",
-             response={201: list[ReferenceOut], 401: Detail, 403: Detail, 404: Detail, 422: Problems},
-             summary="为咨询解答引用一篇政策或一项办事指南")
+             response={201: Page[ReferenceOut], **errors(403)}, summary="为咨询解答引用一篇政策或一项办事指南（答复全部引用）")
 def add_consultation_reference(request, consultation_id: int, payload: ReferenceIn):
     consultation = _consultation(request, consultation_id)
     article = item = None
@@ -244,13 +246,13 @@ def add_consultation_reference(request, consultation_id: int, payload: Reference
         if item is None:
             raise ValidationFailed({"catalog_code": f"事项 {payload.catalog_code} 不存在"})
     consultation_reference_add(actor=request.auth, consultation=consultation, article=article, catalog_item=item)
-    return Status(201, references_for(consultation))
+    return Status(201, whole(references_for(consultation)))
 
 
 @router.post("/consultations/{consultation_id}/references/mentioned",
-             response={201: list[ReferenceOut], 401: Detail, 403: Detail, 404: Detail},
-             summary="引用咨询内容和解答中提到的全部办事指南")
+             response={201: Page[ReferenceOut], **errors(403)},
+             summary="引用咨询内容和解答中提到的全部办事指南（答复全部引用）")
 def link_mentioned_guides(request, consultation_id: int):
     consultation = _consultation(request, consultation_id)
     consultation_guides_link(actor=request.auth, consultation=consultation)
-    return Status(201, references_for(consultation))
+    return Status(201, whole(references_for(consultation)))

@@ -131,7 +131,7 @@ def policy_update(*, actor: User, article: Article, **changes: Any) -> Article:
 
 def _move(actor: User, article: Article, to_status: str, note: str = "") -> None:
     if to_status not in ALLOWED_STATUS_CHANGES[article.status]:
-        raise Conflict("该文章已发布" if to_status == Status.PUBLISHED else "该文章尚未发布")
+        raise Conflict("该文章已发布" if to_status == Status.PUBLISHED else "该文章尚未发布", code="policy.state_conflict")
     ArticleTransition.objects.create(article=article, from_status=article.status, to_status=to_status,
                                      at=clock.now(), by=actor, note=note)
     article.status = to_status

@@ -1,9 +1,11 @@
 """The provincial outbox, for the center and the system administrator."""
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Query, Router
 
 from daiban.lib.errors import NotFound
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.permissions import require_role
 from daiban.provincial import selectors
 from daiban.provincial.models import ProvincialMessage
@@ -12,13 +14,14 @@ from daiban.provincial.services import OUTBOX_ADMIN_ROLES, provincial_replay
 router = Router(tags=["省平台报送"])
 
 
-@router.get("/messages", summary="省平台报送记录：状态、次数、最近一次错误（status=pending/sent/failed/problem）")
-def list_messages(request, status: str = ""):
+@router.get("/messages", response={200: AnyPage, **errors(403)},
+            summary="省平台报送记录：状态、次数、最近一次错误（status=pending/sent/failed/problem；新的在前）")
+def list_messages(request, page: Query[PageIn], status: str = ""):
     require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_messages")
-    return [selectors.message_row(m) for m in selectors.messages(status)[:500]]
+    return paginate(selectors.messages(status), page, order=["-created_at", "-id"], row=selectors.message_row)
 
 
-@router.get("/messages/{message_pk}", summary="一条报文及其内容")
+@router.get("/messages/{message_pk}", response={200: dict, **errors(403)}, summary="一条报文及其内容")
 def get_message(request, message_pk: int):
     require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_message")
     message = ProvincialMessage.objects.filter(pk=message_pk).first()
@@ -27,7 +30,8 @@ def get_message(request, message_pk: int):
     return {**selectors.message_row(message), "payload": message.payload}
 
 
-@router.post("/messages/{message_pk}/replay", summary="重新报送失败（或积压）的报文，报文编号不变")
+@router.post("/messages/{message_pk}/replay", response={200: dict, **errors(403, 409)},
+             summary="重新报送失败（或积压）的报文，报文编号不变")
 def replay(request, message_pk: int):
     require_role(request.user, *OUTBOX_ADMIN_ROLES, action="provincial_replay")
     message = ProvincialMessage.objects.filter(pk=message_pk).first()

@@ -59,7 +59,7 @@ def provincial_replay(*, actor: User, message: ProvincialMessage) -> ProvincialM
         if row is None:
             raise NotFound("没有这条报文")
         if row.status == Status.SENT:
-            raise Conflict("该报文已报送成功，无需重新报送")
+            raise Conflict("该报文已报送成功，无需重新报送", code="outbox.already_sent")
         old = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
         row.status, row.attempts, row.next_attempt_at = Status.PENDING, 0, clock.now()
         row.save(update_fields=["status", "attempts", "next_attempt_at"])

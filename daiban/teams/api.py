@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.schemas import Detail, Problems
+from daiban.lib.pagination import paginate
+from daiban.lib.schemas import Page, PageIn, errors
 from daiban.org.models import AgencyBody, User
 from daiban.org.scope import get_in_scope
 from daiban.teams.models import Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
@@ -152,15 +153,15 @@ def _choice(value: str | None, choices, field: str) -> list[str] | None:
     return [value]
 
 
-@router.get("/meetings", response={200: list[MeetingOut], 401: Detail, 422: Problems},
-            summary="工作例会和业务培训（本人数据范围内）")
-def list_meetings(request, kind: str | None = None, body: int | None = None, year: int | None = None):
+@router.get("/meetings", response=Page[MeetingOut], summary="工作例会和业务培训（本人数据范围内；新的在前）")
+def list_meetings(request, page: Query[PageIn], kind: str | None = None, body: int | None = None,
+                  year: int | None = None):
     rows = filtered(meetings_for(request.auth), date_field="held_on", body=body, year=year,
                     kinds=_choice(kind, MeetingKind, "kind"))
-    return [meeting_out(m) for m in rows[:500]]
+    return paginate(rows, page, order=["-held_on", "-id"], row=meeting_out)
 
 
-@router.post("/meetings", response={201: MeetingOut, 401: Detail, 403: Detail, 422: Problems},
+@router.post("/meetings", response={201: MeetingOut, **errors(403)},
              summary="登记工作例会或业务培训（县代办中心：全县；代办机构管理员：本机构）")
 def create_meeting(request, payload: MeetingIn):
     body = _body(payload.body_id)
@@ -170,29 +171,28 @@ def create_meeting(request, payload: MeetingIn):
     return Status(201, meeting_out(meeting))
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingOut, 401: Detail, 404: Detail})
+@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="一次工作例会或业务培训")
 def get_meeting(request, meeting_id: int):
     return meeting_out(get_in_scope(meetings_for(request.auth), pk=meeting_id, user=request.auth))
 
 
 @router.put("/meetings/{meeting_id}/attendance",
-            response={200: MeetingOut, 401: Detail, 403: Detail, 404: Detail, 422: Problems},
-            summary="登记参会情况（整体替换）")
+            response={200: MeetingOut, **errors(403)}, summary="登记参会情况（整体替换）")
 def set_attendance(request, meeting_id: int, payload: AttendanceIn):
     meeting = get_in_scope(meetings_for(request.auth), pk=meeting_id, user=request.auth)
     meeting = meeting_attendance_set(actor=request.auth, meeting=meeting, attendance=_people(payload.attendance))
     return meeting_out(meeting)
 
 
-@router.get("/records", response={200: list[RecordOut], 401: Detail, 422: Problems},
-            summary="考核激励与责任追究记录（本人数据范围内）")
-def list_records(request, kind: str | None = None, body: int | None = None, year: int | None = None):
+@router.get("/records", response=Page[RecordOut], summary="考核激励与责任追究记录（本人数据范围内；新的在前）")
+def list_records(request, page: Query[PageIn], kind: str | None = None, body: int | None = None,
+                 year: int | None = None):
     rows = filtered(records_for(request.auth), date_field="decided_on", body=body, year=year,
                     kinds=_choice(kind, ConductKind, "kind"))
-    return [record_out(r) for r in rows[:1000]]
+    return paginate(rows, page, order=["-decided_on", "-id"], row=record_out)
 
 
-@router.post("/records", response={201: RecordOut, 401: Detail, 403: Detail, 404: Detail, 422: Problems},
+@router.post("/records", response={201: RecordOut, **errors(403, 404)},
              summary="登记考核激励或责任追究（县代办中心：全县；代办机构管理员：本机构人员）")
 def create_record(request, payload: RecordIn):
     person = User.objects.select_related("body").filter(username=payload.username).first()
@@ -205,6 +205,6 @@ def create_record(request, payload: RecordIn):
     return Status(201, record_out(record))
 
 
-@router.get("/records/{record_id}", response={200: RecordOut, 401: Detail, 404: Detail})
+@router.get("/records/{record_id}", response=RecordOut, summary="一条考核激励或责任追究记录")
 def get_record(request, record_id: int):
     return record_out(get_in_scope(records_for(request.auth), pk=record_id, user=request.auth))

@@ -10,7 +10,6 @@ import re
 from ninja import Router, Schema
 
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.schemas import Problems
 from daiban.workdays import loader
 from daiban.workdays.calendar import CalendarRangeError
 
@@ -79,7 +78,7 @@ def _in_range(field: str, day: dt.date) -> None:
                                        f"{calendar.last_day.isoformat()} 之间"})
 
 
-@router.get("/calendar/add-workdays", response={200: AddWorkdaysOut, 422: Problems}, auth=None,
+@router.get("/calendar/add-workdays", response=AddWorkdaysOut, auth=None,
             summary="从某日起算若干个工作日后的日期")
 def add_workdays(request, start: str, days: str):
     """`start` 当日不计入，从次日起算第 `days` 个工作日；`days` 为 0 时为 `start` 当日或其后第一个工作日。
@@ -97,7 +96,7 @@ def add_workdays(request, start: str, days: str):
     return {"start": first, "days": count, "date": result.date, "provisional": result.provisional}
 
 
-@router.get("/calendar/workdays-between", response={200: WorkdaysBetweenOut, 422: Problems}, auth=None,
+@router.get("/calendar/workdays-between", response=WorkdaysBetweenOut, auth=None,
             summary="两个日期之间的工作日数")
 def workdays_between(request, start: str, end: str):
     """`start` 之后（不含当日）至 `end`（含当日）的工作日数；`end` 不晚于 `start` 时为 0。"""

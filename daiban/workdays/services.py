@@ -78,7 +78,7 @@ def calendar_confirm_year(*, actor, year: int) -> CalendarYear:
         if calendar_year is None:
             raise NotFound(f"尚未导入 {year} 年的工作日安排")
         if calendar_year.confirmed:
-            raise Conflict(f"{year} 年的工作日安排已经确认")
+            raise Conflict(f"{year} 年的工作日安排已经确认", code="calendar.already_confirmed")
         calendar_year.confirmed = True
         calendar_year.confirmed_by = actor
         calendar_year.confirmed_at = timezone.now()

@@ -79,7 +79,7 @@ def test_the_ledger_filters_by_status_unit_category_and_warning(ledger_cases, ap
 def test_a_bad_ledger_filter_is_refused_in_chinese(api_as):
     answer = api_as("center").get("ledger.xlsx", {"warning": "red", "from": "2025-02-30"})
     assert answer.status_code == 422
-    messages = {d["field"]: d["message"] for d in answer.json()["detail"]}
+    messages = {d["field"]: d["message"] for d in answer.json()["fields"]}
     assert messages["warning"].startswith("预警应为") and "YYYY-MM-DD" in messages["from"]
 
 

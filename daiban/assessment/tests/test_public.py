@@ -52,4 +52,4 @@ def test_the_public_page_needs_no_login_and_shows_nothing_personal(year_2025, cl
 def test_a_bad_year_is_refused_in_chinese(api_as, year):
     answer = api_as(None).get("public/stats", {"year": year})
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["message"].startswith("年度应为 2000 至")
+    assert answer.json()["fields"][0]["message"].startswith("年度应为 2000 至")

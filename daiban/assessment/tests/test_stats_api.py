@@ -38,8 +38,8 @@ def test_the_stats_answer_has_the_documented_shape(two_units, api_as):
 def test_a_bad_question_answers_422_in_chinese(api_as, params, field, message):
     answer = api_as("center").get("stats", params)
     assert answer.status_code == 422
-    detail = answer.json()["detail"]
-    assert any(d["field"] == field and message in d["message"] for d in detail), detail
+    fields = answer.json()["fields"]
+    assert any(d["field"] == field and message in d["message"] for d in fields), fields
 
 
 @pytest.mark.parametrize("by", ["agent", "unit", "department", "township"])

@@ -29,7 +29,7 @@ def put_team(api, case, **team):
 
 
 def errors(answer) -> dict:
-    return {e["field"]: e["message"] for e in answer.json()["detail"]}
+    return {e["field"]: e["message"] for e in answer.json()["fields"]}
 
 
 def test_the_proposal_for_a_major_1_2_yi_promotion_project_is_lawful_and_accepted(api_as, make_case):

@@ -13,14 +13,16 @@ pytestmark = pytest.mark.django_db
 def problems(response) -> dict[str, str]:
     assert response.status_code == 422, response.content
     assert "\\u" not in response.content.decode()
-    return {p["field"]: p["message"] for p in response.json()["detail"]}
+    return {p["field"]: p["message"] for p in response.json()["fields"]}
 
 
 def test_the_list_needs_no_login_and_has_exactly_the_agreed_shape(api_as):
     response = api_as(None).get("catalog/items")
     assert response.status_code == 200
-    items = response.json()
+    page = response.json()
+    items = page["items"]
     assert [i["code"] for i in items][:3] == ["QY01", "L01", "L02"] and len(items) == 28
+    assert (page["total"], page["next_cursor"]) == (28, None)
     by_code = {i["code"]: i for i in items}
     assert by_code["L05"] == {
         "code": "L05", "name": "环境影响评价审批（报告表）", "department": "生态环境局", "stage": "1",
@@ -39,7 +41,7 @@ def test_the_list_needs_no_login_and_has_exactly_the_agreed_shape(api_as):
 
 def test_the_list_filters_by_stage_and_leaves_out_deactivated_items(api_as):
     CatalogItem.objects.filter(code="U03").update(active=False)
-    codes = [i["code"] for i in api_as(None).get("catalog/items", {"stage": "utilities"}).json()]
+    codes = [i["code"] for i in api_as(None).get("catalog/items", {"stage": "utilities"}).json()["items"]]
     assert codes == ["U01", "U02", "U04", "U05"]
     assert problems(api_as(None).get("catalog/items", {"stage": "5"})) == {
         "stage": "阶段应为以下之一：0、1、2、3、utilities、4"}
@@ -50,7 +52,7 @@ def test_one_item_comes_with_its_service_guide(api_as):
     assert "环境影响报告表" in detail["materials"] and "环评编制机构" in detail["where_how"]
     assert detail["stage_label"] == "立项用地规划许可" and detail["limit_source"] == "C"
     assert detail["followers"] == ["S04"]
-    assert api_as(None).get("catalog/items/X99").json() == {"detail": "事项 X99 不存在"}
+    assert api_as(None).get("catalog/items/X99").json() == {"code": "not_found", "detail": "事项 X99 不存在", "fields": []}
 
 
 def test_the_center_edits_an_item_and_the_edit_is_audited(api_as, person):
@@ -68,7 +70,7 @@ def test_the_center_edits_an_item_and_the_edit_is_audited(api_as, person):
 def test_an_agent_may_not_edit(api_as):
     response = api_as("aojiang").patch("catalog/items/L06", {"limit_workdays": 12})
     assert response.status_code == 403
-    assert response.json() == {"detail": "您没有执行此操作的权限"}
+    assert response.json() == {"code": "permission.denied", "detail": "您没有执行此操作的权限", "fields": []}
     assert CatalogItem.objects.get(code="L06").limit_workdays == 15
 
 
@@ -101,6 +103,6 @@ def test_the_center_adds_an_item(api_as):
         "limit_workdays": 10, "prerequisites": ["L02"]})
     assert response.status_code == 201, response.content
     assert response.json()["prerequisites"] == ["L02"]
-    assert api_as(None).get("catalog/items").json()[-1]["code"] == "L09"
+    assert api_as(None).get("catalog/items").json()["items"][-1]["code"] == "L09"
     assert api_as("aojiang").post("catalog/items", {
         "code": "L10", "name": "某事项", "department": "水利局", "stage": "1", "limit_workdays": 3}).status_code == 403

@@ -54,13 +54,13 @@ def test_an_empty_or_bad_handover_list_is_refused_field_by_field_in_chinese(buil
     agent = api_as("aojiang")
     empty = agent.post(f"cases/{case.pk}/complete", {"handover": []})
     assert empty.status_code == 422
-    assert empty.json()["detail"] == [
+    assert empty.json()["fields"] == [
         {"field": "handover", "message": "请填写移交资料清单（向业主移交的批准文件、证照等）"}]
     bad = agent.post(f"cases/{case.pk}/complete", {"handover": [{"document": " ", "copies": 0}]})
-    assert {d["field"]: d["message"] for d in bad.json()["detail"]} == {
+    assert {d["field"]: d["message"] for d in bad.json()["fields"]} == {
         "handover.1.document": "第 1 行：请填写资料名称", "handover.1.copies": "第 1 行：份数应为 1 至 99"}
     missing = agent.post(f"cases/{case.pk}/complete", {})
-    assert missing.status_code == 422 and missing.json()["detail"][0] == {"field": "handover", "message": "此项必填"}
+    assert missing.status_code == 422 and missing.json()["fields"][0] == {"field": "handover", "message": "此项必填"}
 
 
 def test_the_completion_form_lists_each_item_its_approval_number_timeliness_and_the_papers(build, api_as):
@@ -97,7 +97,7 @@ def test_staff_record_the_owners_signature_by_name(build, api_as):
     case = build.completed()
     agent = api_as("aojiang")
     unnamed = agent.post(f"cases/{case.pk}/handover/confirm", {})
-    assert unnamed.status_code == 422 and unnamed.json()["detail"][0]["message"] == "请填写业主签收人姓名"
+    assert unnamed.status_code == 422 and unnamed.json()["fields"][0]["message"] == "请填写业主签收人姓名"
     answer = agent.post(f"cases/{case.pk}/handover/confirm", {"signatory": "王建华"})
     assert answer.json()["handover_signatory"] == "王建华"
     case.closure.refresh_from_db()

@@ -50,10 +50,10 @@ def test_the_project_code_is_checked_audited_and_reported(build, api_as):
     agent = api_as("aojiang")
     with clock.frozen("2026-09-02"):
         bad = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01"})
-        assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "project_code"
-        assert "项目代码格式应为" in bad.json()["detail"][0]["message"]
+        assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "project_code"
+        assert "项目代码格式应为" in bad.json()["fields"][0]["message"]
         future = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2612-330326-04-01-123456"})
-        assert future.status_code == 422 and "年月" in future.json()["detail"][0]["message"]
+        assert future.status_code == 422 and "年月" in future.json()["fields"][0]["message"]
         answer = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01-500005"})
         assert answer.status_code == 200 and answer.json()["project"]["project_code"] == "2609-330326-04-01-500005"
         same = agent.put(f"cases/{case.pk}/project-code", {"project_code": "2609-330326-04-01-500005"})

@@ -93,7 +93,7 @@ def test_a_yes_to_the_fee_question_reaches_every_inspector_at_once(build, api_as
     page = client.get("/closure/fee-alerts/").content.decode()
     assert case.project.name in page and "某工作人员暗示需要送购物卡" in page
     assert "索取费用或礼品线索" in client.get("/").content.decode()
-    assert api_as("inspector").get("closure/fee-alerts").json()[0]["details"] == "某工作人员暗示需要送购物卡"
+    assert api_as("inspector").get("closure/fee-alerts").json()["items"][0]["details"] == "某工作人员暗示需要送购物卡"
     client.force_login(person("aojiang"))
     assert client.get("/closure/fee-alerts/").status_code == 404
     assert api_as("center").get("closure/fee-alerts").status_code == 403
@@ -119,7 +119,7 @@ def test_scores_outside_one_to_five_are_refused_in_chinese(build, api_as):
     answer = owner.post(f"cases/{case.pk}/evaluation", {"attitude": 6, "efficiency": 0, "quality": 3,
                                                          "fee_asked": False})
     assert answer.status_code == 422
-    assert {d["field"]: d["message"] for d in answer.json()["detail"]} == {
+    assert {d["field"]: d["message"] for d in answer.json()["fields"]} == {
         "attitude": "请为服务态度评分（1–5 分）", "efficiency": "请为办事效率评分（1–5 分）"}
 
 
@@ -130,12 +130,12 @@ def test_the_agent_rates_each_department_and_liaison_officer_once(build, api_as)
     assert {(d["department"], d["liaison"]) for d in listed} == {("fgj", "fgj"), ("sthj", "sthj")}
     unknown = agent.post(f"cases/{case.pk}/department-ratings", {"ratings": [
         {"department": "zjj", "attitude": 5, "efficiency": 5, "quality": 5}]})
-    assert unknown.status_code == 422 and "本案没有该审批部门" in unknown.json()["detail"][0]["message"]
+    assert unknown.status_code == 422 and "本案没有该审批部门" in unknown.json()["fields"][0]["message"]
     ratings = [{"department": "fgj", "attitude": 5, "efficiency": 5, "quality": 5, "comment": "当日赋码"},
                {"department": "sthj", "attitude": 4, "efficiency": 3, "quality": 4, "overall": 4}]
     answer = agent.post(f"cases/{case.pk}/department-ratings", {"ratings": ratings})
     assert answer.status_code == 201, answer.content
-    assert [(r["department_name"], r["liaison_name"], r["overall"]) for r in answer.json()] == [
+    assert [(r["department_name"], r["liaison_name"], r["overall"]) for r in answer.json()["items"]] == [
         ("发展和改革局", "张立新", 5), ("生态环境局", "吕绿洲", 4)]
     again = agent.post(f"cases/{case.pk}/department-ratings", {"ratings": ratings})
     assert again.status_code == 409 and "不能修改" in again.json()["detail"]
@@ -149,7 +149,7 @@ def test_a_return_visit_is_scheduled_recorded_and_named_on_the_archived_evaluati
     with clock.frozen("2026-10-09"):
         early = agent.post(f"cases/{case.pk}/return-visits", {"planned_on": "2026-09-29", "visitor": "fgj",
                                                              "channel": "fax"})
-        assert {d["field"] for d in early.json()["detail"]} == {"planned_on", "visitor", "channel"}
+        assert {d["field"] for d in early.json()["fields"]} == {"planned_on", "visitor", "channel"}
         visit = agent.post(f"cases/{case.pk}/return-visits", {"planned_on": "2026-10-12", "visitor": "ajadmin",
                                                              "channel": "visit"})
         assert visit.status_code == 201 and visit.json()["channel_label"] == "上门回访"

@@ -101,8 +101,8 @@ def test_filing_is_recorded_once_and_never_dated_in_the_future_or_before_closing
         assert agent.post(f"cases/{case.pk}/file", {}).status_code == 200
         again = agent.post(f"cases/{case.pk}/file", {})
     assert future.status_code == 422
-    assert future.json()["detail"][0] == {"field": "filed_on", "message": "归档日期不能晚于今天"}
-    assert early.status_code == 422 and "不能早于办结日期" in early.json()["detail"][0]["message"]
+    assert future.json()["fields"][0] == {"field": "filed_on", "message": "归档日期不能晚于今天"}
+    assert early.status_code == 422 and "不能早于办结日期" in early.json()["fields"][0]["message"]
     assert again.status_code == 409 and "不能重复登记" in again.json()["detail"]
 
 

@@ -66,7 +66,7 @@ def test_a_termination_without_a_reason_or_with_an_unknown_kind_is_refused_in_ch
     case = build.case()
     answer = api_as("aojiang").post(f"cases/{case.pk}/terminate", {"reason": " ", "reason_kind": "other"})
     assert answer.status_code == 422
-    assert {d["field"]: d["message"] for d in answer.json()["detail"]} == {
+    assert {d["field"]: d["message"] for d in answer.json()["fields"]} == {
         "reason": "请填写终止原因的具体情况",
         "reason_kind": "终止原因应为业主申请（owner_request）或项目自身原因（project）"}
 

@@ -39,7 +39,8 @@ def _link(issue: Issue) -> str:
 def _move(*, actor: User, issue: Issue, to_status: str, note: str = "") -> str:
     """The one place an issue changes state: checked against ALLOWED_ISSUE_CHANGES and kept as a row."""
     if to_status not in ALLOWED_ISSUE_CHANGES[issue.status]:
-        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能变为“{IssueStatus(to_status).label}”")
+        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能变为“{IssueStatus(to_status).label}”",
+                       code="issue.state_conflict")
     old = issue.status
     issue.status = to_status
     IssueTransition.objects.create(issue=issue, from_status=old, to_status=to_status, tier=issue.tier,
@@ -189,9 +190,9 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
         require_case_worker(actor, case, "issue_escalate")
     require_open(case)
     if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
-        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能升级")
+        raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能升级", code="issue.state_conflict")
     if issue.tier >= Tier.AUTHORITY:
-        raise Conflict("问题已在最高层级（上级审管部门或上级政府），不能再升级")
+        raise Conflict("问题已在最高层级（上级审管部门或上级政府），不能再升级", code="issue.top_tier")
     errors: dict[str, str] = {}
     reason, error = _text(reason, "reason", "请说明升级理由")
     errors.update(error)
@@ -230,7 +231,7 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.tier != tier_now.number or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
-            raise Conflict("问题已被他人处理，请刷新后重试")
+            raise Conflict("问题已被他人处理，请刷新后重试", code="issue.changed")
         now = clock.now()
         old_tier = issue.tier
         IssueTier.objects.filter(pk=tier_now.pk).update(closed_at=now)
@@ -287,7 +288,7 @@ def issue_respond(*, actor: User, issue: Issue, text: str) -> IssueResponse:
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED) or issue.tier != tier.number:
-            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能答复")
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能答复", code="issue.state_conflict")
         response = record_response(actor=actor, issue=issue, text=text)
         tier = response.tier
         audit_record(event_type="coordination.issue_responded", actor=actor, obj=issue,
@@ -323,7 +324,7 @@ def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
-            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提出解决方案")
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提出解决方案", code="issue.state_conflict")
         propose_resolution(actor=actor, issue=issue, resolution=resolution,
                            source=f"第{tier.number}层级：{tier.handler}")
         audit_record(event_type="coordination.issue_resolved", actor=actor, obj=issue,
@@ -341,7 +342,7 @@ def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.status != IssueStatus.RESOLVED:
-            raise Conflict("该问题尚无待确认的解决方案")
+            raise Conflict("该问题尚无待确认的解决方案", code="issue.state_conflict")
         now = clock.now()
         resolver = issue.resolved_by
         if accepted:
@@ -401,7 +402,7 @@ def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | Non
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
-            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提请疑难会商")
+            raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能提请疑难会商", code="issue.state_conflict")
         consultation = Consultation.objects.create(issue=issue, leader=chosen, question=question, requested_by=actor,
                                                    requested_at=clock.now())
         _move(actor=actor, issue=issue, to_status=IssueStatus.CONSULTING, note=f"提请{chosen.display_name}疑难会商")
@@ -418,7 +419,7 @@ def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consulta
     """The leader's decision is recorded with its maker and becomes the issue's resolution, for the agent."""
     consultation = issue.consultations.filter(decided_at__isnull=True).select_related("leader").last()
     if consultation is None:
-        raise Conflict("该问题没有待决定的疑难会商")
+        raise Conflict("该问题没有待决定的疑难会商", code="issue.state_conflict")
     if actor.pk != consultation.leader_id:
         refuse(actor, "consultation_decide", f"只有会商领导{consultation.leader.display_name}可以作出会商决定")
     decision, error = _text(decision, "decision", "请填写会商决定")
@@ -428,7 +429,7 @@ def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consulta
         issue = lock_issue(issue)
         consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
         if consultation.decided_at is not None or issue.status != IssueStatus.CONSULTING:
-            raise Conflict("该疑难会商已作出决定")
+            raise Conflict("该疑难会商已作出决定", code="issue.state_conflict")
         consultation.decision, consultation.decided_by, consultation.decided_at = decision, actor, clock.now()
         consultation.save(update_fields=["decision", "decided_by", "decided_at"])
         title = f"（{actor.title}）" if actor.title else ""

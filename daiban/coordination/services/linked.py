@@ -26,8 +26,9 @@ def _move(*, actor: User, linked: LinkedRequest, to_status: str, note: str = "")
     """The one place a linked request changes state: ALLOWED_LINKED_CHANGES, and a step row."""
     if to_status not in ALLOWED_LINKED_CHANGES[linked.status]:
         if linked.status == LinkedStatus.SENT:
-            raise Conflict("请先接收该联动代办请求")
-        raise Conflict(f"联动代办请求当前为“{linked.get_status_display()}”，不能变为“{LinkedStatus(to_status).label}”")
+            raise Conflict("请先接收该联动代办请求", code="linked.state_conflict")
+        raise Conflict(f"联动代办请求当前为“{linked.get_status_display()}”，不能变为“{LinkedStatus(to_status).label}”",
+                       code="linked.state_conflict")
     old = linked.status
     linked.status = to_status
     LinkedStep.objects.create(request=linked, status=to_status, at=clock.now(), by=actor, note=note)

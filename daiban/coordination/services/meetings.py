@@ -277,13 +277,13 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
     if invitee is None:
         refuse(actor, "meeting_sign", "您不在本次会议的邀请名单中，不能签名")
     if not meeting.recorded:
-        raise Conflict("会议记录尚未填写，暂不能签名")
+        raise Conflict("会议记录尚未填写，暂不能签名", code="meeting.record_missing")
     if not invitee.present:
         refuse(actor, "meeting_sign", "会议记录未登记您出席本次会议，不能签名；如有误请联系召集人修改出席情况")
     with transaction.atomic():
         meeting = _locked(meeting)
         if _text(content_hash).lower() != meeting.record_hash:
-            raise Conflict("会议记录已修改，您确认的内容与当前记录不一致，请重新阅读后再签名")
+            raise Conflict("会议记录已修改，您确认的内容与当前记录不一致，请重新阅读后再签名", code="meeting.record_changed")
         existing = meeting.signatures.filter(signer=actor, record_version=meeting.record_version,
                                              voided_at__isnull=True).first()
         if existing is not None:

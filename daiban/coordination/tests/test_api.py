@@ -71,7 +71,7 @@ def test_an_issue_goes_up_the_tiers_and_is_closed_by_the_agent_through_the_api(c
     answer = agent.post(f"{path}/confirm", {"accepted": True})
     assert answer.status_code == 200 and answer.json()["status"] == "closed"
     assert answer.json()["confirmed_by"]["username"] == "aojiang"
-    assert [row["id"] for row in agent.get(f"cases/{case.pk}/issues").json()] == [issue["id"]]
+    assert [row["id"] for row in agent.get(f"cases/{case.pk}/issues").json()["items"]] == [issue["id"]]
 
 
 def test_a_consultation_and_the_leaders_decision_through_the_api(issue, api_as):
@@ -93,8 +93,8 @@ def test_kunyang_gets_404_for_an_aojiang_case_issue(issue, case, api_as):
                    kunyang.post(f"issues/{issue.pk}/respond", {"text": "x"}),
                    kunyang.post(f"cases/{case.pk}/issues", raise_payload())):
         assert answer.status_code == 404, answer.content
-        assert answer.json()["detail"] == "未找到该对象，或不在您的数据范围内"
-    assert issue.pk not in [row["id"] for row in kunyang.get("issues").json()]
+        assert answer.json() == {"code": "not_found", "detail": "未找到该对象，或不在您的数据范围内", "fields": []}
+    assert issue.pk not in [row["id"] for row in kunyang.get("issues").json()["items"]]
     assert api_as("zjdb").get(f"issues/{issue.pk}").status_code == 404
     assert api_as("wzdb").get(f"issues/{issue.pk}").status_code == 404  # nothing was sent to the city yet
     assert AuditEvent.objects.filter(event_type="access.refused", actor_name="kunyang",
@@ -117,7 +117,7 @@ def test_bad_input_to_raise_an_issue_answers_422_and_changes_nothing(case, api_a
     with clock.frozen("2026-11-02"):
         answer = agent.post(f"cases/{case.pk}/issues", raise_payload(**overrides))
     assert answer.status_code == 422, answer.content
-    assert {"field": field, "message": message} in answer.json()["detail"]
+    assert {"field": field, "message": message} in answer.json()["fields"]
     assert (Issue.objects.count(), AuditEvent.objects.count()) == before
 
 
@@ -133,7 +133,7 @@ def test_bad_escalations_answer_422_and_change_nothing(issue, api_as, payload, f
     before = (IssueTier.objects.count(), LinkedRequest.objects.count(), AuditEvent.objects.count())
     answer = agent.post(f"issues/{issue.pk}/escalate", payload)
     assert answer.status_code == 422, answer.content
-    assert answer.json()["detail"] == [{"field": field, "message": message}]
+    assert answer.json()["fields"] == [{"field": field, "message": message}]
     assert (IssueTier.objects.count(), LinkedRequest.objects.count(), AuditEvent.objects.count()) == before
     assert Issue.objects.get(pk=issue.pk).tier == 1
 
@@ -146,7 +146,7 @@ def test_a_linked_request_answered_late_through_the_api(case, api_as):
     assert answer.status_code == 201, answer.content
     linked = answer.json()
     assert (linked["due_on"], linked["status"]) == ("2026-11-04", "sent")
-    assert [r["id"] for r in city.get("linked-requests").json()] == [linked["id"]]
+    assert [r["id"] for r in city.get("linked-requests").json()["items"]] == [linked["id"]]
     assert city.get(f"linked-requests/{linked['id']}").json()["case"]["project"] == "年产20万台精密减速机项目"
     assert api_as("zjdb").get(f"linked-requests/{linked['id']}").status_code == 404
     with clock.frozen("2026-11-03"):
@@ -213,9 +213,9 @@ def test_bad_meeting_input_answers_422_by_field(issue, api_as, person):
     answer = api_as("ajadmin").post("meetings", {"issue_ids": [issue.pk], "agenda": "", "place": "会议室",
                                                  "held_at": "2026-11-04T09:30:00", "invitees": ["nobody"]})
     assert answer.status_code == 422
-    assert {d["field"] for d in answer.json()["detail"]} == {"agenda", "invitees"}
+    assert {d["field"] for d in answer.json()["fields"]} == {"agenda", "invitees"}
     other = make_case(person, location="昆阳镇", agent="kunyang", project="昆阳镇新材料项目")
     assert other.pk != issue.case_id
     answer = api_as("kunyang").post("meetings", {"issue_ids": [issue.pk], "agenda": "x", "place": "会议室",
                                                  "held_at": "2026-11-04T09:30:00", "invitees": ["zrjhead"]})
-    assert answer.status_code == 422 and answer.json()["detail"][0]["field"] == "issue_ids"
+    assert answer.status_code == 422 and answer.json()["fields"][0]["field"] == "issue_ids"

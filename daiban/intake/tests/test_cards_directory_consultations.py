@@ -40,7 +40,7 @@ def test_a_card_cannot_serve_another_company(api_as):
     number = issue(api_as("zsj")).json()["number"]
     before = Request.objects.count()
     answer = api_as(None).post("public/requests", request_payload(card_no=number))
-    assert answer.status_code == 422 and "其他企业" in answer.json()["detail"][0]["message"]
+    assert answer.status_code == 422 and "其他企业" in answer.json()["fields"][0]["message"]
     assert Request.objects.count() == before
     assert ContactCard.objects.get(number=number).redeemed_at is None
 
@@ -51,7 +51,7 @@ def test_a_reused_card_is_refused_and_nothing_is_written(api_as):
     assert public.post("public/requests", request_payload(credit_code=CODE, card_no=number)).status_code == 201
     before = Request.objects.count()
     again = public.post("public/requests", request_payload(credit_code=CODE, card_no=number, project_name="二期"))
-    assert again.status_code == 422 and "已使用" in again.json()["detail"][0]["message"]
+    assert again.status_code == 422 and "已使用" in again.json()["fields"][0]["message"]
     assert Request.objects.count() == before
 
 
@@ -83,7 +83,7 @@ def test_the_directory_is_fed_by_the_promotion_bodies_and_starts_a_case(api_as):
 
 
 def test_an_owner_sees_only_its_own_cases(api_as):
-    own = api_as("owner1").get("cases").json()
+    own = api_as("owner1").get("cases").json()["items"]
     assert [c["company"] for c in own] == ["平阳县鳌江精工传动有限公司"]
     other = Request.objects.get(idempotency_key="demo-2").case
     assert api_as("owner1").get(f"cases/{other.pk}").status_code == 404

@@ -52,4 +52,4 @@ def test_json_answers_keep_chinese_readable(client, db):
 def test_a_malformed_body_gets_a_chinese_field_error(client, db):
     answer = client.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     assert answer.status_code == 422
-    assert answer.json()["detail"] == [{"field": "password", "message": "此项必填"}]
+    assert answer.json()["fields"] == [{"field": "password", "message": "此项必填"}]

@@ -24,7 +24,8 @@ def test_wrong_credentials_answer_401_without_saying_which_part_was_wrong(client
     unknown_user = client.post("/api/v1/auth/token", {"username": "nobody", "password": "bad-password"},
                                content_type="application/json")
     assert wrong_password.status_code == unknown_user.status_code == 401
-    assert wrong_password.json() == unknown_user.json() == {"detail": "用户名或密码错误"}
+    assert wrong_password.json() == unknown_user.json() == {
+        "code": "auth.invalid_credentials", "detail": "用户名或密码错误", "fields": []}
 
 
 def test_an_expired_token_is_refused(api_as):

@@ -20,7 +20,7 @@ def publish(person):
 def found(api, query: str, **params) -> list[dict]:
     response = api.get("policy/search", {"q": query, **params})
     assert response.status_code == 200, response.content
-    return response.json()
+    return response.json()["items"]
 
 
 def keys(hits: list[dict]) -> list[str]:

@@ -47,11 +47,11 @@ def test_an_agent_links_the_mentioned_guides_and_a_policy_to_a_consultation(api_
     agent = api_as("aojiang")
     linked = agent.post(f"policy/consultations/{consultation.pk}/references/mentioned")
     assert linked.status_code == 201
-    assert [r["code"] for r in linked.json()] == ["L05", "L05C"]
+    assert [r["code"] for r in linked.json()["items"]] == ["L05", "L05C"]
     policy = Article.objects.get(title__contains="区域环评")
     answer = agent.post(f"policy/consultations/{consultation.pk}/references", {"article_id": policy.pk})
     assert answer.status_code == 201
-    rows = agent.get(f"policy/consultations/{consultation.pk}/references").json()
+    rows = agent.get(f"policy/consultations/{consultation.pk}/references").json()["items"]
     assert [r["url"] for r in rows] == ["/catalog/L05/", "/catalog/L05C/", f"/policy/{policy.pk}/"]
     html = Template("{% load policy %}{% consultation_references c as refs %}"
                     "{% for r in refs %}{{ r.kind_label }}:{{ r.url }} {% endfor %}").render(
@@ -68,6 +68,6 @@ def test_another_units_agent_cannot_see_or_link_the_consultation(api_as, consult
 
 
 def test_the_mentioned_guides_api_needs_no_login(api_as):
-    rows = api_as(None).get("policy/guides/mentioned", {"text": "能评和多测合一"}).json()
+    rows = api_as(None).get("policy/guides/mentioned", {"text": "能评和多测合一"}).json()["items"]
     assert [r["code"] for r in rows] == ["L06", "C01"] or [r["code"] for r in rows] == ["C01", "L06"]
     assert rows[0]["url"].startswith("/catalog/")

@@ -51,13 +51,13 @@ def test_a_draft_cannot_be_published_without_a_body_nor_twice(api_as):
     center = api_as("center")
     draft = center.post("policy/articles", {"kind": "policy", "title": "空白稿"}).json()
     answer = center.post(f"policy/articles/{draft['id']}/publish", {})
-    assert answer.status_code == 422 and answer.json()["detail"][0]["field"] == "body"
+    assert answer.status_code == 422 and answer.json()["fields"][0]["field"] == "body"
     center.patch(f"policy/articles/{draft['id']}", {"body": "正文。"})
     assert center.post(f"policy/articles/{draft['id']}/publish", {}).status_code == 200
     assert center.post(f"policy/articles/{draft['id']}/publish", {}).status_code == 409
     future = center.post("policy/articles",
                          {"kind": "news", "title": "未来", "body": "x", "publish_date": "2999-01-01"})
-    assert future.status_code == 422 and future.json()["detail"][0]["field"] == "publish_date"
+    assert future.status_code == 422 and future.json()["fields"][0]["field"] == "publish_date"
 
 
 def test_the_public_pages_show_published_articles_only_and_need_no_login(client, publish):
@@ -111,7 +111,7 @@ def test_a_guide_follows_its_catalog_item_and_new_items_get_one(api_as, person):
     center = person("center")
     catalog_item_create(actor=center, code="L09", name="洪水影响评价审批", department="水利局", stage="1",
                         limit_workdays=10, materials="洪水影响评价报告")
-    assert api_as(None).get("policy/search", {"q": "洪水影响评价"}).json()[0]["code"] == "L09"
+    assert api_as(None).get("policy/search", {"q": "洪水影响评价"}).json()["items"][0]["code"] == "L09"
     created = policy_guides_generate(actor=center)
     assert [a.catalog_item.code for a in created] == ["L09"]
     assert policy_guides_generate(actor=center) == []
@@ -120,6 +120,6 @@ def test_a_guide_follows_its_catalog_item_and_new_items_get_one(api_as, person):
 def test_only_a_guide_belongs_to_a_catalog_item_and_only_one_to_each(api_as):
     center = api_as("center")
     wrong = center.post("policy/articles", {"kind": "news", "title": "x", "body": "y", "catalog_item": "L05"})
-    assert wrong.status_code == 422 and wrong.json()["detail"][0]["field"] == "catalog_item"
+    assert wrong.status_code == 422 and wrong.json()["fields"][0]["field"] == "catalog_item"
     twice = center.post("policy/articles", {"kind": "guide", "title": "环评指南", "catalog_item": "L05"})
-    assert twice.status_code == 422 and "已有办事指南" in twice.json()["detail"][0]["message"]
+    assert twice.status_code == 422 and "已有办事指南" in twice.json()["fields"][0]["message"]

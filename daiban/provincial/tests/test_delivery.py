@@ -93,7 +93,7 @@ def test_after_ten_failures_a_report_is_marked_failed_shown_to_administrators_an
     client.force_login(person("center"))
     page = client.get("/provincial/?status=failed").content.decode()
     assert row.message_id in page and "省平台返回 HTTP 503" in page and "重新报送" in page
-    assert api_as("sysadmin").get("provincial/messages", {"status": "failed"}).json()[0]["attempts"] == MAX_ATTEMPTS
+    assert api_as("sysadmin").get("provincial/messages", {"status": "failed"}).json()["items"][0]["attempts"] == MAX_ATTEMPTS
     answer = client.post(f"/provincial/{row.pk}/replay/", {"status": "failed"})
     assert answer.status_code == 302
     row.refresh_from_db()

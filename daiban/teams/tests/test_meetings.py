@@ -39,7 +39,7 @@ def test_meeting_attendance_is_recorded_and_listed(api_as):
     absent = next(a for a in row["attendance"] if not a["present"])
     assert absent == {"username": "chief", "name": "叶承志", "body": AOJIANG, "present": False,
                       "reason": "参加县重大项目推进会"}
-    listed = unit_admin.get("teams/meetings", {"body": body_id(AOJIANG), "year": clock.today().year}).json()
+    listed = unit_admin.get("teams/meetings", {"body": body_id(AOJIANG), "year": clock.today().year}).json()["items"]
     assert row["id"] in [m["id"] for m in listed]
     assert AuditEvent.objects.filter(event_type="teams.meeting_recorded", object_id=str(row["id"])).exists()
 
@@ -59,13 +59,13 @@ def test_an_absence_needs_a_reason_and_a_person_is_listed_once(api_as):
         {"username": "aojiang", "present": False}, {"username": "ajadmin", "present": True},
         {"username": "ajadmin", "present": True}]))
     assert answer.status_code == 422
-    message = {p["field"]: p["message"] for p in answer.json()["detail"]}["attendance"]
+    message = {p["field"]: p["message"] for p in answer.json()["fields"]}["attendance"]
     assert "请填写 王建国 的缺席原因" in message and "黄丽华 重复登记" in message
 
 
 def test_a_meeting_cannot_be_dated_in_the_future(api_as):
     answer = api_as("ajadmin").post("teams/meetings", meeting(held_on=str(clock.today() + dt.timedelta(days=1))))
-    assert answer.status_code == 422 and answer.json()["detail"][0]["field"] == "held_on"
+    assert answer.status_code == 422 and answer.json()["fields"][0]["field"] == "held_on"
 
 
 def test_a_unit_admin_cannot_record_for_another_unit(api_as):
@@ -74,7 +74,7 @@ def test_a_unit_admin_cannot_record_for_another_unit(api_as):
     assert unit_admin.post("teams/meetings", meeting(body_id=body_id(CENTER), attendance=[])).status_code == 403
     other_units_people = unit_admin.post("teams/meetings", meeting(attendance=[
         {"username": "kunyang", "present": True}]))
-    assert other_units_people.status_code == 422 and "不属于" in other_units_people.json()["detail"][0]["message"]
+    assert other_units_people.status_code == 422 and "不属于" in other_units_people.json()["fields"][0]["message"]
     kunyang_meeting = api_as("kyadmin").post("teams/meetings", meeting(body_id=body_id(KUNYANG), attendance=[])).json()
     assert unit_admin.put(f"teams/meetings/{kunyang_meeting['id']}/attendance", {"attendance": []}).status_code == 404
     assert not TeamMeeting.objects.filter(body__name=KUNYANG, recorded_by__username="ajadmin").exists()
@@ -87,13 +87,13 @@ def test_the_center_records_county_wide_sessions_with_every_units_staff(api_as):
         attendance=[{"username": "aojiang", "present": True}, {"username": "kunyang", "present": True}]))
     assert answer.status_code == 201 and answer.json()["kind_label"] == "业务培训"
     # Unit staff read the center's sessions; another unit's meetings stay out of their sight.
-    kunyang_sees = [m["topic"] for m in api_as("kunyang").get("teams/meetings").json()]
+    kunyang_sees = [m["topic"] for m in api_as("kunyang").get("teams/meetings").json()["items"]]
     assert "施工图多图联审业务培训" in kunyang_sees and "鳌江镇代办服务站周例会" not in kunyang_sees
 
 
 def test_an_inspector_reads_but_cannot_write(api_as, client, person):
     inspector = api_as("inspector")
-    topics = [m["topic"] for m in inspector.get("teams/meetings").json()]
+    topics = [m["topic"] for m in inspector.get("teams/meetings").json()["items"]]
     assert "鳌江镇代办服务站周例会" in topics and "全县代办工作例会：通报代办项目进展" in topics
     assert inspector.post("teams/meetings", meeting(attendance=[])).status_code == 403
     demo_meeting = TeamMeeting.objects.get(topic="鳌江镇代办服务站周例会")

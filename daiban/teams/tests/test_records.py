@@ -41,18 +41,18 @@ def test_the_center_records_county_wide_and_links_a_case(api_as):
     assert answer.status_code == 201
     assert answer.json()["case_tracking_no"] == case.request.tracking_no and answer.json()["incentive"] is False
     unknown_case = api_as("center").post("teams/records", record(case_id=999999))
-    assert unknown_case.status_code == 422 and unknown_case.json()["detail"][0]["field"] == "case"
+    assert unknown_case.status_code == 422 and unknown_case.json()["fields"][0]["field"] == "case"
 
 
 def test_a_record_needs_a_reason_and_a_known_kind(api_as):
     answer = api_as("center").post("teams/records", record(reason=" ", kind="medal"))
     assert answer.status_code == 422
-    assert {p["field"] for p in answer.json()["detail"]} == {"reason", "kind"}
+    assert {p["field"] for p in answer.json()["fields"]} == {"reason", "kind"}
 
 
 def test_an_inspector_reads_everything_but_cannot_write(api_as, client, person):
     inspector = api_as("inspector")
-    kinds = {(r["username"], r["kind"]) for r in inspector.get("teams/records").json()}
+    kinds = {(r["username"], r["kind"]) for r in inspector.get("teams/records").json()["items"]}
     assert {("aojiang", "praise"), ("wanquan", "admonition")} <= kinds
     assert inspector.post("teams/records", record()).status_code == 403
     client.force_login(person("inspector"))
@@ -61,7 +61,7 @@ def test_an_inspector_reads_everything_but_cannot_write(api_as, client, person):
 
 
 def test_an_agent_reads_only_the_records_about_themselves(api_as):
-    rows = api_as("aojiang").get("teams/records").json()
+    rows = api_as("aojiang").get("teams/records").json()["items"]
     assert rows and {r["username"] for r in rows} == {"aojiang"}
     assert api_as("aojiang").post("teams/records", record()).status_code == 403
     wanquan_record = ConductRecord.objects.get(person__username="wanquan")

@@ -35,7 +35,7 @@ def _refusal(response) -> dict[str, str]:
     assert response.status_code == 422
     body = response.content.decode("utf-8")
     assert "\\u" not in body  # Chinese stays readable
-    return {problem["field"]: problem["message"] for problem in response.json()["detail"]}
+    return {problem["field"]: problem["message"] for problem in response.json()["fields"]}
 
 
 def test_a_malformed_date_is_refused_in_chinese(client):
