@@ -29,6 +29,18 @@ def _fresh_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _api_answers_as_declared():
+    """Fails a test whose API answers are not what the OpenAPI schema declares (daiban/lib/declared_responses.py)."""
+    from daiban.lib.declared_responses import VIOLATIONS
+
+    VIOLATIONS.clear()
+    yield
+    if VIOLATIONS:
+        found, VIOLATIONS[:] = list(VIOLATIONS), []
+        pytest.fail("API answers outside the OpenAPI schema:\n" + "\n".join(found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     from django.core.cache import cache
 

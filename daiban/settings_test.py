@@ -8,3 +8,6 @@ from daiban.settings import *  # noqa: E402,F403
 
 # Hashing passwords at full strength would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Every API answer a test provokes is checked against the OpenAPI schema (conftest.py fails the test).
+MIDDLEWARE = ["daiban.lib.declared_responses.DeclaredResponses", *MIDDLEWARE]  # noqa: F405

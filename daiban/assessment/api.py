@@ -44,7 +44,7 @@ def _stamp() -> str:
     return f"{timezone.localtime(clock.now()):%Y%m%d-%H%M}"
 
 
-@router.get("/ledger.xlsx", response={200: None, **errors(403)},
+@router.get("/ledger.xlsx", response={200: None, **errors(403, 422)},
             summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
 def ledger_xlsx(request):
     filters = check_export(actor=request.user, kind=Export.Kind.LEDGER, query=request.GET)
@@ -55,7 +55,7 @@ def ledger_xlsx(request):
     return response
 
 
-@router.get("/directory.xlsx", response={200: None, **errors(403)}, summary="导出项目目录库（.xlsx；筛选：category、status）")
+@router.get("/directory.xlsx", response={200: None, **errors(403, 422)}, summary="导出项目目录库（.xlsx；筛选：category、status）")
 def directory_xlsx(request):
     filters = check_export(actor=request.user, kind=Export.Kind.DIRECTORY, query=request.GET)
     rows = directory_rows(filters).iterator(chunk_size=2000)
