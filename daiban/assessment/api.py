@@ -55,7 +55,8 @@ def ledger_xlsx(request):
     return response
 
 
-@router.get("/directory.xlsx", response={200: None, **errors(403, 422)}, summary="导出项目目录库（.xlsx；筛选：category、status）")
+@router.get("/directory.xlsx", response={200: None, **errors(403, 422)},
+            summary="导出项目目录库（.xlsx；筛选：category、status）")
 def directory_xlsx(request):
     filters = check_export(actor=request.user, kind=Export.Kind.DIRECTORY, query=request.GET)
     rows = directory_rows(filters).iterator(chunk_size=2000)
