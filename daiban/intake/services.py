@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from daiban.audit.services import audit_record
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
@@ -17,6 +17,7 @@ from daiban.org.scope import scope_of
 from daiban.workdays.loader import add_workdays, deemed_day
 
 STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
+TRACKING_NO_LOCK = 0x64_62_6E_6F  # "dbno": PostgreSQL's advisory lock on handing out tracking numbers
 
 
 def _tracking_no() -> str:
@@ -24,6 +25,14 @@ def _tracking_no() -> str:
     last = (Request.objects.filter(tracking_no__startswith=prefix).order_by("-tracking_no")
             .values_list("tracking_no", flat=True).first())
     return f"{prefix}{(int(last[-4:]) + 1 if last else 1):04d}"
+
+
+def _lock_tracking_numbers() -> None:
+    """Tracking numbers count up within a day, so they are handed out one at a time until the transaction ends.
+    SQLite has one writer already; on PostgreSQL concurrent registrations would pick the same next number."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRACKING_NO_LOCK])
 
 
 def _step(request: Request, text: str) -> None:
@@ -68,6 +77,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             deemed_day=deemed.date, first_contact_due=due.date,
             first_contact_provisional=deemed.provisional or due.provisional, idempotency_key=idempotency_key,
         )
+        _lock_tracking_numbers()
         for _ in range(5):
             request.tracking_no = _tracking_no()
             try:
@@ -78,6 +88,8 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
                 if idempotency_key and Request.objects.filter(idempotency_key=idempotency_key).exists():
                     raise
                 continue
+        else:
+            raise Conflict("登记编号分配繁忙，请稍后重试", code="state.conflict")
         if card is not None:
             card.redeemed_at = received_at
             card.save(update_fields=["redeemed_at"])
