@@ -30,8 +30,8 @@ def _fresh_calendar():
 
 @pytest.fixture(autouse=True)
 def _api_answers_as_declared():
-    """Fails a test whose API answers are not what the OpenAPI schema declares (daiban/lib/declared_responses.py)."""
-    from daiban.lib.declared_responses import VIOLATIONS
+    """Fails a test whose API answers are not what the OpenAPI schema declares (daiban/api_declared.py)."""
+    from daiban.api_declared import VIOLATIONS
 
     VIOLATIONS.clear()
     yield

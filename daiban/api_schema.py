@@ -37,8 +37,17 @@ def implied_statuses(operation) -> set[int]:
     return statuses
 
 
-def _codes(status: int) -> list[str]:
-    return [code for code, (code_status, _) in ERROR_CODES.items() if code_status == status]
+def _codes(status: int, operation) -> list[str]:
+    """The codes an answer of this status can carry: those of the Idempotency-Key only where it is accepted,
+    a wrong password only where one is given (an operation without a login)."""
+    def applies(code: str) -> bool:
+        if code.startswith("idempotency."):
+            return accepts_key(operation)
+        if code == "auth.invalid_credentials":
+            return not operation.auth_callbacks
+        return True
+
+    return [code for code, (code_status, _) in ERROR_CODES.items() if code_status == status and applies(code)]
 
 
 class DeclaredErrorsSchema(OpenAPISchema):
@@ -49,7 +58,7 @@ class DeclaredErrorsSchema(OpenAPISchema):
             responses[status] = {"content": {"application/json": {"schema": {"$ref": self._error_ref()}}}}
         for status, response in responses.items():
             if status >= 400:
-                codes = "、".join(_codes(status))
+                codes = "、".join(_codes(status, operation))
                 response["description"] = f"{_STATUS_TEXT.get(status, '错误')}。code 可能为：{codes}（见 docs/api.md）"
         if accepts_key(operation):
             details["parameters"].append({

@@ -10,4 +10,4 @@ from daiban.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Every API answer a test provokes is checked against the OpenAPI schema (conftest.py fails the test).
-MIDDLEWARE = ["daiban.lib.declared_responses.DeclaredResponses", *MIDDLEWARE]  # noqa: F405
+MIDDLEWARE = ["daiban.api_declared.DeclaredResponses", *MIDDLEWARE]  # noqa: F405

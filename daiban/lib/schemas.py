@@ -42,4 +42,5 @@ class Page(Schema, Generic[T]):
     next_cursor: str | None = Field(description="下一页的 cursor；没有下一页时为 null")
 
 
-AnyPage = Page[dict[str, Any]]
+class AnyPage(Page[dict[str, Any]]):
+    """A page of objects described in the operation's summary."""

@@ -14,6 +14,8 @@ from functools import cache
 
 from django.http import HttpRequest, HttpResponse
 
+from daiban.api import api
+
 API_PREFIX = "/api/v1/"
 VIOLATIONS: list[str] = []
 # Answers that belong to no operation: the path or the method is unknown.
@@ -22,8 +24,6 @@ _OUTSIDE_OPERATIONS = {"request.unknown_path", "request.method_not_allowed"}
 
 @cache
 def _operations() -> list[tuple[re.Pattern, dict[str, set[str]]]]:
-    from daiban.api import api
-
     schema = api.get_openapi_schema()
     table = []
     for path, methods in schema["paths"].items():
