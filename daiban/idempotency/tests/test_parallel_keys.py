@@ -5,6 +5,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,7 +16,9 @@ from conftest import DEMO_PASSWORD, request_payload
 from daiban.idempotency import replay
 from daiban.idempotency.models import IdempotentRequest
 from daiban.intake.models import Request
+from daiban.lib import clock
 from daiban.org.models import User
+from daiban.plans.models import WorkLog
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = 8
@@ -48,14 +51,29 @@ def all_at_once(send, count: int = CLIENTS) -> list[tuple[int, dict, bytes]]:
         return list(pool.map(one, range(count)))
 
 
-def test_parallel_registrations_with_one_key_register_once_and_all_get_the_first_answer(live_server, demo):
-    headers = {"Authorization": f"Bearer {token(live_server.url, 'aojiang')}", "Idempotency-Key": "parallel-1"}
-    before = Request.objects.count()
-    answers = all_at_once(lambda i: call(f"{live_server.url}/api/v1/cases", request_payload(), headers))
+def _operation(name: str, base: str) -> tuple[str, dict, dict, Callable[[], int]]:
+    """(url, body, headers, count of what it creates) of a creating POST, by name."""
+    if name == "public request":
+        return (f"{base}/api/v1/public/requests", request_payload(), {},
+                lambda: Request.objects.filter(source="online").count())
+    bearer = {"Authorization": f"Bearer {token(base, 'aojiang')}"}
+    if name == "window registration":
+        return f"{base}/api/v1/cases", request_payload(), bearer, Request.objects.count
+    case = Request.objects.get(idempotency_key="demo-1").case
+    return (f"{base}/api/v1/cases/{case.pk}/worklog", {"day": clock.today().isoformat(), "content": "并发日志"},
+            bearer, lambda: WorkLog.objects.filter(content="并发日志").count())
+
+
+@pytest.mark.parametrize("name", ["window registration", "public request", "work log"])
+def test_parallel_posts_with_one_key_write_once_and_all_get_the_first_answer(live_server, demo, name):
+    url, body, headers, count = _operation(name, live_server.url)
+    before = count()
+    key = {"Idempotency-Key": "parallel-" + name.replace(" ", "-")}
+    answers = all_at_once(lambda i: call(url, body, {**headers, **key}))
     assert [status for status, _, _ in answers] == [201] * CLIENTS, answers
     assert len({body for _, _, body in answers}) == 1
     assert sum(h.get("Idempotent-Replayed") == "true" for _, h, _ in answers) == CLIENTS - 1
-    assert Request.objects.count() == before + 1
+    assert count() == before + 1
 
 
 def test_parallel_different_requests_with_one_key_create_one_and_refuse_the_rest(live_server, demo):
