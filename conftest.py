@@ -1,21 +1,77 @@
-"""Shared fixtures: the demo county's people, API clients with real tokens, a fixed 'today'."""
+"""Shared fixtures: the demo county's people, clients that log in as people do (password, then the
+code of their authenticator), API clients with real tokens, a fixed 'today'."""
 from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.test import Client
 
 DEMO_PASSWORD = "demo-pass-2026"
+
+
+def load_county() -> None:
+    """The demo county as the test run has it. The tests run with debug off, where the seed_demo
+    command refuses to run and demo accounts get no exemption: so its loader is called directly, and
+    every staff account gets an authenticator, as at its first login (tests compute real codes from it)."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from daiban.org.management.commands.seed_demo import seed_demo_county
+    from daiban.org.models import User
+    from daiban.org.roles import STAFF_ROLES
+
+    seed_demo_county(password=DEMO_PASSWORD)
+    staff = (User.objects.filter(role_grants__role__in=sorted(STAFF_ROLES)).distinct()
+             .exclude(Exists(TOTPDevice.objects.filter(user=OuterRef("pk")))))
+    TOTPDevice.objects.bulk_create(TOTPDevice(user=user, name="测试手机", confirmed=True) for user in staff)
+
+
+def totp_code(username: str, *, confirmed: bool = True) -> str | None:
+    """What the person's authenticator shows: the code of the current 30-second step, or of the next
+    one if the current one was used already (the server takes each step once); None without one."""
+    from django_otp.oath import hotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=confirmed).first()
+    if device is None:
+        return None
+    while True:
+        now = (int(time.time()) - device.t0) // device.step
+        step = max(now, device.last_t + 1)
+        if step <= now + device.tolerance:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)
+
+
+class StaffClient(Client):
+    """Django's test client whose login() goes through the real login pages: the password, then
+    the code of the person's authenticator, which a new staff account first sets up (scanning the key
+    the page shows). force_login() makes a session the server refuses."""
+
+    def login(self, username: str, password: str = DEMO_PASSWORD) -> bool:  # type: ignore[override]
+        answer = self.post("/login/", {"username": username, "password": password})
+        if answer.status_code == 302 and answer.url.startswith("/login/code/"):
+            answer = self.post("/login/code/", {"code": totp_code(username) or ""})
+        elif answer.status_code == 302 and answer.url.startswith("/login/enrol/"):
+            self.get("/login/enrol/")  # shows the new key
+            answer = self.post("/login/enrol/", {"code": totp_code(username, confirmed=False) or ""})
+        return answer.status_code in (200, 302) and "_auth_user_id" in self.session
+
+
+@pytest.fixture
+def client() -> StaffClient:
+    return StaffClient()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo county is loaded once; each test runs in a transaction that is rolled back."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", password=DEMO_PASSWORD, verbosity=0)
+        load_county()
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +109,7 @@ def demo(db):
     from daiban.org.models import User
 
     if not User.objects.filter(username="center").exists():
-        call_command("seed_demo", password=DEMO_PASSWORD, verbosity=0)
+        load_county()
 
 
 @pytest.fixture
@@ -105,8 +161,10 @@ def api_as(demo, client):
     def make(username: str | None) -> ApiClient:
         if username is None:
             return ApiClient(client, None)
-        answer = client.post("/api/v1/auth/token", {"username": username, "password": DEMO_PASSWORD},
-                             content_type="application/json")
+        credentials = {"username": username, "password": DEMO_PASSWORD}
+        if (code := totp_code(username)) is not None:
+            credentials["otp"] = code
+        answer = client.post("/api/v1/auth/token", credentials, content_type="application/json")
         assert answer.status_code == 200, answer.content
         return ApiClient(client, answer.json()["token"])
 
@@ -171,10 +229,16 @@ def page_at(chromium, live_server, demo):
 
 
 def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Logs in on the real login page, typing the code of the person's authenticator when asked."""
     page.goto("/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    if "/login/code/" in page.url:
+        page.fill("input[name=code]", totp_code(username) or "")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
     page.wait_for_url("**/")
 
 

@@ -12,13 +12,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from daiban.accounts.apiauth import STAFF_AUTH
 from daiban.api_schema import DeclaredErrorsSchema
 from daiban.idempotency.replay import idempotent
 from daiban.lib.apierrors import error_response
 from daiban.lib.errors import ServiceError
 from daiban.lib.jsonutil import dumps
 from daiban.lib.ratelimit import RateLimited
-from daiban.org.apiauth import STAFF_AUTH
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -154,7 +154,7 @@ def _mount() -> None:
     from daiban.coordination.api import router as coordination_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
-    from daiban.org.api import router as auth_router
+    from daiban.accounts.api import router as auth_router
     from daiban.plans.api import router as plans_router
     from daiban.policy.api import router as policy_router
     from daiban.provincial.api import router as provincial_router

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from daiban.lib.env import env_bool, env_int, env_secret, env_str, env_url
+from daiban.lib.env import env_bool, env_int, env_networks, env_secret, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -29,8 +30,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs page from its bundled static files, not a CDN
     "daiban.org",
+    "daiban.accounts",
     "daiban.workdays",
     "daiban.audit",
     "daiban.catalog",
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "daiban.audit.middleware.RequestContextMiddleware",
+    "daiban.accounts.middleware.AccountGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "daiban.desk.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,9 +129,51 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+# Accounts (GB/T 22239-2019 8.1.4.1; docs/security-notes-accounts.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked account before its password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "daiban.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "daiban.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "daiban.accounts.passwords.NotUserNameValidator"},
+]
+# Staff change their password every this many days.
+PASSWORD_MAX_AGE_DAYS = 90
+# Lockout (django-axes): 5 failures of one account, from any address, on the login page or the token
+# endpoint (a wrong password or a wrong second-factor code), lock it for 30 minutes. Attempts during
+# the lockout are refused without being counted, so the lock ends 30 minutes after the 5th failure.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False  # the security administrator unlocks on /accounts/manage/, audited
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are audit events; one trail, not two
+AXES_CLIENT_IP_CALLABLE = "daiban.audit.middleware.client_ip"
+AXES_VERBOSE = False  # every failure and lockout is an audit event already
+# axes.W002: the login views answer a lockout themselves (a Chinese page, the API's error shape), so
+# axes' middleware, which would replace their answer, is not installed. axes.W006: the lock is per
+# account on purpose (8.1.4.1: whatever the address); rotating addresses gains nothing against it.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
+# Second factor (django-otp TOTP): "staff" = every staff account must use it (level 3, 8.1.4.1 d);
+# "admins" = the three administrators and the center administrator must, other staff may.
+SECOND_FACTOR_REQUIRED_FOR = env_str("DAIBAN_OTP_REQUIRED_FOR", "staff")
+if SECOND_FACTOR_REQUIRED_FOR not in ("staff", "admins"):
+    raise ImproperlyConfigured("DAIBAN_OTP_REQUIRED_FOR must be 'staff' or 'admins'")
+OTP_TOTP_ISSUER = "平阳县代办服务"
+# Codes of the previous, current and next 30-second step are accepted, each once; the window never
+# slides with the phone's clock (a code older than one step is expired).
+OTP_TOTP_SYNC = False
+# Sessions: ended after 30 idle minutes and 12 hours after the login at the latest, and when the
+# browser closes. Admin pages (/admin/, account management, the audit trail) answer only from these networks.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_ABSOLUTE_SECONDS = 12 * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+ADMIN_NETWORKS = env_networks("DAIBAN_ADMIN_NETWORKS", "127.0.0.0/8,::1/128")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -146,7 +194,6 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
 API_TOKEN_HOURS = env_int("DAIBAN_API_TOKEN_HOURS", 12, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL") or None
@@ -222,5 +269,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DAIBAN_LOG_LEVEL", "INFO")},
     # The worker logs every run of every periodic duty at INFO; keep the console for what matters.
-    "loggers": {"huey": {"level": env_str("DAIBAN_WORKER_LOG_LEVEL", "WARNING")}},
+    "loggers": {"huey": {"level": env_str("DAIBAN_WORKER_LOG_LEVEL", "WARNING")},
+                # Every failed login and lockout is an audit event; axes' own log lines would repeat them.
+                "axes": {"level": "ERROR"}},
 }

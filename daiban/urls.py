@@ -1,20 +1,29 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import include, path, re_path
 
+from daiban.accounts import views as account_views
 from daiban.api import api
 from daiban.lib.apierrors import unknown_path
 
 admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
 admin.site.site_title = "代办服务基础数据"
 admin.site.index_title = "基础数据"
+# One way in: the admin's own login (password only) and password change lead to the staff login steps.
+admin.site.login = lambda request, extra_context=None: redirect_to_login(request.GET.get("next", "/admin/"))
+admin.site.password_change = lambda request, extra_context=None: redirect("accounts:password_change")
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("login/", account_views.login_view, name="login"),
+    path("login/code/", account_views.login_code, name="login_code"),
+    path("login/enrol/", account_views.login_enrol, name="login_enrol"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
+    path("accounts/", include("daiban.accounts.urls")),
     path("calendar/", include("daiban.workdays.urls")),
     path("portal/", include("daiban.portal.urls")),
     path("cases/", include("daiban.cases.urls")),

@@ -23,6 +23,7 @@ MENU = [
     ("考核统计", "/assessment/", STAFF_READERS),
     ("代办台帐", "/assessment/ledger/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR}),
     ("督查督办", "/assessment/supervision/", {Role.CENTER_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.INSPECTOR}),
+    ("账号管理", "/accounts/manage/", {Role.SECURITY_ADMIN}),
 ]
 
 

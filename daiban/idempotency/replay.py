@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from daiban.idempotency.models import IdempotentRequest
 from daiban.lib.apierrors import error_response
-from daiban.org.apiauth import api_caller
+from daiban.accounts.apiauth import api_caller
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)

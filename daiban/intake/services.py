@@ -312,7 +312,8 @@ def owner_account_create(*, actor: User | None, company: Company, username: str,
     from daiban.org.services import role_grant, user_create
 
     if actor is not None:
-        require_role(actor, Role.CENTER_ADMIN, Role.UNIT_ADMIN, Role.SYS_ADMIN, action="owner_account_create")
+        # Accounts are the security administrator's to open (三权分立).
+        require_role(actor, Role.SECURITY_ADMIN, action="owner_account_create")
     with transaction.atomic():
         user = user_create(actor=None, username=username, password=password, full_name=full_name, mobile=mobile,
                            title=f"{company.name}（项目业主）", password_is_hash=password_is_hash)

@@ -6,6 +6,7 @@ deployment stops the process at start-up instead of running with a silent defaul
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -62,3 +63,17 @@ def env_url(name: str, *, schemes: tuple[str, ...] = ("http", "https")) -> str:
     if value and not (separator and rest and scheme.lower() in schemes):
         raise ImproperlyConfigured(f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}")
     return value
+
+
+def env_networks(name: str, default: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma-separated networks in CIDR notation (a bare address is a network of one)."""
+    value = env_str(name, default) or ""
+    networks = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list networks such as 10.0.0.0/8, got {part!r}") from None
+    return tuple(networks)

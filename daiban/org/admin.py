@@ -32,8 +32,6 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 class RoleGrantInline(admin.TabularInline):
-    """Read-only here: roles are granted by the security administrator through role_grant (三权分立)."""
-
     model = RoleGrant
     extra = 0
     can_delete = False
@@ -45,14 +43,26 @@ class RoleGrantInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Shown, never edited, here: accounts, roles and credentials change on /accounts/manage/ through
+    the security administrator's services (三权分立, audited); User.has_perm grants only "view"."""
+
     list_display = ("username", "full_name", "title", "body", "department", "is_active")
     list_filter = ("body", "department", "is_active")
-    search_fields = ("username", "full_name", "mobile")
+    search_fields = ("username", "full_name")
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "mobile", "title", "body", "department", "region",
+        (None, {"fields": ("username",)}),
+        ("个人信息", {"fields": ("full_name", "title", "body", "department", "region",
                               "section_level", "department_head", "senior_agent")}),
-        ("状态", {"fields": ("is_active", "is_staff", "last_login", "date_joined")}),
+        ("状态", {"fields": ("is_active", "password_changed_at", "password_must_change", "last_login",
+                           "date_joined")}),
     )
-    readonly_fields = ("last_login", "date_joined", "is_staff")
     inlines = [RoleGrantInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

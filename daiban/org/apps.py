@@ -5,6 +5,3 @@ class OrgConfig(AppConfig):
     name = "daiban.org"
     label = "org"
     verbose_name = "组织机构与人员"
-
-    def ready(self) -> None:
-        from daiban.org import signals  # noqa: F401  (login events)

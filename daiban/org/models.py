@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from daiban.org.roles import SEPARATED_ADMIN_ROLES, Role
+from daiban.org.roles import SEPARATED_ADMIN_ROLES, STAFF_ROLES, Role
 
 
 class Region(models.Model):
@@ -118,6 +118,12 @@ class User(AbstractUser):
     section_level = models.BooleanField("乡科级干部", default=False)
     department_head = models.BooleanField("部门主要负责人", default=False)
     senior_agent = models.BooleanField("代办业务骨干", default=False)
+    # Credentials (daiban/accounts): an initial or reset password is changed at first login, and a
+    # staff password every PASSWORD_MAX_AGE_DAYS.
+    password_changed_at = models.DateTimeField("密码设置时间", null=True, blank=True)
+    password_must_change = models.BooleanField("首次登录须修改密码", default=False)
+    # Created by seed_demo: with DAIBAN_DEBUG=1 (and only then) it logs in with its password alone.
+    is_demo = models.BooleanField("演示账号", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"
@@ -138,21 +144,32 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
-    # Django admin: reference data is kept by the system administrator and the center; the audit
-    # trail is never editable there, and nobody is a superuser.
-    ADMIN_APPS = frozenset({"org", "workdays", "catalog", "intake"})
+    @property
+    def is_staff_account(self) -> bool:
+        """Holds a staff role (anything but a project owner's)."""
+        return bool(self.roles & STAFF_ROLES)
+
+    # Django admin (三权分立): reference data is kept by the system administrator and the center;
+    # accounts and roles are only shown, to the security administrator, who changes them through
+    # /accounts/manage/ (services with their checks and audit events). The audit trail is never there.
+    REFERENCE_APPS = frozenset({"org", "workdays", "catalog", "intake"})
+    ACCOUNT_MODELS = frozenset({"user", "rolegrant"})
 
     def has_perm(self, perm: str, obj=None) -> bool:  # type: ignore[override]
         if not self.is_active:
             return False
-        app_label = perm.split(".", 1)[0]
-        if app_label == "org" and perm.endswith("rolegrant"):
-            return self.has_role(Role.SECURITY_ADMIN)
-        return app_label in self.ADMIN_APPS and self.has_role(Role.SYS_ADMIN, Role.CENTER_ADMIN)
+        app_label, _, codename = perm.partition(".")
+        action, _, model = codename.partition("_")
+        if app_label == "org" and model in self.ACCOUNT_MODELS:
+            return action == "view" and self.has_role(Role.SECURITY_ADMIN)
+        return app_label in self.REFERENCE_APPS and self.has_role(Role.SYS_ADMIN, Role.CENTER_ADMIN)
 
     def has_module_perms(self, app_label: str) -> bool:
-        return self.is_active and app_label in self.ADMIN_APPS and self.has_role(
-            Role.SYS_ADMIN, Role.CENTER_ADMIN, Role.SECURITY_ADMIN)
+        if not self.is_active:
+            return False
+        if app_label == "org" and self.has_role(Role.SECURITY_ADMIN):
+            return True
+        return app_label in self.REFERENCE_APPS and self.has_role(Role.SYS_ADMIN, Role.CENTER_ADMIN)
 
 
 class RoleGrant(models.Model):

@@ -21,6 +21,12 @@ class Role(models.TextChoices):
 # 三权分立: one person never holds two of these.
 SEPARATED_ADMIN_ROLES = frozenset({Role.SYS_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
+# Everyone who works in the system (an owner is a company's person, not staff).
+STAFF_ROLES = frozenset(Role) - {Role.OWNER}
+
+# Roles that must use a second factor even where DAIBAN_OTP_REQUIRED_FOR is "admins".
+SECOND_FACTOR_ROLES = SEPARATED_ADMIN_ROLES | {Role.CENTER_ADMIN}
+
 # Roles that may read every case of the county (scope "all").
 COUNTY_WIDE_ROLES = frozenset({Role.CENTER_ADMIN, Role.LEADER, Role.INSPECTOR})
 

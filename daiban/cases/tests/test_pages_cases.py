@@ -15,7 +15,7 @@ from daiban.intake.models import Request
 @pytest.fixture
 def browse(client, person):
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

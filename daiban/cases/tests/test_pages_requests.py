@@ -25,7 +25,7 @@ def browse(client, person):
     """browse("aojiang") -> the test client, logged in as that person."""
 
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

@@ -48,9 +48,9 @@ def test_a_kunyang_agent_gets_404_for_an_aojiang_case_on_api_and_page(api_as, ne
     assert api_as("kunyang").get(f"cases/{case_id}").status_code == 404
     assert api_as("center").get(f"cases/{case_id}").status_code == 200
     assert api_as("inspector").get(f"cases/{case_id}").status_code == 200
-    client.force_login(person("kunyang"))
+    assert client.login(username="kunyang")
     assert client.get(f"/cases/{case_id}/").status_code == 404
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert client.get(f"/cases/{case_id}/").status_code == 200
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def center_admin(client, person):
-    client.force_login(person("center"))
+    assert client.login(username="center")
     return client
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def logged_in(client, person):
     def make(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return make

@@ -59,7 +59,7 @@ def test_the_archive_holds_every_paper_of_the_case_in_order_and_each_reads_back(
 def test_the_archive_is_only_for_a_closed_case_in_the_callers_scope(build, api_as, client, person):
     case = build.case()
     assert api_as("aojiang").get(f"cases/{case.pk}/archive.zip").status_code == 409
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert client.get(f"/closure/cases/{case.pk}/archive.zip").status_code == 404
     closed = build.completed()
     assert api_as("kunyang").get(f"cases/{closed.pk}/archive.zip").status_code == 404

@@ -36,8 +36,10 @@ def test_demo_4_the_urban_renewal_block_is_terminated_by_its_owner_in_stage_two_
     assert stages == {"1"} and {"G01", "G03"} <= withdrawn  # stage 1 done; ended while stage 2 was under way
 
 
-def test_the_demo_loads_twice_without_doing_anything_twice():
+def test_the_demo_loads_twice_without_doing_anything_twice(settings):
     from django.core.management import call_command
+
+    settings.DEBUG = True  # the command runs only in debug, as `make run` has it
 
     counts = (ProvincialMessage.objects.count(), OwnerEvaluation.objects.count(), DepartmentRating.objects.count())
     call_command("seed_demo", password="demo-pass-2026", verbosity=0)

@@ -89,12 +89,12 @@ def test_a_yes_to_the_fee_question_reaches_every_inspector_at_once(build, api_as
     assert not Notification.objects.filter(recipient__username="aojiang", body__contains="购物卡").exists()
     assert AuditEvent.objects.filter(event_type="closure.fee_alert_raised", object_id=str(case.pk)).exists()
 
-    client.force_login(person("inspector"))
+    assert client.login(username="inspector")
     page = client.get("/closure/fee-alerts/").content.decode()
     assert case.project.name in page and "某工作人员暗示需要送购物卡" in page
     assert "索取费用或礼品线索" in client.get("/").content.decode()
     assert api_as("inspector").get("closure/fee-alerts").json()["items"][0]["details"] == "某工作人员暗示需要送购物卡"
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert client.get("/closure/fee-alerts/").status_code == 404
     assert api_as("center").get("closure/fee-alerts").status_code == 403
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
-    client.force_login(user)
+    assert client.login(username=user.username)
     return client
 
 

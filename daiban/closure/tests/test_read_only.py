@@ -41,7 +41,7 @@ def test_every_write_on_a_closed_case_answers_409_in_chinese(build, api_as, clos
 
 def test_the_pages_of_a_closed_case_offer_no_form_that_would_change_it(build, client, person):
     case = build.completed(on="2026-09-30")
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     page = client.get(f"/closure/cases/{case.pk}/").content.decode()
     assert "填写办结单" not in page and "终止委托代办" not in page and 'value="confirm"' in page
     assert client.get(f"/closure/cases/{case.pk}/complete/").status_code == 302

@@ -18,7 +18,7 @@ from daiban.lib import clock
 @pytest.fixture
 def browse(client, person):
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

@@ -97,5 +97,5 @@ def test_a_consultation_answer_links_the_guides_it_mentions(api_as, client, pers
     codes = set(ConsultationReference.objects.filter(consultation_id=answer.json()["id"])
                 .values_list("catalog_item__code", flat=True))
     assert {"L05", "S04"} <= codes
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert "L05 环境影响评价审批" in client.get("/intake/consultations/").content.decode()

@@ -13,7 +13,7 @@ from daiban.intake.services import card_issue, consultation_log, directory_add
 @pytest.fixture
 def browse(client, person):
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

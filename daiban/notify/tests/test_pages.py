@@ -18,7 +18,7 @@ Channel, Status = Notification.Channel, Notification.Status
 def aojiang(person, client):
     user = person("aojiang")
     Notification.objects.filter(recipient=user).delete()  # whatever the demo cases sent him
-    client.force_login(user)
+    assert client.login(username=user.username)
     return user
 
 
@@ -75,7 +75,7 @@ def test_the_center_and_the_system_administrator_see_failed_deliveries_and_resen
     fresh = notify(recipients=[person("kunyang")], subject="刚生成的", body="b", channels=["email"])[0]
     stuck = notify(recipients=[person("kunyang")], subject="积压的", body="b", channels=["email"])[0]
     Notification.objects.filter(pk=stuck.pk).update(created_at=clock.now() - dt.timedelta(hours=2))
-    client.force_login(person(username))
+    assert client.login(username=username)
 
     page = client.get("/notify/failures/").content.decode()
     assert "受理代办申请" in page and "邮件发送失败：Connection refused" in page and "林晓燕" in page
@@ -94,7 +94,7 @@ def test_the_center_and_the_system_administrator_see_failed_deliveries_and_resen
 def test_a_sent_message_is_not_sent_again(person, client):
     row = failed_email(person("kunyang"))
     Notification.objects.filter(pk=row.pk).update(status=Status.SENT)
-    client.force_login(person("center"))
+    assert client.login(username="center")
     answer = client.post(f"/notify/failures/{row.pk}/resend/", follow=True)
     assert "无需重新发送" in answer.content.decode()
     row.refresh_from_db()
@@ -104,7 +104,7 @@ def test_a_sent_message_is_not_sent_again(person, client):
 @pytest.mark.parametrize("username", ["aojiang", "kyadmin", "auditor"])
 def test_the_failures_page_does_not_exist_for_anyone_else(username, person, client):
     row = failed_email(person("kunyang"))
-    client.force_login(person(username))
+    assert client.login(username=username)
     assert client.get("/notify/failures/").status_code == 404
     assert client.post(f"/notify/failures/{row.pk}/resend/").status_code == 404
     row.refresh_from_db()

@@ -42,8 +42,10 @@ def test_the_demo_accounts_named_by_the_issue_exist_with_their_roles(person):
     assert not User.objects.filter(is_superuser=True).exists()
 
 
-def test_seed_demo_run_twice_creates_nothing_twice(demo):
+def test_seed_demo_run_twice_creates_nothing_twice(demo, settings):
     from django.core.management import call_command
+
+    settings.DEBUG = True  # the command runs only in debug, as `make run` has it
 
     counts = (User.objects.count(), AgencyBody.objects.count(), Region.objects.count(), Department.objects.count())
     call_command("seed_demo", password="demo-pass-2026", verbosity=0)

@@ -11,8 +11,8 @@ from daiban.org.scope import get_in_scope, scope_of
 from daiban.org.services import role_grant, user_create
 
 
-@pytest.mark.parametrize("holder, second", [("sysadmin", Role.AUDIT_ADMIN), ("secadmin", Role.SYS_ADMIN),
-                                             ("auditor", Role.SECURITY_ADMIN)])
+@pytest.mark.parametrize("holder, second", [("sysadmin", Role.AUDIT_ADMIN), ("sysadmin", Role.SECURITY_ADMIN),
+                                             ("auditor", Role.SECURITY_ADMIN), ("auditor", Role.SYS_ADMIN)])
 def test_one_person_never_holds_two_of_the_three_administrator_roles(person, holder, second):
     with pytest.raises(ValidationFailed, match="三者互斥"):
         role_grant(actor=person("secadmin"), user=person(holder), role=second)
@@ -31,11 +31,12 @@ def test_only_the_security_administrator_grants_roles(person):
     assert Role.CHIEF_AGENT in person("kunyang").roles
 
 
-def test_only_the_system_administrator_creates_accounts(person):
+@pytest.mark.parametrize("actor", ["center", "sysadmin", "auditor"])
+def test_only_the_security_administrator_creates_accounts(person, actor):
     with pytest.raises(Forbidden):
-        user_create(actor=person("center"), username="newbie", password="x" * 10, full_name="新人")
-    user = user_create(actor=person("sysadmin"), username="newbie", password="x" * 10, full_name="新人")
-    assert user.check_password("x" * 10)
+        user_create(actor=person(actor), username="newbie", password="Xin-ren-2026", full_name="新人")
+    user = user_create(actor=person("secadmin"), username="newbie", password="Xin-ren-2026", full_name="新人")
+    assert user.check_password("Xin-ren-2026") and user.password_must_change
 
 
 def test_a_unit_agent_sees_only_its_own_unit(person):

@@ -20,7 +20,7 @@ D = dt.date.fromisoformat
 @pytest.fixture
 def browse(client, person):
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

@@ -22,7 +22,7 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def browse(client, person):
     def login(username: str):
-        client.force_login(person(username))
+        assert client.login(username=username)
         return client
 
     return login

@@ -72,7 +72,7 @@ def test_the_public_pages_show_published_articles_only_and_need_no_login(client,
 
 def test_the_center_previews_drafts_and_manages_them_on_its_pages(client, person, publish):
     hidden = publish(title="内部草稿：代办考核细则", body="草稿内容。", kind="rules", draft=True)
-    client.force_login(person("center"))
+    assert client.login(username="center")
     assert "尚未发布" in client.get(f"/policy/{hidden.pk}/").content.decode()
     assert hidden.title in client.get("/policy/manage/").content.decode()
     answer = client.post("/policy/new/", {"kind": "news", "title": "萧江镇代办服务站开展上门服务", "body": "上门服务。",
@@ -84,7 +84,7 @@ def test_the_center_previews_drafts_and_manages_them_on_its_pages(client, person
 
 
 def test_an_agent_is_refused_the_editing_pages(client, person):
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert client.get("/policy/manage/").status_code == 403
     assert client.post("/policy/new/", {"kind": "news", "title": "x", "body": "y"}).status_code == 403
     assert client.get("/policy/").status_code == 200

@@ -90,7 +90,7 @@ def test_after_ten_failures_a_report_is_marked_failed_shown_to_administrators_an
             deliver_pending()
         assert len(platform.attempts()) == MAX_ATTEMPTS
 
-    client.force_login(person("center"))
+    assert client.login(username="center")
     page = client.get("/provincial/?status=failed").content.decode()
     assert row.message_id in page and "省平台返回 HTTP 503" in page and "重新报送" in page
     assert api_as("sysadmin").get("provincial/messages", {"status": "failed"}).json()["items"][0]["attempts"] == MAX_ATTEMPTS
@@ -103,7 +103,7 @@ def test_after_ten_failures_a_report_is_marked_failed_shown_to_administrators_an
         assert platform.accepted() == [row.message_id]  # the same message id as before
     assert api_as("sysadmin").post(f"provincial/messages/{row.pk}/replay").status_code == 409  # already sent
 
-    client.force_login(person("aojiang"))
+    assert client.login(username="aojiang")
     assert client.get("/provincial/").status_code == 404
     assert api_as("aojiang").get("provincial/messages").status_code == 403
 

@@ -98,7 +98,7 @@ def test_an_inspector_reads_but_cannot_write(api_as, client, person):
     assert inspector.post("teams/meetings", meeting(attendance=[])).status_code == 403
     demo_meeting = TeamMeeting.objects.get(topic="鳌江镇代办服务站周例会")
     assert inspector.put(f"teams/meetings/{demo_meeting.pk}/attendance", {"attendance": []}).status_code == 403
-    client.force_login(person("inspector"))
+    assert client.login(username="inspector")
     page = client.get("/teams/meetings/")
     assert page.status_code == 200 and "鳌江镇代办服务站周例会" in page.content.decode()
     assert "登记工作例会" not in page.content.decode()
@@ -108,7 +108,7 @@ def test_an_inspector_reads_but_cannot_write(api_as, client, person):
 
 
 def test_the_pages_record_a_meeting_then_its_attendance(client, person):
-    client.force_login(person("ajadmin"))
+    assert client.login(username="ajadmin")
     answer = client.post("/teams/meetings/", {
         "kind": "meeting", "body": body_id(AOJIANG), "held_on": str(clock.today()), "topic": "专题例会：施工许可提速",
         "content": "研究施工许可提速措施。"})
@@ -126,7 +126,7 @@ def test_the_pages_record_a_meeting_then_its_attendance(client, person):
 
 
 def test_the_lists_filter_by_body_and_year(client, person):
-    client.force_login(person("center"))
+    assert client.login(username="center")
     center_only = client.get("/teams/meetings/", {"body": body_id(CENTER)}).content.decode()
     assert "全县代办工作例会" in center_only and "鳌江镇代办服务站周例会" not in center_only
     trainings = client.get("/teams/trainings/").content.decode()

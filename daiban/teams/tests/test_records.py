@@ -55,7 +55,7 @@ def test_an_inspector_reads_everything_but_cannot_write(api_as, client, person):
     kinds = {(r["username"], r["kind"]) for r in inspector.get("teams/records").json()["items"]}
     assert {("aojiang", "praise"), ("wanquan", "admonition")} <= kinds
     assert inspector.post("teams/records", record()).status_code == 403
-    client.force_login(person("inspector"))
+    assert client.login(username="inspector")
     assert client.get("/teams/records/").status_code == 200
     assert client.post("/teams/records/", {"person": person("aojiang").pk}).status_code == 403
 
@@ -69,7 +69,7 @@ def test_an_agent_reads_only_the_records_about_themselves(api_as):
 
 
 def test_the_records_page_records_and_filters(client, person):
-    client.force_login(person("center"))
+    assert client.login(username="center")
     answer = client.post("/teams/records/", {
         "person": person("shuitou").pk, "kind": "praise", "decided_on": str(clock.today()),
         "decided_by": "平阳县投资项目代办服务中心", "reason": "主动上门服务小微园企业。", "case": ""})

@@ -27,7 +27,7 @@ def today(monkeypatch):
 def admin_client(client):
     user = get_user_model().objects.create_user(username="wd_page_admin", password="correct-horse-9")
     role_grant(actor=None, user=user, role="center_admin")
-    client.force_login(user)
+    assert client.login(username=user.username, password="correct-horse-9")
     return client
 
 
@@ -62,7 +62,7 @@ def test_a_bad_line_is_shown_with_the_text_kept(admin_client):
 def test_the_page_does_not_exist_for_an_agent(client):
     user = get_user_model().objects.create_user(username="wd_page_agent", password="correct-horse-9")
     role_grant(actor=None, user=user, role="agent")
-    client.force_login(user)
+    assert client.login(username=user.username, password="correct-horse-9")
     assert client.get("/calendar/").status_code == 404
 
 

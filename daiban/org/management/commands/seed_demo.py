@@ -1,38 +1,56 @@
-"""python manage.py seed_demo --password PW: the demo county, idempotent."""
+"""python manage.py seed_demo --password PW: the demo county, idempotent. Debug only.
+
+The demo accounts log in with their password alone while DAIBAN_DEBUG is on (daiban.accounts.policy),
+so the command refuses to run with debug off: a production database never gets them.
+"""
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from daiban.audit.services import audit_record
 from daiban.org.demo import LIAISONS, STAFF, load_demo_people
+from daiban.org.models import User
 
 # Each part of the service adds its demo data after the people exist; order matters.
 DEMO_LOADERS = ["daiban.catalog.demo", "daiban.intake.demo", "daiban.policy.demo", "daiban.teams.demo",
                "daiban.closure.demo"]
 
 
+def seed_demo_county(*, password: str) -> None:
+    """Loads (or tops up) the demo county; every account it creates is a demo account with `password`."""
+    with transaction.atomic():
+        before = set(User.objects.filter(is_demo=False).values_list("pk", flat=True))
+        load_demo_people(password)
+        for dotted in DEMO_LOADERS:
+            try:
+                module = import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if not dotted.startswith(exc.name or "-"):
+                    raise
+                continue
+            module.load(password=password)
+        # The password is the operator's choice, not an initial one to be changed.
+        User.objects.exclude(pk__in=before).update(is_demo=True, password_must_change=False,
+                                                   password_changed_at=timezone.now())
+        audit_record(event_type="system.demo_loaded", new={"accounts": len(STAFF) + len(LIAISONS)})
+
+
 class Command(BaseCommand):
-    help = "载入演示县（平阳县）的组织机构、演示账号和演示案件；可重复执行，不会重复创建。"
+    help = "载入演示县（平阳县）的组织机构、演示账号和演示案件；可重复执行，不会重复创建。仅限调试模式。"
 
     def add_arguments(self, parser):
         parser.add_argument("--password", required=True, help="所有演示账号的密码（至少 8 位）")
 
     def handle(self, *args, password: str, **options):
+        if not settings.DEBUG:
+            raise CommandError("演示数据只能在调试模式（DAIBAN_DEBUG=1）下载入：演示账号仅凭密码即可登录，不得进入生产环境。")
         if len(password) < 8:
             raise CommandError("密码至少 8 位")
-        with transaction.atomic():
-            load_demo_people(password)
-            for dotted in DEMO_LOADERS:
-                try:
-                    module = import_module(dotted)
-                except ModuleNotFoundError as exc:
-                    if not dotted.startswith(exc.name or "-"):
-                        raise
-                    continue
-                module.load(password=password)
-            audit_record(event_type="system.demo_loaded", new={"accounts": len(STAFF) + len(LIAISONS)})
-        self.stdout.write(self.style.SUCCESS("演示县已载入。演示账号（密码均为所给密码）："))
+        seed_demo_county(password=password)
+        self.stdout.write(self.style.SUCCESS("演示县已载入。演示账号（密码均为所给密码；调试模式下无需动态口令）："))
         for username, full_name, title, *_ in STAFF:
             self.stdout.write(f"  {username:<10} {full_name} · {title}")
         self.stdout.write(f"  代办联络员：{', '.join(code for code, _ in LIAISONS)}")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
 
+from daiban.accounts.tokens import token_user
 from daiban.org.models import User
-from daiban.org.tokens import token_user
 
 
 class BearerToken(HttpBearer):

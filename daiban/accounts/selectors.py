@@ -1,0 +1,43 @@
+"""What the security administrator sees of the accounts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from daiban.accounts.lockout import locked_until
+from daiban.accounts.models import LoginSession, RecoveryCode
+from daiban.accounts.policy import password_expires_at
+from daiban.org.models import User
+
+
+def accounts_list(*, query: str = "") -> QuerySet[User]:
+    users = (User.objects.select_related("body", "department").prefetch_related("role_grants")
+             .annotate(has_authenticator=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
+             .order_by("username"))
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
+    return users
+
+
+@dataclass(frozen=True)
+class AccountState:
+    user: User
+    locked_until: datetime | None
+    has_authenticator: bool
+    recovery_codes: int
+    sessions: int
+    password_expires_at: datetime | None
+
+
+def account_state(user: User) -> AccountState:
+    return AccountState(
+        user=user,
+        locked_until=locked_until(user.username),
+        has_authenticator=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        recovery_codes=RecoveryCode.objects.filter(user=user).count(),
+        sessions=LoginSession.objects.filter(user=user).count(),
+        password_expires_at=password_expires_at(user),
+    )
