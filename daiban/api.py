@@ -145,6 +145,7 @@ def _unexpected(request: HttpRequest, exc: Exception):
 
 
 def _mount() -> None:
+    from daiban.accounts.api import router as auth_router
     from daiban.assessment.api import router as assessment_router
     from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
@@ -154,7 +155,6 @@ def _mount() -> None:
     from daiban.coordination.api import router as coordination_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
-    from daiban.accounts.api import router as auth_router
     from daiban.plans.api import router as plans_router
     from daiban.policy.api import router as policy_router
     from daiban.provincial.api import router as provincial_router

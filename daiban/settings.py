@@ -174,6 +174,9 @@ SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ADMIN_NETWORKS = env_networks("DAIBAN_ADMIN_NETWORKS", "127.0.0.0/8,::1/128")
+# Our own reverse proxies: only from them is X-Forwarded-For believed (audit trail, lockout records,
+# admin networks, public rate limits). Behind a proxy on the same machine, set 127.0.0.1.
+TRUSTED_PROXIES = env_networks("DAIBAN_TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

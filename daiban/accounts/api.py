@@ -33,7 +33,8 @@ class AuthError(Schema):
              summary="用用户名、密码（及动态口令）换取接口令牌",
              description="401 auth.invalid_credentials 用户名或密码错误；401 auth.otp_required 须填写 otp；"
                          "401 auth.otp_invalid 动态口令错误或已用过；403 auth.otp_enrolment_required 须先在网页设置动态口令；"
-                         "403 auth.password_change_required 须先在网页修改密码；429 auth.locked 连续失败 5 次，账号锁定 30 分钟。")
+                         "403 auth.password_change_required 须先在网页修改密码；"
+                         "429 auth.locked 连续失败 5 次，账号锁定 30 分钟。")
 def issue_token(request, payload: TokenIn):
     answer = token_issue(request, username=payload.username, password=payload.password, code=payload.otp)
     if isinstance(answer, Issued):

@@ -116,6 +116,7 @@ def login_enrol(request):
         return redirect(_with_next("/login/code/", _next(request)))
     device = enrolment_device(user)
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = "验证器应用为“平阳县代办服务”显示的 6 位数字。"
     if request.method == "POST" and form.is_valid():
         step = code_step(request, user=user, code=form.cleaned_data["code"], device=device)
         if step.ok:

@@ -1,16 +1,36 @@
 from __future__ import annotations
 
 import uuid
+from ipaddress import ip_address
+
+from django.conf import settings
 
 from daiban.audit import context
 
 
+def _trusted_proxy(address: str) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in settings.TRUSTED_PROXIES)
+
+
 def client_ip(request) -> str | None:
-    # Behind the county's reverse proxy the first X-Forwarded-For entry is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the peer's, unless the peer is one of our own proxies
+    (DAIBAN_TRUSTED_PROXIES); then the nearest X-Forwarded-For entry that is not one of them. Anyone can
+    write that header, so entries are believed only as far as our own proxies added them."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    if peer is None or not _trusted_proxy(peer):
+        return peer
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted_proxy(hop):
+            try:
+                return str(ip_address(hop))
+            except ValueError:
+                return peer  # a garbled entry: the proxy's own address is all we know
+    return peer
 
 
 class RequestContextMiddleware:

@@ -1,8 +1,8 @@
 """Writes on people and roles."""
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation

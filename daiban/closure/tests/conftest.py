@@ -29,8 +29,10 @@ class Builder:
             request, _ = request_submit(data=RequestData(**request_payload(investment_wan=3000, category="other")))
             case = request_accept(actor=self.agent, request=request)
             if not request.company.owner_users.exists():
-                owner_account_create(actor=None, company=request.company, username=f"owner-{request.pk}",
-                                     password=DEMO_PASSWORD, full_name="张伟")
+                owner = owner_account_create(actor=None, company=request.company, username=f"owner-{request.pk}",
+                                             password=DEMO_PASSWORD, full_name="张伟")
+                owner.password_must_change = False  # the owner has replaced the initial password already
+                owner.save(update_fields=["password_must_change"])
             if stage in ("entrusted", "in_progress"):
                 case_agreement_set(actor=self.agent, case=case, item_codes=list(items))
                 case_team_set(actor=self.agent, case=case, agent="aojiang", liaisons=["fgj", "sthj"])

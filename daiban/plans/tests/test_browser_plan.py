@@ -30,8 +30,10 @@ def entrusted(person, frozen_today):
     case = request_accept(actor=person("aojiang"), request=request)
     case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02", "L05", "S04"])
     case_team_set(actor=person("aojiang"), case=case, agent="aojiang", liaisons=["fgj", "sthj", "zjj"])
-    owner_account_create(actor=None, company=request.company, username="jingmi", password=DEMO_PASSWORD,
-                         full_name="张伟", mobile="13857712345")
+    owner = owner_account_create(actor=None, company=request.company, username="jingmi", password=DEMO_PASSWORD,
+                                 full_name="张伟", mobile="13857712345")
+    owner.password_must_change = False  # the owner has replaced the initial password already
+    owner.save(update_fields=["password_must_change"])
     return case
 
 

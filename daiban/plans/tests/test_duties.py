@@ -32,7 +32,7 @@ def test_the_report_covers_the_half_month_before_the_latest_report_day(today, pe
 def case_in_progress(person):
     with clock.frozen("2026-11-02"):
         request, _ = request_submit(data=RequestData(**request_payload(investment_wan=3000, category="other")))
-        owner_account_create(actor=None, company=request.company, username="owner-test", password="x" * 12,
+        owner_account_create(actor=None, company=request.company, username="owner-test", password="Ce-shi-2026",
                              full_name="测试业主")
         case = request_accept(actor=person("aojiang"), request=request)
         case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02", "L05"])

@@ -34,8 +34,11 @@ def planned(person):
 
 @pytest.fixture
 def owner(planned):
-    return owner_account_create(actor=None, company=planned.project.company, username="jingmi",
-                                password=DEMO_PASSWORD, full_name="张伟")
+    owner = owner_account_create(actor=None, company=planned.project.company, username="jingmi",
+                                 password=DEMO_PASSWORD, full_name="张伟")
+    owner.password_must_change = False  # the owner has replaced the initial password already
+    owner.save(update_fields=["password_must_change"])
+    return owner
 
 
 def finish_l02(case, person, on="2026-11-03"):

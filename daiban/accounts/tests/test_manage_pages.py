@@ -1,0 +1,75 @@
+"""The security administrator's account pages, and a new account's first login from start to end."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import StaffClient
+from daiban.audit.models import AuditEvent
+from daiban.org.models import User
+
+
+@pytest.fixture
+def secadmin(demo) -> StaffClient:
+    client = StaffClient()
+    assert client.login(username="secadmin")
+    return client
+
+
+def test_a_new_account_gets_an_initial_password_shown_once_and_sets_everything_at_first_login(secadmin, person):
+    answer = secadmin.post("/accounts/manage/new/", {"username": "zhangsan", "full_name": "张三",
+                                                     "mobile": "13900000001", "body": person("aojiang").body_id})
+    assert answer.status_code == 200
+    password = re.search(r'<code class="secret">([^<]+)</code>', answer.content.decode()).group(1)
+    user = User.objects.get(username="zhangsan")
+    assert user.password_must_change and not user.roles
+    assert AuditEvent.objects.filter(event_type="org.user_created", actor_name="secadmin").latest("seq").new[
+        "username"] == "zhangsan"
+    secadmin.post(f"/accounts/manage/{user.pk}/grant/", {"role": "agent"})
+    assert User.objects.get(username="zhangsan").roles == {"agent"}
+
+    newcomer = StaffClient()
+    first = newcomer.post("/login/", {"username": "zhangsan", "password": password})
+    assert first.url.startswith("/login/enrol/"), "an agent sets up the authenticator first"
+    assert newcomer.login(username="zhangsan", password=password)
+    assert newcomer.get("/cases/").url == "/accounts/password/", "then changes the initial password"
+    newcomer.post("/accounts/password/", {"current": password, "new_password": "Zhang-san-2026",
+                                          "repeat": "Zhang-san-2026"})
+    assert newcomer.get("/cases/").status_code == 200
+
+
+def test_a_reset_password_is_shown_once_to_the_security_administrator(secadmin, person):
+    answer = secadmin.post(f"/accounts/manage/{person('kunyang').pk}/reset-password/")
+    password = re.search(r'<code class="secret">([^<]+)</code>', answer.content.decode()).group(1)
+    assert person("kunyang").check_password(password)
+    assert password not in str(AuditEvent.objects.filter(event_type="auth.password_reset").latest("seq").new)
+    assert password not in secadmin.get(f"/accounts/manage/{person('kunyang').pk}/").content.decode()
+
+
+def test_the_account_list_shows_state_and_a_conflicting_role_is_refused_in_chinese(secadmin, person):
+    listing = secadmin.get("/accounts/manage/?q=audit").content.decode()
+    assert "auditor" in listing and "安全审计员" in listing and "aojiang" not in listing
+    answer = secadmin.post(f"/accounts/manage/{person('auditor').pk}/grant/", {"role": "sys_admin"}, follow=True)
+    assert "三者互斥" in answer.content.decode()
+    assert person("auditor").roles == {"audit_admin"}
+
+
+def test_the_security_administrators_own_page_offers_no_credential_actions(secadmin, person):
+    page = secadmin.get(f"/accounts/manage/{person('secadmin').pk}/").content.decode()
+    assert "reset-password" not in page and "本人" in page
+    refused = secadmin.post(f"/accounts/manage/{person('secadmin').pk}/grant/", {"role": "leader"})
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("username", ["sysadmin", "center", "auditor", "aojiang"])
+def test_the_account_pages_do_not_exist_for_anyone_else(client, person, username):
+    assert client.login(username=username)
+    assert client.get("/accounts/manage/").status_code == 404
+    assert client.post(f"/accounts/manage/{person('kunyang').pk}/reset-password/").status_code == 404
+    assert client.get("/accounts/").status_code == 200, "everyone has their own account page"
+
+
+def test_an_unknown_action_or_account_is_not_found(secadmin):
+    assert secadmin.post("/accounts/manage/999999/unlock/").status_code == 404
+    assert secadmin.post(f"/accounts/manage/{User.objects.get(username='kunyang').pk}/explode/").status_code == 404
