@@ -31,8 +31,10 @@ def load_county() -> None:
 
 
 def totp_code(username: str, *, confirmed: bool = True) -> str | None:
-    """What the person's authenticator shows: the code of the current 30-second step, or of the next
-    one if the current one was used already (the server takes each step once); None without one."""
+    """A code the person's authenticator shows: the server takes the previous, current or next
+    30-second step, each once and in order, so this is the earliest of those not used yet (the previous
+    one only in the first 20 seconds of the current step, so that it cannot expire on its way through a
+    busy browser); None without one."""
     from django_otp.oath import hotp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -40,11 +42,13 @@ def totp_code(username: str, *, confirmed: bool = True) -> str | None:
     if device is None:
         return None
     while True:
-        now = (int(time.time()) - device.t0) // device.step
-        step = max(now, device.last_t + 1)
+        elapsed = time.time() - device.t0
+        now = int(elapsed) // device.step
+        earliest = now - device.tolerance if elapsed % device.step < device.step - 10 else now
+        step = max(earliest, device.last_t + 1)
         if step <= now + device.tolerance:
             return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
-        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)
+        time.sleep(device.step - elapsed % device.step + 0.05)
 
 
 class StaffClient(Client):

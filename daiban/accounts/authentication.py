@@ -43,15 +43,17 @@ def _refused_while_locked(username: str, step: str) -> Step:
     return Step(Outcome.LOCKED)
 
 
-def _account_lock(username: str) -> User | None:
-    """Locks the account's row for this transaction: attempts on one account queue here."""
-    return User.objects.select_for_update().filter(username=username).first()
+def account_lock(username: str) -> User | None:
+    """Locks the account's row for this transaction: attempts on one account queue here. The lock is
+    taken first in every transaction on an account's credentials (one order, no deadlock); NO KEY
+    UPDATE leaves inserts of rows that refer to the user (tokens, sessions) free to go on."""
+    return User.objects.select_for_update(no_key=True).filter(username=username).first()
 
 
 def password_step(request, *, username: str, password: str) -> Step:
     username = (username or "").strip()[:150]
     with transaction.atomic():
-        _account_lock(username)
+        account_lock(username)
         if lockout.expired_lock_clear(username):
             audit_record(event_type="auth.unlocked", actor_name="系统", new={"username": username, "why": "锁定期满"})
         if lockout.is_locked(request, username):
@@ -67,7 +69,7 @@ def password_step(request, *, username: str, password: str) -> Step:
 def code_step(request, *, user: User, code: str, device=None) -> Step:
     """Checks a code of the authenticator (or of `device`, the one being set up) or a recovery code."""
     with transaction.atomic():
-        _account_lock(user.username)
+        account_lock(user.username)
         if lockout.is_locked(request, user.username):
             return _refused_while_locked(user.username, "code")
         enrolling = device is not None

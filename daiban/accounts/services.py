@@ -19,7 +19,8 @@ from daiban.org.services import password_check, user_create
 
 
 def _locked_row(user: User) -> User:
-    return User.objects.select_for_update().get(pk=user.pk)
+    """The account's row, locked as authentication.account_lock does (the same order everywhere)."""
+    return User.objects.select_for_update(no_key=True).get(pk=user.pk)
 
 
 def password_change(*, actor: User, new_password: str, keep_session: str | None = None) -> None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daiban.accounts import lockout
-from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, code_step, password_step
+from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, account_lock, code_step, password_step
 from daiban.accounts.policy import SecondFactor, demo_bypass, password_change_needed, second_factor_needed
 from daiban.accounts.second_factor import Factor
 from daiban.audit.services import audit_record
@@ -72,6 +72,7 @@ def token_issue(request, *, username: str, password: str, code: str | None) -> I
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS)
     with transaction.atomic():
+        account_lock(user.username)
         lockout.failures_clear(user.username)
         ApiToken.objects.filter(user=user, expires_at__lt=timezone.now()).delete()
         ApiToken.objects.create(user=user, digest=_digest(token), expires_at=expires_at)

@@ -165,3 +165,33 @@ def test_a_person_renews_the_recovery_codes_with_a_fresh_code(client, person):
     answer = client.post("/accounts/second-factor/", {"code": totp_code("aojiang")})
     assert answer.status_code == 200 and len(answer.context["codes"]) == 10
     assert AuditEvent.objects.filter(event_type="auth.recovery_codes_renewed", actor_name="aojiang").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_code_sent_in_parallel_gives_one_token(demo):
+    import threading
+
+    from django.db import connection
+
+    from conftest import StaffClient
+
+    code, answers = totp_code("center"), []
+
+    def ask() -> None:
+        try:
+            answers.append(StaffClient().post("/api/v1/auth/token", {"username": "center", "password": DEMO_PASSWORD,
+                                                                     "otp": code},
+                                              content_type="application/json").status_code)
+        except Exception as error:  # a 500 re-raised by the test client
+            answers.append(repr(error))
+        finally:
+            connection.close()
+
+    # Five at once: one is the code's single use, four are replays (four failures, below the lockout).
+    threads = [threading.Thread(target=ask) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers, key=str) == [200] + [401] * 4
+    assert AuditEvent.objects.filter(event_type="auth.token_issued", actor_name="center").count() == 1
