@@ -51,6 +51,31 @@ def totp_code(username: str, *, confirmed: bool = True) -> str | None:
         time.sleep(device.step - elapsed % device.step + 0.05)
 
 
+def in_parallel(calls) -> list:
+    """Runs each call in its own thread, at once, each with its own database connection; returns their
+    results in the order they finished, an exception (e.g. a 500 re-raised by the test client) as its repr."""
+    import threading
+
+    from django.db import connection
+
+    results: list = []
+
+    def run(call) -> None:
+        try:
+            results.append(call())
+        except Exception as error:
+            results.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results
+
+
 class StaffClient(Client):
     """Django's test client whose login() goes through the real login pages: the password, then
     the code of the person's authenticator, which a new staff account first sets up (scanning the key

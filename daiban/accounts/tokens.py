@@ -46,12 +46,16 @@ class Issued:
     expires_at: datetime
 
 
-def token_issue(request, *, username: str, password: str, code: str | None) -> Issued | Refusal:
-    step = password_step(request, username=username, password=password)
+def _refusal(step, wrong: Refusal) -> Refusal | None:
     if step.outcome is Outcome.LOCKED:
         return LOCKED
-    if not step.ok:
-        return INVALID
+    return None if step.ok else wrong
+
+
+def token_issue(request, *, username: str, password: str, code: str | None) -> Issued | Refusal:
+    step = password_step(request, username=username, password=password)
+    if (refusal := _refusal(step, INVALID)) is not None:
+        return refusal
     user = step.user
     factor = Factor.DEMO if demo_bypass(user) else Factor.NONE
     needed = second_factor_needed(user)
@@ -61,10 +65,8 @@ def token_issue(request, *, username: str, password: str, code: str | None) -> I
         if not code:
             return CODE_NEEDED
         step = code_step(request, user=user, code=code)
-        if step.outcome is Outcome.LOCKED:
-            return LOCKED
-        if not step.ok:
-            return CODE_WRONG
+        if (refusal := _refusal(step, CODE_WRONG)) is not None:
+            return refusal
         factor = step.factor
     change = password_change_needed(user)
     if change is not None:

@@ -1,6 +1,7 @@
 """The login steps (password, then code or authenticator set-up) and a person's own account page."""
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -86,14 +87,25 @@ def _code_answer(request, step, form):
     return None
 
 
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
-def login_code(request):
-    user = sessions.pending_user(request)
-    if user is None:
-        messages.error(request, PENDING_GONE)
-        return redirect("login")
+def pending_login(view):
+    """A step after the password: only with a pending login (5 minutes), which it hands to the view."""
+
+    @sensitive_post_parameters("code")
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def wrapper(request):
+        user = sessions.pending_user(request)
+        if user is None:
+            messages.error(request, PENDING_GONE)
+            return redirect("login")
+        return view(request, user)
+
+    return wrapper
+
+
+@pending_login
+def login_code(request, user):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         step = code_step(request, user=user, code=form.cleaned_data["code"])
@@ -104,14 +116,8 @@ def login_code(request):
     return render(request, "accounts/login_code.html", {"form": form, "person": user, "next": _next(request)})
 
 
-@sensitive_post_parameters("code")
-@never_cache
-@require_http_methods(["GET", "POST"])
-def login_enrol(request):
-    user = sessions.pending_user(request)
-    if user is None:
-        messages.error(request, PENDING_GONE)
-        return redirect("login")
+@pending_login
+def login_enrol(request, user):
     if second_factor_needed(user) is not SecondFactor.ENROL:
         return redirect(_with_next("/login/code/", _next(request)))
     device = enrolment_device(user)
@@ -136,8 +142,7 @@ def account(request):
     device = confirmed_device(user)
     return render(request, "accounts/account.html", {
         "device": device, "codes_left": recovery_codes_left(user) if device else 0,
-        "expires_at": password_expires_at(user), "change": password_change_needed(user),
-        "factor": sessions.session_factor(request)})
+        "expires_at": password_expires_at(user), "change": password_change_needed(user)})
 
 
 @sensitive_post_parameters("current", "new_password", "repeat")

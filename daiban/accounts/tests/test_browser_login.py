@@ -10,14 +10,18 @@ from conftest import DEMO_PASSWORD, screenshot, totp_code
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_administrator_sets_up_the_authenticator_at_the_first_login(page_at):
-    TOTPDevice.objects.filter(user__username="secadmin").delete()
-    page = page_at(375, 800)
-    page.goto("/login/")
-    page.fill("input[name=username]", "secadmin")
+def password_step(page, username: str, start: str = "/login/") -> None:
+    page.goto(start)
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("button[type=submit]")
+
+
+def test_an_administrator_sets_up_the_authenticator_at_the_first_login(page_at):
+    TOTPDevice.objects.filter(user__username="secadmin").delete()
+    page = page_at(375, 800)
+    password_step(page, "secadmin")
     assert "/login/enrol/" in page.url
     assert page.locator(".qr svg").is_visible() and page.locator("code.secret").inner_text()
     screenshot(page, "login-enrol-phone")
@@ -33,11 +37,7 @@ def test_an_administrator_sets_up_the_authenticator_at_the_first_login(page_at):
 
 def test_a_wrong_code_is_refused_in_chinese_and_the_right_one_logs_in(page_at):
     page = page_at()
-    page.goto("/cases/")
-    page.fill("input[name=username]", "aojiang")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    password_step(page, "aojiang", start="/cases/")
     assert "/login/code/" in page.url
     right = totp_code("aojiang")
     page.fill("input[name=code]", f"{(int(right) + 1) % 10**6:06d}")

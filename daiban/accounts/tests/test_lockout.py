@@ -3,15 +3,13 @@ endpoint, wrong passwords or wrong codes alike, lock it for 30 minutes; a succes
 locks and unlocks are audit events; parallel guesses cannot get past the limit."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.db import connection
 from django.db.models import F
 
-from conftest import DEMO_PASSWORD, StaffClient, totp_code
+from conftest import DEMO_PASSWORD, StaffClient, in_parallel, totp_code
 from daiban.accounts.authentication import LOCKED_MESSAGE
 from daiban.audit.models import AuditEvent
 
@@ -106,21 +104,8 @@ def test_an_unknown_user_name_is_answered_like_a_wrong_password(client, demo):
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_never_get_more_than_five_password_checks(demo):
-    answers: list = []
-
-    def guess(n: int) -> None:
-        try:
-            answers.append(wrong_on_api(StaffClient(), "kunyang", f"10.3.0.{n}").status_code)
-        except Exception as error:  # a 500 re-raised by the test client
-            answers.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=guess, args=(n,)) for n in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = in_parallel([
+        lambda n=n: wrong_on_api(StaffClient(), "kunyang", f"10.3.0.{n}").status_code for n in range(12)])
     assert sorted(answers, key=str) == [401] * 4 + [429] * 8
     checked = AuditEvent.objects.filter(event_type="auth.login_failed", actor_name="kunyang", outcome="failure")
     assert checked.count() == 5
