@@ -29,6 +29,12 @@ def from_admin_network(request) -> bool:
     return any(address in network for network in settings.ADMIN_NETWORKS)
 
 
+def _api_error(status: int, code: str, detail: str) -> JsonResponse:
+    """The API's one error shape (daiban/api.py), for answers given before the API is reached."""
+    return JsonResponse({"code": code, "detail": detail, "fields": []}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
 class AccountGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,6 +44,8 @@ class AccountGuardMiddleware:
             user = request.user if request.user.is_authenticated else None
             audit_record(event_type="access.refused", actor=user, outcome="denied",
                          new={"action": request.path[:200], "why": "管理页面仅允许从管理网段访问"})
+            if request.path.startswith("/api/"):
+                return _api_error(404, "not_found", "未找到该对象，或不在您的数据范围内")
             raise Http404("未找到该页面")
         if request.user.is_authenticated:
             why = sessions.session_ended_why(request)
@@ -59,6 +67,5 @@ class AccountGuardMiddleware:
     @staticmethod
     def _change_password_first(request, message: str):
         if request.path.startswith("/api/"):
-            return JsonResponse({"code": "auth.password_change_required", "detail": message, "fields": []},
-                                status=403, json_dumps_params={"ensure_ascii": False})
+            return _api_error(403, "auth.password_change_required", message)
         return HttpResponseRedirect(reverse("accounts:password_change"))
