@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from daiban.lib.errors import Forbidden
+from daiban.org.roles import Role
 
 
 def require_role(user, *roles: str, action: str = "") -> None:
@@ -37,8 +38,6 @@ def require_unit_worker(user, body_id: int | None, *, action: str, what: str) ->
 def require_account_manager(actor, target, *, action: str) -> None:
     """三权分立: accounts, roles and credentials are the security administrator's to manage, and
     never its own (it cannot give itself another role, reset its own password or unlock itself)."""
-    from daiban.org.roles import Role
-
     require_role(actor, Role.SECURITY_ADMIN, action=action)
     if target is not None and target.pk == actor.pk:
         refuse(actor, action=action, why="安全保密管理员不能管理本人的账号、角色或凭据")
