@@ -108,8 +108,10 @@ def _admin_pages() -> dict[str, list[str]]:
 # Who may read which admin pages. Reference data: the system administrator and the center; accounts:
 # the security administrator, to view only. Nobody else has any admin page.
 REFERENCE_KEEPERS = {"sysadmin", "center"}
+# One person per role: the three administrators, the center and a unit administrator, an agent, a chief
+# agent, a liaison officer, a leader, the inspector and a project owner.
 ROLES_TO_WALK = ["sysadmin", "center", "secadmin", "auditor", "kyadmin", "aojiang", "chief", "fgj", "leader",
-                 "inspector"]
+                 "inspector", "owner1"]
 
 
 @pytest.mark.parametrize("username", ROLES_TO_WALK)
