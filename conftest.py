@@ -82,12 +82,16 @@ class StaffClient(Client):
     the page shows). force_login() makes a session the server refuses."""
 
     def login(self, username: str, password: str = DEMO_PASSWORD) -> bool:  # type: ignore[override]
-        answer = self.post("/login/", {"username": username, "password": password})
+        form: dict[str, str] = {}
+        if self.handler.enforce_csrf_checks:  # a browser sends the token of the form it was shown
+            self.get("/login/")
+            form["csrfmiddlewaretoken"] = self.cookies["csrftoken"].value
+        answer = self.post("/login/", {**form, "username": username, "password": password})
         if answer.status_code == 302 and answer.url.startswith("/login/code/"):
-            answer = self.post("/login/code/", {"code": totp_code(username) or ""})
+            answer = self.post("/login/code/", {**form, "code": totp_code(username) or ""})
         elif answer.status_code == 302 and answer.url.startswith("/login/enrol/"):
             self.get("/login/enrol/")  # shows the new key
-            answer = self.post("/login/enrol/", {"code": totp_code(username, confirmed=False) or ""})
+            answer = self.post("/login/enrol/", {**form, "code": totp_code(username, confirmed=False) or ""})
         return answer.status_code in (200, 302) and "_auth_user_id" in self.session
 
 

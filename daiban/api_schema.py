@@ -37,13 +37,18 @@ def implied_statuses(operation) -> set[int]:
     return statuses
 
 
+# What only the exchange of credentials for a token answers (an operation without a login).
+LOGIN_STEP_CODES = {"auth.invalid_credentials", "auth.otp_required", "auth.otp_invalid", "auth.otp_enrolment_required",
+                    "auth.locked"}
+
+
 def _codes(status: int, operation) -> list[str]:
     """The codes an answer of this status can carry: those of the Idempotency-Key only where it is accepted,
     a wrong password only where one is given (an operation without a login)."""
     def applies(code: str) -> bool:
         if code.startswith("idempotency."):
             return accepts_key(operation)
-        if code == "auth.invalid_credentials":
+        if code in LOGIN_STEP_CODES:
             return not operation.auth_callbacks
         return True
 

@@ -6,7 +6,7 @@ from ipaddress import ip_address
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
 from daiban.accounts import sessions
@@ -14,6 +14,7 @@ from daiban.accounts.policy import password_change_needed, second_factor_needed
 from daiban.accounts.second_factor import Factor
 from daiban.audit.middleware import client_ip
 from daiban.audit.services import audit_record
+from daiban.lib.apierrors import error_response
 
 # The administrators' pages and API: the Django admin, account management, the audit trail.
 ADMIN_PATHS = ("/admin/", "/accounts/manage/", "/audit/", "/api/v1/audit/")
@@ -29,12 +30,6 @@ def from_admin_network(request) -> bool:
     return any(address in network for network in settings.ADMIN_NETWORKS)
 
 
-def _api_error(status: int, code: str, detail: str) -> JsonResponse:
-    """The API's one error shape (daiban/api.py), for answers given before the API is reached."""
-    return JsonResponse({"code": code, "detail": detail, "fields": []}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
-
-
 class AccountGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,7 +40,7 @@ class AccountGuardMiddleware:
             audit_record(event_type="access.refused", actor=user, outcome="denied",
                          new={"action": request.path[:200], "why": "管理页面仅允许从管理网段访问"})
             if request.path.startswith("/api/"):
-                return _api_error(404, "not_found", "未找到该对象，或不在您的数据范围内")
+                return error_response("request.unknown_path", f"没有这个接口地址：{request.path}")
             raise Http404("未找到该页面")
         if request.user.is_authenticated:
             why = sessions.session_ended_why(request)
@@ -67,5 +62,5 @@ class AccountGuardMiddleware:
     @staticmethod
     def _change_password_first(request, message: str):
         if request.path.startswith("/api/"):
-            return _api_error(403, "auth.password_change_required", message)
+            return error_response("auth.password_change_required", message)
         return HttpResponseRedirect(reverse("accounts:password_change"))

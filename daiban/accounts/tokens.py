@@ -19,6 +19,7 @@ from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, account_lock
 from daiban.accounts.policy import SecondFactor, demo_bypass, password_change_needed, second_factor_needed
 from daiban.accounts.second_factor import Factor
 from daiban.audit.services import audit_record
+from daiban.lib.errors import ERROR_CODES, ServiceError
 from daiban.org.models import ApiToken, User
 
 
@@ -26,18 +27,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Refusal:
-    status: int
-    code: str
-    detail: str
+class TokenRefused(ServiceError):
+    """A refusal of the exchange; its HTTP status is the one ERROR_CODES gives its code."""
 
-
-INVALID = Refusal(401, "auth.invalid_credentials", "用户名或密码错误")
-LOCKED = Refusal(429, "auth.locked", LOCKED_MESSAGE)
-CODE_NEEDED = Refusal(401, "auth.otp_required", "此账号需要动态口令：请在 otp 字段填写手机验证器显示的 6 位数字，或一个恢复码")
-CODE_WRONG = Refusal(401, "auth.otp_invalid", "动态口令不正确或已使用过")
-ENROL_FIRST = Refusal(403, "auth.otp_enrolment_required", "此账号须先在网页登录并设置动态口令（手机验证器），才能申请接口令牌")
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
+        self.status = ERROR_CODES[code][0]
 
 
 @dataclass(frozen=True)
@@ -46,31 +41,35 @@ class Issued:
     expires_at: datetime
 
 
-def _refusal(step, wrong: Refusal) -> Refusal | None:
+def _lock_checked(step) -> bool:
+    """Whether the step passed; a locked account is refused here, whichever step found it."""
     if step.outcome is Outcome.LOCKED:
-        return LOCKED
-    return None if step.ok else wrong
+        raise TokenRefused(LOCKED_MESSAGE, code="auth.locked")
+    return step.ok
 
 
-def token_issue(request, *, username: str, password: str, code: str | None) -> Issued | Refusal:
+def token_issue(request, *, username: str, password: str, code: str | None) -> Issued:
+    """Raises TokenRefused (locked, wrong password or code, code missing, authenticator or new password due)."""
     step = password_step(request, username=username, password=password)
-    if (refusal := _refusal(step, INVALID)) is not None:
-        return refusal
+    if not _lock_checked(step):
+        raise TokenRefused("用户名或密码错误", code="auth.invalid_credentials")
     user = step.user
     factor = Factor.DEMO if demo_bypass(user) else Factor.NONE
     needed = second_factor_needed(user)
     if needed is SecondFactor.ENROL:
-        return ENROL_FIRST
+        raise TokenRefused("此账号须先在网页登录并设置动态口令（手机验证器），才能申请接口令牌",
+                           code="auth.otp_enrolment_required")
     if needed is SecondFactor.VERIFY:
         if not code:
-            return CODE_NEEDED
+            raise TokenRefused("此账号需要动态口令：请在 otp 字段填写手机验证器显示的 6 位数字，或一个恢复码",
+                               code="auth.otp_required")
         step = code_step(request, user=user, code=code)
-        if (refusal := _refusal(step, CODE_WRONG)) is not None:
-            return refusal
+        if not _lock_checked(step):
+            raise TokenRefused("动态口令不正确、已过期或已使用过", code="auth.otp_invalid")
         factor = step.factor
     change = password_change_needed(user)
     if change is not None:
-        return Refusal(403, "auth.password_change_required", f"{change.message}（请在网页登录后修改，再申请接口令牌）")
+        raise TokenRefused(f"{change.message}（请在网页登录后修改，再申请接口令牌）", code="auth.password_change_required")
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS)
     with transaction.atomic():

@@ -23,9 +23,9 @@ from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from daiban.accounts.apiauth import api_caller
 from daiban.idempotency.models import IdempotentRequest
 from daiban.lib.apierrors import error_response
-from daiban.accounts.apiauth import api_caller
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)

@@ -18,6 +18,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     # Who is calling
     "auth.required": (401, "未登录，或接口令牌缺失、无效、已过期"),
     "auth.invalid_credentials": (401, "用户名或密码错误（换取令牌时）"),
+    "auth.otp_required": (401, "此账号须填写动态口令 otp（换取令牌时）"),
+    "auth.otp_invalid": (401, "动态口令不正确、已过期或已使用过（换取令牌时）"),
+    "auth.password_change_required": (401, "初始密码或已超过 90 天的密码须先在网页登录后修改"),
+    "auth.otp_enrolment_required": (403, "此账号须先在网页登录并设置手机验证器，才能换取令牌"),
+    "auth.locked": (429, "连续 5 次登录失败，账号锁定 30 分钟（换取令牌时）"),
     "auth.csrf_failed": (403, "以页面会话调用接口时缺少或带错了 CSRF 令牌"),
     "permission.denied": (403, "当前用户的角色不能执行此操作"),
     "not_found": (404, "对象不存在，或不在当前用户的数据范围内"),

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A small client of the daiban API (docs/api.md), standard library only.
 
-    python docs/examples/daiban_client.py --base http://127.0.0.1:8000 --username aojiang --password daiban2026
+    python docs/examples/daiban_client.py --base http://127.0.0.1:8000 --username aojiang --password … --otp 123456
+
+(--otp is the code the account's authenticator app shows; the demo accounts in debug mode need none.)
 
 It logs in, pages through the caller's cases, registers a window request with an Idempotency-Key, sends the
 same request again as a client would after a lost answer (the system answers with the first result and creates
@@ -34,8 +36,10 @@ class Daiban:
         self.timeout = timeout
         self.token: str | None = None
 
-    def login(self, username: str, password: str) -> None:
-        self.token = self.call("POST", "auth/token", {"username": username, "password": password})["token"]
+    def login(self, username: str, password: str, otp: str | None = None) -> None:
+        """Exchanges the password and the authenticator's code (staff accounts have one) for a token."""
+        credentials = {"username": username, "password": password, **({"otp": otp} if otp else {})}
+        self.token = self.call("POST", "auth/token", credentials)["token"]
 
     def call(self, method: str, path: str, body: Any = None, *, params: dict | None = None,
              idempotency_key: str | None = None) -> dict[str, Any]:
@@ -76,11 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", required=True, help="the server, e.g. http://127.0.0.1:8000")
     parser.add_argument("--username", required=True)
     parser.add_argument("--password", required=True)
+    parser.add_argument("--otp", help="the 6 digits the account's authenticator app shows now")
     parser.add_argument("--credit-code", default="91330326MA2J5N8P4E", help="the company of the window request")
     args = parser.parse_args(argv)
 
     api = Daiban(args.base)
-    api.login(args.username, args.password)
+    api.login(args.username, args.password, args.otp)
     show("login", username=args.username)
 
     cases = list(api.pages("cases", limit=2))

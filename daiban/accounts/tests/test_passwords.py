@@ -64,7 +64,7 @@ def test_a_token_is_refused_until_the_initial_password_is_changed(client, person
     user_create(actor=person("secadmin"), username="newclerk", password="Chu-shi-2026", full_name="新员工")
     answer = client.post("/api/v1/auth/token", {"username": "newclerk", "password": "Chu-shi-2026"},
                          content_type="application/json")
-    assert answer.status_code == 403 and answer.json()["code"] == "auth.password_change_required"
+    assert answer.status_code == 401 and answer.json()["code"] == "auth.password_change_required"
 
 
 def test_a_password_reset_by_the_security_administrator_must_be_changed_at_the_next_login(client, person):

@@ -177,7 +177,7 @@ def test_admin_pages_answer_only_from_the_admin_networks(client, demo, settings,
     outside = client.get(path, REMOTE_ADDR="203.0.113.7")
     assert outside.status_code == 404
     if path.startswith("/api/"):
-        assert outside.json()["code"] == "not_found"
+        assert outside.json()["code"] == "request.unknown_path", "as if it did not exist"
     refused = AuditEvent.objects.filter(event_type="access.refused").latest("seq")
     assert refused.new["why"] == "管理页面仅允许从管理网段访问" and refused.ip == "203.0.113.7"
     settings.ADMIN_NETWORKS = (ip_network("203.0.113.0/24"),)

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from conftest import DEMO_PASSWORD, request_payload
+from conftest import DEMO_PASSWORD, request_payload, totp_code
 from daiban.idempotency import replay
 from daiban.idempotency.models import IdempotentRequest
 from daiban.intake.models import Request
@@ -35,7 +35,8 @@ def call(url: str, body: dict, headers: dict) -> tuple[int, dict, bytes]:
 
 
 def token(base: str, username: str) -> str:
-    status, _, body = call(f"{base}/api/v1/auth/token", {"username": username, "password": DEMO_PASSWORD}, {})
+    status, _, body = call(f"{base}/api/v1/auth/token", {"username": username, "password": DEMO_PASSWORD,
+                                                          "otp": totp_code(username)}, {})
     assert status == 200, body
     return json.loads(body)["token"]
 

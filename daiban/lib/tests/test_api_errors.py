@@ -10,7 +10,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
-from conftest import request_payload
+from conftest import StaffClient, request_payload
 from daiban.intake.models import Request
 from daiban.lib.apierrors import ApiErrorShape
 from daiban.lib.errors import ERROR_CODES
@@ -60,8 +60,8 @@ def test_no_login_answers_401_auth_required_with_the_bearer_challenge(api_as):
 
 
 def test_a_page_session_without_its_csrf_token_answers_403_csrf_failed(person):
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(person("aojiang"))
+    browser = StaffClient(enforce_csrf_checks=True)
+    assert browser.login(username="aojiang")
     answer = browser.post("/api/v1/consultations", {"asker_name": "陈晓东"}, content_type="application/json")
     assert answer.status_code == 403 and shape(answer)["code"] == "auth.csrf_failed"
 

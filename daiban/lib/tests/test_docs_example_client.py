@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, totp_code
 from daiban.cases.selectors import cases_for
 from daiban.intake.models import Request
 from daiban.org.models import User
@@ -20,7 +20,8 @@ SCRIPT = Path(__file__).resolve().parents[3] / "docs" / "examples" / "daiban_cli
 def test_the_example_client_logs_in_pages_registers_once_and_reads_an_error_by_its_code(live_server, demo):
     before = Request.objects.count()
     run = subprocess.run([sys.executable, str(SCRIPT), "--base", live_server.url, "--username", "aojiang",
-                          "--password", DEMO_PASSWORD], capture_output=True, text=True, timeout=120)
+                          "--password", DEMO_PASSWORD, "--otp", totp_code("aojiang")],
+                         capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     steps = {line["step"]: line for line in map(json.loads, run.stdout.splitlines())}
     assert list(steps) == ["login", "cases", "register", "refused"]
