@@ -130,6 +130,15 @@ def _api_answers_as_declared():
 
 
 @pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path) -> Path:
+    """Each test keeps the audit chain's checkpoints in its own directory: a checkpoint written in a
+    test whose events are rolled back must not outlive them."""
+    settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+    settings.AUDIT_CHECKPOINT_URL = ""
+    return tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     from django.core.cache import cache
 

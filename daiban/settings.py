@@ -19,6 +19,20 @@ SECRET_KEY = env_secret(
 )
 # Keyed MAC of the audit chain. Never stored in the database.
 AUDIT_KEY = env_secret("DAIBAN_AUDIT_KEY", debug=DEBUG, dev_default="daiban-development-audit-key")
+# Signed checkpoints of the audit chain's head, written outside the database at least hourly
+# (docs/audit-trail.md): an append-only file in a directory, and/or a remote endpoint. One of them
+# is required when debug is off.
+AUDIT_CHECKPOINT_DIR = env_str("DAIBAN_AUDIT_CHECKPOINT_DIR", "") or (str(VAR_DIR / "audit-checkpoints") if DEBUG else "")
+if AUDIT_CHECKPOINT_DIR and not os.path.isabs(AUDIT_CHECKPOINT_DIR):
+    raise ImproperlyConfigured("DAIBAN_AUDIT_CHECKPOINT_DIR must be an absolute path")
+AUDIT_CHECKPOINT_URL = env_url("DAIBAN_AUDIT_CHECKPOINT_URL")
+AUDIT_CHECKPOINT_TOKEN = env_str("DAIBAN_AUDIT_CHECKPOINT_TOKEN", "") or ""
+if not (AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_URL):
+    raise ImproperlyConfigured("DAIBAN_AUDIT_CHECKPOINT_DIR or DAIBAN_AUDIT_CHECKPOINT_URL must be set when DAIBAN_DEBUG is off")
+# Audit events are kept at least this many days; six months are at most 184 (daiban/audit/retention.py).
+AUDIT_RETENTION_DAYS = env_int("DAIBAN_AUDIT_RETENTION_DAYS", 184, minimum=184)
+# Key of personal data at rest (AES-256-GCM) and of its look-up hashes; never stored in the database.
+DATA_KEY = env_secret("DAIBAN_DATA_KEY", debug=DEBUG, dev_default="daiban-development-personal-data-key", min_length=32)
 ALLOWED_HOSTS = [h for h in (env_str("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in (env_str("DAIBAN_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
 
@@ -123,6 +137,9 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# The owner of the tables, for `migrate` and `audit_purge` only; the application itself connects as
+# a role that owns nothing (`manage.py db_roles`, docs/database-roles.md). Unset: DATABASE_URL does all.
+MIGRATE_DATABASE_URL = env_str("DAIBAN_MIGRATE_DATABASE_URL", "") or ""
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"

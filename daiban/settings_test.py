@@ -1,8 +1,12 @@
 """The test run: the real settings, with fixed keys and a fast password hasher."""
 import os
+import tempfile
 
 os.environ.setdefault("DAIBAN_AUDIT_KEY", "test-audit-key-0123456789")
 os.environ.setdefault("DAIBAN_SECRET_KEY", "test-secret-key-0123456789-abcdefghij")
+os.environ.setdefault("DAIBAN_DATA_KEY", "test-personal-data-key-0123456789abcdef")
+# Each test gets its own checkpoint directory (conftest.py); this one serves the session's processes.
+os.environ.setdefault("DAIBAN_AUDIT_CHECKPOINT_DIR", tempfile.mkdtemp(prefix="daiban-test-checkpoints-"))
 
 from daiban.settings import *  # noqa: E402,F403
 

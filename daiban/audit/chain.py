@@ -46,3 +46,9 @@ def content_of(event) -> dict[str, Any]:
         old=event.old, new=event.new, created_at=event.created_at, ip=event.ip, request_id=event.request_id,
         outcome=event.outcome,
     )
+
+
+def seal(key: str, kind: str, seq: int, mac: str) -> str:
+    """The MAC of a pointer into the chain (the head, a purge anchor): whoever writes the database
+    without the key cannot set the head back over a cut tail, nor move the anchor."""
+    return hmac.new(key.encode("utf-8"), f"{kind}|{seq}|{mac}".encode("ascii"), hashlib.sha256).hexdigest()

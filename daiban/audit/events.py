@@ -126,3 +126,8 @@ EVENT_TYPES.update({
     "coordination.deadline_overdue": "协调期限逾期",
     "coordination.recomputed": "按确认的工作日历重算协调期限",
 })
+EVENT_TYPES.update({
+    "audit.purged": "清理超过保存期限的审计事件",
+    "access.personal_data_revealed": "查看完整个人信息",
+    "access.personal_data_exported": "导出含个人信息的文件",
+})

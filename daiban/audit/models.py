@@ -43,13 +43,32 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The last sequence number and MAC. Writers lock this row, so two writers never fork the chain."""
+    """The last sequence number and MAC. Writers lock this row, so two writers never fork the chain.
+
+    `seal` is a MAC over (seq, mac): setting the head back over a cut tail needs the audit key."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     mac = models.CharField(max_length=64, default="")
+    seal = models.CharField(max_length=64, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "审计链头"
 
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after a purge: the last purged event's number and MAC, sealed.
+
+    Verification starts from the latest anchor instead of event 1, so the chain stays verifiable
+    when events past the retention period are deleted (retention.py)."""
+
+    seq = models.PositiveBigIntegerField("锚点序号", unique=True)
+    mac = models.CharField("锚点校验码", max_length=64)
+    seal = models.CharField(max_length=64)
+    created_at = models.DateTimeField("清理时间")
+    purged = models.PositiveBigIntegerField("本次清理条数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链锚点"
+        ordering = ["-seq"]
 

@@ -1,8 +1,9 @@
 """Database-level protection of the audit rows: the application cannot UPDATE or DELETE them.
 
-On PostgreSQL a trigger refuses UPDATE and DELETE (TRUNCATE stays possible for the test runner's
-flush, and needs table ownership anyway). On SQLite, whose test flush deletes rows, only UPDATE is
-refused.
+On PostgreSQL a trigger refuses UPDATE and DELETE, except a DELETE inside `audit_purge` of an event
+older than the retention floor (retention.py); TRUNCATE stays possible for the test runner's flush,
+and needs table ownership, which the application's runtime role lacks (lib/dbroles.py). On SQLite,
+whose test flush deletes rows, only UPDATE is refused.
 """
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+from daiban.audit.retention import RETENTION_FLOOR_DAYS
+
 TABLE = "audit_auditevent"
+# What the application's runtime role may not change (daiban/lib/dbroles.py): the events only grow;
+# purge anchors and the migration record are written by the owner alone.
+RUNTIME_APPEND_ONLY = (TABLE,)
+RUNTIME_READ_ONLY = ("audit_auditanchor", "django_migrations")
 
 POSTGRES_INSTALL = f"""
 CREATE OR REPLACE FUNCTION daiban_audit_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('daiban.audit_purge', true) = 'on'
+            AND OLD.created_at < now() - interval '{RETENTION_FLOOR_DAYS} days' THEN
+        RETURN OLD;
+    END IF;
     RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;
 END;
 $$ LANGUAGE plpgsql;

@@ -1,7 +1,8 @@
 """A real HTTP peer on 127.0.0.1 for tests of outgoing deliveries (gateways, the provincial platform).
 
 It records every request and answers with the scripted statuses: `ScriptedServer(statuses=[500, 200])`
-answers 500 once, then 200 for ever after.
+answers 500 once, then 200 for ever after. A GET answers the body of the last accepted POST (a store
+that keeps the latest record, like the audit checkpoint endpoint), or nothing before the first.
 """
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ class ScriptedServer:
                 time.sleep(peer.delay)
                 answer = b'{"ok": true}' if status < 300 else peer.error_text.encode()
                 self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def do_GET(self):
+                with peer._lock:
+                    accepted = [r["json"] for r in peer.requests if 200 <= r["status"] < 300]
+                answer = json.dumps(accepted[-1]).encode() if accepted else b""
+                self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()

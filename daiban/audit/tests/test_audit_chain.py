@@ -31,8 +31,9 @@ def test_a_fresh_chain_verifies(person):
 def test_editing_an_event_is_detected(person):
     events = _events(3, person)
     _sql("UPDATE audit_auditevent SET new = %s WHERE seq = %s", ['{"role": "篡改"}', events[1].seq])
-    assert audit_verify().as_dict() == {"ok": False, "events": AuditEvent.objects.count(),
-                                        "first_bad_seq": events[1].seq}
+    answer = audit_verify().as_dict()
+    assert (answer["ok"], answer["events"], answer["first_bad_seq"]) == (False, AuditEvent.objects.count(), events[1].seq)
+    assert [p["code"] for p in answer["problems"]] == ["audit.event_altered"]
 
 
 def test_deleting_an_event_is_detected(person):

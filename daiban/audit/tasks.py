@@ -1,0 +1,15 @@
+"""The checkpoint duty: a signed checkpoint of the chain head outside the database (checkpoints.py)."""
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from daiban.audit.services import audit_checkpoint
+
+
+# Every 10 minutes; writes only when the head moved or the latest checkpoint is 50 minutes old, so
+# at least one an hour. The lock and the file lock in checkpoints.py keep two workers from writing twice.
+@db_periodic_task(crontab(minute="*/10"))
+@lock_task("audit-checkpoint")
+def write_audit_checkpoint() -> list[str]:
+    return audit_checkpoint()
