@@ -30,8 +30,7 @@ def deletion_allowed():
         return
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL daiban.audit_purge = 'on'")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL daiban.audit_purge = 'off'")
+    yield
+    # After an error the transaction (or savepoint) rolls back, and the setting with it.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL daiban.audit_purge = 'off'")

@@ -10,8 +10,18 @@ def runtime_role_name() -> str:
     return settings.DATABASES["default"]["USER"]
 
 
+def _statements(role: str, *, existing_only: bool) -> list[str]:
+    tables = set(connection.introspection.table_names()) if existing_only else None
+
+    def kept(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(name for name in names if tables is None or name in tables)
+
+    return runtime_grants(role, append_only=kept(RUNTIME_APPEND_ONLY), read_only=kept(RUNTIME_READ_ONLY))
+
+
 def grant_runtime_role(role: str) -> list[str]:
-    statements = runtime_grants(role, append_only=RUNTIME_APPEND_ONLY, read_only=RUNTIME_READ_ONLY)
+    """Grants on the tables that exist now; `migrate` calls it again for the tables it adds."""
+    statements = _statements(role, existing_only=True)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
@@ -35,12 +45,12 @@ class Command(BaseCommand):
             raise CommandError("请设置 DAIBAN_MIGRATE_DATABASE_URL（表的所有者），且 DATABASE_URL 使用另一个角色")
         password = settings.DATABASES["default"].get("PASSWORD") or None
         database = connection.ops.quote_name(settings.DATABASES["default"]["NAME"])
-        statements = [*create_role(role, password), f"GRANT CONNECT ON DATABASE {database} TO {role}",
-                      *runtime_grants(role, append_only=RUNTIME_APPEND_ONLY, read_only=RUNTIME_READ_ONLY)]
+        statements = [*create_role(role, password), f"GRANT CONNECT ON DATABASE {database} TO {role}"]
         if options["print"]:
-            self.stdout.write(";\n".join(statements) + ";")
+            self.stdout.write(";\n".join([*statements, *_statements(role, existing_only=False)]) + ";")
             return
         use_owner_connection()
+        statements += _statements(role, existing_only=True)
         try:
             with connection.cursor() as cursor:
                 for statement in statements:
