@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "daiban.audit.middleware.RequestContextMiddleware",
     "daiban.accounts.middleware.AccountGuardMiddleware",
+    "daiban.desk.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "daiban.desk.middleware.SubmitOnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

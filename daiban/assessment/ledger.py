@@ -21,6 +21,7 @@ from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.intake.models import Category, DirectoryEntry, Source
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.personal import mask_name, mask_phone
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 from daiban.plans.models import OwnerVisit
 
@@ -149,8 +150,8 @@ LEDGER_COLUMNS = [
     ("项目名称", 30, lambda r: r["project_name"]),
     ("项目代码", 24, lambda r: r["project_code"]),
     ("业主", 28, lambda r: r["company"]),
-    ("联系人", 8, lambda r: r["contact_name"]),
-    ("联系电话", 13, lambda r: r["contact_phone"]),
+    ("联系人", 8, lambda r: mask_name(r["contact_name"])),
+    ("联系电话", 13, lambda r: mask_phone(r["contact_phone"])),
     ("建设地点", 9, lambda r: r["location"]),
     ("项目类别", 14, lambda r: CATEGORIES.get(r["category"], r["category"])),
     ("工业", 5, lambda r: "是" if r["industrial"] else "否"),
@@ -181,8 +182,8 @@ DIRECTORY_COLUMNS = [
     ("项目名称", 30, lambda r: r["project_name"]),
     ("企业名称", 28, lambda r: r["company_name"]),
     ("统一社会信用代码", 20, lambda r: r["credit_code"]),
-    ("联系人", 8, lambda r: r["contact_name"]),
-    ("联系电话", 13, lambda r: r["contact_phone"]),
+    ("联系人", 8, lambda r: mask_name(r["contact_name"])),
+    ("联系电话", 13, lambda r: mask_phone(r["contact_phone"])),
     ("建设地点", 9, lambda r: r["location_name"]),
     ("工业", 5, lambda r: "是" if r["industrial"] else "否"),
     ("总投资（万元）", 12, lambda r: r["investment_wan"]),

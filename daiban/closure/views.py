@@ -123,7 +123,7 @@ def _context(request, case, **forms) -> dict:
     context.update({
         "standing": selectors.standing_of(closure), "handover": handover,
         "visits": visits, "evaluation": evaluation, "ratings": ratings,
-        "confirm_form": forms.get("confirm_form") or ConfirmForm(initial={"signatory": case.request.legal_rep}),
+        "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "file_form": forms.get("file_form")
         or FileForm(initial={"filed_on": clock.today(), "opinion": closure.opinion}),
         "visit_form": forms.get("visit_form")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 ONCE_SECONDS = 3600
@@ -28,3 +29,18 @@ class SubmitOnceMiddleware:
                 back = request.path
             return HttpResponseRedirect(back, status=303)
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and API answers may carry personal data (masked or revealed): no browser, proxy or
+    shared cache keeps them. A view that sets its own Cache-Control (a public, data-free page) keeps
+    it; static files never reach this middleware (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

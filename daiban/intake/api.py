@@ -9,6 +9,7 @@ from daiban.cases.selectors import requests_for
 from daiban.cases.services import request_accept
 from daiban.intake import schemas as s
 from daiban.intake.models import ContactCard, DirectoryEntry, Request
+from daiban.intake.personal import personal_data_reveal
 from daiban.intake.selectors import public_progress, request_row
 from daiban.intake.services import (
     card_issue,
@@ -128,3 +129,12 @@ def _directory_row(entry: DirectoryEntry) -> dict:
             "source_department": entry.source_department.name}
 
 
+
+
+@router.post("/personal-data/reveal", response=s.RevealOut, summary="查看一条记录的完整个人信息（须有权限，记入审计）",
+             description="subject 为 request、company、directory、consultation 或 user。其他接口中的手机号码、姓名、"
+                         "地址均为脱敏值；无权查看时 403，记录不存在或不在数据范围内时 404。")
+def reveal_personal_data(request, payload: s.RevealIn):
+    fields = personal_data_reveal(actor=request.user, subject=payload.subject, pk=payload.id)
+    return {"subject": payload.subject, "id": payload.id,
+            "fields": [{"label": label, "value": value} for label, value in fields.items()]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from daiban.lib.personal import EncryptedCharField, LookupHashField
 from daiban.org.models import AgencyBody, Department, Region
 
 
@@ -31,8 +32,8 @@ class Source(models.TextChoices):
 class Company(models.Model):
     name = models.CharField("单位名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
-    address = models.CharField("地址", max_length=120, blank=True)
+    legal_rep = EncryptedCharField("法定代表人", max_length=30, blank=True, kind="name")
+    address = EncryptedCharField("地址", max_length=120, blank=True, kind="address")
     owner_users = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="业主账号", blank=True,
                                          related_name="companies")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -82,8 +83,9 @@ class DirectoryEntry(models.Model):
     project_name = models.CharField("项目名称", max_length=100)
     company_name = models.CharField("企业名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    contact_name = models.CharField("联系人", max_length=30, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=11, blank=True)
+    contact_name = EncryptedCharField("联系人", max_length=30, blank=True, kind="name")
+    contact_phone = EncryptedCharField("联系电话", max_length=11, blank=True, kind="phone")
+    contact_phone_hash = LookupHashField(source="contact_phone")
     location = models.ForeignKey(Region, verbose_name="建设地点", on_delete=models.PROTECT, related_name="+")
     industrial = models.BooleanField("工业项目", default=True)
     investment_wan = models.DecimalField("总投资（万元）", max_digits=12, decimal_places=2)
@@ -119,9 +121,10 @@ class Request(models.Model):
     unit = models.ForeignKey(AgencyBody, verbose_name="承办代办机构", on_delete=models.PROTECT, related_name="requests")
     company = models.ForeignKey(Company, verbose_name="企业", on_delete=models.PROTECT, related_name="requests")
     company_name = models.CharField("单位名称", max_length=100)
-    legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
-    contact_name = models.CharField("联系人", max_length=30)
-    contact_phone = models.CharField("联系电话", max_length=11)
+    legal_rep = EncryptedCharField("法定代表人", max_length=30, blank=True, kind="name")
+    contact_name = EncryptedCharField("联系人", max_length=30, kind="name")
+    contact_phone = EncryptedCharField("联系电话", max_length=11, kind="phone")
+    contact_phone_hash = LookupHashField(source="contact_phone")
     project_name = models.CharField("项目名称", max_length=100)
     project_code = models.CharField("项目代码", max_length=24, blank=True)
     location = models.ForeignKey(Region, verbose_name="建设地点", on_delete=models.PROTECT, related_name="+")
@@ -182,9 +185,10 @@ class Consultation(models.Model):
     body = models.ForeignKey(AgencyBody, verbose_name="代办机构", on_delete=models.PROTECT, related_name="consultations")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接待人员", on_delete=models.PROTECT,
                               related_name="+")
-    asker_name = models.CharField("咨询人", max_length=30)
+    asker_name = EncryptedCharField("咨询人", max_length=30, kind="name")
     asker_org = models.CharField("单位", max_length=100, blank=True)
-    asker_phone = models.CharField("联系电话", max_length=11, blank=True)
+    asker_phone = EncryptedCharField("联系电话", max_length=11, blank=True, kind="phone")
+    asker_phone_hash = LookupHashField(source="asker_phone")
     channel = models.CharField("方式", max_length=12, choices=Source.choices, default=Source.WINDOW)
     question = models.TextField("咨询内容")
     answer = models.TextField("政策解答")
@@ -195,3 +199,6 @@ class Consultation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "咨询记录"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"咨询记录 #{self.pk}"

@@ -148,3 +148,19 @@ class DirectoryOut(Schema):
     investment_wan: Decimal
     status: str
     source_department: str
+
+
+class RevealIn(Schema):
+    subject: str
+    id: int
+
+
+class RevealedField(Schema):
+    label: str
+    value: str
+
+
+class RevealOut(Schema):
+    subject: str
+    id: int
+    fields: list[RevealedField]

@@ -5,7 +5,7 @@ import hmac
 
 from daiban.intake.models import Request
 from daiban.lib import clock
-from daiban.lib.validators import mask_mobile, mask_name
+from daiban.lib.personal import mask_name, mask_phone
 
 
 def public_progress(*, tracking_no: str, query_code: str) -> dict | None:
@@ -18,7 +18,7 @@ def public_progress(*, tracking_no: str, query_code: str) -> dict | None:
     status, label = (case.status, case.get_status_display()) if case else (row.status, row.get_status_display())
     return {"tracking_no": row.tracking_no, "project_name": row.project_name,
             "company_name": row.company_name, "contact_name": mask_name(row.contact_name),
-            "contact_phone": mask_mobile(row.contact_phone), "unit": row.unit.name, "status": status,
+            "contact_phone": mask_phone(row.contact_phone), "unit": row.unit.name, "status": status,
             "status_label": label, "steps": [{"at": step.at, "text": step.text} for step in row.public_steps.all()]}
 
 
@@ -34,8 +34,9 @@ def request_row(row: Request) -> dict:
     case = getattr(row, "case", None) if row.status == Request.Status.ACCEPTED else None
     return {"id": row.pk, "tracking_no": row.tracking_no, "status": row.status, "source": row.source,
             "unit": row.unit.name, "company_name": row.company_name, "credit_code": row.company.credit_code,
-            "contact_name": row.contact_name, "contact_phone": row.contact_phone, "project_name": row.project_name,
-            "location": row.location.name, "category": row.category, "industrial": row.industrial,
+            "contact_name": mask_name(row.contact_name), "contact_phone": mask_phone(row.contact_phone),
+            "project_name": row.project_name, "location": row.location.name, "category": row.category,
+            "industrial": row.industrial,
             "investment_wan": row.investment_wan, "received_at": row.received_at, "deemed_day": row.deemed_day,
             "first_contact_due": row.first_contact_due, "first_contact_at": row.first_contact_at,
             "first_contact_overdue": first_contact_overdue(row), "card_no": row.card.number if row.card else None,

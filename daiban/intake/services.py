@@ -10,6 +10,7 @@ from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEn
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.lib.personal import mask_name
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -221,7 +222,7 @@ def consultation_log(*, actor: User, asker_name: str, question: str, answer: str
             body=body, staff=actor, asker_name=asker_name.strip(), asker_org=asker_org.strip(),
             asker_phone=asker_phone.strip(), channel=channel, question=question.strip(), answer=answer.strip())
         audit_record(event_type="intake.consultation_logged", actor=actor, obj=consultation,
-                     new={"asker": consultation.asker_name, "question": consultation.question[:200]})
+                     new={"asker": mask_name(consultation.asker_name), "question": consultation.question[:200]})
         # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1).
         from daiban.policy.services import consultation_guides_link
 

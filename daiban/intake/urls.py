@@ -6,4 +6,5 @@ app_name = "intake"
 urlpatterns = [
     path("consultations/", views.consultations, name="consultations"),
     path("directory/", views.directory, name="directory"),
+    path("reveal/", views.reveal, name="reveal"),
 ]

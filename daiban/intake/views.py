@@ -4,12 +4,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.cases.forms import show_refusal
 from daiban.cases.views import is_worker, staff_page
 from daiban.intake.forms import DIRECTORY_CATEGORIES, CardForm, ConsultationForm, DirectoryForm
 from daiban.intake.models import Consultation, ContactCard, DirectoryEntry
+from daiban.intake.personal import SUBJECTS, personal_data_reveal
 from daiban.intake.services import CARD_ISSUER_KINDS, card_issue, consultation_log, directory_add
 from daiban.lib.errors import ValidationFailed
 from daiban.org.permissions import require_role
@@ -103,3 +105,17 @@ def directory(request):
         "can_register": is_worker(user),
         "open_statuses": (DirectoryEntry.Status.TRACKING, DirectoryEntry.Status.SIGNED),
     }, status=422 if entry_form.errors or card_form.errors else 200)
+
+
+@staff_page
+@require_POST
+def reveal(request):
+    """The full personal data of one record, for those with the right; recorded (intake/personal.py)."""
+    subject, pk = request.POST.get("subject", ""), request.POST.get("id", "")
+    fields = personal_data_reveal(actor=request.user, subject=subject, pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    kind = SUBJECTS[subject]
+    return render(request, "intake/reveal.html", {"fields": fields, "label": kind.label, "back": back,
+                                                  "obj": kind.model._default_manager.get(pk=pk)})

@@ -50,11 +50,3 @@ def project_code_error(code: str, *, today: date | None = None) -> str | None:
     if not 11 <= int(area[:2]) <= 82:
         return "项目代码的行政区划代码不正确"
     return None
-
-
-def mask_mobile(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else "****"
-
-
-def mask_name(name: str) -> str:
-    return f"{name[0]}{'*' * max(1, len(name) - 1)}" if name else ""

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from daiban.lib.personal import EncryptedCharField, LookupHashField
 from daiban.org.roles import SEPARATED_ADMIN_ROLES, STAFF_ROLES, Role
 
 
@@ -107,7 +108,8 @@ class User(AbstractUser):
     """Staff and owners. Roles live in RoleGrant; `body` or `department` say where a person works."""
 
     full_name = models.CharField("姓名", max_length=30, blank=True)
-    mobile = models.CharField("手机号码", max_length=11, blank=True)
+    mobile = EncryptedCharField("手机号码", max_length=11, blank=True, kind="phone")
+    mobile_hash = LookupHashField(source="mobile")
     title = models.CharField("职务", max_length=40, blank=True)
     body = models.ForeignKey(AgencyBody, verbose_name="所在代办机构", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="staff")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 
+from daiban.lib.personal import mask_phone
 from daiban.plans.models import Pause
 
 DATE_ERRORS = {"invalid": "请输入有效的日期（年-月-日）"}
@@ -32,7 +33,7 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, liaisons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].choices = [(u.username, f"{u.display_name} {u.mobile}".strip()) for u in liaisons]
+        self.fields["liaison"].choices = [(u.username, f"{u.display_name} {mask_phone(u.mobile)}".strip()) for u in liaisons]
         self.fields["liaison"].error_messages["invalid_choice"] = "请选择该事项审批部门的代办联络员"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.catalog.models import Stage
 from daiban.lib import clock
+from daiban.lib.personal import mask_phone
 from daiban.org.roles import Role
 from daiban.plans.deadlines import SEVERITY, standing, worst
 
@@ -28,7 +29,7 @@ def plan_detail(case: Case) -> dict | None:
             "code": catalog.code, "name": catalog.name, "stage": catalog.stage,
             "stage_label": Stage(catalog.stage).label, "department": catalog.department.name,
             "liaison": liaison.username if liaison else None,
-            "liaison_name": f"{liaison.display_name} {liaison.mobile}".strip() if liaison else "",
+            "liaison_name": _person(liaison),
             "prerequisites": [p for p in prerequisites if p in entrusted],
             "owner_prerequisites": [p for p in prerequisites if p not in entrusted],
             "limit_workdays": catalog.limit_workdays,
@@ -117,7 +118,8 @@ def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> li
 
 
 def _person(user) -> str:
-    return f"{user.display_name} {user.mobile}".strip() if user else ""
+    """A colleague as shown on plan pages and answers: the name and the masked mobile."""
+    return f"{user.display_name} {mask_phone(user.mobile)}".strip() if user else ""
 
 
 def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical: set[str]) -> list[dict]:

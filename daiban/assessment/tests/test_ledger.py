@@ -53,7 +53,7 @@ def test_the_ledger_xlsx_reads_back_with_the_header_and_the_cases_data(ledger_ca
     assert done["登记编号"] == case.request.tracking_no
     assert done["受理日期"].date() == dt.date(2025, 3, 4)
     assert (done["渠道"], done["业主"], done["联系人"], done["联系电话"]) == ("窗口登记", "平阳县鳌江阀门有限公司",
-                                                                      "陈晓东", "13957701201")
+                                                                      "陈**", "139****1201")
     assert (done["建设地点"], done["项目类别"], done["工业"]) == ("鳌江镇", "招商引资", "是")
     assert done["总投资（万元）"] == 3000
     assert (done["承办机构"], done["代办员"], done["首席代办员"]) == ("鳌江镇投资项目代办服务站", "王建国", "叶承志")
@@ -96,7 +96,7 @@ def test_the_ledger_page_lists_cases_and_audits_an_inspectors_look_at_contacts(l
     page = client.get("/assessment/ledger/", {"from": "2025-03-01", "to": "2025-03-31"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "年产5万套阀门项目" in html and "13957701201" in html
+    assert "年产5万套阀门项目" in html and "139****1201" in html and "13957701201" not in html
     assert f'href="/cases/{ledger_cases["done"].pk}/"' in html
     event = AuditEvent.objects.filter(event_type="access.personal_data_viewed", actor_name="inspector").get()
     assert event.new["page"] == "ledger" and event.new["rows"] == 2

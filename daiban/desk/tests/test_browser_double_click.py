@@ -26,4 +26,4 @@ def test_the_consultation_form_sent_twice_logs_one_consultation(page_at):
         return [first.type, again.type];
     }""")
     assert statuses == ["opaqueredirect", "opaqueredirect"]
-    assert Consultation.objects.filter(asker_name="重复提交测试").count() == 1
+    assert Consultation.objects.filter(question="工业用地出让流程？").count() == 1
