@@ -17,6 +17,7 @@ from daiban.cases.services import (
     document_sign,
 )
 from daiban.intake import schemas as s
+from daiban.intake.personal import owner_documents_release
 from daiban.intake.services import request_register
 from daiban.intake.validation import RequestData
 from daiban.lib.errors import NotFound
@@ -113,9 +114,11 @@ def designate_major(request, case_id: int, payload: MajorIn):
 
 @router.get("/{case_id}/documents/{kind}.docx", summary="下载案件文书（.docx）")
 def download_document(request, case_id: int, kind: str):
-    document = _case(request, case_id).documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    case = _case(request, case_id)
+    document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
     if document is None:
         raise NotFound("尚未生成该文书")
+    owner_documents_release(actor=request.user, request=case.request, what=document.get_kind_display())
     return docx_response(document)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Category, Company, Request
+from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
 from daiban.org.models import AgencyBody, Region
 
 
@@ -141,13 +142,13 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("文书", max_length=16, choices=Kind.choices)
     serial_no = models.CharField("编号", max_length=30)
-    content = models.BinaryField("文件")
+    content = EncryptedBinaryField("文件")
     sha256 = models.CharField("摘要", max_length=64)
     generated_at = models.DateTimeField("生成时间")
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人", on_delete=models.PROTECT,
                                      related_name="+")
     signed_at = models.DateTimeField("签署时间", null=True, blank=True)
-    signed_by_owner = models.CharField("业主签字人", max_length=30, blank=True)
+    signed_by_owner = EncryptedCharField("业主签字人", max_length=30, blank=True, kind="name")
     signing_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签署登记人", null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="+")
 

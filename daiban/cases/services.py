@@ -12,6 +12,7 @@ from daiban.intake.models import PROMOTION_CATEGORIES, PublicStep, Request
 from daiban.intake.services import _require_unit_staff
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.lib.personal import mask_name
 from daiban.lib.validators import project_code_error
 from daiban.org.models import User
 from daiban.org.permissions import require_role, require_unit_worker
@@ -244,7 +245,7 @@ def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -
         document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
         audit_record(event_type="case.document_signed", actor=actor, obj=case,
                      new={"document": document.get_kind_display(), "serial_no": document.serial_no,
-                          "signatory": document.signed_by_owner, "sha256": document.sha256})
+                          "signatory": mask_name(document.signed_by_owner), "sha256": document.sha256})
         if kind == "agreement":
             public_step(case, "委托代办协议已签订")
 

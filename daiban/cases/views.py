@@ -39,6 +39,7 @@ from daiban.catalog.models import STAGE_ORDER
 from daiban.catalog.selectors import active_items
 from daiban.desk.pages import staff_page  # noqa: E402  (re-exported for the other apps' views)
 from daiban.intake.models import DirectoryEntry, Request, Source
+from daiban.intake.personal import owner_documents_release
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
 from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody
@@ -316,9 +317,11 @@ def case_page(request, pk: int):
 @staff_page
 @require_GET
 def case_document(request, pk: int, kind: str):
-    document = _case(request, pk).documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    case = _case(request, pk)
+    document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
     if document is None:
         raise Http404("尚未生成该文书")
+    owner_documents_release(actor=request.user, request=case.request, what=document.get_kind_display())
     return docx_response(document)
 
 

@@ -12,6 +12,7 @@ from daiban.cases.services import case_project_code_set
 from daiban.closure import evaluations, selectors, services
 from daiban.closure.models import ReturnVisit
 from daiban.closure.paperwork import archive_filename, archive_zip
+from daiban.intake.personal import owner_documents_release
 from daiban.lib.errors import NotFound
 from daiban.lib.pagination import paginate, whole
 from daiban.lib.schemas import AnyPage, PageIn, errors
@@ -137,6 +138,7 @@ def file_closure(request, case_id: int, payload: FileIn):
 def download_archive(request, case_id: int):
     case = _case(request, case_id)
     services.closure_of(case)
+    owner_documents_release(actor=request.user, request=case.request, what="案卷")
     return zip_response(case)
 
 

@@ -8,6 +8,7 @@ from django.db import models
 
 from daiban.cases.models import Case, CaseDocument
 from daiban.lib import clock
+from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
 from daiban.org.models import Department
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -38,7 +39,7 @@ class Closure(models.Model):
     document = models.ForeignKey(CaseDocument, verbose_name="办结单/终止单", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     handover_confirmed_at = models.DateTimeField("业主签收时间", null=True, blank=True)
-    handover_signatory = models.CharField("业主签收人", max_length=30, blank=True)
+    handover_signatory = EncryptedCharField("业主签收人", max_length=30, blank=True, kind="name")
     handover_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签收登记人", null=True,
                                              blank=True, on_delete=models.PROTECT, related_name="+")
     filing_due_on = models.DateField("归档期限")
@@ -207,7 +208,7 @@ class EvaluationDocument(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluation_documents")
     serial_no = models.CharField("编号", max_length=30)
-    content = models.BinaryField("文件")
+    content = EncryptedBinaryField("文件")
     sha256 = models.CharField("摘要", max_length=64)
     generated_at = models.DateTimeField("生成时间")
 

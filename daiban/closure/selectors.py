@@ -12,6 +12,7 @@ from daiban.closure.deadlines import FilingStanding, filing_standing
 from daiban.closure.models import Closure, DepartmentRating, FeeAlert, OwnerEvaluation
 from daiban.closure.paperwork import on_time
 from daiban.lib import clock
+from daiban.lib.personal import mask_name
 
 
 def readiness(case: Case) -> dict:
@@ -64,7 +65,7 @@ def closure_detail(case: Case, today: dt.date | None = None) -> dict:
         "handover": [{"document": h.document, "copies": h.copies, "original": h.original}
                      for h in closure.handover.all()],
         "handover_confirmed": closure.handover_confirmed_at is not None,
-        "handover_confirmed_at": closure.handover_confirmed_at, "handover_signatory": closure.handover_signatory,
+        "handover_confirmed_at": closure.handover_confirmed_at, "handover_signatory": mask_name(closure.handover_signatory),
         "filing": {"due_on": closure.filing_due_on, "provisional": closure.filing_due_provisional,
                    "filed_on": closure.filed_on, "late": closure.filed_late, "state": where.state,
                    "label": where.label, "workdays_left": where.left},

@@ -31,6 +31,7 @@ from daiban.closure.forms import (
 )
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation, ReturnVisit
 from daiban.desk.pages import require_page_role
+from daiban.intake.personal import owner_documents_release
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.org.models import User
@@ -305,6 +306,7 @@ def archive(request, pk: int):
     case = _case(request, pk)
     if case.status not in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
         raise Http404("案件尚未办结或终止，暂无案卷")
+    owner_documents_release(actor=request.user, request=case.request, what="案卷")
     return zip_response(case)
 
 

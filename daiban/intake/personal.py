@@ -97,3 +97,16 @@ def personal_data_reveal(*, actor: User, subject: str, pk: int) -> dict[str, str
         audit_record(event_type="access.personal_data_revealed", actor=actor, obj=obj,
                      new={"subject": subject, "fields": [str(field.verbose_name) for field in fields]})
     return {str(field.verbose_name): getattr(obj, field.attname) for field in fields}
+
+
+def owner_documents_release(*, actor: User, request: Request, what: str) -> None:
+    """Before a case's official forms leave the system (a .docx, the archive). The forms given to
+    the owner carry the owner's data in full, as the owner signs them: only the owner itself and
+    those who may reveal the request's personal data take them, and each time is recorded."""
+    own = actor.has_role(Role.OWNER) and request.company.owner_users.filter(pk=actor.pk).exists()
+    if not own and not can_reveal(actor, "request", request):
+        refuse(actor, action="owner_documents", required_roles=sorted(REVEALERS),
+               why="文书含业主完整联系信息，无权下载")
+    with transaction.atomic():
+        audit_record(event_type="access.personal_data_revealed", actor=actor, obj=request,
+                     new={"subject": "request", "document": what})

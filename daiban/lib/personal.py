@@ -152,6 +152,36 @@ class EncryptedCharField(models.CharField):
         return None
 
 
+class EncryptedBinaryField(models.BinaryField):
+    """A file kept in the database (a generated .docx holding an owner's data), stored encrypted."""
+
+    @property
+    def purpose(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.name}"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or bytes(value).startswith(PREFIX.encode()):
+            return value
+        cipher, _ = _keys(settings.DATA_KEY)
+        nonce = os.urandom(_NONCE_BYTES)
+        return PREFIX.encode() + nonce + cipher.encrypt(nonce, bytes(value), self.purpose.encode("ascii"))
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        raw = bytes(value)
+        if not raw.startswith(PREFIX.encode()):
+            return raw  # written before the data migration, which encrypts it
+        cipher, _ = _keys(settings.DATA_KEY)
+        body = raw[len(PREFIX):]
+        try:
+            return cipher.decrypt(body[:_NONCE_BYTES], body[_NONCE_BYTES:], self.purpose.encode("ascii"))
+        except InvalidTag:
+            raise ImproperlyConfigured(f"cannot decrypt {self.purpose}: DAIBAN_DATA_KEY is not the key it was "
+                                       "written with") from None
+
+
 class LookupHashField(models.CharField):
     """The keyed hash of another field of the same row, kept in step on every save."""
 

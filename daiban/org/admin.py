@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from daiban.lib.personal import lookup_hash
 from daiban.org.models import AgencyBody, AgencyWindow, Department, Region, RoleGrant, User
 
 
@@ -49,6 +50,14 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "title", "body", "department", "is_active")
     list_filter = ("body", "department", "is_active")
     search_fields = ("username", "full_name")
+
+    def get_search_results(self, request, queryset, search_term):
+        # A mobile number is found by its keyed hash, typed in full (lib/personal.py).
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        digest = lookup_hash(search_term, kind="phone") if search_term.strip().isdigit() else ""
+        if digest:
+            found = found | queryset.filter(mobile_hash=digest)
+        return found, duplicates
     fieldsets = (
         (None, {"fields": ("username",)}),
         ("个人信息", {"fields": ("full_name", "title", "body", "department", "region",
