@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= daiban2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup browser-deps test-postgres lint bench clean
+.PHONY: run test setup browser-deps test-postgres lint bench clean db-roles
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: setup browser-deps lint
 # The same suite on PostgreSQL (DATABASE_URL may be overridden).
 test-postgres: setup browser-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/daiban} $(PY) -m pytest -q
+
+# The SQL that creates the runtime database role and its grants (docs/database-roles.md): the
+# application connects as that role, migrations as the owner (DAIBAN_MIGRATE_DATABASE_URL).
+db-roles: setup
+	$(PY) manage.py db_roles --print
 
 bench: setup
 	$(PY) bench/bench_workdays.py

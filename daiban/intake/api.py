@@ -23,6 +23,7 @@ from daiban.intake.validation import RequestData
 from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import paginate
+from daiban.lib.personal import lookup_hash
 from daiban.lib.schemas import Page, PageIn, errors
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
@@ -56,13 +57,16 @@ def progress(request, tracking_no: str = "", query_code: str = ""):
     return answer
 
 
-@router.get("/requests", response=Page[s.RequestOut], summary="本人数据范围内的代办登记（新收到的在前）")
-def list_requests(request, page: Query[PageIn], status: str | None = None):
+@router.get("/requests", response=Page[s.RequestOut], summary="本人数据范围内的代办登记（新收到的在前）",
+            description="phone：按完整联系电话精确查找（号码以密文保存，经带密钥的摘要比对；答复中的号码仍为脱敏值）。")
+def list_requests(request, page: Query[PageIn], status: str | None = None, phone: str | None = None):
     if status and status not in Request.Status.values:
         raise ValidationFailed({"status": "状态应为 new、contacted、accepted 或 rejected"})
     rows = requests_for(request.user).select_related("card", "case")
     if status:
         rows = rows.filter(status=status)
+    if phone is not None:
+        rows = rows.filter(contact_phone_hash=lookup_hash(phone, kind="phone") or "-")
     return paginate(rows, page, order=["-received_at"], row=request_row)
 
 

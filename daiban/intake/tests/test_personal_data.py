@@ -64,6 +64,13 @@ def test_an_equality_lookup_on_ciphertext_is_refused_and_the_keyed_hash_finds_th
     assert PHONE not in submitted.contact_phone_hash
 
 
+def test_an_agent_finds_requests_by_the_exact_phone_number(submitted, api_as):
+    found = api_as("aojiang").get("requests", {"phone": "138 5771 2345"}).json()
+    assert [row["id"] for row in found] == [submitted.pk] and found[0]["contact_phone"] == "138****2345"
+    assert api_as("aojiang").get("requests", {"phone": "1385771234"}).json() == []
+    assert api_as("kunyang").get("requests", {"phone": PHONE}).json() == []  # another unit's request
+
+
 def test_staff_mobiles_and_generated_documents_are_ciphertext_too(person):
     aojiang = person("aojiang")
     assert aojiang.mobile and aojiang.mobile not in _raw("org_user", "mobile", aojiang.pk)
