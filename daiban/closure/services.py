@@ -21,6 +21,7 @@ from daiban.closure.models import Closure, HandoverEntry
 from daiban.closure.paperwork import closing_document
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.lib.personal import mask_name
 from daiban.notify.services import notify
 from daiban.org.models import User
 from daiban.org.roles import Role
@@ -260,7 +261,7 @@ def handover_confirm(*, actor: User, case: Case, signatory: str = "") -> Closure
             document.signing_recorded_by = None if by_owner else actor
             document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
         audit_record(event_type="closure.handover_confirmed", actor=actor, obj=case,
-                     new={"signatory": signatory, "by_owner": by_owner,
+                     new={"signatory": mask_name(signatory), "by_owner": by_owner,
                           "papers": list(closure.handover.values_list("document", flat=True))})
     return closure
 

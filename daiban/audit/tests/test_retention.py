@@ -44,7 +44,7 @@ ages = st.lists(st.integers(min_value=0, max_value=3 * 366 * 24 * 60), min_size=
 
 
 @given(ages=ages, oldest_first=st.booleans(), extra_days=st.integers(min_value=0, max_value=400))
-@hypothesis_settings(max_examples=60, deadline=None, derandomize=True,
+@hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_a_purge_never_deletes_an_event_younger_than_the_retention_period(demo, ages, oldest_first, extra_days):
     now = timezone.now()
