@@ -112,7 +112,8 @@ def designate_major(request, case_id: int, payload: MajorIn):
     return case_detail(case_designate_major(actor=request.user, case=_case(request, case_id), major=payload.major))
 
 
-@router.get("/{case_id}/documents/{kind}.docx", summary="下载案件文书（.docx）")
+@router.get("/{case_id}/documents/{kind}.docx", response={200: None, **errors(403)},
+            summary="下载案件文书（.docx）；含业主完整信息，仅业主本人和有权查看的人员可下载，记入审计")
 def download_document(request, case_id: int, kind: str):
     case = _case(request, case_id)
     document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()

@@ -133,7 +133,7 @@ def file_closure(request, case_id: int, payload: FileIn):
     return selectors.closure_detail(case)
 
 
-@router.get("/{case_id}/archive.zip", response={200: None, **errors(409)},
+@router.get("/{case_id}/archive.zip", response={200: None, **errors(403, 409)},
             summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
 def download_archive(request, case_id: int):
     case = _case(request, case_id)

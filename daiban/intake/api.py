@@ -135,9 +135,11 @@ def _directory_row(entry: DirectoryEntry) -> dict:
 
 
 
-@router.post("/personal-data/reveal", response=s.RevealOut, summary="查看一条记录的完整个人信息（须有权限，记入审计）",
+@router.post("/personal-data/reveal", response={200: s.RevealOut, **errors(403, 404)},
+             summary="查看一条记录的完整个人信息（须有权限，记入审计）",
              description="subject 为 request、company、directory、consultation 或 user。其他接口中的手机号码、姓名、"
-                         "地址均为脱敏值；无权查看时 403，记录不存在或不在数据范围内时 404。")
+                         "地址均为脱敏值；无权查看时 403（permission.denied），记录不存在或不在数据范围内时 404（not_found），"
+                         "subject 不认识时 422。")
 def reveal_personal_data(request, payload: s.RevealIn):
     fields = personal_data_reveal(actor=request.user, subject=payload.subject, pk=payload.id)
     return {"subject": payload.subject, "id": payload.id,

@@ -18,7 +18,7 @@ from django.db import models, transaction
 
 from daiban.audit.services import audit_record
 from daiban.intake.models import Company, Consultation, DirectoryEntry, Request
-from daiban.lib.errors import NotFound
+from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.personal import EncryptedCharField
 from daiban.org.models import User
 from daiban.org.permissions import refuse
@@ -82,7 +82,7 @@ def personal_data_reveal(*, actor: User, subject: str, pk: int) -> dict[str, str
     record: 404 (recorded), as for anything outside one's data scope."""
     kind = SUBJECTS.get(subject)
     if kind is None:
-        raise NotFound("没有这类对象")
+        raise ValidationFailed({"subject": "应为 " + "、".join(SUBJECTS)})
     if not _may_ever_reveal(actor, subject):
         refuse(actor, action="personal_data_reveal", required_roles=sorted(REVEALERS),
                why=f"无权查看{kind.label}的完整个人信息")
