@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from conftest import in_parallel
 from daiban.audit import checkpoints
 from daiban.audit.checkpoints import CheckpointError
 from daiban.audit.models import AuditEvent, AuditHead
@@ -82,25 +82,9 @@ def test_a_checkpoint_is_written_once_while_the_head_stands_still_and_again_when
 def test_two_workers_at_once_write_one_checkpoint(person, checkpoint_dir):
     _events(1, person)
     now = timezone.now()
-    barrier = threading.Barrier(4)
-    errors: list[Exception] = []
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            audit_checkpoint(now=now)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    # The threads read the committed head (the seeded chain); the file holds it once.
+    results = in_parallel([lambda: audit_checkpoint(now=now)] * 4)
+    assert all(isinstance(result, list) for result in results), results
+    # The workers read the committed head (the seeded chain); the file holds it once.
     assert len(_lines(checkpoint_dir)) == 1
 
 
@@ -210,7 +194,7 @@ def test_audit_verify_command_fails_and_names_the_cut(person, capsys):
 
 
 def test_the_auditor_sees_each_problem_on_the_page(client, person):
-    client.force_login(person("auditor"))
+    assert client.login("auditor")
     _events(3, person)
     audit_checkpoint()
     _cut_tail(2)
