@@ -69,17 +69,16 @@ class EscalateForm(forms.Form):
     reason = _text("升级理由", placeholder="本层级为何不能解决")
     skip_reason = _text("越级理由（越过中间层级时必填）", required=False)
     deadline_workdays = _workdays()
-    to_body = forms.ChoiceField(label="上级代办机构（第3、4层级）", required=False,
-                                choices=[("city", "温州市投资项目代办服务中心"), ("province", "浙江省投资项目代办服务中心")])
-    to_department = forms.ChoiceField(label="上级审管部门（第4层级）", required=False)
-    to_government = forms.BooleanField(label="提请上级政府协调（第4层级）", required=False)
+    to_department = forms.ChoiceField(label="审管部门（审管部门或政府一级）", required=False)
+    to_government = forms.BooleanField(label="提请该级政府协调（审管部门或政府一级）", required=False)
 
-    def __init__(self, *args: Any, current: int = 1, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: int = 1, rungs=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_tier"].choices = [(t.value, f"第{t.value}层级：{t.label}") for t in Tier if t.value > current]
-        above = Department.objects.filter(region__level__in=[Region.Level.CITY, Region.Level.PROVINCE])
-        self.fields["to_department"].choices = [("", "默认：上级行政审批服务管理办公室")] + [
-            (d.code, d.full_name or d.name) for d in above]
+        self.fields["to_tier"].choices = [(r.number, f"第{r.number}层级：{r.handler}（{r.label}）")
+                                          for r in rungs if r.number > current]
+        regions = [r.body.region_id for r in rungs if r.number > current and r.step == Tier.AUTHORITY]
+        self.fields["to_department"].choices = [("", "默认：该级行政审批服务管理部门")] + [
+            (d.code, d.full_name or d.name) for d in Department.objects.filter(region__in=regions)]
 
 
 class RespondForm(forms.Form):

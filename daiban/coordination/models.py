@@ -23,7 +23,7 @@ class Issue(models.Model):
     description = models.TextField("受阻情况", blank=True)
     departments = models.ManyToManyField(Department, verbose_name="涉及部门", related_name="coordination_issues")
     status = models.CharField("状态", max_length=12, choices=IssueStatus.choices, default=IssueStatus.OPEN)
-    tier = models.PositiveSmallIntegerField("当前协调层级", choices=Tier.choices, default=Tier.AGENT)
+    tier = models.PositiveSmallIntegerField("当前协调层级", default=1, help_text="协调阶梯上的第几级")
     raised_by = models.ForeignKey(USER, verbose_name="提出人", on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField("提出时间")
     resolution = models.TextField("解决方案", blank=True)
@@ -53,10 +53,11 @@ class IssueTier(models.Model):
     """One tier an issue reached: who took it there, when, why, and by when that tier must answer."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="tiers")
-    number = models.PositiveSmallIntegerField("层级", choices=Tier.choices)
+    number = models.PositiveSmallIntegerField("层级", help_text="协调阶梯上的第几级")
+    step = models.PositiveSmallIntegerField("层级类型", choices=Tier.choices, default=Tier.AGENT)
     handler = models.CharField("协调主体", max_length=100)
     body = models.ForeignKey(AgencyBody, verbose_name="代办机构", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+                             related_name="+", help_text="该级所在的代办机构（审管部门或政府一级为其同级代办机构）")
     department = models.ForeignKey(Department, verbose_name="上级审管部门", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     opened_by = models.ForeignKey(USER, verbose_name="提请人", on_delete=models.PROTECT, related_name="+")
@@ -77,7 +78,7 @@ class IssueTier(models.Model):
         constraints = [models.UniqueConstraint(fields=["issue", "number"], name="tier_once_per_issue")]
 
     def __str__(self) -> str:
-        return f"{self.issue} · {self.get_number_display()}"
+        return f"{self.issue} · 第{self.number}层级：{self.get_step_display()}"
 
     @property
     def answered_late(self) -> bool:
@@ -111,7 +112,7 @@ class IssueTransition(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField("原状态", max_length=12, choices=IssueStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=IssueStatus.choices)
-    tier = models.PositiveSmallIntegerField("层级", choices=Tier.choices)
+    tier = models.PositiveSmallIntegerField("层级")
     at = models.DateTimeField("时间")
     by = models.ForeignKey(USER, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     note = models.CharField("说明", max_length=300, blank=True)

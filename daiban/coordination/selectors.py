@@ -12,10 +12,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for
 from daiban.coordination import deadlines
-from daiban.coordination.models import Issue, IssueTier, LinkedRequest, Meeting, Resolution, Signature
+from daiban.coordination.models import Issue, IssueResponse, IssueTier, LinkedRequest, Meeting, Resolution, Signature
 from daiban.coordination.record import canonical_text, record_content
-from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus, Tier
+from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus
 from daiban.lib import clock
+from daiban.org.ladder import ladder_for
 from daiban.org.models import AgencyBody
 from daiban.org.roles import UNIT_ROLES, Role
 
@@ -98,7 +99,7 @@ def tier_standing(tier: IssueTier, issue: Issue, today: dt.date) -> deadlines.Du
 
 def tier_row(tier: IssueTier, issue: Issue, today: dt.date) -> dict:
     where = tier_standing(tier, issue, today)
-    return {"id": tier.pk, "tier": tier.number, "tier_label": tier.get_number_display(), "handler": tier.handler,
+    return {"id": tier.pk, "tier": tier.number, "tier_label": tier.get_step_display(), "handler": tier.handler,
             "body": tier.body.name if tier.body_id else None,
             "department": tier.department.name if tier.department_id else None,
             "opened_by": _person(tier.opened_by), "opened_at": tier.opened_at, "reason": tier.reason,
@@ -109,6 +110,20 @@ def tier_row(tier: IssueTier, issue: Issue, today: dt.date) -> dict:
             "workdays_left": where.left if where else None}
 
 
+def level_row(tier: IssueTier, issue: Issue, today: dt.date) -> dict:
+    """One level the issue reached, as `GET /api/v1/issues/{id}` lists it under `levels`."""
+    first = next(iter(tier.responses.all()), None)
+    where = tier_standing(tier, issue, today)
+    return {"level": tier.number, "step": tier.step, "step_label": tier.get_step_display(), "handler": tier.handler,
+            "body": tier.body.name if tier.body_id else None,
+            "department": tier.department.name if tier.department_id else None,
+            "opened_by": _person(tier.opened_by), "opened_at": tier.opened_at, "reason": tier.reason,
+            "skip_reason": tier.skip_reason, "skipped": bool(tier.skip_reason), "due_on": tier.due_on,
+            "deadline_workdays": tier.deadline_workdays, "responded_on": tier.responded_on,
+            "answered_by": _person(first.by) if first else None, "answered_late": tier.answered_late,
+            "current": tier.number == issue.tier, "warning": where.state if where else None}
+
+
 def issue_row(issue: Issue, today: dt.date | None = None) -> dict:
     today = today or clock.today()
     tier = next((t for t in issue.tiers.all() if t.number == issue.tier), None)
@@ -116,7 +131,7 @@ def issue_row(issue: Issue, today: dt.date | None = None) -> dict:
     return {"id": issue.pk, "case_id": issue.case_id, "tracking_no": issue.case.request.tracking_no,
             "project": issue.case.project.name, "title": issue.title, "status": issue.status,
             "status_label": issue.get_status_display(), "tier": issue.tier,
-            "tier_label": Tier(issue.tier).label, "handler": tier.handler if tier else "",
+            "tier_label": tier.get_step_display() if tier else "", "handler": tier.handler if tier else "",
             "due_on": tier.due_on if tier else None, "warning": where.state if where else None,
             "warning_label": where.label if where else "", "workdays_left": where.left if where else None,
             "item": issue.item.catalog_item.code if issue.item_id else None, "blocks_item": issue.blocks_item,
@@ -125,13 +140,17 @@ def issue_row(issue: Issue, today: dt.date | None = None) -> dict:
 
 def issue_detail(issue: Issue, today: dt.date | None = None) -> dict:
     today = today or clock.today()
-    tiers = list(issue.tiers.select_related("body", "department", "opened_by"))
+    tiers = list(issue.tiers.select_related("body", "department", "opened_by").prefetch_related(
+        Prefetch("responses", queryset=IssueResponse.objects.select_related("by").order_by("at", "id"))))
     row = issue_row(issue, today)
     row.update({
         "description": issue.description, "raised_by": _person(issue.raised_by),
         "departments": [{"code": d.code, "name": d.name} for d in issue.departments.order_by("code")],
         "item_name": issue.item.catalog_item.name if issue.item_id else None,
         "tiers": [tier_row(t, issue, today) for t in tiers],
+        "levels": [level_row(t, issue, today) for t in tiers],
+        "ladder": [{"level": r.number, "step": r.step, "step_label": r.label, "handler": r.handler,
+                    "reached": any(t.number == r.number for t in tiers)} for r in ladder_for(issue.case.unit)],
         "responses": [{"tier": r.tier.number, "kind": r.kind, "kind_label": r.get_kind_display(),
                        "by": _person(r.by), "at": r.at, "text": r.text}
                       for r in issue.responses.select_related("tier", "by")],

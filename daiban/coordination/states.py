@@ -1,16 +1,12 @@
-"""The state machines of coordination: one explicit table each, and the tiers of §5.5.2."""
+"""The state machines of coordination: one explicit table each, and the kinds of level of §5.5.2."""
 from __future__ import annotations
 
 from django.db import models
 
+from daiban.org.ladder import Step
 
-class Tier(models.IntegerChoices):
-    """分层分级协调: who coordinates an issue, lowest first."""
-
-    AGENT = 1, "代办员协调"
-    UNIT = 2, "属地代办机构组织同级部门协调"
-    HIGHER_BODY = 3, "上级代办机构组织协调"
-    AUTHORITY = 4, "上级审管部门或上级政府协调"
+# 分层分级协调: the kind of each level of the ladder, which itself is data (daiban/org/ladder.py).
+Tier = Step
 
 
 class IssueStatus(models.TextChoices):

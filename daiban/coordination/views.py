@@ -38,6 +38,7 @@ from daiban.coordination.services.meetings import may_edit_record, may_finish_re
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
+from daiban.org.ladder import ladder_for
 from daiban.org.scope import get_in_scope
 
 PER_PAGE = 50
@@ -130,9 +131,10 @@ def _issue_context(request, issue, **forms) -> dict:
     tiers = list(issue.tiers.select_related("body", "department", "opened_by"))
     for t in tiers:
         t.where = tier_standing(t, issue, today)
+    rungs = ladder_for(issue.case.unit)
     can = {
-        "escalate": working and issue.tier < Tier.AUTHORITY and (
-            worker or (tier.number == Tier.HIGHER_BODY and staff_of(user, tier.body))),
+        "escalate": working and issue.tier < len(rungs) and (
+            worker or (tier.step in (Tier.HIGHER_BODY, Tier.AUTHORITY) and staff_of(user, tier.body))),
         "respond": working and may_respond(user, issue, tier),
         "resolve": working and (may_respond(user, issue, tier) or worker),
         "confirm": case_open and issue.status == IssueStatus.RESOLVED and is_agent_of(user, issue),
@@ -145,7 +147,8 @@ def _issue_context(request, issue, **forms) -> dict:
         "issue": issue, "detail": detail, "tiers": tiers, "tier": tier, "can": can, "pending": pending,
         "collaboration": list(issue.case.collaboration.order_by("id")),
         "responses": issue.responses.select_related("tier", "by"),
-        "escalate_form": forms.get("escalate") or f.EscalateForm(current=issue.tier, initial={
+        "ladder": rungs,
+        "escalate_form": forms.get("escalate") or f.EscalateForm(current=issue.tier, rungs=rungs, initial={
             "to_tier": issue.tier + 1}),
         "respond_form": forms.get("respond") or f.RespondForm(),
         "resolve_form": forms.get("resolve") or f.ResolveForm(),
@@ -160,7 +163,7 @@ def _issue_context(request, issue, **forms) -> dict:
 
 ISSUE_ACTIONS = {
     # action: (form class, service call, success message)
-    "escalate": (lambda data, issue: f.EscalateForm(data, current=issue.tier),
+    "escalate": (lambda data, issue: f.EscalateForm(data, current=issue.tier, rungs=ladder_for(issue.case.unit)),
                  lambda user, issue, c: services.issue_escalate(actor=user, issue=issue, **c),
                  "已升级，新层级的答复期限已记录。"),
     "respond": (lambda data, issue: f.RespondForm(data),

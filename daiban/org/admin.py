@@ -19,7 +19,7 @@ class WindowInline(admin.TabularInline):
 
 @admin.register(AgencyBody)
 class AgencyBodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "region", "parent", "phone")
+    list_display = ("name", "kind", "region", "parent", "government", "authority", "phone")
     list_filter = ("kind",)
     search_fields = ("name",)
     inlines = [WindowInline]

@@ -16,9 +16,11 @@ def _region(code: str, name: str, level: str, parent: Region | None, note: str =
     return region
 
 
-def _body(name: str, kind: str, region: Region, parent: AgencyBody | None, phone: str, address: str) -> AgencyBody:
+def _body(name: str, kind: str, region: Region, parent: AgencyBody | None, phone: str, address: str,
+          government: str = "") -> AgencyBody:
     body, _ = AgencyBody.objects.update_or_create(
-        name=name, defaults={"kind": kind, "region": region, "parent": parent, "phone": phone, "address": address})
+        name=name, defaults={"kind": kind, "region": region, "parent": parent, "phone": phone, "address": address,
+                             "government": government})
     AgencyWindow.objects.get_or_create(
         body=body, name=f"{region.name}投资项目代办窗口",
         defaults={"address": address, "phone": phone})
@@ -35,16 +37,21 @@ def load_pingyang_org() -> None:
     zone = _region(*py.ZONE, Level.ZONE, county)
     parks = [_region(code, name, Level.PARK, zone, note=f"{industry}产业") for code, name, industry in py.PARKS]
 
-    province_body = _body(py.PROVINCE_BODY, Kind.PROVINCE, province, None, "0571-87050000", "杭州市省行政服务中心")
-    city_body = _body(py.CITY_BODY, Kind.CITY, city, province_body, "0577-88960000", "温州市市民中心")
+    province_body = _body(py.PROVINCE_BODY, Kind.PROVINCE, province, None, "0571-87050000", "杭州市省行政服务中心",
+                          py.LADDER[py.PROVINCE_BODY][0])
+    city_body = _body(py.CITY_BODY, Kind.CITY, city, province_body, "0577-88960000", "温州市市民中心",
+                      py.LADDER[py.CITY_BODY][0])
     center = _body(py.CENTER_NAME, Kind.CENTER, county, city_body, "0577-63728000",
-                   "平阳县行政服务中心一楼投资项目代办窗口")
+                   "平阳县行政服务中心一楼投资项目代办窗口", py.LADDER[py.CENTER_NAME][0])
     for index, region in enumerate(towns + townships + parks, start=1):
-        place = "管委会" if region.level == Level.PARK else "行政服务中心"
+        park = region.level == Level.PARK
         _body(py.unit_name(region.name), Kind.UNIT, region, center, f"0577-6372{8100 + index:04d}",
-              f"{region.name}{place}代办窗口")
+              f"{region.name}{'管委会' if park else '行政服务中心'}代办窗口",
+              py.government_name(zone.name if park else region.name, park=park))
 
+    levels = {"county": county, "city": city, "province": province}
     for code, name, full_name, kind, level in py.DEPARTMENTS:
         Department.objects.update_or_create(
-            code=code, defaults={"name": name, "full_name": full_name, "kind": kind,
-                                 "region": county if level == "county" else city})
+            code=code, defaults={"name": name, "full_name": full_name, "kind": kind, "region": levels[level]})
+    for body_name, (_, authority) in py.LADDER.items():
+        AgencyBody.objects.filter(name=body_name).update(authority=Department.objects.get(code=authority))

@@ -52,7 +52,14 @@ class AgencyBody(models.Model):
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="agency_bodies")
     parent = models.ForeignKey("self", verbose_name="上级代办机构", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+                               related_name="children", help_text="协调阶梯的上一级：乡镇/园区→县中心→市中心→省中心")
+    # The coordination ladder (daiban/org/ladder.py) is read from these three fields: another county's chain
+    # is configured here, not programmed.
+    government = models.CharField("本级政府", max_length=80, blank=True,
+                                  help_text="如“平阳县人民政府”：作为上级政府协调，其领导主持疑难会商")
+    authority = models.ForeignKey("Department", verbose_name="本级审管部门", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  help_text="下级代办机构的问题升级至本级时的“上级审管部门”")
     phone = models.CharField("代办咨询电话", max_length=30, blank=True)
     address = models.CharField("地址", max_length=120, blank=True)
 

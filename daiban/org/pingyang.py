@@ -35,7 +35,20 @@ def unit_name(region_name: str) -> str:
     return f"{region_name}投资项目代办服务站"
 
 
-# (code, short name used by the item catalog, full name, kind, level: county|city)
+def government_name(region_name: str, *, park: bool = False) -> str:
+    return f"{region_name}管理委员会" if park else f"{region_name}人民政府"
+
+
+# The coordination ladder's data for the bodies above the units: each body's own government and its
+# approval-management department (审管部门), by department code. A unit's parent is the county center.
+LADDER = {
+    CENTER_NAME: ("平阳县人民政府", "spj"),
+    CITY_BODY: ("温州市人民政府", "wz-spj"),
+    PROVINCE_BODY: ("浙江省人民政府", "zj-fgw"),
+}
+
+
+# (code, short name used by the item catalog, full name, kind, level: county|city|province)
 DEPARTMENTS = [
     ("fgj", "发展和改革局", "平阳县发展和改革局", "approval", "county"),
     ("zrj", "自然资源和规划局", "平阳县自然资源和规划局", "approval", "county"),
@@ -60,4 +73,5 @@ DEPARTMENTS = [
     ("wz-yjj", "温州市应急管理局", "温州市应急管理局", "approval", "city"),
     ("wz-fgw", "温州市发展和改革委员会", "温州市发展和改革委员会", "approval", "city"),
     ("wz-spj", "温州市行政审批服务管理办公室", "温州市行政审批服务管理办公室", "other", "city"),
+    ("zj-fgw", "浙江省发展和改革委员会", "浙江省发展和改革委员会", "approval", "province"),
 ]

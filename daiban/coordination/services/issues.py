@@ -14,7 +14,6 @@ from daiban.coordination.services.common import (
     agents_of,
     body_staff,
     departments_named,
-    higher_body,
     liaisons_of,
     notify,
     refuse,
@@ -22,14 +21,13 @@ from daiban.coordination.services.common import (
     unit_admins,
     works_on,
 )
+from daiban.coordination.services.linked import send_linked
 from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
-from daiban.org.models import Department, Region, User
+from daiban.org.ladder import Rung, ladder_for
+from daiban.org.models import AgencyBody, Department, Region, User
 from daiban.org.roles import Role
-
-TIER_PEOPLE = {Tier.AGENT: "涉及部门", Tier.UNIT: "属地代办机构", Tier.HIGHER_BODY: "上级代办机构",
-               Tier.AUTHORITY: "上级审管部门或上级政府"}
 
 
 def _link(issue: Issue) -> str:
@@ -79,29 +77,29 @@ def is_agent_of(actor: User, issue: Issue) -> bool:
 
 
 def may_respond(actor: User, issue: Issue, tier: IssueTier) -> bool:
-    """Who answers at each tier: the departments and the unit below; the higher body at tier 3; at tier 4 the
-    higher body that passed it on, the authority's own staff, or the unit relaying the answer."""
-    if tier.number in (Tier.AGENT, Tier.UNIT):
+    """Who answers at each level: the departments and the unit at the first two; a higher agency body's staff at
+    its level; at an authority's level that body (which passed it on), the authority's staff, or the case's
+    own staff relaying the answer."""
+    if tier.step in (Tier.AGENT, Tier.UNIT):
         return works_on(actor, issue.case) or (
             actor.has_role(Role.LIAISON) and issue.departments.filter(pk=actor.department_id).exists())
-    if tier.number == Tier.HIGHER_BODY:
-        return staff_of(actor, tier.body) or actor.has_role(Role.CENTER_ADMIN)
-    tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body").first()
-    return (works_on(actor, issue.case) or (tier3 is not None and staff_of(actor, tier3.body))
+    if tier.step == Tier.HIGHER_BODY:
+        return staff_of(actor, tier.body) or (tier.body.kind == AgencyBody.Kind.CENTER
+                                              and actor.has_role(Role.CENTER_ADMIN))
+    return (works_on(actor, issue.case) or staff_of(actor, tier.body)
             or (tier.department_id is not None and actor.department_id == tier.department_id))
 
 
 def _handlers(issue: Issue, tier: IssueTier) -> list[User]:
     """Who is told that a tier now has the issue."""
-    if tier.number == Tier.AGENT:
+    if tier.step == Tier.AGENT:
         return liaisons_of(issue.departments.all())
-    if tier.number == Tier.UNIT:
+    if tier.step == Tier.UNIT:
         return unit_admins(issue.case.unit) + liaisons_of(issue.departments.all())
-    if tier.number == Tier.HIGHER_BODY:
+    if tier.step == Tier.HIGHER_BODY:
         return body_staff(tier.body)
     people = list(User.objects.filter(department=tier.department_id, is_active=True)) if tier.department_id else []
-    tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body").first()
-    return people + (body_staff(tier3.body) if tier3 else []) + unit_admins(issue.case.unit)
+    return people + body_staff(tier.body) + unit_admins(issue.case.unit)
 
 
 # -- raising ------------------------------------------------------------------------------------------------
@@ -139,7 +137,7 @@ def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], 
                                      description=description, raised_by=actor, raised_at=now)
         issue.departments.set(chosen)
         tier = IssueTier.objects.create(
-            issue=issue, number=Tier.AGENT, handler=f"代办员{actor.display_name}", body=case.unit, opened_by=actor,
+            issue=issue, number=1, step=Tier.AGENT, handler=f"代办员{actor.display_name}", body=case.unit, opened_by=actor,
             opened_at=now, opened_on=clock.today(), reason=description or title,
             deadline_workdays=deadline.workdays, due_on=deadline.due_on, due_provisional=deadline.provisional)
         IssueTransition.objects.create(issue=issue, from_status="", to_status=IssueStatus.OPEN, tier=Tier.AGENT,
@@ -157,75 +155,84 @@ def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], 
 # -- escalation ---------------------------------------------------------------------------------------------
 
 
-def _authority(region: Region, to_department: str | None,
-               to_government: bool) -> tuple[Department | None, str, dict]:
-    """Tier 4: the approval-management department (审管部门) above, or that level's government."""
+def _target(issue: Issue, rungs: list[Rung], to_tier, to_body) -> tuple[Rung | None, dict]:
+    """The level asked for: by number, by the agency body named ("city", "province", "center" or its id), or
+    the next one."""
+    above = [r for r in rungs if r.number > issue.tier]
+    by_body = None
+    if to_body not in (None, ""):
+        wanted = str(to_body).strip()
+        by_body = next((r for r in above if r.step == Tier.HIGHER_BODY
+                        and (wanted in (str(r.body.pk), r.body.kind, r.body.name))), None)
+        if by_body is None:
+            names = "、".join(r.body.name for r in above if r.step == Tier.HIGHER_BODY) or "无"
+            return None, {"to_body": f"本问题的协调阶梯上，现有层级之上的代办机构为：{names}"}
+    if to_tier in (None, ""):
+        return (by_body or (above[0] if above else None)), {}
+    try:
+        number = int(to_tier)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= issue.tier and 1 <= number <= len(rungs):
+        return None, {"to_tier": f"只能升级到更高的层级（当前为第{issue.tier}层级）"}
+    rung = next((r for r in above if r.number == number), None)
+    if rung is None:
+        return None, {"to_tier": f"目标层级应为第{issue.tier + 1}至第{len(rungs)}层级（本问题的协调阶梯共{len(rungs)}级）"}
+    if by_body is not None and by_body.number != rung.number:
+        return None, {"to_body": f"第{rung.number}层级为{rung.handler}，与所选代办机构不符"}
+    return rung, {}
+
+
+def _authority(rung: Rung, to_department: str | None, to_government: bool) -> tuple[Department | None, str, dict]:
+    """An approval-management level: the body's own 审管部门 (or another department of that level), or its
+    government."""
     if to_government:
-        return None, f"{region.name}人民政府", {}
+        return None, rung.government, {}
     if to_department:
         found, error = departments_named([to_department], "to_department")
         if error:
             return None, "", error
         department = found[0]
-        if department.region.level not in (Region.Level.CITY, Region.Level.PROVINCE):
-            return None, "", {"to_department": f"“{department.name}”是本级部门，第4层级应为上级审管部门或上级政府"}
+        if department.region_id != rung.body.region_id:
+            return None, "", {"to_department": f"第{rung.number}层级应为{rung.body.region.name}的审管部门或政府，"
+                                               f"“{department.name}”不属于该级"}
         return department, department.full_name or department.name, {}
-    department = Department.objects.filter(region=region, name__contains="行政审批服务管理").first()
-    if department is None:
-        return None, f"{region.name}人民政府", {}
-    return department, department.full_name or department.name, {}
+    return rung.authority, rung.handler, {}
 
 
 def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays: int | None = None,
                    respond_by: dt.date | None = None, to_tier: int | None = None, skip_reason: str = "",
                    to_body: str | int | None = None, to_department: str | None = None,
                    to_government: bool = False) -> Issue:
-    """Up one tier (or more, with a reason): who, when, why and the new tier's deadline are kept as a row.
-
-    Tier 3 goes through a linked request to the city's (or the province's) agency body.
-    """
+    """Up the case's ladder one level (or more, with a skip reason kept on the level): who, when, why and the new
+    level's deadline are kept as a row. A level at a higher agency body goes through a linked request to it."""
     case = issue.case
     tier_now = current_tier(issue)
-    if not works_on(actor, case) and not (tier_now.number == Tier.HIGHER_BODY and staff_of(actor, tier_now.body)):
+    if not works_on(actor, case) and not (tier_now.step in (Tier.HIGHER_BODY, Tier.AUTHORITY)
+                                          and staff_of(actor, tier_now.body)):
         require_case_worker(actor, case, "issue_escalate")
     require_open(case)
     if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
         raise Conflict(f"问题当前为“{issue.get_status_display()}”，不能升级", code="issue.state_conflict")
-    if issue.tier >= Tier.AUTHORITY:
-        raise Conflict("问题已在最高层级（上级审管部门或上级政府），不能再升级", code="issue.top_tier")
+    rungs = ladder_for(case.unit)
+    if issue.tier >= len(rungs):
+        raise Conflict(f"问题已在最高层级（{tier_now.handler}），不能再升级", code="issue.top_tier")
     errors: dict[str, str] = {}
     reason, error = _text(reason, "reason", "请说明升级理由")
     errors.update(error)
-    target = issue.tier + 1 if to_tier in (None, "") else to_tier
-    try:
-        target = int(target)
-    except (TypeError, ValueError):
-        target = 0
-    if target not in Tier.values:
-        errors["to_tier"] = "目标层级应为2（属地代办机构）、3（上级代办机构）或4（上级审管部门或上级政府）"
-    elif target <= issue.tier:
-        errors["to_tier"] = f"只能升级到更高的层级（当前为第{issue.tier}层级）"
-    elif target > issue.tier + 1 and not (skip_reason or "").strip():
-        errors["skip_reason"] = f"从第{issue.tier}层级越级到第{target}层级，须说明越级理由"
+    rung, error = _target(issue, rungs, to_tier, to_body)
+    errors.update(error)
+    skip_reason = (skip_reason or "").strip()
+    if rung is not None and rung.number > issue.tier + 1 and not skip_reason:
+        skipped = "、".join(f"第{r.number}层级{r.handler}" for r in rungs if issue.tier < r.number < rung.number)
+        errors["skip_reason"] = (f"从第{issue.tier}层级越级到第{rung.number}层级（越过{skipped}），须说明越级理由")
     deadline = _deadline(errors, workdays=deadline_workdays, respond_by=respond_by)
-    body, department, handler = None, None, ""
-    if not errors and target == Tier.UNIT:
-        body, handler = case.unit, case.unit.name
-    elif not errors and target == Tier.HIGHER_BODY:
-        default = "province" if issue.item and issue.item.catalog_item.level == "province" else "city"
-        body = higher_body(case, to_body, default_kind=default)
-        if body is None:
-            errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
-        else:
-            handler = body.name
-    elif not errors and target == Tier.AUTHORITY:
-        tier3 = issue.tiers.filter(number=Tier.HIGHER_BODY).select_related("body__region").first()
-        above = tier3.body if tier3 else higher_body(case, to_body)
-        if above is None:
-            errors["to_body"] = "上级代办机构应为温州市或浙江省投资项目代办服务中心"
-        else:
-            department, handler, error = _authority(above.region, to_department, to_government)
-            errors.update(error)
+    department, handler = None, ""
+    if rung is not None and rung.step == Tier.AUTHORITY:
+        department, handler, error = _authority(rung, to_department, to_government)
+        errors.update(error)
+    elif rung is not None:
+        handler = rung.handler
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -236,23 +243,22 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
         old_tier = issue.tier
         IssueTier.objects.filter(pk=tier_now.pk).update(closed_at=now)
         tier = IssueTier.objects.create(
-            issue=issue, number=target, handler=handler, body=body, department=department, opened_by=actor,
-            opened_at=now, opened_on=clock.today(), reason=reason, skip_reason=(skip_reason or "").strip(),
+            issue=issue, number=rung.number, step=rung.step, handler=handler, body=rung.body, department=department,
+            opened_by=actor, opened_at=now, opened_on=clock.today(), reason=reason, skip_reason=skip_reason,
             deadline_workdays=deadline.workdays, due_on=deadline.due_on, due_provisional=deadline.provisional)
-        issue.tier = target
-        _move(actor=actor, issue=issue, to_status=IssueStatus.OPEN, note=f"升级至第{target}层级：{handler}")
+        issue.tier = rung.number
+        _move(actor=actor, issue=issue, to_status=IssueStatus.OPEN, note=f"升级至第{rung.number}层级：{handler}")
         issue.save(update_fields=["tier", "status"])
         linked = None
-        if target == Tier.HIGHER_BODY:
-            from daiban.coordination.services.linked import send_linked
-
-            linked = send_linked(actor=actor, case=case, to_body=body, item=issue.item, issue=issue,
+        if rung.step == Tier.HIGHER_BODY:
+            linked = send_linked(actor=actor, case=case, to_body=rung.body, item=issue.item, issue=issue,
                                  subject=f"{issue.title}：{reason}", deadline=deadline)
         audit_record(event_type="coordination.issue_escalated", actor=actor, obj=issue, old={"tier": old_tier},
-                     new={"tier": target, "handler": handler, "reason": reason, "skip_reason": tier.skip_reason,
-                          "due_on": tier.due_on, "deadline_workdays": tier.deadline_workdays,
+                     new={"tier": rung.number, "step": rung.step, "handler": handler, "reason": reason,
+                          "skip_reason": skip_reason, "due_on": tier.due_on,
+                          "deadline_workdays": tier.deadline_workdays,
                           "linked_request": linked.pk if linked else None})
-        if target != Tier.HIGHER_BODY:  # the linked request tells the higher body itself
+        if linked is None:  # the linked request tells the higher body itself
             notify(recipients=_handlers(issue, tier), subject=f"协调问题升级至您处：{issue.title}",
                    body=f"{case.project.name}：{reason}。请于{tier.due_on:%Y-%m-%d}前组织协调并答复。",
                    link=_link(issue), case=case, dedupe_key=f"issue-tier:{tier.pk}")

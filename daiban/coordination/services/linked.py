@@ -15,6 +15,7 @@ from daiban.coordination.services.common import body_staff, higher_body, notify,
 from daiban.coordination.states import ALLOWED_LINKED_CHANGES, IssueStatus, LinkedStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.org.ladder import ladder_for
 from daiban.org.models import AgencyBody, User
 
 
@@ -69,14 +70,19 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
                         issue: Issue | None = None, to_body: str | int | None = None,
                         deadline_workdays: int | None = None, respond_by: dt.date | None = None,
                         skip_reason: str = "") -> LinkedRequest:
-    """For an item approved above the county, or an issue (which then rises to tier 3 through this request)."""
+    """For an item approved above the county, or an issue (which then rises to the next agency body up its ladder
+    through this request)."""
     if issue is not None:
         if issue.case_id != case.pk:
             raise ValidationFailed({"issue_id": "该问题不属于本案"})
         from daiban.coordination.services.issues import issue_escalate
 
+        if to_body in (None, ""):  # the next agency body up the case's ladder
+            rung = next((r for r in ladder_for(case.unit) if r.number > issue.tier and r.step == Tier.HIGHER_BODY),
+                        None)
+            to_body = rung.body.pk if rung else None
         issue_escalate(actor=actor, issue=issue, reason=subject, deadline_workdays=deadline_workdays,
-                       respond_by=respond_by, to_tier=Tier.HIGHER_BODY, skip_reason=skip_reason, to_body=to_body)
+                       respond_by=respond_by, skip_reason=skip_reason, to_body=to_body)
         return issue.linked_requests.order_by("-pk").first()
     require_case_worker(actor, case, "linked_request_send")
     require_open(case)
@@ -162,7 +168,9 @@ def _feed_issue(*, actor: User, linked: LinkedRequest, feedback: str, resolves: 
     if linked.issue_id is None:
         return
     issue = lock_issue(linked.issue)
-    if issue.tier != Tier.HIGHER_BODY or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
+    tier = issue.tiers.filter(number=issue.tier).first()
+    if (tier is None or tier.step != Tier.HIGHER_BODY or tier.body_id != linked.to_body_id
+            or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED)):
         return  # the issue moved on (escalated further or settled): the feedback stays on the request
     if resolves:
         propose_resolution(actor=actor, issue=issue, resolution=feedback, source=f"联动代办反馈：{linked.to_body.name}",

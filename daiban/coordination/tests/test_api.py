@@ -54,8 +54,12 @@ def test_an_issue_goes_up_the_tiers_and_is_closed_by_the_agent_through_the_api(c
         answer = agent.post(f"{path}/escalate", {"reason": "部门未能答复", "deadline_workdays": 5})
     assert answer.status_code == 200 and answer.json()["tier"] == 2
     with clock.frozen("2026-11-05"):
-        answer = unit.post(f"{path}/escalate", {"reason": "需市级协调", "deadline_workdays": 4, "to_body": "city"})
-    assert answer.json()["tier"] == 3 and answer.json()["due_on"] == "2026-11-11"
+        answer = unit.post(f"{path}/escalate", {"reason": "需市级协调", "deadline_workdays": 4, "to_body": "city",
+                                                "skip_reason": "审批权限在市级，县中心已口头确认无法协调"})
+    assert answer.json()["tier"] == 5 and answer.json()["due_on"] == "2026-11-11"
+    assert [(level["level"], level["handler"], level["skip_reason"]) for level in answer.json()["levels"]] == [
+        (1, "代办员王建国", ""), (2, "鳌江镇投资项目代办服务站", ""),
+        (5, "温州市投资项目代办服务中心", "审批权限在市级，县中心已口头确认无法协调")]
     linked = answer.json()["linked_requests"][0]
     assert linked["to_body"] == "温州市投资项目代办服务中心"
     assert city.get(path).status_code == 200  # the city body reads the issue it is asked about
@@ -64,6 +68,7 @@ def test_an_issue_goes_up_the_tiers_and_is_closed_by_the_agent_through_the_api(c
         answer = city.post(f"{path}/respond", {"text": "已与市自然资源和规划局对接"})
     assert answer.status_code == 200 and answer.json()["status"] == "responded"
     assert answer.json()["tiers"][2]["responded_on"] == "2026-11-06"
+    assert answer.json()["levels"][2]["answered_by"] == {"username": "wzdb", "name": "郭明"}
     with clock.frozen("2026-11-09"):
         answer = city.post(f"{path}/resolve", {"resolution": "按规划条件附图调整红线，11月13日前完成"})
     assert answer.json()["status"] == "resolved"
@@ -122,11 +127,17 @@ def test_bad_input_to_raise_an_issue_answers_422_and_changes_nothing(case, api_a
 
 
 @pytest.mark.parametrize("payload, field, message", [
-    ({"reason": "需上级协调", "deadline_workdays": 5, "to_tier": 3}, "skip_reason", "从第1层级越级到第3层级，须说明越级理由"),
+    ({"reason": "需上级协调", "deadline_workdays": 5, "to_tier": 3}, "skip_reason",
+     "从第1层级越级到第3层级（越过第2层级鳌江镇投资项目代办服务站），须说明越级理由"),
+    ({"reason": "需上级协调", "deadline_workdays": 5, "to_body": "province"}, "skip_reason",
+     "从第1层级越级到第7层级（越过第2层级鳌江镇投资项目代办服务站、第3层级平阳县投资项目代办服务中心、"
+     "第4层级平阳县行政审批服务管理办公室（审管办）、第5层级温州市投资项目代办服务中心、"
+     "第6层级温州市行政审批服务管理办公室），须说明越级理由"),
     ({"reason": "需上级协调", "deadline_workdays": 0}, "deadline_workdays", "答复时限应为正整数个工作日"),
     ({"reason": "", "deadline_workdays": 3}, "reason", "请说明升级理由"),
-    ({"reason": "x", "deadline_workdays": 3, "to_tier": 4, "skip_reason": "急", "to_department": "zrj"},
-     "to_department", "“自然资源和规划局”是本级部门，第4层级应为上级审管部门或上级政府"),
+    ({"reason": "x", "deadline_workdays": 3, "to_tier": 4, "skip_reason": "急", "to_department": "wz-sthj"},
+     "to_department", "第4层级应为平阳县的审管部门或政府，“温州市生态环境局”不属于该级"),
+    ({"reason": "x", "deadline_workdays": 3, "to_tier": 9}, "to_tier", "目标层级应为第2至第8层级（本问题的协调阶梯共8级）"),
 ])
 def test_bad_escalations_answer_422_and_change_nothing(issue, api_as, payload, field, message):
     agent = api_as("aojiang")

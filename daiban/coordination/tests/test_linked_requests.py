@@ -119,8 +119,8 @@ def test_the_city_body_reads_the_case_of_a_request_addressed_to_it_and_nothing_m
 def test_feedback_on_a_tier_three_issue_answers_that_tier_and_may_be_its_resolution(issue, person):
     with clock.frozen("2026-11-03"):
         services.issue_escalate(actor=person("aojiang"), issue=issue, reason="需镇代办服务站协调", deadline_workdays=3)
-        services.issue_escalate(actor=person("ajadmin"), issue=Issue.objects.get(pk=issue.pk),
-                                reason="市级部门审批", deadline_workdays=5)
+        services.issue_escalate(actor=person("ajadmin"), issue=Issue.objects.get(pk=issue.pk), to_body="city",
+                                reason="市级部门审批", skip_reason="审批权在市生态环境局", deadline_workdays=5)
     linked = LinkedRequest.objects.get(issue=issue)
     assert issues_for(person("wzdb")).filter(pk=issue.pk).exists()
     with clock.frozen("2026-11-04"):
@@ -128,7 +128,7 @@ def test_feedback_on_a_tier_three_issue_answers_that_tier_and_may_be_its_resolut
         services.linked_request_feedback(actor=person("wzdb"), linked=linked, resolves_issue=True,
                                          feedback="市审管办已协调市生态环境局，11月12日前出具意见")
     issue.refresh_from_db()
-    tier3 = issue.tiers.get(number=3)
+    tier3 = issue.tiers.get(number=5)
     assert tier3.responded_on == D("2026-11-04")
     assert issue.status == "resolved" and issue.resolution_source == "联动代办反馈：温州市投资项目代办服务中心"
     services.issue_confirm(actor=person("aojiang"), issue=issue)
@@ -137,9 +137,10 @@ def test_feedback_on_a_tier_three_issue_answers_that_tier_and_may_be_its_resolut
 
 def test_sending_a_linked_request_for_an_issue_escalates_it_to_tier_three(issue, case, person):
     with pytest.raises(ValidationFailed, match="越级理由"):
-        services.linked_request_send(actor=person("ajadmin"), case=case, issue=issue, subject="请市代办中心协调",
+        services.linked_request_send(actor=person("ajadmin"), case=case, issue=issue, subject="请县代办中心协调",
                                      deadline_workdays=5)
-    linked = services.linked_request_send(actor=person("ajadmin"), case=case, issue=issue, subject="请市代办中心协调",
-                                          deadline_workdays=5, skip_reason="市级审批事项，镇级无法协调")
+    linked = services.linked_request_send(actor=person("ajadmin"), case=case, issue=issue, subject="请县代办中心协调",
+                                          deadline_workdays=5, skip_reason="县级审批事项，镇级无法协调")
     issue.refresh_from_db()
     assert issue.tier == 3 and linked.issue_id == issue.pk
+    assert linked.to_body.name == "平阳县投资项目代办服务中心"

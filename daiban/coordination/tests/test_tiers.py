@@ -50,31 +50,98 @@ def test_every_tier_has_its_deadline_and_each_escalation_records_who_when_and_wh
                                 deadline_workdays=5)
     with clock.frozen("2026-11-06"):
         services.issue_escalate(actor=person("ajadmin"), issue=Issue.objects.get(pk=issue.pk),
-                                reason="界址争议涉及市级部门", deadline_workdays=5)
+                                reason="界址争议涉及县级部门", deadline_workdays=5)
     with clock.frozen("2026-11-09"):
-        services.issue_escalate(actor=person("wzdb"), issue=Issue.objects.get(pk=issue.pk),
-                                reason="需市审管办统筹", deadline_workdays=10)
+        services.issue_escalate(actor=person("zxagent"), issue=Issue.objects.get(pk=issue.pk),
+                                reason="需县审管办统筹", deadline_workdays=10)
+    with clock.frozen("2026-11-10"):
+        services.issue_escalate(actor=person("center"), issue=Issue.objects.get(pk=issue.pk),
+                                reason="涉及市级审批权限", deadline_workdays=5)
 
     tiers = list(IssueTier.objects.filter(issue=issue).select_related("opened_by", "body", "department"))
-    assert [(t.number, t.handler, t.opened_by.username, t.opened_on, t.due_on) for t in tiers] == [
-        (1, "代办员王建国", "aojiang", D("2026-11-02"), D("2026-11-05")),
-        (2, "鳌江镇投资项目代办服务站", "aojiang", D("2026-11-04"), D("2026-11-11")),
-        (3, "温州市投资项目代办服务中心", "ajadmin", D("2026-11-06"), D("2026-11-13")),
-        (4, "温州市行政审批服务管理办公室", "wzdb", D("2026-11-09"), D("2026-11-23")),
+    assert [(t.number, t.step, t.handler, t.opened_by.username, t.opened_on, t.due_on) for t in tiers] == [
+        (1, 1, "代办员王建国", "aojiang", D("2026-11-02"), D("2026-11-05")),
+        (2, 2, "鳌江镇投资项目代办服务站", "aojiang", D("2026-11-04"), D("2026-11-11")),
+        (3, 3, "平阳县投资项目代办服务中心", "ajadmin", D("2026-11-06"), D("2026-11-13")),
+        (4, 4, "平阳县行政审批服务管理办公室（审管办）", "zxagent", D("2026-11-09"), D("2026-11-23")),
+        (5, 3, "温州市投资项目代办服务中心", "center", D("2026-11-10"), D("2026-11-17")),
     ]
-    assert [t.reason for t in tiers[1:]] == ["两部门意见不一致，需属地代办机构组织协调", "界址争议涉及市级部门", "需市审管办统筹"]
-    assert all(t.closed_at is not None for t in tiers[:3]) and tiers[3].closed_at is None
-    assert tiers[3].department.code == "wz-spj"
-    linked = LinkedRequest.objects.get(issue=issue)  # tier 3 went through a linked request
-    assert (linked.to_body.name, linked.from_body.name, linked.due_on) == (
-        "温州市投资项目代办服务中心", "鳌江镇投资项目代办服务站", D("2026-11-13"))
+    assert [t.reason for t in tiers[1:]] == ["两部门意见不一致，需属地代办机构组织协调", "界址争议涉及县级部门", "需县审管办统筹",
+                                             "涉及市级审批权限"]
+    assert all(t.closed_at is not None for t in tiers[:4]) and tiers[4].closed_at is None
+    assert tiers[3].department.code == "spj"
+    linked = list(LinkedRequest.objects.filter(issue=issue).order_by("pk"))  # agency bodies through linked requests
+    assert [(r.to_body.name, r.due_on) for r in linked] == [
+        ("平阳县投资项目代办服务中心", D("2026-11-13")), ("温州市投资项目代办服务中心", D("2026-11-17"))]
     events = AuditEvent.objects.filter(event_type="coordination.issue_escalated", object_id=str(issue.pk))
-    assert [e.new["tier"] for e in events.order_by("seq")] == [2, 3, 4]
+    assert [e.new["tier"] for e in events.order_by("seq")] == [2, 3, 4, 5]
     assert Notification.objects.filter(recipient__username="ajadmin", subject__contains="升级至您处").exists()
     assert Notification.objects.filter(recipient__username="wzdb", subject__contains="联动代办请求").exists()
-    with pytest.raises(Conflict, match="最高层级"):
-        services.issue_escalate(actor=person("ajadmin"), issue=Issue.objects.get(pk=issue.pk), reason="再升",
+
+
+def test_a_township_issue_goes_to_the_county_center_next_not_the_city(issue, person):
+    with clock.frozen("2026-11-03"):
+        services.issue_escalate(actor=person("aojiang"), issue=issue, reason="部门意见不一致", deadline_workdays=3)
+        services.issue_escalate(actor=person("ajadmin"), issue=Issue.objects.get(pk=issue.pk),
+                                reason="需上级代办机构协调", deadline_workdays=3)
+    third = IssueTier.objects.get(issue=issue, number=3)
+    assert (third.body.name, third.step) == ("平阳县投资项目代办服务中心", 3)
+    assert LinkedRequest.objects.get(issue=issue).to_body.name == "平阳县投资项目代办服务中心"
+
+
+def test_the_center_administrator_cannot_reach_the_province_in_two_calls_without_reasons(issue, person):
+    center = person("center")
+    with clock.frozen("2026-11-03"), pytest.raises(ValidationFailed) as refusal:
+        services.issue_escalate(actor=center, issue=issue, reason="直接报省", to_body="province", deadline_workdays=3)
+    assert "须说明越级理由" in refusal.value.errors["skip_reason"]
+    with clock.frozen("2026-11-03"), pytest.raises(ValidationFailed):
+        services.issue_escalate(actor=center, issue=issue, reason="报省政府", to_tier=8, to_government=True,
                                 deadline_workdays=3)
+    with clock.frozen("2026-11-03"):
+        services.issue_escalate(actor=center, issue=issue, reason="一", deadline_workdays=3)
+        services.issue_escalate(actor=center, issue=Issue.objects.get(pk=issue.pk), reason="二", deadline_workdays=3)
+    issue.refresh_from_db()
+    assert issue.tier == 3 and IssueTier.objects.get(issue=issue, number=3).body.kind == "center"
+
+
+def test_the_top_of_the_ladder_is_the_provinces_government_and_nothing_goes_above_it(issue, person):
+    with clock.frozen("2026-11-03"):
+        services.issue_escalate(actor=person("aojiang"), issue=issue, reason="省级审批", to_tier=8, to_government=True,
+                                skip_reason="事项审批权在省政府", deadline_workdays=10)
+    top = IssueTier.objects.get(issue=issue, number=8)
+    assert (top.handler, top.step, top.skip_reason) == ("浙江省人民政府", 4, "事项审批权在省政府")
+    with pytest.raises(Conflict, match="最高层级"):
+        services.issue_escalate(actor=person("aojiang"), issue=Issue.objects.get(pk=issue.pk), reason="再升",
+                                deadline_workdays=3)
+
+
+def test_an_issue_on_a_case_the_county_center_serves_starts_at_the_county(case, person):
+    case.unit = case.unit.parent  # a county-level case: the center serves it itself
+    case.save(update_fields=["unit"])
+    with clock.frozen("2026-11-02"):
+        issue = services.issue_raise(actor=person("zxagent"), case=case, title="县级问题", departments=["zrj"],
+                                     deadline_workdays=3)
+        services.issue_escalate(actor=person("zxagent"), issue=issue, reason="县中心组织", deadline_workdays=3)
+        services.issue_escalate(actor=person("center"), issue=Issue.objects.get(pk=issue.pk), reason="需市级",
+                                deadline_workdays=3)
+    assert [t.handler for t in IssueTier.objects.filter(issue=issue)] == [
+        "代办员周敏", "平阳县投资项目代办服务中心", "温州市投资项目代办服务中心"]
+
+
+def test_another_countys_chain_is_configured_not_programmed(issue, person):
+    from daiban.org.models import AgencyBody, Department
+
+    center = AgencyBody.objects.get(kind="center")
+    center.government, center.authority = "某县人民政府", Department.objects.get(code="fgj")
+    center.save(update_fields=["government", "authority"])
+    with clock.frozen("2026-11-03"):
+        services.issue_escalate(actor=person("aojiang"), issue=issue, reason="县级统筹", to_tier=4,
+                                skip_reason="镇、县中心均无法协调", deadline_workdays=3)
+    assert IssueTier.objects.get(issue=issue, number=4).handler == "平阳县发展和改革局"
+    with clock.frozen("2026-11-04"):
+        services.issue_escalate(actor=person("aojiang"), issue=Issue.objects.get(pk=issue.pk), reason="找市中心",
+                                deadline_workdays=3)
+    assert IssueTier.objects.get(issue=issue, number=5).body.kind == "city"
 
 
 def test_a_tier_waiting_for_its_answer_goes_from_normal_to_warning_to_overdue(issue):
@@ -112,21 +179,22 @@ def test_skipping_a_tier_needs_a_reason_and_without_one_changes_nothing(issue, p
     with pytest.raises(ValidationFailed) as refusal:
         services.issue_escalate(actor=person("aojiang"), issue=issue, reason="需上级协调", to_tier=3,
                                 deadline_workdays=5)
-    assert refusal.value.errors == {"skip_reason": "从第1层级越级到第3层级，须说明越级理由"}
+    assert refusal.value.errors == {
+        "skip_reason": "从第1层级越级到第3层级（越过第2层级鳌江镇投资项目代办服务站），须说明越级理由"}
     assert (IssueTier.objects.count(), LinkedRequest.objects.count(), AuditEvent.objects.count()) == before
     issue.refresh_from_db()
     assert issue.tier == 1
 
     with clock.frozen("2026-11-03"):
-        services.issue_escalate(actor=person("aojiang"), issue=issue, reason="审批权限在市级", to_tier=3,
-                                skip_reason="镇代办服务站无权协调市生态环境局", deadline_workdays=5)
+        services.issue_escalate(actor=person("aojiang"), issue=issue, reason="审批权限在县级", to_tier=3,
+                                skip_reason="镇代办服务站无权协调县生态环境分局", deadline_workdays=5)
     issue.refresh_from_db()
     assert issue.tier == 3
-    assert issue.tiers.get(number=3).skip_reason == "镇代办服务站无权协调市生态环境局"
+    assert issue.tiers.get(number=3).skip_reason == "镇代办服务站无权协调县生态环境分局"
     assert not issue.tiers.filter(number=2).exists()
 
 
-@pytest.mark.parametrize("to_tier, message", [(1, "只能升级到更高的层级"), (5, "目标层级应为")])
+@pytest.mark.parametrize("to_tier, message", [(1, "只能升级到更高的层级"), (9, "目标层级应为")])
 def test_an_escalation_to_the_same_a_lower_or_an_unknown_tier_is_refused(issue, person, to_tier, message):
     with pytest.raises(ValidationFailed, match=message):
         services.issue_escalate(actor=person("aojiang"), issue=issue, reason="x", to_tier=to_tier,
