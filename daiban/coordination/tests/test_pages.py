@@ -55,7 +55,8 @@ def test_escalating_on_the_page_without_a_skip_reason_shows_the_error_by_the_fie
     answer = browse("aojiang").post(f"/coordination/issues/{issue.pk}/", {
         "action": "escalate", "to_tier": "3", "reason": "需市级协调", "deadline_workdays": "5"})
     assert answer.status_code == 422
-    assert "从第1层级越级到第3层级（越过第2层级鳌江镇投资项目代办服务站），须说明越级理由" in field_errors(answer.content.decode())
+    message = "从第1层级越级到第3层级（越过第2层级鳌江镇投资项目代办服务站），须说明越级理由"
+    assert message in field_errors(answer.content.decode())
     assert Issue.objects.get(pk=issue.pk).tier == 1
 
 
