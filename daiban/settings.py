@@ -228,9 +228,18 @@ PUBLIC_SUBMIT_LIMIT = env_int("DAIBAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)
 PUBLIC_QUERY_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_LIMIT", 30, minimum=1)
 PUBLIC_WINDOW_SECONDS = env_int("DAIBAN_PUBLIC_WINDOW_SECONDS", 600, minimum=1)
 
-# A project at or above this total investment (万元) is major and has a chief agent (seed §5.4);
-# the center can also designate one.
+# The county's own rules where the seed sets no number or only a soft rule (daiban/lib/county_rules.py, /rules/):
+# a project at or above this total investment (万元) is major and has a chief agent (the center can also
+# designate one); the first contact within so many working days of the request; who may be a chief agent.
 MAJOR_PROJECT_WAN = env_int("DAIBAN_MAJOR_PROJECT_WAN", 10000, minimum=1)
+FIRST_CONTACT_WORKDAYS = env_int("DAIBAN_FIRST_CONTACT_WORKDAYS", 1, minimum=1)
+CHIEF_AGENT_QUALIFICATIONS = [q.strip() for q in (env_str("DAIBAN_CHIEF_AGENT_QUALIFICATIONS",
+                                                          "local_cadre,drc_cadre,senior_agent") or "").split(",")
+                              if q.strip()]
+if not CHIEF_AGENT_QUALIFICATIONS or not set(CHIEF_AGENT_QUALIFICATIONS) <= {"local_cadre", "drc_cadre",
+                                                                             "senior_agent"}:
+    raise ImproperlyConfigured("DAIBAN_CHIEF_AGENT_QUALIFICATIONS must list some of local_cadre, drc_cadre, "
+                               "senior_agent (comma-separated)")
 
 # Zhejiang's target for pre-construction approvals: its length and unit ("workdays" or "days").
 PERMIT_TARGET_LENGTH = env_int("DAIBAN_PERMIT_TARGET_LENGTH", 100, minimum=1)

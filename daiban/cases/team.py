@@ -5,9 +5,10 @@ Rules, each refused with its own message:
 - LEAD_LEADER: an industrial 招商引资/平商回归 project of ≥ 5000万元 is led by a section-level (乡科级)
   leader of its locality.
 - SUPERVISOR: ≥ 1亿元, also the head of a relevant county department supervises.
-- CHIEF_AGENT: a major project (designated by the center, or at or above MAJOR_PROJECT_WAN) has a chief
-  agent: a section-level cadre of the township or park, a cadre of the county development-and-reform
-  bureau, or a senior agent.
+- CHIEF_AGENT: a major project has a chief agent (seed §5.4). Which project is major (designated by the center,
+  or at or above DAIBAN_MAJOR_PROJECT_WAN) and who qualifies (DAIBAN_CHIEF_AGENT_QUALIFICATIONS: a section-level
+  cadre of the township or park, a cadre of the county development-and-reform bureau, a senior agent) are the
+  county's own rules (daiban/lib/county_rules.py), and their messages say so.
 - LIAISONS: a major project's team includes the liaison officer of every department its items involve;
   any liaison named must be the liaison officer of a department the items involve.
 """
@@ -16,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-
 from daiban.cases.models import Case
 from daiban.catalog.selectors import local_department
 from daiban.intake.models import PROMOTION_CATEGORIES
+from daiban.lib import county_rules
 from daiban.org.models import Region, User
 from daiban.org.roles import Role
 
@@ -31,15 +31,22 @@ RULE_MESSAGES = {
     "agent": "代办员须为本案承办代办机构的代办员（实施办法第六条第二项：指派代办员）",
     "lead_leader": "投资5000万元以上的招商引资（平商回归）工业项目，须由属地乡科级领导干部牵头代办（实施办法第一条第三项）",
     "supervisor": "投资1亿元以上的招商引资（平商回归）工业项目，须由相关县直部门主要负责人督办（实施办法第一条第三项）",
-    "chief_agent": "重大项目须由首席代办员领衔代办小组：首席代办员应为属地乡科级干部、县发改局干部"
-                   "或代办业务骨干（实施办法第五条第四项）",
     "liaisons": "重大项目的代办小组须包含所涉每个审批部门的代办联络员（实施办法第五条第四项）",
     "liaison_member": "代办联络员须为本案事项所涉审批部门的代办联络员",
 }
 
 
 def major_threshold_wan() -> Decimal:
-    return Decimal(str(getattr(settings, "MAJOR_PROJECT_WAN", 10000)))
+    return county_rules.major_project_wan()
+
+
+def chief_agent_message() -> str:
+    return (f"重大项目须由首席代办员领衔代办小组（实施办法第五条第四项）。{county_rules.major_project_text()}；"
+            f"{county_rules.chief_agent_text()}")
+
+
+def rule_message(role: str) -> str:
+    return chief_agent_message() if role == "chief_agent" else RULE_MESSAGES[role]
 
 
 @dataclass
@@ -103,10 +110,13 @@ def qualifies(role: str, user: User, case: Case) -> bool:
     if role == "chief_agent":
         if not user.has_role(Role.CHIEF_AGENT):
             return False
-        local_cadre = user.section_level and (user.region_id in locality or
-                                              (user.body is not None and user.body.region_id in locality))
-        drc_cadre = user.department is not None and user.department.code == "fgj"
-        return local_cadre or drc_cadre or user.senior_agent
+        backgrounds = {
+            "local_cadre": user.section_level and (user.region_id in locality or
+                                                   (user.body is not None and user.body.region_id in locality)),
+            "drc_cadre": user.department is not None and user.department.code == "fgj",
+            "senior_agent": user.senior_agent,
+        }
+        return any(backgrounds[key] for key in county_rules.chief_agent_qualifications())
     raise ValueError(role)
 
 
@@ -119,9 +129,9 @@ def violations(choice: TeamChoice, case: Case) -> dict[str, str]:
     for role in ("lead_leader", "supervisor", "chief_agent"):
         person = getattr(choice, role)
         if person is None and getattr(need, role):
-            broken[role] = RULE_MESSAGES[role]
+            broken[role] = rule_message(role)
         elif person is not None and not qualifies(role, person, case):
-            broken[role] = RULE_MESSAGES[role]
+            broken[role] = rule_message(role)
     liaison_departments = set()
     for person in choice.liaisons:
         if not person.has_role(Role.LIAISON) or person.department_id not in need.department_ids:

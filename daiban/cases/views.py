@@ -226,7 +226,7 @@ def user_owns(user, case) -> bool:
 def _rule_notes(case) -> list[str]:
     need = team_rules.requirements(case)
     notes = [team_rules.RULE_MESSAGES["agent"]]
-    notes += [team_rules.RULE_MESSAGES[rule] for rule in ("lead_leader", "supervisor", "chief_agent")
+    notes += [team_rules.rule_message(rule) for rule in ("lead_leader", "supervisor", "chief_agent")
               if getattr(need, rule)]
     if need.chief_agent:
         notes.append(team_rules.RULE_MESSAGES["liaisons"])

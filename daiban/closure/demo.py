@@ -20,6 +20,7 @@ from daiban.cases.services import case_project_code_set
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.closure import evaluations, services
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation
+from daiban.intake.deadlines import first_contact_deadline
 from daiban.intake.models import Request
 from daiban.lib import clock
 from daiban.org.models import User
@@ -27,7 +28,7 @@ from daiban.plans import services as plans
 from daiban.plans.models import TaskPlan
 from daiban.provincial import payloads
 from daiban.provincial.models import ProvincialMessage
-from daiban.workdays.loader import add_workdays, deemed_day
+from daiban.workdays.loader import deemed_day
 
 D = dt.date.fromisoformat
 
@@ -74,7 +75,7 @@ def _backdate(case: Case, *, received: dt.date, accepted: dt.date, entrusted: dt
 
     deemed = deemed_day(received)
     Request.objects.filter(pk=request.pk).update(
-        received_at=_at(received, 9), deemed_day=deemed.date, first_contact_due=add_workdays(deemed.date, 1).date,
+        received_at=_at(received, 9), deemed_day=deemed.date, first_contact_due=first_contact_deadline(received).due_on,
         first_contact_at=_at(received, 15) if request.first_contact_at else None, reviewed_at=_at(accepted, 10))
     Case.objects.filter(pk=case.pk).update(accepted_at=_at(accepted, 10), entrusted_on=entrusted)
     for row in CaseTransition.objects.filter(case=case):

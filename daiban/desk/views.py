@@ -10,6 +10,7 @@ from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
 from daiban.desk.pages import require_page_role
 from daiban.desk.selectors import waiting_for
+from daiban.lib.county_rules import county_rules
 from daiban.org.roles import Role
 
 
@@ -30,3 +31,9 @@ def audit_log(request):
     verified = audit_verify() if request.GET.get("verify") else None
     return render(request, "desk/audit_log.html", {"page": page, "verified": verified, "event_type": event_type,
                                                    "event_types": EVENT_TYPES.items()})
+
+
+@login_required
+def rules(request):
+    """The county's own rules: what the seed leaves open and the county sets, with the setting holding each."""
+    return render(request, "desk/rules.html", {"rules": county_rules()})

@@ -6,16 +6,16 @@ import secrets
 from django.db import IntegrityError, connection, transaction
 
 from daiban.audit.services import audit_record
+from daiban.intake.deadlines import first_contact_deadline
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
-from daiban.lib import clock
+from daiban.lib import clock, county_rules
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
-from daiban.workdays.loader import add_workdays, deemed_day
 
 STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
 TRACKING_NO_LOCK = 0x64_62_6E_6F  # "dbno": PostgreSQL's advisory lock on handing out tracking numbers
@@ -60,8 +60,7 @@ def _redeemable_card(card_no: str, credit_code: str) -> ContactCard | None:
 def _create_request(data: RequestData, *, source: str, actor: User | None, idempotency_key: str | None) -> Request:
     clean = clean_request(data)
     received_at = clock.now()
-    deemed = deemed_day(clock.today())
-    due = add_workdays(deemed.date, 1)
+    contact = first_contact_deadline(clock.today())
     with transaction.atomic():
         card = _redeemable_card(data.card_no, clean.credit_code)
         company, _ = Company.objects.get_or_create(
@@ -75,8 +74,8 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             floor_area_m2=data.floor_area_m2, description=data.description,
             coordination_needs=data.coordination_needs, card=card, directory_entry_id=data.directory_entry_id,
             registered_by=actor, written_request=actor is not None, received_at=received_at,
-            deemed_day=deemed.date, first_contact_due=due.date,
-            first_contact_provisional=deemed.provisional or due.provisional, idempotency_key=idempotency_key,
+            deemed_day=contact.deemed_day, first_contact_due=contact.due_on,
+            first_contact_provisional=contact.provisional, idempotency_key=idempotency_key,
         )
         _lock_tracking_numbers()
         for _ in range(5):
@@ -102,19 +101,20 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
         _alert_unit(request)
         audit_record(event_type="intake.request_submitted", actor=actor, obj=request,
                      new={"source": source, "project": data.project_name, "company": data.company_name,
-                          "unit": request.unit.name, "first_contact_due": due.date.isoformat()})
+                          "unit": request.unit.name, "first_contact_due": contact.due_on.isoformat()})
     return request
 
 
 def _alert_unit(request: Request) -> None:
-    """The unit is alerted to each new request: first contact is due within 1 working day."""
+    """The unit is alerted to each new request: first contact is due by the county's own rule."""
     from daiban.notify.services import notify
 
     staff = User.objects.filter(body=request.unit, is_active=True,
                                 role_grants__role__in=[Role.AGENT, Role.UNIT_ADMIN]).distinct()
     notify(recipients=list(staff), subject=f"新的代办申请：{request.project_name}",
            body=f"{request.company_name}（{request.get_source_display()}），请于{request.first_contact_due:%Y年%m月%d日}前"
-                f"与企业首次联系。", link=f"/cases/requests/{request.pk}/", dedupe_key=f"new-request:{request.pk}")
+                f"与企业首次联系（{county_rules.first_contact_text()}）。", link=f"/cases/requests/{request.pk}/",
+           dedupe_key=f"new-request:{request.pk}")
 
 
 def request_submit(*, data: RequestData, idempotency_key: str | None = None) -> tuple[Request, bool]:
@@ -155,7 +155,7 @@ def _require_unit_staff(actor: User, request: Request, action: str) -> None:
 
 
 def request_contact(*, actor: User, request: Request, note: str) -> Request:
-    """The first contact with the owner (due within 1 working day of the deemed receipt day)."""
+    """The first contact with the owner (due by first_contact_deadline)."""
     _require_unit_staff(actor, request, "request_contact")
     if not (note or "").strip():
         raise ValidationFailed({"note": "请填写联系情况"})

@@ -12,10 +12,11 @@ def recompute_for_year(year: int) -> None:
     from daiban.audit.services import audit_record
     from daiban.cases.models import CaseItem
     from daiban.cases.states import ITEM_FINISHED
+    from daiban.intake.deadlines import first_contact_deadline
     from daiban.intake.models import Request
     from daiban.plans.models import TaskPlan
     from daiban.plans.services import _apply_schedule
-    from daiban.workdays.loader import add_workdays, deemed_day
+    from daiban.workdays.loader import add_workdays
 
     touched = 0
     for plan in TaskPlan.objects.filter(Q(provisional=True) | Q(case__items__planned_due__year__gte=year)).distinct():
@@ -28,10 +29,9 @@ def recompute_for_year(year: int) -> None:
         item.save(update_fields=["due_on", "due_provisional"])
         touched += 1
     for request in Request.objects.filter(first_contact_provisional=True):
-        deemed = deemed_day(timezone.localtime(request.received_at).date())
-        due = add_workdays(deemed.date, 1)
-        request.deemed_day, request.first_contact_due = deemed.date, due.date
-        request.first_contact_provisional = deemed.provisional or due.provisional
+        contact = first_contact_deadline(timezone.localtime(request.received_at).date())
+        request.deemed_day, request.first_contact_due = contact.deemed_day, contact.due_on
+        request.first_contact_provisional = contact.provisional
         request.save(update_fields=["deemed_day", "first_contact_due", "first_contact_provisional"])
         touched += 1
     audit_record(event_type="plan.recomputed", new={"year": year, "records": touched})

@@ -194,7 +194,7 @@ def test_only_the_center_designates_a_major_project(browse, new_case):
     center.post(f"/cases/{case.pk}/", {"action": "major", "major": "1"})
     case.project.refresh_from_db()
     assert case.project.major
-    assert team_rules.RULE_MESSAGES["chief_agent"] in center.get(f"/cases/{case.pk}/").content.decode()
+    assert team_rules.chief_agent_message() in center.get(f"/cases/{case.pk}/").content.decode()
 
 
 def test_the_home_page_lists_cases_awaiting_their_agreement(browse, new_case):
