@@ -48,6 +48,9 @@ class CatalogItem(models.Model):
     optional = models.BooleanField("延伸服务事项", default=False, help_text="企业设立、竣工验收、权证办理等可选事项")
     prerequisites = models.ManyToManyField("self", verbose_name="前置事项", symmetrical=False, blank=True,
                                            related_name="followers")
+    only_if_needed = models.BooleanField(
+        "仅部分项目需办理", default=False,
+        help_text="如节能审查、水土保持方案、危化品安全条件审查：作为前置事项，仅在本案委托办理时计入")
     alternatives = models.ManyToManyField("self", verbose_name="择一办理的事项", blank=True,
                                           help_text="相互替代、只能委托其一的事项（如环评报告表与报告书）")
     note = models.CharField("备注", max_length=200, blank=True)

@@ -29,6 +29,7 @@ class Seed:
     level: str = Level.COUNTY
     optional: bool = False
     after: tuple[str, ...] = ()
+    only_if_needed: bool = False  # as a prerequisite, counts only when entrusted (not every project needs it)
     note: str = ""
     materials: tuple[str, ...] = ()
     where_how: str = ""
@@ -54,7 +55,7 @@ ITEMS: list[Seed] = [
                     "项目符合产业政策的承诺"),
          where_how="在浙江省投资项目在线审批监管平台在线填报，材料齐全的即时备案并赋予项目代码，无需到现场。"),
     Seed("L03", "建设用地规划许可证", "自然资源和规划局", Stage.INITIATION, 1, C,
-         limit_note="凭出让合同即时核发", after=("L01",),
+         limit_note="凭出让合同即时核发", after=("L01", "L02"),
          materials=("建设用地规划许可申请表", "国有建设用地使用权出让合同", "项目代码"),
          where_how=f"与出让合同签订同步申请，{COUNTY_WINDOW}自然资源和规划窗口即时核发，可通过{ONLINE}申报。"),
     Seed("L04", "不动产权证书（土地）", "自然资源和规划局（不动产登记中心）", Stage.INITIATION, 5, E,
@@ -75,19 +76,20 @@ ITEMS: list[Seed] = [
          where_how="环境影响报告书由业主自主选择的环评编制机构编制，经技术评估后报温州市生态环境局审批；"
                    "县代办联络员在本地材料齐全后 1 个工作日内上报。"),
     Seed("L06", "节能审查", "发展和改革局", Stage.INITIATION, 15, E,
-         intermediary="节能评估机构", after=("L02",),
+         intermediary="节能评估机构", after=("L02",), only_if_needed=True,
          materials=("节能审查申请", "节能报告（由业主委托的节能评估机构编制）", "项目代码"),
          where_how=f"年综合能源消费量达到审查标准的项目办理；在浙江省投资项目在线审批监管平台提交，{COUNTY_WINDOW}发展改革窗口受理。"),
     Seed("L07", "水土保持方案审批", "水利局", Stage.INITIATION, 10, E,
-         intermediary="水保方案编制机构", after=("L02",),
+         intermediary="水保方案编制机构", after=("L02",), only_if_needed=True,
          materials=("水土保持方案审批申请", "水土保持方案报告书或报告表", "项目代码"),
          where_how=f"在浙江省投资项目在线审批监管平台提交，{COUNTY_WINDOW}水利窗口受理；方案由业主自主选择的编制机构编制。"),
     Seed("L08", "危险化学品建设项目安全条件审查", "应急管理局", Stage.INITIATION, 20, E,
          intermediary="安全评价机构", level=Level.CITY, after=("L02",), note="仅涉及危险化学品的建设项目办理",
+         only_if_needed=True,
          materials=("建设项目安全条件审查申请书", "安全评价报告", "建设项目批准文件"),
          where_how="业主委托安全评价机构出具安全评价报告后，由县应急管理局初审并上报温州市应急管理局审查。"),
     Seed("G01", "建设工程设计方案审查", "自然资源和规划局", Stage.ENGINEERING, 15, C,
-         intermediary="设计单位", after=("L03",), note="土地带方案出让的，免于办理",
+         intermediary="设计单位", after=("L03",), note="土地带方案出让的，免于办理", only_if_needed=True,
          materials=("设计方案审查申请表", "建设工程设计方案（总平面图、建筑单体方案）", "建设用地规划许可证"),
          where_how=f"设计方案由业主委托的设计单位编制，通过{ONLINE}或{COUNTY_WINDOW}自然资源和规划窗口提交，联合审查后出具意见。"),
     Seed("G02", "建设工程规划许可证", "自然资源和规划局", Stage.ENGINEERING, 5, E,
@@ -95,7 +97,7 @@ ITEMS: list[Seed] = [
          materials=("建设工程规划许可申请表", "审定的设计方案总平面图", "不动产权证书（土地）", "建设用地规划许可证"),
          where_how=f"{COUNTY_WINDOW}自然资源和规划窗口受理，也可在{ONLINE}申报；设计方案审定后即可申请。"),
     Seed("G03", "人防工程设计审查或易地建设审批", "人防办", Stage.ENGINEERING, 5, C,
-         intermediary="人防设计单位（视情况需要）", after=("G01",),
+         intermediary="人防设计单位（视情况需要）", after=("G01",), only_if_needed=True,
          materials=("人防工程建设审批申请表", "人防工程设计文件或易地建设申请", "审定的设计方案"),
          where_how=f"{COUNTY_WINDOW}人防窗口受理；按规定缴纳易地建设费的，可随规划许可一并办理。"),
     Seed("S01", "施工图设计文件审查（多图联审）", "住房和城乡建设局", Stage.CONSTRUCTION, 10, E,
@@ -103,7 +105,7 @@ ITEMS: list[Seed] = [
          materials=("施工图审查申请", "全套施工图设计文件", "岩土工程勘察报告", "建设工程规划许可证"),
          where_how="施工图通过浙江省施工图数字化审查系统上传，由图审机构开展多图联审（含消防、人防、技防）。"),
     Seed("S02", "特殊建设工程消防设计审查", "住房和城乡建设局", Stage.CONSTRUCTION, 5, C,
-         limit_note="法定时限 15 日", intermediary="图审机构", after=("S01",),
+         limit_note="法定时限 15 日", intermediary="图审机构", after=("S01",), only_if_needed=True,
          materials=("消防设计审查申请表", "消防设计文件", "施工图审查合格意见"),
          where_how=f"与施工图联审同步申报，{COUNTY_WINDOW}住房和城乡建设窗口出具审查意见。"),
     Seed("S03", "施工发包（招标或直接发包）备案", "住房和城乡建设局", Stage.CONSTRUCTION, 3, E,
@@ -111,7 +113,7 @@ ITEMS: list[Seed] = [
          materials=("招标文件或直接发包说明", "中标通知书或发包合同", "施工合同"),
          where_how="依法必须招标的项目在平阳县公共资源交易中心招标；不需招标的直接发包，在线备案。"),
     Seed("S04", "建筑工程施工许可证", "住房和城乡建设局", Stage.CONSTRUCTION, 7, S,
-         after=("G02", "S01", "S02", "S03", "L05", "L06"),
+         after=("G02", "S01", "S02", "S03", "L05", "L05C", "L06", "L07", "L08"),
          materials=("施工许可申请表", "建设工程规划许可证", "施工合同", "施工图审查合格证明", "质量安全监督手续"),
          where_how=f"在{ONLINE}或{COUNTY_WINDOW}住房和城乡建设窗口申请，材料齐全后核发电子证照。"),
     Seed("U01", "电力接入（高压用户）", "供电公司", Stage.UTILITIES, 38, C,
@@ -187,7 +189,8 @@ def load_catalog() -> list[str]:
             code=seed.code, name=seed.name, department=_department(seed.department), stage=seed.stage,
             limit_workdays=seed.limit, limit_source=seed.source, limit_note=seed.limit_note,
             intermediary=seed.intermediary, owner_in_person=seed.in_person, in_person_note=seed.in_person_note,
-            level=seed.level, optional=seed.optional, note=seed.note, materials=_numbered(seed.materials),
+            level=seed.level, optional=seed.optional, only_if_needed=seed.only_if_needed, note=seed.note,
+            materials=_numbered(seed.materials),
             where_how=seed.where_how, sort=index * 10,
         )
         created[seed.code] = seed

@@ -21,7 +21,7 @@ CATALOG_ROLES = (Role.CENTER_ADMIN, Role.SYS_ADMIN)
 LIMIT_RANGE = (1, 365)
 TEXT_FIELDS = ("limit_note", "intermediary", "in_person_note", "note", "materials", "where_how")
 CHOICE_FIELDS = {"stage": Stage, "level": Level, "limit_source": LimitSource}
-BOOLEAN_FIELDS = ("owner_in_person", "optional", "active")
+BOOLEAN_FIELDS = ("owner_in_person", "optional", "only_if_needed", "active")
 EDITABLE_FIELDS = ("name", "department", "stage", "limit_workdays", "limit_source", "level", *TEXT_FIELDS,
                    *BOOLEAN_FIELDS, "sort", "prerequisites")
 CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9]{1,9}")

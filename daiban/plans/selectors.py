@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.catalog.models import Stage
+from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
 from daiban.lib.personal import mask_phone
 from daiban.org.roles import Role
@@ -19,19 +20,18 @@ def plan_detail(case: Case) -> dict | None:
     liaisons = {m.user.department_id: m.user for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
     items = []
     rows = list(case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
-        "catalog_item__prerequisites"))
+        "catalog_item__prerequisites__alternatives"))
     entrusted = {item.catalog_item.code for item in rows}
     for item in rows:
         catalog = item.catalog_item
-        prerequisites = [p.code for p in catalog.prerequisites.all()]
+        ours, owners = bound_prerequisites(catalog, entrusted)
         liaison = item.liaison or liaisons.get(catalog.department_id)
         items.append({
             "code": catalog.code, "name": catalog.name, "stage": catalog.stage,
             "stage_label": Stage(catalog.stage).label, "department": catalog.department.name,
             "liaison": liaison.username if liaison else None,
             "liaison_name": _person(liaison),
-            "prerequisites": [p for p in prerequisites if p in entrusted],
-            "owner_prerequisites": [p for p in prerequisites if p not in entrusted],
+            "prerequisites": ours, "owner_prerequisites": owners,
             "limit_workdays": catalog.limit_workdays,
             "planned_start": item.planned_start, "planned_due": item.planned_due,
             "provisional": item.planned_provisional, "moved": bool(item.moved_start or item.moved_due),

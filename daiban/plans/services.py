@@ -11,6 +11,7 @@ from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, CaseStatus, ItemStatus
 from daiban.catalog.models import Level
+from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.catalog.selectors import local_department as catalog_local_department
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
@@ -36,9 +37,15 @@ def _notify(**kwargs) -> None:
 
 
 def _plan_inputs(case: Case) -> list[PlanInput]:
-    items = case.items.select_related("catalog_item").prefetch_related("catalog_item__prerequisites")
-    return [PlanInput(code=i.catalog_item.code, limit=i.catalog_item.limit_workdays, sort=i.catalog_item.sort,
-                      prerequisites=tuple(p.code for p in i.catalog_item.prerequisites.all())) for i in items]
+    items = list(case.items.select_related("catalog_item").prefetch_related(
+        "catalog_item__prerequisites__alternatives"))
+    entrusted = {i.catalog_item.code for i in items}
+    inputs = []
+    for i in items:
+        ours, owners = bound_prerequisites(i.catalog_item, entrusted)
+        inputs.append(PlanInput(code=i.catalog_item.code, limit=i.catalog_item.limit_workdays, sort=i.catalog_item.sort,
+                                prerequisites=tuple(ours + owners)))
+    return inputs
 
 
 def target_length(start: dt.date, permit: dt.date | None) -> int | None:
