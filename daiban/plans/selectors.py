@@ -7,20 +7,23 @@ from daiban.lib import clock
 from daiban.lib.personal import mask_phone
 from daiban.org.roles import Role
 from daiban.plans.deadlines import SEVERITY, standing, worst
+from daiban.plans.expectations import ExpectedPlan, expected_plan
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
 STAFF_ROLES = tuple(set(Role.values) - {Role.OWNER})
 
 
-def plan_detail(case: Case) -> dict | None:
+def plan_detail(case: Case, today=None) -> dict | None:
     plan = getattr(case, "plan", None)
     if plan is None:
         return None
+    today = today or clock.today()
     liaisons = {m.user.department_id: m.user for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
     items = []
     rows = list(case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
         "catalog_item__prerequisites"))
     entrusted = {item.catalog_item.code for item in rows}
+    expected = expected_plan(case, plan, rows, today)
     for item in rows:
         catalog = item.catalog_item
         prerequisites = [p.code for p in catalog.prerequisites.all()]
@@ -35,11 +38,25 @@ def plan_detail(case: Case) -> dict | None:
             "limit_workdays": catalog.limit_workdays,
             "planned_start": item.planned_start, "planned_due": item.planned_due,
             "provisional": item.planned_provisional, "moved": bool(item.moved_start or item.moved_due),
+            **_expected_item(expected, catalog.code),
         })
     return {"start_date": plan.start_date, "effective_start": plan.effective_start, "items": items,
             "critical_path": plan.critical_path, "projected_permit_date": plan.projected_permit_date,
             "target_length": plan.target_length, "fits_100_day_target": plan.fits_target,
-            "provisional": plan.provisional}
+            "provisional": plan.provisional,
+            "expected_permit_date": expected.permit_date, "expected_permit_date_p80": expected.permit_date_p80,
+            "expected_critical_path": expected.median.critical_path,
+            "expected_target_length": expected.target_length,
+            "expected_target_length_p80": expected.target_length_p80,
+            "target_likely_met": expected.target_likely_met}
+
+
+def _expected_item(expected: ExpectedPlan, code: str) -> dict:
+    """An item's expected dates from the county's evidence; `basis` is the sample size or "法定时限"."""
+    median, p80, evidence = expected.median.items[code], expected.p80.items[code], expected.expectations[code]
+    return {"expected_start": median.start, "expected_due": median.due, "expected_due_p80": p80.due,
+            "expected_workdays": evidence.workdays, "median_workdays": evidence.median,
+            "p80_workdays": evidence.p80, "basis": evidence.basis, "basis_label": evidence.basis_label}
 
 
 def item_row(item: CaseItem, today=None) -> dict:
