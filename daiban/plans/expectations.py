@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from daiban.cases.models import Case, CaseItem
-from daiban.plans.deadlines import open_pause_workdays
+from daiban.cases.states import ITEM_FINISHED
+from daiban.plans.deadlines import OVERDUE, open_pause_workdays, standing
 from daiban.plans.evidence import LEGAL, trusted
 from daiban.plans.models import DurationFigure, TaskPlan
 from daiban.plans.scheduling import PlanInput, Schedule, permit_and_end, schedule
@@ -111,3 +112,12 @@ def expected_plan(case: Case, plan: TaskPlan, items: list[CaseItem], today: dt.d
     return ExpectedPlan(median=median, p80=p80, expectations=expectations, permit_date=permit,
                         permit_date_p80=permit_p80, target_length=target_length(median.start, end),
                         target_length_p80=target_length(p80.start, end_p80))
+
+
+def beyond_practice(item: CaseItem, today: dt.date, expectation: Expectation | None) -> bool:
+    """Early warning from evidence: an open item that has used more working days than 80 % of its kind took at
+    its department, while still within its legal time (once overdue, the legal warning says more)."""
+    if expectation is None or expectation.basis == LEGAL or item.status in ITEM_FINISHED:
+        return False
+    where = standing(item, today)
+    return where.elapsed is not None and where.state != OVERDUE and where.elapsed > expectation.p80

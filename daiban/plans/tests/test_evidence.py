@@ -197,3 +197,30 @@ def test_the_plan_answer_costs_the_same_queries_however_long_the_history(api_as,
         with django_assert_max_num_queries(len(before.captured_queries)):
             plan = agent.get(f"cases/{case.pk}/plan").json()
     assert next(i for i in plan["items"] if i["code"] == "L05")["basis"] == 30
+
+
+def test_an_item_past_its_departments_80th_percentile_is_flagged_before_it_is_overdue(api_as, entrusted_case,
+                                                                                      history, person, client):
+    from daiban.notify.models import Notification
+    from daiban.plans.duties import warn_beyond_practice
+
+    with clock.frozen("2026-06-01"):
+        history("L05", [3, 3, 4, 4, 4, 5, 5, 6, 6, 6])  # p80 at rank 7.2: 6
+    case = entrusted_case(items=("L05",))
+    _plan(api_as, case)
+    agent, liaison = api_as("aojiang"), api_as("sthj")
+    with clock.frozen("2026-06-01"):
+        agent.post(f"cases/{case.pk}/items/L05/dispatch", {})
+        liaison.post(f"cases/{case.pk}/items/L05/start", {"started_on": "2026-06-01"})
+    with clock.frozen("2026-06-09"):  # 6 working days used: not yet past
+        assert warn_beyond_practice() == 0
+    with clock.frozen("2026-06-10"):  # 7 used of a legal 10: past practice, not overdue
+        row = next(i for i in agent.get(f"cases/{case.pk}/items").json()["items"] if i["code"] == "L05")
+        assert row["warning"] == "normal" and row["elapsed_workdays"] == 7
+        assert warn_beyond_practice() == 1
+        assert warn_beyond_practice() == 0  # once per item
+        assert client.login(username="aojiang")
+        page = client.get(f"/cases/{case.pk}/")
+    assert "超出常规用时" in page.content.decode()
+    told = Notification.objects.filter(subject__startswith="用时超出常规", recipient=person("aojiang"))
+    assert told.exists()
