@@ -224,3 +224,29 @@ def test_an_item_past_its_departments_80th_percentile_is_flagged_before_it_is_ov
     assert "超出常规用时" in page.content.decode()
     told = Notification.objects.filter(subject__startswith="用时超出常规", recipient=person("aojiang"))
     assert told.exists()
+
+
+def test_the_plan_docx_states_the_expected_permit_date_beside_the_legal_one(api_as, entrusted_case, history):
+    from daiban.cases.models import CaseDocument
+    from daiban.documents.layout import read_text
+
+    with clock.frozen("2026-06-01"):
+        history("L05", TEN)
+    case = entrusted_case(items=("L02", "L05", "S04"))
+    plan = _plan(api_as, case)
+    # Legal: L02 1 → L05 10 → S04 7 after 6-01; expected: L05 takes 9 (median 8.5), 13 at the 80 % mark.
+    assert plan["projected_permit_date"] == str(add_workdays(D("2026-06-01"), 18).date)
+    assert plan["expected_permit_date"] == str(add_workdays(D("2026-06-01"), 17).date)
+    assert plan["expected_permit_date_p80"] == str(add_workdays(D("2026-06-01"), 21).date)
+    text = read_text(bytes(CaseDocument.objects.filter(case=case, kind="plan").latest("generated_at").content))
+    assert "按实际办件预计" in text and "80%把握" in text and "按实际预计" in text
+
+
+def test_the_demo_county_expects_a_permit_date_other_than_the_legal_one(demo):
+    from daiban.plans.selectors import plan_detail
+
+    details = [plan_detail(case) for case in Case.objects.filter(plan__isnull=False)]
+    assert any(d["expected_permit_date"] and d["expected_permit_date"] != d["projected_permit_date"]
+               for d in details)
+    l05 = DurationFigure.objects.get(catalog_item__code="L05", department__isnull=True)
+    assert l05.sample >= 12 and l05.mean > 10  # 环评报告表: promised 10 working days, took longer
