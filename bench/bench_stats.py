@@ -13,7 +13,9 @@ visits), then times, in this order:
 - the first ledger page (50 rows);
 - the whole ledger written as .xlsx (write-only openpyxl, rows streamed from the database), with
   the peak of Python allocations measured by tracemalloc;
-- the public figures of 2025.
+- the public figures of 2025;
+- plans from evidence: the rebuild of the duration histogram and figures, the refresh one finish
+  triggers, and what the plan page, the dashboard's trend and the portal read.
 
 Nothing is printed but the figures; the database is removed at the end unless --keep.
 """
@@ -169,6 +171,27 @@ def _generate(count: int, seed: int) -> dict:
     return made
 
 
+def _evidence(results: list) -> None:
+    """Plans from evidence (issue 16): the rebuild, what one finish refreshes, and what pages read."""
+    from daiban.assessment.selectors import practice_trend
+    from daiban.cases.models import CaseItem
+    from daiban.catalog.models import CatalogItem
+    from daiban.plans.evidence import evidence_rebuild, evidence_refresh
+    from daiban.plans.expectations import expectations_for
+    from daiban.portal.selectors import promise_and_practice
+
+    _timed("evidence_rebuild: histogram and figures from every finished item", evidence_rebuild, results)
+    l05 = CatalogItem.objects.get(code="L05")
+    _timed("one finish: the figures of its catalog item recomputed", lambda: evidence_refresh(
+        catalog_item_ids=[l05.pk]), results, repeat=3)
+    catalog = list(CatalogItem.objects.all())
+    _timed("a plan page: expectations of every catalog item (one query)", lambda: expectations_for(catalog),
+           results, repeat=3)
+    _timed("dashboard: practice against promise, 12 months", lambda: practice_trend(dt.date(2025, 12, 31)), results, repeat=3)
+    _timed("portal: 承诺时限 / 实际平均", promise_and_practice, results, repeat=3)
+    assert CaseItem.objects.exists()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20000, help="requests to generate (about 90%% become cases)")
@@ -216,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         _timed("public figures of 2025", lambda: public_year(2025), results, repeat=3)
+        _evidence(results)
 
         import django
 

@@ -248,6 +248,10 @@ if PERMIT_TARGET_UNIT not in ("workdays", "days"):
     raise ImproperlyConfigured("DAIBAN_PERMIT_TARGET_UNIT must be 'workdays' or 'days'")
 # An item or a case is 预警 when this many working days or fewer are left.
 WARNING_WORKDAYS = env_int("DAIBAN_WARNING_WORKDAYS", 2, minimum=0)
+# Plans from evidence: the rolling window of finished items read, and the smallest sample trusted over
+# the legal limit.
+EVIDENCE_MONTHS = env_int("DAIBAN_EVIDENCE_MONTHS", 24, minimum=1)
+EVIDENCE_MIN_SAMPLE = env_int("DAIBAN_EVIDENCE_MIN_SAMPLE", 8, minimum=1)
 
 # Notifications. Mail goes through Django's SMTP backend (the test runner swaps in locmem), to the
 # local mail server when no host is given; in debug without a host it is printed to the console.

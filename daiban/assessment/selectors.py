@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -15,8 +15,12 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import Case, CaseTransition
 from daiban.cases.states import CaseStatus
+from daiban.catalog.models import CatalogItem
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.models import Department
+from daiban.plans.evidence import window_from
+from daiban.plans.models import DurationCount
 
 BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
 # Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
@@ -185,3 +189,49 @@ def public_year(year: int) -> dict:
             "months": [{k: m[k] for k in ("month", "received", "accepted", "completed", "finished_items",
                                           "on_time_rate")} for m in months],
             "totals": {k: total[k] for k in ("received", "accepted", "completed", "finished_items", "on_time_rate")}}
+
+
+def practice_trend(today: dt.date, months: int = 12, top: int = 8) -> dict:
+    """The bottleneck view as a trend (issue 16): the items and departments whose real working days exceed
+    their promised limit most over the last `months` months, with each month's mean. Read from the
+    evidence histogram the finish service keeps (plans.evidence), so three queries however long the history."""
+    first = window_from(today, months)
+    keys = [window_from(today, n) for n in range(months, 0, -1)]
+    rows = (DurationCount.objects.filter(month__gte=first).order_by()
+            .values("month", "catalog_item", "department")
+            .annotate(n=Sum("count"), total=Sum(F("count") * F("workdays"))))
+    catalog = {c.pk: c for c in CatalogItem.objects.filter(pk__in={r["catalog_item"] for r in rows})}
+    departments = dict(Department.objects.filter(pk__in={r["department"] for r in rows}).values_list("pk", "name"))
+
+    def group() -> dict:
+        return {"n": 0, "total": 0, "promised": 0, "months": {}}
+
+    items: dict[int, dict] = {}
+    by_department: dict[int, dict] = {}
+    for row in rows:
+        limit = catalog[row["catalog_item"]].limit_workdays
+        for bucket in (items.setdefault(row["catalog_item"], group()),
+                       by_department.setdefault(row["department"], group())):
+            bucket["n"] += row["n"]
+            bucket["total"] += row["total"]
+            bucket["promised"] += row["n"] * limit
+            month = bucket["months"].setdefault(row["month"], [0, 0, 0])
+            month[0] += row["n"]
+            month[1] += row["total"]
+            month[2] += row["n"] * limit
+
+    def answer(name: str, bucket: dict, **extra) -> dict:
+        mean, promised = bucket["total"] / bucket["n"], bucket["promised"] / bucket["n"]
+        return {"name": name, "items": bucket["n"], "mean": round(mean, 1), "limit": round(promised, 1),
+                "excess": round(mean - promised, 1), **extra,
+                "by_month": [round((m[1] - m[2]) / m[0], 1) if (m := bucket["months"].get(k)) else None
+                             for k in keys]}
+
+    item_rows = [answer(catalog[pk].name, b, code=catalog[pk].code, department=departments.get(
+        catalog[pk].department_id, "")) for pk, b in items.items()]
+    department_rows = [answer(departments.get(pk, "（已删除）"), b) for pk, b in by_department.items()]
+
+    def worst(found: list[dict]) -> list[dict]:
+        return sorted((r for r in found if r["excess"] > 0), key=lambda r: (-r["excess"], r["name"]))[:top]
+
+    return {"months": [f"{k:%Y-%m}" for k in keys], "items": worst(item_rows), "departments": worst(department_rows)}

@@ -16,7 +16,7 @@ from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledg
 from daiban.assessment.models import Export
 from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped
-from daiban.assessment.selectors import ORDERS, bottlenecks, chart_rows, drill_cases, drill_check, monthly, stats
+from daiban.assessment.selectors import ORDERS, bottlenecks, chart_rows, drill_cases, drill_check, monthly, practice_trend, stats
 from daiban.assessment.services import export_path, export_start
 from daiban.cases.states import CaseStatus
 from daiban.desk.pages import staff_page  # noqa: E402
@@ -72,6 +72,7 @@ def dashboard(request):
     departments = table["rows"] if by == "department" else chart_rows(scoped, period, "department", ("overdue",))
     months = monthly(scoped, period)
     query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    trend = practice_trend(period.end)
     charts = {
         "months": months,
         "units": sorted(({"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units),
@@ -84,6 +85,7 @@ def dashboard(request):
         "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query,
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
+        "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
         "totals": table["totals"],
     })
 

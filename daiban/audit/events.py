@@ -131,3 +131,8 @@ EVENT_TYPES.update({
     "access.personal_data_revealed": "查看完整个人信息",
     "access.personal_data_exported": "导出含个人信息的文件",
 })
+EVENT_TYPES.update({
+    "evidence.rebuilt": "重新统计事项实际用时",
+    "evidence.imported": "导入历史办件用时",
+    "item.beyond_practice": "事项用时超过本部门80%办件",
+})

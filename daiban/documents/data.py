@@ -136,6 +136,7 @@ class PlanData(CaseForm):
     flowchart_png: bytes | None = None
     gantt_png: bytes | None = None
     made_on: date | None = None
+    expected: str = ""  # the permit date the county's practice predicts (issue 16), blank when not given
 
 
 @dataclass(frozen=True, kw_only=True)

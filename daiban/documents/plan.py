@@ -43,6 +43,7 @@ def task_plan(data: PlanData) -> bytes:
         ("计划开始日期", when(data.start_on, cn_date)),
         ("预计取得施工许可", when(data.permit_on, cn_date) if data.permit_on else "待定"),
         ("目标核对", _target(data)),
+        *([("按实际办件预计", data.expected)] if data.expected else []),
     ], columns=3, label_cm=3.0)
     rows = [[str(n), row.stage, row.item.name, row.item.department, row.liaison, _codes(row.prerequisites),
              when(row.start_on), when(row.due_on),

@@ -41,6 +41,18 @@ def item_due(item, today: dt.date) -> tuple[dt.date | None, bool]:
     return result.date, result.provisional
 
 
+def workdays_used(item, today: dt.date) -> int | None:
+    """Working days the department has used on an item: from its start (not counted) to its finish, or to
+    `today` while open, pauses excluded. The one measure lateness, warnings and the evidence figures share
+    (assessment.workday_index.actual_workdays is its SQL form for finished items)."""
+    if item.started_on is None:
+        return None
+    if item.finished_on is not None and item.status in ITEM_FINISHED:
+        return max(0, workdays_between(item.started_on, item.finished_on).workdays - item.paused_workdays)
+    return max(0, workdays_between(item.started_on, today).workdays - item.paused_workdays
+               - open_pause_workdays(item, today))
+
+
 def due_standing(due: dt.date, today: dt.date, *, warning_days: int | None = None) -> tuple[str, int]:
     """(state, working days left) of anything due on `due`: 0 left on the due day, negative once overdue.
 
@@ -59,10 +71,7 @@ def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standi
     due, provisional = item_due(item, today)
     if due is None:
         return Standing(None, None, None, None)
-    elapsed = None
-    if item.started_on is not None:
-        elapsed = max(0, workdays_between(item.started_on, today).workdays - item.paused_workdays
-                      - open_pause_workdays(item, today))
+    elapsed = workdays_used(item, today)
     state, left = due_standing(due, today, warning_days=warning_days)
     if state != OVERDUE and item.status in ITEM_PAUSED:
         state = NORMAL  # the clock stands still

@@ -11,12 +11,13 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
-from daiban.cases.models import Case, CaseItem
+from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.org.roles import Role
 from daiban.plans.deadlines import OVERDUE, standing
+from daiban.plans.expectations import beyond_practice, expectations_for
 from daiban.plans.models import Escalation, ProgressReport
 
 
@@ -66,6 +67,35 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
             except IntegrityError:
                 continue  # another worker escalated it first
     return made
+
+
+def warn_beyond_practice(*, today: dt.date | None = None) -> int:
+    """Tells the agents, once per item, that an item has run past its department's 80th percentile (issue 16)."""
+    from daiban.notify.services import notify
+
+    today = today or clock.today()
+    items = list(CaseItem.objects.filter(case__status__in=OPEN_STATUSES, started_on__isnull=False)
+                 .exclude(status__in=ITEM_FINISHED)
+                 .select_related("catalog_item", "case", "case__project", "case__accepted_by"))
+    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
+    warned = 0
+    for item in items:
+        expectation = practice.get(item.catalog_item_id)
+        if not beyond_practice(item, today, expectation):
+            continue
+        with transaction.atomic():
+            agents = [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
+                      .select_related("user")] or [item.case.accepted_by]  # before a team, the accepting agent
+            sent = notify(recipients=agents, subject=f"用时超出常规：{item.catalog_item.name}",
+                          body=f"{item.case.project.name}的“{item.catalog_item.name}”已用{standing(item, today).elapsed}"
+                               f"个工作日，超过本部门同类事项80%办件的用时（{expectation.p80}个工作日），"
+                               f"尚未到法定期限，请提前催办。",
+                          link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"practice:{item.pk}")
+            if sent:
+                audit_record(event_type="item.beyond_practice", obj=item, actor_name="系统",
+                             new={"p80": expectation.p80, "basis": expectation.basis})
+                warned += 1
+    return warned
 
 
 def report_period(today: dt.date) -> tuple[dt.date, dt.date]:

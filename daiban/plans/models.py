@@ -143,3 +143,44 @@ class ProgressReport(models.Model):
         verbose_name = verbose_name_plural = "代办进度反馈"
         ordering = ["-period_start"]
         constraints = [models.UniqueConstraint(fields=["case", "period_start"], name="one_report_per_half_month")]
+
+
+class DurationCount(models.Model):
+    """How many items of one catalog item finished in one month, at one department, having used exactly
+    `workdays` working days (pauses excluded): the histogram the evidence figures are read from, kept up
+    as items finish. `imported` rows come from records older than this service and survive a rebuild."""
+
+    catalog_item = models.ForeignKey("catalog.CatalogItem", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("办结月份")
+    workdays = models.PositiveSmallIntegerField("实际用时（工作日）")
+    imported = models.BooleanField("导入的历史记录", default=False)
+    count = models.PositiveIntegerField("件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项用时分布"
+        constraints = [models.UniqueConstraint(fields=["catalog_item", "department", "month", "workdays", "imported"],
+                                               name="duration_count_once")]
+        indexes = [models.Index(fields=["catalog_item", "month"]), models.Index(fields=["month"])]
+
+
+class DurationFigure(models.Model):
+    """The rolling-window figures of one catalog item (department empty) or one item × department."""
+
+    catalog_item = models.ForeignKey("catalog.CatalogItem", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    window_from = models.DateField("统计起始月份")
+    sample = models.PositiveIntegerField("样本件数")
+    median = models.DecimalField("中位数（工作日）", max_digits=6, decimal_places=1, null=True)
+    p80 = models.DecimalField("80%分位（工作日）", max_digits=6, decimal_places=1, null=True)
+    mean = models.DecimalField("平均（工作日）", max_digits=6, decimal_places=1, null=True)
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项实际用时统计"
+        constraints = [
+            models.UniqueConstraint(fields=["catalog_item", "department"], name="duration_figure_per_department"),
+            models.UniqueConstraint(fields=["catalog_item"], condition=models.Q(department__isnull=True),
+                                    name="duration_figure_per_item"),
+        ]

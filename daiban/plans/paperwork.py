@@ -10,6 +10,7 @@ from daiban.documents import data as d
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import charts
+from daiban.plans.evidence import LEGAL
 from daiban.plans.selectors import plan_detail
 
 
@@ -30,6 +31,8 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
             notes.append("日期经调整")
         if item.level != "county":
             notes.append(f"{item.get_level_display()}审批，本级办结后1个工作日内上报")
+        if row["basis"] != LEGAL:
+            notes.append(f"按实际预计{row['expected_due']:%Y-%m-%d}完成（{row['basis_label']}）")
         rows.append(d.PlanRow(
             stage=Stage(item.stage).label,
             item=d.Item(code=item.code, name=item.name, department=row["department"],
@@ -46,9 +49,19 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
             start_on=detail["effective_start"], rows=rows, permit_on=detail["projected_permit_date"],
             target_days=settings.PERMIT_TARGET_LENGTH, provisional_years=provisional_years,
             flowchart_png=charts.flowchart_png(detail), gantt_png=charts.gantt_png(detail, today=today),
-            made_on=today))
+            made_on=today, expected=expected_text(detail)))
 
     return generate(case=case, kind="plan", actor=actor, builder=build)
+
+
+def expected_text(detail: dict) -> str:
+    """The plan's expected permit date and its 80 % date as the .docx states them."""
+    if detail["expected_permit_date"] is None:
+        return ""
+    verdict = "可望达成" if detail["target_likely_met"] else "恐难达成"
+    return (f"{detail['expected_permit_date']:%Y年%m月%d日}取得施工许可（80%把握在"
+            f"{detail['expected_permit_date_p80']:%Y年%m月%d日}前），百日目标{verdict}；"
+            f"依据本县同类事项实际办结用时的中位数和80%分位，样本不足的事项按法定时限")
 
 
 def progress_document(*, case: Case, actor: User, period_start: dt.date, period_end: dt.date,

@@ -113,3 +113,16 @@ def critical_path(planned: dict[str, PlannedItem], order: list[str], end: str | 
     while planned[path[-1]].driver is not None:
         path.append(planned[path[-1]].driver)
     return list(reversed(path))
+
+
+PERMIT = "S04"
+
+
+def permit_and_end(planned: dict[str, PlannedItem]) -> tuple[dt.date | None, dt.date | None]:
+    """(the construction permit's due date, the date the 100-day target is measured to): the permit when it is
+    entrusted, else the last pre-construction item (stages L, G, S)."""
+    permit = planned.get(PERMIT)
+    if permit is not None:
+        return permit.due, permit.due
+    pre_construction = [p.due for code, p in planned.items() if code[:1] in ("L", "G", "S")]
+    return None, max(pre_construction) if pre_construction else None

@@ -8,20 +8,23 @@ from daiban.lib import clock
 from daiban.lib.personal import mask_phone
 from daiban.org.roles import Role
 from daiban.plans.deadlines import SEVERITY, standing, worst
+from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
 STAFF_ROLES = tuple(set(Role.values) - {Role.OWNER})
 
 
-def plan_detail(case: Case) -> dict | None:
+def plan_detail(case: Case, today=None) -> dict | None:
     plan = getattr(case, "plan", None)
     if plan is None:
         return None
+    today = today or clock.today()
     liaisons = {m.user.department_id: m.user for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
     items = []
     rows = list(case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
         "catalog_item__prerequisites__alternatives"))
     entrusted = {item.catalog_item.code for item in rows}
+    expected = expected_plan(case, plan, rows, today)
     for item in rows:
         catalog = item.catalog_item
         ours, owners = bound_prerequisites(catalog, entrusted)
@@ -35,11 +38,25 @@ def plan_detail(case: Case) -> dict | None:
             "limit_workdays": catalog.limit_workdays,
             "planned_start": item.planned_start, "planned_due": item.planned_due,
             "provisional": item.planned_provisional, "moved": bool(item.moved_start or item.moved_due),
+            **_expected_item(expected, catalog.code),
         })
     return {"start_date": plan.start_date, "effective_start": plan.effective_start, "items": items,
             "critical_path": plan.critical_path, "projected_permit_date": plan.projected_permit_date,
             "target_length": plan.target_length, "fits_100_day_target": plan.fits_target,
-            "provisional": plan.provisional}
+            "provisional": plan.provisional,
+            "expected_permit_date": expected.permit_date, "expected_permit_date_p80": expected.permit_date_p80,
+            "expected_critical_path": expected.median.critical_path,
+            "expected_target_length": expected.target_length,
+            "expected_target_length_p80": expected.target_length_p80,
+            "target_likely_met": expected.target_likely_met}
+
+
+def _expected_item(expected: ExpectedPlan, code: str) -> dict:
+    """An item's expected dates from the county's evidence; `basis` is the sample size or "法定时限"."""
+    median, p80, evidence = expected.median.items[code], expected.p80.items[code], expected.expectations[code]
+    return {"expected_start": median.start, "expected_due": median.due, "expected_due_p80": p80.due,
+            "expected_workdays": evidence.workdays, "median_workdays": evidence.median,
+            "p80_workdays": evidence.p80, "basis": evidence.basis, "basis_label": evidence.basis_label}
 
 
 def item_row(item: CaseItem, today=None) -> dict:
@@ -130,9 +147,11 @@ def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical:
     items = (case.items.select_related("case", "case__unit", "catalog_item", "catalog_item__department",
                                        "catalog_item__department__region", "liaison")
              .prefetch_related("pauses", "urges__by", "urges__to", "escalations"))
+    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
     rows = []
     for item in items:
         row = item_row(item, today)
+        row["beyond_practice"] = beyond_practice(item, today, practice.get(item.catalog_item_id))
         catalog = item.catalog_item
         liaison = item.liaison or team_liaisons.get(catalog.department_id)
         if liaison is None:
@@ -213,12 +232,15 @@ def plan_section(case: Case, user, today=None) -> dict:
     from daiban.cases.states import OPEN_STATUSES, ItemStatus
 
     today = today or clock.today()
-    detail = plan_detail(case)
+    detail = plan_detail(case, today)
     plan = getattr(case, "plan", None)
     worker = is_case_worker(user, case)
     is_open = case.status in OPEN_STATUSES
     critical = set(detail["critical_path"]) if detail else set()
     rows = _rows(case, user, today, worker=worker and is_open, plan_exists=plan is not None, critical=critical)
+    expected = {i["code"]: i for i in (detail or {}).get("items", [])}
+    for row in rows:
+        row["expected"] = expected.get(row["code"])
     names = {r["code"]: r["name"] for r in rows}
     section = {
         "case": case, "today": today, "plan": plan, "detail": detail, "rows": rows,
@@ -227,6 +249,9 @@ def plan_section(case: Case, user, today=None) -> dict:
         "case_warning": case_warning(case, today) if rows else None,
         "can_plan": worker and is_open and bool(rows) and all(r["status"] == ItemStatus.PENDING for r in rows),
         "critical_path": [{"code": c, "name": names.get(c, c)} for c in (detail or {}).get("critical_path", [])],
+        "expected_critical_path": [{"code": c, "name": names.get(c, c)}
+                                   for c in (detail or {}).get("expected_critical_path", [])],
+        "evidence_months": settings.EVIDENCE_MONTHS, "evidence_min_sample": settings.EVIDENCE_MIN_SAMPLE,
         "target_limit": settings.PERMIT_TARGET_LENGTH, "warning_days": settings.WARNING_WORKDAYS,
         "target_unit": "个工作日" if settings.PERMIT_TARGET_UNIT == "workdays" else "个自然日",
         "chart": _chart_data(detail, rows, today) if detail else None,
@@ -268,10 +293,13 @@ def liaison_items(user, *, finished: bool = False):
 def urgent_first(items, today=None) -> list[dict]:
     """item_row of each item, overdue first, then warning, then by due date."""
     today = today or clock.today()
+    items = list(items)
+    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
     rows = []
     for item in items:
         row = item_row(item, today)
         row["item"] = item
+        row["beyond_practice"] = beyond_practice(item, today, practice.get(item.catalog_item_id))
         rows.append(row)
     far = today.replace(year=today.year + 100)
     return sorted(rows, key=lambda r: (-SEVERITY[r["warning"]], r["due_on"] or far, r["code"]))

@@ -18,8 +18,9 @@ from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import Department, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
+from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
-from daiban.plans.scheduling import PlanInput, schedule
+from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
@@ -65,12 +66,10 @@ def _apply_schedule(case: Case, plan: TaskPlan) -> None:
         planned = result.items[item.catalog_item.code]
         item.planned_start, item.planned_due, item.planned_provisional = planned.start, planned.due, planned.provisional
         item.save(update_fields=["planned_start", "planned_due", "planned_provisional"])
-    permit = result.items.get("S04")
-    pre_construction = [p.due for code, p in result.items.items() if code[:1] in ("L", "G", "S")]
-    end = permit.due if permit else (max(pre_construction) if pre_construction else None)
+    permit, end = permit_and_end(result.items)
     plan.effective_start = result.start
     plan.critical_path = result.critical_path
-    plan.projected_permit_date = permit.due if permit else None
+    plan.projected_permit_date = permit
     plan.target_length = target_length(result.start, end)
     plan.fits_target = None if plan.target_length is None else plan.target_length <= settings.PERMIT_TARGET_LENGTH
     plan.provisional = result.provisional
@@ -316,6 +315,7 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
         old = _move(actor=actor, item=item, to_status=to_status, note=note)
         item.finished_on, item.approval_no, item.result_note = finished_on, approval_no.strip(), note.strip()
         item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
+        evidence_record(item=item)
         audit_record(event_type="item.finished", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "approval_no": item.approval_no, "finished_on": finished_on})
         provincial_enqueue(event="item_result", case=item.case, item=item)

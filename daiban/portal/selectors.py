@@ -1,9 +1,13 @@
 """Reads for the public pages: where a project can be located, and where a company can ask in person."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch
 
+from daiban.catalog.models import CatalogItem
 from daiban.org.models import AgencyBody, AgencyWindow, Region
+from daiban.plans.evidence import trusted
+from daiban.plans.models import DurationFigure
 
 LOCATION_GROUPS = (("乡镇", (Region.Level.TOWN, Region.Level.TOWNSHIP)), ("园区", (Region.Level.PARK,)))
 
@@ -35,3 +39,19 @@ def service_points() -> dict:
 
 def county_center() -> AgencyBody | None:
     return AgencyBody.objects.filter(kind=AgencyBody.Kind.CENTER).first()
+
+
+def promise_and_practice() -> dict:
+    """承诺时限 / 实际平均 of the catalog's main items (active, not optional) for everyone (seed §7.5): the
+    county's figures only, never a case, a company or a person. Two queries."""
+    items = list(CatalogItem.objects.filter(active=True, optional=False).select_related("department"))
+    figures = {f.catalog_item_id: f for f in DurationFigure.objects.filter(
+        department__isnull=True, catalog_item__in=items)}
+    rows = []
+    for item in items:
+        figure = figures.get(item.pk)
+        known = figure is not None and trusted(figure.sample)
+        rows.append({"code": item.code, "name": item.name, "department": item.department.name,
+                     "limit": item.limit_workdays, "sample": figure.sample if figure else 0,
+                     "mean": figure.mean if known else None, "median": figure.median if known else None})
+    return {"rows": rows, "months": settings.EVIDENCE_MONTHS, "min_sample": settings.EVIDENCE_MIN_SAMPLE}

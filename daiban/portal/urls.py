@@ -9,4 +9,5 @@ urlpatterns = [
     path("apply/done/", views.done, name="done"),
     path("m/apply/", views.apply, {"mobile": True}, name="m_apply"),
     path("progress/", views.progress, name="progress"),
+    path("timeliness/", views.timeliness, name="timeliness"),
 ]

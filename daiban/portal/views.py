@@ -11,7 +11,7 @@ from daiban.intake.services import request_submit
 from daiban.lib import ratelimit
 from daiban.lib.errors import ValidationFailed
 from daiban.portal.forms import ProgressForm, RequestForm
-from daiban.portal.selectors import county_center, service_points
+from daiban.portal.selectors import county_center, promise_and_practice, service_points
 
 SUBMITTED = "portal_submitted"  # session key: the last request this browser submitted, for the done page
 WRONG_PAIR = "登记编号或查询码不正确"
@@ -32,6 +32,12 @@ def _month_day(day) -> str:
 
 def home(request):
     return render(request, "portal/home.html", service_points())
+
+
+@require_http_methods(["GET"])
+def timeliness(request):
+    """承诺时限 / 实际平均: what each main item promises and what it really took in this county."""
+    return render(request, "portal/timeliness.html", promise_and_practice())
 
 
 @require_http_methods(["GET", "POST"])
