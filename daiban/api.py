@@ -151,6 +151,7 @@ def _mount() -> None:
     from daiban.cases.api import router as cases_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
+    from daiban.closure.api import public as closure_public_router
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
     from daiban.intake.api import public as public_router
@@ -166,6 +167,7 @@ def _mount() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/", calendar_router)
     api.add_router("/public", public_router)
+    api.add_router("/public", closure_public_router)
     api.add_router("/", intake_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", plans_router)

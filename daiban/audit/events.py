@@ -131,3 +131,13 @@ EVENT_TYPES.update({
     "access.personal_data_revealed": "查看完整个人信息",
     "access.personal_data_exported": "导出含个人信息的文件",
 })
+EVENT_TYPES.update({  # 好差评 (issue 17)
+    "closure.item_evaluated": "业主评价事项办理（一事一评）",
+    "goodbad.opened": "差评转整改",
+    "goodbad.verified": "差评核实",
+    "goodbad.rectified": "差评整改完成",
+    "goodbad.answered": "差评答复评价人",
+    "goodbad.appeal_reviewed": "差评申诉复核",
+    "goodbad.deadline_warning": "差评整改期限预警",
+    "goodbad.deadline_overdue": "差评整改期限逾期",
+})
