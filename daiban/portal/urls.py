@@ -9,4 +9,5 @@ urlpatterns = [
     path("apply/done/", views.done, name="done"),
     path("m/apply/", views.apply, {"mobile": True}, name="m_apply"),
     path("progress/", views.progress, name="progress"),
+    path("good-bad/", views.good_bad, name="good_bad"),
 ]
