@@ -151,8 +151,11 @@ def _mount() -> None:
     from daiban.cases.api import router as cases_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
+    from daiban.closure.api import public as closure_public_router
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
+    from daiban.goodbad.api import public as goodbad_public_router
+    from daiban.goodbad.api import router as goodbad_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.plans.api import router as plans_router
@@ -166,6 +169,8 @@ def _mount() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/", calendar_router)
     api.add_router("/public", public_router)
+    api.add_router("/public", closure_public_router)
+    api.add_router("/public", goodbad_public_router)
     api.add_router("/", intake_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", plans_router)
@@ -176,6 +181,7 @@ def _mount() -> None:
     api.add_router("/policy", policy_router)
     api.add_router("/teams", teams_router)
     api.add_router("/", assessment_router)
+    api.add_router("/", goodbad_router)
 
 
 _mount()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "daiban.teams",
     "daiban.assessment",
     "daiban.closure",
+    "daiban.goodbad",
     "daiban.provincial",
     "daiban.portal",
     "daiban.desk",
@@ -276,6 +277,11 @@ PROVINCIAL_URL = env_url("DAIBAN_PROVINCIAL_URL")
 PROVINCIAL_TOKEN = env_str("DAIBAN_PROVINCIAL_TOKEN", "") or ""
 # How long the one-time evaluation link sent to an owner stays valid.
 EVALUATION_LINK_DAYS = env_int("DAIBAN_EVALUATION_LINK_DAYS", 30, minimum=1)
+# 好差评: a 差评's loop, in working days (docs/good-bad-review.md): verify (核实/回访) after it is given,
+# rectify (整改) after the verification, answer the rater (答复) after the rectification or the explanation.
+GOODBAD_VERIFY_WORKDAYS = env_int("DAIBAN_GOODBAD_VERIFY_WORKDAYS", 2, minimum=1)
+GOODBAD_RECTIFY_WORKDAYS = env_int("DAIBAN_GOODBAD_RECTIFY_WORKDAYS", 5, minimum=1)
+GOODBAD_ANSWER_WORKDAYS = env_int("DAIBAN_GOODBAD_ANSWER_WORKDAYS", 2, minimum=1)
 
 
 def _huey(redis_url: str | None) -> dict:

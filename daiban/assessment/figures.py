@@ -26,8 +26,9 @@ overdue_rate    overdue / accepted: the share of the period's accepted cases tha
 visits_per_case owner visits in person (OwnerVisit) on the cases completed in P, divided by those
                 cases: how far 最多跑一次 (at most one visit) holds. Null when none completed.
 satisfaction    the mean score (1–5) of the owners' evaluations given in P, each evaluation's score
-                being the mean of 服务态度、办事效率、服务质量; for a department, the mean of the
-                agents' ratings of that department given in P (seed §7.4: both ways). Null when
+                being its 好差评 grade, 非常满意 5 … 非常不满意 1 (an ungraded row: the mean of its four
+                scores, 总体评价 included; 好评率 and 差评 are daiban.goodbad's); for a department, the
+                mean of the agents' ratings of that department given in P (seed §7.4: both ways). Null when
                 there are none, or while daiban.closure is not installed.
 
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in

@@ -7,9 +7,10 @@ works (and says "not kept") while one of those apps is not installed: its select
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, TruncDate
 
+from daiban.closure.grades import SCORE_OF
 from daiban.plans.models import Escalation
 
 
@@ -23,9 +24,13 @@ def _model(app_label: str, name: str):
 
 
 def _scored(queryset: QuerySet, at: str) -> QuerySet:
-    """`score`: the mean of 服务态度、办事效率、服务质量 (seed §7.4), 1–5; `day`: the local date of `at`."""
-    total = Cast(F("attitude") + F("efficiency") + F("quality"), FloatField())
-    return queryset.annotate(score=total / 3.0, day=TruncDate(at))
+    """`score`: the 好差评 grade as 5 (非常满意) … 1 (非常不满意) — the grade already weighs 服务态度、办事效率、
+    服务质量 and 总体评价 together (closure.grades) — or, for a row without a grade, the mean of those four
+    scores; `day`: the local date of `at`."""
+    four = Cast(F("attitude") + F("efficiency") + F("quality") + F("overall"), FloatField()) / 4.0
+    level = Case(*[When(grade=grade, then=Value(float(score))) for grade, score in SCORE_OF.items()],
+                 default=four, output_field=FloatField())
+    return queryset.annotate(score=level, day=TruncDate(at))
 
 
 def owner_evaluations() -> QuerySet | None:

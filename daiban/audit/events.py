@@ -136,3 +136,13 @@ EVENT_TYPES.update({
     "evidence.imported": "导入历史办件用时",
     "item.beyond_practice": "事项用时超过本部门80%办件",
 })
+EVENT_TYPES.update({  # 好差评 (issue 17)
+    "closure.item_evaluated": "业主评价事项办理（一事一评）",
+    "goodbad.opened": "差评转整改",
+    "goodbad.verified": "差评核实",
+    "goodbad.rectified": "差评整改完成",
+    "goodbad.answered": "差评答复评价人",
+    "goodbad.appeal_reviewed": "差评申诉复核",
+    "goodbad.deadline_warning": "差评整改期限预警",
+    "goodbad.deadline_overdue": "差评整改期限逾期",
+})

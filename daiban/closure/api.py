@@ -4,15 +4,18 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
+from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import case_detail, cases_for
 from daiban.cases.services import case_project_code_set
 from daiban.closure import evaluations, selectors, services
 from daiban.closure.models import ReturnVisit
 from daiban.closure.paperwork import archive_filename, archive_zip
 from daiban.intake.personal import owner_documents_release
+from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound
 from daiban.lib.pagination import paginate, whole
 from daiban.lib.schemas import AnyPage, PageIn, errors
@@ -23,6 +26,7 @@ from daiban.org.scope import get_in_scope
 
 router = Router(tags=["办结与评价"])
 alerts = Router(tags=["办结与评价"])
+public = Router(tags=["企业（公开）"])
 
 
 class HandoverIn(Schema):
@@ -66,27 +70,46 @@ class VisitRecordIn(Schema):
     note: str
 
 
+class ItemGradeIn(Schema):
+    item: int
+    grade: str
+    comments: str = ""
+
+
 class EvaluationIn(Schema):
-    attitude: int
-    efficiency: int
-    quality: int
+    grade: str | None = None
+    attitude: int | None = None
+    efficiency: int | None = None
+    quality: int | None = None
     overall: int | None = None
     comments: str = ""
     fee_asked: bool
     fee_details: str = ""
+    items: list[ItemGradeIn] = []
+
+
+class ItemEvaluationIn(Schema):
+    grade: str
+    comments: str = ""
 
 
 class RatingIn(Schema):
     department: str
-    attitude: int
-    efficiency: int
-    quality: int
+    grade: str | None = None
+    attitude: int | None = None
+    efficiency: int | None = None
+    quality: int | None = None
     overall: int | None = None
     comment: str = ""
 
 
 class RatingsIn(Schema):
     ratings: list[RatingIn]
+
+
+def owner_answers(payload: EvaluationIn) -> evaluations.OwnerAnswers:
+    data = payload.dict()
+    return evaluations.OwnerAnswers(**{**data, "items": tuple(data["items"])})
 
 
 def _case(request, case_id: int):
@@ -192,11 +215,41 @@ def get_evaluation(request, case_id: int):
 
 
 @router.post("/{case_id}/evaluation", response={201: dict, **errors(403, 409)},
-             summary="业主评价代办服务（业主账号，一次提交，不能修改）；有人索取费用或礼品的即时告知纪检监察")
+             summary="业主评价代办服务（业主账号，一次提交，不能修改）：评价等级 grade 为好差评五级，"
+                     "items 可同时评价已办结的事项（一事一评）；有人索取费用或礼品的即时告知纪检监察")
 def submit_evaluation(request, case_id: int, payload: EvaluationIn):
     case = _case(request, case_id)
-    evaluation = evaluations.evaluation_submit(actor=request.user, case=case,
-                                               answers=evaluations.OwnerAnswers(**payload.dict()))
+    evaluation = evaluations.evaluation_submit(actor=request.user, case=case, answers=owner_answers(payload))
+    return Status(201, selectors.evaluation_row(evaluation))
+
+
+@router.post("/{case_id}/evaluation/window", response={201: dict, **errors(403, 409)},
+             summary="窗口评价：代办机构工作人员登记业主在窗口作出的评价（好差评五级，一次提交）")
+def record_window_evaluation(request, case_id: int, payload: EvaluationIn):
+    case = _case(request, case_id)
+    evaluation = evaluations.evaluation_record_at_window(actor=request.user, case=case,
+                                                         answers=owner_answers(payload))
+    return Status(201, selectors.evaluation_row(evaluation))
+
+
+@router.post("/{case_id}/items/{item_id}/evaluation", response={201: dict, **errors(403, 409)},
+             summary="一事一评：业主对已办结事项（审批部门的办理）作出评价；业主账号，或窗口工作人员登记")
+def submit_item_evaluation(request, case_id: int, item_id: int, payload: ItemEvaluationIn):
+    case = _case(request, case_id)
+    item = case.items.filter(pk=item_id).select_related("case", "catalog_item", "catalog_item__department").first()
+    if item is None:
+        raise NotFound("本案没有该事项")
+    evaluation = evaluations.item_evaluation_submit(actor=request.user, item=item, grade=payload.grade,
+                                                    comments=payload.comments)
+    return Status(201, selectors.item_evaluation_row(evaluation))
+
+
+@public.post("/evaluations/{token}", auth=None, response={201: dict, **errors(404, 409, 429)},
+             summary="业主凭一次性评价链接评价（无需登录；token 为评价链接的最后一段）")
+def submit_evaluation_by_link(request, token: str, payload: EvaluationIn):
+    ratelimit.check("evaluation-link", client_ip(request) or "-", limit=settings.PUBLIC_SUBMIT_LIMIT,
+                    window_seconds=settings.PUBLIC_WINDOW_SECONDS)
+    evaluation = evaluations.evaluation_submit_by_link(token=token, answers=owner_answers(payload))
     return Status(201, selectors.evaluation_row(evaluation))
 
 

@@ -167,7 +167,7 @@ def _binhai() -> None:
     if not OwnerEvaluation.objects.filter(case=case).exists():
         with clock.frozen("2026-09-07"):
             evaluations.evaluation_submit(actor=_user("owner5"), case=case, answers=evaluations.OwnerAnswers(
-                attitude=5, efficiency=5, quality=5, overall=5, fee_asked=False,
+                grade="very_satisfied", attitude=5, efficiency=5, quality=5, overall=5, fee_asked=False,
                 comments="代办员全程帮办代跑，六个审批事项两个月内全部办结，非常满意。"))
     if not DepartmentRating.objects.filter(case=case).exists():
         comments = {"fgj": "当日赋码", "sthj": "提前两天批复", "zrj": "", "zjj": "联审高效", "gdgs": "现场勘查及时"}

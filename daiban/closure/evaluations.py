@@ -1,6 +1,10 @@
-"""Every write after a case closes: the return visit, the owner's evaluation (through a one-time link or
-its own account), the fee-or-gift alert to the discipline inspectors, and the agent's ratings of the
-approval departments (seed §6.9, §7.4). Evaluations are submitted once and never edited."""
+"""Every write after a case closes: the return visit, the owner's evaluation (through a one-time link, its
+own account or at the window), the owner's grade of each finished item (一事一评), the fee-or-gift alert to
+the discipline inspectors, and the agent's ratings of the approval departments (seed §6.9, §7.4).
+
+Evaluations use the five grades of the 好差评 convention (grades.py), the earlier 1–5 scores kept as optional
+detail; each is submitted once and never edited. A 差评 is announced through `signals.evaluation_given`, in
+the transaction, for the rectification loop (daiban/goodbad) to open its record."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +18,22 @@ from django.conf import settings
 from django.db import transaction
 
 from daiban.audit.services import audit_record
-from daiban.cases.models import Case
+from daiban.cases.models import Case, CaseItem
 from daiban.cases.services import require_case_worker
+from daiban.cases.states import ITEM_FINISHED
+from daiban.closure.grades import Grade, grade_from_scores
 from daiban.closure.models import (
     Channel,
     DepartmentRating,
     EvaluationLink,
     FeeAlert,
+    ItemEvaluation,
     OwnerEvaluation,
     ReturnVisit,
 )
 from daiban.closure.paperwork import evaluation_document
 from daiban.closure.services import closure_of, is_case_owner, unit_people
+from daiban.closure.signals import evaluation_given
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.notify.services import notify
@@ -42,12 +50,25 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _score_errors(values: Mapping, prefix: str = "", where: str = "") -> tuple[dict[str, int], dict[str, str]]:
-    """1–5 for attitude, efficiency, quality; overall optional, the rounded mean of the three by default."""
-    scores, errors = {}, {}
+GRADE_HELP = "非常满意、满意、基本满意、不满意、非常不满意"
+
+
+def _grade_error(value, prefix: str = "", where: str = "") -> tuple[str | None, dict[str, str]]:
+    if value in (None, ""):
+        return None, {}
+    if value not in Grade.values:
+        return None, {f"{prefix}grade": f"{where}评价等级应为{GRADE_HELP}之一"}
+    return value, {}
+
+
+def _score_errors(values: Mapping, prefix: str = "", where: str = "") -> tuple[dict, dict[str, str]]:
+    """The grade, and the optional 1–5 scores under it. Without a grade, the scores decide it (their mean,
+    总体评价 included, grades.grade_from_scores); overall defaults to the rounded mean of the three."""
+    scores: dict = {}
+    grade, errors = _grade_error(values.get("grade"), prefix, where)
     for name, label in CRITERIA.items():
         value = values.get(name)
-        if name == "overall" and value in (None, ""):
+        if value in (None, ""):
             continue
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
@@ -55,9 +76,15 @@ def _score_errors(values: Mapping, prefix: str = "", where: str = "") -> tuple[d
             errors[f"{prefix}{name}"] = f"{where}请为{label}评分（1–5 分）"
         else:
             scores[name] = value
-    if "overall" not in scores and not errors:
-        scores["overall"] = math.floor((scores["attitude"] + scores["efficiency"] + scores["quality"]) / 3 + 0.5)
-    return scores, errors
+    three = ("attitude", "efficiency", "quality")
+    if "overall" not in scores and not errors and all(k in scores for k in three):
+        scores["overall"] = math.floor(sum(scores[k] for k in three) / 3 + 0.5)
+    if grade is None and not errors:
+        if scores:
+            grade = grade_from_scores(*scores.values())
+        else:
+            errors[f"{prefix}grade"] = f"{where}请选择评价等级（{GRADE_HELP}）"
+    return {**scores, "grade": grade}, errors
 
 
 # -- return visits -------------------------------------------------------------------------------------------
@@ -160,19 +187,21 @@ def evaluation_link_find(token: str) -> EvaluationLink:
     return link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OwnerAnswers:
-    attitude: int | str | None
-    efficiency: int | str | None
-    quality: int | str | None
     fee_asked: bool | None
+    grade: str | None = None
+    attitude: int | str | None = None
+    efficiency: int | str | None = None
+    quality: int | str | None = None
     overall: int | str | None = None
     comments: str = ""
     fee_details: str = ""
+    items: tuple[Mapping, ...] = ()  # 一事一评, optional: {"item": <case item id>, "grade", "comments"}
 
 
 def _answers(answers: OwnerAnswers) -> dict:
-    scores, errors = _score_errors(answers.__dict__)
+    scores, errors = _score_errors({k: v for k, v in answers.__dict__.items() if k != "items"})
     if answers.fee_asked is None:
         errors["fee_asked"] = "请回答代办过程中是否有人索取费用或礼品"
     if len(answers.comments or "") > 2000:
@@ -192,6 +221,12 @@ def evaluation_submit(*, actor: User, case: Case, answers: OwnerAnswers) -> Owne
     return _submit(case=case, answers=answers, actor=actor, link=None)
 
 
+def evaluation_record_at_window(*, actor: User, case: Case, answers: OwnerAnswers) -> OwnerEvaluation:
+    """The owner evaluates at the service window (评价器 or paper form); the unit's staff records it as given."""
+    require_case_worker(actor, case, "evaluation_record_at_window")
+    return _submit(case=case, answers=answers, actor=actor, link=None, via=OwnerEvaluation.Via.WINDOW)
+
+
 def evaluation_submit_by_link(*, token: str, answers: OwnerAnswers) -> OwnerEvaluation:
     """The owner evaluates through the one-time link, without logging in; the link is spent by it."""
     link = evaluation_link_find(token)
@@ -201,11 +236,14 @@ def evaluation_submit_by_link(*, token: str, answers: OwnerAnswers) -> OwnerEval
     return _submit(case=link.case, answers=answers, actor=None, link=link)
 
 
-def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: EvaluationLink | None) -> OwnerEvaluation:
+def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: EvaluationLink | None,
+            via: str | None = None) -> OwnerEvaluation:
     closure_of(case)
     if OwnerEvaluation.objects.filter(case=case).exists():
         raise Conflict("该项目已评价。评价提交后不能修改。", code="evaluation.already_submitted")
     values = _answers(answers)
+    via = via or (OwnerEvaluation.Via.LINK if link else OwnerEvaluation.Via.ACCOUNT)
+    item_grades = _item_grades(case, answers.items)
     with transaction.atomic():
         case = (Case.objects.select_for_update(of=("self",)).select_related("project", "project__company", "unit")
                 .get(pk=case.pk))
@@ -220,20 +258,95 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
             link.used_at = now
             link.save(update_fields=["used_at"])
         EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
-        evaluation = OwnerEvaluation.objects.create(
-            case=case, via=OwnerEvaluation.Via.LINK if link else OwnerEvaluation.Via.ACCOUNT, link=link,
-            submitted_by=actor, submitted_at=now, **values)
+        evaluation = OwnerEvaluation.objects.create(case=case, via=via, link=link, submitted_by=actor,
+                                                    submitted_at=now, **values)
         audit_record(event_type="closure.owner_evaluated", actor=actor, actor_name="" if actor else LINK_ACTOR,
-                     obj=case, new={**{k: values[k] for k in CRITERIA}, "fee_asked": values["fee_asked"],
-                                    "via": evaluation.via})
+                     obj=case, new={"grade": values["grade"], **{k: values.get(k) for k in CRITERIA},
+                                    "fee_asked": values["fee_asked"], "via": evaluation.via})
+        evaluation_given.send(sender=OwnerEvaluation, evaluation=evaluation, actor=actor)
+        for item, grade, comments in item_grades:
+            _item_evaluate(item=item, grade=grade, comments=comments, via=via, actor=actor, now=now)
         if evaluation.fee_asked:
             _fee_alert(case, evaluation, actor)
         evaluation_document(case)
         notify(recipients=unit_people(case), subject=f"业主已评价：{case.project.name}",
-               body=f"总体评价 {evaluation.overall} 分。" + (f"意见和建议：{evaluation.comments}" if evaluation.comments
-                                                          else ""),
+               body=f"评价等级：{evaluation.get_grade_display()}。"
+                    + (f"意见和建议：{evaluation.comments}" if evaluation.comments else ""),
                link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"evaluated:{case.pk}")
     return evaluation
+
+
+# -- 一事一评: the owner's grade of each finished item --------------------------------------------------------
+
+
+def _item_grades(case: Case, rows: Iterable[Mapping]) -> list[tuple[CaseItem, str, str]]:
+    """Checks the optional item grades given with the case's evaluation."""
+    found, errors, seen = [], {}, set()
+    for n, row in enumerate(rows or (), 1):
+        where = f"items.{n}."
+        item = case.items.filter(pk=row.get("item") if str(row.get("item") or "").isdigit() else None).select_related(
+            "catalog_item", "catalog_item__department").first()
+        if item is None:
+            errors[f"{where}item"] = f"第 {n} 项：本案没有该事项"
+            continue
+        problem = _item_problem(item)
+        if problem or item.pk in seen:
+            errors[f"{where}item"] = f"第 {n} 项：{problem or '重复评价'}"
+            continue
+        seen.add(item.pk)
+        grade, problems = _grade_error(row.get("grade"), where, f"第 {n} 项：")
+        if grade is None and not problems:
+            problems = {f"{where}grade": f"第 {n} 项：请选择评价等级（{GRADE_HELP}）"}
+        comments = str(row.get("comments") or "").strip()
+        if len(comments) > 2000:
+            problems[f"{where}comments"] = f"第 {n} 项：意见和建议过长（最多 2000 字）"
+        errors.update(problems)
+        found.append((item, grade, comments))
+    if errors:
+        raise ValidationFailed(errors)
+    return found
+
+
+def _item_problem(item: CaseItem) -> str | None:
+    if item.status not in ITEM_FINISHED:
+        return f"事项“{item.catalog_item.name}”尚未办结，办结后才能评价"
+    if ItemEvaluation.objects.filter(item=item).exists():
+        return f"事项“{item.catalog_item.name}”已评价，评价提交后不能修改"
+    return None
+
+
+def _item_evaluate(*, item: CaseItem, grade: str, comments: str, via: str, actor: User | None,
+                   now: dt.datetime) -> ItemEvaluation:
+    evaluation = ItemEvaluation.objects.create(case=item.case, item=item, department=item.catalog_item.department,
+                                               grade=grade, comments=comments, via=via, recorded_by=actor,
+                                               submitted_at=now)
+    audit_record(event_type="closure.item_evaluated", actor=actor, actor_name="" if actor else LINK_ACTOR, obj=item,
+                 new={"grade": grade, "department": evaluation.department.name, "via": via})
+    evaluation_given.send(sender=ItemEvaluation, evaluation=evaluation, actor=actor)
+    return evaluation
+
+
+def item_evaluation_submit(*, actor: User, item: CaseItem, grade: str, comments: str = "") -> ItemEvaluation:
+    """一事一评 once the item is finished: the owner from its account, or the unit's staff recording the
+    owner's grade at the window."""
+    case = item.case
+    if is_case_owner(actor, case):
+        via = OwnerEvaluation.Via.ACCOUNT
+    else:
+        require_case_worker(actor, case, "item_evaluation_submit")
+        via = OwnerEvaluation.Via.WINDOW
+    problem = _item_problem(item)
+    if problem:
+        raise Conflict(problem, code="evaluation.already_submitted" if item.status in ITEM_FINISHED
+                       else "evaluation.item_unfinished")
+    [(item, grade, comments)] = _item_grades(case, [{"item": item.pk, "grade": grade, "comments": comments}])
+    with transaction.atomic():
+        item = CaseItem.objects.select_for_update(of=("self",)).select_related(
+            "case", "catalog_item", "catalog_item__department").get(pk=item.pk)
+        problem = _item_problem(item)
+        if problem:
+            raise Conflict(problem, code="evaluation.already_submitted")
+        return _item_evaluate(item=item, grade=grade, comments=comments, via=via, actor=actor, now=clock.now())
 
 
 def inspectors() -> list[User]:
@@ -306,6 +419,6 @@ def department_ratings_submit(*, actor: User, case: Case, ratings: Iterable[Mapp
                              rated_at=now, **scores) for (department, liaison), scores, comment in rows])
         audit_record(event_type="closure.departments_rated", actor=actor, obj=case,
                      new=[{"department": r.department.name, "liaison": r.liaison.username if r.liaison else None,
-                           **{k: getattr(r, k) for k in CRITERIA}} for r in created])
+                           "grade": r.grade, **{k: getattr(r, k) for k in CRITERIA}} for r in created])
         evaluation_document(case)
     return created

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from daiban.closure.grades import Grade
 from daiban.closure.models import Channel, Closure
 from daiban.org.models import User
 
@@ -26,10 +27,20 @@ def _text(label: str, *, max_length: int, required: bool = False, message: str =
                                            "max_length": f"{label}过长（最多 %(limit_value)d 字）"})
 
 
-def _score(label: str, *, required: bool = True) -> forms.ChoiceField:
+def _score(label: str, *, required: bool = False) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=SCORES, required=required, widget=forms.RadioSelect,
                              error_messages={"required": f"请为{label}评分（1–5 分）",
                                              "invalid_choice": f"{label}的评分应为 1 至 5 分"})
+
+
+def _grade() -> forms.ChoiceField:
+    # Not required here: without a grade the optional scores decide it, and the service says what is missing.
+    return forms.ChoiceField(label="评价等级", choices=Grade.choices, required=False, widget=forms.RadioSelect,
+                             error_messages={"invalid_choice": "评价等级应为非常满意、满意、基本满意、不满意、非常不满意之一"})
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value else None
 
 
 class HandoverForm(forms.Form):
@@ -109,6 +120,7 @@ class VisitRecordForm(forms.Form):
 class EvaluationForm(forms.Form):
     """The owner's evaluation: on a phone, through the one-time link, or logged in."""
 
+    grade = _grade()
     attitude = _score("服务态度")
     efficiency = _score("办事效率")
     quality = _score("服务质量")
@@ -119,18 +131,26 @@ class EvaluationForm(forms.Form):
                                                   "invalid_choice": "请回答是或否"})
     fee_details = _text("如有，请说明情况", max_length=2000, rows=3, placeholder="何人、何时、索取了什么（选填）")
 
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("grade", "attitude", "efficiency", "quality", "overall")):
+            self.add_error("grade", "请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）")
+        return data
+
     def answers(self):
         from daiban.closure.evaluations import OwnerAnswers
 
         data = self.cleaned_data
-        return OwnerAnswers(attitude=int(data["attitude"]), efficiency=int(data["efficiency"]),
-                            quality=int(data["quality"]), overall=int(data["overall"]), comments=data["comments"],
+        return OwnerAnswers(grade=data["grade"] or None, attitude=_int(data["attitude"]),
+                            efficiency=_int(data["efficiency"]), quality=_int(data["quality"]),
+                            overall=_int(data["overall"]), comments=data["comments"],
                             fee_asked=data["fee_asked"] == "yes", fee_details=data["fee_details"])
 
 
 class RatingForm(forms.Form):
     """The agent's rating of one department (prefixed by its code)."""
 
+    grade = _grade()
     attitude = _score("服务态度")
     efficiency = _score("办事效率")
     quality = _score("服务质量")

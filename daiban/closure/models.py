@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from daiban.cases.models import Case, CaseDocument
+from daiban.cases.models import Case, CaseDocument, CaseItem
+from daiban.closure.grades import Grade
 from daiban.lib import clock
 from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
 from daiban.org.models import Department
@@ -133,10 +134,13 @@ class EvaluationLink(models.Model):
 
 
 class Scores(models.Model):
-    attitude = models.PositiveSmallIntegerField("服务态度", validators=SCORE)
-    efficiency = models.PositiveSmallIntegerField("办事效率", validators=SCORE)
-    quality = models.PositiveSmallIntegerField("服务质量", validators=SCORE)
-    overall = models.PositiveSmallIntegerField("总体评价", validators=SCORE)
+    """The 好差评 grade, with the earlier 1–5 scores kept as optional detail."""
+
+    grade = models.CharField("评价等级", max_length=20, choices=Grade.choices)
+    attitude = models.PositiveSmallIntegerField("服务态度", validators=SCORE, null=True, blank=True)
+    efficiency = models.PositiveSmallIntegerField("办事效率", validators=SCORE, null=True, blank=True)
+    quality = models.PositiveSmallIntegerField("服务质量", validators=SCORE, null=True, blank=True)
+    overall = models.PositiveSmallIntegerField("总体评价", validators=SCORE, null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -148,6 +152,7 @@ class OwnerEvaluation(Scores):
     class Via(models.TextChoices):
         LINK = "link", "评价链接"
         ACCOUNT = "account", "业主账号"
+        WINDOW = "window", "窗口评价"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="owner_evaluation")
     comments = models.TextField("意见和建议", blank=True)
@@ -163,7 +168,7 @@ class OwnerEvaluation(Scores):
         verbose_name = verbose_name_plural = "业主评价"
 
     def __str__(self) -> str:
-        return f"业主评价 {self.overall} 分"
+        return f"业主评价 {self.get_grade_display()}"
 
 
 class DepartmentRating(Scores):
@@ -184,7 +189,29 @@ class DepartmentRating(Scores):
         constraints = [models.UniqueConstraint(fields=["case", "department"], name="rate_department_once")]
 
     def __str__(self) -> str:
-        return f"{self.department} {self.overall} 分"
+        return f"{self.department} {self.get_grade_display()}"
+
+
+class ItemEvaluation(models.Model):
+    """一事一评: the owner's grade of one finished item, that is of the approval department's handling of it.
+    Optional for the owner; once per item; never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="item_evaluations")
+    item = models.OneToOneField(CaseItem, verbose_name="事项", on_delete=models.CASCADE, related_name="evaluation")
+    department = models.ForeignKey(Department, verbose_name="审批部门", on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField("评价等级", max_length=20, choices=Grade.choices)
+    comments = models.TextField("意见和建议", blank=True)
+    via = models.CharField("提交方式", max_length=8, choices=OwnerEvaluation.Via.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交账号/窗口登记人", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("提交时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项评价（一事一评）"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.get_grade_display()}"
 
 
 class FeeAlert(models.Model):

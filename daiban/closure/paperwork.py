@@ -101,14 +101,16 @@ def _evaluation_data(case: Case, evaluation: OwnerEvaluation, serial: str) -> d.
     return d.EvaluationData(
         serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
         attitude=evaluation.attitude, efficiency=evaluation.efficiency, quality=evaluation.quality,
-        overall=evaluation.overall, comments=evaluation.comments, fee_asked=evaluation.fee_asked,
+        overall=evaluation.overall, grade=evaluation.get_grade_display(), comments=evaluation.comments,
+        fee_asked=evaluation.fee_asked,
         fee_details=evaluation.fee_details, visitor=visit.visitor.display_name if visit else "",
         visited_on=visit.done_on if visit else clock.today(),
         channel=Channel(visit.channel).label if visit else Channel.ONLINE.label,
         rater=ratings[0].rated_by.display_name if ratings else "",
         department_ratings=[d.DepartmentRating(
             department=r.department.name, liaison=r.liaison.display_name if r.liaison else "",
-            attitude=r.attitude, efficiency=r.efficiency, quality=r.quality, overall=r.overall, comment=r.comment)
+            attitude=r.attitude, efficiency=r.efficiency, quality=r.quality, overall=r.overall, comment=r.comment,
+            grade=r.get_grade_display())
             for r in ratings])
 
 

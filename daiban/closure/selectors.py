@@ -9,7 +9,7 @@ from daiban.cases.models import Case, CaseItem
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.closure.deadlines import FilingStanding, filing_standing
-from daiban.closure.models import Closure, DepartmentRating, FeeAlert, OwnerEvaluation
+from daiban.closure.models import Closure, DepartmentRating, FeeAlert, ItemEvaluation, OwnerEvaluation
 from daiban.closure.paperwork import on_time
 from daiban.lib import clock
 from daiban.lib.personal import mask_name
@@ -78,14 +78,25 @@ def closure_detail(case: Case, today: dt.date | None = None) -> dict:
     return answer
 
 
+def item_evaluation_row(evaluation: ItemEvaluation) -> dict:
+    return {"item": evaluation.item_id, "item_name": evaluation.item.catalog_item.name,
+            "department": evaluation.department.code, "department_name": evaluation.department.name,
+            "grade": evaluation.grade, "grade_label": evaluation.get_grade_display(), "comments": evaluation.comments,
+            "via": evaluation.via, "submitted_at": evaluation.submitted_at}
+
+
 def evaluation_row(evaluation: OwnerEvaluation) -> dict:
-    return {"attitude": evaluation.attitude, "efficiency": evaluation.efficiency, "quality": evaluation.quality,
+    items = evaluation.case.item_evaluations.select_related("item__catalog_item", "department")
+    return {"grade": evaluation.grade, "grade_label": evaluation.get_grade_display(),
+            "items": [item_evaluation_row(e) for e in items], "attitude": evaluation.attitude,
+            "efficiency": evaluation.efficiency, "quality": evaluation.quality,
             "overall": evaluation.overall, "comments": evaluation.comments, "fee_asked": evaluation.fee_asked,
             "fee_details": evaluation.fee_details, "via": evaluation.via, "submitted_at": evaluation.submitted_at}
 
 
 def rating_row(rating: DepartmentRating) -> dict:
     return {"department": rating.department.code, "department_name": rating.department.name,
+            "grade": rating.grade, "grade_label": rating.get_grade_display(),
             "liaison": rating.liaison.username if rating.liaison else None,
             "liaison_name": rating.liaison.display_name if rating.liaison else "", "attitude": rating.attitude,
             "efficiency": rating.efficiency, "quality": rating.quality, "overall": rating.overall,

@@ -220,11 +220,12 @@ class DepartmentRating:
     """The agent's rating of one approval department and its liaison officer."""
     department: str
     liaison: str
-    attitude: int
-    efficiency: int
-    quality: int
-    overall: int
+    attitude: int | None
+    efficiency: int | None
+    quality: int | None
+    overall: int | None
     comment: str = ""
+    grade: str = ""  # 好差评 grade, in words (非常满意 … 非常不满意)
 
     def __post_init__(self) -> None:
         _check_scores(self.attitude, self.efficiency, self.quality, self.overall)
@@ -232,10 +233,11 @@ class DepartmentRating:
 
 @dataclass(frozen=True, kw_only=True)
 class EvaluationData(CaseForm):
-    attitude: int
-    efficiency: int
-    quality: int
-    overall: int
+    attitude: int | None = None  # the scores are optional detail under the grade
+    efficiency: int | None = None
+    quality: int | None = None
+    overall: int | None = None
+    grade: str = ""  # 好差评 grade, in words (非常满意 … 非常不满意)
     comments: str = ""
     fee_asked: bool = False  # 代办过程中是否有人索取费用或礼品
     fee_details: str = ""
@@ -251,6 +253,9 @@ class EvaluationData(CaseForm):
             raise ValueError(f"回访方式应为 {'、'.join(VISIT_CHANNELS)} 之一：{self.channel}")
 
 
-def _check_scores(*scores: int) -> None:
-    if any(not 1 <= score <= 5 for score in scores):
+GRADE_WORDS = ("非常满意", "满意", "基本满意", "不满意", "非常不满意")
+
+
+def _check_scores(*scores: int | None) -> None:
+    if any(score is not None and not 1 <= score <= 5 for score in scores):
         raise ValueError("评分应为 1 至 5 分")

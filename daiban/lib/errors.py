@@ -47,6 +47,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "evaluation.already_submitted": (409, "评价或回访记录已提交，不能修改"),
     "evaluation.link_spent": (409, "评价链接已使用、已过期或已作废"),
     "evaluation.nothing_to_rate": (409, "本案没有审批部门办理过事项，无需评价"),
+    "evaluation.item_unfinished": (409, "事项尚未办结，办结后才能评价"),
+    "goodbad.state_conflict": (409, "差评当前所处的环节不允许此操作"),
     "issue.state_conflict": (409, "协调问题当前的状态不允许此操作"),
     "issue.top_tier": (409, "协调问题已在最高层级，不能再升级"),
     "issue.changed": (409, "协调问题已被他人处理；请重新读取后再操作"),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("m/apply/", views.apply, {"mobile": True}, name="m_apply"),
     path("progress/", views.progress, name="progress"),
     path("timeliness/", views.timeliness, name="timeliness"),
+    path("good-bad/", views.good_bad, name="good_bad"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from daiban.audit.middleware import client_ip
+from daiban.goodbad.stats import county_monthly
 from daiban.intake.selectors import public_progress
 from daiban.intake.services import request_submit
 from daiban.lib import ratelimit
@@ -91,3 +92,11 @@ def progress(request):
         form.add_error(None, WRONG_PAIR)
         return render(request, "portal/progress.html", {"form": form}, status=404)
     return render(request, "portal/progress.html", {"form": ProgressForm(), "result": result})
+
+
+def good_bad(request):
+    """The county's 好评率 per month (政务服务「好差评」), for everyone to see."""
+    months = county_monthly()
+    for month in months:
+        month["label"] = f"{month['month'][:4]}年{int(month['month'][5:])}月"
+    return render(request, "portal/good_bad.html", {"months": list(reversed(months))})

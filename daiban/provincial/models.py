@@ -20,6 +20,8 @@ class ProvincialMessage(models.Model):
         ITEM_RESULT = "item_result", "事项办理结果"
         COMPLETION = "completion", "办结"
         TERMINATION = "termination", "终止代办"
+        EVALUATION = "evaluation", "好差评评价"
+        RECTIFICATION = "rectification", "差评整改"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待报送"

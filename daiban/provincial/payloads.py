@@ -18,10 +18,14 @@ COUNTY_AREA_CODE = "330326"
 FORMAT_VERSION = "1"
 
 
-def message_id_for(event: str, case: Case, item: CaseItem | None = None) -> str:
+def message_id_for(event: str, case: Case, item: CaseItem | None = None, key: str | None = None) -> str:
     """Stable per event: the same cause always gives the same id (a project code gets one per code set,
-    an item one per result)."""
+    an item one per result, an evaluation one per case or item, a rectification one per 差评 `key`)."""
     base = f"daiban-{case.request.tracking_no}"
+    if event == "evaluation":
+        return f"{base}-evaluation" + (f"-item-{item.catalog_item.code}" if item else "")
+    if event == "rectification":
+        return f"{base}-rectification-{key}"
     if event == "project_code":
         return f"{base}-project-code-{case.project.project_code}"
     if event == "item_result":
@@ -78,5 +82,5 @@ def build(*, message_id: str, event: str, event_label: str, case: Case, occurred
     if item is not None:
         payload["item"] = item_block(item)
     if details:
-        payload["closure"] = details
+        payload["good_bad" if event in ("evaluation", "rectification") else "closure"] = details
     return payload

@@ -27,12 +27,12 @@ OUTBOX_ADMIN_ROLES = (Role.CENTER_ADMIN, Role.SYS_ADMIN)
 
 
 def provincial_enqueue(*, event: str, case: Case, item: CaseItem | None = None,
-                       details: dict[str, Any] | None = None) -> ProvincialMessage:
+                       details: dict[str, Any] | None = None, key: str | None = None) -> ProvincialMessage:
     """Queue the report of one event; the same event queued again returns the row already there."""
     event = Event(event)
     if event == Event.ITEM_RESULT and item is None:
         raise ValueError("an item_result report needs its item")
-    message_id = payloads.message_id_for(event, case, item)
+    message_id = payloads.message_id_for(event, case, item, key)
     existing = ProvincialMessage.objects.filter(message_id=message_id).first()
     if existing is not None:
         return existing

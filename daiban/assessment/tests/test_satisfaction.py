@@ -25,12 +25,13 @@ def rated(person):
                             project="阀门二期项目", items=[ItemSpec("L02", "2025-03-07", "2025-03-10")]))
     earlier = build(CaseSpec("鳌江镇", "2025-02-03", "2025-02-04", agent="aojiang", completed="2025-02-20"))
     OwnerEvaluation.objects.create(case=first, attitude=5, efficiency=4, quality=3, overall=4, fee_asked=False,
-                                   via="account", submitted_at=at("2025-03-21"))  # 4.0
+                                   grade="satisfied", via="account", submitted_at=at("2025-03-21"))  # 4
     bad = OwnerEvaluation.objects.create(case=second, attitude=3, efficiency=2, quality=2, overall=2, fee_asked=True,
+                                         grade="dissatisfied",
                                          fee_details="有人暗示需要购买礼品", via="account",
-                                         submitted_at=at("2025-03-26"), comments="办事拖拉")  # 2.333
+                                         submitted_at=at("2025-03-26"), comments="办事拖拉")  # 2
     OwnerEvaluation.objects.create(case=earlier, attitude=5, efficiency=5, quality=5, overall=5, fee_asked=False,
-                                   via="account", submitted_at=at("2025-02-21"))  # 5.0, the previous period
+                                   via="account", submitted_at=at("2025-02-21"))  # no grade: the mean of the four
     FeeAlert.objects.create(case=second, evaluation=bad, details=bad.fee_details, raised_at=at("2025-03-26"))
     fgj = Department.objects.get(code="fgj")
     for case, scores in ((first, (5, 5, 5)), (second, (4, 3, 2))):
@@ -40,17 +41,17 @@ def rated(person):
     return first, second
 
 
-def test_satisfaction_is_the_mean_of_the_owners_three_scores(rated):
+def test_satisfaction_is_the_mean_of_the_owners_grades_five_to_one(rated):
     answer = stats(Scoped.county(), MARCH, "unit")
     row = next(r for r in answer["rows"] if r["name"] == "鳌江镇投资项目代办服务站")
-    assert row["satisfaction"] == round((4.0 + 7 / 3) / 2, 2)  # 3.17
+    assert row["satisfaction"] == 3.0  # 满意 4 and 不满意 2
     assert row["previous"]["satisfaction"] == 5.0
-    assert answer["totals"]["satisfaction"] == 3.17
+    assert answer["totals"]["satisfaction"] == 3.0
 
 
 def test_a_departments_satisfaction_comes_from_the_agents_ratings(rated):
     rows = {r["name"]: r for r in stats(Scoped.county(), MARCH, "department")["rows"]}
-    assert rows["发展和改革局"]["satisfaction"] == 4.0  # (5 + 3) / 2
+    assert rows["发展和改革局"]["satisfaction"] == 4.0  # no grades: (5 + 5 + 5 + 4) / 4 and (4 + 3 + 2 + 4) / 4
 
 
 def test_supervision_lists_fee_alerts_and_low_evaluations_first(rated, client):
@@ -58,7 +59,7 @@ def test_supervision_lists_fee_alerts_and_low_evaluations_first(rated, client):
     html = client.get("/assessment/supervision/").content.decode()
     assert "有人暗示需要购买礼品" in html
     evaluations = html[html.index("业主评价（低分在前）"):]
-    assert evaluations.index("2.33") < evaluations.index("4.00")  # the lowest first
+    assert evaluations.index("2.00") < evaluations.index("4.00")  # the lowest first
     assert "score-low" in evaluations and "办事拖拉" in evaluations
 
 
@@ -72,4 +73,4 @@ def test_the_ledger_shows_the_owners_score(rated, api_as):
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
     scores = {r[header.index("项目名称")]: r[header.index("业主评价（分）")] for r in rows[1:]}
-    assert scores == {"年产5万套阀门项目": 4.0, "阀门二期项目": 2.33}
+    assert scores == {"年产5万套阀门项目": 4.0, "阀门二期项目": 2.0}

@@ -67,11 +67,10 @@ def test_missing_answers_are_shown_field_by_field_in_chinese(build, api_as, clie
     case = build.completed(on="2026-09-30")
     path = issue_link(api_as, case)
     with clock.frozen("2026-10-09"):
-        answer = client.post(path, {"attitude": "5"})
+        answer = client.post(path, {"comments": "还行"})
     html = answer.content.decode()
     assert answer.status_code == 422
-    for message in ("请为办事效率评分（1–5 分）", "请为服务质量评分（1–5 分）",
-                    "请回答代办过程中是否有人索取费用或礼品"):
+    for message in ("请选择评价等级", "请回答代办过程中是否有人索取费用或礼品"):
         assert message in html, message
     assert not OwnerEvaluation.objects.filter(case=case).exists()
 

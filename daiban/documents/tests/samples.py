@@ -122,7 +122,7 @@ def evaluation(**changes) -> d.EvaluationData:
         overall=5, comments="代办员主动上门，材料一次讲清", fee_asked=False, visitor="县投资项目代办服务中心 陈静",
         visited_on=date(2027, 1, 28), channel="电话回访", rater="林晓燕",
         department_ratings=(d.DepartmentRating("发展和改革局", "黄丽", 5, 5, 5, 5),
-                            d.DepartmentRating("住房和城乡建设局", "潘志强", 5, 4, 4, 4, "图审意见可更集中")))
+                            d.DepartmentRating("住房和城乡建设局", "潘志强", 5, 4, 4, 4, "图审意见可更集中", grade="满意")))
     return d.EvaluationData(**{**values, **changes})
 
 

@@ -35,7 +35,7 @@ def test_the_visit_is_recorded_with_visitor_date_and_channel():
 def test_the_agent_rates_each_department_and_liaison_officer():
     doc = Document(BytesIO(evaluation_form(samples.evaluation())))
     table = next(t for t in doc.tables if t.rows[0].cells[1].text == "审批部门")
-    assert [c.text for c in table.rows[2].cells] == ["2", "住房和城乡建设局", "潘志强", "5", "4", "4", "4",
+    assert [c.text for c in table.rows[2].cells] == ["2", "住房和城乡建设局", "潘志强", "满意", "5", "4", "4", "4",
                                                     "图审意见可更集中"]
 
 

@@ -1,0 +1,13 @@
+"""Scheduled duty of 好差评: a thin wrapper around duties.py, run by huey's consumer."""
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from daiban.goodbad.duties import alert_bad_reviews
+
+
+@db_periodic_task(crontab(minute="20", hour="*"))
+@lock_task("goodbad-deadline-alerts")
+def goodbad_deadline_alerts() -> int:
+    return alert_bad_reviews()
