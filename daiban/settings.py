@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -33,8 +34,28 @@ if not (AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_URL):
 AUDIT_RETENTION_DAYS = env_int("DAIBAN_AUDIT_RETENTION_DAYS", 184, minimum=184)
 # Key of personal data at rest (AES-256-GCM) and of its look-up hashes; never stored in the database.
 DATA_KEY = env_secret("DAIBAN_DATA_KEY", debug=DEBUG, dev_default="daiban-development-personal-data-key", min_length=32)
+# The address people use (e.g. https://daiban.pingyang.gov.cn): the host names the server answers to,
+# the origin its forms are posted from, secure cookies and HSTS when it is https, and the links in e-mail
+# and SMS (daiban/lib/links.py). Unset: the development address in debug, relative links otherwise.
+PUBLIC_URL = env_url("DAIBAN_PUBLIC_URL").rstrip("/")
+_PUBLIC = urlsplit(PUBLIC_URL)
+if _PUBLIC.path or _PUBLIC.query or _PUBLIC.fragment:
+    raise ImproperlyConfigured("DAIBAN_PUBLIC_URL must be a scheme and a host only, e.g. https://daiban.pingyang.gov.cn")
 ALLOWED_HOSTS = [h for h in (env_str("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in (env_str("DAIBAN_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+if PUBLIC_URL:
+    ALLOWED_HOSTS.append(_PUBLIC.hostname or "")
+    CSRF_TRUSTED_ORIGINS.append(f"{_PUBLIC.scheme}://{_PUBLIC.netloc}")
+HTTPS = _PUBLIC.scheme == "https"
+# Behind a proxy that terminates TLS: it says so in X-Forwarded-Proto, believed only from
+# DAIBAN_TRUSTED_PROXIES (daiban/lib/proxy.py removes it from anyone else's request).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer or monitor may ask over plain http on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DAIBAN_HSTS_SECONDS", 31536000, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,11 +87,13 @@ INSTALLED_APPS = [
     "daiban.desk",
     "daiban.notify",
     "daiban.idempotency",
+    "daiban.ops",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "daiban.lib.apierrors.ApiErrorShape",
+    "daiban.lib.proxy.ProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,7 +198,8 @@ AXES_VERBOSE = False  # every failure and lockout is an audit event already
 # axes.W002: the login views answer a lockout themselves (a Chinese page, the API's error shape), so
 # axes' middleware, which would replace their answer, is not installed. axes.W006: the lock is per
 # account on purpose (8.1.4.1: whatever the address); rotating addresses gains nothing against it.
-SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
+# security.W021: HSTS preloading is a decision for the owner of the whole domain (gov.cn's), not one site.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006", "security.W021"]
 # Second factor (django-otp TOTP): "staff" = every staff account must use it (level 3, 8.1.4.1 d);
 # "admins" = the three administrators and the center administrator must, other staff may.
 SECOND_FACTOR_REQUIRED_FOR = env_str("DAIBAN_OTP_REQUIRED_FOR", "staff")
@@ -195,6 +219,10 @@ ADMIN_NETWORKS = env_networks("DAIBAN_ADMIN_NETWORKS", "127.0.0.0/8,::1/128")
 # Our own reverse proxies: only from them is X-Forwarded-For believed (audit trail, lockout records,
 # admin networks, public rate limits). Behind a proxy on the same machine, set 127.0.0.1.
 TRUSTED_PROXIES = env_networks("DAIBAN_TRUSTED_PROXIES", "")
+if HTTPS and not TRUSTED_PROXIES:
+    # Otherwise no request would ever seem secure and the https redirect would loop.
+    raise ImproperlyConfigured("DAIBAN_PUBLIC_URL is https: set DAIBAN_TRUSTED_PROXIES to the address of the proxy "
+                               "that terminates TLS (127.0.0.1 for one on the same machine)")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
