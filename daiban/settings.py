@@ -131,6 +131,20 @@ TEMPLATES = [
 ]
 
 
+# Threads of one web process (manage.py serve); each needs at most one database connection.
+WEB_PROCESSES = env_int("DAIBAN_WEB_PROCESSES", 2, minimum=1)
+WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
+# Connections one process keeps in its pool: a web process's threads, or a worker's threads plus its
+# heartbeat and scheduler.
+DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
+
+
+def _pool_check():
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool.check_connection
+
+
 def _database() -> dict:
     VAR_DIR.mkdir(exist_ok=True)
     url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
@@ -152,9 +166,13 @@ def _database() -> dict:
         # One per process, so that two test runs on one machine never share it.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     elif engine.endswith("postgresql"):
-        # Persistent connections: about 8 ms a request saved on this machine.
-        config["CONN_MAX_AGE"] = env_int("DAIBAN_CONN_MAX_AGE", 600, minimum=0)
-        config["CONN_HEALTH_CHECKS"] = True
+        # A pool per process (psycopg_pool), never more than DAIBAN_DB_POOL_SIZE connections however many
+        # threads ask: a web process holds at most its threads' worth, so the server's total is
+        # (web processes × threads) + (workers × worker threads) + a few for commands, stated in
+        # docs/deploy.md. CONN_MAX_AGE must be 0 with a pool: each request returns its connection.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
+                                      "max_idle": 300, "check": _pool_check()}}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config
@@ -246,9 +264,14 @@ SESSION_COOKIE_HTTPONLY = True
 API_TOKEN_HOURS = env_int("DAIBAN_API_TOKEN_HOURS", 12, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL") or None
+# Two deployments on one Redis keep apart by their queue name, or by this prefix of every cache key.
+CACHE_PREFIX = env_str("DAIBAN_CACHE_PREFIX", "") or env_str("DAIBAN_HUEY_NAME", "daiban") or "daiban"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": CACHE_PREFIX,
+                # Redis away: a request waits at most a second for it, then goes on without it.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_PREFIX}
 }
 
 # Rate limits of the public pages and API: hits per window (seconds), per client address.
@@ -302,15 +325,22 @@ def _huey(redis_url: str | None) -> dict:
         "utc": True,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+    # daiban.ops.queue: a heartbeat per consumer, each periodic duty enqueued once per period across machines.
     if redis_url:
-        config.update(huey_class="huey.RedisHuey", url=redis_url)
+        config.update(huey_class="daiban.ops.queue.RedisHuey", url=redis_url)
     else:
         VAR_DIR.mkdir(exist_ok=True)
-        config.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
+        config.update(huey_class="daiban.ops.queue.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
     return config
 
 
 HUEY = _huey(REDIS_URL)
+# /readyz and the system page: a worker is alive when its heartbeat is at most this old; the audit
+# chain's latest checkpoint (written at least hourly) at most this old.
+WORKER_HEARTBEAT_MINUTES = env_int("DAIBAN_WORKER_HEARTBEAT_MINUTES", 3, minimum=1)
+CHECKPOINT_MAX_AGE_MINUTES = env_int("DAIBAN_CHECKPOINT_MAX_AGE_MINUTES", 90, minimum=10)
+# An export that has written no row for this long was left by a killed worker and is queued again.
+EXPORT_STALE_MINUTES = env_int("DAIBAN_EXPORT_STALE_MINUTES", 10, minimum=1)
 
 LOGGING = {
     "version": 1,
