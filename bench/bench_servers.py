@@ -94,7 +94,8 @@ def drive(port: int, seconds: float, clients: int) -> tuple[list[float], int]:
 
 
 def prepare(env: dict) -> None:
-    for args in (["migrate", "--noinput", "-v0"], ["seed_demo", "--password", "bench-pass-2026"]):
+    for args in (["migrate", "--noinput", "-v0"], ["seed_demo", "--password", "bench-pass-2026"],
+                 ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 

@@ -17,3 +17,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Every API answer a test provokes is checked against the OpenAPI schema (conftest.py fails the test).
 MIDDLEWARE = ["daiban.api_declared.DeclaredResponses", *MIDDLEWARE]  # noqa: F405
+
+# Tests render pages without running collectstatic first (daiban/ops/tests/test_static.py checks the
+# production storage itself).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
