@@ -270,7 +270,7 @@ REDIS_URL = env_str("REDIS_URL") or None
 # Two deployments on one Redis keep apart by their queue name, or by this prefix of every cache key.
 CACHE_PREFIX = env_str("DAIBAN_CACHE_PREFIX", "") or env_str("DAIBAN_HUEY_NAME", "daiban") or "daiban"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    "default": {"BACKEND": "daiban.lib.cache.FailOpenRedisCache", "LOCATION": REDIS_URL,
                 "KEY_PREFIX": CACHE_PREFIX,
                 # Redis away: a request waits at most a second for it, then goes on without it.
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
