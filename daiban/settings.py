@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -33,8 +34,28 @@ if not (AUDIT_CHECKPOINT_DIR or AUDIT_CHECKPOINT_URL):
 AUDIT_RETENTION_DAYS = env_int("DAIBAN_AUDIT_RETENTION_DAYS", 184, minimum=184)
 # Key of personal data at rest (AES-256-GCM) and of its look-up hashes; never stored in the database.
 DATA_KEY = env_secret("DAIBAN_DATA_KEY", debug=DEBUG, dev_default="daiban-development-personal-data-key", min_length=32)
+# The address people use (e.g. https://daiban.pingyang.gov.cn): the host names the server answers to,
+# the origin its forms are posted from, secure cookies and HSTS when it is https, and the links in e-mail
+# and SMS (daiban/lib/links.py). Unset: the development address in debug, relative links otherwise.
+PUBLIC_URL = env_url("DAIBAN_PUBLIC_URL").rstrip("/")
+_PUBLIC = urlsplit(PUBLIC_URL)
+if _PUBLIC.path or _PUBLIC.query or _PUBLIC.fragment:
+    raise ImproperlyConfigured("DAIBAN_PUBLIC_URL must be a scheme and a host only, e.g. https://daiban.pingyang.gov.cn")
 ALLOWED_HOSTS = [h for h in (env_str("DAIBAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in (env_str("DAIBAN_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o]
+if PUBLIC_URL:
+    ALLOWED_HOSTS.append(_PUBLIC.hostname or "")
+    CSRF_TRUSTED_ORIGINS.append(f"{_PUBLIC.scheme}://{_PUBLIC.netloc}")
+HTTPS = _PUBLIC.scheme == "https"
+# Behind a proxy that terminates TLS: it says so in X-Forwarded-Proto, believed only from
+# DAIBAN_TRUSTED_PROXIES (daiban/lib/proxy.py removes it from anyone else's request).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# A load balancer or monitor may ask over plain http on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("DAIBAN_HSTS_SECONDS", 31536000, minimum=0) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,11 +88,13 @@ INSTALLED_APPS = [
     "daiban.desk",
     "daiban.notify",
     "daiban.idempotency",
+    "daiban.ops",
     "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
     "daiban.lib.apierrors.ApiErrorShape",
+    "daiban.lib.proxy.ProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +132,20 @@ TEMPLATES = [
 ]
 
 
+# Threads of one web process (manage.py serve); each needs at most one database connection.
+WEB_PROCESSES = env_int("DAIBAN_WEB_PROCESSES", 2, minimum=1)
+WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
+# Connections one process keeps in its pool: a web process's threads, or a worker's threads plus its
+# heartbeat and scheduler.
+DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
+
+
+def _pool_check():
+    from psycopg_pool import ConnectionPool
+
+    return ConnectionPool.check_connection
+
+
 def _database() -> dict:
     VAR_DIR.mkdir(exist_ok=True)
     url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
@@ -130,9 +167,13 @@ def _database() -> dict:
         # One per process, so that two test runs on one machine never share it.
         config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     elif engine.endswith("postgresql"):
-        # Persistent connections: about 8 ms a request saved on this machine.
-        config["CONN_MAX_AGE"] = env_int("DAIBAN_CONN_MAX_AGE", 600, minimum=0)
-        config["CONN_HEALTH_CHECKS"] = True
+        # A pool per process (psycopg_pool), never more than DAIBAN_DB_POOL_SIZE connections however many
+        # threads ask: a web process holds at most its threads' worth, so the server's total is
+        # (web processes × threads) + (workers × worker threads) + a few for commands, stated in
+        # docs/deploy.md. CONN_MAX_AGE must be 0 with a pool: each request returns its connection.
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
+                                      "max_idle": 300, "check": _pool_check()}}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config
@@ -176,7 +217,8 @@ AXES_VERBOSE = False  # every failure and lockout is an audit event already
 # axes.W002: the login views answer a lockout themselves (a Chinese page, the API's error shape), so
 # axes' middleware, which would replace their answer, is not installed. axes.W006: the lock is per
 # account on purpose (8.1.4.1: whatever the address); rotating addresses gains nothing against it.
-SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006"]
+# security.W021: HSTS preloading is a decision for the owner of the whole domain (gov.cn's), not one site.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W006", "security.W021"]
 # Second factor (django-otp TOTP): "staff" = every staff account must use it (level 3, 8.1.4.1 d);
 # "admins" = the three administrators and the center administrator must, other staff may.
 SECOND_FACTOR_REQUIRED_FOR = env_str("DAIBAN_OTP_REQUIRED_FOR", "staff")
@@ -196,6 +238,10 @@ ADMIN_NETWORKS = env_networks("DAIBAN_ADMIN_NETWORKS", "127.0.0.0/8,::1/128")
 # Our own reverse proxies: only from them is X-Forwarded-For believed (audit trail, lockout records,
 # admin networks, public rate limits). Behind a proxy on the same machine, set 127.0.0.1.
 TRUSTED_PROXIES = env_networks("DAIBAN_TRUSTED_PROXIES", "")
+if HTTPS and not TRUSTED_PROXIES:
+    # Otherwise no request would ever seem secure and the https redirect would loop.
+    raise ImproperlyConfigured("DAIBAN_PUBLIC_URL is https: set DAIBAN_TRUSTED_PROXIES to the address of the proxy "
+                               "that terminates TLS (127.0.0.1 for one on the same machine)")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -208,20 +254,28 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "daiban" / "static"]
+# Production (debug off): `manage.py collectstatic` writes every file under a hashed name with gzip and
+# brotli copies (ECharts: about 1 MB becomes about 300 KB); WhiteNoise serves those with a year's cache.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
 API_TOKEN_HOURS = env_int("DAIBAN_API_TOKEN_HOURS", 12, minimum=1)
 
 REDIS_URL = env_str("REDIS_URL") or None
+# Two deployments on one Redis keep apart by their queue name, or by this prefix of every cache key.
+CACHE_PREFIX = env_str("DAIBAN_CACHE_PREFIX", "") or env_str("DAIBAN_HUEY_NAME", "daiban") or "daiban"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    "default": {"BACKEND": "daiban.lib.cache.FailOpenRedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": CACHE_PREFIX,
+                # Redis away: a request waits at most a second for it, then goes on without it.
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_PREFIX}
 }
 
 # Rate limits of the public pages and API: hits per window (seconds), per client address.
@@ -293,15 +347,22 @@ def _huey(redis_url: str | None) -> dict:
         "utc": True,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+    # daiban.ops.queue: a heartbeat per consumer, each periodic duty enqueued once per period across machines.
     if redis_url:
-        config.update(huey_class="huey.RedisHuey", url=redis_url)
+        config.update(huey_class="daiban.ops.queue.RedisHuey", url=redis_url)
     else:
         VAR_DIR.mkdir(exist_ok=True)
-        config.update(huey_class="huey.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
+        config.update(huey_class="daiban.ops.queue.SqliteHuey", filename=str(VAR_DIR / "huey.sqlite3"))
     return config
 
 
 HUEY = _huey(REDIS_URL)
+# /readyz and the system page: a worker is alive when its heartbeat is at most this old; the audit
+# chain's latest checkpoint (written at least hourly) at most this old.
+WORKER_HEARTBEAT_MINUTES = env_int("DAIBAN_WORKER_HEARTBEAT_MINUTES", 3, minimum=1)
+CHECKPOINT_MAX_AGE_MINUTES = env_int("DAIBAN_CHECKPOINT_MAX_AGE_MINUTES", 90, minimum=10)
+# An export that has written no row for this long was left by a killed worker and is queued again.
+EXPORT_STALE_MINUTES = env_int("DAIBAN_EXPORT_STALE_MINUTES", 10, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from daiban.accounts import views as account_views
 from daiban.api import api
 from daiban.lib.apierrors import unknown_path
+from daiban.ops import views as ops_views
 
 admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
 admin.site.site_title = "代办服务基础数据"
@@ -16,6 +17,8 @@ admin.site.login = lambda request, extra_context=None: redirect_to_login(request
 admin.site.password_change = lambda request, extra_context=None: redirect("accounts:password_change")
 
 urlpatterns = [
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("login/", account_views.login_view, name="login"),
     path("login/code/", account_views.login_code, name="login_code"),
     path("login/enrol/", account_views.login_enrol, name="login_enrol"),

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class WorkdayOrdinal(models.Model):
@@ -64,7 +65,12 @@ class Export(models.Model):
     file_name = models.CharField("文件", max_length=200, blank=True)
     error = models.CharField("错误", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间")
+    # The last sign of life of the worker writing it: an export untouched for EXPORT_STALE_MINUTES was
+    # left by a killed worker and is queued again (services.exports_requeue_stale).
+    touched_at = models.DateTimeField("最近进度", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # The finished file, in the database so that every web process on every machine serves it.
+    content = models.BinaryField("文件内容", null=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "表格导出"
@@ -81,4 +87,4 @@ class Export(models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.get_kind_display()}-{self.created_at:%Y%m%d-%H%M}.xlsx"
+        return f"{self.get_kind_display()}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.xlsx"

@@ -1,9 +1,9 @@
 """The writes of assessment: spreadsheet exports, started by a person and written in the background."""
 from __future__ import annotations
 
+import io
 import logging
-import os
-from pathlib import Path
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -67,51 +67,55 @@ def _sheet(export: Export):
     return "项目目录库", DIRECTORY_COLUMNS, rows, directory_table
 
 
-def export_path(export: Export) -> Path:
-    return Path(settings.MEDIA_ROOT) / "exports" / f"{export.pk}.xlsx"
-
-
 def export_run(export_id: str) -> Export | None:
-    """Writes the file, counting rows as it goes (the background task calls this)."""
-    export = Export.objects.select_related("requested_by").filter(pk=export_id).first()
+    """Writes the file, counting rows as it goes (the background task calls this). Run again on an export
+    a killed worker left running, it starts over."""
+    export = Export.objects.select_related("requested_by").defer("content").filter(pk=export_id).first()
     if export is None or export.status not in (Export.Status.QUEUED, Export.Status.RUNNING):
         return export
     title, columns, rows, table = _sheet(export)
     total = rows.count()
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, rows_total=total, rows_done=0)
-    final = export_path(export)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_suffix(".part")
+    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, rows_total=total, rows_done=0,
+                                               touched_at=clock.now())
 
     def progress(done: int) -> None:
-        Export.objects.filter(pk=export.pk).update(rows_done=done)
+        Export.objects.filter(pk=export.pk).update(rows_done=done, touched_at=clock.now())
 
+    buffer = io.BytesIO()
     try:
-        with open(partial, "wb") as handle:
-            written = write_xlsx(handle, title=title, columns=columns, rows=table(rows.iterator(chunk_size=2000)),
-                                 on_progress=progress)
-        os.replace(partial, final)
+        written = write_xlsx(buffer, title=title, columns=columns, rows=table(rows.iterator(chunk_size=2000)),
+                             on_progress=progress)
     except Exception as exc:  # the page must learn that it failed; the log keeps the details
         log.exception("export %s failed", export.pk)
-        partial.unlink(missing_ok=True)
         Export.objects.filter(pk=export.pk).update(status=Export.Status.FAILED, error=str(exc)[:300],
                                                    finished_at=clock.now())
     else:
         Export.objects.filter(pk=export.pk).update(status=Export.Status.DONE, rows_done=written,
-                                                   rows_total=max(total, written), file_name=final.name,
-                                                   finished_at=clock.now())
-    export.refresh_from_db()
+                                                   rows_total=max(total, written), file_name=f"{export.pk}.xlsx",
+                                                   content=buffer.getvalue(), finished_at=clock.now())
+    export.refresh_from_db(fields=["status", "rows_done", "rows_total", "file_name", "error", "finished_at"])
     return export
 
 
-def exports_purge() -> int:
-    """Deletes exports (rows and files) older than EXPORT_KEEP_HOURS."""
-    import datetime as dt
+def stale_exports():
+    """Exports still queued or running whose worker has shown no progress for EXPORT_STALE_MINUTES."""
+    limit = clock.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    unfinished = Export.objects.defer("content").filter(status__in=(Export.Status.QUEUED, Export.Status.RUNNING))
+    return unfinished.filter(touched_at__lt=limit) | unfinished.filter(touched_at=None, created_at__lt=limit)
 
-    old = Export.objects.filter(created_at__lt=clock.now() - dt.timedelta(hours=EXPORT_KEEP_HOURS))
-    count = 0
-    for export in old:
-        export_path(export).unlink(missing_ok=True)
-        export.delete()
-        count += 1
+
+def exports_requeue_stale() -> int:
+    """Queues again every stale export (a killed worker's); the run starts the file over."""
+    from daiban.assessment.tasks import run_export
+
+    stale = list(stale_exports().values_list("pk", flat=True))
+    for pk in stale:
+        Export.objects.filter(pk=pk).update(status=Export.Status.QUEUED, touched_at=clock.now())
+        run_export(str(pk))
+    return len(stale)
+
+
+def exports_purge() -> int:
+    """Deletes exports (rows and their files) older than EXPORT_KEEP_HOURS."""
+    count, _ = Export.objects.filter(created_at__lt=clock.now() - timedelta(hours=EXPORT_KEEP_HOURS)).delete()
     return count

@@ -1,6 +1,8 @@
 """Pages of assessment: the dashboard, the ledger and its exports, supervision, the public figures."""
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -16,8 +18,17 @@ from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledg
 from daiban.assessment.models import Export
 from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped
-from daiban.assessment.selectors import ORDERS, bottlenecks, chart_rows, drill_cases, drill_check, monthly, practice_trend, stats
-from daiban.assessment.services import export_path, export_start
+from daiban.assessment.selectors import (
+    ORDERS,
+    bottlenecks,
+    chart_rows,
+    drill_cases,
+    drill_check,
+    monthly,
+    practice_trend,
+    stats,
+)
+from daiban.assessment.services import export_start
 from daiban.cases.states import CaseStatus
 from daiban.desk.pages import staff_page  # noqa: E402
 from daiban.intake.models import Category
@@ -140,7 +151,7 @@ def ledger(request):
         "page": found, "rows": rows, "headers": [c["name"] for c in columns], "filters": filters,
         "errors": errors, "query": query, "statuses": CaseStatus.choices, "categories": Category.choices,
         "warnings": [(w, WARNING_LABELS[w]) for w in WARNINGS], "units": _units(scoped),
-        "recent": Export.objects.filter(requested_by=request.user).order_by("-created_at")[:5],
+        "recent": Export.objects.filter(requested_by=request.user).defer("content").order_by("-created_at")[:5],
     })
 
 
@@ -160,8 +171,9 @@ def export_new(request):
     return redirect("assessment:export", pk=export.pk)
 
 
-def _own_export(request, pk) -> Export:
-    export = Export.objects.filter(pk=pk, requested_by=request.user).first()
+def _own_export(request, pk, *, content: bool = False) -> Export:
+    exports = Export.objects.filter(pk=pk, requested_by=request.user)
+    export = (exports if content else exports.defer("content")).first()
     if export is None:
         raise NotFound("没有该导出任务")
     return export
@@ -178,11 +190,10 @@ def export_status(request, pk):
 @page
 @require_GET
 def export_download(request, pk):
-    export = _own_export(request, pk)
-    path = export_path(export)
-    if export.status != Export.Status.DONE or not path.exists():
+    export = _own_export(request, pk, content=True)
+    if export.status != Export.Status.DONE or export.content is None:
         raise NotFound("文件尚未生成或已过期清理")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=export.download_name)
+    return FileResponse(io.BytesIO(export.content), as_attachment=True, filename=export.download_name)
 
 
 # 督查 --------------------------------------------------------------------------------------------------

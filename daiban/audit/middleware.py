@@ -3,17 +3,8 @@ from __future__ import annotations
 import uuid
 from ipaddress import ip_address
 
-from django.conf import settings
-
 from daiban.audit import context
-
-
-def _trusted_proxy(address: str) -> bool:
-    try:
-        parsed = ip_address(address)
-    except ValueError:
-        return False
-    return any(parsed in network for network in settings.TRUSTED_PROXIES)
+from daiban.lib.proxy import trusted_proxy as _trusted_proxy
 
 
 def client_ip(request) -> str | None:

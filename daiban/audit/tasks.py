@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from daiban.audit.services import audit_checkpoint
+from daiban.lib.lease import lease_task
 
 
 # Every 10 minutes; writes only when the head moved or the latest checkpoint is 50 minutes old, so
 # at least one an hour. The lock and the file lock in checkpoints.py keep two workers from writing twice.
 @db_periodic_task(crontab(minute="*/10"))
-@lock_task("audit-checkpoint")
+@lease_task("audit-checkpoint")
 def write_audit_checkpoint() -> list[str]:
     return audit_checkpoint()

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from daiban.goodbad.duties import alert_bad_reviews
+from daiban.lib.lease import lease_task
 
 
 @db_periodic_task(crontab(minute="20", hour="*"))
-@lock_task("goodbad-deadline-alerts")
+@lease_task("goodbad-deadline-alerts")
 def goodbad_deadline_alerts() -> int:
     return alert_bad_reviews()

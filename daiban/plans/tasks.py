@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
+from daiban.lib.lease import lease_task
 from daiban.plans.duties import escalate_overdue, send_progress_reports, warn_beyond_practice
 from daiban.plans.evidence import evidence_refresh_if_moved
 
 
 @db_periodic_task(crontab(minute="*/15"))
-@lock_task("plans-escalate-overdue")
+@lease_task("plans-escalate-overdue")
 def escalate_overdue_items() -> int:
     return escalate_overdue()
 
 
 @db_periodic_task(crontab(minute="5", hour="8,14"))
-@lock_task("plans-progress-reports")
+@lease_task("plans-progress-reports")
 def half_monthly_progress_reports() -> int:
     # Runs twice a day every day: on the 1st and 16th it sends; on other days it catches up once a
     # report day that passed while the server was down.
@@ -23,7 +24,7 @@ def half_monthly_progress_reports() -> int:
 
 
 @db_periodic_task(crontab(minute="20", hour="7"))
-@lock_task("plans-evidence")
+@lease_task("plans-evidence")
 def evidence_duties() -> int:
     # Each morning: the window of the figures moves when a month begins, then items past their
     # department's 80th percentile are told to the agents (once per item).

@@ -14,12 +14,10 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from huey import RedisHuey, SqliteHuey
 
 from daiban import settings as project_settings
-from daiban.desk.management.commands import serve
 from daiban.notify import tasks
 from daiban.notify.models import Notification
 from daiban.notify.services import notify
@@ -84,10 +82,10 @@ def redis_reachable() -> bool:
 
 
 def test_the_queue_is_redis_when_redis_url_is_set_and_a_sqlite_file_otherwise():
-    assert project_settings._huey(None)["huey_class"] == "huey.SqliteHuey"
+    assert project_settings._huey(None)["huey_class"] == "daiban.ops.queue.SqliteHuey"
     assert project_settings._huey(None)["filename"] == str(Path(settings.BASE_DIR) / "var" / "huey.sqlite3")
     redis = project_settings._huey(REDIS_URL)
-    assert (redis["huey_class"], redis["url"], redis["immediate"]) == ("huey.RedisHuey", REDIS_URL, False)
+    assert (redis["huey_class"], redis["url"], redis["immediate"]) == ("daiban.ops.queue.RedisHuey", REDIS_URL, False)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -133,30 +131,3 @@ def test_a_delivery_enqueued_on_redis_is_run_by_the_consumer():
     output = consumer.stdout.read()
     assert returncode == 0, output
     assert "Executing daiban.notify.tasks.deliver_notifications" in output
-
-
-def test_serve_starts_the_worker_beside_the_web_server_and_stops_it_afterwards(monkeypatch):
-    monkeypatch.setattr(serve, "WORKER_COMMAND", ["-c", "import time; time.sleep(60)"])
-    workers: list[subprocess.Popen] = []
-    start_worker = serve.start_worker
-
-    def start():
-        workers.append(start_worker())
-        return workers[-1]
-
-    running_with_server: list[int] = []
-
-    def runserver(name, address, **options):
-        assert (name, address) == ("runserver", "127.0.0.1:8123")
-        running_with_server.append(sum(w.poll() is None for w in workers))
-        raise KeyboardInterrupt  # Ctrl-C
-
-    monkeypatch.setattr(serve, "start_worker", start)
-    monkeypatch.setattr(serve, "call_command", runserver)
-    with pytest.raises(KeyboardInterrupt):
-        call_command("serve", port="8123")
-    assert running_with_server == [1] and workers[0].poll() is not None
-
-    with pytest.raises(KeyboardInterrupt):
-        call_command("serve", port="8123", no_worker=True)
-    assert running_with_server == [1, 0] and len(workers) == 1
