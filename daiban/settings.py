@@ -227,6 +227,8 @@ CACHES = {
 PUBLIC_SUBMIT_LIMIT = env_int("DAIBAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)
 PUBLIC_QUERY_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_LIMIT", 30, minimum=1)
 PUBLIC_WINDOW_SECONDS = env_int("DAIBAN_PUBLIC_WINDOW_SECONDS", 600, minimum=1)
+# Progress queries per tracking number and window, from any address (SECURITY.md: why guessing is hopeless).
+PUBLIC_QUERY_PER_NUMBER_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_PER_NUMBER_LIMIT", 10, minimum=1)
 
 # A project at or above this total investment (万元) is major and has a chief agent (seed §5.4);
 # the center can also designate one.

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from daiban.audit.middleware import client_ip
+from daiban.intake.public_query import progress_query_allow
 from daiban.intake.selectors import public_progress
 from daiban.intake.services import request_submit
 from daiban.lib import ratelimit
@@ -74,7 +75,7 @@ def progress(request):
         return render(request, "portal/progress.html", {"form": form})
     form = ProgressForm(request.POST)
     try:
-        _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
+        progress_query_allow(address=client_ip(request), tracking_no=request.POST.get("tracking_no", ""))
     except ratelimit.RateLimited:
         return render(request, "portal/progress.html", {"form": form, "limited_minutes": _wait_minutes()},
                       status=429)
