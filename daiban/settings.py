@@ -282,6 +282,8 @@ CACHES = {
 PUBLIC_SUBMIT_LIMIT = env_int("DAIBAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)
 PUBLIC_QUERY_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_LIMIT", 30, minimum=1)
 PUBLIC_WINDOW_SECONDS = env_int("DAIBAN_PUBLIC_WINDOW_SECONDS", 600, minimum=1)
+# Progress queries per tracking number and window, from any address (SECURITY.md: why guessing is hopeless).
+PUBLIC_QUERY_PER_NUMBER_LIMIT = env_int("DAIBAN_PUBLIC_QUERY_PER_NUMBER_LIMIT", 10, minimum=1)
 
 # The county's own rules where the seed sets no number or only a soft rule (daiban/lib/county_rules.py, /rules/):
 # a project at or above this total investment (万元) is major and has a chief agent (the center can also

@@ -13,12 +13,14 @@ from typing import IO
 from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 500
 CHUNK = 64 * 1024
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def write_xlsx(target: IO[bytes] | str, *, title: str, columns: list[tuple], rows: Iterable[list],
@@ -52,11 +54,26 @@ def write_xlsx(target: IO[bytes] | str, *, title: str, columns: list[tuple], row
 
 
 def _cell(sheet, value):
+    if isinstance(value, str):
+        return _text_cell(sheet, value)
     if isinstance(value, dt.date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
     return value
+
+
+def _text_cell(sheet, value: str):
+    """Text typed by anyone (a project name on the public form) stays text: a value that a spreadsheet would read
+    as a formula or a command (= + - @, tab, CR) is written as a string cell marked like Excel's leading
+    apostrophe (quotePrefix), so it is shown, never evaluated; characters XML cannot hold are dropped."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def xlsx_response(*, filename: str, title: str, columns: list[tuple], rows: Iterable[list]) -> tuple[FileResponse, int]:

@@ -10,6 +10,7 @@ from daiban.cases.services import request_accept
 from daiban.intake import schemas as s
 from daiban.intake.models import ContactCard, DirectoryEntry, Request
 from daiban.intake.personal import personal_data_reveal
+from daiban.intake.public_query import progress_query_allow
 from daiban.intake.selectors import public_progress, request_row
 from daiban.intake.services import (
     card_issue,
@@ -50,7 +51,7 @@ def submit_request(request, payload: s.RequestIn):
 @public.get("/progress", auth=None, response={200: s.ProgressOut, **errors(404, 429)},
             summary="凭登记编号和查询码查询代办进度（个人信息已脱敏）")
 def progress(request, tracking_no: str = "", query_code: str = ""):
-    _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
+    progress_query_allow(address=client_ip(request), tracking_no=tracking_no)
     answer = public_progress(tracking_no=tracking_no, query_code=query_code)
     if answer is None:
         raise NotFound("登记编号或查询码不正确")

@@ -115,7 +115,7 @@ class Request(models.Model):
         REJECTED = "rejected", "不予受理"
 
     tracking_no = models.CharField("登记编号", max_length=20, unique=True)
-    query_code = models.CharField("查询码", max_length=8)
+    query_code = models.CharField("查询码", max_length=16)
     source = models.CharField("受理渠道", max_length=12, choices=Source.choices)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.NEW)
     unit = models.ForeignKey(AgencyBody, verbose_name="承办代办机构", on_delete=models.PROTECT, related_name="requests")

@@ -5,6 +5,7 @@ import hmac
 
 from daiban.intake.models import Request
 from daiban.lib import clock
+from daiban.lib.codes import normalise_query_code
 from daiban.lib.personal import mask_name, mask_phone
 
 
@@ -12,7 +13,7 @@ def public_progress(*, tracking_no: str, query_code: str) -> dict | None:
     """The owner's view: status and steps, personal data masked. A wrong pair finds nothing."""
     row = (Request.objects.select_related("unit").prefetch_related("public_steps")
            .filter(tracking_no=(tracking_no or "").strip().upper()).first())
-    if row is None or not hmac.compare_digest(row.query_code, (query_code or "").strip()):
+    if row is None or not hmac.compare_digest(row.query_code.encode(), normalise_query_code(query_code).encode()):
         return None
     case = getattr(row, "case", None)
     status, label = (case.status, case.get_status_display()) if case else (row.status, row.get_status_display())

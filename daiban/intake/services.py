@@ -1,8 +1,6 @@
 """Every write of the front door: requests, first contact, review, consultations, cards, directory."""
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, connection, transaction
 
 from daiban.audit.services import audit_record
@@ -10,6 +8,7 @@ from daiban.intake.deadlines import first_contact_deadline
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
 from daiban.lib import clock, county_rules
+from daiban.lib.codes import new_query_code
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
 from daiban.org.models import AgencyBody, Department, User
@@ -66,7 +65,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
         company, _ = Company.objects.get_or_create(
             credit_code=clean.credit_code, defaults={"name": data.company_name, "legal_rep": data.legal_rep})
         request = Request(
-            query_code=f"{secrets.randbelow(10**6):06d}", source=source, unit=_unit_for(clean.location),
+            query_code=new_query_code(), source=source, unit=_unit_for(clean.location),
             company=company, company_name=data.company_name, legal_rep=data.legal_rep,
             contact_name=data.contact_name, contact_phone=data.contact_phone, project_name=data.project_name,
             project_code=data.project_code, location=clean.location, category=data.category,

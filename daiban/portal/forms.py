@@ -99,6 +99,6 @@ class ProgressForm(forms.Form):
     tracking_no = forms.CharField(label="登记编号", max_length=20, error_messages={"required": "请填写登记编号"},
                                   widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false",
                                                                 "placeholder": "如 DB202605120001"}))
-    query_code = forms.CharField(label="查询码", max_length=8, error_messages={"required": "请填写查询码"},
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                                               "placeholder": "6 位数字"}))
+    query_code = forms.CharField(label="查询码", max_length=20, error_messages={"required": "请填写查询码"},
+                                 widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
+                                                               "spellcheck": "false", "placeholder": "12 位字母和数字"}))

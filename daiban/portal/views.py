@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from daiban.audit.middleware import client_ip
 from daiban.goodbad.stats import county_monthly
+from daiban.intake.public_query import progress_query_allow
 from daiban.intake.selectors import public_progress
 from daiban.intake.services import request_submit
 from daiban.lib import ratelimit
@@ -81,7 +82,7 @@ def progress(request):
         return render(request, "portal/progress.html", {"form": form})
     form = ProgressForm(request.POST)
     try:
-        _limit(request, "public-query", settings.PUBLIC_QUERY_LIMIT)
+        progress_query_allow(address=client_ip(request), tracking_no=request.POST.get("tracking_no", ""))
     except ratelimit.RateLimited:
         return render(request, "portal/progress.html", {"form": form, "limited_minutes": _wait_minutes()},
                       status=429)
