@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "daiban.desk",
     "daiban.notify",
     "daiban.idempotency",
+    "daiban.numbering",
     "huey.contrib.djhuey",
 ]
 
