@@ -16,6 +16,7 @@ from daiban.accounts.apiauth import STAFF_AUTH
 from daiban.api_schema import DeclaredErrorsSchema
 from daiban.idempotency.replay import idempotent
 from daiban.lib.apierrors import error_response
+from daiban.lib.dbretry import retry_on_serialization_failure
 from daiban.lib.errors import ServiceError
 from daiban.lib.jsonutil import dumps
 from daiban.lib.ratelimit import RateLimited
@@ -45,6 +46,7 @@ api = DaibanAPI(
     urls_namespace="api",
 )
 api.add_decorator(idempotent, mode="view")
+api.add_decorator(retry_on_serialization_failure, mode="view")  # outside the key's transaction
 
 _NINJA_MESSAGES = {
     "missing": "此项必填",

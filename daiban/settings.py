@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "daiban.notify",
     "daiban.idempotency",
     "daiban.ops",
+    "daiban.numbering",
     "huey.contrib.djhuey",
 ]
 

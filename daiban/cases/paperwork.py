@@ -10,6 +10,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseDocument, TeamRole
 from daiban.documents import data as d
 from daiban.lib import clock
+from daiban.numbering.counters import next_number
 from daiban.org.models import User
 
 SERIAL_PREFIX = {"registration": "DJ", "agreement": "XY", "plan": "JH", "progress": "FK", "meeting": "HY",
@@ -85,7 +86,8 @@ def generate(*, case: Case, kind: str, actor: User,
 
     Each version is kept; the serial number carries the version from the second on.
     """
-    version = case.documents.filter(kind=kind).count() + 1
+    version = next_number(f"case_document:{case.pk}:{kind}",
+                          start=lambda: case.documents.filter(kind=kind).count() + 1)
     serial = f"{SERIAL_PREFIX[kind]}{case.request.tracking_no[2:]}" + (f"-{version}" if version > 1 else "")
     content = (builder or BUILDERS[kind])(case, serial)
     document = CaseDocument.objects.create(case=case, kind=kind, serial_no=serial, content=content,

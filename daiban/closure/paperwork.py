@@ -16,6 +16,7 @@ from daiban.documents import data as d
 from daiban.documents.layout import footer, form_document, heading, key_value_table, table, to_bytes
 from daiban.documents.parts import NONE_TEXT, agency_pairs, project_pairs
 from daiban.lib import clock
+from daiban.numbering.counters import next_number
 from daiban.org.models import User
 
 EVALUATION_PREFIX, WORKLOG_PREFIX = "PJ", "RZ"
@@ -121,7 +122,7 @@ def evaluation_document(case: Case) -> EvaluationDocument | None:
     evaluation = OwnerEvaluation.objects.filter(case=case).first()
     if evaluation is None:
         return None
-    version = case.evaluation_documents.count() + 1
+    version = next_number(f"evaluation_document:{case.pk}", start=lambda: case.evaluation_documents.count() + 1)
     serial = f"{EVALUATION_PREFIX}{case.request.tracking_no[2:]}" + (f"-{version}" if version > 1 else "")
     content = evaluation_form(_evaluation_data(case, evaluation, serial))
     return EvaluationDocument.objects.create(case=case, serial_no=serial, content=content,

@@ -1,7 +1,7 @@
 """Every write of the front door: requests, first contact, review, consultations, cards, directory."""
 from __future__ import annotations
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
 from daiban.intake.deadlines import first_contact_deadline
@@ -11,28 +11,25 @@ from daiban.lib import clock, county_rules
 from daiban.lib.codes import new_query_code
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
+from daiban.numbering.counters import next_number
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 
 STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
-TRACKING_NO_LOCK = 0x64_62_6E_6F  # "dbno": PostgreSQL's advisory lock on handing out tracking numbers
 
 
 def _tracking_no() -> str:
+    """DB + the day + the day's 4-digit count; the count comes from the day's counter (daiban.numbering)."""
     prefix = f"DB{clock.today().strftime('%Y%m%d')}"
-    last = (Request.objects.filter(tracking_no__startswith=prefix).order_by("-tracking_no")
-            .values_list("tracking_no", flat=True).first())
-    return f"{prefix}{(int(last[-4:]) + 1 if last else 1):04d}"
 
+    def after_existing() -> int:
+        last = (Request.objects.filter(tracking_no__startswith=prefix).order_by("-tracking_no")
+                .values_list("tracking_no", flat=True).first())
+        return int(last[-4:]) + 1 if last else 1
 
-def _lock_tracking_numbers() -> None:
-    """Tracking numbers count up within a day, so they are handed out one at a time until the transaction ends.
-    SQLite has one writer already; on PostgreSQL concurrent registrations would pick the same next number."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRACKING_NO_LOCK])
+    return f"{prefix}{next_number(f'tracking_no:{prefix}', start=after_existing):04d}"
 
 
 def _step(request: Request, text: str) -> None:
@@ -76,19 +73,8 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             deemed_day=contact.deemed_day, first_contact_due=contact.due_on,
             first_contact_provisional=contact.provisional, idempotency_key=idempotency_key,
         )
-        _lock_tracking_numbers()
-        for _ in range(5):
-            request.tracking_no = _tracking_no()
-            try:
-                with transaction.atomic():
-                    request.save()
-                break
-            except IntegrityError:
-                if idempotency_key and Request.objects.filter(idempotency_key=idempotency_key).exists():
-                    raise
-                continue
-        else:
-            raise Conflict("登记编号分配繁忙，请稍后重试", code="state.conflict")
+        request.tracking_no = _tracking_no()
+        request.save()
         if card is not None:
             card.redeemed_at = received_at
             card.save(update_fields=["redeemed_at"])
@@ -124,10 +110,16 @@ def request_submit(*, data: RequestData, idempotency_key: str | None = None) -> 
     key = (idempotency_key or "").strip()[:80] or None
     if key and (existing := Request.objects.filter(idempotency_key=key).first()):
         return existing, False
+    return _create_once(data, source=Source.ONLINE, actor=None, idempotency_key=key)
+
+
+def _create_once(data: RequestData, *, source: str, actor: User | None,
+                 idempotency_key: str | None) -> tuple[Request, bool]:
+    """Creates the request, or, when a parallel submission with the same key got there first, returns that one."""
     try:
-        return _create_request(data, source=Source.ONLINE, actor=None, idempotency_key=key), True
+        return _create_request(data, source=source, actor=actor, idempotency_key=idempotency_key), True
     except IntegrityError:
-        existing = Request.objects.filter(idempotency_key=key).first() if key else None
+        existing = Request.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
             raise
         return existing, False
@@ -146,7 +138,7 @@ def request_register(*, actor: User, data: RequestData, source: str = Source.WIN
     location = resolve_location(data.location)
     if location is not None and not scope_of(actor).covers_body(_unit_for(location).pk):
         raise ValidationFailed({"location": "该地点不属于您所在代办机构的辖区，请由属地代办机构登记"})
-    return _create_request(data, source=source, actor=actor, idempotency_key=key), True
+    return _create_once(data, source=source, actor=actor, idempotency_key=key)
 
 
 def _require_unit_staff(actor: User, request: Request, action: str) -> None:
