@@ -153,6 +153,7 @@ def _mount() -> None:
     from daiban.closure.api import alerts as closure_alerts_router
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
+    from daiban.desk.api import router as desk_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.plans.api import router as plans_router
@@ -176,6 +177,7 @@ def _mount() -> None:
     api.add_router("/policy", policy_router)
     api.add_router("/teams", teams_router)
     api.add_router("/", assessment_router)
+    api.add_router("/", desk_router)
 
 
 _mount()

@@ -6,4 +6,5 @@ app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("search/", views.search_page, name="search"),
 ]

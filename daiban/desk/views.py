@@ -8,8 +8,10 @@ from django.shortcuts import render
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
+from daiban.cases.search import hit, search
 from daiban.desk.pages import require_page_role
 from daiban.desk.selectors import waiting_for
+from daiban.lib.errors import ValidationFailed
 from daiban.org.roles import Role
 
 
@@ -30,3 +32,16 @@ def audit_log(request):
     verified = audit_verify() if request.GET.get("verify") else None
     return render(request, "desk/audit_log.html", {"page": page, "verified": verified, "event_type": event_type,
                                                    "event_types": EVENT_TYPES.items()})
+
+
+@login_required
+def search_page(request):
+    q = request.GET.get("q", "")
+    context = {"search_q": q, "hits": None, "error": None}
+    try:
+        page = Paginator(search(request.user, q), 30).get_page(request.GET.get("page"))
+    except ValidationFailed as failure:
+        context["error"] = failure.errors.get("q", failure.message)
+        return render(request, "desk/search.html", context, status=200 if not q.strip() else 422)
+    context.update(page=page, hits=[hit(row) for row in page.object_list])
+    return render(request, "desk/search.html", context)
