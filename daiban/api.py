@@ -158,6 +158,7 @@ def _mount() -> None:
     from daiban.coordination.api import router as coordination_router
     from daiban.goodbad.api import public as goodbad_public_router
     from daiban.goodbad.api import router as goodbad_router
+    from daiban.desk.api import router as desk_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.plans.api import router as plans_router
@@ -184,6 +185,7 @@ def _mount() -> None:
     api.add_router("/teams", teams_router)
     api.add_router("/", assessment_router)
     api.add_router("/", goodbad_router)
+    api.add_router("/", desk_router)
 
 
 _mount()

@@ -332,6 +332,11 @@ GATEWAY_TOKEN = env_str("DAIBAN_GATEWAY_TOKEN", "") or ""
 # (docs/provincial-platform.md). Without a URL the reports wait in the outbox, unsent.
 PROVINCIAL_URL = env_url("DAIBAN_PROVINCIAL_URL")
 PROVINCIAL_TOKEN = env_str("DAIBAN_PROVINCIAL_TOKEN", "") or ""
+# Signing of each report (app key + timestamp + nonce + HMAC-SHA256), docs/provincial-platform.md.
+PROVINCIAL_APP_KEY = env_str("DAIBAN_PROVINCIAL_APP_KEY", "") or ""
+PROVINCIAL_APP_SECRET = env_str("DAIBAN_PROVINCIAL_APP_SECRET", "") or ""
+if PROVINCIAL_APP_KEY and len(PROVINCIAL_APP_SECRET) < 16:
+    raise ImproperlyConfigured("DAIBAN_PROVINCIAL_APP_SECRET must be set (16 characters or more) with DAIBAN_PROVINCIAL_APP_KEY")
 # How long the one-time evaluation link sent to an owner stays valid.
 EVALUATION_LINK_DAYS = env_int("DAIBAN_EVALUATION_LINK_DAYS", 30, minimum=1)
 # 好差评: a 差评's loop, in working days (docs/good-bad-review.md): verify (核实/回访) after it is given,

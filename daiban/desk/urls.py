@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("rules/", views.rules, name="rules"),
+    path("search/", views.search_page, name="search"),
 ]

@@ -8,9 +8,11 @@ from django.shortcuts import render
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
+from daiban.cases.search import hit, search
 from daiban.desk.pages import require_page_role
 from daiban.desk.selectors import waiting_for
 from daiban.lib.county_rules import county_rules
+from daiban.lib.errors import ValidationFailed
 from daiban.org.roles import Role
 
 
@@ -37,3 +39,16 @@ def audit_log(request):
 def rules(request):
     """The county's own rules: what the seed leaves open and the county sets, with the setting holding each."""
     return render(request, "desk/rules.html", {"rules": county_rules()})
+
+
+@login_required
+def search_page(request):
+    q = request.GET.get("q", "")
+    context = {"search_q": q, "hits": None, "error": None}
+    try:
+        page = Paginator(search(request.user, q), 30).get_page(request.GET.get("page"))
+    except ValidationFailed as failure:
+        context["error"] = failure.errors.get("q", failure.message)
+        return render(request, "desk/search.html", context, status=200 if not q.strip() else 422)
+    context.update(page=page, hits=[hit(row) for row in page.object_list])
+    return render(request, "desk/search.html", context)

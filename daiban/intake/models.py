@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from daiban.lib.personal import EncryptedCharField, LookupHashField
+from daiban.lib.search_text import SearchTextField
 from daiban.org.models import AgencyBody, Department, Region
 
 
@@ -123,10 +124,13 @@ class Request(models.Model):
     company_name = models.CharField("单位名称", max_length=100)
     legal_rep = EncryptedCharField("法定代表人", max_length=30, blank=True, kind="name")
     contact_name = EncryptedCharField("联系人", max_length=30, kind="name")
+    contact_name_hash = LookupHashField(source="contact_name", kind="name")
     contact_phone = EncryptedCharField("联系电话", max_length=11, kind="phone")
     contact_phone_hash = LookupHashField(source="contact_phone")
     project_name = models.CharField("项目名称", max_length=100)
     project_code = models.CharField("项目代码", max_length=24, blank=True)
+    # What the staff search box matches words against (daiban/lib/search_text.py).
+    search_text = SearchTextField(sources=("tracking_no", "company_name", "project_name", "project_code"))
     location = models.ForeignKey(Region, verbose_name="建设地点", on_delete=models.PROTECT, related_name="+")
     category = models.CharField("项目类别", max_length=24, choices=Category.choices)
     industrial = models.BooleanField("工业项目")

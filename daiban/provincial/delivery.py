@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from daiban.lib import clock, retry
 from daiban.provincial.models import ProvincialMessage
+from daiban.provincial.signing import signed_headers
 
 Status = ProvincialMessage.Status
 log = logging.getLogger(__name__)
@@ -95,6 +96,10 @@ def post(payload: dict) -> None:
     if settings.PROVINCIAL_TOKEN:
         headers["Authorization"] = f"Bearer {settings.PROVINCIAL_TOKEN}"
     body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode("utf-8")
+    if settings.PROVINCIAL_APP_KEY:
+        # Each try is signed anew (a fresh nonce and the platform's clock), docs/provincial-platform.md.
+        headers.update(signed_headers(url=settings.PROVINCIAL_URL, body=body, app_key=settings.PROVINCIAL_APP_KEY,
+                                      secret=settings.PROVINCIAL_APP_SECRET))
     request = urllib.request.Request(settings.PROVINCIAL_URL, data=body, headers=headers, method="POST")
     try:
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as answer:

@@ -19,7 +19,7 @@ from daiban.audit.protection import protection_lifted
 from daiban.audit.services import audit_checkpoint, audit_record, audit_verify
 from daiban.audit.tasks import write_audit_checkpoint
 from daiban.lib.jsonutil import canonical
-from daiban.lib.scripted_server import ScriptedServer
+from daiban.lib.peer import Peer
 
 
 def _events(n: int, person) -> list[AuditEvent]:
@@ -160,7 +160,7 @@ def test_a_checkpoint_signed_with_another_key_or_edited_is_reported(person, chec
 
 def test_checkpoints_sent_to_a_remote_endpoint_catch_the_cut_too(person, settings):
     settings.AUDIT_CHECKPOINT_DIR = ""
-    with ScriptedServer() as endpoint:
+    with Peer() as endpoint:
         settings.AUDIT_CHECKPOINT_URL = endpoint.url
         settings.AUDIT_CHECKPOINT_TOKEN = "checkpoint-token"
         _events(5, person)

@@ -34,7 +34,8 @@ def queued(build) -> ProvincialMessage:
 @pytest.mark.django_db
 def test_a_report_refused_once_is_retried_after_a_minute_and_delivered_once(build, quiet_outbox):
     with Platform(statuses=[500, 200]) as platform, \
-            override_settings(PROVINCIAL_URL=platform.url, PROVINCIAL_TOKEN="province-token-0123456789"):
+            override_settings(**platform.signing_settings(), PROVINCIAL_URL=platform.url,
+                              PROVINCIAL_TOKEN="province-token-0123456789"):
         row = queued(build)
         with clock.frozen(T0):
             assert deliver_pending() == 0
@@ -76,7 +77,7 @@ def test_a_claimed_report_is_not_claimed_again_while_it_is_being_sent(build, qui
 @pytest.mark.django_db
 def test_after_ten_failures_a_report_is_marked_failed_shown_to_administrators_and_replayed(
         build, quiet_outbox, client, person, api_as):
-    with Platform(statuses=[503]) as platform, override_settings(PROVINCIAL_URL=platform.url):
+    with Platform(statuses=[503]) as platform, override_settings(**platform.signing_settings(), PROVINCIAL_URL=platform.url):
         row = queued(build)
         waited = 0
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -98,7 +99,7 @@ def test_after_ten_failures_a_report_is_marked_failed_shown_to_administrators_an
     assert answer.status_code == 302
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.PENDING, 0)
-    with Platform(statuses=[200]) as platform, override_settings(PROVINCIAL_URL=platform.url):
+    with Platform(statuses=[200]) as platform, override_settings(**platform.signing_settings(), PROVINCIAL_URL=platform.url):
         assert deliver_pending() == 1
         assert platform.accepted() == [row.message_id]  # the same message id as before
     assert api_as("sysadmin").post(f"provincial/messages/{row.pk}/replay").status_code == 409  # already sent
@@ -136,7 +137,8 @@ def test_two_workers_at_once_never_send_one_report_twice(demo, person):
     cases = [build.case() for _ in range(3)]
     ProvincialMessage.objects.update(status=Status.SENT)
     rows = [provincial_enqueue(event="project_code", case=case) for case in cases]
-    with Platform(statuses=[200], delay=0.2) as platform, override_settings(PROVINCIAL_URL=platform.url):
+    with Platform(statuses=[200], delay=0.2) as platform, \
+            override_settings(**platform.signing_settings(), PROVINCIAL_URL=platform.url):
         counts: list[int] = []
 
         def worker():
