@@ -156,9 +156,9 @@ def _mount() -> None:
     from daiban.closure.api import public as closure_public_router
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
+    from daiban.desk.api import router as desk_router
     from daiban.goodbad.api import public as goodbad_public_router
     from daiban.goodbad.api import router as goodbad_router
-    from daiban.desk.api import router as desk_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
     from daiban.plans.api import router as plans_router

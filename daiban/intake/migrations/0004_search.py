@@ -32,7 +32,7 @@ def drop_trigram_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0002_encrypt_personal_data'),
+        ('intake', '0003_longer_query_codes'),
     ]
 
     operations = [
