@@ -14,6 +14,7 @@ from ninja.renderers import JSONRenderer
 
 from daiban.accounts.apiauth import STAFF_AUTH
 from daiban.api_schema import DeclaredErrorsSchema
+from daiban.audit.refusals import keep_refusals
 from daiban.idempotency.replay import idempotent
 from daiban.lib.apierrors import error_response
 from daiban.lib.dbretry import retry_on_serialization_failure
@@ -106,6 +107,7 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError):
+    keep_refusals()  # a refusal recorded inside the service's rolled-back transaction
     body = exc.as_body()
     response = error_response(body["code"], body["detail"], body["fields"], status=exc.status)
     if isinstance(exc, RateLimited):

@@ -160,10 +160,9 @@ def drill_check(scoped: Scoped, dimension: Dimension, key: int, *, user=None) ->
                    or scoped.cases().filter(**_with_key(dimension, key)).exists()):
         return
     if exists:
-        from daiban.audit.services import audit_record
+        from daiban.audit.refusals import audit_refusal
 
-        audit_record(event_type="access.refused", actor=user if user is not None and user.is_authenticated else None,
-                     new={"object_type": f"assessment.{dimension.code}", "object_id": str(key)}, outcome="denied")
+        audit_refusal(actor=user, new={"object_type": f"assessment.{dimension.code}", "object_id": str(key)})
     raise NotFound("未找到该统计对象，或不在您的数据范围内")
 
 

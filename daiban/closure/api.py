@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import case_detail, cases_for
@@ -38,12 +38,15 @@ class HandoverIn(Schema):
 class CompleteIn(Schema):
     handover: list[HandoverIn]
     opinion: str = ""
+    close_open: dict[str, str] = Field({}, description="仍未了结的协调问题、联动请求、会议议定事项的关闭理由，"
+                                                      "键为 issue:<id>、linked:<id>、resolution:<id>")
 
 
 class TerminateIn(Schema):
     reason: str
     reason_kind: str | None = None
     returned: list[HandoverIn] = []
+    close_open: dict[str, str] = Field({}, description="同办结")
 
 
 class ConfirmIn(Schema):
@@ -53,6 +56,7 @@ class ConfirmIn(Schema):
 class FileIn(Schema):
     filed_on: date | None = None
     opinion: str | None = None
+    backfill_reason: str = ""
 
 
 class ProjectCodeIn(Schema):
@@ -68,6 +72,8 @@ class VisitIn(Schema):
 class VisitRecordIn(Schema):
     done_on: date
     note: str
+    fee_asked: bool
+    fee_details: str = ""
 
 
 class ItemGradeIn(Schema):
@@ -127,7 +133,7 @@ def get_closure(request, case_id: int):
 def complete(request, case_id: int, payload: CompleteIn):
     case = _case(request, case_id)
     closure = services.case_complete(actor=request.user, case=case, handover=[h.dict() for h in payload.handover],
-                                     opinion=payload.opinion)
+                                     opinion=payload.opinion, close_open=payload.close_open)
     return selectors.closure_detail(closure.case)
 
 
@@ -136,7 +142,8 @@ def complete(request, case_id: int, payload: CompleteIn):
 def terminate(request, case_id: int, payload: TerminateIn):
     case = _case(request, case_id)
     closure = services.case_terminate(actor=request.user, case=case, reason=payload.reason,
-                                      reason_kind=payload.reason_kind, returned=[h.dict() for h in payload.returned])
+                                      reason_kind=payload.reason_kind, returned=[h.dict() for h in payload.returned],
+                                      close_open=payload.close_open)
     return selectors.closure_detail(closure.case)
 
 
@@ -149,10 +156,20 @@ def confirm_handover(request, case_id: int, payload: ConfirmIn):
 
 
 @router.post("/{case_id}/file", response={200: dict, **errors(403, 409)},
-             summary="办结单/终止单移交代办机构归档（应在办结或终止后 2 个工作日内）")
+             summary="办结单/终止单移交代办机构归档（应在办结或终止后 2 个工作日内，按登记当日判断）；"
+                     "早于今天的 filed_on 只能作为补录，须填 backfill_reason")
 def file_closure(request, case_id: int, payload: FileIn):
     case = _case(request, case_id)
-    services.closure_file(actor=request.user, case=case, filed_on=payload.filed_on, opinion=payload.opinion)
+    services.closure_file(actor=request.user, case=case, filed_on=payload.filed_on, opinion=payload.opinion,
+                          backfill_reason=payload.backfill_reason)
+    return selectors.closure_detail(case)
+
+
+@router.post("/{case_id}/file/confirm", response={200: dict, **errors(403, 409)},
+             summary="代办机构管理员确认补录归档（确认后按补录的归档日期判断是否按时）")
+def confirm_backfill(request, case_id: int):
+    case = _case(request, case_id)
+    services.closure_backfill_confirm(actor=request.user, case=case)
     return selectors.closure_detail(case)
 
 
@@ -196,7 +213,7 @@ def record_visit(request, case_id: int, visit_id: int, payload: VisitRecordIn):
     visit = ReturnVisit.objects.filter(case=case, pk=visit_id).select_related("case").first()
     if visit is None:
         raise NotFound("本案没有该回访")
-    visit = evaluations.visit_record(actor=request.user, visit=visit, done_on=payload.done_on, note=payload.note)
+    visit = evaluations.visit_record(actor=request.user, visit=visit, **payload.dict())
     return selectors.visit_row(visit)
 
 
@@ -274,7 +291,8 @@ def submit_ratings(request, case_id: int, payload: RatingsIn):
 def _fee_alert_row(alert) -> dict:
     return {"id": alert.pk, "case_id": alert.case_id, "tracking_no": alert.case.request.tracking_no,
             "project": alert.case.project.name, "company": alert.case.project.company.name,
-            "unit": alert.case.unit.name, "details": alert.details, "raised_at": alert.raised_at}
+            "unit": alert.case.unit.name, "details": alert.details, "raised_at": alert.raised_at,
+            "source": alert.source, "visit_id": alert.visit_id}
 
 
 @alerts.get("/fee-alerts", response={200: AnyPage, **errors(403)}, summary="索取费用或礼品线索（纪检监察；新的在前）")

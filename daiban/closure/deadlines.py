@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from daiban.plans.deadlines import LABELS, NORMAL, OVERDUE, due_standing
 from daiban.workdays.calendar import WorkdayResult
@@ -31,20 +32,36 @@ class FilingStanding:
     due: dt.date
     filed_on: dt.date | None
     left: int | None  # working days left while unfiled (0 on the due day, negative when late)
+    backfill: bool = False  # 补录: a paper filing entered later with its declared date
+    confirmed: bool = False  # the unit administrator confirmed the 补录
 
     @property
     def label(self) -> str:
-        if self.filed_on is not None:
-            return "按时归档" if self.state == NORMAL else "逾期归档"
-        return LABELS[self.state]
+        if self.filed_on is None:
+            return LABELS[self.state]
+        label = "按时归档" if self.state == NORMAL else "逾期归档"
+        if not self.backfill:
+            return label
+        return f"补录·{label}" if self.confirmed else f"补录·{label}（待单位管理员确认）"
 
     @property
     def late(self) -> bool:
         return self.state == OVERDUE
 
 
-def filing_standing(*, due: dt.date, filed_on: dt.date | None, today: dt.date) -> FilingStanding:
+def filing_standing(*, due: dt.date, filed_on: dt.date | None, today: dt.date, recorded_on: dt.date | None = None,
+                    backfill: bool = False, confirmed: bool = False) -> FilingStanding:
+    """Filing lateness, the one rule: a filing is judged on the day it was recorded (server time); a 补录's
+    declared earlier date counts only once the unit administrator has confirmed it."""
     if filed_on is not None:
-        return FilingStanding(NORMAL if filed_on <= due else OVERDUE, due, filed_on, None)
+        judged = filed_on if (not backfill or confirmed) else (recorded_on or filed_on)
+        return FilingStanding(NORMAL if judged <= due else OVERDUE, due, filed_on, None, backfill, confirmed)
     state, left = due_standing(due, today, warning_days=warning_workdays())
     return FilingStanding(state, due, None, left)
+
+
+def closure_filing(closure, today: dt.date) -> FilingStanding:
+    """Where a completion or termination form stands against its filing deadline."""
+    recorded_on = timezone.localtime(closure.filed_at).date() if closure.filed_at else None
+    return filing_standing(due=closure.filing_due_on, filed_on=closure.filed_on, today=today, recorded_on=recorded_on,
+                           backfill=closure.backfilled, confirmed=closure.backfill_confirmed_at is not None)

@@ -163,7 +163,8 @@ def _binhai() -> None:
     if visit is not None:
         with clock.frozen("2026-09-07"):
             evaluations.visit_record(actor=visit.visitor, visit=visit, done_on=D("2026-09-07"),
-                                     note="电话回访业主郑海涛：对代办服务非常满意，审批提速明显；无人索取费用或礼品。")
+                                     note="电话回访业主郑海涛：对代办服务非常满意，审批提速明显；无人索取费用或礼品。",
+                                     fee_asked=False)
     if not OwnerEvaluation.objects.filter(case=case).exists():
         with clock.frozen("2026-09-07"):
             evaluations.evaluation_submit(actor=_user("owner5"), case=case, answers=evaluations.OwnerAnswers(

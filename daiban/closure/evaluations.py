@@ -114,8 +114,10 @@ def visit_schedule(*, actor: User, case: Case, planned_on: dt.date, visitor: Use
     return visit
 
 
-def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str) -> ReturnVisit:
-    """The visitor (or a colleague of the unit) records how the visit went."""
+def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str, fee_asked: bool | None = None,
+                 fee_details: str = "") -> ReturnVisit:
+    """The visitor (or a colleague of the unit) records how the visit went, and the owner's answer to the
+    evaluation's question (有无索取费用或礼品); a yes goes to the discipline inspectors at once."""
     case = visit.case
     if actor.pk != visit.visitor_id:
         require_case_worker(actor, case, "visit_record")
@@ -127,6 +129,10 @@ def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str
         errors["done_on"] = f"回访日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"
     if not (note or "").strip():
         errors["note"] = "请填写回访情况"
+    if fee_asked is None:
+        errors["fee_asked"] = "请回答代办过程中是否有人索取费用或礼品"
+    if len(fee_details or "") > 2000:
+        errors["fee_details"] = "情况说明过长（最多 2000 字）"
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -134,9 +140,13 @@ def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str
         if visit.done_on is not None:
             raise Conflict("该回访已记录，不能修改", code="evaluation.already_submitted")
         visit.done_on, visit.note, visit.recorded_by = done_on, note.strip(), actor
-        visit.save(update_fields=["done_on", "note", "recorded_by"])
+        visit.fee_asked, visit.fee_details = bool(fee_asked), (fee_details or "").strip() if fee_asked else ""
+        visit.save(update_fields=["done_on", "note", "recorded_by", "fee_asked", "fee_details"])
         audit_record(event_type="closure.visit_recorded", actor=actor, obj=case,
-                     new={"done_on": done_on, "channel": visit.channel, "note": visit.note})
+                     new={"done_on": done_on, "channel": visit.channel, "note": visit.note,
+                          "fee_asked": visit.fee_asked})
+        if visit.fee_asked:
+            _fee_alert(case, actor, details=visit.fee_details, source="回访", evaluation=None, visit=visit)
         if OwnerEvaluation.objects.filter(case=case).exists():
             evaluation_document(case)  # the form names the visitor and the date
     return visit
@@ -267,7 +277,7 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
         for item, grade, comments in item_grades:
             _item_evaluate(item=item, grade=grade, comments=comments, via=via, actor=actor, now=now)
         if evaluation.fee_asked:
-            _fee_alert(case, evaluation, actor)
+            _fee_alert(case, actor, details=evaluation.fee_details, source="服务评价", evaluation=evaluation)
         evaluation_document(case)
         notify(recipients=unit_people(case), subject=f"业主已评价：{case.project.name}",
                body=f"评价等级：{evaluation.get_grade_display()}。"
@@ -353,14 +363,17 @@ def inspectors() -> list[User]:
     return list(User.objects.filter(role_grants__role=Role.INSPECTOR, is_active=True).distinct())
 
 
-def _fee_alert(case: Case, evaluation: OwnerEvaluation, actor: User | None) -> FeeAlert:
-    """A yes to the fee-or-gift question goes to the discipline inspectors at once, in this transaction."""
-    alert = FeeAlert.objects.create(case=case, evaluation=evaluation, details=evaluation.fee_details,
-                                    raised_at=evaluation.submitted_at)
+def _fee_alert(case: Case, actor: User | None, *, details: str, source: str, evaluation: OwnerEvaluation | None,
+               visit: ReturnVisit | None = None) -> FeeAlert:
+    """A yes to the fee-or-gift question (in the evaluation or at a return visit) goes to the discipline
+    inspectors at once, in this transaction."""
+    alert = FeeAlert.objects.create(case=case, evaluation=evaluation, visit=visit, details=details,
+                                    raised_at=clock.now())
     audit_record(event_type="closure.fee_alert_raised", actor=actor, actor_name="" if actor else LINK_ACTOR,
-                 obj=case, new={"alert": alert.pk, "unit": case.unit.name, "details": alert.details})
+                 obj=case, new={"alert": alert.pk, "unit": case.unit.name, "details": alert.details,
+                                "source": alert.source})
     notify(recipients=inspectors(), subject=f"索取费用或礼品线索：{case.project.name}",
-           body=f"{case.project.company.name}在代办服务评价中反映，代办过程中有人索取费用或礼品。"
+           body=f"{case.project.company.name}在{source}中反映，代办过程中有人索取费用或礼品。"
                 f"承办机构：{case.unit.name}。"
                 + (f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"),
            link="/closure/fee-alerts/", case=case, dedupe_key=f"fee-alert:{alert.pk}")

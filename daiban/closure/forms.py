@@ -96,6 +96,8 @@ class ConfirmForm(forms.Form):
 class FileForm(forms.Form):
     filed_on = _date("归档日期")
     opinion = _text("代办机构审核意见", max_length=300, rows=2)
+    backfill_reason = _text("补录理由", max_length=300, rows=2,
+                            placeholder="归档日期早于今天时必填：纸质归档在先、系统登记在后的原因")
 
 
 class VisitForm(forms.Form):
@@ -115,6 +117,15 @@ class VisitForm(forms.Form):
 class VisitRecordForm(forms.Form):
     done_on = _date("回访日期")
     note = _text("回访情况", max_length=2000, required=True, rows=3, message="请填写回访情况")
+    fee_asked = forms.ChoiceField(label="业主反映有无人索取费用或礼品", choices=YES_NO, widget=forms.RadioSelect,
+                                  error_messages={"required": "请回答代办过程中是否有人索取费用或礼品",
+                                                  "invalid_choice": "请回答代办过程中是否有人索取费用或礼品"})
+    fee_details = _text("如有，请说明情况", max_length=2000, rows=2, placeholder="何人、何时、索取了什么（选填）")
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {"done_on": data["done_on"], "note": data["note"], "fee_asked": data["fee_asked"] == "yes",
+                "fee_details": data["fee_details"]}
 
 
 class EvaluationForm(forms.Form):

@@ -49,6 +49,12 @@ class Closure(models.Model):
     filed_at = models.DateTimeField("归档登记时间", null=True, blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="归档登记人", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    # 补录: a paper filing entered later carries its declared date (filed_on) and a reason; it counts as on
+    # time only once the unit administrator confirms it (closure.deadlines.filing_standing).
+    backfill_reason = models.CharField("补录理由", max_length=300, blank=True)
+    backfill_confirmed_at = models.DateTimeField("补录确认时间", null=True, blank=True)
+    backfill_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="补录确认人", null=True,
+                                              blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = verbose_name_plural = "办结与终止"
@@ -58,8 +64,14 @@ class Closure(models.Model):
         return f"{self.case} {self.get_kind_display()}"
 
     @property
+    def backfilled(self) -> bool:
+        return bool(self.backfill_reason)
+
+    @property
     def filed_late(self) -> bool | None:
-        return None if self.filed_on is None else self.filed_on > self.filing_due_on
+        from daiban.closure.deadlines import closure_filing
+
+        return None if self.filed_on is None else closure_filing(self, self.filed_on).late
 
     @property
     def form_name(self) -> str:
@@ -102,6 +114,9 @@ class ReturnVisit(models.Model):
     scheduled_at = models.DateTimeField("安排时间")
     done_on = models.DateField("回访日期", null=True, blank=True)
     note = models.TextField("回访情况", blank=True)
+    # The evaluation's question, asked again at the visit: a yes raises the same alert to the inspectors.
+    fee_asked = models.BooleanField("有无索取费用或礼品", null=True, blank=True)
+    fee_details = models.TextField("索取费用或礼品情况", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 
@@ -218,7 +233,10 @@ class FeeAlert(models.Model):
     """An owner said someone asked for a fee or a gift: sent at once to the discipline inspectors."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fee_alerts")
-    evaluation = models.OneToOneField(OwnerEvaluation, on_delete=models.CASCADE, related_name="fee_alert")
+    evaluation = models.OneToOneField(OwnerEvaluation, on_delete=models.CASCADE, related_name="fee_alert",
+                                      null=True, blank=True)
+    visit = models.OneToOneField(ReturnVisit, on_delete=models.CASCADE, related_name="fee_alert", null=True,
+                                 blank=True)
     details = models.TextField("情况", blank=True)
     raised_at = models.DateTimeField("提出时间")
 
@@ -228,6 +246,10 @@ class FeeAlert(models.Model):
 
     def __str__(self) -> str:
         return f"索费线索 #{self.pk}"
+
+    @property
+    def source(self) -> str:
+        return "回访" if self.visit_id else "评价"
 
 
 class EvaluationDocument(models.Model):
@@ -249,3 +271,26 @@ class EvaluationDocument(models.Model):
     @property
     def filename(self) -> str:
         return f"代办服务评价表-{self.serial_no}.docx"
+
+
+class ClosedBusiness(models.Model):
+    """An issue, linked request or meeting resolution still open when the case ended, closed by the agent
+    with a reason on the completion (termination) page."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", "协调问题"
+        LINKED = "linked", "联动代办请求"
+        RESOLUTION = "resolution", "会议议定事项"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closed_business")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("对象ID")
+    title = models.CharField("事项", max_length=100)
+    reason = models.CharField("关闭理由", max_length=300)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关闭人", on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField("关闭时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "随案件结束关闭的事项"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="business_closed_once")]

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from daiban.cases.models import Case, CaseItem
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
-from daiban.closure.deadlines import FilingStanding, filing_standing
+from daiban.closure.deadlines import FilingStanding, closure_filing
 from daiban.closure.models import Closure, DepartmentRating, FeeAlert, ItemEvaluation, OwnerEvaluation
 from daiban.closure.paperwork import on_time
 from daiban.lib import clock
@@ -34,7 +34,7 @@ def readiness(case: Case) -> dict:
 
 
 def standing_of(closure: Closure, today: dt.date | None = None) -> FilingStanding:
-    return filing_standing(due=closure.filing_due_on, filed_on=closure.filed_on, today=today or clock.today())
+    return closure_filing(closure, today or clock.today())
 
 
 def item_rows(case: Case) -> list[dict]:
@@ -67,9 +67,17 @@ def closure_detail(case: Case, today: dt.date | None = None) -> dict:
         "handover_confirmed": closure.handover_confirmed_at is not None,
         "handover_confirmed_at": closure.handover_confirmed_at, "handover_signatory": mask_name(closure.handover_signatory),
         "filing": {"due_on": closure.filing_due_on, "provisional": closure.filing_due_provisional,
-                   "filed_on": closure.filed_on, "late": closure.filed_late, "state": where.state,
-                   "label": where.label, "workdays_left": where.left},
+                   "filed_on": closure.filed_on, "late": where.late if closure.filed_on else None,
+                   "state": where.state, "label": where.label, "workdays_left": where.left,
+                   "filed_at": closure.filed_at, "backfill": closure.backfilled,
+                   "backfill_reason": closure.backfill_reason or None,
+                   "backfill_confirmed": closure.backfill_confirmed_at is not None,
+                   "backfill_confirmed_by": (closure.backfill_confirmed_by.display_name
+                                             if closure.backfill_confirmed_by else None)},
         "archive_url": f"/api/v1/cases/{case.pk}/archive.zip",
+        "closed_business": [{"kind": b.kind, "id": b.object_id, "title": b.title, "reason": b.reason,
+                             "closed_by": b.closed_by.display_name, "closed_at": b.closed_at}
+                            for b in case.closed_business.select_related("closed_by")],
         "owner_evaluation": evaluation_row(evaluation) if evaluation else None,
         "department_ratings": [rating_row(r) for r in DepartmentRating.objects.filter(case=case)
                                .select_related("department", "liaison")],
@@ -131,4 +139,4 @@ def closure_cases(user, show: str = "") -> QuerySet[Case]:
 
 def fee_alerts() -> QuerySet[FeeAlert]:
     return FeeAlert.objects.select_related("case", "case__project", "case__project__company", "case__unit",
-                                           "case__request", "evaluation").order_by("-raised_at", "-id")
+                                           "case__request", "evaluation", "visit").order_by("-raised_at", "-id")

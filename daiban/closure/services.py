@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
+from daiban.closure import business
 from daiban.closure.deadlines import filing_due
 from daiban.closure.models import Closure, HandoverEntry
 from daiban.closure.paperwork import closing_document
@@ -24,7 +26,9 @@ from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
 from daiban.notify.services import notify
 from daiban.org.models import User
+from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
+from daiban.org.scope import scope_of
 from daiban.provincial.payloads import item_block
 from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import workdays_between
@@ -115,11 +119,14 @@ def _check_completable(case: Case) -> None:
 
 
 def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | Mapping],
-                  opinion: str = "") -> Closure:
+                  opinion: str = "", close_open: Mapping[str, str] | None = None) -> Closure:
     """§6.8: every item finished — the completion form is filled in, the papers listed for hand-over, and
-    the 2-working-day filing deadline starts."""
+    the 2-working-day filing deadline starts. Open issues, linked requests and meeting resolutions are
+    closed with the agent's reasons (`close_open`: {"issue:12": reason}) or block the completion."""
     require_case_worker(actor, case, "case_complete")
     _check_completable(case)
+    reasons = business.reasons_from(close_open)
+    business.check_closable(case, reasons)
     lines = _handover_lines(handover, field="handover")
     errors = {}
     if not lines:
@@ -131,6 +138,8 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         _check_completable(case)
+        business.close_all(actor=actor, case=case, business=business.check_closable(case, reasons), reasons=reasons,
+                           why="办结")
         today, now = clock.today(), clock.now()
         due = filing_due(today)
         entrusted = case.entrusted_on or case.accepted_at.date()
@@ -177,7 +186,8 @@ def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseIt
 
 
 def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | None = None,
-                   returned: Iterable[HandoverLine | Mapping] | None = None) -> Closure:
+                   returned: Iterable[HandoverLine | Mapping] | None = None,
+                   close_open: Mapping[str, str] | None = None) -> Closure:
     """§6.8: the owner ends the entrustment (at any time, in writing: from its own account, or recorded by
     the staff from its letter), or the project's own reasons end it. Open items are withdrawn."""
     by_owner = is_case_owner(actor, case)
@@ -197,11 +207,17 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
         lines = _handover_lines(returned, field="returned")
     except ValidationFailed as refusal:
         errors.update(refusal.errors)
+    reasons = business.reasons_from(close_open)
+    if by_owner:  # the owner ends the entrustment in writing at any time: what is open ends with it
+        reasons = {b.key: f"业主申请终止委托：{reason[:200]}" for b in business.open_business(case)}
     if errors:
         raise ValidationFailed(errors)
+    business.check_closable(case, reasons)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         require_open(case)
+        business.close_all(actor=actor, case=case, business=business.check_closable(case, reasons), reasons=reasons,
+                           why="终止")
         today, now = clock.today(), clock.now()
         old_status = case.status
         withdrawn = _withdraw_open_items(actor, case, today)
@@ -266,17 +282,26 @@ def handover_confirm(*, actor: User, case: Case, signatory: str = "") -> Closure
     return closure
 
 
-def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, opinion: str | None = None) -> Closure:
-    """The agent files the form (and the papers) with the agency unit; later than 2 working days after the
-    case closed is recorded as late. The archived form carries the filing date."""
+def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, opinion: str | None = None,
+                 backfill_reason: str = "") -> Closure:
+    """The agent files the form (and the papers) with the agency unit. Timeliness is judged on the day the
+    filing is recorded (server time); an earlier paper filing is entered as 补录 with a reason, and its
+    declared date counts only after the unit administrator confirms it (closure_backfill_confirm)."""
     require_case_worker(actor, case, "closure_file")
     closure = closure_of(case)
     today = clock.today()
     filed_on = filed_on or today
+    backfill_reason = (backfill_reason or "").strip()
     if filed_on > today:
         raise ValidationFailed({"filed_on": "归档日期不能晚于今天"})
     if filed_on < closure.closed_on:
         raise ValidationFailed({"filed_on": f"归档日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"})
+    if filed_on < today and not backfill_reason:
+        raise ValidationFailed({"backfill_reason": f"归档日期早于今天（{today:%Y-%m-%d}），只能作为补录登记，请填写补录理由"})
+    if filed_on == today:
+        backfill_reason = ""  # filed today: nothing to back-date
+    if len(backfill_reason) > 300:
+        raise ValidationFailed({"backfill_reason": "补录理由过长（最多 300 字）"})
     if opinion is not None and len(opinion.strip()) > 300:
         raise ValidationFailed({"opinion": "意见过长（最多 300 字）"})
     with transaction.atomic():
@@ -289,14 +314,44 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
         if opinion is not None and opinion.strip():
             closure.opinion = opinion.strip()
         closure.filed_on, closure.filed_at, closure.filed_by = filed_on, clock.now(), actor
+        closure.backfill_reason = backfill_reason
         signed = closure.document
         closure.document = closing_document(closure=closure, actor=actor)
         if signed is not None and signed.signed_at is not None:
             closure.document.signed_at, closure.document.signed_by_owner = signed.signed_at, signed.signed_by_owner
             closure.document.signing_recorded_by = signed.signing_recorded_by
             closure.document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
-        closure.save(update_fields=["opinion", "filed_on", "filed_at", "filed_by", "document"])
+        closure.save(update_fields=["opinion", "filed_on", "filed_at", "filed_by", "backfill_reason", "document"])
         audit_record(event_type="closure.filed", actor=actor, obj=case,
-                     new={"form": closure.form_name, "filed_on": filed_on, "due_on": closure.filing_due_on,
-                          "late": closure.filed_late, "serial_no": closure.document.serial_no})
+                     new={"form": closure.form_name, "filed_on": filed_on, "recorded_on": today,
+                          "due_on": closure.filing_due_on, "late": closure.filed_late,
+                          "backfill_reason": backfill_reason or None, "serial_no": closure.document.serial_no})
+        if backfill_reason:
+            admins = User.objects.filter(body_id=case.unit_id, role_grants__role=Role.UNIT_ADMIN, is_active=True)
+            notify(recipients=list(admins.exclude(pk=actor.pk)), subject=f"补录归档待确认：{case.project.name}",
+                   body=f"{closure.form_name}补录归档日期{filed_on:%Y-%m-%d}（登记于{today:%Y-%m-%d}），理由：{backfill_reason}。"
+                        "请核实纸质归档记录后确认。", link=f"/cases/{case.pk}/closure/", case=case,
+                   dedupe_key=f"backfill:{closure.pk}")
+    return closure
+
+
+def closure_backfill_confirm(*, actor: User, case: Case) -> Closure:
+    """The unit administrator (never the agent who entered it) confirms a 补录 filing: from then on its
+    declared date is the one its timeliness is judged on."""
+    require_role(actor, Role.UNIT_ADMIN, action="closure_backfill_confirm")
+    if not scope_of(actor).covers_body(case.unit_id):
+        refuse(actor, action="closure_backfill_confirm", why="该案件不在本代办机构")
+    with atomic():
+        closure = Closure.objects.select_for_update(of=("self",)).get(pk=closure_of(case).pk)
+        if not closure.backfilled:
+            raise Conflict("该办结单（终止单）不是补录归档，无需确认", code="closure.not_backfilled")
+        if closure.backfill_confirmed_at is not None:
+            raise Conflict("该补录归档已确认", code="closure.not_backfilled")
+        if closure.filed_by_id == actor.pk:
+            refuse(actor, action="closure_backfill_confirm", why="补录归档须由登记人以外的代办机构管理员确认")
+        before = closure.filed_late
+        closure.backfill_confirmed_at, closure.backfill_confirmed_by = clock.now(), actor
+        closure.save(update_fields=["backfill_confirmed_at", "backfill_confirmed_by"])
+        audit_record(event_type="closure.backfill_confirmed", actor=actor, obj=case, old={"late": before},
+                     new={"filed_on": closure.filed_on, "recorded_at": closure.filed_at, "late": closure.filed_late})
     return closure

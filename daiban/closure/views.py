@@ -15,7 +15,7 @@ from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.cases.views import is_worker, require_worker, staff_page
-from daiban.closure import evaluations, selectors, services
+from daiban.closure import business, evaluations, selectors, services
 from daiban.closure.api import zip_response
 from daiban.closure.forms import (
     CompleteForm,
@@ -46,6 +46,23 @@ SHOW = [("", "全部"), ("ready", "待办结"), ("unfiled", "待归档"), ("comp
 
 def _case(request, pk: int):
     return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
+
+
+def _open_business(case, post=None, errors=None) -> list[dict]:
+    """The case's open business as the completion (termination) page lists it, with the reasons typed."""
+    post, errors = post or {}, errors or {}
+    return [{"label": b.label, "title": b.title, "field": b.field, "reason": post.get(b.field, ""),
+             "error": errors.get(b.field, "")} for b in business.open_business(case)]
+
+
+def _closing_reasons(post) -> dict[str, str]:
+    return {key: value for key, value in post.items() if key.startswith("close_")}
+
+
+def _split_business_errors(refusal: ValidationFailed) -> tuple[dict, ValidationFailed | None]:
+    mine = {k: v for k, v in refusal.errors.items() if k.startswith("close_")}
+    rest = {k: v for k, v in refusal.errors.items() if k not in mine}
+    return mine, (ValidationFailed(rest) if rest else None)
 
 
 def _handover_errors(refusal: ValidationFailed, formset, form, field: str) -> None:
@@ -131,6 +148,8 @@ def _context(request, case, **forms) -> dict:
         or VisitForm(staff=_unit_staff(case), initial={"planned_on": clock.today()}),
         "can_confirm": closure.handover_confirmed_at is None and bool(handover) and (worker or owner),
         "can_file": worker and closure.filed_on is None,
+        "can_confirm_backfill": (closure.backfilled and closure.backfill_confirmed_at is None
+                                 and user.has_role(Role.UNIT_ADMIN) and closure.filed_by_id != user.pk),
         "can_rate": worker and not ratings and bool(evaluations.rated_departments(case)),
         "can_evaluate": owner and evaluation is None,
     })
@@ -179,11 +198,14 @@ def _file(request, case):
     if form.is_valid():
         try:
             closure = services.closure_file(actor=request.user, case=case, filed_on=form.cleaned_data["filed_on"],
-                                            opinion=form.cleaned_data["opinion"])
+                                            opinion=form.cleaned_data["opinion"],
+                                            backfill_reason=form.cleaned_data["backfill_reason"])
         except ValidationFailed as refusal:
             show_refusal(form, refusal)
         else:
-            if closure.filed_late:
+            if closure.backfilled:
+                messages.success(request, "已登记补录归档，待代办机构管理员确认后按补录日期判断是否按时。")
+            elif closure.filed_late:
                 messages.warning(request, f"已归档。归档期限为{closure.filing_due_on:%Y年%m月%d日}，本次为逾期归档。")
             else:
                 messages.success(request, "已按时归档。")
@@ -214,7 +236,7 @@ def _visit_record(request, case):
     form = VisitRecordForm(request.POST, auto_id=f"id_v{visit.pk}_%s")
     if form.is_valid():
         try:
-            evaluations.visit_record(actor=request.user, visit=visit, **form.cleaned_data)
+            evaluations.visit_record(actor=request.user, visit=visit, **form.service_arguments())
         except ValidationFailed as refusal:
             show_refusal(form, refusal)
         else:
@@ -230,7 +252,14 @@ def _link(request, case):
     return render(request, "closure/case.html", _context(request, case, issued_link=issued))
 
 
-_ACTIONS = {"confirm": _confirm, "file": _file, "visit": _visit, "visit_record": _visit_record, "link": _link}
+def _confirm_backfill(request, case):
+    services.closure_backfill_confirm(actor=request.user, case=case)
+    messages.success(request, "已确认补录归档。")
+    return _back(case, "#closure")
+
+
+_ACTIONS = {"confirm": _confirm, "file": _file, "confirm_backfill": _confirm_backfill, "visit": _visit,
+            "visit_record": _visit_record, "link": _link}
 
 
 @staff_page
@@ -242,14 +271,18 @@ def complete(request, pk: int):
         messages.info(request, "案件已办结或终止，只能查阅。")
         return redirect("closure:case", pk=case.pk)
     readiness = selectors.readiness(case)
+    business_errors: dict = {}
     if request.method == "POST":
         form, formset = CompleteForm(request.POST), HandoverFormSet(request.POST, prefix="handover")
         if form.is_valid() and formset.is_valid():
             try:
                 services.case_complete(actor=request.user, case=case, handover=handover_lines(formset),
-                                       opinion=form.cleaned_data["opinion"])
+                                       opinion=form.cleaned_data["opinion"],
+                                       close_open=_closing_reasons(request.POST))
             except ValidationFailed as refusal:
-                _handover_errors(refusal, formset, form, "handover")
+                business_errors, rest = _split_business_errors(refusal)
+                if rest is not None:
+                    _handover_errors(rest, formset, form, "handover")
             except Conflict as conflict:
                 form.add_error(None, conflict.message)
             else:
@@ -260,9 +293,10 @@ def complete(request, pk: int):
         initial = [{"document": f"{i.catalog_item.name}批准文件（{i.approval_no}）", "copies": 1, "original": "1"}
                    for i in approved]
         form, formset = CompleteForm(), HandoverFormSet(prefix="handover", initial=initial)
-    errors = bool(form.errors or any(f.errors for f in formset.forms) or formset.non_form_errors())
+    errors = bool(form.errors or any(f.errors for f in formset.forms) or formset.non_form_errors() or business_errors)
     return render(request, "closure/complete.html", {
         "case": case, "form": form, "formset": formset, "readiness": readiness,
+        "open_business": _open_business(case, request.POST if request.method == "POST" else None, business_errors),
         "items": [{"item": i, "on_time": selectors.on_time(i)}
                   for i in case.items.select_related("catalog_item", "catalog_item__department")],
     }, status=422 if errors else 200)
@@ -278,24 +312,29 @@ def terminate(request, pk: int):
     if case.status not in OPEN_STATUSES:
         messages.info(request, "案件已办结或终止，只能查阅。")
         return redirect("closure:case", pk=case.pk)
+    business_errors: dict = {}
     if request.method == "POST":
         form, formset = TerminateForm(request.POST), HandoverFormSet(request.POST, prefix="returned")
         if form.is_valid() and formset.is_valid():
             try:
                 services.case_terminate(actor=request.user, case=case, reason=form.cleaned_data["reason"],
                                         reason_kind=form.cleaned_data["reason_kind"],
-                                        returned=handover_lines(formset))
+                                        returned=handover_lines(formset), close_open=_closing_reasons(request.POST))
             except ValidationFailed as refusal:
-                _handover_errors(refusal, formset, form, "returned")
+                business_errors, rest = _split_business_errors(refusal)
+                if rest is not None:
+                    _handover_errors(rest, formset, form, "returned")
             else:
                 messages.success(request, "委托代办已终止，代办项目委托终止单已生成。请在 2 个工作日内归档。")
                 return redirect("closure:case", pk=case.pk)
     else:
         form, formset = TerminateForm(), HandoverFormSet(prefix="returned")
-    errors = bool(form.errors or any(f.errors for f in formset.forms))
+    errors = bool(form.errors or any(f.errors for f in formset.forms) or business_errors)
     open_items = case.items.exclude(status__in=[ItemStatus.APPROVED, ItemStatus.REFUSED, ItemStatus.WITHDRAWN])
     return render(request, "closure/terminate.html", {
         "case": case, "form": form, "formset": formset, "owner": owner,
+        "open_business": [] if owner else _open_business(case, request.POST if request.method == "POST" else None,
+                                                         business_errors),
         "open_items": open_items.select_related("catalog_item"),
     }, status=422 if errors else 200)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from daiban.audit.refusals import keep_refusals
 from daiban.lib.errors import Conflict, Forbidden, NotFound
 from daiban.org.permissions import require_role
 
@@ -20,8 +21,10 @@ def staff_page(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
+            keep_refusals()
             raise Http404("未找到该对象，或不在您的数据范围内") from None
         except Forbidden as refusal:
+            keep_refusals()  # a refusal recorded inside the service's rolled-back transaction
             return render(request, "cases/refused.html", {"message": refusal.message}, status=403)
         except Conflict as conflict:
             messages.error(request, conflict.message)

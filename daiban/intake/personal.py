@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
+from daiban.audit.refusals import audit_refusal
 from daiban.audit.services import audit_record
 from daiban.intake.models import Company, Consultation, DirectoryEntry, Request
 from daiban.lib.errors import NotFound, ValidationFailed
@@ -88,9 +89,8 @@ def personal_data_reveal(*, actor: User, subject: str, pk: int) -> dict[str, str
                why=f"无权查看{kind.label}的完整个人信息")
     obj = kind.model._default_manager.filter(pk=pk).first() if str(pk).isdigit() else None
     if obj is None or not can_reveal(actor, subject, obj):
-        audit_record(event_type="access.refused", actor=actor, outcome="denied",
-                     new={"action": "personal_data_reveal", "object_type": kind.model._meta.label_lower,
-                          "object_id": str(pk)})
+        audit_refusal(actor=actor, new={"action": "personal_data_reveal", "object_type": kind.model._meta.label_lower,
+                                        "object_id": str(pk)})
         raise NotFound("未找到该对象，或不在您的数据范围内")
     fields = personal_fields(kind.model)
     with transaction.atomic():

@@ -13,14 +13,9 @@ def require_role(user, *roles: str, action: str = "") -> None:
 
 def refuse(user, *, action: str, required_roles=(), why: str = "") -> None:
     """Records the refused access as an audit event, then raises Forbidden."""
-    from daiban.audit.services import audit_record  # audit imports org; avoid the cycle at import time
+    from daiban.audit.refusals import audit_refusal  # audit imports org; avoid the cycle at import time
 
-    audit_record(
-        event_type="access.refused",
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        new={"required_roles": sorted(required_roles), "action": action, "why": why},
-        outcome="denied",
-    )
+    audit_refusal(actor=user, new={"required_roles": sorted(required_roles), "action": action, "why": why})
     raise Forbidden("您没有执行此操作的权限")
 
 

@@ -60,9 +60,7 @@ def get_in_scope(scoped: models.QuerySet[M], *, pk, user: User | None) -> M:
         return scoped.get(pk=pk)
     except (scoped.model.DoesNotExist, ValueError, TypeError):
         if scoped.model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
-            from daiban.audit.services import audit_record
+            from daiban.audit.refusals import audit_refusal
 
-            audit_record(event_type="access.refused", actor=user if user and user.is_authenticated else None,
-                         new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)},
-                         outcome="denied")
+            audit_refusal(actor=user, new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)})
         raise NotFound("未找到该对象，或不在您的数据范围内") from None

@@ -49,8 +49,11 @@ class ResumeIn(Schema):
     ended_on: date | None = None
 
 
+class LocalDoneIn(Schema):
+    done_on: date | None = None
+
+
 class ReportUpIn(Schema):
-    local_done_on: date
     reported_on: date | None = None
     note: str = ""
 
@@ -163,8 +166,15 @@ def resume(request, case_id: int, code: str, payload: ResumeIn):
     return item_row(services.item_resume(actor=request.user, item=_item(request, case_id, code), **payload.dict()))
 
 
+@router.post("/{case_id}/items/{code}/local-done", response={200: dict, **errors(403, 409)},
+             summary="本级办结（上级审批事项的本级环节完成；上报期限自该日起 1 个工作日）")
+def local_done(request, case_id: int, code: str, payload: LocalDoneIn):
+    return item_row(services.item_local_done(actor=request.user, item=_item(request, case_id, code),
+                                             **payload.dict()))
+
+
 @router.post("/{case_id}/items/{code}/report-up", response={200: dict, **errors(403, 409)},
-             summary="本级办结后上报上级部门（1个工作日内）")
+             summary="上报上级部门（须先登记本级办结；1个工作日内）")
 def report_up(request, case_id: int, code: str, payload: ReportUpIn):
     return item_row(services.item_report_up(actor=request.user, item=_item(request, case_id, code),
                                             **payload.dict()))

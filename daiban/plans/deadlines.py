@@ -80,3 +80,30 @@ def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standi
 
 def worst(states) -> str:
     return max(states, key=lambda s: SEVERITY[s], default=None) or NORMAL
+
+
+# -- reporting a higher-level item up (seed §6.5) -------------------------------------------------------------
+
+REPORT_UP_WORKDAYS = 1
+
+
+def report_up_due(local_done_on: dt.date):
+    """The last day to report an item up: 1 working day after its local steps were done (本级办结)."""
+    return add_workdays(local_done_on, REPORT_UP_WORKDAYS)
+
+
+def report_up_late(*, due: dt.date, reported_on: dt.date) -> bool:
+    """Report-up lateness, the one rule: a report on the due day is on time, one after it is late."""
+    return reported_on > due
+
+
+def report_up_standing(item, today: dt.date) -> tuple[str, int] | None:
+    """(state, working days left) of the report still owed after 本级办结; None when none is owed.
+    With 1 working day to report, the due day itself is 预警."""
+    if item.local_done_on is None or item.reported_up_on is not None or item.report_due_on is None:
+        return None
+    if item.status in ITEM_FINISHED:
+        return None
+    if report_up_late(due=item.report_due_on, reported_on=today):
+        return OVERDUE, -workdays_between(item.report_due_on, today).workdays
+    return due_standing(item.report_due_on, today, warning_days=0)

@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus
+from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.org.roles import Role
-from daiban.plans.deadlines import OVERDUE, standing
+from daiban.plans.deadlines import LABELS, OVERDUE, WARNING, report_up_standing, standing
 from daiban.plans.expectations import beyond_practice, expectations_for
 from daiban.plans.models import Escalation, ProgressReport
 
@@ -96,6 +96,39 @@ def warn_beyond_practice(*, today: dt.date | None = None) -> int:
                              new={"p80": expectation.p80, "basis": expectation.basis})
                 warned += 1
     return warned
+
+
+def watch_reports_up(*, today: dt.date | None = None) -> int:
+    """A report up still owed after 本级办结 is watched like every deadline: 预警 on its due day to the
+    liaison officer, 逾期 after it to the liaison officer, the agents and the unit administrator (once each)."""
+    from daiban.notify.services import notify
+
+    today = today or clock.today()
+    made = 0
+    items = (CaseItem.objects.filter(case__status__in=OPEN_STATUSES, status=ItemStatus.IN_PROGRESS,
+                                     local_done_on__isnull=False, reported_up_on__isnull=True)
+             .select_related("catalog_item", "catalog_item__department", "case", "case__project", "liaison"))
+    for item in items:
+        where = report_up_standing(item, today)
+        if where is None or where[0] not in (WARNING, OVERDUE):
+            continue
+        state = where[0]
+        recipients = [item.liaison] if item.liaison else []
+        if state == OVERDUE:
+            recipients += list(User.objects.filter(body_id=item.case.unit_id, role_grants__role=Role.UNIT_ADMIN))
+            recipients += [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
+                           .select_related("user")]
+        with transaction.atomic():
+            sent = notify(recipients=recipients, subject=f"上报{LABELS[state]}：{item.catalog_item.name}",
+                          body=f"{item.case.project.name}的“{item.catalog_item.name}”本级已于{item.local_done_on:%Y-%m-%d}"
+                               f"办结，应于{item.report_due_on:%Y-%m-%d}前报送{item.catalog_item.department.name}"
+                               + ("，今天是上报期限。" if state == WARNING else "，已超过上报期限，请立即上报。"),
+                          link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"report-up:{state}:{item.pk}")
+            if sent:
+                audit_record(event_type="item.report_up_watched", obj=item, actor_name="系统",
+                             new={"state": state, "report_due_on": item.report_due_on})
+                made += 1
+    return made
 
 
 def report_period(today: dt.date) -> tuple[dt.date, dt.date]:

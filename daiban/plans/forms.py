@@ -53,8 +53,11 @@ class ResumeForm(forms.Form):
     ended_on = _date("恢复日期")
 
 
+class LocalDoneForm(forms.Form):
+    done_on = _date("本级办结日期")
+
+
 class ReportUpForm(forms.Form):
-    local_done_on = _date("本级办理完成日期", required=True)
     reported_on = _date("上报日期")
     note = _text("说明", placeholder="可不填")
 

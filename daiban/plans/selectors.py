@@ -7,7 +7,7 @@ from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
 from daiban.lib.personal import mask_phone
 from daiban.org.roles import Role
-from daiban.plans.deadlines import SEVERITY, standing, worst
+from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
@@ -62,6 +62,7 @@ def _expected_item(expected: ExpectedPlan, code: str) -> dict:
 def item_row(item: CaseItem, today=None) -> dict:
     today = today or clock.today()
     where = standing(item, today)
+    report = report_up_standing(item, today)
     catalog = item.catalog_item
     return {"id": item.pk, "code": catalog.code, "name": catalog.name, "department": catalog.department.name,
             "stage": catalog.stage, "level": catalog.level, "status": item.status,
@@ -71,7 +72,10 @@ def item_row(item: CaseItem, today=None) -> dict:
             "approval_no": item.approval_no, "warning": where.state, "warning_label": where.label,
             "workdays_left": where.left, "elapsed_workdays": where.elapsed, "provisional": where.provisional,
             "report_due_on": item.report_due_on, "reported_up_on": item.reported_up_on,
-            "report_late": bool(item.reported_up_on and item.report_due_on and item.reported_up_on > item.report_due_on),
+            "local_done_on": item.local_done_on,
+            "report_late": bool(item.reported_up_on and item.report_due_on
+                                and report_up_late(due=item.report_due_on, reported_on=item.reported_up_on)),
+            "report_state": report[0] if report else None, "report_state_label": LABELS[report[0]] if report else "",
             "escalation_level": item.escalation_level}
 
 
@@ -119,7 +123,7 @@ def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> li
     if allowed & {ItemStatus.AWAITING_CORRECTION, ItemStatus.SUSPENDED}:
         actions.append("pause")
     if ItemStatus.REPORTED_UP in allowed and item.catalog_item.level != Level.COUNTY:
-        actions.append("report_up")
+        actions.append("report_up" if item.local_done_on else "local_done")
     if allowed & {ItemStatus.APPROVED, ItemStatus.REFUSED}:
         actions.append("finish")
     moving = item.status not in ITEM_FINISHED and item.status != ItemStatus.PENDING

@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
 
+from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
@@ -18,6 +18,8 @@ from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import Department, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
+from daiban.plans.dates import check_declared
+from daiban.plans.deadlines import report_up_due, report_up_late
 from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
@@ -84,7 +86,7 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
         raise ValidationFailed({"start_date": "请先签订委托代办协议、确定委托事项"})
     if start_date < case.accepted_at.date() - dt.timedelta(days=366):
         raise ValidationFailed({"start_date": "计划开始日期早于受理日期一年以上，请核对"})
-    with transaction.atomic():
+    with atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         existing = TaskPlan.objects.filter(case=case).first()
         if existing and case.items.exclude(status=ItemStatus.PENDING).exists():
@@ -128,7 +130,7 @@ def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: d
     plan = TaskPlan.objects.filter(case=case).first()
     if plan is None:
         raise ValidationFailed({"planned_start": "请先生成代办计划"})
-    with transaction.atomic():
+    with atomic():
         old = {"planned_start": item.planned_start, "planned_due": item.planned_due}
         item.moved_start = planned_start or item.moved_start
         item.moved_due = planned_due or item.moved_due
@@ -188,7 +190,7 @@ def _agents(case: Case) -> list[User]:
 
 def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, note: str = "") -> CaseItem:
     """派单: to the liaison officer of the item's (local) department."""
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
         department = local_department(item)
         if liaison is None:
@@ -210,12 +212,10 @@ def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, n
 
 def item_start(*, actor: User, item: CaseItem, started_on: dt.date | None = None) -> CaseItem:
     """The department accepts the complete application: the legal clock starts (the day is not counted)."""
-    started_on = started_on or clock.today()
-    if started_on > clock.today():
-        raise ValidationFailed({"started_on": "受理日期不能晚于今天"})
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
         old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="部门受理")
+        started_on = check_declared(item, started_on or clock.today(), field="started_on", what="受理日期")
         item.started_on = started_on
         due = add_workdays(started_on, item.catalog_item.limit_workdays)
         item.due_on, item.due_provisional = due.date, due.provisional
@@ -232,14 +232,12 @@ def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_o
         raise ValidationFailed({"kind": "暂停类型应为听证、检验检测、鉴定、专家评审或材料补正"})
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写暂停事由"})
-    started_on = started_on or clock.today()
     to_status = ItemStatus.AWAITING_CORRECTION if kind == Pause.Kind.CORRECTION else ItemStatus.SUSPENDED
     rule = CORRECTION_RULE if kind == Pause.Kind.CORRECTION else SUSPENSION_RULE
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
-        if item.started_on and started_on < item.started_on:
-            raise ValidationFailed({"started_on": "暂停日期不能早于受理日期"})
         old = _move(actor=actor, item=item, to_status=to_status, note=reason)
+        started_on = check_declared(item, started_on or clock.today(), field="started_on", what="暂停开始日期")
         item.save(update_fields=["status"])
         Pause.objects.create(item=item, kind=kind, reason=reason.strip(), started_on=started_on, rule=rule,
                              recorded_by=actor)
@@ -253,15 +251,13 @@ def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_o
 
 def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None) -> CaseItem:
     """Ends the open pause: its working days are not counted and the due date moves on by them."""
-    ended_on = ended_on or clock.today()
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
         pause = item.pauses.filter(ended_on__isnull=True).first()
         if pause is None:
             raise Conflict("该事项没有进行中的暂停", code="item.state_conflict")
-        if ended_on < pause.started_on:
-            raise ValidationFailed({"ended_on": "恢复日期不能早于暂停开始日期"})
         old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="恢复计时")
+        ended_on = check_declared(item, ended_on or clock.today(), field="ended_on", what="恢复计时日期")
         pause.ended_on = ended_on
         pause.workdays = workdays_between(pause.started_on, ended_on).workdays
         pause.save(update_fields=["ended_on", "workdays"])
@@ -276,26 +272,48 @@ def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None)
     return item
 
 
-def item_report_up(*, actor: User, item: CaseItem, local_done_on: dt.date, reported_on: dt.date | None = None,
-                   note: str = "") -> CaseItem:
-    """A higher-level item: the liaison officer reports it up within 1 working day of the local steps."""
-    reported_on = reported_on or clock.today()
-    if reported_on < local_done_on:
-        raise ValidationFailed({"reported_on": "上报日期不能早于本级办理完成日期"})
-    with transaction.atomic():
+def item_local_done(*, actor: User, item: CaseItem, done_on: dt.date | None = None) -> CaseItem:
+    """本级办结: the liaison officer records that the local steps of a higher-level item are done; the
+    1-working-day report-up deadline runs from it (deadlines.report_up_due)."""
+    if "liaison" not in acting_as(actor, item):
+        refuse(actor, action="item_local_done", why="不是该事项本部门的代办联络员")
+    with atomic():
+        item = _locked(item)
+        require_open(item.case)
+        if item.catalog_item.level == Level.COUNTY:
+            raise ValidationFailed({"item": "该事项在本级审批，无需上报"})
+        if item.status != ItemStatus.IN_PROGRESS or item.local_done_on is not None:
+            raise Conflict("只有办理中、尚未登记本级办结的上级审批事项可以登记本级办结", code="item.state_conflict")
+        done_on = check_declared(item, done_on or clock.today(), field="done_on", what="本级办结日期")
+        due = report_up_due(done_on)
+        item.local_done_on, item.report_due_on = done_on, due.date
+        item.save(update_fields=["local_done_on", "report_due_on"])
+        audit_record(event_type="item.local_done", actor=actor, obj=item,
+                     new={"local_done_on": done_on, "report_due_on": due.date})
+        _notify(recipients=_agents(item.case), subject=f"本级办结：{item.catalog_item.name}",
+                body=f"本级办理已于{done_on:%Y-%m-%d}完成，应于{due.date:%Y-%m-%d}前报送{item.catalog_item.department.name}。",
+                link=f"/cases/{item.case_id}/", case=item.case)
+    return item
+
+
+def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None = None, note: str = "") -> CaseItem:
+    """The liaison officer records the report up; late when after 1 working day from 本级办结."""
+    with atomic():
         item = _locked(item)
         if item.catalog_item.level == Level.COUNTY:
             raise ValidationFailed({"item": "该事项在本级审批，无需上报"})
         old = _move(actor=actor, item=item, to_status=ItemStatus.REPORTED_UP, note=note or "上报上级部门")
-        due = add_workdays(local_done_on, 1)
-        item.local_done_on, item.report_due_on, item.reported_up_on = local_done_on, due.date, reported_on
-        item.save(update_fields=["status", "local_done_on", "report_due_on", "reported_up_on"])
-        late = reported_on > due.date
+        if item.local_done_on is None:
+            raise ValidationFailed({"local_done_on": "请先登记本级办结，再登记上报"})
+        reported_on = check_declared(item, reported_on or clock.today(), field="reported_on", what="上报日期")
+        item.reported_up_on = reported_on
+        item.save(update_fields=["status", "reported_up_on"])
+        late = report_up_late(due=item.report_due_on, reported_on=reported_on)
         audit_record(event_type="item.reported_up", actor=actor, obj=item, old={"status": old},
-                     new={"local_done_on": local_done_on, "report_due_on": due.date, "reported_on": reported_on,
-                          "late": late})
+                     new={"local_done_on": item.local_done_on, "report_due_on": item.report_due_on,
+                          "reported_on": reported_on, "late": late})
         _notify(recipients=_agents(item.case), subject=f"已上报：{item.catalog_item.name}",
-                body=f"本级办理于{local_done_on:%Y-%m-%d}完成，已于{reported_on:%Y-%m-%d}报送"
+                body=f"本级办理于{item.local_done_on:%Y-%m-%d}完成，已于{reported_on:%Y-%m-%d}报送"
                      f"{item.catalog_item.department.name}" + ("（超过1个工作日的上报时限）" if late else "") + "。",
                 link=f"/cases/{item.case_id}/", case=item.case)
         public_step(item.case, f"{item.catalog_item.name}已报送上级部门审批")
@@ -304,15 +322,15 @@ def item_report_up(*, actor: User, item: CaseItem, local_done_on: dt.date, repor
 
 def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str = "", note: str = "",
                 finished_on: dt.date | None = None) -> CaseItem:
-    finished_on = finished_on or clock.today()
     if approved and not approval_no.strip():
         raise ValidationFailed({"approval_no": "请填写批准文号或证照编号"})
     if not approved and not note.strip():
         raise ValidationFailed({"note": "不予许可须写明理由"})
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
         to_status = ItemStatus.APPROVED if approved else ItemStatus.REFUSED
         old = _move(actor=actor, item=item, to_status=to_status, note=note)
+        finished_on = check_declared(item, finished_on or clock.today(), field="finished_on", what="办结日期")
         item.finished_on, item.approval_no, item.result_note = finished_on, approval_no.strip(), note.strip()
         item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
         evidence_record(item=item)
@@ -330,7 +348,7 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
 def item_withdraw(*, actor: User, item: CaseItem, reason: str) -> CaseItem:
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写撤回理由"})
-    with transaction.atomic():
+    with atomic():
         item = _locked(item)
         old = _move(actor=actor, item=item, to_status=ItemStatus.WITHDRAWN, note=reason)
         item.finished_on, item.result_note = clock.today(), reason.strip()
@@ -357,7 +375,7 @@ def item_urge(*, actor: User, item: CaseItem, kind: str, note: str, respond_by: 
                                                     role_grants__role=Role.LIAISON).order_by("username").first()
     if recipient is None:
         raise ValidationFailed({"item": "该事项尚无代办联络员"})
-    with transaction.atomic():
+    with atomic():
         urge = ItemUrge.objects.create(item=item, kind=kind, by=actor, to=recipient, at=clock.now(),
                                        note=note.strip(), respond_by=respond_by)
         audit_record(event_type=f"item.{kind}", actor=actor, obj=item,
@@ -380,7 +398,7 @@ def worklog_add(*, actor: User, case: Case, day: dt.date, content: str) -> WorkL
         errors["day"] = "日志日期不能晚于今天"
     if errors:
         raise ValidationFailed(errors)
-    with transaction.atomic():
+    with atomic():
         log = WorkLog.objects.create(case=case, author=actor, day=day, content=content.strip(), created_at=clock.now())
         audit_record(event_type="case.worklog_added", actor=actor, obj=case, new={"day": day, "content": log.content})
     return log
@@ -394,7 +412,7 @@ def visit_record(*, actor: User, case: Case, day: dt.date, reason: str, item: Ca
         raise ValidationFailed({"reason": "请填写业主到场事由"})
     if day > clock.today():
         raise ValidationFailed({"day": "到场日期不能晚于今天"})
-    with transaction.atomic():
+    with atomic():
         visit = OwnerVisit.objects.create(case=case, day=day, reason=reason.strip(), item=item, recorded_by=actor)
         count = case.visits.count()
         audit_record(event_type="case.visit_recorded", actor=actor, obj=case,

@@ -5,7 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from daiban.lib.lease import lease_task
-from daiban.plans.duties import escalate_overdue, send_progress_reports, warn_beyond_practice
+from daiban.plans.duties import escalate_overdue, send_progress_reports, warn_beyond_practice, watch_reports_up
 from daiban.plans.evidence import evidence_refresh_if_moved
 
 
@@ -13,6 +13,12 @@ from daiban.plans.evidence import evidence_refresh_if_moved
 @lease_task("plans-escalate-overdue")
 def escalate_overdue_items() -> int:
     return escalate_overdue()
+
+
+@db_periodic_task(crontab(minute="10", hour="8-18"))
+@lease_task("plans-watch-reports-up")
+def watch_items_reported_up() -> int:
+    return watch_reports_up()
 
 
 @db_periodic_task(crontab(minute="5", hour="8,14"))

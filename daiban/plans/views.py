@@ -26,12 +26,13 @@ from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
 from daiban.plans import forms as f
 from daiban.plans import services
+from daiban.plans.deadlines import report_up_late
 from daiban.plans.selectors import STAFF_ROLES, liaison_items, plan_section, urgent_first
 
 ACTION_LABELS = {
     "dispatch": "派单", "start": "受理（开始计时）", "pause": "暂停计时", "resume": "恢复计时",
-    "report_up": "上报上级", "finish": "办结", "urge": "催办", "supervise": "督办", "move": "调整计划日期",
-    "withdraw": "撤回",
+    "local_done": "本级办结", "report_up": "上报上级", "finish": "办结", "urge": "催办", "supervise": "督办",
+    "move": "调整计划日期", "withdraw": "撤回",
 }
 
 
@@ -64,7 +65,8 @@ def action_form(action: str, item: CaseItem, data=None, *, memo: dict | None = N
         "start": (f.StartForm, {"started_on": today}),
         "pause": (f.PauseForm, {"started_on": today}),
         "resume": (f.ResumeForm, {"ended_on": today}),
-        "report_up": (f.ReportUpForm, {"local_done_on": today, "reported_on": today}),
+        "local_done": (f.LocalDoneForm, {"done_on": today}),
+        "report_up": (f.ReportUpForm, {"reported_on": today}),
         "finish": (f.FinishForm, {"result": "approved", "finished_on": today}),
         "urge": (f.UrgeForm, {}),
         "supervise": (f.UrgeForm, {}),
@@ -93,10 +95,12 @@ def _act(action: str, actor: User, item: CaseItem, form) -> str:
     if action == "resume":
         item = services.item_resume(actor=actor, item=item, ended_on=data["ended_on"])
         return f"“{name}”已恢复计时，办理期限顺延至 {item.due_on:%Y-%m-%d}。"
+    if action == "local_done":
+        item = services.item_local_done(actor=actor, item=item, done_on=data["done_on"])
+        return f"已登记“{name}”本级办结，请于 {item.report_due_on:%Y-%m-%d} 前上报上级部门。"
     if action == "report_up":
-        item = services.item_report_up(actor=actor, item=item, local_done_on=data["local_done_on"],
-                                       reported_on=data["reported_on"], note=data["note"])
-        late = item.reported_up_on > item.report_due_on
+        item = services.item_report_up(actor=actor, item=item, reported_on=data["reported_on"], note=data["note"])
+        late = report_up_late(due=item.report_due_on, reported_on=item.reported_up_on)
         return f"“{name}”已上报上级部门" + ("（已超过1个工作日的上报时限）。" if late else "。")
     if action == "finish":
         item = services.item_finish(actor=actor, item=item, **form.service_arguments())

@@ -155,9 +155,30 @@ def test_a_return_visit_is_scheduled_recorded_and_named_on_the_archived_evaluati
     assert Notification.objects.filter(recipient__username="ajadmin", subject__startswith="回访安排").exists()
     with clock.frozen("2026-10-12"):
         recorded = api_as("ajadmin").post(f"cases/{case.pk}/return-visits/{visit.json()['id']}/record",
-                                          {"done_on": "2026-10-12", "note": "上门回访，业主满意"})
+                                          {"done_on": "2026-10-12", "note": "上门回访，业主满意", "fee_asked": False})
         assert recorded.status_code == 200 and recorded.json()["done_on"] == "2026-10-12"
         api_as(build.owner(case).username).post(f"cases/{case.pk}/evaluation", {
             "attitude": 5, "efficiency": 5, "quality": 5, "fee_asked": False})
     text = read_text(bytes(case.evaluation_documents.first().content))
     assert "☐电话回访　☑上门回访　☐网上评价" in text and "黄丽华" in text and "2026年10月12日" in text
+
+
+def test_a_fee_reported_at_a_return_visit_reaches_the_inspectors_with_its_source(build, api_as):
+    case = build.completed(on="2026-09-30")
+    with clock.frozen("2026-10-09"):
+        visit = api_as("aojiang").post(f"cases/{case.pk}/return-visits", {"planned_on": "2026-10-12",
+                                                                         "visitor": "ajadmin", "channel": "phone"})
+    path = f"cases/{case.pk}/return-visits/{visit.json()['id']}/record"
+    with clock.frozen("2026-10-12"):
+        unanswered = api_as("ajadmin").post(path, {"done_on": "2026-10-12", "note": "电话回访"})
+        recorded = api_as("ajadmin").post(path, {"done_on": "2026-10-12", "note": "电话回访，业主反映有人索要好处",
+                                                 "fee_asked": True, "fee_details": "某科员暗示需要请吃饭"})
+    assert unanswered.status_code == 422
+    assert recorded.status_code == 200, recorded.content
+    alert = FeeAlert.objects.get(case=case)
+    assert (alert.source, alert.details, alert.evaluation_id) == ("回访", "某科员暗示需要请吃饭", None)
+    note = Notification.objects.get(recipient__username="inspector", channel="in_app", case_id=case.pk)
+    assert "回访" in note.body and "请吃饭" in note.body
+    row = api_as("inspector").get("closure/fee-alerts").json()["items"][0]
+    assert (row["case_id"], row["source"], row["details"]) == (case.pk, "回访", "某科员暗示需要请吃饭")
+    assert AuditEvent.objects.filter(event_type="closure.fee_alert_raised", new__source="回访").exists()

@@ -118,3 +118,48 @@ def test_the_archived_form_carries_its_filing_date(build, api_as):
     case.closure.refresh_from_db()
     after = read_text(bytes(case.closure.document.content))
     assert "归档日期\n2026年10月9日" in after and case.closure.document.signed_by_owner == "张伟"
+
+
+@pytest.mark.django_db
+def test_a_filing_recorded_ten_working_days_late_with_an_earlier_date_is_refused_without_a_reason(build, api_as):
+    case, agent = _completed_on_the_eve_of_national_day(build, api_as)
+    with clock.frozen("2026-10-23"):  # 10 working days after the 10-09 deadline
+        answer = agent.post(f"cases/{case.pk}/file", {"filed_on": "2026-10-09"})
+    assert answer.status_code == 422
+    assert answer.json()["fields"][0]["field"] == "backfill_reason"
+    assert "补录" in answer.json()["fields"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_backfilled_filing_counts_on_time_only_after_the_unit_administrator_confirms_it(build, api_as):
+    from daiban.audit.models import AuditEvent
+
+    case, agent = _completed_on_the_eve_of_national_day(build, api_as)
+    with clock.frozen("2026-10-23"):
+        answer = agent.post(f"cases/{case.pk}/file",
+                            {"filed_on": "2026-10-09", "backfill_reason": "纸质归档在先，系统故障后补录"})
+    filing = answer.json()["filing"]
+    assert answer.status_code == 200, answer.content
+    assert (filing["filed_on"], filing["backfill"], filing["backfill_confirmed"]) == ("2026-10-09", True, False)
+    assert (filing["late"], filing["label"]) == (True, "补录·逾期归档（待单位管理员确认）")  # judged on 10-23
+    with clock.frozen("2026-10-26"):
+        by_agent = agent.post(f"cases/{case.pk}/file/confirm")
+        assert by_agent.status_code == 403
+        confirmed = api_as("ajadmin").post(f"cases/{case.pk}/file/confirm")
+        again = api_as("ajadmin").post(f"cases/{case.pk}/file/confirm")
+    assert confirmed.status_code == 200, confirmed.content
+    filing = confirmed.json()["filing"]
+    assert (filing["late"], filing["label"], filing["backfill_confirmed_by"]) == (False, "补录·按时归档", "黄丽华")
+    assert again.status_code == 409 and again.json()["code"] == "closure.not_backfilled"
+    event = AuditEvent.objects.get(event_type="closure.backfill_confirmed")
+    assert event.actor_name == "ajadmin" and event.old == {"late": True} and event.new["late"] is False
+    assert AuditEvent.objects.filter(event_type="access.refused", new__action="closure_backfill_confirm").exists()
+
+
+@pytest.mark.django_db
+def test_a_filing_recorded_today_is_never_a_backfill(build, api_as):
+    case, agent = _completed_on_the_eve_of_national_day(build, api_as)
+    with clock.frozen("2026-10-12"):
+        answer = agent.post(f"cases/{case.pk}/file", {"filed_on": "2026-10-12", "backfill_reason": "x"})
+    filing = answer.json()["filing"]
+    assert (filing["backfill"], filing["late"], filing["label"]) == (False, True, "逾期归档")

@@ -76,7 +76,7 @@ def test_signing_filing_visiting_and_the_link_on_the_case_page(build, client, pe
     login(client, person("ajadmin"))
     with clock.frozen("2026-10-12"):
         recorded = client.post(url, {"action": "visit_record", "visit": case.return_visits.get().pk,
-                                     "done_on": "2026-10-12", "note": "电话回访，业主满意"})
+                                     "done_on": "2026-10-12", "note": "电话回访，业主满意", "fee_asked": "no"})
     assert recorded.status_code == 302 and case.return_visits.get().note == "电话回访，业主满意"
 
 

@@ -5,7 +5,7 @@ from typing import NoReturn
 
 from django.db.models import Q
 
-from daiban.audit.services import audit_record
+from daiban.audit.refusals import audit_refusal
 from daiban.cases.models import Case, TeamRole
 from daiban.coordination.selectors import HIGHER_KINDS
 from daiban.lib.errors import Forbidden
@@ -21,9 +21,9 @@ def notify(**kwargs) -> None:
 
 
 def refuse(actor: User | None, action: str, message: str) -> NoReturn:
-    """A refusal with its own Chinese reason, recorded like require_role's. Call it outside transactions."""
-    audit_record(event_type="access.refused", actor=actor if getattr(actor, "is_authenticated", False) else None,
-                 new={"action": action, "reason": message}, outcome="denied")
+    """A refusal with its own Chinese reason, recorded like require_role's (and, like it, kept when the
+    surrounding transaction rolls back)."""
+    audit_refusal(actor=actor, new={"action": action, "reason": message})
     raise Forbidden(message)
 
 

@@ -278,6 +278,9 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
         refuse(actor, "meeting_sign", "您不在本次会议的邀请名单中，不能签名")
     if not meeting.recorded:
         raise Conflict("会议记录尚未填写，暂不能签名", code="meeting.record_missing")
+    if clock.now() < meeting.held_at:
+        raise Conflict(f"会议定于{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}召开，召开前不能签名确认会议记录",
+                       code="meeting.not_held")
     if not invitee.present:
         refuse(actor, "meeting_sign", "会议记录未登记您出席本次会议，不能签名；如有误请联系召集人修改出席情况")
     with transaction.atomic():

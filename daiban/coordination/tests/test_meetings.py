@@ -208,3 +208,15 @@ def test_the_docx_says_when_signatures_were_voided(meeting, person):
                  if t.rows[0].cells[-1].text == "签名")
     assert table.rows[1].cells[-1].text == ""  # no valid signature on version 2 yet
     assert timezone.localtime(saved.recorded_at).date() == D("2026-11-04")
+
+
+def test_a_record_cannot_be_signed_before_the_meeting_is_held(meeting, person):
+    with clock.frozen("2026-11-04 08:00"):  # a draft written before the meeting
+        services.meeting_record_save(actor=person("ajadmin"), meeting=Meeting.objects.get(pk=meeting.pk),
+                                     present=["zrjhead"], resolutions=[dict(RESOLUTIONS[0])], discussion="预拟")
+    with pytest.raises(Conflict, match="2026-11-04 09:30召开，召开前不能签名") as refused:
+        sign(meeting, person, "zrjhead", at="2026-11-04 09:29")
+    assert refused.value.code == "meeting.not_held"
+    assert sign(meeting, person, "zrjhead", at="2026-11-04 09:30").signer.username == "zrjhead"
+    with pytest.raises(Forbidden, match="未登记您出席"):  # nobody signs for an absent invitee
+        sign(meeting, person, "zjjhead", at="2026-11-04 10:00")

@@ -35,11 +35,16 @@ def item(case, code):
     return case.items.select_related("catalog_item", "case").get(catalog_item__code=code)
 
 
+def dispatch(case, person, code, on="2026-11-02"):
+    with clock.frozen(on):
+        return services.item_dispatch(actor=person("aojiang"), item=item(case, code))
+
+
 def test_only_the_agent_dispatches_and_only_the_departments_liaison_acts(case, person):
     l05 = item(case, "L05")
     with pytest.raises(Forbidden):
         services.item_dispatch(actor=person("sthj"), item=l05)
-    services.item_dispatch(actor=person("aojiang"), item=l05)
+    dispatch(case, person, "L05")
     assert item(case, "L05").liaison.username == "sthj"
     assert Notification.objects.filter(recipient__username="sthj", subject__contains="派单").exists()
     with pytest.raises(Forbidden):
@@ -57,14 +62,14 @@ def test_a_change_outside_the_state_table_is_refused(case, person):
 
 
 def test_the_legal_clock_starts_after_the_acceptance_day(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     with clock.frozen("2026-11-02"):
         services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
     assert item(case, "L05").due_on == D("2026-11-16")  # 10 working days after Monday 11-02
 
 
 def test_a_suspension_is_not_counted_and_moves_the_due_date_on(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
     with clock.frozen("2026-11-04"):
         services.item_pause(actor=person("sthj"), item=item(case, "L05"), kind="expert_review",
@@ -80,7 +85,7 @@ def test_a_suspension_is_not_counted_and_moves_the_due_date_on(case, person):
 
 
 def test_a_correction_pauses_by_the_rule_shown_and_restarts_nothing(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
     with clock.frozen("2026-11-03"):
         services.item_pause(actor=person("sthj"), item=item(case, "L05"), kind="correction", reason="缺少图纸")
@@ -93,12 +98,11 @@ def test_a_correction_pauses_by_the_rule_shown_and_restarts_nothing(case, person
 
 
 def test_a_city_level_item_is_reported_up_within_one_working_day(case, person):
-    l08 = item(case, "L08")
-    services.item_dispatch(actor=person("aojiang"), item=l08)
+    dispatch(case, person, "L08")
     assert item(case, "L08").liaison.username == "yjj"  # the county bureau does the local steps
     services.item_start(actor=person("yjj"), item=item(case, "L08"), started_on=D("2026-11-02"))
-    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), local_done_on=D("2026-11-06"),
-                            reported_on=D("2026-11-09"))
+    services.item_local_done(actor=person("yjj"), item=item(case, "L08"), done_on=D("2026-11-06"))
+    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), reported_on=D("2026-11-09"))
     reported = item(case, "L08")
     assert reported.report_due_on == D("2026-11-09") and reported.status == "reported_up"
     from daiban.plans.selectors import item_row
@@ -108,32 +112,34 @@ def test_a_city_level_item_is_reported_up_within_one_working_day(case, person):
 
 
 def test_a_report_up_after_one_working_day_is_flagged_late(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L08"))
+    dispatch(case, person, "L08")
     services.item_start(actor=person("yjj"), item=item(case, "L08"), started_on=D("2026-11-02"))
-    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), local_done_on=D("2026-11-06"),
-                            reported_on=D("2026-11-10"))
+    services.item_local_done(actor=person("yjj"), item=item(case, "L08"), done_on=D("2026-11-06"))
+    services.item_report_up(actor=person("yjj"), item=item(case, "L08"), reported_on=D("2026-11-10"))
     from daiban.plans.selectors import item_row
 
     assert item_row(item(case, "L08"))["report_late"] is True
 
 
 def test_a_county_item_cannot_be_reported_up(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
     with pytest.raises(ValidationFailed):
-        services.item_report_up(actor=person("sthj"), item=item(case, "L05"), local_done_on=D("2026-11-03"))
+        services.item_local_done(actor=person("sthj"), item=item(case, "L05"), done_on=D("2026-11-03"))
+    with pytest.raises(ValidationFailed):
+        services.item_report_up(actor=person("sthj"), item=item(case, "L05"))
 
 
 @pytest.mark.parametrize("today, state", [("2026-11-11", "normal"), ("2026-11-12", "warning"),
                                           ("2026-11-16", "warning"), ("2026-11-17", "overdue")])
 def test_warning_at_two_working_days_left_and_overdue_after_the_due_day(case, person, today, state):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
     assert standing(item(case, "L05"), D(today)).state == state  # due 11-16
 
 
 def test_an_overdue_item_escalates_to_the_unit_once_and_at_twice_its_limit_to_the_center(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     services.item_start(actor=person("sthj"), item=item(case, "L05"), started_on=D("2026-11-02"))
 
     def levels_after(day: str) -> list[int]:
@@ -156,7 +162,7 @@ def test_an_item_not_dispatched_by_its_planned_due_date_is_overdue_too(case):
 
 
 def test_urging_and_supervision_are_recorded_with_who_and_to_whom(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05"))
+    dispatch(case, person, "L05")
     urge = services.item_urge(actor=person("aojiang"), item=item(case, "L05"), kind="urge", note="请加快审查")
     assert (urge.by.username, urge.to.username) == ("aojiang", "sthj")
     with pytest.raises(Forbidden):
@@ -166,7 +172,7 @@ def test_urging_and_supervision_are_recorded_with_who_and_to_whom(case, person):
 
 
 def test_finishing_an_item_pushes_what_it_unblocks(case, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L02"))
+    dispatch(case, person, "L02")
     services.item_start(actor=person("fgj"), item=item(case, "L02"))
     services.item_finish(actor=person("fgj"), item=item(case, "L02"), approved=True, approval_no="2611-330326-04-01-000123")
     pushed = Notification.objects.filter(subject__contains="已办结，下一步", recipient__username="aojiang").first()

@@ -42,7 +42,8 @@ def owner(planned):
 
 
 def finish_l02(case, person, on="2026-11-03"):
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(case, "L02"))
     with clock.frozen(on):
         services.item_start(actor=person("fgj"), item=item(case, "L02"))
         services.item_finish(actor=person("fgj"), item=item(case, "L02"), approved=True,
@@ -54,7 +55,8 @@ def finish_l02(case, person, on="2026-11-03"):
 
 def test_the_owner_follows_the_progress_read_only(browse, planned, owner, person):
     finish_l02(planned, person)
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
     services.worklog_add(actor=person("aojiang"), case=planned, day=D("2026-11-03"), content="内部：业主材料不齐")
     with clock.frozen("2026-11-05"):
         html = browse("jingmi").get(f"/cases/{planned.pk}/").content.decode()
@@ -113,7 +115,8 @@ def test_the_liaison_lists_his_departments_items_overdue_first_and_accepts_one(b
     fresh = make_case(person, ["L02", "L05", "S04"])
     plan(late, person, "2026-11-02")
     plan(fresh, person, "2026-11-09")
-    services.item_dispatch(actor=person("aojiang"), item=item(late, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(late, "L02"))
     with clock.frozen("2026-11-09"):
         services.item_dispatch(actor=person("aojiang"), item=item(fresh, "L02"))
         fgj = browse("fgj")
@@ -145,7 +148,8 @@ def test_finished_items_are_on_their_own_tab(browse, planned, person):
 
 
 def test_the_home_panels_show_each_person_what_waits(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
     with clock.frozen("2026-11-02"):
         services.item_start(actor=person("sthj"), item=item(planned, "L05"))
     with clock.frozen("2026-12-01"):  # L05 due 11-16: 11 working days late, twice its limit reached

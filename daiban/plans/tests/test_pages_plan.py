@@ -173,7 +173,8 @@ def test_an_outside_next_address_is_not_followed(browse, planned):
 
 
 def test_the_departments_liaison_accepts_and_finishes_with_an_approval_number(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
     fgj = browse("fgj")
     html = fgj.get(f"/cases/{planned.pk}/").content.decode()
     assert item_forms(html, "L02") == {"start"} and item_forms(html, "L05") == set()
@@ -192,7 +193,8 @@ def test_the_departments_liaison_accepts_and_finishes_with_an_approval_number(br
 
 
 def test_a_refusal_needs_a_reason(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
     services.item_start(actor=person("fgj"), item=item(planned, "L02"))
     fgj = browse("fgj")
     answer = act(fgj, planned, "L02", "finish", result="refused", note="")
@@ -202,7 +204,8 @@ def test_a_refusal_needs_a_reason(browse, planned, person):
 
 
 def test_a_liaison_of_another_department_gets_no_form_and_a_403(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
     sthj = browse("sthj")  # 生态环境局: sees the case for L05, may not act on 发改局's L02
     html = sthj.get(f"/cases/{planned.pk}/").content.decode()
     assert item_forms(html, "L02") == set() and 'data-action="start"' not in html
@@ -217,7 +220,8 @@ def test_a_change_outside_the_state_table_is_answered_beside_the_form(browse, pl
 
 
 def test_with_htmx_a_refusal_swaps_the_card_and_a_success_reloads_the_page(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L02"))
     services.item_start(actor=person("fgj"), item=item(planned, "L02"))
     fgj = browse("fgj")
     refused = fgj.post(f"/plans/cases/{planned.pk}/items/L02/", {"action": "pause", "kind": "hearing", "reason": ""},
@@ -232,7 +236,8 @@ def test_with_htmx_a_refusal_swaps_the_card_and_a_success_reloads_the_page(brows
 
 
 def test_a_pause_shows_the_rule_used_and_the_resumption_moves_the_due_date(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
     sthj = browse("sthj")
     with clock.frozen("2026-11-02"):
         act(sthj, planned, "L05", "start", started_on="2026-11-02")
@@ -250,13 +255,17 @@ def test_a_pause_shows_the_rule_used_and_the_resumption_moves_the_due_date(brows
 
 def test_a_city_level_item_is_reported_up_and_a_late_report_flagged(browse, person):
     case = make_case(person, ["L02", "L05C"], liaisons=["fgj"])
-    services.item_dispatch(actor=person("aojiang"), item=item(case, "L05C"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(case, "L05C"))
     sthj = browse("sthj")  # the county bureau does the local steps of the city's item
     assert "L05C" in sthj.get("/plans/my-items/").content.decode()
     with clock.frozen("2026-11-10"):
         assert act(sthj, case, "L05C", "start", started_on="2026-11-02").status_code == 302
-        assert "report_up" in item_forms(sthj.get(f"/cases/{case.pk}/").content.decode(), "L05C")
-        answer = act(sthj, case, "L05C", "report_up", local_done_on="2026-11-06", reported_on="2026-11-10")
+        assert "local_done" in item_forms(sthj.get(f"/cases/{case.pk}/").content.decode(), "L05C")
+        assert act(sthj, case, "L05C", "local_done", done_on="2026-11-06").status_code == 302
+        waiting = sthj.get(f"/cases/{case.pk}/").content.decode()
+        assert "report_up" in item_forms(waiting, "L05C") and "尚未上报" in waiting
+        answer = act(sthj, case, "L05C", "report_up", reported_on="2026-11-10")
         assert answer.status_code == 302
         html = sthj.get(f"/cases/{case.pk}/").content.decode()
     assert item(case, "L05C").status == "reported_up"
@@ -264,7 +273,8 @@ def test_a_city_level_item_is_reported_up_and_a_late_report_flagged(browse, pers
 
 
 def test_the_agent_urges_and_the_unit_administrator_supervises(browse, planned, person):
-    services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
+    with clock.frozen("2026-11-02"):  # dispatched when the plan starts
+        services.item_dispatch(actor=person("aojiang"), item=item(planned, "L05"))
     aojiang, html = browse("aojiang"), browse("aojiang").get(f"/cases/{planned.pk}/").content.decode()
     assert "urge" in item_forms(html, "L05") and "supervise" not in item_forms(html, "L05")
     assert act(aojiang, planned, "L05", "urge", note="请加快审查").status_code == 302
