@@ -32,12 +32,18 @@ def open_pause_workdays(item, today: dt.date) -> int:
     return workdays_between(pause.started_on, today).workdays if pause else 0
 
 
+def legal_due(item, *, open_paused: int = 0):
+    """The item's due date with pauses, the one rule: its promised working days after the acceptance day,
+    moved on by every working day paused (ended pauses, plus `open_paused` of a pause still running).
+    The services store it on start and resumption, the calendar recompute restores it, item_due reads it."""
+    return add_workdays(item.started_on, item.catalog_item.limit_workdays + item.paused_workdays + open_paused)
+
+
 def item_due(item, today: dt.date) -> tuple[dt.date | None, bool]:
     """The running due date: planned until the department accepts, then legal, moved on by pauses."""
     if item.started_on is None:
         return item.planned_due, item.planned_provisional
-    paused = item.paused_workdays + open_pause_workdays(item, today)
-    result = add_workdays(item.started_on, item.catalog_item.limit_workdays + paused)
+    result = legal_due(item, open_paused=open_pause_workdays(item, today))
     return result.date, result.provisional
 
 

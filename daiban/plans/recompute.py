@@ -14,9 +14,9 @@ def recompute_for_year(year: int) -> None:
     from daiban.cases.states import ITEM_FINISHED
     from daiban.intake.deadlines import first_contact_deadline
     from daiban.intake.models import Request
+    from daiban.plans.deadlines import legal_due
     from daiban.plans.models import TaskPlan
     from daiban.plans.services import _apply_schedule
-    from daiban.workdays.loader import add_workdays
 
     touched = 0
     for plan in TaskPlan.objects.filter(Q(provisional=True) | Q(case__items__planned_due__year__gte=year)).distinct():
@@ -24,7 +24,7 @@ def recompute_for_year(year: int) -> None:
         touched += 1
     for item in CaseItem.objects.filter(due_provisional=True, started_on__isnull=False).exclude(
             status__in=ITEM_FINISHED).select_related("catalog_item"):
-        due = add_workdays(item.started_on, item.catalog_item.limit_workdays + item.paused_workdays)
+        due = legal_due(item)  # with the paused working days
         item.due_on, item.due_provisional = due.date, due.provisional
         item.save(update_fields=["due_on", "due_provisional"])
         touched += 1

@@ -19,7 +19,7 @@ from daiban.org.models import Department, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.plans.dates import check_declared
-from daiban.plans.deadlines import report_up_due, report_up_late
+from daiban.plans.deadlines import legal_due, report_up_due, report_up_late
 from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
@@ -217,7 +217,7 @@ def item_start(*, actor: User, item: CaseItem, started_on: dt.date | None = None
         old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="部门受理")
         started_on = check_declared(item, started_on or clock.today(), field="started_on", what="受理日期")
         item.started_on = started_on
-        due = add_workdays(started_on, item.catalog_item.limit_workdays)
+        due = legal_due(item)
         item.due_on, item.due_provisional = due.date, due.provisional
         item.save(update_fields=["status", "started_on", "due_on", "due_provisional"])
         audit_record(event_type="item.started", actor=actor, obj=item, old={"status": old},
@@ -263,7 +263,7 @@ def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None)
         pause.save(update_fields=["ended_on", "workdays"])
         item.paused_workdays += pause.workdays
         if item.started_on is not None:
-            due = add_workdays(item.started_on, item.catalog_item.limit_workdays + item.paused_workdays)
+            due = legal_due(item)
             item.due_on, item.due_provisional = due.date, due.provisional
         item.save(update_fields=["status", "paused_workdays", "due_on", "due_provisional"])
         audit_record(event_type="item.resumed", actor=actor, obj=item, old={"status": old},

@@ -49,3 +49,28 @@ def test_confirming_2027_recomputes_first_contact_plan_dates_and_item_due_dates(
     # 10 working days after 12-31: 01-05 … 01-08 (4), 01-11 … 01-15 (9), 01-18 (10).
     assert (l05.due_on, l05.due_provisional) == (D("2027-01-18"), False)
     assert case.plan.__class__.objects.get(pk=case.plan.pk).provisional is False
+
+
+def test_a_calendar_recompute_keeps_the_paused_working_days(person):
+    with clock.frozen("2026-12-21"):
+        request, _ = request_submit(data=RequestData(**request_payload(investment_wan=3000, category="other")))
+        case = request_accept(actor=person("aojiang"), request=request)
+        case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02", "L05"])
+        services.plan_generate(actor=person("aojiang"), case=case, start_date=D("2026-12-21"))
+        services.item_dispatch(actor=person("aojiang"), item=case.items.get(catalog_item__code="L05"))
+        services.item_start(actor=person("sthj"), item=case.items.get(catalog_item__code="L05"))
+    with clock.frozen("2026-12-22"):
+        services.item_pause(actor=person("sthj"), item=case.items.get(catalog_item__code="L05"), kind="testing",
+                            reason="委托检测")
+    with clock.frozen("2026-12-24"):
+        services.item_resume(actor=person("sthj"), item=case.items.get(catalog_item__code="L05"))
+    l05 = case.items.get(catalog_item__code="L05")
+    assert (l05.paused_workdays, l05.due_provisional) == (2, True)  # 12-23 and 12-24 not counted
+
+    calendar_import_year(actor=person("sysadmin"), year=2027, text=ARRANGEMENT_2027)
+    calendar_confirm_year(actor=person("sysadmin"), year=2027)
+
+    l05.refresh_from_db()
+    # 10 + 2 working days after Monday 12-21: 12-22 … 12-31 (8), then 01-05, 01-06, 01-07, 01-08 (12);
+    # a recompute that forgot the pause would say 01-06.
+    assert (l05.due_on, l05.due_provisional) == (D("2027-01-08"), False)
