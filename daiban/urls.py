@@ -36,6 +36,7 @@ urlpatterns = [
     path("catalog/", include("daiban.catalog.urls")),
     path("notify/", include("daiban.notify.urls")),
     path("closure/", include("daiban.closure.urls")),
+    path("goodbad/", include("daiban.goodbad.urls")),
     path("provincial/", include("daiban.provincial.urls")),
     path("assessment/", include("daiban.assessment.urls")),
     path("policy/", include("daiban.policy.urls")),

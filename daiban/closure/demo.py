@@ -1,7 +1,8 @@
 """The demo county's closed cases (../shared/reference/demo-cases.md):
 
 - demo-5, 滨海园区: the public industrial-wastewater station, every item approved in the summer of 2026,
-  completed, filed on time, visited and evaluated 5/5 by the owner; the agent rates the departments.
+  completed, filed on time, visited and evaluated 非常满意 by the owner, who grades four of the items too
+  (一事一评: the planning permit 不满意); the agent rates the departments.
 - demo-4, 昆阳镇: the urban-renewal block, terminated by the owner in stage 2 after a change of investor;
   the termination form filed on time.
 
@@ -167,9 +168,13 @@ def _binhai() -> None:
                                      fee_asked=False)
     if not OwnerEvaluation.objects.filter(case=case).exists():
         with clock.frozen("2026-09-07"):
+            # 一事一评 as well: the planning permit (G02) is graded 不满意 — its 差评 is rectified in goodbad.demo.
+            items = [{"item": _item(case, code).pk, "grade": "very_satisfied"} for code in ("L02", "L05", "S01")]
+            items.append({"item": _item(case, "G02").pk, "grade": "dissatisfied",
+                          "comments": "建设工程规划许可申请材料两次退回补正，没有一次性告知需要补充的内容。"})
             evaluations.evaluation_submit(actor=_user("owner5"), case=case, answers=evaluations.OwnerAnswers(
                 grade="very_satisfied", attitude=5, efficiency=5, quality=5, overall=5, fee_asked=False,
-                comments="代办员全程帮办代跑，六个审批事项两个月内全部办结，非常满意。"))
+                comments="代办员全程帮办代跑，六个审批事项两个月内全部办结，非常满意。", items=tuple(items)))
     if not DepartmentRating.objects.filter(case=case).exists():
         comments = {"fgj": "当日赋码", "sthj": "提前两天批复", "zrj": "", "zjj": "联审高效", "gdgs": "现场勘查及时"}
         with clock.frozen("2026-09-08"):

@@ -317,6 +317,12 @@ def _item_grades(case: Case, rows: Iterable[Mapping]) -> list[tuple[CaseItem, st
     return found
 
 
+def items_to_grade(case: Case) -> list[CaseItem]:
+    """The case's finished items the owner has not graded yet (一事一评 is optional)."""
+    return list(case.items.filter(status__in=ITEM_FINISHED, evaluation__isnull=True)
+                .select_related("catalog_item", "catalog_item__department").order_by("catalog_item__sort", "pk"))
+
+
 def _item_problem(item: CaseItem) -> str | None:
     if item.status not in ITEM_FINISHED:
         return f"事项“{item.catalog_item.name}”尚未办结，办结后才能评价"

@@ -142,6 +142,21 @@ class EvaluationForm(forms.Form):
                                                   "invalid_choice": "请回答是或否"})
     fee_details = _text("如有，请说明情况", max_length=2000, rows=3, placeholder="何人、何时、索取了什么（选填）")
 
+    def __init__(self, *args, items=(), **kwargs):
+        """`items`: the case's finished items not yet graded, each offered for 一事一评 (optional)."""
+        super().__init__(*args, **kwargs)
+        self.item_fields = []
+        for item in items:
+            name = f"item_{item.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"{item.catalog_item.name}（{item.catalog_item.department.name}）",
+                choices=Grade.choices, required=False, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "评价等级应为非常满意、满意、基本满意、不满意、非常不满意之一"})
+            self.item_fields.append((item.pk, name))
+
+    def item_rows(self):
+        return [self[name] for _, name in self.item_fields]
+
     def clean(self):
         data = super().clean()
         if not any(data.get(name) for name in ("grade", "attitude", "efficiency", "quality", "overall")):
@@ -155,7 +170,9 @@ class EvaluationForm(forms.Form):
         return OwnerAnswers(grade=data["grade"] or None, attitude=_int(data["attitude"]),
                             efficiency=_int(data["efficiency"]), quality=_int(data["quality"]),
                             overall=_int(data["overall"]), comments=data["comments"],
-                            fee_asked=data["fee_asked"] == "yes", fee_details=data["fee_details"])
+                            fee_asked=data["fee_asked"] == "yes", fee_details=data["fee_details"],
+                            items=tuple({"item": pk, "grade": data[name]} for pk, name in self.item_fields
+                                        if data.get(name)))
 
 
 class RatingForm(forms.Form):

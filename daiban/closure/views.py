@@ -393,7 +393,7 @@ def evaluate(request, pk: int):
     if done is not None or case.status in OPEN_STATUSES:
         problem = "" if done else "代办项目办结或终止后才能评价。"
         return _evaluation_page(request, case=case, form=None, done=done, problem=problem)
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(request.POST or None, items=evaluations.items_to_grade(case))
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = evaluations.evaluation_submit(actor=request.user, case=case, answers=form.answers())
@@ -418,7 +418,7 @@ def evaluate_by_link(request, token: str):
     problem = evaluations.link_problem(link)
     if problem:
         return _evaluation_page(request, case=link.case, form=None, problem=problem, status=410, public=True)
-    form = EvaluationForm(request.POST or None)
+    form = EvaluationForm(request.POST or None, items=evaluations.items_to_grade(link.case))
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = evaluations.evaluation_submit_by_link(token=token, answers=form.answers())

@@ -7,4 +7,4 @@ class GoodBadConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
-        from daiban.goodbad import receivers  # noqa: F401  (opens a rectification for every 差评)
+        from daiban.goodbad import panels, receivers  # noqa: F401  (home panel; a rectification for every 差评)

@@ -90,3 +90,16 @@ def test_an_item_not_yet_finished_cannot_be_graded(build, api_as):
     item = case.items.order_by("pk").first()
     answer = api_as("aojiang").post(f"cases/{case.pk}/items/{item.pk}/evaluation", {"grade": "satisfied"})
     assert answer.status_code == 409 and answer.json()["code"] == "evaluation.item_unfinished"
+
+
+def test_the_link_page_offers_each_finished_item_for_one_grade_each(build, api_as, client):
+    case = build.completed(on="2026-09-30")
+    path = issue_link(api_as, case)
+    item = case.items.select_related("catalog_item").order_by("pk").first()
+    with clock.frozen("2026-10-09"):
+        page = client.get(path).content.decode()
+        assert "一事一评" in page and item.catalog_item.name in page
+        done = client.post(path, {"grade": "very_satisfied", "fee_asked": "no", f"item_{item.pk}": "dissatisfied"})
+    assert done.status_code == 200 and "评价等级：非常满意" in done.content.decode()
+    assert ItemEvaluation.objects.get(item=item).grade == "dissatisfied"
+    assert item.evaluation.bad_review.department == item.catalog_item.department

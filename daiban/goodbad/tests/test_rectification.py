@@ -51,7 +51,8 @@ def test_a_bad_review_is_verified_rectified_and_answered_on_time(build, api_as):
     assert (row["status"], row["outcome"], row["late"], row["rater_reply"]) == ("closed", "rectified", False,
                                                                                "satisfied")
     assert row["warning_label"] == "按期完成"
-    events = set(AuditEvent.objects.filter(event_type__startswith="goodbad.").values_list("event_type", flat=True))
+    events = set(AuditEvent.objects.filter(event_type__startswith="goodbad.", object_id=str(review.pk))
+                 .values_list("event_type", flat=True))
     assert events == {"goodbad.opened", "goodbad.verified", "goodbad.rectified", "goodbad.answered"}
     assert list(BadReview.objects.get(pk=review.pk).steps.values_list("to_status", flat=True)) == [
         "verifying", "rectifying", "answering", "closed"]
@@ -67,7 +68,7 @@ def test_a_late_verification_is_warned_escalated_and_recorded_as_late(build, api
     assert alert_bad_reviews(today=D("2026-11-09")) == 1  # one working day left: 预警
     assert alert_bad_reviews(today=D("2026-11-09")) == 0  # once only
     assert alert_bad_reviews(today=D("2026-11-11")) == 1  # 逾期
-    assert set(ReviewAlert.objects.values_list("state", flat=True)) == {"warning", "overdue"}
+    assert set(ReviewAlert.objects.filter(review=review).values_list("state", flat=True)) == {"warning", "overdue"}
     escalated = Notification.objects.filter(subject__startswith="逾期：差评核实").values_list("recipient__username",
                                                                                           flat=True)
     assert "center" in set(escalated) and "aojiang" in set(escalated)
@@ -133,7 +134,14 @@ def test_a_good_grade_opens_nothing_but_is_reported_to_the_province(build, api_a
     with clock.frozen("2026-11-02"):
         evaluations.evaluation_record_at_window(actor=build.agent, case=case, answers=evaluations.OwnerAnswers(
             grade="basically_satisfied", fee_asked=False))
-    assert not BadReview.objects.exists()
+    assert not BadReview.objects.filter(case=case).exists()
     report = ProvincialMessage.objects.get(event="evaluation", case=case).payload["good_bad"]
     assert (report["grade_label"], report["channel_label"], report["rater_type_label"]) == ("基本满意", "窗口", "企业")
     assert report["service"]["kind"] == "agency_service" and report["unit"]["name"] == case.unit.name
+
+
+def test_the_demo_county_shows_a_rectified_bad_review(api_as):
+    rows = api_as("inspector").get("bad-reviews", {"status": "closed"}).json()["items"]
+    demo = next(r for r in rows if r["department"] == "自然资源和规划局")
+    assert (demo["outcome"], demo["late"], demo["rater_reply"]) == ("rectified", False, "satisfied")
+    assert demo["rectified_on"] == "2026-09-14" and "一次性告知清单" in demo["rectify_note"]

@@ -16,7 +16,7 @@ from daiban.org.models import User
 
 # Each part of the service adds its demo data after the people exist; order matters.
 DEMO_LOADERS = ["daiban.catalog.demo", "daiban.intake.demo", "daiban.policy.demo", "daiban.teams.demo",
-               "daiban.closure.demo", "daiban.coordination.demo", "daiban.plans.demo"]
+               "daiban.closure.demo", "daiban.goodbad.demo", "daiban.coordination.demo", "daiban.plans.demo"]
 
 
 def seed_demo_county(*, password: str) -> None:

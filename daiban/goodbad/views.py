@@ -1,0 +1,66 @@
+"""Pages of the 差评 records: the list in one's scope, and one record with the form of its stage."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from daiban.cases.forms import show_refusal
+from daiban.desk.pages import staff_page
+from daiban.goodbad import selectors, services
+from daiban.goodbad.forms import AnswerForm, RectifyForm, ReviewForm, VerifyForm
+from daiban.goodbad.people import is_concerned
+from daiban.goodbad.states import ReviewStatus
+from daiban.lib.errors import ValidationFailed
+from daiban.org.roles import Role
+from daiban.org.scope import get_in_scope
+
+PER_PAGE = 30
+# status → (its form, its service, what the page says when done)
+STAGES = {
+    ReviewStatus.VERIFYING: (VerifyForm, services.bad_review_verify, "已登记核实结论。"),
+    ReviewStatus.APPEALED: (ReviewForm, services.bad_review_appeal_review, "已登记复核结论。"),
+    ReviewStatus.RECTIFYING: (RectifyForm, services.bad_review_rectify, "已登记整改情况。"),
+    ReviewStatus.ANSWERING: (AnswerForm, services.bad_review_answer, "已登记答复，差评整改办结。"),
+}
+
+
+@staff_page
+@require_GET
+def review_list(request):
+    rows = selectors.bad_reviews_for(request.user)
+    status = request.GET.get("status", "")
+    if status in ReviewStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    for review in page.object_list:
+        review.standing = selectors.standing(review)
+    return render(request, "goodbad/list.html", {"page": page, "status": status, "statuses": ReviewStatus.choices})
+
+
+def _may_act(user, review) -> bool:
+    if review.status == ReviewStatus.APPEALED:
+        return user.has_role(Role.CENTER_ADMIN)
+    return review.status != ReviewStatus.CLOSED and is_concerned(user, review)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def review_detail(request, pk: int):
+    review = get_in_scope(selectors.bad_reviews_for(request.user), pk=pk, user=request.user)
+    form = None
+    if review.status in STAGES and _may_act(request.user, review):
+        form_class, service, done = STAGES[review.status]
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(actor=request.user, review=review, **form.cleaned_data)
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, done)
+                return redirect(request.path)
+    return render(request, "goodbad/detail.html", {
+        "review": review, "row": selectors.review_row(review), "form": form,
+        "steps": review.steps.select_related("by")}, status=422 if form is not None and form.errors else 200)
