@@ -1,10 +1,12 @@
 """Reads of cases within the caller's data scope."""
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from daiban.cases.models import Case
+from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember
+from daiban.catalog.selectors import local_department, local_departments
 from daiban.intake.models import Request
+from daiban.lib.prefetch import prefetched
 from daiban.org.scope import Scope, scope_of
 
 
@@ -37,11 +39,64 @@ def requests_for(user) -> QuerySet[Request]:
     return Request.objects.filter(condition).select_related("unit", "location", "company")
 
 
+ITEM_READS = ("catalog_item__department__region", "liaison")
+
+
+def with_case_reads(cases: QuerySet[Case], *, people: bool = True) -> QuerySet[Case]:
+    """A case with its items, team, forms (without their content) and collaboration: one query each, whatever
+    the case holds. Readers below use these through daiban.lib.prefetch.prefetched. `people`: also the team
+    members' roles (a page shows who may see their phone numbers)."""
+    team = TeamMember.objects.select_related("user__department", "user__body").order_by("pk")
+    return cases.prefetch_related(
+        Prefetch("items", CaseItem.objects.select_related(*ITEM_READS)),
+        Prefetch("team", team.prefetch_related("user__role_grants") if people else team),
+        Prefetch("documents", CaseDocument.objects.defer("content").select_related("signing_recorded_by")
+                 .order_by("generated_at", "pk")),
+        Prefetch("collaboration", CollaborationPhase.objects.order_by("id")),
+    )
+
+
+def items_of(case: Case) -> list[CaseItem]:
+    return prefetched(case, "items", case.items.select_related(*ITEM_READS))
+
+
+def team_members(case: Case) -> list[TeamMember]:
+    """In the order they joined."""
+    return prefetched(case, "team", case.team.select_related("user__department", "user__body").order_by("pk"))
+
+
+def documents_of(case: Case) -> list[CaseDocument]:
+    """Every version of every form, oldest first, without their content."""
+    return prefetched(case, "documents", case.documents.defer("content").select_related("signing_recorded_by")
+                      .order_by("generated_at", "pk"))
+
+
+def local_departments_of(case: Case) -> dict:
+    """catalog.selectors.local_departments of the case's items; for a case read with with_case_reads, read once."""
+    if "items" not in getattr(case, "_prefetched_objects_cache", {}):
+        return local_departments([i.catalog_item for i in items_of(case)])
+    if "_local_departments" not in case.__dict__:
+        case.__dict__["_local_departments"] = local_departments([i.catalog_item for i in items_of(case)])
+    return case.__dict__["_local_departments"]
+
+
+def local_department_of(item: CaseItem):
+    """The item's local department (catalog.selectors.local_department), read with its case's other items'."""
+    if "items" not in getattr(item.case, "_prefetched_objects_cache", {}):
+        return local_department(item.catalog_item)
+    return local_departments_of(item.case).get(item.catalog_item.department_id) or local_department(
+        item.catalog_item)
+
+
+def collaboration_of(case: Case) -> list[CollaborationPhase]:
+    return prefetched(case, "collaboration", case.collaboration.order_by("id"))
+
+
 def case_detail(case: Case) -> dict:
     from daiban.cases.services import team_of
     from daiban.cases.team import is_major, requirements
 
-    items = case.items.select_related("catalog_item", "catalog_item__department")
+    items = items_of(case)
     need = requirements(case)
     project = case.project
     return {
@@ -66,10 +121,10 @@ def case_detail(case: Case) -> dict:
                        "chief_agent": need.chief_agent},
         "documents": [{"kind": d.kind, "name": d.get_kind_display(), "serial_no": d.serial_no,
                        "sha256": d.sha256, "signed": d.signed_at is not None}
-                      for d in case.documents.order_by("generated_at")],
+                      for d in documents_of(case)],
         "collaboration": [{"phase": p.phase, "phase_label": p.get_phase_display(), "owner_body": p.owner_body,
                            "handed_over_at": p.handed_over_at, "handed_over_to": p.handed_over_to, "note": p.note}
-                          for p in case.collaboration.order_by("id")],
+                          for p in collaboration_of(case)],
         "accepted_at": case.accepted_at,
         "entrusted_on": case.entrusted_on,
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from daiban.cases.models import Case
-from daiban.catalog.selectors import local_department
+from daiban.cases.selectors import local_departments_of
 from daiban.intake.models import PROMOTION_CATEGORIES
 from daiban.lib import county_rules
 from daiban.org.models import Region, User
@@ -76,8 +76,7 @@ def requirements(case: Case) -> Requirements:
     project = case.project
     promoted = project.category in PROMOTION_CATEGORIES and project.industrial
     # A higher-level item involves the county department that does its local steps (its liaison officer).
-    departments = frozenset(local_department(i.catalog_item).pk
-                            for i in case.items.select_related("catalog_item__department__region"))
+    departments = frozenset(department.pk for department in local_departments_of(case).values())
     return Requirements(
         lead_leader=promoted and project.investment_wan >= LEAD_THRESHOLD_WAN,
         supervisor=promoted and project.investment_wan >= SUPERVISE_THRESHOLD_WAN,

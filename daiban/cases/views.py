@@ -22,9 +22,18 @@ from daiban.cases.forms import (
     TeamForm,
     show_refusal,
 )
-from daiban.cases.models import CaseDocument, CaseItem, TeamMember, TeamRole
+from daiban.cases.models import CaseDocument, TeamMember, TeamRole
 from daiban.cases.panels import contact_mark
-from daiban.cases.selectors import case_detail, cases_for, requests_for
+from daiban.cases.selectors import (
+    case_detail,
+    cases_for,
+    collaboration_of,
+    documents_of,
+    items_of,
+    requests_for,
+    team_members,
+    with_case_reads,
+)
 from daiban.cases.services import (
     case_agreement_set,
     case_designate_major,
@@ -238,13 +247,10 @@ def _case_context(request, case, **forms) -> dict:
     worker = is_worker(user)
     is_open = case.status in OPEN_STATUSES
     detail = case_detail(case)
-    items = list(CaseItem.objects.filter(case=case).select_related("catalog_item", "catalog_item__department"))
-    members = case.team.select_related("user", "user__department", "user__body").order_by("role", "user__username")
-    documents = list(case.documents.select_related("signing_recorded_by").order_by("kind", "-generated_at", "-pk"))
-    latest = {}
-    for document in documents:
-        latest.setdefault(document.kind, document)
-    collaboration = list(case.collaboration.order_by("id"))
+    items = items_of(case)
+    members = sorted(team_members(case), key=lambda m: (m.role, m.user.username))
+    latest = {document.kind: document for document in documents_of(case)}  # oldest first: the last one stays
+    collaboration = collaboration_of(case)
     collaboration_forms = forms.get("collaboration_forms", {})
     for phase in collaboration:
         phase.form = collaboration_forms.get(phase.phase) or CollaborationForm(auto_id=f"id_{phase.phase}_%s", initial={
@@ -275,9 +281,12 @@ def _case_context(request, case, **forms) -> dict:
 @staff_page
 @require_http_methods(["GET", "POST"])
 def case_page(request, pk: int):
-    case = _case(request, pk)
     if request.method == "GET":
+        from daiban.plans.selectors import with_plan_reads  # the plan section (daiban.plans imports this module)
+
+        case = get_in_scope(with_plan_reads(with_case_reads(cases_for(request.user))), pk=pk, user=request.user)
         return render(request, "cases/case_detail.html", _case_context(request, case))
+    case = _case(request, pk)
     action = request.POST.get("action", "")
     forms: dict = {}
     if action == "sign":

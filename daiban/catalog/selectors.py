@@ -116,8 +116,24 @@ def dependency_order(codes: Iterable[str]) -> list[str]:
 def local_department(item: CatalogItem) -> Department:
     """The county department that handles an item locally: a city-level department's county
     counterpart (温州市生态环境局 → 生态环境局), where the local steps are done and reported up."""
-    department = item.department
-    if department.region.level == "county":
-        return department
-    local = Department.objects.filter(region__level="county", name=department.name.replace("温州市", "")).first()
-    return local or department
+    return local_departments([item])[item.department_id]
+
+
+def local_departments(items) -> dict[int, Department]:
+    """local_department of several catalog items, by their department's id, in at most one query."""
+    answer: dict[int, Department] = {}
+    county_names: dict[int, str] = {}
+    for item in items:
+        department = item.department
+        if department.region.level == "county":
+            answer[department.pk] = department
+        else:
+            county_names[department.pk] = department.name.replace("温州市", "")
+    if county_names:
+        found: dict[str, Department] = {}
+        for local in Department.objects.filter(region__level="county", name__in=set(county_names.values())):
+            found.setdefault(local.name, local)
+        for item in items:
+            if item.department_id in county_names:
+                answer[item.department_id] = found.get(county_names[item.department_id], item.department)
+    return answer

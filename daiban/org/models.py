@@ -148,6 +148,8 @@ class User(AbstractUser):
     def roles(self) -> frozenset[str]:
         if not self.pk or not self.is_active:
             return frozenset()
+        if "role_grants" in getattr(self, "_prefetched_objects_cache", {}):  # a list of people read at once
+            return frozenset(grant.role for grant in self.role_grants.all())
         return frozenset(self.role_grants.values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:

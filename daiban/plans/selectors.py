@@ -1,17 +1,38 @@
 """Reads of the plan and of items' standing."""
 from __future__ import annotations
 
+from django.db.models import Prefetch, QuerySet
+
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.selectors import documents_of, items_of, team_members
 from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
 from daiban.lib.personal import mask_phone
+from daiban.lib.prefetch import prefetched
 from daiban.org.roles import Role
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
 STAFF_ROLES = tuple(set(Role.values) - {Role.OWNER})
+WORK_LOGS_SHOWN = 50
+
+
+def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """On top of cases.selectors.with_case_reads: what the plan section reads, one query each."""
+    from daiban.plans.models import ItemUrge, OwnerVisit
+
+    return cases.select_related("plan").prefetch_related(
+        "items__catalog_item__prerequisites__alternatives", "items__pauses", "items__escalations",
+        Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
+        "progress_reports",
+        Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
+    )
+
+
+def _team_liaisons(case: Case) -> dict:
+    return {m.user.department_id: m.user for m in team_members(case) if m.role == TeamRole.LIAISON}
 
 
 def plan_detail(case: Case, today=None) -> dict | None:
@@ -19,10 +40,10 @@ def plan_detail(case: Case, today=None) -> dict | None:
     if plan is None:
         return None
     today = today or clock.today()
-    liaisons = {m.user.department_id: m.user for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
+    liaisons = _team_liaisons(case)
     items = []
-    rows = list(case.items.select_related("catalog_item", "catalog_item__department", "liaison").prefetch_related(
-        "catalog_item__prerequisites__alternatives"))
+    rows = prefetched(case, "items", case.items.select_related("catalog_item", "catalog_item__department", "liaison")
+                      .prefetch_related("catalog_item__prerequisites__alternatives"))
     entrusted = {item.catalog_item.code for item in rows}
     expected = expected_plan(case, plan, rows, today)
     for item in rows:
@@ -81,7 +102,7 @@ def item_row(item: CaseItem, today=None) -> dict:
 
 def case_warning(case: Case, today=None) -> str:
     today = today or clock.today()
-    return worst(standing(i, today).state for i in case.items.select_related("catalog_item"))
+    return worst(standing(i, today).state for i in items_of(case))
 
 
 # -- the pages --------------------------------------------------------------------------------------------
@@ -146,11 +167,10 @@ def _person(user) -> str:
 def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical: set[str]) -> list[dict]:
     from daiban.cases.states import ITEM_FINISHED
 
-    team_liaisons = {m.user.department_id: m.user
-                     for m in case.team.filter(role=TeamRole.LIAISON).select_related("user")}
-    items = (case.items.select_related("case", "case__unit", "catalog_item", "catalog_item__department",
-                                       "catalog_item__department__region", "liaison")
-             .prefetch_related("pauses", "urges__by", "urges__to", "escalations"))
+    team_liaisons = _team_liaisons(case)
+    items = prefetched(case, "items", case.items.select_related(
+        "case", "case__unit", "catalog_item", "catalog_item__department", "catalog_item__department__region",
+        "liaison").prefetch_related("pauses", "urges__by", "urges__to", "escalations"))
     practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
     rows = []
     for item in items:
@@ -260,16 +280,16 @@ def plan_section(case: Case, user, today=None) -> dict:
         "target_unit": "个工作日" if settings.PERMIT_TARGET_UNIT == "workdays" else "个自然日",
         "chart": _chart_data(detail, rows, today) if detail else None,
         "reports": list(case.progress_reports.all()),
-        "plan_document": case.documents.filter(kind="plan").exists(),
+        "plan_document": any(d.kind == "plan" for d in documents_of(case)),
         "permit_provisional": next((r["planned_provisional"] for r in rows if r["code"] == "S04"),
                                    bool(plan and plan.provisional)),
     }
     if section["owner"]:
         section["progress"] = _owner_progress(case, rows)
         return section
-    visits = list(case.visits.select_related("item__catalog_item", "recorded_by"))
+    visits = prefetched(case, "visits", case.visits.select_related("item__catalog_item", "recorded_by"))
     section.update({
-        "work_logs": list(case.work_logs.select_related("author")[:50]),
+        "work_logs": list(case.work_logs.select_related("author")[:WORK_LOGS_SHOWN]),
         "visits": visits, "visit_flag": len(visits) > 1,
         "late_reports": [r for r in rows if r["report_late"]],
     })

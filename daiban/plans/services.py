@@ -8,11 +8,11 @@ from django.conf import settings
 from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.selectors import local_department_of
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, CaseStatus, ItemStatus
 from daiban.catalog.models import Level
 from daiban.catalog.prerequisites import bound_prerequisites
-from daiban.catalog.selectors import local_department as catalog_local_department
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import Department, User
@@ -147,7 +147,7 @@ def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: d
 
 
 def local_department(item: CaseItem) -> Department:
-    return catalog_local_department(item.catalog_item)
+    return local_department_of(item)
 
 
 def acting_as(actor: User, item: CaseItem) -> set[str]:

@@ -7,6 +7,7 @@ refusal renders the item's own page (422).
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daiban.cases.api import docx_response
 from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.selectors import cases_for
+from daiban.cases.selectors import cases_for, local_departments_of, team_members
 from daiban.cases.views import staff_page
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
-from daiban.org.models import User
+from daiban.org.models import RoleGrant, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
@@ -41,17 +42,27 @@ ACTION_LABELS = {
 
 def _dispatch_choices(item: CaseItem, memo: dict | None = None) -> tuple[list[User], str]:
     """The liaison officers of the item's local department, and the one on the case's team (the default)."""
-    department = services.local_department(item)
-    key = (item.case_id, department.pk)
-    if memo is None or key not in memo:
-        liaisons = list(User.objects.filter(department=department, role_grants__role=Role.LIAISON, is_active=True)
-                        .distinct().order_by("username"))
-        member = item.case.team.filter(role=TeamRole.LIAISON, user__in=liaisons).select_related("user").first()
-        answer = (liaisons, member.user.username if member else "")
-        if memo is None:
-            return answer
-        memo[key] = answer
-    return memo[key]
+    if memo is None or item.pk not in memo:
+        memo = _dispatch_memo(item.case, [item])
+    return memo[item.pk]
+
+
+def _dispatch_memo(case: Case, items: list[CaseItem]) -> dict:
+    """_dispatch_choices of every item about to be dispatched, read in two queries whatever the case holds."""
+    local = local_departments_of(case)
+    departments = {item.pk: local.get(item.catalog_item.department_id) or services.local_department(item)
+                   for item in items}
+    if not departments:
+        return {}
+    is_liaison = RoleGrant.objects.filter(user=OuterRef("pk"), role=Role.LIAISON)
+    liaisons = list(User.objects.filter(Exists(is_liaison), is_active=True,
+                                        department__in={d.pk for d in departments.values()}).order_by("username"))
+    on_team = {member.user_id for member in team_members(case) if member.role == TeamRole.LIAISON}
+    memo = {}
+    for item_pk, department in departments.items():
+        mine = [user for user in liaisons if user.department_id == department.pk]
+        memo[item_pk] = (mine, next((user.username for user in mine if user.pk in on_team), ""))
+    return memo
 
 
 def action_form(action: str, item: CaseItem, data=None, *, memo: dict | None = None):
@@ -129,7 +140,7 @@ def case_section(request, case: Case, *, failed: dict | None = None) -> dict:
     if section["owner"]:
         return section
     failed = failed or {}
-    memo: dict = {}
+    memo = _dispatch_memo(case, [row["item"] for row in section["rows"] if "dispatch" in row["actions"]])
     for row in section["rows"]:
         mine = failed.get(row["code"], {})
         row["action_labels"] = [(action, ACTION_LABELS[action]) for action in row["actions"]]

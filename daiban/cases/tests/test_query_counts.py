@@ -1,0 +1,59 @@
+"""The case page and the case API read a case in a fixed number of queries, whatever the case holds."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
+
+from daiban.cases.models import Case, CaseDocument, CaseItem
+from daiban.catalog.models import CatalogItem
+from daiban.lib import clock
+from daiban.org.models import User
+from daiban.plans.models import WorkLog
+
+PAGE_QUERIES = 21  # 4 of them the session, the user, its roles and the unread notices; goal 15 (bench/README.md)
+API_QUERIES = 11
+
+
+def _queries(call) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        answer = call()
+    assert answer.status_code == 200
+    return len(captured)
+
+
+def _add_items(case: Case, count: int, **level) -> None:
+    for catalog_item in CatalogItem.objects.filter(**level).exclude(pk__in=case.items.values("catalog_item"))[:count]:
+        CaseItem.objects.create(case=case, catalog_item=catalog_item)
+
+
+def _grow(case: Case) -> None:
+    """More items (county and city level), forms and work log lines than before."""
+    author = User.objects.get(username="center")
+    _add_items(case, 4)
+    _add_items(case, 2, department__region__level="city")
+    for kind in ("registration", "agreement", "plan"):
+        CaseDocument.objects.create(case=case, kind=kind, serial_no=f"X{kind}", content=b"x",
+                                    sha256=hashlib.sha256(b"x").hexdigest(), generated_at=clock.now(),
+                                    generated_by=author)
+    WorkLog.objects.bulk_create([WorkLog(case=case, author=author, day=clock.today(), content=f"日志{i}",
+                                         created_at=clock.now()) for i in range(30)])
+
+
+@pytest.mark.django_db
+def test_the_case_page_and_answer_take_as_many_queries_for_a_bigger_case(client, api_as):
+    api = api_as("center")
+    client.login("center")
+    case = Case.objects.annotate(n=Count("items")).order_by("-n")[0]
+    _add_items(case, 1, department__region__level="city")  # a city-level item: its county department is looked up
+    page = lambda: client.get(f"/cases/{case.pk}/")  # noqa: E731
+    answer = lambda: api.get(f"cases/{case.pk}")  # noqa: E731
+    page(), answer()  # warm: caches of the calendar and the catalog
+    before = (_queries(page), _queries(answer))
+    _grow(case)
+    after = (_queries(page), _queries(answer))
+    assert after == before
+    assert before[0] <= PAGE_QUERIES and before[1] <= API_QUERIES
