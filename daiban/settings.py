@@ -323,9 +323,12 @@ EMAIL_HOST_PASSWORD = env_str("DAIBAN_EMAIL_PASSWORD", "") or ""
 EMAIL_USE_TLS = env_bool("DAIBAN_EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DAIBAN_EMAIL_FROM", "daiban@localhost") or "daiban@localhost"
-# SMS and WeChat go through HTTP gateways (docs/notify-gateway.md); a channel without a URL is off.
+# SMS go through an HTTP gateway (docs/notify-gateway.md); without a URL the channel is off.
 SMS_GATEWAY_URL = env_url("DAIBAN_SMS_GATEWAY_URL")
-WECHAT_GATEWAY_URL = env_url("DAIBAN_WECHAT_GATEWAY_URL")
+# Put in front of every SMS text (the carrier requires a registered signature).
+SMS_SIGNATURE = env_str("DAIBAN_SMS_SIGNATURE", "【平阳县代办中心】") or ""
+# Where the site is reached from outside: links in e-mail and SMS are made absolute with it.
+PUBLIC_URL = env_str("DAIBAN_PUBLIC_URL", "") or ""
 GATEWAY_TOKEN = env_str("DAIBAN_GATEWAY_TOKEN", "") or ""
 
 # The provincial online approval platform (投资项目在线审批监管平台): agency events are reported to it

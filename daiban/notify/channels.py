@@ -1,7 +1,8 @@
 """How each channel sends one notification. A sender returns on success and raises DeliveryError otherwise.
 
-SMS and WeChat go through an HTTP gateway run by the county's message platform; the contract is in
-docs/notify-gateway.md.
+SMS go through an HTTP gateway run by the county's message platform; the contract is in docs/notify-gateway.md.
+Every text sent outside the app ends with the absolute link of its page; an SMS starts with the signature
+(settings.SMS_SIGNATURE).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from daiban.lib.links import absolute_url
 from daiban.notify.models import Notification
 
 GATEWAY_TIMEOUT_SECONDS = 5
@@ -27,12 +29,12 @@ def send_in_app(notification: Notification) -> None:
 
 
 def send_email(notification: Notification) -> None:
-    address = notification.recipient.email
+    address = notification.email
     if not address:
         raise DeliveryError("接收人没有登记电子邮件地址")
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "daiban"
     message = EmailMessage(
-        subject=notification.subject, body=_text(notification), to=[address],
+        subject=notification.subject, body=message_text(notification), to=[address],
         # The same Message-ID on a retry lets the receiving server recognise a duplicate.
         headers={"Message-ID": f"<{notification.message_id}@{domain}>"},
     )
@@ -46,20 +48,21 @@ def send_sms(notification: Notification) -> None:
     _post_to_gateway(settings.SMS_GATEWAY_URL, notification, "短信")
 
 
-def send_wechat(notification: Notification) -> None:
-    _post_to_gateway(settings.WECHAT_GATEWAY_URL, notification, "微信")
-
-
 SENDERS: dict[str, Callable[[Notification], None]] = {
     Notification.Channel.IN_APP: send_in_app,
     Notification.Channel.EMAIL: send_email,
     Notification.Channel.SMS: send_sms,
-    Notification.Channel.WECHAT: send_wechat,
 }
 
 
-def _text(notification: Notification) -> str:
-    return f"{notification.subject}\n{notification.body}".strip()
+def message_text(notification: Notification) -> str:
+    """What the person reads: subject, body and the page's absolute link; an SMS begins with the signature."""
+    text = f"{notification.subject}\n{notification.body}".strip()
+    if notification.link:
+        text += f"\n{absolute_url(notification.link)}"
+    if notification.channel == Notification.Channel.SMS and settings.SMS_SIGNATURE:
+        text = settings.SMS_SIGNATURE + text
+    return text
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -74,11 +77,11 @@ _opener = urllib.request.build_opener(_NoRedirects)
 def _post_to_gateway(url: str, notification: Notification, label: str) -> None:
     if not url:
         raise DeliveryError(f"未配置{label}网关")
-    mobile = getattr(notification.recipient, "mobile", "")
+    mobile = notification.phone
     if not mobile:
         raise DeliveryError("接收人没有登记手机号码")
     payload = {"message_id": notification.message_id, "channel": notification.channel, "to": mobile,
-               "text": _text(notification)}
+               "text": message_text(notification)}
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
     if settings.GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.GATEWAY_TOKEN}"

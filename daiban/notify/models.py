@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from daiban.lib import clock
+from daiban.lib.personal import EncryptedCharField
 
 
 class Notification(models.Model):
@@ -12,7 +13,6 @@ class Notification(models.Model):
         IN_APP = "in_app", "站内消息"
         EMAIL = "email", "电子邮件"
         SMS = "sms", "短信"
-        WECHAT = "wechat", "微信"
 
     class Status(models.TextChoices):
         PENDING = "pending", "待发送"
@@ -20,8 +20,13 @@ class Notification(models.Model):
         FAILED = "failed", "发送失败"
         READ = "read", "已读"  # in-app messages only
 
+    # Null for an owner without an account, reached at the request's contact phone or e-mail (to_phone, to_email).
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
-                                  related_name="notifications")
+                                  related_name="notifications", null=True, blank=True)
+    to_phone = EncryptedCharField("接收手机号", max_length=11, blank=True, kind="phone")
+    to_email = EncryptedCharField("接收邮箱", max_length=254, blank=True, kind="address")
+    # The rule of daiban/notify/rules.py that made the message ("" for messages queued directly).
+    event = models.CharField("事件", max_length=60, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
@@ -53,6 +58,14 @@ class Notification(models.Model):
     def message_id(self) -> str:
         """Sent to gateways and mail servers so a retried message can be recognised and dropped."""
         return f"daiban-notify-{self.pk}"
+
+    @property
+    def phone(self) -> str:
+        return self.to_phone or (getattr(self.recipient, "mobile", "") if self.recipient else "")
+
+    @property
+    def email(self) -> str:
+        return self.to_email or (self.recipient.email if self.recipient else "")
 
     @property
     def unread(self) -> bool:

@@ -6,7 +6,8 @@ only once they exist. The cause is audited by the caller; queuing itself is not 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +16,8 @@ from daiban.audit.services import audit_record
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound
 from daiban.notify.models import Notification
+from daiban.notify.rules import UNIT_BOUND, Rule, To, rule
+from daiban.org.models import User
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 
@@ -38,7 +41,7 @@ def default_channels(user) -> list[str]:
 def _reachable(user, channel: str) -> bool:
     if channel == Channel.EMAIL:
         return bool(user.email)
-    if channel in (Channel.SMS, Channel.WECHAT):
+    if channel == Channel.SMS:
         return bool(getattr(user, "mobile", ""))
     return True
 
@@ -52,6 +55,7 @@ def notify(
     case=None,
     channels: Iterable[str] | None = None,
     dedupe_key: str | None = None,
+    event: str = "",
 ) -> list[Notification]:
     """Queue one message per recipient per channel, in the caller's transaction; returns the new rows.
 
@@ -72,7 +76,7 @@ def notify(
             if not _reachable(user, channel):
                 continue
             row = Notification(
-                recipient=user, channel=channel, subject=subject[:200], body=body, link=link[:300],
+                recipient=user, channel=channel, subject=subject[:200], body=body, link=link[:300], event=event,
                 case_id=getattr(case, "pk", case), created_at=now, next_attempt_at=now,
                 dedupe_key=f"{dedupe_key}:{user.pk}:{channel}" if dedupe_key else None,
             )
@@ -130,3 +134,111 @@ def notification_resend(*, actor, notification: Notification) -> Notification:
         audit_record(event_type="notify.resent", actor=actor, obj=row, old=old,
                      new={"status": row.status, "channel": row.channel, "recipient": row.recipient_id})
     return row
+
+
+# -- the rule table's entry point ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An owner without an account: the request's contact phone and e-mail (decrypted by the caller's model)."""
+
+    phone: str = ""
+    email: str = ""
+
+
+def notify_event(
+    event: str,
+    *,
+    values: Mapping[str, object],
+    link: str,
+    people: Mapping[To, Iterable] | None = None,
+    unit=None,
+    owner_contact: Contact | None = None,
+    owner_link: str = "",
+    case=None,
+    dedupe_key: str | None = None,
+) -> list[Notification]:
+    """Queue what the rule of `event` (rules.py) says, in the caller's transaction; returns the new rows.
+
+    `people` gives the case's own people by audience; the others are found from `unit` and the organisation
+    (`recipients_for`). The owner is reached on its accounts (`people[To.OWNER]`) or, without one, at
+    `owner_contact`; `owner_link` is the page the owner may open (the public progress page by default).
+    """
+    row = rule(event)
+    subject, body = row.render(dict(values))
+    people = people or {}
+    key = dedupe_key or None
+    staff = recipients_for(row, people=people, unit=unit)
+    common = {"subject": subject, "body": body, "case": case, "event": event}
+    created = _queue(staff, channels=row.channels, link=link, dedupe_key=key, **common)
+    if To.OWNER in row.to:
+        owners = [u for u in people.get(To.OWNER, ()) if u is not None and u.is_active]
+        owner_link = owner_link or OWNER_PAGE
+        if owners:
+            created += _queue(owners, channels=OWNER_CHANNELS, link=owner_link, dedupe_key=key, **common)
+        elif owner_contact is not None:
+            created += _queue_contact(owner_contact, link=owner_link, dedupe_key=key, **common)
+    return created
+
+
+# The public page where a company follows its request with the tracking number and query code.
+OWNER_PAGE = "/portal/progress/"
+OWNER_CHANNELS = ("in_app", "email", "sms")
+
+
+def recipients_for(row: Rule, *, people: Mapping[To, Iterable], unit=None) -> list:
+    """The staff a rule reaches: the case's people as given, the rest from the organisation; a unit-bound
+    audience that finds nobody active falls back to the county center's administrators."""
+    found: list = []
+    for audience in row.to:
+        if audience == To.OWNER:
+            continue
+        if audience in people:
+            users = [u for u in people[audience] if u is not None and u.is_active]
+        else:
+            users = _from_organisation(audience, unit)
+        if not users and audience in UNIT_BOUND:
+            users = _from_organisation(To.CENTER, None)
+        found += users
+    return list({u.pk: u for u in found}.values())
+
+
+def _from_organisation(audience: To, unit) -> list:
+    active = User.objects.filter(is_active=True)
+    by_role = {To.CENTER: [Role.CENTER_ADMIN], To.LEADER: [Role.LEADER], To.INSPECTOR: [Role.INSPECTOR]}
+    if audience in by_role:
+        return list(active.filter(role_grants__role__in=by_role[audience]).distinct().order_by("pk"))
+    in_unit = {To.UNIT_STAFF: [Role.AGENT, Role.CHIEF_AGENT, Role.UNIT_ADMIN], To.UNIT_ADMIN: [Role.UNIT_ADMIN],
+               To.AGENT: [Role.AGENT], To.CHIEF_AGENT: [Role.CHIEF_AGENT]}
+    if audience in in_unit and unit is not None:
+        return list(active.filter(body=unit, role_grants__role__in=in_unit[audience]).distinct().order_by("pk"))
+    return []
+
+
+def _channels_for(channels: Iterable[str]) -> list[str]:
+    return [c for c in channels if c != Channel.SMS or settings.SMS_GATEWAY_URL]
+
+
+def _queue(users: list, *, channels, subject: str, body: str, link: str, case, event: str,
+           dedupe_key: str | None) -> list[Notification]:
+    return notify(recipients=users, subject=subject, body=body, link=link, case=case, event=event,
+                  channels=_channels_for(channels), dedupe_key=f"{event}:{dedupe_key}" if dedupe_key else None)
+
+
+def _queue_contact(contact: Contact, *, subject: str, body: str, link: str, case, event: str,
+                   dedupe_key: str | None) -> list[Notification]:
+    now = clock.now()
+    created = []
+    wanted = [(Channel.EMAIL, contact.email.strip()), (Channel.SMS, contact.phone.strip())]
+    for channel, address in wanted:
+        if not address or channel not in _channels_for([channel]):
+            continue
+        row = Notification(
+            recipient=None, channel=channel, subject=subject[:200], body=body, link=link[:300], event=event,
+            to_phone=address if channel == Channel.SMS else "", to_email=address if channel == Channel.EMAIL else "",
+            case_id=getattr(case, "pk", case), created_at=now, next_attempt_at=now,
+            dedupe_key=f"{event}:{dedupe_key}:contact:{channel}" if dedupe_key else None)
+        if _insert(row):
+            created.append(row)
+    return created

@@ -68,13 +68,13 @@ def test_a_message_the_gateway_refuses_once_is_retried_after_a_minute_and_sent_o
         assert request["headers"]["Authorization"] == "Bearer token-0123456789"
         assert request["headers"]["Content-Type"].startswith("application/json")
         assert request["json"] == {"message_id": f"daiban-notify-{row.pk}", "channel": "sms", "to": "13905770001",
-                                   "text": "派单：企业投资项目备案\n请于三个工作日内办结。"}
+                                   "text": "【平阳县代办中心】派单：企业投资项目备案\n请于三个工作日内办结。"}
 
 
 @pytest.mark.django_db
 def test_after_eight_failed_attempts_a_message_is_marked_failed_and_left_alone():
     wang = make_user("dl_fail", mobile="13905770001")
-    with Gateway(statuses=[503]) as gateway, override_settings(SMS_GATEWAY_URL=gateway.url, WECHAT_GATEWAY_URL=""):
+    with Gateway(statuses=[503]) as gateway, override_settings(SMS_GATEWAY_URL=gateway.url):
         with frozen(T0):
             [row] = queue_sms(wang)
         waited = 0
@@ -95,14 +95,16 @@ def test_an_unreachable_gateway_or_a_missing_one_is_recorded_as_the_error():
     wang = make_user("dl_down", mobile="13905770001")
     with Gateway() as gateway:
         closed_url = gateway.url  # nothing listens there once the block ends
-    with override_settings(SMS_GATEWAY_URL=closed_url, WECHAT_GATEWAY_URL=""):
+    with override_settings(SMS_GATEWAY_URL=closed_url):
         [sms] = queue_sms(wang)
-        [wechat] = notify(recipients=[wang], subject="s", body="b", channels=["wechat"])
         assert deliver_pending() == 0
+    with override_settings(SMS_GATEWAY_URL=""):
+        [unset] = queue_sms(wang)
+        deliver_pending()
     sms.refresh_from_db()
-    wechat.refresh_from_db()
+    unset.refresh_from_db()
     assert sms.last_error.startswith("无法连接短信网关") and sms.attempts == 1
-    assert wechat.last_error == "未配置微信网关"
+    assert unset.last_error == "未配置短信网关"
 
 
 @pytest.mark.django_db

@@ -61,8 +61,8 @@ def test_in_app_messages_need_no_delivery_and_the_others_wait_for_the_worker():
 
 def test_explicit_channels_skip_people_without_an_address_for_them():
     phone, plain = make_user("nt_p1", mobile="13905770002"), make_user("nt_p2")
-    notify(recipients=[phone, plain], subject="s", body="b", channels=["wechat"])
-    assert channels_of(phone) == {Channel.WECHAT}
+    notify(recipients=[phone, plain], subject="s", body="b", channels=["sms"])
+    assert channels_of(phone) == {Channel.SMS}
     assert channels_of(plain) == set()
 
 

@@ -1,0 +1,183 @@
+"""The notification rule table: for every event and deadline state, who is told, on which channels, in which words.
+
+One row per event (`RULES`); the services and background duties call `notify_event(event, ...)` (services.py)
+with the case's people and the values the texts name. docs/notifications.md prints this table.
+
+Who (`To`): the case's own people (liaison officer, agent, chief agent, supervisor, owner) are passed by the
+caller, who knows the case; the rest (unit administrators, the county center, leaders, inspectors) are found
+here from the organisation. A unit-bound audience that finds nobody (a 代办点 without active staff, such as
+海西镇 in the demo) falls back to the center's administrators, so no event reaches nobody.
+
+The owner is told in the app and by e-mail/SMS on its account when the company has one; otherwise at the
+request's contact phone (SMS) and e-mail (`Contact`).
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class To(StrEnum):
+    LIAISON = "liaison", "代办联络员"
+    AGENT = "agent", "代办员"
+    CHIEF_AGENT = "chief_agent", "首席代办员"
+    SUPERVISOR = "supervisor", "督办负责人"
+    UNIT_STAFF = "unit_staff", "承办机构代办人员"
+    UNIT_ADMIN = "unit_admin", "代办机构管理员"
+    CENTER = "center", "县代办中心"
+    LEADER = "leader", "领导"
+    INSPECTOR = "inspector", "纪检监察员"
+    HANDLER = "handler", "承办责任人"
+    OWNER = "owner", "项目业主"
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+# Audiences tied to one agency body: when they find nobody, the center is told instead.
+UNIT_BOUND = frozenset({To.UNIT_STAFF, To.UNIT_ADMIN, To.AGENT, To.CHIEF_AGENT, To.LIAISON, To.HANDLER})
+
+# Channels. Each is used only where the person has an address for it; SMS only once the gateway is set up.
+# An owner without an account is reached by e-mail and SMS only (no app to read in).
+DEFAULT = ("in_app", "email")
+URGENT = ("in_app", "email", "sms")
+
+
+@dataclass(frozen=True)
+class Rule:
+    event: str
+    state: str  # the Chinese name of the state, as the table in the docs shows it
+    to: tuple[To, ...]
+    subject: str
+    body: str
+    channels: tuple[str, ...] = DEFAULT
+    sent_by: str = ""  # the service or duty that sends it; "" = a hook for a caller still to come
+
+    @property
+    def needs(self) -> set[str]:
+        """The values the texts name."""
+        return {name for text in (self.subject, self.body) for _, name, _, _ in string.Formatter().parse(text)
+                if name}
+
+    def render(self, values: dict) -> tuple[str, str]:
+        return tidy(self.subject.format_map(values)), tidy(self.body.format_map(values))
+
+
+def tidy(text: str) -> str:
+    """Joining a reason that ends with its own full stop must not give "。。"; nor a label starting with the word
+    the sentence already has ("业主业主申请")."""
+    for doubled, single in (("。。", "。"), ("，。", "。"), ("；。", "。"), ("：。", "。"), ("业主业主", "业主")):
+        while doubled in text:
+            text = text.replace(doubled, single)
+    return text.strip()
+
+
+def _rules(*rows: Rule) -> dict[str, Rule]:
+    table = {}
+    for row in rows:
+        if row.event in table:
+            raise ValueError(f"notification rule {row.event} defined twice")
+        table[row.event] = row
+    return table
+
+
+RULES: dict[str, Rule] = _rules(
+    # -- intake ------------------------------------------------------------------------------------------
+    Rule("request.received", "收到代办申请", (To.UNIT_STAFF,), "新的代办申请：{project}",
+         "{company}（{source}），请于{due}前与企业首次联系。", sent_by="intake.services.request_submit/register"),
+    Rule("request.received_owner", "申请已收到（告知业主）", (To.OWNER,), "代办申请已收到：{project}",
+         "您的代办申请已由{unit}承办，登记编号{tracking_no}，查询码{query_code}。代办员将于{due}前与您联系。",
+         channels=URGENT, sent_by="intake.services.request_submit/register"),
+    Rule("request.unassigned", "申请无人承办", (To.CENTER,), "代办申请无人承办：{project}",
+         "{unit}没有在岗的代办人员，{company}的申请（登记编号{tracking_no}）请县代办中心指派承办。",
+         channels=URGENT, sent_by="intake.services.request_submit/register"),
+    Rule("request.first_contact_overdue", "首次联系逾期", (To.UNIT_STAFF, To.UNIT_ADMIN),
+         "首次联系已逾期：{project}", "{company}的代办申请应于{due}前首次联系，至今未联系，请立即联系企业。",
+         channels=URGENT, sent_by="intake.duties.alert_first_contact"),
+    Rule("request.accepted", "申请已受理", (To.OWNER,), "代办申请已受理：{project}",
+         "{unit}已受理您的代办申请，请与代办员签订委托代办协议。", channels=URGENT,
+         sent_by="cases.services.request_accept"),
+    Rule("request.refused", "不予受理", (To.OWNER,), "代办申请不予受理：{project}", "不予受理的理由：{reason}。",
+         channels=URGENT, sent_by="intake.services.request_reject"),
+    # -- plan and items ------------------------------------------------------------------------------------
+    Rule("case.plan_made", "代办计划已制定", (To.OWNER, To.AGENT), "代办计划已制定：{project}",
+         "共{count}个事项，计划于{start}开始办理。请按计划准备材料。", sent_by="plans.services.plan_generate"),
+    Rule("item.dispatched", "派单", (To.LIAISON,), "派单：{item}",
+         "{project}的“{item}”已派至您处，计划{due}前办结。", sent_by="plans.services.item_dispatch"),
+    Rule("item.warning", "预警", (To.LIAISON, To.AGENT), "事项预警：{item}",
+         "{project}的“{item}”办理期限为{due}，还剩{left}个工作日，请抓紧办理。",
+         sent_by="plans.duties.escalate_overdue"),
+    Rule("item.overdue", "逾期（一级：代办机构）", (To.LIAISON, To.AGENT, To.UNIT_ADMIN), "逾期：{item}",
+         "{project}的“{item}”已逾期（期限{due}，已用{elapsed}个工作日，承诺{limit}个工作日），请督办。",
+         channels=URGENT, sent_by="plans.duties.escalate_overdue"),
+    Rule("item.overdue_center", "逾期（二级：县代办中心）", (To.CENTER, To.CHIEF_AGENT, To.SUPERVISOR),
+         "逾期升级：{item}",
+         "{project}的“{item}”已超过承诺时限一倍（期限{due}，已用{elapsed}个工作日，承诺{limit}个工作日），请督办。",
+         channels=URGENT, sent_by="plans.duties.escalate_overdue"),
+    Rule("item.paused", "暂停计时", (To.AGENT, To.OWNER), "暂停计时：{item}", "{kind}：{reason}。{rule}",
+         sent_by="plans.services.item_pause"),
+    Rule("item.resumed", "恢复计时", (To.AGENT, To.LIAISON), "恢复计时：{item}",
+         "{project}的“{item}”已恢复计时，暂停{paused}个工作日不计入期限，新的办理期限为{due}。",
+         sent_by="plans.services.item_resume"),
+    Rule("item.refused", "不予许可", (To.AGENT, To.CHIEF_AGENT, To.OWNER), "不予许可：{item}",
+         "{project}的“{item}”审批部门作出不予许可决定，理由：{reason}。代办员将与您商议后续办理。",
+         channels=URGENT, sent_by="plans.services.item_finish"),
+    Rule("item.withdrawn", "事项撤回", (To.AGENT, To.CHIEF_AGENT, To.LIAISON, To.OWNER), "事项撤回：{item}",
+         "{project}的“{item}”已撤回，理由：{reason}。", channels=URGENT, sent_by="plans.services.item_withdraw"),
+    Rule("item.local_done", "本级办结", (To.AGENT, To.LIAISON), "本级办结：{item}",
+         "{project}的“{item}”本级办理已于{done}完成，请于{due}前报送上级部门。", sent_by=""),
+    Rule("item.report_up_due", "上报到期", (To.LIAISON, To.AGENT), "请按时上报：{item}",
+         "{project}的“{item}”本级已办结，应于{due}前报送上级部门。", sent_by=""),
+    Rule("item.report_up_late", "上报逾期", (To.LIAISON, To.AGENT, To.UNIT_ADMIN), "上报逾期：{item}",
+         "{project}的“{item}”应于{due}前报送上级部门，至今未报送。", channels=URGENT, sent_by=""),
+    Rule("item.reported_up", "已上报", (To.AGENT,), "已上报：{item}",
+         "本级办理于{done}完成，已于{reported}报送{department}{late}。", sent_by="plans.services.item_report_up"),
+    Rule("item.urged", "催办 / 督办", (To.LIAISON,), "{kind}：{item}", "{project}的“{item}”：{note}",
+         sent_by="plans.services.item_urge"),
+    Rule("item.next_step", "事项办结，推送下一步", (To.AGENT, To.OWNER), "{item}已办结，下一步", "{steps}",
+         sent_by="plans.push.push_after_finish"),
+    # -- coordination ---------------------------------------------------------------------------------------
+    Rule("issue.raised", "协调问题提出", (To.HANDLER,), "协调问题：{title}", "{project}：{summary}",
+         sent_by="coordination.services.issues"),
+    Rule("issue.escalated", "协调问题升级", (To.HANDLER,), "协调问题升级至您处：{title}", "{project}：{summary}",
+         sent_by="coordination.services.issues"),
+    Rule("issue.answered", "协调答复", (To.AGENT,), "协调答复：{title}", "{handler}答复：{answer}",
+         sent_by="coordination.services.issues"),
+    Rule("meeting.called", "联席会议通知", (To.HANDLER,), "联席会议通知：{title}", "会议时间{at}，地点{place}。",
+         sent_by="coordination.services.meetings"),
+    Rule("meeting.record_to_sign", "会议记录待签名", (To.HANDLER,), "请签名确认会议记录：{title}",
+         "会议记录（第{version}版）已形成，请核对后签名。", sent_by="coordination.services.meetings"),
+    Rule("meeting.signature_voided", "签名作废", (To.HANDLER,), "会议记录已修改，请重新签名：{title}",
+         "会议记录已修改（第{version}版），原签名作废，请重新签名。", sent_by="coordination.services.meetings"),
+    Rule("resolution.due", "议定事项到期", (To.HANDLER,), "议定事项{state}：{title}", "{what}，期限{due}。",
+         sent_by="coordination.duties.alert_deadlines"),
+    # -- owners and closure ---------------------------------------------------------------------------------
+    Rule("case.progress_report", "半月进度反馈", (To.OWNER,), "代办进度反馈（{period}）", "{summary}",
+         sent_by="plans.duties.send_progress_reports"),
+    Rule("case.completed", "代办办结", (To.OWNER, To.AGENT), "代办项目已办结：{project}",
+         "委托代办事项已全部办结。请核对并签收移交资料清单，并对代办服务作出评价。",
+         sent_by="closure.services.case_complete"),
+    Rule("case.filing_due", "归档到期", (To.AGENT, To.UNIT_ADMIN), "请按时归档：{project}",
+         "{project}的代办资料应于{due}前归档。", sent_by=""),
+    Rule("case.filing_late", "归档逾期", (To.AGENT, To.UNIT_ADMIN, To.CENTER), "归档逾期：{project}",
+         "{project}的代办资料应于{due}前归档，至今未归档。", channels=URGENT, sent_by=""),
+    Rule("case.evaluation_link", "评价链接", (To.OWNER,), "请评价代办服务：{project}",
+         "请在{days}天内通过以下链接对代办服务作出评价。", channels=URGENT, sent_by=""),
+    Rule("bad_review.opened", "差评", (To.UNIT_ADMIN, To.CENTER, To.SUPERVISOR), "差评待核查：{project}",
+         "{company}对{unit}的代办服务评价为差评（总体{overall}分）：{comments}。请核查并回复业主。",
+         channels=URGENT, sent_by=""),
+    Rule("fee.alert", "索取费用或礼品线索", (To.INSPECTOR,), "索取费用或礼品线索：{project}",
+         "{company}反映代办过程中有人索取费用或礼品。承办机构：{unit}。{details}", channels=URGENT,
+         sent_by="closure.evaluations"),
+)
+
+
+def rule(event: str) -> Rule:
+    try:
+        return RULES[event]
+    except KeyError:
+        raise KeyError(f"no notification rule for {event!r} (daiban/notify/rules.py)") from None

@@ -1,0 +1,147 @@
+"""The notification rule table, row by row: event → recipients → channels → text with the absolute link."""
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from daiban.notify.channels import message_text
+from daiban.notify.models import Notification
+from daiban.notify.rules import RULES, URGENT, To, tidy
+from daiban.notify.services import Contact, notify_event
+from daiban.org.models import AgencyBody
+
+Channel = Notification.Channel
+PUBLIC = "https://daiban.example.gov.cn"
+LEADERS = {"ajleader", "xjleader", "kyleader", "jxjhead", "fgjhead", "zrjhead", "zjjhead", "leader"}
+OWNER = "contact"  # the owner without an account, reached at the request's phone and e-mail
+
+# Written out by hand from the issue: who must hear of each event (鳌江镇's case; fgj is the item's liaison
+# officer, aojiang the agent, chief the chief agent, ajleader the supervisor, zrj the person handling an issue).
+EXPECTED: dict[str, set[str]] = {
+    "request.received": {"aojiang", "chief", "ajadmin"},
+    "request.received_owner": {OWNER},
+    "request.unassigned": {"center"},
+    "request.first_contact_overdue": {"aojiang", "chief", "ajadmin"},
+    "request.accepted": {OWNER},
+    "request.refused": {OWNER},
+    "case.plan_made": {OWNER, "aojiang"},
+    "item.dispatched": {"fgj"},
+    "item.warning": {"fgj", "aojiang"},
+    "item.overdue": {"fgj", "aojiang", "ajadmin"},
+    "item.overdue_center": {"center", "chief", "ajleader"},
+    "item.paused": {"aojiang", OWNER},
+    "item.resumed": {"aojiang", "fgj"},
+    "item.refused": {"aojiang", "chief", OWNER},
+    "item.withdrawn": {"aojiang", "chief", "fgj", OWNER},
+    "item.local_done": {"aojiang", "fgj"},
+    "item.report_up_due": {"fgj", "aojiang"},
+    "item.report_up_late": {"fgj", "aojiang", "ajadmin"},
+    "item.reported_up": {"aojiang"},
+    "item.urged": {"fgj"},
+    "item.next_step": {"aojiang", OWNER},
+    "issue.raised": {"zrj"},
+    "issue.escalated": {"zrj"},
+    "issue.answered": {"aojiang"},
+    "meeting.called": {"zrj"},
+    "meeting.record_to_sign": {"zrj"},
+    "meeting.signature_voided": {"zrj"},
+    "resolution.due": {"zrj"},
+    "case.progress_report": {OWNER},
+    "case.completed": {OWNER, "aojiang"},
+    "case.filing_due": {"aojiang", "ajadmin"},
+    "case.filing_late": {"aojiang", "ajadmin", "center"},
+    "case.evaluation_link": {OWNER},
+    "bad_review.opened": {"ajadmin", "center", "ajleader"},
+    "fee.alert": {"inspector"},
+}
+
+
+def test_every_rule_has_its_expected_recipients_written_out():
+    assert set(EXPECTED) == set(RULES)
+
+
+def _people(person) -> dict:
+    return {To.LIAISON: [person("fgj")], To.AGENT: [person("aojiang")], To.CHIEF_AGENT: [person("chief")],
+            To.SUPERVISOR: [person("ajleader")], To.HANDLER: [person("zrj")], To.OWNER: []}
+
+
+def _reached(rows) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(row.recipient.username if row.recipient else OWNER, set()).add(row.channel)
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event", sorted(RULES))
+@override_settings(PUBLIC_URL=PUBLIC, SMS_GATEWAY_URL="http://127.0.0.1:9/sms", SMS_SIGNATURE="【平阳县代办中心】")
+def test_each_rule_tells_its_people_on_its_channels_with_the_absolute_link(event, person):
+    rule = RULES[event]
+    values = {name: f"〔{name}〕" for name in rule.needs}
+    unit = AgencyBody.objects.get(region__name="鳌江镇", kind=AgencyBody.Kind.UNIT)
+    rows = notify_event(event, values=values, link="/cases/7/", people=_people(person), unit=unit,
+                        owner_contact=Contact(phone="13905779999", email="owner@example.com"), dedupe_key="t")
+    reached = _reached(rows)
+    assert set(reached) == EXPECTED[event]
+    for who, channels in reached.items():
+        if who == OWNER:
+            assert channels == {Channel.EMAIL, Channel.SMS}
+        else:
+            assert Channel.IN_APP in channels
+            assert (Channel.SMS in channels) == (rule.channels == URGENT)
+    for row in rows:
+        text = message_text(row)
+        assert row.event == event
+        assert all(value in text for value in values.values())
+        if row.recipient is None:
+            assert f"{PUBLIC}/portal/progress/" in text
+        else:
+            assert f"{PUBLIC}/cases/7/" in text
+        if row.channel == Channel.SMS:
+            assert text.startswith("【平阳县代办中心】")
+        assert "。。" not in text and "业主业主" not in text
+    # The same cause again queues nothing twice.
+    again = notify_event(event, values=values, link="/cases/7/", people=_people(person), unit=unit,
+                         owner_contact=Contact(phone="13905779999", email="owner@example.com"), dedupe_key="t")
+    assert again == []
+
+
+@pytest.mark.django_db
+def test_a_unit_with_nobody_falls_back_to_the_center(person):
+    haixi = AgencyBody.objects.get(region__name="海西镇", kind=AgencyBody.Kind.UNIT)
+    rows = notify_event("request.received", values={"project": "p", "company": "c", "source": "网上", "due": "d"},
+                        link="/cases/requests/1/", unit=haixi)
+    assert {r.recipient.username for r in rows} == {"center"}
+
+
+@pytest.mark.django_db
+def test_an_owner_with_an_account_is_told_on_the_account_not_at_the_contact(person):
+    from daiban.org.services import user_create
+
+    owner = user_create(actor=None, username="rule_owner", password="Owner-pass-2026!", full_name="业主甲",
+                        mobile="13905778888")
+    rows = notify_event("request.accepted", values={"project": "p", "unit": "鳌江镇"}, link="/cases/1/",
+                        people={To.OWNER: [owner]}, owner_contact=Contact(phone="13905779999"))
+    assert {r.recipient for r in rows} == {owner}
+    assert all(r.to_phone == "" for r in rows)
+
+
+@pytest.mark.django_db
+def test_the_contact_phone_is_stored_encrypted_and_read_back_plain(person):
+    [row] = notify_event("request.refused", values={"project": "p", "reason": "不在县域"}, link="/x/",
+                         owner_contact=Contact(email="owner@example.com"))
+    assert Notification.objects.get(pk=row.pk).to_email == "owner@example.com"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_email FROM notify_notification WHERE id = %s", [row.pk])
+        assert "owner@example.com" not in cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("text, clean", [
+    ("终止原因：业主申请，项目变更。。", "终止原因：业主申请，项目变更。"),
+    ("业主业主申请终止", "业主申请终止"),
+    ("理由：材料不全。。。", "理由：材料不全。"),
+])
+def test_doubled_words_and_stops_are_tidied(text, clean):
+    assert tidy(text) == clean
