@@ -163,6 +163,7 @@ def _mount() -> None:
     from daiban.goodbad.api import router as goodbad_router
     from daiban.intake.api import public as public_router
     from daiban.intake.api import router as intake_router
+    from daiban.notify.api import router as notify_router
     from daiban.plans.api import router as plans_router
     from daiban.policy.api import router as policy_router
     from daiban.provincial.api import router as provincial_router
@@ -188,6 +189,7 @@ def _mount() -> None:
     api.add_router("/", assessment_router)
     api.add_router("/", goodbad_router)
     api.add_router("/", desk_router)
+    api.add_router("/notifications", notify_router)
 
 
 _mount()

@@ -56,6 +56,8 @@ EVENT_TYPES.update({
     "case.collaboration_updated": "更新三部门协同",
 })
 EVENT_TYPES["intake.owner_account_created"] = "开设业主账号"
+EVENT_TYPES.update({"intake.first_contact_overdue": "首次联系逾期提醒", "item.warned": "事项预警提醒",
+                    "plan.limit_changed": "事项时限变更，重算计划", "plan.item_replaced": "停用事项，以替代事项重排计划"})
 EVENT_TYPES.update({
     "plan.generated": "生成代办计划",
     "plan.item_moved": "调整计划日期",

@@ -9,12 +9,14 @@ from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPha
 from daiban.cases.selectors import team_members
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
+from daiban.intake.audiences import owner_of
 from daiban.intake.models import PROMOTION_CATEGORIES, PublicStep, Request
 from daiban.intake.services import _require_unit_staff
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
 from daiban.lib.validators import project_code_error
+from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import require_role, require_unit_worker
 from daiban.org.roles import Role
@@ -82,6 +84,10 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
         if project.category in PROMOTION_CATEGORIES:
             _open_collaboration(case)
         public_step(case, "已受理，待签订委托代办协议")
+        people, contact = owner_of(request)
+        notify_event("request.accepted", values={"project": request.project_name, "unit": case.unit.name},
+                     link=f"/cases/{case.pk}/", people=people, owner_contact=contact, case=case,
+                     dedupe_key=str(request.pk))
         audit_record(event_type="intake.request_accepted", actor=actor, obj=request,
                      new={"case_id": case.pk, "unit": case.unit.name})
         provincial_enqueue(event="acceptance", case=case)

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.catalog.models import CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
-from daiban.catalog.services import catalog_item_create, catalog_item_update
+from daiban.catalog.services import catalog_item_create
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import Page, PageIn, errors
+from daiban.plans.catalog_changes import catalog_item_change
 
 router = Router(tags=["事项库"])
 
@@ -67,6 +68,15 @@ class ItemPatch(Schema):
     sort: int | None = None
 
 
+class ItemChange(ItemPatch):
+    """With what the change means for open cases that use the item (daiban/plans/catalog_changes.py)."""
+
+    applies_to_planned: bool | None = Field(None, description="修改时限且有在办案件使用时必填：true 重算其计划日期；"
+                                                              "false 答复 409（计划将与时限不一致）")
+    replacement: str | None = Field(None, description="停用仍有在办案件使用的事项时：替代事项编码（未派单的事项改为它）")
+    reason: str | None = Field(None, max_length=200, description="停用或时限变更的理由，记入各案件")
+
+
 class ItemCreate(ItemPatch):
     code: str
     name: str
@@ -120,12 +130,17 @@ def get_item(request, code: str):
     return _detail(item_by_code(code))
 
 
-@router.patch("/items/{code}", response={200: ItemDetail, **errors(403)},
+@router.patch("/items/{code}", response={200: ItemDetail, **errors(403, 409)},
               summary="修改事项（县代办中心管理员）")
-def update_item(request, code: str, payload: ItemPatch):
-    """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表，整体替换。"""
+def update_item(request, code: str, payload: ItemChange):
+    """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表（须为启用的事项），整体替换。停用仍有在办案件
+    未办结的事项答复 409 catalog.item_in_use（列出案件），除非给出 `replacement`；修改在办案件使用的事项的时限须给出
+    `applies_to_planned` 和 `reason`。"""
     item = item_by_code(code)
-    catalog_item_update(actor=request.auth, item=item, **payload.model_dump(exclude_unset=True))
+    changes = payload.model_dump(exclude_unset=True)
+    terms = {key: changes.pop(key, None) for key in ("applies_to_planned", "replacement", "reason")}
+    catalog_item_change(actor=request.auth, item=item, changes=changes, applies_to_planned=terms["applies_to_planned"],
+                        replacement=terms["replacement"], reason=terms["reason"] or "")
     return _detail(item_by_code(code))
 
 

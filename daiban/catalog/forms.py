@@ -12,6 +12,16 @@ from daiban.org.models import Department
 
 
 class CatalogItemForm(forms.ModelForm):
+    # What a change means for open cases that use the item (daiban/plans/catalog_changes.py).
+    applies_to_planned = forms.TypedChoiceField(
+        label="新时限是否适用于已排入计划的事项", required=False, empty_value=None,
+        coerce=lambda value: value == "yes",
+        choices=[("", "（时限未改，或没有在办案件使用）"), ("yes", "适用：重算在办案件的计划日期和办理期限"),
+                 ("no", "不适用")])
+    replacement = forms.CharField(label="停用时的替代事项编码", required=False, max_length=10,
+                                  help_text="停用仍有在办案件使用的事项时填写，未派单的事项改为该事项")
+    change_reason = forms.CharField(label="变更理由（记入各案件）", required=False, max_length=200)
+
     class Meta:
         model = CatalogItem
         fields = ["name", "department", "stage", "limit_workdays", "limit_source", "limit_note", "intermediary",
@@ -47,7 +57,13 @@ class CatalogItemForm(forms.ModelForm):
     def changes(self) -> dict[str, Any]:
         return {field: value for field, value in self.cleaned_data.items() if field in EDITABLE_FIELDS}
 
+    def case_terms(self) -> dict[str, Any]:
+        return {"applies_to_planned": self.cleaned_data.get("applies_to_planned"),
+                "replacement": self.cleaned_data.get("replacement") or None,
+                "reason": self.cleaned_data.get("change_reason") or ""}
+
     def show(self, refusal: ValidationFailed) -> None:
         """Puts the service's refusal next to the fields it names."""
         for field, message in refusal.errors.items():
+            field = "change_reason" if field == "reason" else field
             self.add_error(field if field in self.fields else None, message)

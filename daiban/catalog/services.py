@@ -106,6 +106,10 @@ def _check_prerequisites(code: str, prerequisites: list[str], errors: dict[str, 
     if unknown:
         errors["prerequisites"] = f"前置事项不存在：{'、'.join(unknown)}"
         return
+    inactive = list(CatalogItem.objects.filter(code__in=prerequisites, active=False).values_list("code", flat=True))
+    if inactive:
+        errors["prerequisites"] = f"前置事项已停用，不能作为前置：{'、'.join(sorted(inactive))}"
+        return
     graph[code] = prerequisites
     cycle = cycle_through(graph, code)
     if cycle:

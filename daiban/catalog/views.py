@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 from daiban.catalog.forms import CatalogItemForm
 from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
-from daiban.catalog.services import CATALOG_ROLES, catalog_item_update
-from daiban.lib.errors import Forbidden, NotFound, ValidationFailed
+from daiban.catalog.services import CATALOG_ROLES
+from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from daiban.org.permissions import require_role
+from daiban.plans.catalog_changes import catalog_item_change, items_in_use
 
 
 def _can_edit(user) -> bool:
@@ -67,13 +68,16 @@ def catalog_edit(request, code: str):
     item = _item(code)
     title = str(item)  # the form writes the posted values into `item` while it validates
     form = CatalogItemForm(request.POST or None, instance=item)
+    in_use = list(items_in_use(item))
     if request.method == "POST" and form.is_valid():
         try:
-            catalog_item_update(actor=request.user, item=item, **form.changes())
+            catalog_item_change(actor=request.user, item=item, changes=form.changes(), **form.case_terms())
         except ValidationFailed as refusal:
             form.show(refusal)
+        except Conflict as refusal:
+            form.add_error(None, refusal.message)
         else:
             messages.success(request, f"已保存事项 {code}。")
             return redirect("catalog:detail", code=code)
-    return render(request, "catalog/edit.html", {"form": form, "code": code, "title": title},
+    return render(request, "catalog/edit.html", {"form": form, "code": code, "title": title, "in_use": in_use},
                   status=422 if form.errors else 200)

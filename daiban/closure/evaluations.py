@@ -36,7 +36,7 @@ from daiban.closure.services import closure_of, is_case_owner, unit_people
 from daiban.closure.signals import evaluation_given
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
-from daiban.notify.services import notify
+from daiban.notify.services import notify, notify_event
 from daiban.org.models import Department, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -378,11 +378,10 @@ def _fee_alert(case: Case, actor: User | None, *, details: str, source: str, eva
     audit_record(event_type="closure.fee_alert_raised", actor=actor, actor_name="" if actor else LINK_ACTOR,
                  obj=case, new={"alert": alert.pk, "unit": case.unit.name, "details": alert.details,
                                 "source": alert.source})
-    notify(recipients=inspectors(), subject=f"索取费用或礼品线索：{case.project.name}",
-           body=f"{case.project.company.name}在{source}中反映，代办过程中有人索取费用或礼品。"
-                f"承办机构：{case.unit.name}。"
-                + (f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"),
-           link="/closure/fee-alerts/", case=case, dedupe_key=f"fee-alert:{alert.pk}")
+    notify_event("fee.alert", link="/closure/fee-alerts/", case=case, dedupe_key=str(alert.pk),
+                 values={"project": case.project.name, "company": case.project.company.name, "unit": case.unit.name,
+                         "source": source,
+                         "details": f"情况：{alert.details}" if alert.details else "业主未说明具体情况。"})
     return alert
 
 

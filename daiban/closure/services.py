@@ -14,6 +14,7 @@ from django.db import transaction
 
 from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
+from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
@@ -24,7 +25,7 @@ from daiban.closure.paperwork import closing_document
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
-from daiban.notify.services import notify
+from daiban.notify.services import notify, notify_event
 from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
@@ -157,9 +158,9 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
                           "workdays_used": closure.workdays_used, "handover": [line.document for line in lines],
                           "serial_no": closure.document.serial_no})
         provincial_enqueue(event="completion", case=case, details=closure_details(closure))
-        notify(recipients=case.project.company.owner_users.all(), subject=f"代办项目已办结：{case.project.name}",
-               body="委托代办事项已全部办结。请核对并签收移交资料清单，并对代办服务作出评价。",
-               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"closed:{case.pk}")
+        people, contact = case_people(case)
+        notify_event("case.completed", values={"project": case.project.name}, link=f"/closure/cases/{case.pk}/",
+                     people=people, owner_contact=contact, unit=case.unit, case=case, dedupe_key=str(case.pk))
     return closure
 
 
@@ -241,12 +242,12 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
         liaisons = [i.liaison for i in withdrawn if i.liaison is not None]
         if liaisons:
             notify(recipients=liaisons, subject=f"事项撤回：{case.project.name}",
-                   body=f"业主{label}终止委托代办，以下事项不再代办："
+                   body=f"因{label}终止委托代办，以下事项不再代办："
                         + "、".join(i.catalog_item.name for i in withdrawn),
                    link=f"/cases/{case.pk}/", case=case, dedupe_key=f"terminated-items:{case.pk}")
         recipients = unit_people(case) if by_owner else list(case.project.company.owner_users.all())
         notify(recipients=recipients, subject=f"委托代办已终止：{case.project.name}",
-               body=f"终止原因：{label}，{reason}。请办理资料退还，终止单应于{due.date:%Y年%m月%d日}前归档。",
+               body=f"终止原因：{label}，{reason.rstrip('。；，. ')}。请办理资料退还，终止单应于{due.date:%Y年%m月%d日}前归档。",
                link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"closed:{case.pk}")
     return closure
 

@@ -16,7 +16,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.states import OPEN_STATUSES
 from daiban.coordination.deadlines import running
 from daiban.coordination.models import DeadlineAlert, IssueTier, LinkedRequest, Resolution
-from daiban.coordination.services.common import agents_of, body_staff, liaisons_of, notify, unit_admins
+from daiban.coordination.services.common import agents_of, body_staff, liaisons_of, tell, unit_admins
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus
 from daiban.lib import clock
 from daiban.org.models import User
@@ -83,11 +83,10 @@ def alert_deadlines(*, today: dt.date | None = None) -> int:
                                                  due_on=subject.due_on, at=clock.now())
                     audit_record(event_type=f"coordination.deadline_{where.state}", obj=subject, actor_name="系统",
                                  new={"kind": kind, "due_on": subject.due_on, "workdays_left": where.left})
-                    label = LABELS[where.state]
-                    notify(recipients=about["people"], subject=f"{label}：{about['what']}",
-                           body=f"{about['case'].project.name}：{about['what']}期限为{subject.due_on:%Y-%m-%d}，"
-                                f"{where.left_text}。", link=about["link"], case=about["case"],
-                           dedupe_key=f"coordination-{where.state}:{kind}:{subject.pk}")
+                    tell("coordination.deadline", people=about["people"], case=about["case"], link=about["link"],
+                         values={"state": LABELS[where.state], "what": about["what"],
+                                 "due": f"{subject.due_on:%Y-%m-%d}", "left": where.left_text},
+                         dedupe_key=f"{where.state}:{kind}:{subject.pk}")
                     made += 1
             except IntegrityError:
                 continue  # already sent, by an earlier run or another worker

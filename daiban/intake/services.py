@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
+from daiban.intake.audiences import owner_of
 from daiban.intake.deadlines import first_contact_deadline
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
@@ -11,6 +12,7 @@ from daiban.lib import clock, county_rules
 from daiban.lib.codes import new_query_code
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
+from daiban.notify.services import notify_event
 from daiban.numbering.counters import next_number
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
@@ -91,15 +93,20 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
 
 
 def _alert_unit(request: Request) -> None:
-    """The unit is alerted to each new request: first contact is due by the county's own rule."""
-    from daiban.notify.services import notify
-
+    """The unit is alerted to each new request (first contact is due by the county's own rule); a unit without
+    active staff makes it the center's to assign. The owner gets the tracking number and query code."""
     staff = User.objects.filter(body=request.unit, is_active=True,
-                                role_grants__role__in=[Role.AGENT, Role.UNIT_ADMIN]).distinct()
-    notify(recipients=list(staff), subject=f"新的代办申请：{request.project_name}",
-           body=f"{request.company_name}（{request.get_source_display()}），请于{request.first_contact_due:%Y年%m月%d日}前"
-                f"与企业首次联系（{county_rules.first_contact_text()}）。", link=f"/cases/requests/{request.pk}/",
-           dedupe_key=f"new-request:{request.pk}")
+                                role_grants__role__in=[Role.AGENT, Role.UNIT_ADMIN]).exists()
+    values = {"project": request.project_name, "company": request.company_name, "unit": request.unit.name,
+              "source": request.get_source_display(), "due": f"{request.first_contact_due:%Y年%m月%d日}",
+              "tracking_no": request.tracking_no, "query_code": request.query_code,
+              "rule": county_rules.first_contact_text()}
+    link = f"/cases/requests/{request.pk}/"
+    notify_event("request.received" if staff else "request.unassigned", values=values, link=link,
+                 unit=request.unit, dedupe_key=str(request.pk))
+    people, contact = owner_of(request)
+    notify_event("request.received_owner", values=values, link=link, people=people, owner_contact=contact,
+                 dedupe_key=str(request.pk))
 
 
 def request_submit(*, data: RequestData, idempotency_key: str | None = None) -> tuple[Request, bool]:
@@ -185,6 +192,10 @@ def request_reject(*, actor: User, request: Request, reason: str) -> Request:
         request.reviewed_by = actor
         request.save()
         _step(request, f"不予受理：{reason}")
+        people, contact = owner_of(request)
+        notify_event("request.refused", values={"project": request.project_name, "reason": reason},
+                     link=f"/cases/requests/{request.pk}/", people=people, owner_contact=contact,
+                     dedupe_key=str(request.pk))
         audit_record(event_type="intake.request_rejected", actor=actor, obj=request, old={"status": old},
                      new={"status": request.status, "reason": reason})
     return request

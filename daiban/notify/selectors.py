@@ -38,3 +38,8 @@ def delivery_problems() -> QuerySet[Notification]:
         .select_related("recipient")
         .order_by("-created_at", "-id")
     )
+
+
+def own_messages(user) -> QuerySet[Notification]:
+    """The person's in-app messages, newest first (the API's list)."""
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP).order_by("-created_at", "-id")

@@ -162,8 +162,8 @@ def notify_event(
     """Queue what the rule of `event` (rules.py) says, in the caller's transaction; returns the new rows.
 
     `people` gives the case's own people by audience; the others are found from `unit` and the organisation
-    (`recipients_for`). The owner is reached on its accounts (`people[To.OWNER]`) or, without one, at
-    `owner_contact`; `owner_link` is the page the owner may open (the public progress page by default).
+    (`recipients_for`). The owner is reached on its accounts (`people[To.OWNER]`, at `owner_link`, by default
+    `link`) or, without one, at `owner_contact` with the public progress page (tracking number and query code).
     """
     row = rule(event)
     subject, body = row.render(dict(values))
@@ -174,11 +174,10 @@ def notify_event(
     created = _queue(staff, channels=row.channels, link=link, dedupe_key=key, **common)
     if To.OWNER in row.to:
         owners = [u for u in people.get(To.OWNER, ()) if u is not None and u.is_active]
-        owner_link = owner_link or OWNER_PAGE
         if owners:
-            created += _queue(owners, channels=OWNER_CHANNELS, link=owner_link, dedupe_key=key, **common)
+            created += _queue(owners, channels=OWNER_CHANNELS, link=owner_link or link, dedupe_key=key, **common)
         elif owner_contact is not None:
-            created += _queue_contact(owner_contact, link=owner_link, dedupe_key=key, **common)
+            created += _queue_contact(owner_contact, link=OWNER_PAGE, dedupe_key=key, **common)
     return created
 
 
@@ -209,7 +208,7 @@ def _from_organisation(audience: To, unit) -> list:
     by_role = {To.CENTER: [Role.CENTER_ADMIN], To.LEADER: [Role.LEADER], To.INSPECTOR: [Role.INSPECTOR]}
     if audience in by_role:
         return list(active.filter(role_grants__role__in=by_role[audience]).distinct().order_by("pk"))
-    in_unit = {To.UNIT_STAFF: [Role.AGENT, Role.CHIEF_AGENT, Role.UNIT_ADMIN], To.UNIT_ADMIN: [Role.UNIT_ADMIN],
+    in_unit = {To.UNIT_STAFF: [Role.AGENT, Role.UNIT_ADMIN], To.UNIT_ADMIN: [Role.UNIT_ADMIN],
                To.AGENT: [Role.AGENT], To.CHIEF_AGENT: [Role.CHIEF_AGENT]}
     if audience in in_unit and unit is not None:
         return list(active.filter(body=unit, role_grants__role__in=in_unit[audience]).distinct().order_by("pk"))

@@ -11,14 +11,19 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
+from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.lib import clock
+from daiban.notify.models import Notification
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.roles import Role
-from daiban.plans.deadlines import LABELS, OVERDUE, WARNING, report_up_standing, standing
+from daiban.plans.deadlines import OVERDUE, WARNING, report_up_standing, standing
 from daiban.plans.expectations import beyond_practice, expectations_for
 from daiban.plans.models import Escalation, ProgressReport
+from daiban.plans.notices import tell_item
 
 
 def _system_user() -> User:
@@ -28,15 +33,17 @@ def _system_user() -> User:
 
 
 def escalate_overdue(*, today: dt.date | None = None) -> int:
-    """An overdue item goes to the unit administrator; at twice its limit to the county center. Once each."""
-    from daiban.notify.services import notify
-
+    """预警: an item with WARNING_WORKDAYS or fewer left tells its liaison officer and agent, once per due date.
+    逾期: the liaison officer, the agent and the unit administrator; at twice its limit the county center, the
+    chief agent and the supervisor. Each level once. Returns how many escalations were made."""
     today = today or clock.today()
     made = 0
     items = (CaseItem.objects.filter(case__status__in=OPEN_STATUSES).exclude(status__in=ITEM_FINISHED)
-             .select_related("catalog_item", "case", "case__unit", "case__project"))
+             .select_related("catalog_item", "case", "case__unit", "case__project", "liaison"))
     for item in items:
         where = standing(item, today)
+        if where.state == WARNING and where.due is not None:
+            _warn(item, where)
         if where.state != OVERDUE:
             continue
         limit = item.catalog_item.limit_workdays
@@ -50,19 +57,13 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
                                               elapsed_workdays=where.elapsed or 0, limit_workdays=limit)
                     item.escalation_level = level
                     item.save(update_fields=["escalation_level"])
-                    if level == 1:
-                        recipients = User.objects.filter(body=item.case.unit, role_grants__role=Role.UNIT_ADMIN)
-                        to = "代办机构管理员"
-                    else:
-                        recipients = User.objects.filter(role_grants__role=Role.CENTER_ADMIN)
-                        to = "县投资项目代办服务中心"
+                    to = "代办联络员、代办员和代办机构管理员" if level == 1 else "县投资项目代办服务中心"
                     audit_record(event_type="item.escalated", obj=item, actor_name="系统",
                                  new={"level": level, "to": to, "due": where.due, "elapsed": where.elapsed,
                                       "limit": limit})
-                    notify(recipients=list(recipients), subject=f"逾期升级：{item.catalog_item.name}",
-                           body=f"{item.case.project.name}的“{item.catalog_item.name}”已逾期（期限{where.due:%Y-%m-%d}，"
-                                f"已用{where.elapsed or 0}个工作日，承诺{limit}个工作日），请督办。",
-                           link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"escalate:{item.pk}:{level}")
+                    tell_item("item.overdue" if level == 1 else "item.overdue_center", item,
+                              due=f"{where.due:%Y-%m-%d}", elapsed=where.elapsed or 0, limit=limit,
+                              dedupe_key=f"{item.pk}:{level}")
                     made += 1
             except IntegrityError:
                 continue  # another worker escalated it first
@@ -100,9 +101,8 @@ def warn_beyond_practice(*, today: dt.date | None = None) -> int:
 
 def watch_reports_up(*, today: dt.date | None = None) -> int:
     """A report up still owed after 本级办结 is watched like every deadline: 预警 on its due day to the
-    liaison officer, 逾期 after it to the liaison officer, the agents and the unit administrator (once each)."""
-    from daiban.notify.services import notify
-
+    liaison officer, 逾期 after it to the liaison officer, the agents and the unit administrator (once each;
+    rules item.report_up_due and item.report_up_late)."""
     today = today or clock.today()
     made = 0
     items = (CaseItem.objects.filter(case__status__in=OPEN_STATUSES, status=ItemStatus.IN_PROGRESS,
@@ -113,22 +113,25 @@ def watch_reports_up(*, today: dt.date | None = None) -> int:
         if where is None or where[0] not in (WARNING, OVERDUE):
             continue
         state = where[0]
-        recipients = [item.liaison] if item.liaison else []
-        if state == OVERDUE:
-            recipients += list(User.objects.filter(body_id=item.case.unit_id, role_grants__role=Role.UNIT_ADMIN))
-            recipients += [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
-                           .select_related("user")]
         with transaction.atomic():
-            sent = notify(recipients=recipients, subject=f"上报{LABELS[state]}：{item.catalog_item.name}",
-                          body=f"{item.case.project.name}的“{item.catalog_item.name}”本级已于{item.local_done_on:%Y-%m-%d}"
-                               f"办结，应于{item.report_due_on:%Y-%m-%d}前报送{item.catalog_item.department.name}"
-                               + ("，今天是上报期限。" if state == WARNING else "，已超过上报期限，请立即上报。"),
-                          link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"report-up:{state}:{item.pk}")
+            sent = tell_item("item.report_up_due" if state == WARNING else "item.report_up_late", item,
+                             done=f"{item.local_done_on:%Y-%m-%d}", due=f"{item.report_due_on:%Y-%m-%d}",
+                             department=item.catalog_item.department.name, dedupe_key=f"{item.pk}")
             if sent:
                 audit_record(event_type="item.report_up_watched", obj=item, actor_name="系统",
                              new={"state": state, "report_due_on": item.report_due_on})
                 made += 1
     return made
+
+
+def _warn(item: CaseItem, where) -> None:
+    with transaction.atomic():
+        if not Notification.objects.filter(event="item.warning", dedupe_key__startswith=f"item.warning:{item.pk}:"
+                                           f"{where.due}:").exists():
+            tell_item("item.warning", item, due=f"{where.due:%Y-%m-%d}", left=where.left,
+                      dedupe_key=f"{item.pk}:{where.due}")
+            audit_record(event_type="item.warned", obj=item, actor_name="系统",
+                         new={"due": where.due, "left": where.left})
 
 
 def report_period(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -166,7 +169,6 @@ def _open_issue_titles(case: Case) -> list[str]:
 def send_progress_reports(*, today: dt.date | None = None) -> int:
     """For each active case, the report of the latest half month, once: a missed day catches up once."""
     from daiban.cases.services import public_step
-    from daiban.notify.services import notify
     from daiban.plans.paperwork import progress_document
 
     today = today or clock.today()
@@ -183,11 +185,13 @@ def send_progress_reports(*, today: dt.date | None = None) -> int:
                 ProgressReport.objects.create(case=case, period_start=start, period_end=end, summary=summary,
                                               document=document, created_at=clock.now())
                 public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送")
-                owners = list(case.project.company.owner_users.all())
-                notify(recipients=owners, subject=f"代办进度反馈（{start:%m.%d}—{end:%m.%d}）",
-                       body=f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
-                            + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。"),
-                       link=f"/cases/{case.pk}/", case=case, dedupe_key=f"progress:{case.pk}:{start}")
+                people, contact = case_people(case)
+                notify_event("case.progress_report", people={To.OWNER: people.get(To.OWNER, [])},
+                             owner_contact=contact, case=case, link=f"/cases/{case.pk}/",
+                             values={"period": f"{start:%m.%d}—{end:%m.%d}",
+                                     "summary": f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
+                                     + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。")},
+                             dedupe_key=f"{case.pk}:{start}")
                 audit_record(event_type="case.progress_reported", obj=case, actor_name="系统",
                              new={"period": [start, end], "done": len(summary["done"]),
                                   "in_progress": len(summary["in_progress"])})

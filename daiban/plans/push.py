@@ -1,9 +1,10 @@
 """§5.1.3 主动推送: when an item finishes, what it unblocks and what usually follows is put forward."""
 from __future__ import annotations
 
-from daiban.cases.models import CaseItem, TeamRole
+from daiban.cases.models import CaseItem
 from daiban.cases.states import ItemStatus
 from daiban.catalog.models import CatalogItem
+from daiban.plans.notices import tell_item
 
 
 def unblocked_by(item: CaseItem) -> tuple[list[CaseItem], list[CatalogItem]]:
@@ -26,7 +27,6 @@ def unblocked_by(item: CaseItem) -> tuple[list[CaseItem], list[CatalogItem]]:
 
 def push_after_finish(*, item: CaseItem) -> None:
     from daiban.cases.services import public_step
-    from daiban.notify.services import notify
 
     ready, suggested = unblocked_by(item)
     if not ready and not suggested:
@@ -36,10 +36,6 @@ def push_after_finish(*, item: CaseItem) -> None:
         lines.append("可以派单的事项：" + "、".join(i.catalog_item.name for i in ready))
     if suggested:
         lines.append("通常随后办理（未委托）：" + "、".join(f.name for f in suggested))
-    agents = [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
-              .select_related("user")]
-    owners = list(item.case.project.company.owner_users.all())
-    notify(recipients=agents + owners, subject=f"{item.catalog_item.name}已办结，下一步", body="；".join(lines),
-           link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"push:{item.pk}")
+    tell_item("item.next_step", item, steps="；".join(lines), dedupe_key=str(item.pk))
     if ready:
         public_step(item.case, "下一步：" + "、".join(i.catalog_item.name for i in ready))

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
+from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import local_department_of
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
@@ -15,6 +16,8 @@ from daiban.catalog.models import Level
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import Department, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
@@ -22,18 +25,13 @@ from daiban.plans.dates import check_declared
 from daiban.plans.deadlines import legal_due, report_up_due, report_up_late
 from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
+from daiban.plans.notices import tell_item
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
 CORRECTION_RULE = "补正期间暂停计时，材料补齐之日起继续计算，不重新起算（《行政许可法》第三十二条、第四十五条）"
 SUSPENSION_RULE = "听证、检验、检测、鉴定和专家评审所需时间不计入期限（《行政许可法》第四十五条）"
-
-
-def _notify(**kwargs) -> None:
-    from daiban.notify.services import notify
-
-    notify(**kwargs)
 
 
 # -- the plan --------------------------------------------------------------------------------------
@@ -78,6 +76,18 @@ def _apply_schedule(case: Case, plan: TaskPlan) -> None:
     plan.save()
 
 
+def plan_reschedule(case: Case) -> None:
+    """The planned dates again from the catalog as it is now (a limit changed), in the caller's transaction;
+    an item the department has accepted gets its due date from the new limit too."""
+    plan = TaskPlan.objects.filter(case=case).first()
+    if plan is not None:
+        _apply_schedule(case, plan)
+    for item in case.items.select_related("catalog_item").filter(started_on__isnull=False, finished_on__isnull=True):
+        due = legal_due(item)
+        item.due_on, item.due_provisional = due.date, due.provisional
+        item.save(update_fields=["due_on", "due_provisional"])
+
+
 def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
     """代办任务分解计划表 from the entrusted items and the catalog's prerequisites."""
     require_case_worker(actor, case, "plan_generate")
@@ -99,6 +109,11 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
         if case.status == CaseStatus.ENTRUSTED:
             case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, note="制定代办任务分解计划")
         public_step(case, f"已制定代办计划，预计{_permit_text(plan)}")
+        people, contact = case_people(case)
+        notify_event("case.plan_made", values={"project": case.project.name, "count": case.items.count(),
+                                               "start": f"{start_date:%Y年%m月%d日}"},
+                     link=f"/cases/{case.pk}/", people=people, owner_contact=contact, unit=case.unit, case=case,
+                     dedupe_key=f"{case.pk}:{plan.generated_at.isoformat()}")
         audit_record(event_type="plan.generated", actor=actor, obj=case, old=old,
                      new={"start_date": start_date, "permit": plan.projected_permit_date,
                           "critical_path": plan.critical_path, "provisional": plan.provisional})
@@ -184,10 +199,6 @@ def _locked(item: CaseItem) -> CaseItem:
     return CaseItem.objects.select_for_update().select_related("catalog_item", "case", "case__unit").get(pk=item.pk)
 
 
-def _agents(case: Case) -> list[User]:
-    return [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
-
-
 def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, note: str = "") -> CaseItem:
     """派单: to the liaison officer of the item's (local) department."""
     with atomic():
@@ -199,14 +210,14 @@ def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, n
                 department=department, role_grants__role=Role.LIAISON, is_active=True).order_by("username").first()
         if liaison is None or not liaison.has_role(Role.LIAISON) or liaison.department_id != department.pk:
             raise ValidationFailed({"liaison": f"请指定{department.name}的代办联络员"})
+        if not item.catalog_item.active:
+            raise Conflict(f"“{item.catalog_item.name}”已从事项库停用，不能派单", code="catalog.item_inactive")
         old = _move(actor=actor, item=item, to_status=ItemStatus.DISPATCHED, note=note)
         item.liaison, item.dispatched_at = liaison, clock.now()
         item.save(update_fields=["status", "liaison", "dispatched_at"])
         audit_record(event_type="item.dispatched", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "liaison": liaison.username})
-        _notify(recipients=[liaison], subject=f"派单：{item.catalog_item.name}",
-                body=f"{item.case.project.name}的“{item.catalog_item.name}”已派至您处，计划{item.planned_due or ''}前办结。",
-                link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"dispatch:{item.pk}")
+        tell_item("item.dispatched", item, due=item.planned_due or "按计划", dedupe_key=str(item.pk))
     return item
 
 
@@ -244,8 +255,7 @@ def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_o
         audit_record(event_type="item.paused", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "kind": kind, "reason": reason, "started_on": started_on,
                           "rule": rule})
-        _notify(recipients=_agents(item.case), subject=f"暂停计时：{item.catalog_item.name}",
-                body=f"{Pause.Kind(kind).label}：{reason}。{rule}", link=f"/cases/{item.case_id}/", case=item.case)
+        tell_item("item.paused", item, kind=Pause.Kind(kind).label, reason=reason.strip(), rule=rule)
     return item
 
 
@@ -269,6 +279,7 @@ def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None)
         audit_record(event_type="item.resumed", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "paused_workdays": pause.workdays, "due_on": item.due_on,
                           "rule": pause.rule})
+        tell_item("item.resumed", item, paused=pause.workdays, due=item.due_on or "待部门受理后确定")
     return item
 
 
@@ -290,9 +301,8 @@ def item_local_done(*, actor: User, item: CaseItem, done_on: dt.date | None = No
         item.save(update_fields=["local_done_on", "report_due_on"])
         audit_record(event_type="item.local_done", actor=actor, obj=item,
                      new={"local_done_on": done_on, "report_due_on": due.date})
-        _notify(recipients=_agents(item.case), subject=f"本级办结：{item.catalog_item.name}",
-                body=f"本级办理已于{done_on:%Y-%m-%d}完成，应于{due.date:%Y-%m-%d}前报送{item.catalog_item.department.name}。",
-                link=f"/cases/{item.case_id}/", case=item.case)
+        tell_item("item.local_done", item, done=f"{done_on:%Y-%m-%d}", due=f"{due.date:%Y-%m-%d}",
+                  department=item.catalog_item.department.name, dedupe_key=str(item.pk))
     return item
 
 
@@ -312,10 +322,8 @@ def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None =
         audit_record(event_type="item.reported_up", actor=actor, obj=item, old={"status": old},
                      new={"local_done_on": item.local_done_on, "report_due_on": item.report_due_on,
                           "reported_on": reported_on, "late": late})
-        _notify(recipients=_agents(item.case), subject=f"已上报：{item.catalog_item.name}",
-                body=f"本级办理于{item.local_done_on:%Y-%m-%d}完成，已于{reported_on:%Y-%m-%d}报送"
-                     f"{item.catalog_item.department.name}" + ("（超过1个工作日的上报时限）" if late else "") + "。",
-                link=f"/cases/{item.case_id}/", case=item.case)
+        tell_item("item.reported_up", item, done=f"{item.local_done_on:%Y-%m-%d}", reported=f"{reported_on:%Y-%m-%d}",
+                  department=item.catalog_item.department.name, late="（超过1个工作日的上报时限）" if late else "")
         public_step(item.case, f"{item.catalog_item.name}已报送上级部门审批")
     return item
 
@@ -342,6 +350,8 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
             from daiban.plans.push import push_after_finish
 
             push_after_finish(item=item)
+        else:
+            tell_item("item.refused", item, reason=item.result_note, dedupe_key=str(item.pk))
     return item
 
 
@@ -355,6 +365,7 @@ def item_withdraw(*, actor: User, item: CaseItem, reason: str) -> CaseItem:
         item.save(update_fields=["status", "finished_on", "result_note"])
         audit_record(event_type="item.withdrawn", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "reason": reason})
+        tell_item("item.withdrawn", item, reason=item.result_note, dedupe_key=str(item.pk))
     return item
 
 
@@ -380,8 +391,9 @@ def item_urge(*, actor: User, item: CaseItem, kind: str, note: str, respond_by: 
                                        note=note.strip(), respond_by=respond_by)
         audit_record(event_type=f"item.{kind}", actor=actor, obj=item,
                      new={"to": recipient.username, "note": urge.note, "respond_by": respond_by})
-        _notify(recipients=[recipient], subject=f"{urge.get_kind_display()}：{item.catalog_item.name}",
-                body=f"{item.case.project.name}：{urge.note}", link=f"/cases/{item.case_id}/", case=item.case)
+        notify_event("item.urged", values={"kind": urge.get_kind_display(), "item": item.catalog_item.name,
+                                           "project": item.case.project.name, "note": urge.note},
+                     people={To.LIAISON: [recipient]}, link=f"/cases/{item.case_id}/", case=item.case)
     return urge
 
 

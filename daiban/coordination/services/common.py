@@ -9,6 +9,8 @@ from daiban.audit.refusals import audit_refusal
 from daiban.cases.models import Case, TeamRole
 from daiban.coordination.selectors import HIGHER_KINDS
 from daiban.lib.errors import Forbidden
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.roles import CASE_WORKER_ROLES, UNIT_ROLES, Role
 from daiban.org.scope import scope_of
@@ -18,6 +20,14 @@ def notify(**kwargs) -> None:
     from daiban.notify.services import notify as queue
 
     queue(**kwargs)
+
+
+def tell(event: str, *, people: list[User], case: Case, link: str, values: dict, audience: To = To.HANDLER,
+         dedupe_key: str | None = None) -> None:
+    """A coordination event through the rule table (daiban/notify/rules.py): `people` are the rule's handlers
+    (or `audience`); nobody found means the center is told."""
+    notify_event(event, values={"project": case.project.name, **values}, link=link, people={audience: people},
+                 unit=case.unit, case=case, dedupe_key=dedupe_key)
 
 
 def refuse(actor: User | None, action: str, message: str) -> NoReturn:

@@ -18,6 +18,7 @@ from daiban.coordination.services.common import (
     notify,
     refuse,
     staff_of,
+    tell,
     unit_admins,
     works_on,
 )
@@ -25,6 +26,7 @@ from daiban.coordination.services.linked import send_linked
 from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.notify.rules import To
 from daiban.org.ladder import Rung, ladder_for
 from daiban.org.models import AgencyBody, Department, Region, User
 from daiban.org.roles import Role
@@ -146,9 +148,9 @@ def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], 
                      new={"case_id": case.pk, "title": title, "item": item.catalog_item.code if item else None,
                           "blocks_item": issue.blocks_item, "departments": [d.code for d in chosen],
                           "due_on": tier.due_on, "deadline_workdays": tier.deadline_workdays})
-        notify(recipients=_handlers(issue, tier), subject=f"协调问题：{title}",
-               body=f"{case.project.name}：{description or title}。请于{tier.due_on:%Y-%m-%d}前答复代办员"
-                    f"{actor.display_name}。", link=_link(issue), case=case, dedupe_key=f"issue-raised:{issue.pk}")
+        tell("issue.raised", people=_handlers(issue, tier), case=case, link=_link(issue), dedupe_key=str(issue.pk),
+             values={"title": title, "summary": description or title, "due": f"{tier.due_on:%Y-%m-%d}",
+                     "agent": actor.display_name})
     return issue
 
 
@@ -259,9 +261,9 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
                           "deadline_workdays": tier.deadline_workdays,
                           "linked_request": linked.pk if linked else None})
         if linked is None:  # the linked request tells the higher body itself
-            notify(recipients=_handlers(issue, tier), subject=f"协调问题升级至您处：{issue.title}",
-                   body=f"{case.project.name}：{reason}。请于{tier.due_on:%Y-%m-%d}前组织协调并答复。",
-                   link=_link(issue), case=case, dedupe_key=f"issue-tier:{tier.pk}")
+            tell("issue.escalated", people=_handlers(issue, tier), case=case, link=_link(issue),
+                 values={"title": issue.title, "reason": reason, "due": f"{tier.due_on:%Y-%m-%d}"},
+                 dedupe_key=str(tier.pk))
     return issue
 
 
@@ -300,8 +302,8 @@ def issue_respond(*, actor: User, issue: Issue, text: str) -> IssueResponse:
         audit_record(event_type="coordination.issue_responded", actor=actor, obj=issue,
                      new={"tier": tier.number, "text": text, "responded_on": tier.responded_on,
                           "due_on": tier.due_on, "late": tier.answered_late})
-        notify(recipients=agents_of(issue.case), subject=f"协调答复：{issue.title}",
-               body=f"{actor.display_name}（{tier.handler}）答复：{text}", link=_link(issue), case=issue.case)
+        tell("issue.answered", people=agents_of(issue.case), audience=To.AGENT, case=issue.case, link=_link(issue),
+             values={"title": issue.title, "who": actor.display_name, "handler": tier.handler, "answer": text})
     return response
 
 

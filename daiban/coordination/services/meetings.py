@@ -11,7 +11,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.services import require_case_worker, require_open
 from daiban.coordination.models import Invitee, Issue, IssueResponse, Meeting, Resolution, Signature
 from daiban.coordination.record import content_hash, meeting_data, record_content
-from daiban.coordination.services.common import agents_of, departments_named, notify, refuse
+from daiban.coordination.services.common import agents_of, departments_named, notify, refuse, tell
 from daiban.coordination.states import ISSUE_ACTIVE, IssueStatus, ResolutionStatus
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
@@ -98,10 +98,9 @@ def meeting_convene(*, actor: User, issues: list[Issue], agenda: str, held_at: d
                      new={"issues": [i.pk for i in issues], "held_at": held_at, "place": meeting.place,
                           "invitees": [u.username for u in people]})
         local = timezone.localtime(held_at)
-        notify(recipients=people, subject=f"联席会议通知：{meeting.title}",
-               body=f"定于{local:%Y年%m月%d日 %H:%M}在{meeting.place}召开，议程：{meeting.agenda}。"
-                    f"召集单位：{convener_body.name}。", link=_link(meeting), case=meeting.case,
-               dedupe_key=f"meeting-invite:{meeting.pk}")
+        tell("meeting.called", people=people, case=meeting.case, link=_link(meeting), dedupe_key=str(meeting.pk),
+             values={"title": meeting.title, "at": f"{local:%Y年%m月%d日 %H:%M}", "place": meeting.place,
+                     "agenda": meeting.agenda, "convener": convener_body.name})
     return meeting
 
 
@@ -242,14 +241,15 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
             audit_record(event_type="coordination.signatures_voided", actor=actor, obj=meeting,
                          old={"record_hash": old_hash, "signers": [s.signer.username for s in voided]},
                          new={"record_hash": new_hash, "reason": reason})
-            notify(recipients=[s.signer for s in voided], subject=f"会议记录已修改，请重新签名：{meeting.title}",
-                   body=f"{reason}。请重新阅读会议记录并签名确认。", link=_link(meeting), case=meeting.case,
-                   dedupe_key=f"meeting-voided:{meeting.pk}:{meeting.record_version}")
+            tell("meeting.signature_voided", people=[s.signer for s in voided], case=meeting.case,
+                 link=_link(meeting), values={"title": meeting.title, "reason": reason},
+                 dedupe_key=f"{meeting.pk}:{meeting.record_version}")
         signers = [invited[u].user for u in present if u in invited]
-        notify(recipients=[u for u in signers if u not in {s.signer for s in voided}],
-               subject=f"请签名确认会议记录：{meeting.title}",
-               body=f"会议记录（内容指纹 {new_hash[:16]}…）已填写，请出席的部门负责人登录后签名确认。",
-               link=_link(meeting), case=meeting.case, dedupe_key=f"meeting-sign:{meeting.pk}:{meeting.record_version}")
+        to_sign = [u for u in signers if u not in {s.signer for s in voided}]
+        if to_sign:
+            tell("meeting.record_to_sign", people=to_sign, case=meeting.case, link=_link(meeting),
+                 values={"title": meeting.title, "fingerprint": new_hash[:16]},
+                 dedupe_key=f"{meeting.pk}:{meeting.record_version}")
         if first:
             _report_to_issues(actor=actor, meeting=meeting, count=len(clean))
         refresh_document(actor=actor, meeting=meeting)

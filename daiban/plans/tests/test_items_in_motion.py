@@ -149,7 +149,9 @@ def test_an_overdue_item_escalates_to_the_unit_once_and_at_twice_its_limit_to_th
     assert levels_after("2026-11-16") == []  # due today
     assert levels_after("2026-11-17") == [1]
     assert levels_after("2026-11-18") == [1]  # once
-    assert Notification.objects.filter(recipient__username="ajadmin", subject__contains="逾期升级").exists()
+    assert {n.recipient.username for n in Notification.objects.filter(event="item.overdue", channel="in_app",
+                                                                     case_id=case.pk, subject__contains="环境影响")} == {
+        "ajadmin", "sthj", "aojiang"}
     assert levels_after("2026-11-27") == [1]  # 19 working days used: not yet twice the limit
     assert levels_after("2026-11-30") == [1, 2]  # 20 working days = 2 × 10
     assert levels_after("2026-12-01") == [1, 2]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daiban.audit.services import audit_record
+from daiban.notify import demo as notify_demo
 from daiban.org.demo import LIAISONS, STAFF, load_demo_people
 from daiban.org.models import User
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("密码至少 8 位")
         seed_demo_county(password=password)
+        # One example message of every notification rule, for the people who try the demo (not loaded by the
+        # test fixture, whose tests count messages).
+        notify_demo.load(password=password)
         self.stdout.write(self.style.SUCCESS("演示县已载入。演示账号（密码均为所给密码；调试模式下无需动态口令）："))
         for username, full_name, title, *_ in STAFF:
             self.stdout.write(f"  {username:<10} {full_name} · {title}")

@@ -1,0 +1,43 @@
+"""The demo county shows one notification of every rule (rules.py), about 鳌江镇's demo case (demo-1, owner1),
+so that each person's message page and the API show what each state looks like. Idempotent: a rule already shown is skipped.
+"""
+from __future__ import annotations
+
+from daiban.lib import clock
+from daiban.notify.models import Notification
+from daiban.notify.rules import RULES, To
+from daiban.notify.services import notify_event
+from daiban.org.models import AgencyBody, User
+
+# Words a real case would give each value the texts name.
+SAMPLE = {
+    "agenda": "协调项目用地红线调整", "agent": "王建国", "answer": "已同意调整，三个工作日内出具意见",
+    "at": "2026年12月10日 09:30", "comments": "材料反复退回，进度慢", "company": "平阳县鳌江精工传动有限公司",
+    "convener": "县投资项目代办服务中心", "count": 6, "days": 30, "department": "温州市生态环境局",
+    "details": "情况：代办过程中有人暗示需要“辛苦费”。", "done": "2026-12-01", "due": "2026-12-08",
+    "elapsed": 21, "fingerprint": "3f2a9c41d0b7e655", "handler": "县自然资源和规划局", "item": "环境影响评价审批（报告表）",
+    "kind": "催办", "late": "", "left": 1, "limit": 10, "note": "请加快审查进度", "overall": 2,
+    "paused": 5, "period": "11.16—11.30", "place": "县行政服务中心三楼会议室", "project": "年产20万台精密齿轮减速机项目",
+    "query_code": "482913", "reason": "环境影响报告表需补充噪声监测数据", "reported": "2026-12-02",
+    "rule": "补正期间暂停计时，材料补齐之日起继续计算", "source": "网上申请", "start": "2026年11月02日",
+    "state": "预警", "steps": "可以派单的事项：建设工程规划许可", "summary": "本期办结2项，办理中3项。各事项按计划推进。",
+    "title": "项目用地红线与规划不一致", "tracking_no": "DB202611020001", "unit": "鳌江镇代办服务站",
+    "what": "联席会议议定事项1“出具规划条件”（县自然资源和规划局）", "who": "朱永明",
+}
+
+
+def load(password: str) -> None:  # noqa: ARG001  (the accounts already exist)
+    unit = AgencyBody.objects.filter(region__name="鳌江镇", kind=AgencyBody.Kind.UNIT).first()
+    people = {To.LIAISON: ["sthj"], To.AGENT: ["aojiang"], To.CHIEF_AGENT: ["chief"],
+              To.SUPERVISOR: ["ajleader"], To.HANDLER: ["zrj"], To.OWNER: ["owner1"]}
+    found = {key: list(User.objects.filter(username__in=names)) for key, names in people.items()}
+    shown = set(Notification.objects.filter(dedupe_key__contains=":demo:").values_list("event", flat=True))
+    made = []
+    for event in RULES:
+        if event not in shown:
+            made += notify_event(event, values=SAMPLE, link="/cases/", people=found, unit=unit,
+                                 dedupe_key="demo")
+    # Examples, not work: they wait on the message page as read, and nothing is sent by e-mail or SMS.
+    Notification.objects.filter(pk__in=[n.pk for n in made], channel=Notification.Channel.IN_APP).update(
+        status=Notification.Status.READ, read_at=clock.now())
+    Notification.objects.filter(pk__in=[n.pk for n in made]).exclude(channel=Notification.Channel.IN_APP).delete()
