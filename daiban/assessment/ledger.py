@@ -192,6 +192,7 @@ DIRECTORY_COLUMNS = [
     ("状态", 10, lambda r: DIRECTORY_STATUSES.get(r["status"], r["status"])),
     ("录入日期", 11, lambda r: _local_day(r["created_at"])),
     ("进入代办的申请数", 10, lambda r: r["request_count"]),
+    ("代办联系卡数", 10, lambda r: r["card_count"]),
 ]
 
 
@@ -214,10 +215,11 @@ def parse_directory_filters(get) -> dict:
 
 def directory_rows(filters: dict) -> QuerySet:
     """The directory is county-wide: the investment, commerce and government-investment bodies feed it."""
-    entries = DirectoryEntry.objects.filter(**filters).annotate(request_count=Count("requests"))
+    entries = DirectoryEntry.objects.filter(**filters).annotate(
+        request_count=Count("requests", distinct=True), card_count=Count("cards", distinct=True))
     return entries.order_by("-created_at", "-pk").values(
         "pk", "category", "project_name", "company_name", "credit_code", "contact_name", "contact_phone",
-        "industrial", "investment_wan", "description", "status", "created_at", "request_count",
+        "industrial", "investment_wan", "description", "status", "created_at", "request_count", "card_count",
         location_name=F("location__name"), department_name=F("source_department__name"))
 
 

@@ -118,7 +118,7 @@ def _card_row(card: ContactCard) -> dict:
 def directory(request, page: Query[PageIn]):
     if request.user.has_role(Role.OWNER) and not request.user.has_role(*STAFF_ROLES):
         refuse(request.user, action="directory_list", why="目录库仅供工作人员查阅")
-    rows = DirectoryEntry.objects.select_related("location", "source_department")
+    rows = DirectoryEntry.objects.select_related("location", "source_department").prefetch_related("cards")
     return paginate(rows, page, order=["-pk"], row=_directory_row)
 
 
@@ -131,7 +131,8 @@ def _directory_row(entry: DirectoryEntry) -> dict:
     return {"id": entry.pk, "category": entry.category, "project_name": entry.project_name,
             "company_name": entry.company_name, "location": entry.location.name,
             "investment_wan": entry.investment_wan, "status": entry.status,
-            "source_department": entry.source_department.name}
+            "source_department": entry.source_department.name, "request_count": entry.requests.count(),
+            "cards": [card.number for card in entry.cards.all()]}
 
 
 

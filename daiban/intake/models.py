@@ -62,6 +62,9 @@ class ContactCard(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发卡人", on_delete=models.PROTECT,
                                   related_name="+")
     redeemed_at = models.DateTimeField("使用时间", null=True, blank=True)
+    # Cards and the directory are one register: issuing a card links (or creates) the company's entry.
+    directory_entry = models.ForeignKey("DirectoryEntry", verbose_name="目录库项目", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="cards")
 
     class Meta:
         verbose_name = verbose_name_plural = "代办联系卡"

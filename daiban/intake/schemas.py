@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RequestIn(Schema):
@@ -148,6 +148,8 @@ class DirectoryOut(Schema):
     investment_wan: Decimal
     status: str
     source_department: str
+    request_count: int = Field(0, description="进入代办的申请数（按卡号或统一社会信用代码关联）")
+    cards: list[str] = Field(default_factory=list, description="关联的代办联系卡卡号")
 
 
 class RevealIn(Schema):

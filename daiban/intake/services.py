@@ -14,7 +14,7 @@ from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
 from daiban.notify.services import notify_event
 from daiban.numbering.counters import next_number
-from daiban.org.models import AgencyBody, Department, User
+from daiban.org.models import AgencyBody, Department, Region, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
@@ -55,12 +55,26 @@ def _redeemable_card(card_no: str, credit_code: str) -> ContactCard | None:
     return card
 
 
+def _unredeemed_card_of(credit_code: str) -> ContactCard | None:
+    """A request by a card holder's company links to its card even when the card number was not given."""
+    return (ContactCard.objects.select_for_update().filter(company__credit_code=credit_code, redeemed_at__isnull=True)
+            .order_by("issued_at", "pk").first())
+
+
+def _directory_entry_id(card: ContactCard | None, credit_code: str) -> int | None:
+    if card is not None and card.directory_entry_id:
+        return card.directory_entry_id
+    return (DirectoryEntry.objects.filter(credit_code=credit_code).exclude(status=DirectoryEntry.Status.LANDED)
+            .order_by("-created_at", "-pk").values_list("pk", flat=True).first())
+
+
 def _create_request(data: RequestData, *, source: str, actor: User | None, idempotency_key: str | None) -> Request:
     clean = clean_request(data)
     received_at = clock.now()
     contact = first_contact_deadline(clock.today())
     with transaction.atomic():
-        card = _redeemable_card(data.card_no, clean.credit_code)
+        card = _redeemable_card(data.card_no, clean.credit_code) or _unredeemed_card_of(clean.credit_code)
+        entry_id = data.directory_entry_id or _directory_entry_id(card, clean.credit_code)
         company, _ = Company.objects.get_or_create(
             credit_code=clean.credit_code, defaults={"name": data.company_name, "legal_rep": data.legal_rep})
         request = Request(
@@ -70,7 +84,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             project_code=data.project_code, location=clean.location, category=data.category,
             industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
             floor_area_m2=data.floor_area_m2, description=data.description,
-            coordination_needs=data.coordination_needs, card=card, directory_entry_id=data.directory_entry_id,
+            coordination_needs=data.coordination_needs, card=card, directory_entry_id=entry_id,
             registered_by=actor, written_request=actor is not None, received_at=received_at,
             deemed_day=contact.deemed_day, first_contact_due=contact.due_on,
             first_contact_provisional=contact.provisional, idempotency_key=idempotency_key,
@@ -82,8 +96,9 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             card.save(update_fields=["redeemed_at"])
             audit_record(event_type="intake.card_redeemed", actor=actor, obj=card,
                          new={"request": request.tracking_no, "company": company.name})
-        if data.directory_entry_id:
-            DirectoryEntry.objects.filter(pk=data.directory_entry_id).update(status=DirectoryEntry.Status.IN_AGENCY)
+        if entry_id:
+            DirectoryEntry.objects.filter(pk=entry_id).exclude(status=DirectoryEntry.Status.LANDED).update(
+                status=DirectoryEntry.Status.IN_AGENCY)
         _step(request, f"已收到代办申请（{request.get_source_display()}），由{request.unit.name}承办")
         _alert_unit(request)
         audit_record(event_type="intake.request_submitted", actor=actor, obj=request,
@@ -258,11 +273,36 @@ def card_issue(*, actor: User, company_name: str, credit_code: str, project_name
         company, _ = Company.objects.get_or_create(credit_code=credit_code, defaults={"name": company_name.strip()})
         prefix = f"LXK{clock.today().year}{actor.department.code.upper()[:4]}"
         count = ContactCard.objects.filter(number__startswith=prefix).count()
+        entry = _directory_entry_for_card(actor, company, project_name.strip())
         card = ContactCard.objects.create(number=f"{prefix}{count + 1:04d}", issuer=actor.department, kind=kind,
-                                          company=company, project_name=project_name.strip(), issued_by=actor)
+                                          company=company, project_name=project_name.strip(), issued_by=actor,
+                                          directory_entry=entry)
         audit_record(event_type="intake.card_issued", actor=actor, obj=card,
-                     new={"number": card.number, "company": company.name, "project": card.project_name})
+                     new={"number": card.number, "company": company.name, "project": card.project_name,
+                          "directory_entry": entry.pk})
     return card
+
+
+# The directory category of a card's project, by the kind of body that issued the card.
+CARD_CATEGORIES = {Department.Kind.INVESTMENT: "investment_promotion", Department.Kind.COMMERCE: "returning_merchant",
+                   Department.Kind.GOVERNMENT_INVESTMENT: "government_investment"}
+
+
+def _directory_entry_for_card(actor: User, company: Company, project_name: str) -> DirectoryEntry:
+    """The company's directory entry (by credit code, the latest not yet landed), or a new one recorded from
+    the card: its place and investment are left for the issuing body to complete (建设地点待定)."""
+    entry = (DirectoryEntry.objects.filter(credit_code=company.credit_code)
+             .exclude(status=DirectoryEntry.Status.LANDED).order_by("-created_at", "-pk").first())
+    if entry is not None:
+        return entry
+    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
+    entry = DirectoryEntry.objects.create(
+        category=CARD_CATEGORIES.get(actor.department.kind, "investment_promotion"), project_name=project_name,
+        company_name=company.name, credit_code=company.credit_code, location=county, investment_wan=0,
+        description="由代办联系卡登记，建设地点和总投资待补充", source_department=actor.department, created_by=actor)
+    audit_record(event_type="intake.directory_added", actor=actor, obj=entry,
+                 new={"project": entry.project_name, "category": entry.category, "from_card": True})
+    return entry
 
 
 def directory_add(*, actor: User, category: str, project_name: str, company_name: str, location,
