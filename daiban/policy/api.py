@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.catalog.models import CatalogItem
@@ -42,6 +42,9 @@ class HitOut(Schema):
     title: str
     snippet: str
     url: str
+    limit_workdays: int | None = Field(None, description="办事指南：事项的承诺时限（工作日）")
+    time_limit: str = Field("", description="办事指南：如“承诺时限10个工作日”")
+    materials: str = Field("", description="办事指南：申请材料")
 
 
 class ArticleOut(Schema):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jieba
 
+from daiban.policy.spelling import correct, from_initials, simplified
 from daiban.policy.synonyms import all_words, synonyms_of
 
 DICTIONARY = Path(__file__).with_name("domain_dict.txt")
@@ -51,8 +52,9 @@ def tokenizer() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """Full-width letters and digits to half-width, lower case: ＳＯ４ and s04 are S04."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    """Full-width letters and digits to half-width, lower case: ＳＯ４ and s04 are S04; traditional characters
+    to simplified: 環評 is 环评."""
+    return simplified(unicodedata.normalize("NFKC", text or "")).lower()
 
 
 def _keep(word: str) -> bool:
@@ -90,12 +92,19 @@ def terms(text: str) -> Counter[str]:
     return counts
 
 
+def _known(word: str) -> bool:
+    return bool(tokenizer().FREQ.get(word))
+
+
 def query_groups(query: str) -> list[frozenset[str]]:
     """One group a word of the query: the word and its synonyms. A document matches a group when it
-    has any of its terms. Repeated words count once."""
+    has any of its terms. Repeated words count once. A typo that sounds like one of the service's words is
+    read as that word (spelling.correct); letters that are the pinyin initials of such words find them."""
     groups: list[frozenset[str]] = []
-    for word in words(query):
+    for word in words(correct(normalize(query), _known)):
         group = synonyms_of(word)
+        for meant in from_initials(word):
+            group = group | synonyms_of(meant)
         if group not in groups:
             groups.append(group)
     return groups

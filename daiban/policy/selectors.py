@@ -13,7 +13,7 @@ from daiban.catalog.models import CatalogItem
 from daiban.lib.errors import NotFound
 from daiban.policy.guides import guide_url
 from daiban.policy.models import Article, ConsultationReference, Kind, SearchDocument, SearchTerm, Status
-from daiban.policy.segment import fallback_terms, query_groups
+from daiban.policy.segment import fallback_terms, normalize, query_groups
 from daiban.policy.services import PUBLISHER_ROLES
 from daiban.policy.synonyms import synonyms_of
 
@@ -36,14 +36,42 @@ class Hit:
     url: str
     score: float
     terms: tuple[str, ...]
+    limit_workdays: int | None = None  # a guide's item: its promised time limit and materials, in the hit
+    materials: str = ""
 
     @property
     def kind_label(self) -> str:
         return Kind(self.kind).label
 
+    @property
+    def time_limit(self) -> str:
+        return f"承诺时限{self.limit_workdays}个工作日" if self.limit_workdays else ""
+
     def as_dict(self) -> dict:
         return {"kind": self.kind, "kind_label": self.kind_label, "id": self.id, "code": self.code,
-                "title": self.title, "snippet": self.snippet, "url": self.url}
+                "title": self.title, "snippet": self.snippet, "url": self.url,
+                "limit_workdays": self.limit_workdays, "time_limit": self.time_limit, "materials": self.materials}
+
+
+# Questions about what the service costs or what it takes on are answered by its own rules first (free,
+# voluntary, 代办不包办): (words such a question uses, words of the rule that answers it).
+SERVICE_RULES = [
+    (("收费", "费用", "收钱", "要钱", "花钱", "多少钱", "付费", "免费", "无偿", "礼品", "好处费", "红包"),
+     ("无偿", "免费", "严禁收取")),
+    (("包办", "义务", "责任", "揽责", "自愿", "强制", "必须委托", "负责到底"), ("代办不包办", "服务不揽责", "自愿")),
+]
+
+
+def _service_rules_first(query: str, documents: QuerySet[SearchDocument]) -> list[tuple[int, tuple[str, ...]]]:
+    """The service's rules that answer a question about fees or duties: (document id, the words it answers
+    with), the rule with more of them first."""
+    text = normalize(query)
+    answers = {word for asks, answer in SERVICE_RULES if any(a in text for a in asks) for word in answer}
+    if not answers:
+        return []
+    rules = documents.filter(kind=Kind.RULES).values_list("pk", "text")
+    found = [(pk, tuple(sorted(w for w in answers if w in body))) for pk, body in rules]
+    return sorted((f for f in found if f[1]), key=lambda f: (-len(f[1]), f[0]))
 
 
 def _rows(documents: QuerySet[SearchDocument], words: set[str]) -> list[tuple[int, str, bool, int]]:
@@ -106,6 +134,24 @@ def _snippet(text: str, words: set[str]) -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
+# A guide whose title names the item the query asks about outweighs articles that mention it: people who
+# type an item's name (or its abbreviation) want its guide, with the time limit and materials.
+GUIDE_TITLE_BOOST = 2.0
+
+
+def _guides_of_named_items_first(scores: dict, groups: list[frozenset[str]], query: str) -> None:
+    if not scores:
+        return
+    exact = re.sub(r"\s+", "", normalize(query))
+    guides = SearchDocument.objects.filter(pk__in=scores, catalog_item__isnull=False).values_list("pk", "title")
+    for pk, title in guides:
+        title = normalize(title)
+        if any(word in title for group in groups for word in group):
+            score, matched = scores[pk]
+            boost = GUIDE_TITLE_BOOST * (2 if title == exact else 1)
+            scores[pk] = (round(score * boost, 6), matched)
+
+
 def search(query: str, *, limit: int = 20, kinds: list[str] | None = None) -> list[Hit]:
     """Published articles and active guides, most relevant first. The same on every database: the
     index is read with plain lookups and ranked here."""
@@ -116,9 +162,14 @@ def search(query: str, *, limit: int = 20, kinds: list[str] | None = None) -> li
     if kinds:
         documents = documents.filter(kind__in=kinds)
     groups, rows = _resolve_groups(documents, groups)
-    if not groups:
+    first = _service_rules_first(query, documents)
+    if not groups and not first:
         return []
-    scores = _score(groups, rows, documents.count())
+    scores = _score(groups, rows, documents.count()) if groups else {}
+    _guides_of_named_items_first(scores, groups, query)
+    top = max((score for score, _ in scores.values()), default=0.0)
+    for rank, (pk, answer) in enumerate(first):
+        scores[pk] = (round(top + len(first) - rank, 6), set(answer) | scores.get(pk, (0, set()))[1])
     by_id = {d.pk: d for d in SearchDocument.objects.filter(pk__in=scores).select_related("catalog_item")}
     ranked = sorted(scores, key=lambda pk: (-scores[pk][0], KIND_ORDER[by_id[pk].kind], by_id[pk].key))
     hits = []
@@ -129,7 +180,9 @@ def search(query: str, *, limit: int = 20, kinds: list[str] | None = None) -> li
         hits.append(Hit(
             kind=document.kind, id=document.article_id if item is None else None,
             code=item.code if item is not None else None, title=document.title,
-            snippet=_snippet(document.text, matched), url=document.url, score=score, terms=tuple(sorted(matched))))
+            snippet=_snippet(document.text, matched), url=document.url, score=score, terms=tuple(sorted(matched)),
+            limit_workdays=item.limit_workdays if item is not None else None,
+            materials=item.materials if item is not None else ""))
     return hits
 
 
