@@ -327,8 +327,7 @@ DEFAULT_FROM_EMAIL = env_str("DAIBAN_EMAIL_FROM", "daiban@localhost") or "daiban
 SMS_GATEWAY_URL = env_url("DAIBAN_SMS_GATEWAY_URL")
 # Put in front of every SMS text (the carrier requires a registered signature).
 SMS_SIGNATURE = env_str("DAIBAN_SMS_SIGNATURE", "【平阳县代办中心】") or ""
-# Where the site is reached from outside: links in e-mail and SMS are made absolute with it.
-PUBLIC_URL = env_str("DAIBAN_PUBLIC_URL", "") or ""
+# Links in e-mail, SMS and the API are made absolute with PUBLIC_URL (above; daiban/lib/links.py).
 GATEWAY_TOKEN = env_str("DAIBAN_GATEWAY_TOKEN", "") or ""
 
 # The provincial online approval platform (投资项目在线审批监管平台): agency events are reported to it

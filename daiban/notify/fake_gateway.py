@@ -1,4 +1,4 @@
-"""A stand-in for the county's SMS/WeChat gateway (docs/notify-gateway.md): it receives messages as the real one
+"""A stand-in for the county's SMS gateway (docs/notify-gateway.md): it receives messages as the real one
 would, so a deployment can be tested end to end (`python manage.py fake_sms_gateway --port 8025`) and the
 delivery tests have a real peer. Each message must keep the contract; a repeated message_id is acknowledged and
 dropped; with a token configured, a request without it is refused.
@@ -23,8 +23,8 @@ def problems(message: Any) -> list[str]:
     found += [f"多余字段 {name}" for name in sorted(message.keys() - _FIELDS)]
     if not str(message.get("message_id", "")).startswith("daiban-notify-"):
         found.append("message_id 应以 daiban-notify- 开头")
-    if message.get("channel") not in ("sms", "wechat"):
-        found.append("channel 应为 sms 或 wechat")
+    if message.get("channel") != "sms":
+        found.append("channel 应为 sms")
     if not _MOBILE.fullmatch(str(message.get("to", ""))):
         found.append("to 应为 11 位手机号码")
     text = message.get("text")

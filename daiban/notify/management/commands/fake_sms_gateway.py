@@ -8,7 +8,7 @@ from daiban.notify.fake_gateway import FakeGateway
 
 
 class Command(BaseCommand):
-    help = "运行模拟短信/微信网关：校验消息格式和令牌，按需返回错误，保存收到的消息（GET /_received 查看）"
+    help = "运行模拟短信网关：校验消息格式和令牌，按需返回错误，保存收到的消息（GET /_received 查看）"
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8025)
