@@ -31,6 +31,7 @@ from daiban.assessment.selectors import (
 from daiban.assessment.services import export_start
 from daiban.cases.states import CaseStatus
 from daiban.desk.pages import staff_page  # noqa: E402
+from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
@@ -84,6 +85,7 @@ def dashboard(request):
     months = monthly(scoped, period)
     query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
     trend = practice_trend(period.end)
+    good_bad = good_bad_figures(period)  # 好差评, ranked (docs/good-bad-review.md)
     charts = {
         "months": months,
         "units": sorted(({"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units),
@@ -97,7 +99,9 @@ def dashboard(request):
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
-        "totals": table["totals"],
+        "totals": table["totals"], "good_bad": good_bad,
+        "good_bad_tables": [("代办机构", good_bad["units"]), ("审批部门", good_bad["departments"]),
+                            ("代办员", good_bad["agents"])],
     })
 
 

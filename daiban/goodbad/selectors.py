@@ -32,6 +32,13 @@ def standing(review: BadReview) -> DueState:
     return finished(review.due_on, review.closed_on)
 
 
+def standing_label(review: BadReview) -> str:
+    """正常/预警/逾期 while running; once closed, 逾期完成 if any stage was late, else 按期完成."""
+    if review.status in OPEN_REVIEW:
+        return standing(review).label
+    return "逾期完成" if review.late else "按期完成"
+
+
 def review_row(review: BadReview) -> dict:
     due = standing(review)
     return {
@@ -42,7 +49,7 @@ def review_row(review: BadReview) -> dict:
         "concerned": review.concerned_name, "agent": review.agent.display_name if review.agent_id else None,
         "status": review.status, "status_label": review.get_status_display(),
         "stage": STAGE_OF.get(review.status), "due_on": review.due_on, "warning": due.state,
-        "warning_label": due.label, "workdays_left": due.left, "late": review.late,
+        "warning_label": standing_label(review), "workdays_left": due.left, "late": review.late,
         "opened_on": review.opened_on, "verify_due_on": review.verify_due_on, "verified_on": review.verified_on,
         "finding": review.finding or None, "verify_note": review.verify_note,
         "review_due_on": review.review_due_on, "reviewed_on": review.reviewed_on,

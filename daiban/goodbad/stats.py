@@ -89,7 +89,8 @@ def _ranked(groups: dict[str, _Tally]) -> list[dict]:
 
 
 def figures(period: Month) -> dict:
-    """The county's figures and the ranked units, departments and agents for evaluations given in `period`."""
+    """The county's figures and the ranked units, departments and agents for evaluations given in `period`
+    (a Month, or any span with `start`, `end` and `bounds()`, such as the assessment dashboard's Period)."""
     start, after = period.bounds()
     owner_set_aside, item_set_aside = _set_aside()
     county, units, departments, agents = _Tally(), defaultdict(_Tally), defaultdict(_Tally), defaultdict(_Tally)

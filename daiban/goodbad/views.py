@@ -35,7 +35,7 @@ def review_list(request):
         rows = rows.filter(status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for review in page.object_list:
-        review.standing = selectors.standing(review)
+        review.standing, review.label = selectors.standing(review), selectors.standing_label(review)
     return render(request, "goodbad/list.html", {"page": page, "status": status, "statuses": ReviewStatus.choices})
 
 

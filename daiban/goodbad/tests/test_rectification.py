@@ -87,7 +87,7 @@ def test_a_late_verification_is_warned_escalated_and_recorded_as_late(build, api
         assert wrong.status_code == 409 and wrong.json()["code"] == "goodbad.state_conflict"
         done = agent.post(f"bad-reviews/{review.pk}/answer", {"note": "已向业主解释", "rater_reply": "basically_satisfied"})
     assert (done.json()["outcome"], done.json()["late"], done.json()["warning_label"]) == ("explained", True,
-                                                                                         "按期完成")
+                                                                                         "逾期完成")
 
 
 def test_an_unfounded_item_review_is_appealed_and_the_center_upholds_it(build, api_as):

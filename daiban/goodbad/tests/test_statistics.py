@@ -65,3 +65,12 @@ def test_the_public_page_shows_the_countys_good_rate_per_month(november, api_as,
     assert months[-1] == {"month": "2026-11", "evaluations": 4, "good": 2, "good_rate": 50.0}
     assert [m["month"] for m in months] == sorted(m["month"] for m in months)  # the demo's earlier months first
     assert page.status_code == 200 and "2026年11月" in page.content.decode() and "50.0%" in page.content.decode()
+
+
+def test_the_assessment_dashboard_ranks_by_the_convention(november, client):
+    from conftest import DEMO_PASSWORD
+
+    assert client.login(username="center", password=DEMO_PASSWORD)
+    html = client.get("/assessment/", {"from": "2026-11-01", "to": "2026-11-30"}).content.decode()
+    section = html[html.index('id="good-bad"'):]
+    assert "好评率 50.0%" in section and "审批部门排名" in section and "代办员排名" in section
