@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from daiban.audit import checkpoints, context, retention
-from daiban.audit.chain import compute_mac, content_of, event_content, seal
+from daiban.audit.chain import CHAIN_FIELDS, compute_mac, event_content, mac_of_values, seal
 from daiban.audit.checkpoints import Checkpoint, CheckpointError
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditAnchor, AuditEvent, AuditHead
@@ -104,12 +104,15 @@ def _walk(key: str, start_seq: int, start_mac: str) -> tuple[int | None, int, st
     """Walks the chain from the anchor; answers the first bad sequence number (or None) and the
     number and MAC of the last event."""
     previous_mac, expected_seq = start_mac, start_seq + 1
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            return min(event.seq, expected_seq), event.seq, event.mac
-        if compute_mac(key, content_of(event), previous_mac) != event.mac:
-            return event.seq, event.seq, event.mac
-        previous_mac, expected_seq = event.mac, expected_seq + 1
+    mac_of = mac_of_values(key)
+    rows = AuditEvent.objects.order_by("seq").values_list(*CHAIN_FIELDS, "mac").iterator(chunk_size=5000)
+    for row in rows:
+        seq, mac = row[0], row[-1]
+        if seq != expected_seq:
+            return min(seq, expected_seq), seq, mac
+        if mac_of(row[:-1], previous_mac) != mac:
+            return seq, seq, mac
+        previous_mac, expected_seq = mac, expected_seq + 1
     return None, expected_seq - 1, previous_mac
 
 

@@ -45,7 +45,8 @@ class Case(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "代办案件"
         ordering = ["-accepted_at"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["accepted_at"])]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["accepted_at"]),
+                   models.Index(fields=["unit", "accepted_at", "id"])]
 
     def __str__(self) -> str:
         return f"{self.request.tracking_no} {self.project.name}"

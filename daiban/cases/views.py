@@ -1,8 +1,9 @@
 """Staff pages of requests and cases. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -50,7 +51,9 @@ from daiban.desk.pages import staff_page  # noqa: E402  (re-exported for the oth
 from daiban.intake.models import DirectoryEntry, Request, Source
 from daiban.intake.personal import owner_documents_release
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
+from daiban.lib.counts import cached_count
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.pagination import paginate
 from daiban.org.models import AgencyBody
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -80,12 +83,43 @@ def _units(user) -> list[AgencyBody] | None:
     return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
 
 
-def _list_page(request, template: str, context: dict, rows, decorate=None):
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list if decorate else ():
+@dataclass
+class _KeysetPage:
+    """A page of a long list by keyset (daiban.lib.pagination): the next page's cursor, a count kept a minute."""
+
+    rows: list
+    next_cursor: str | None
+    first: bool
+    count: int
+    exact: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+@dataclass
+class _PageArgs:
+    limit: int
+    cursor: str | None
+
+
+def _keyset_page(request, rows, order: str) -> _KeysetPage:
+    cursor = request.GET.get("after") or None
+    try:
+        found = paginate(rows, _PageArgs(PER_PAGE, cursor), order=[order], count=False)
+    except ValidationFailed:  # a cursor altered by hand: the first page
+        cursor, found = None, paginate(rows, _PageArgs(PER_PAGE, None), order=[order], count=False)
+    whole = cursor is None and found["next_cursor"] is None
+    count = len(found["items"]) if whole else cached_count(rows)
+    return _KeysetPage(found["items"], found["next_cursor"], cursor is None, count, whole)
+
+
+def _list_page(request, template: str, context: dict, rows, decorate=None, *, order: str):
+    page = _keyset_page(request, rows, order)
+    for row in page.rows if decorate else ():
         decorate(row)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("after", None)
     context.update(page=page, query=query.urlencode())
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     response = render(request, template.replace(".html", "_rows.html") if partial else template, context)
@@ -110,14 +144,13 @@ def request_list(request):
         rows = rows.filter(source=source)
     if units is not None and unit.isdigit():
         rows = rows.filter(unit_id=int(unit))
-    rows = rows.order_by("-received_at")
     context = {"statuses": Request.Status.choices, "sources": Source.choices, "status": status, "source": source,
                "units": units, "unit": unit, "can_register": is_worker(request.user)}
 
     def mark(row: Request) -> None:
         row.mark_css, row.mark_label = contact_mark(row)
 
-    return _list_page(request, "cases/request_list.html", context, rows, decorate=mark)
+    return _list_page(request, "cases/request_list.html", context, rows, decorate=mark, order="-received_at")
 
 
 @staff_page
@@ -221,7 +254,7 @@ def case_list(request):
     if units is not None and unit.isdigit():
         rows = rows.filter(unit_id=int(unit))
     context = {"statuses": CaseStatus.choices, "status": status, "units": units, "unit": unit}
-    return _list_page(request, "cases/case_list.html", context, rows.order_by("-accepted_at"))
+    return _list_page(request, "cases/case_list.html", context, rows, order="-accepted_at")
 
 
 def _case(request, pk: int):

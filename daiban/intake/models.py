@@ -168,7 +168,9 @@ class Request(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "代办登记"
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        # The request list pages by received_at (keyset), over all units or one unit's.
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["received_at", "id"]),
+                   models.Index(fields=["unit", "received_at", "id"])]
 
     def __str__(self) -> str:
         return f"{self.tracking_no} {self.project_name}"
