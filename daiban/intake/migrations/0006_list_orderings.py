@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_search'),
+        ('intake', '0005_card_directory_entry'),
         ('org', '0004_ladder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
