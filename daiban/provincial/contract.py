@@ -22,6 +22,26 @@ _ITEM = {
     },
 }
 
+_CODED = {"type": "object", "required": ["kind", "code", "name"],
+          "properties": {"kind": _TEXT, "code": _TEXT, "name": _TEXT}}
+_GOOD_BAD = {
+    "type": "object",
+    "required": ["service", "unit", "grade", "grade_label", "grade_level", "evaluated_at", "channel", "channel_label",
+                 "rater_type", "rater_type_label", "comments", "rectification"],
+    "properties": {
+        "service": {**_CODED, "properties": {**_CODED["properties"],
+                                             "kind": {"enum": ["agency_service", "approval_item"]}}},
+        "unit": {**_CODED, "properties": {**_CODED["properties"], "kind": {"enum": ["agency", "department"]}}},
+        "grade": {"enum": ["very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"]},
+        "grade_label": _TEXT, "grade_level": {"type": "integer", "minimum": 1, "maximum": 5},
+        "evaluated_at": {"type": "string", "format": "date-time"},
+        "channel": {"enum": ["mobile", "online", "window"]}, "channel_label": _TEXT,
+        "rater_type": {"const": "enterprise"}, "rater_type_label": _TEXT, "comments": _MAYBE_TEXT,
+        "rectification": {"type": ["object", "null"],
+                          "required": ["status", "outcome", "opened_on", "closed_on", "on_time"]},
+    },
+}
+
 MESSAGE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "代办事件报文",
@@ -31,7 +51,8 @@ MESSAGE_SCHEMA: dict[str, Any] = {
     "properties": {
         "format_version": {"const": "1"},
         "message_id": {"type": "string", "pattern": r"^daiban-[A-Za-z0-9-]+$", "maxLength": 120},
-        "event": {"enum": ["acceptance", "project_code", "item_result", "completion", "termination"]},
+        "event": {"enum": ["acceptance", "project_code", "item_result", "completion", "termination", "evaluation",
+                           "rectification"]},
         "event_label": _TEXT,
         "occurred_at": {"type": "string", "format": "date-time"},
         "sender": {"type": "object", "required": ["system", "area_code"],
@@ -58,6 +79,7 @@ MESSAGE_SCHEMA: dict[str, Any] = {
             },
         },
         "item": _ITEM,
+        "good_bad": _GOOD_BAD,
         "closure": {"type": "object", "required": ["kind", "closed_on", "items"],
                     "properties": {"kind": {"enum": ["completion", "termination"]}, "closed_on": _DATE,
                                    "items": {"type": "array", "items": _ITEM}}},
@@ -65,6 +87,10 @@ MESSAGE_SCHEMA: dict[str, Any] = {
     "allOf": [
         {"if": {"properties": {"event": {"const": "item_result"}}}, "then": {"required": ["item"]}},
         {"if": {"properties": {"event": {"enum": ["completion", "termination"]}}}, "then": {"required": ["closure"]}},
+        {"if": {"properties": {"event": {"const": "evaluation"}}},
+         "then": {"required": ["good_bad"], "properties": {"good_bad": {"properties": {"rectification": {"type": "null"}}}}}},
+        {"if": {"properties": {"event": {"const": "rectification"}}},
+         "then": {"required": ["good_bad"], "properties": {"good_bad": {"properties": {"rectification": {"type": "object"}}}}}},
     ],
 }
 
