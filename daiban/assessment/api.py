@@ -21,11 +21,13 @@ from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import public_year, stats
 from daiban.assessment.services import check_export, export_recorded
+from daiban.assessment.team_records import SHEET_COLUMNS, person_records, person_sheet, unit_records
 from daiban.assessment.xlsx import xlsx_response
 from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
-from daiban.lib.errors import ValidationFailed
+from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.schemas import errors
+from daiban.org.models import User
 
 router = Router(tags=["考核与台帐"])
 PUBLIC_CACHE_SECONDS = 600
@@ -38,6 +40,32 @@ def get_stats(request, start: str | None = Query(None, alias="from"), end: str |
     access.require_reader(request.user, access.STATS_READERS, "stats")
     period = parse_period(start, end)
     return stats(Scoped.of(request.user), period, by, order)
+
+
+@router.get("/team-records", response={200: dict, **errors(403)},
+            summary="队伍建设记录计入考核：每名代办人员和每个代办机构的参会、培训、表扬奖励和问责次数（from、to）")
+def get_team_records(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")):
+    access.require_reader(request.user, access.STATS_READERS, "team_records")
+    period = parse_period(start, end)
+    scoped = Scoped.of(request.user)
+    people = person_records(period, body_ids=None if scoped.county_wide else scoped.body_ids)
+    return {"from": period.start, "to": period.end, "people": people, "units": unit_records(people)}
+
+
+@router.get("/team-records/{user_id}.xlsx", response={200: None, **errors(403)},
+            summary="个人考核表（.xlsx）：期间内的参会、培训、表扬奖励和问责记录及合计（from、to）")
+def team_record_sheet(request, user_id: int, start: str | None = Query(None, alias="from"),
+                      end: str | None = Query(None, alias="to")):
+    access.require_reader(request.user, access.STATS_READERS, "team_record_sheet")
+    period = parse_period(start, end)
+    scoped = Scoped.of(request.user)
+    person = User.objects.filter(pk=user_id, is_active=True).select_related("body").first()
+    if person is None or not (scoped.county_wide or person.body_id in scoped.body_ids or person.pk == request.user.pk):
+        raise NotFound("没有该人员")
+    response, _ = xlsx_response(filename=f"个人考核表-{person.display_name}-{period.start}-{period.end}.xlsx",
+                                title=f"{person.display_name}考核表", columns=SHEET_COLUMNS,
+                                rows=person_sheet(person, period))
+    return response
 
 
 def _stamp() -> str:
