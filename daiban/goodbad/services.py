@@ -28,7 +28,8 @@ from daiban.goodbad.states import (
 )
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
-from daiban.notify.services import notify
+from daiban.notify.rules import To
+from daiban.notify.services import notify, notify_event
 from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
@@ -60,11 +61,11 @@ def bad_review_open(*, evaluation: OwnerEvaluation | ItemEvaluation, actor: User
     audit_record(event_type="goodbad.opened", actor=actor, actor_name="" if actor else "业主（评价链接）", obj=review,
                  new={"case": case.pk, "grade": review.grade, "unit": review.concerned_name,
                       "verify_due_on": review.verify_due_on})
-    notify(recipients=concerned_people(review), subject=f"差评待核实：{case.project.name}",
-           body=f"业主对{review.concerned_name}的评价为“{review.get_grade_display()}”。"
-                f"请于{review.verify_due_on:%Y年%m月%d日}前回访核实。"
-                + (f"评价意见：{review.comments}" if review.comments else ""),
-           link=f"/goodbad/{review.pk}/", case=case, dedupe_key=f"bad-review:{review.pk}")
+    notify_event("bad_review.opened", people={To.HANDLER: concerned_people(review)}, unit=case.unit, case=case,
+                 link=f"/goodbad/{review.pk}/", dedupe_key=str(review.pk),
+                 values={"project": case.project.name, "concerned": review.concerned_name,
+                         "grade": review.get_grade_display(), "due": f"{review.verify_due_on:%Y年%m月%d日}",
+                         "comments": f"评价意见：{review.comments}" if review.comments else ""})
     return review
 
 

@@ -115,7 +115,7 @@ def _alert_unit(request: Request) -> None:
     values = {"project": request.project_name, "company": request.company_name, "unit": request.unit.name,
               "source": request.get_source_display(), "due": f"{request.first_contact_due:%Y年%m月%d日}",
               "tracking_no": request.tracking_no, "query_code": request.query_code,
-              "rule": county_rules.first_contact_text()}
+              "contact_rule": county_rules.first_contact_text()}
     link = f"/cases/requests/{request.pk}/"
     notify_event("request.received" if staff else "request.unassigned", values=values, link=link,
                  unit=request.unit, dedupe_key=str(request.pk))

@@ -88,7 +88,8 @@ def _rules(*rows: Rule) -> dict[str, Rule]:
 RULES: dict[str, Rule] = _rules(
     # -- intake ------------------------------------------------------------------------------------------
     Rule("request.received", "收到代办申请", (To.UNIT_STAFF,), "新的代办申请：{project}",
-         "{company}（{source}），请于{due}前与企业首次联系（{rule}）。", sent_by="intake.services.request_submit/register"),
+         "{company}（{source}），请于{due}前与企业首次联系（{contact_rule}）。",
+         sent_by="intake.services.request_submit/register"),
     Rule("request.received_owner", "申请已收到（告知业主）", (To.OWNER,), "代办申请已收到：{project}",
          "您的代办申请已由{unit}承办，登记编号{tracking_no}，查询码{query_code}。代办员将于{due}前与您联系。",
          channels=URGENT, sent_by="intake.services.request_submit/register"),
@@ -174,9 +175,9 @@ RULES: dict[str, Rule] = _rules(
          "{project}的代办资料应于{due}前归档，至今未归档。", channels=URGENT, sent_by=""),
     Rule("case.evaluation_link", "评价链接", (To.OWNER,), "请评价代办服务：{project}",
          "请在{days}天内通过以下链接对代办服务作出评价。", channels=URGENT, sent_by=""),
-    Rule("bad_review.opened", "差评", (To.UNIT_ADMIN, To.CENTER, To.SUPERVISOR), "差评待核查：{project}",
-         "{company}对{unit}的代办服务评价为差评（总体{overall}分）：{comments}。请核查并回复业主。",
-         channels=URGENT, sent_by=""),
+    Rule("bad_review.opened", "差评", (To.HANDLER,), "差评待核实：{project}",
+         "业主对{concerned}的评价为“{grade}”。请于{due}前回访核实。{comments}", channels=URGENT,
+         sent_by="goodbad.services.bad_review_open"),
     Rule("fee.alert", "索取费用或礼品线索", (To.INSPECTOR,), "索取费用或礼品线索：{project}",
          "{company}在{source}中反映，代办过程中有人索取费用或礼品。承办机构：{unit}。{details}",
          channels=URGENT, sent_by="closure.evaluations.evaluation_submit"),
