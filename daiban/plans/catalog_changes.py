@@ -18,7 +18,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.models import CaseItem
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, ItemStatus
 from daiban.catalog.models import CatalogItem
-from daiban.catalog.services import CATALOG_ROLES, catalog_item_update
+from daiban.catalog.services import CATALOG_ROLES, catalog_item_update, catalog_item_validate
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import User
 from daiban.org.permissions import require_role
@@ -42,6 +42,7 @@ def catalog_item_change(*, actor: User, item: CatalogItem, changes: dict[str, An
                         replacement: str | None = None) -> CatalogItem:
     """catalog_item_update, with what the change means for open cases checked and carried through."""
     require_role(actor, *CATALOG_ROLES, action="catalog_item_update")
+    catalog_item_validate(item=item, **changes)  # the item's own field errors first
     reason = (reason or "").strip()
     with transaction.atomic():
         item = CatalogItem.objects.select_for_update().get(pk=item.pk)

@@ -164,7 +164,7 @@ def test_the_demo_county_shows_a_notification_of_every_rule(demo):
 
     notify_demo.load(password="")
     notify_demo.load(password="")  # a second run adds nothing
-    assert Notification.objects.filter(dedupe_key__contains=":demo:", recipient__username="zrj").count() == 6
+    assert Notification.objects.filter(dedupe_key__contains=":demo:", recipient__username="zrj").count() == 7  # the HANDLER rules
     shown = set(Notification.objects.filter(dedupe_key__contains=":demo:").values_list("event", flat=True))
     assert shown == set(RULES)
     owner1 = Notification.objects.filter(recipient__username="owner1", event="request.received_owner")
