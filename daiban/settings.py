@@ -141,12 +141,6 @@ WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
 DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
 
 
-def _pool_check():
-    from psycopg_pool import ConnectionPool
-
-    return ConnectionPool.check_connection
-
-
 def _database() -> dict:
     VAR_DIR.mkdir(exist_ok=True)
     url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
@@ -172,9 +166,11 @@ def _database() -> dict:
         # threads ask: a web process holds at most its threads' worth, so the server's total is
         # (web processes × threads) + (workers × worker threads) + a few for commands, stated in
         # docs/deploy.md. CONN_MAX_AGE must be 0 with a pool: each request returns its connection.
+        # Health checks make Django hand the pool psycopg's check, so a connection the server dropped is
+        # replaced before a request gets it.
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
-                                      "max_idle": 300, "check": _pool_check()}}
+        config["CONN_HEALTH_CHECKS"] = True
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10, "max_idle": 300}}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config
