@@ -39,6 +39,13 @@ def _grade() -> forms.ChoiceField:
                              error_messages={"invalid_choice": "评价等级应为非常满意、满意、基本满意、不满意、非常不满意之一"})
 
 
+def _graded(form: forms.Form, data: dict) -> dict:
+    """A grade, or at least one score to decide it, is needed."""
+    if not any(data.get(name) for name in ("grade", "attitude", "efficiency", "quality", "overall")):
+        form.add_error("grade", "请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）")
+    return data
+
+
 def _int(value: str) -> int | None:
     return int(value) if value else None
 
@@ -158,10 +165,7 @@ class EvaluationForm(forms.Form):
         return [self[name] for _, name in self.item_fields]
 
     def clean(self):
-        data = super().clean()
-        if not any(data.get(name) for name in ("grade", "attitude", "efficiency", "quality", "overall")):
-            self.add_error("grade", "请选择评价等级（非常满意、满意、基本满意、不满意、非常不满意）")
-        return data
+        return _graded(self, super().clean())
 
     def answers(self):
         from daiban.closure.evaluations import OwnerAnswers
@@ -184,3 +188,6 @@ class RatingForm(forms.Form):
     quality = _score("服务质量")
     overall = _score("总体评价")
     comment = _text("意见", max_length=300)
+
+    def clean(self):
+        return _graded(self, super().clean())

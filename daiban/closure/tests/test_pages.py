@@ -86,8 +86,8 @@ def test_the_owner_evaluates_on_its_own_page_once(build, client):
     assert "评价代办服务" in client.get(f"/closure/cases/{case.pk}/").content.decode()
     assert "待签收和评价" in client.get("/").content.decode()
     page = f"/closure/cases/{case.pk}/evaluate/"
-    bad = client.post(page, {"attitude": "5"})
-    assert bad.status_code == 422 and "请为服务质量评分（1–5 分）" in bad.content.decode()
+    bad = client.post(page, {"comments": "好"})
+    assert bad.status_code == 422 and "请选择评价等级" in bad.content.decode()
     done = client.post(page, {"attitude": "5", "efficiency": "5", "quality": "4", "overall": "5", "fee_asked": "no"})
     assert "评价已提交" in done.content.decode()
     assert "评价提交后不能修改" in client.get(page).content.decode()
@@ -102,7 +102,7 @@ def test_the_agent_rates_the_departments_on_one_form(build, client):
     scores = {"attitude": "5", "efficiency": "4", "quality": "5", "overall": "5", "comment": ""}
     half = {f"fgj-{k}": v for k, v in scores.items()}
     bad = client.post(f"/closure/cases/{case.pk}/department-ratings/", half)
-    assert bad.status_code == 422 and "请为服务态度评分（1–5 分）" in bad.content.decode()
+    assert bad.status_code == 422 and "请选择评价等级" in bad.content.decode()
     both = {**half, **{f"sthj-{k}": v for k, v in scores.items()}}
     assert client.post(f"/closure/cases/{case.pk}/department-ratings/", both).status_code == 302
     assert DepartmentRating.objects.filter(case=case).count() == 2
