@@ -105,7 +105,9 @@ def generate_plan(request, case_id: int, payload: PlanIn):
     return Status(201, plan_detail(case))
 
 
-@router.get("/{case_id}/plan", summary="代办任务分解计划表：各事项计划日期、关键路径、预计施工许可日期")
+@router.get("/{case_id}/plan", summary="代办任务分解计划表：各事项计划日期、关键路径、预计施工许可日期；"
+            "按本县实际办件预计的日期（expected_permit_date、expected_permit_date_p80，各事项 expected_due、"
+            "basis：样本件数或“法定时限”）")
 def get_plan(request, case_id: int):
     detail = plan_detail(_case(request, case_id))
     if detail is None:
