@@ -82,3 +82,13 @@ def test_the_project_code_is_checked_audited_and_reported(build, api_as):
     from daiban.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(event_type="case.project_code_set", object_id=str(case.pk)).count() == 1
+
+
+def test_the_ledger_shows_demo_4s_filing_as_backfill_awaiting_confirmation(api_as):
+    from daiban.assessment.tests.test_ledger import xlsx_rows
+
+    rows = xlsx_rows(api_as("center").get("ledger.xlsx"))
+    header, body = rows[0], rows[1:]
+    demo_4 = next(row for row in body if row[header.index("项目名称")] == Case.objects.get(
+        request__idempotency_key="demo-4").project.name)
+    assert demo_4[header.index("归档")] == "2026-10-14 补录（待确认）"
