@@ -119,7 +119,8 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
         finished_count=count_of(CaseItem.objects.filter(case=OuterRef("pk"), status=ItemStatus.APPROVED)),
         visit_count=count_of(OwnerVisit.objects.filter(case=OuterRef("pk"))),
         closed_at=Subquery(closed))
-    extra = {"closed_on": sources.closed_on_of_case(), "owner_score": sources.owner_score_of_case()}
+    extra = {"closed_on": sources.closed_on_of_case(), "owner_score": sources.owner_score_of_case(),
+             **sources.filing_of_case()}
     extra = {name: expression for name, expression in extra.items() if expression is not None}
     rows = rows.annotate(**extra)
     if filters.warning:
@@ -134,6 +135,15 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
         category=F("project__category"), industrial=F("project__industrial"),
         investment_wan=F("project__investment_wan"), unit_name=F("unit__name"),
         permit_date=F("plan__projected_permit_date"))
+
+
+def _filing(row) -> str:
+    """The filing date, marked 补录 (and 待确认 until the unit administrator confirms it)."""
+    if not row.get("filed_on"):
+        return ""
+    if not row.get("backfill_reason"):
+        return f"{row['filed_on']:%Y-%m-%d}"
+    return f"{row['filed_on']:%Y-%m-%d} 补录" + ("" if row.get("backfill_confirmed_at") else "（待确认）")
 
 
 def _local_day(value) -> dt.date | None:
@@ -165,6 +175,7 @@ LEDGER_COLUMNS = [
     ("预警", 6, lambda r: WARNING_LABELS.get(r["warning"], "")),
     ("预计施工许可日期", 13, lambda r: r["permit_date"]),
     ("办结/终止日期", 12, lambda r: r.get("closed_on") or _local_day(r["closed_at"])),
+    ("归档", 16, lambda r: _filing(r)),
     ("业主到场次数", 10, lambda r: r["visit_count"]),
     ("业主评价（分）", 10, lambda r: round(r["owner_score"], 2) if r.get("owner_score") is not None else None),
 ]

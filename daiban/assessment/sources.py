@@ -79,6 +79,17 @@ def closed_on_of_case() -> Subquery | None:
     return None if model is None else Subquery(model.objects.filter(case=OuterRef("pk")).values("closed_on")[:1])
 
 
+def filing_of_case() -> dict[str, Subquery]:
+    """The filing date of the case's form (OuterRef "pk") and whether it is a 补录 and confirmed."""
+    model = _model("closure", "Closure")
+    if model is None:
+        return {}
+    closure = model.objects.filter(case=OuterRef("pk"))
+    return {"filed_on": Subquery(closure.values("filed_on")[:1]),
+            "backfill_reason": Subquery(closure.values("backfill_reason")[:1]),
+            "backfill_confirmed_at": Subquery(closure.values("backfill_confirmed_at")[:1])}
+
+
 def owner_score_of_case() -> Subquery | None:
     """The owner's evaluation score of the case (OuterRef "pk"), 1–5."""
     evaluations = owner_evaluations()

@@ -26,6 +26,7 @@ from daiban.intake.models import Request
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import services as plans
+from daiban.plans.duties import send_progress_reports
 from daiban.plans.models import TaskPlan
 from daiban.provincial import payloads
 from daiban.provincial.models import ProvincialMessage
@@ -138,8 +139,12 @@ def _binhai() -> None:
                  approval_no="供电方案答复单 PYGD-2026-0316")
         _advance(case, agent, "G02", dispatched="2026-07-21", started="2026-07-21", finished="2026-07-27",
                  approval_no="建字第330326202607270012号")
+        with clock.frozen("2026-08-03"):  # the duty was down on 07-16 and 08-01: both periods catch up now
+            send_progress_reports()
         _advance(case, agent, "S01", dispatched="2026-07-28", started="2026-07-28", finished="2026-08-10",
                  approval_no="浙施审〔2026〕第0821号")
+        with clock.frozen("2026-08-16"):
+            send_progress_reports()
         _advance(case, agent, "S04", dispatched="2026-08-11", started="2026-08-11", finished="2026-08-19",
                  approval_no="330326202608190101")
         with clock.frozen("2026-08-27"):
@@ -213,6 +218,18 @@ def _kunyang() -> None:
         return
     with clock.frozen("2026-10-13"):
         services.handover_confirm(actor=_user("owner4"), case=case)
-    if closure.filed_on is None:
+    if closure.filed_on is None:  # filed on paper on 10-14, entered on 10-20: a 补录 awaiting the station head
+        with clock.frozen("2026-10-20"):
+            services.closure_file(actor=agent, case=case, filed_on=D("2026-10-14"),
+                                  opinion="业主书面申请终止，资料已退还，同意终止归档。",
+                                  backfill_reason="10月14日已将纸质终止单交站长归档，因系统维护当日未能登记，现补录。")
+    if not case.return_visits.exists():
         with clock.frozen("2026-10-14"):
-            services.closure_file(actor=agent, case=case, opinion="业主书面申请终止，资料已退还，同意终止归档。")
+            evaluations.visit_schedule(actor=agent, case=case, planned_on=D("2026-10-19"), visitor=_user("kyadmin"),
+                                       channel="phone")
+    visit = case.return_visits.filter(done_on__isnull=True).first()
+    if visit is not None:
+        with clock.frozen("2026-10-19"):
+            evaluations.visit_record(actor=visit.visitor, visit=visit, done_on=D("2026-10-19"),
+                                     note="电话回访业主林志远：对终止手续办理无异议。",
+                                     fee_asked=True, fee_details="业主反映某审批窗口工作人员曾暗示“请吃个饭好办事”，未给。")

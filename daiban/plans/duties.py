@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
@@ -166,36 +167,63 @@ def _open_issue_titles(case: Case) -> list[str]:
     return [i.title for i in issues.exclude(status="closed")] if issues is not None else []
 
 
+def _period_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    if day.day <= 15:
+        return day.replace(day=1), day.replace(day=15)
+    return day.replace(day=16), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def owed_periods(case: Case, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every half month owed a report up to the latest report day: from the plan (or after the last report
+    made), so a period the duty missed (the server was down) is never dropped."""
+    _, latest_end = report_period(today)
+    last = case.progress_reports.order_by("-period_end").values_list("period_end", flat=True).first()
+    begin = last + dt.timedelta(days=1) if last else timezone.localtime(case.plan.generated_at).date()
+    made = set(case.progress_reports.values_list("period_start", flat=True))
+    periods = []
+    start, end = _period_of(begin)
+    while end <= latest_end:
+        if start not in made:
+            periods.append((start, end))
+        start, end = _period_of(end + dt.timedelta(days=1))
+    return periods
+
+
 def send_progress_reports(*, today: dt.date | None = None) -> int:
-    """For each active case, the report of the latest half month, once: a missed day catches up once."""
+    """For each active case, the report of every half month owed, each once: after an outage each missed
+    period is produced on the next run."""
+    today = today or clock.today()
+    made = 0
+    cases = Case.objects.filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False).select_related("plan")
+    for case in cases:
+        for start, end in owed_periods(case, today):
+            made += _send_progress_report(case, start, end, today)
+    return made
+
+
+def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.date) -> int:
     from daiban.cases.services import public_step
     from daiban.plans.paperwork import progress_document
 
-    today = today or clock.today()
-    start, end = report_period(today)
     actor = _system_user()
-    made = 0
-    cases = Case.objects.filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False, accepted_at__date__lte=end)
-    for case in cases.exclude(progress_reports__period_start=start):
-        summary = progress_summary(case, start, end, today)
-        try:
-            with transaction.atomic():
-                document = progress_document(case=case, actor=actor, period_start=start, period_end=end,
-                                             summary=summary)
-                ProgressReport.objects.create(case=case, period_start=start, period_end=end, summary=summary,
-                                              document=document, created_at=clock.now())
-                public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送")
-                people, contact = case_people(case)
-                notify_event("case.progress_report", people={To.OWNER: people.get(To.OWNER, [])},
-                             owner_contact=contact, case=case, link=f"/cases/{case.pk}/",
-                             values={"period": f"{start:%m.%d}—{end:%m.%d}",
-                                     "summary": f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
-                                     + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。")},
-                             dedupe_key=f"{case.pk}:{start}")
-                audit_record(event_type="case.progress_reported", obj=case, actor_name="系统",
-                             new={"period": [start, end], "done": len(summary["done"]),
-                                  "in_progress": len(summary["in_progress"])})
-                made += 1
-        except IntegrityError:
-            continue  # another worker made it
-    return made
+    summary = progress_summary(case, start, end, today)
+    try:
+        with transaction.atomic():
+            document = progress_document(case=case, actor=actor, period_start=start, period_end=end,
+                                         summary=summary)
+            ProgressReport.objects.create(case=case, period_start=start, period_end=end, summary=summary,
+                                          document=document, created_at=clock.now())
+            public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送")
+            people, contact = case_people(case)
+            notify_event("case.progress_report", people={To.OWNER: people.get(To.OWNER, [])},
+                         owner_contact=contact, case=case, link=f"/cases/{case.pk}/",
+                         values={"period": f"{start:%m.%d}—{end:%m.%d}",
+                                 "summary": f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
+                                 + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。")},
+                         dedupe_key=f"{case.pk}:{start}")
+            audit_record(event_type="case.progress_reported", obj=case, actor_name="系统",
+                         new={"period": [start, end], "done": len(summary["done"]),
+                              "in_progress": len(summary["in_progress"])})
+            return 1
+    except IntegrityError:
+        return 0  # another worker made it

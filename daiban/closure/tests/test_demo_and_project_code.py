@@ -25,15 +25,30 @@ def test_demo_5_the_wastewater_station_is_completed_filed_and_evaluated_five_out
     assert case.accepted_at.date().isoformat() == "2026-07-02" and case.project.project_code.startswith("2607-")
 
 
-def test_demo_4_the_urban_renewal_block_is_terminated_by_its_owner_in_stage_two_and_filed_on_time():
+def test_demo_4_the_urban_renewal_block_is_terminated_by_its_owner_in_stage_two_and_filed_as_backfill():
     case = Case.objects.get(request__idempotency_key="demo-4")
     closure = case.closure
     assert (case.status, closure.reason_kind, closure.requested_by_owner) == ("terminated", "owner_request", True)
     assert "投资方变更" in closure.reason and closure.closed_by.username == "owner4"
-    assert closure.filed_on <= closure.filing_due_on
+    assert closure.filed_on <= closure.filing_due_on and closure.backfilled  # on paper in time, entered later
+    assert closure.backfill_confirmed_at is None and closure.filed_late  # late until the station head confirms
     stages = {i.catalog_item.stage for i in case.items.filter(status="approved")}
     withdrawn = {i.catalog_item.code for i in case.items.filter(status="withdrawn")}
     assert stages == {"1"} and {"G01", "G03"} <= withdrawn  # stage 1 done; ended while stage 2 was under way
+
+
+def test_demo_4_a_return_visit_reports_a_fee_request_to_the_inspectors():
+    from daiban.closure.models import FeeAlert
+
+    alert = FeeAlert.objects.get(case__request__idempotency_key="demo-4")
+    assert alert.source == "回访" and "请吃个饭" in alert.details
+
+
+def test_demo_5_shows_two_missed_progress_reports_caught_up_then_one_on_time():
+    case = Case.objects.get(request__idempotency_key="demo-5")
+    made = [(str(r.period_start), r.created_at.date().isoformat())
+            for r in case.progress_reports.order_by("period_start")]
+    assert made == [("2026-07-01", "2026-08-03"), ("2026-07-16", "2026-08-03"), ("2026-08-01", "2026-08-16")]
 
 
 def test_the_demo_loads_twice_without_doing_anything_twice(settings):
@@ -67,3 +82,13 @@ def test_the_project_code_is_checked_audited_and_reported(build, api_as):
     from daiban.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(event_type="case.project_code_set", object_id=str(case.pk)).count() == 1
+
+
+def test_the_ledger_shows_demo_4s_filing_as_backfill_awaiting_confirmation(api_as):
+    from daiban.assessment.tests.test_ledger import xlsx_rows
+
+    rows = xlsx_rows(api_as("center").get("ledger.xlsx"))
+    header, body = rows[0], rows[1:]
+    demo_4 = next(row for row in body if row[header.index("项目名称")] == Case.objects.get(
+        request__idempotency_key="demo-4").project.name)
+    assert demo_4[header.index("归档")] == "2026-10-14 补录（待确认）"

@@ -59,12 +59,14 @@ def test_progress_reports_run_twice_make_one_report_per_case(case_in_progress):
                                        channel="in_app").count() == 1
 
 
-def test_a_missed_report_day_catches_up_once_not_twice(case_in_progress):
+def test_every_missed_period_is_produced_on_the_next_run_each_once(case_in_progress):
     with clock.frozen("2026-12-03"):  # the server was down on 11-16 and 12-01
-        send_progress_reports()
-        send_progress_reports()
-    periods = list(ProgressReport.objects.filter(case=case_in_progress).values_list("period_start", flat=True))
-    assert periods == [D("2026-11-16")]
+        assert send_progress_reports() == 2
+        assert send_progress_reports() == 0
+    periods = sorted(ProgressReport.objects.filter(case=case_in_progress).values_list("period_start", flat=True))
+    assert periods == [D("2026-11-01"), D("2026-11-16")]
+    assert Notification.objects.filter(recipient__username="owner-test", subject__contains="代办进度反馈",
+                                       channel="in_app").count() == 2
 
 
 def test_escalation_run_twice_escalates_once(case_in_progress):
