@@ -141,12 +141,6 @@ WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
 DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
 
 
-def _pool_check():
-    from psycopg_pool import ConnectionPool
-
-    return ConnectionPool.check_connection
-
-
 def _database() -> dict:
     VAR_DIR.mkdir(exist_ok=True)
     url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
@@ -173,8 +167,8 @@ def _database() -> dict:
         # (web processes × threads) + (workers × worker threads) + a few for commands, stated in
         # docs/deploy.md. CONN_MAX_AGE must be 0 with a pool: each request returns its connection.
         config["CONN_MAX_AGE"] = 0
-        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
-                                      "max_idle": 300, "check": _pool_check()}}
+        # Django's pool checks each connection as it is handed out.
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10, "max_idle": 300}}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config

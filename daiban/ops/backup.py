@@ -32,7 +32,8 @@ class BackupError(Exception):
 
 
 def _owner_url() -> str:
-    return settings.MIGRATE_DATABASE_URL or os.environ.get("DATABASE_URL", "")
+    """The tables' owner reads every table; without one, the application's own connection."""
+    return settings.MIGRATE_DATABASE_URL or _url_of(connection.settings_dict)
 
 
 def _pg_env(url: str) -> tuple[list[str], dict]:
@@ -75,7 +76,7 @@ def backup(destination: Path) -> dict:
                       for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type='table' "
                                                   "AND name NOT LIKE 'sqlite_%' ORDER BY name")}
     else:
-        args, env = _pg_env(_owner_url() or _url_of(connection.settings_dict))
+        args, env = _pg_env(_owner_url())
         # The counts and the dump see one snapshot: this transaction exports it and pg_dump reads it.
         with transaction.atomic():
             with connection.cursor() as cursor:
