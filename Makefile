@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= daiban2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-test fonts browser-deps test-postgres lint bench clean db-roles lock wheelhouse
+.PHONY: run test setup setup-test fonts browser-deps test-postgres test-topology lint bench clean db-roles lock wheelhouse
 
 # Runtime packages (requirements.lock, with hashes); the test tools come on top (requirements-test.lock).
 $(VENV)/.installed: requirements.lock
@@ -55,6 +55,12 @@ test: setup-test browser-deps fonts lint
 # The same suite on PostgreSQL (DATABASE_URL may be overridden).
 test-postgres: setup-test browser-deps fonts
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/daiban} $(PY) -m pytest -q
+
+# Two web processes and two workers on PostgreSQL + Redis, one of each killed mid-run (daiban/ops/tests/
+# test_topology.py, about 3 minutes); the ordinary runs skip it (no DAIBAN_TOPOLOGY=1).
+test-topology: setup-test
+	DAIBAN_TOPOLOGY=1 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/daiban_topology} \
+		REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} $(PY) -m pytest -q -m topology daiban/ops/tests/test_topology.py
 
 # Both locks again from the .in files, with hashes (uv from PyPI).
 lock: setup
