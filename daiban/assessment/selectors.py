@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
 from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items
 from daiban.assessment.item_states import case_warning
+from daiban.assessment.models import Export
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -234,3 +236,10 @@ def practice_trend(today: dt.date, months: int = 12, top: int = 8) -> dict:
         return sorted((r for r in found if r["excess"] > 0), key=lambda r: (-r["excess"], r["name"]))[:top]
 
     return {"months": [f"{k:%Y-%m}" for k in keys], "items": worst(item_rows), "departments": worst(department_rows)}
+
+
+def stale_exports():
+    """Exports still queued or running whose worker has shown no progress for EXPORT_STALE_MINUTES."""
+    limit = clock.now() - dt.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    unfinished = Export.objects.defer("content").filter(status__in=(Export.Status.QUEUED, Export.Status.RUNNING))
+    return unfinished.filter(touched_at__lt=limit) | unfinished.filter(touched_at=None, created_at__lt=limit)

@@ -5,7 +5,6 @@ import io
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 
 from daiban.assessment import access
@@ -21,6 +20,7 @@ from daiban.assessment.ledger import (
 )
 from daiban.assessment.models import Export
 from daiban.assessment.scoped import Scoped
+from daiban.assessment.selectors import stale_exports
 from daiban.assessment.xlsx import write_xlsx
 from daiban.audit.services import audit_record
 from daiban.lib import clock
@@ -95,13 +95,6 @@ def export_run(export_id: str) -> Export | None:
                                                    content=buffer.getvalue(), finished_at=clock.now())
     export.refresh_from_db(fields=["status", "rows_done", "rows_total", "file_name", "error", "finished_at"])
     return export
-
-
-def stale_exports():
-    """Exports still queued or running whose worker has shown no progress for EXPORT_STALE_MINUTES."""
-    limit = clock.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
-    unfinished = Export.objects.defer("content").filter(status__in=(Export.Status.QUEUED, Export.Status.RUNNING))
-    return unfinished.filter(touched_at__lt=limit) | unfinished.filter(touched_at=None, created_at__lt=limit)
 
 
 def exports_requeue_stale() -> int:

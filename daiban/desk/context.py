@@ -20,6 +20,7 @@ MENU = [
     ("政策与公开", "/policy/", STAFF_READERS),
     ("队伍管理", "/teams/meetings/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR}),
     ("工作日历", "/calendar/", {Role.SYS_ADMIN, Role.CENTER_ADMIN}),
+    ("运行状态", "/ops/", {Role.SYS_ADMIN, Role.CENTER_ADMIN}),
     ("考核统计", "/assessment/", STAFF_READERS),
     ("代办台帐", "/assessment/ledger/", CASE_WORKER_ROLES | {Role.LEADER, Role.INSPECTOR}),
     ("督查督办", "/assessment/supervision/", {Role.CENTER_ADMIN, Role.UNIT_ADMIN, Role.LEADER, Role.INSPECTOR}),

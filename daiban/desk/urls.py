@@ -8,4 +8,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("rules/", views.rules, name="rules"),
     path("search/", views.search_page, name="search"),
+    path("ops/", views.system, name="system"),
 ]

@@ -10,7 +10,7 @@ from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
 from daiban.cases.search import hit, search
 from daiban.desk.pages import require_page_role
-from daiban.desk.selectors import waiting_for
+from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
 from daiban.lib.errors import ValidationFailed
 from daiban.org.roles import Role
@@ -52,3 +52,10 @@ def search_page(request):
         return render(request, "desk/search.html", context, status=200 if not q.strip() else 422)
     context.update(page=page, hits=[hit(row) for row in page.object_list])
     return render(request, "desk/search.html", context)
+
+
+@login_required
+def system(request):
+    """The center's system page: what /readyz checks, each worker's heartbeat, and stale exports."""
+    require_page_role(request.user, Role.CENTER_ADMIN, Role.SYS_ADMIN, action="system_page")
+    return render(request, "desk/system.html", system_status())

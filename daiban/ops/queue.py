@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import huey
-from django.db import IntegrityError, close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from huey.api import PeriodicTask
 from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
 
@@ -43,7 +43,8 @@ def claim(name: str, timestamp: datetime) -> bool:
 
     period = timestamp.replace(second=0, microsecond=0, tzinfo=UTC)
     try:
-        PeriodicRun.objects.create(name=name, period=period, claimed_by=worker_name())
+        with transaction.atomic():
+            PeriodicRun.objects.create(name=name, period=period, claimed_by=worker_name())
     except IntegrityError:
         return False
     if period.minute == 0 and period.hour == 0:

@@ -7,7 +7,8 @@ from unittest import mock
 
 from conftest import DEMO_PASSWORD
 from daiban.assessment.models import Export
-from daiban.assessment.services import export_run, exports_requeue_stale, stale_exports
+from daiban.assessment.selectors import stale_exports
+from daiban.assessment.services import export_run, exports_requeue_stale
 from daiban.lib import clock
 
 
