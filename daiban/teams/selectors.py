@@ -7,6 +7,7 @@ administrator reads the records of their unit, anyone else only the records abou
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import MAXYEAR, MINYEAR
 
 from django.db.models import Q, QuerySet
 
@@ -45,6 +46,8 @@ def filtered(rows: QuerySet, *, date_field: str, body: int | None = None, year: 
     if body:
         rows = rows.filter(body_id=body)
     if year:
+        if not MINYEAR <= year <= MAXYEAR:  # no date has it, and the database could not compare it
+            return rows.none()
         rows = rows.filter(**{f"{date_field}__year": year})
     if kinds:
         rows = rows.filter(kind__in=kinds)
