@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "daiban.lib.proxy.ProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
     "daiban.lib.csp.ContentSecurityPolicyMiddleware",
+    "daiban.lib.hostile.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

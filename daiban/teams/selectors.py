@@ -44,6 +44,8 @@ def records_for(user: User) -> QuerySet[ConductRecord]:
 def filtered(rows: QuerySet, *, date_field: str, body: int | None = None, year: int | None = None,
              kinds: list[str] | None = None) -> QuerySet:
     if body:
+        if not 0 < body < 2 ** 63:  # no row has it, and SQLite could not compare it
+            return rows.none()
         rows = rows.filter(body_id=body)
     if year:
         if not MINYEAR <= year <= MAXYEAR:  # no date has it, and the database could not compare it
