@@ -3,7 +3,8 @@ its path or the object's state is looked at, so it learns nothing from a 422 or 
 
 The inspector (纪检监察) and the security auditor read; no API operation lets them write. An operation they may
 still call (ending their own token, revealing personal data they are entitled to see) is marked
-`open_to_readers`. Finer rules (which case worker may do what) stay in the services, which check first too."""
+`open_to_readers`. Then a NUL character in the query or the body is refused (422), once the caller is known.
+Finer rules (which case worker may do what) stay in the services, which check first too."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from daiban.accounts.apiauth import api_caller
 from daiban.lib.apierrors import error_response
 from daiban.lib.errors import Forbidden
+from daiban.lib.hostile import nul_in, nul_refusal
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 
@@ -41,18 +43,23 @@ def _operation_of(run: Callable):
 def permission_first(run: Callable) -> Callable:
     """Wraps a bound django-ninja Operation.run (NinjaAPI.add_decorator(..., mode="view")), outermost."""
     operation = _operation_of(run)
-    if (operation is None or not operation.auth_callbacks or not set(operation.methods) & WRITE_METHODS
-            or getattr(operation.view_func, "open_to_readers", False)):
+    if operation is None:
         return run
+    readers_refused = bool(operation.auth_callbacks and set(operation.methods) & WRITE_METHODS
+                           and not getattr(operation.view_func, "open_to_readers", False))
 
     @wraps(run)
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         caller = api_caller(request)
-        if caller is not None and request.method in WRITE_METHODS and only_reads(caller):
+        if operation.auth_callbacks and caller is None:
+            return run(request, *args, **kwargs)  # django-ninja answers 401 before reading anything
+        if readers_refused and request.method in WRITE_METHODS and only_reads(caller):
             try:
                 refuse(caller, action=f"{request.method} {request.path}"[:200], why="只读角色不能写入")
             except Forbidden as refusal:
                 return error_response(refusal.code, refusal.message, status=refusal.status)
+        if (where := nul_in(request, api=True)) is not None:
+            return nul_refusal(where)
         return run(request, *args, **kwargs)
 
     return guarded
