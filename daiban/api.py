@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from daiban.accounts.apiauth import STAFF_AUTH
+from daiban.accounts.readonly import permission_first
 from daiban.api_schema import DeclaredErrorsSchema
 from daiban.audit.refusals import keep_refusals
 from daiban.idempotency.replay import idempotent
@@ -48,6 +49,7 @@ api = DaibanAPI(
 )
 api.add_decorator(idempotent, mode="view")
 api.add_decorator(retry_on_serialization_failure, mode="view")  # outside the key's transaction
+api.add_decorator(permission_first, mode="view")  # added last, so it runs first
 
 _NINJA_MESSAGES = {
     "missing": "此项必填",

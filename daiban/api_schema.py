@@ -3,6 +3,7 @@
 An operation declares in its `response=` what only it can answer (403, 409, a 404 without a path parameter,
 429). What follows from its signature is added here, so no operation forgets it: 401 where it needs a login,
 400 and 413 where it reads a JSON body, 404 where its path names an object, 422 where it reads any input, and
+403 on every write that needs a login (roles that only read are refused before anything else), and
 for POSTs the Idempotency-Key header with its 409 and 422.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
 
+from daiban.accounts.readonly import WRITE_METHODS
 from daiban.idempotency.replay import HEADER, accepts_key
 from daiban.lib.errors import ERROR_CODES
 from daiban.lib.schemas import Error
@@ -26,6 +28,8 @@ def implied_statuses(operation) -> set[int]:
     statuses: set[int] = set()
     if operation.auth_callbacks:
         statuses.add(401)
+        if set(operation.methods) & WRITE_METHODS and not getattr(operation.view_func, "open_to_readers", False):
+            statuses.add(403)  # a role that only reads (daiban/accounts/readonly.py)
     if sources & set(BODY_CONTENT_TYPES):
         statuses |= {400, 413}
     if "path" in sources:

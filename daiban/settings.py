@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "daiban.lib.apierrors.ApiErrorShape",
     "daiban.lib.proxy.ProxyHeaders",
     "django.middleware.security.SecurityMiddleware",
+    "daiban.lib.csp.ContentSecurityPolicyMiddleware",
+    "daiban.lib.hostile.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -274,6 +276,12 @@ CACHES = {
                 "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_PREFIX}
 }
+
+# Scripts only from our own files, never inline (echarts and the pages' style attributes need inline style).
+CONTENT_SECURITY_POLICY = env_str("DAIBAN_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'")
 
 # Rate limits of the public pages and API: hits per window (seconds), per client address.
 PUBLIC_SUBMIT_LIMIT = env_int("DAIBAN_PUBLIC_SUBMIT_LIMIT", 10, minimum=1)

@@ -5,6 +5,7 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 
 from daiban.accounts.apiauth import BearerToken
+from daiban.accounts.readonly import open_to_readers
 from daiban.accounts.tokens import token_issue, token_revoke
 from daiban.idempotency.replay import without_idempotency_key
 from daiban.lib.schemas import errors
@@ -36,6 +37,7 @@ def issue_token(request, payload: TokenIn):
 
 
 @router.delete("/token", response={204: None}, auth=[BearerToken()], summary="撤销本次使用的接口令牌")
+@open_to_readers
 def revoke_token(request):
     token = request.headers.get("Authorization", "").partition(" ")[2].strip()
     token_revoke(actor=request.user, token=token)

@@ -11,6 +11,8 @@ from daiban.lib.errors import ValidationFailed
 
 # Longer periods are refused: the comparison and the month chart are meant for up to a few years.
 MAX_DAYS = 5 * 366
+# The service began long after the first and ends long before the last; beyond them date arithmetic overflows.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,14 @@ def _date(value: str | None, field: str, label: str, errors: dict) -> dt.date | 
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         errors[field] = f"{label}格式应为 YYYY-MM-DD，且须为有效日期"
         return None
+    if not EARLIEST <= day <= LATEST:
+        errors[field] = f"{label}应在 {EARLIEST.isoformat()} 至 {LATEST.isoformat()} 之间"
+        return None
+    return day
 
 
 def parse_period(start: str | None, end: str | None) -> Period:

@@ -31,11 +31,12 @@ class VerifyOut(Schema):
     checkpoint: CheckpointOut | None
 
 
-@router.get("/verify", response={200: VerifyOut, **errors(403)},
+@router.get("/verify", response={200: VerifyOut, **errors(403, 404)},
             summary="校验审计链（仅安全审计员）：事件、链头校验码和库外检查点",
             description="problems 列出发现的问题：audit.event_altered（事件被改动、删除或插入）、audit.head_rewritten"
                         "（链头被改写）、audit.tail_cut（链尾被截断）、audit.checkpoint_mismatch、audit.checkpoint_invalid、"
-                        "audit.checkpoint_missing（超过一小时的事件无检查点）、audit.anchor_invalid。")
+                        "audit.checkpoint_missing（超过一小时的事件无检查点）、audit.anchor_invalid。"
+                        "不在 DAIBAN_ADMIN_NETWORKS 内的地址调用时 404（request.unknown_path）。")
 def verify(request):
     require_role(request.user, Role.AUDIT_ADMIN, action="audit_verify")
     return audit_verify().as_dict()

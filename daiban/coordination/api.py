@@ -222,7 +222,7 @@ def list_linked(request, page: Query[PageIn], status: str | None = None):
     return paginate(rows, page, order=["-sent_at", "-id"], row=lambda linked: linked_row(linked, today))
 
 
-@router.post("/linked-requests", response={201: dict, **errors(403, 409)},
+@router.post("/linked-requests", response={201: dict, **errors(403, 404, 409)},
              summary="发起联动代办（事项在上级审批，或协调问题升级至上级代办机构）")
 def send_linked(request, payload: LinkedIn):
     data = payload.dict()

@@ -59,6 +59,8 @@ def idempotent(run: Callable) -> Callable:
         key = request.headers.get(HEADER)
         if key is None or request.method != "POST":
             return run(request, *args, **kwargs)
+        if operation.auth_callbacks and api_caller(request) is None:
+            return run(request, *args, **kwargs)  # refused (401) before its key or anything else is read
         if not _KEY.fullmatch(key):
             message = "应为 1 至 255 个可见 ASCII 字符（建议每次新操作用一个新的 UUID）"
             return error_response("validation.invalid", f"{HEADER} {message}", [{"field": HEADER, "message": message}])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import Query, Router, Status
 
+from daiban.accounts.readonly import open_to_readers
 from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import requests_for
 from daiban.cases.services import request_accept
@@ -142,6 +143,7 @@ def _directory_row(entry: DirectoryEntry) -> dict:
              description="subject 为 request、company、directory、consultation 或 user。其他接口中的手机号码、姓名、"
                          "地址均为脱敏值；无权查看时 403（permission.denied），记录不存在或不在数据范围内时 404（not_found），"
                          "subject 不认识时 422。")
+@open_to_readers
 def reveal_personal_data(request, payload: s.RevealIn):
     fields = personal_data_reveal(actor=request.user, subject=payload.subject, pk=payload.id)
     return {"subject": payload.subject, "id": payload.id,

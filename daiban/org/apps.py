@@ -5,3 +5,10 @@ class OrgConfig(AppConfig):
     name = "daiban.org"
     label = "org"
     verbose_name = "组织机构与人员"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from daiban.lib.fits import check_fits
+
+        pre_save.connect(check_fits, dispatch_uid="daiban.lib.fits")

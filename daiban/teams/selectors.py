@@ -7,6 +7,7 @@ administrator reads the records of their unit, anyone else only the records abou
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import MAXYEAR, MINYEAR
 
 from django.db.models import Q, QuerySet
 
@@ -43,8 +44,12 @@ def records_for(user: User) -> QuerySet[ConductRecord]:
 def filtered(rows: QuerySet, *, date_field: str, body: int | None = None, year: int | None = None,
              kinds: list[str] | None = None) -> QuerySet:
     if body:
+        if not 0 < body < 2 ** 63:  # no row has it, and SQLite could not compare it
+            return rows.none()
         rows = rows.filter(body_id=body)
     if year:
+        if not MINYEAR <= year <= MAXYEAR:  # no date has it, and the database could not compare it
+            return rows.none()
         rows = rows.filter(**{f"{date_field}__year": year})
     if kinds:
         rows = rows.filter(kind__in=kinds)

@@ -1,0 +1,17 @@
+// Small behaviours of the staff pages, kept out of the HTML so the Content-Security-Policy can forbid inline
+// script: a link with data-open-card (or a #act-<code> address) opens that item's card; a select with
+// data-autosubmit sends its filter form when changed.
+(function () {
+  function open(id) { var card = document.getElementById(id); if (card && card.tagName === "DETAILS") { card.open = true; } }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-open-card]");
+    if (link) { open(link.getAttribute("data-open-card")); }
+  });
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) { select.form.submit(); }
+  });
+  function openFromHash() { if (window.location.hash.indexOf("#act-") === 0) { open(window.location.hash.slice(1)); } }
+  document.addEventListener("DOMContentLoaded", openFromHash);
+  document.addEventListener("htmx:load", openFromHash);
+}());
