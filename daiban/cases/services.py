@@ -212,26 +212,41 @@ def case_designate_major(*, actor: User, case: Case, major: bool = True) -> Case
     return case
 
 
+PROJECT_CODE_ITEM = "L02"  # 企业投资项目备案（赋码）: its approval number is the project code
+
+
+def project_code_problem(case: Case, code: str) -> str | None:
+    """The one check of a project code for a case: its form, its month, and the project's county as its area."""
+    return project_code_error(code, today=clock.today(), area=case.project.location.code[:6])
+
+
+def project_code_record(*, actor: User, case: Case, code: str) -> bool:
+    """Inside the caller's transaction, the code already checked: written to the project (and so to every later
+    document, the ledger and the provincial report). False when it was already the code."""
+    project = Project.objects.select_for_update().get(pk=case.project_id)
+    old = project.project_code
+    if old == code:
+        return False
+    project.project_code = code
+    project.save(update_fields=["project_code"])
+    case.project = project
+    audit_record(event_type="case.project_code_set", actor=actor, obj=case, old={"project_code": old},
+                 new={"project_code": code})
+    public_step(case, "已取得项目代码")
+    provincial_enqueue(event="project_code", case=case)
+    return True
+
+
 def case_project_code_set(*, actor: User, case: Case, project_code: str) -> Case:
     """The national project code issued by the provincial platform (备案/核准赋码), reported back to it."""
     require_case_worker(actor, case, "case_project_code_set")
     require_open(case)
     code = (project_code or "").strip().upper()
-    error = project_code_error(code, today=clock.today())
+    error = project_code_problem(case, code)
     if error:
         raise ValidationFailed({"project_code": error})
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=case.project_id)
-        old = project.project_code
-        if old == code:
-            return case
-        project.project_code = code
-        project.save(update_fields=["project_code"])
-        case.project = project
-        audit_record(event_type="case.project_code_set", actor=actor, obj=case, old={"project_code": old},
-                     new={"project_code": code})
-        public_step(case, "已取得项目代码")
-        provincial_enqueue(event="project_code", case=case)
+        project_code_record(actor=actor, case=case, code=code)
     return case
 
 

@@ -132,6 +132,8 @@ class PlanData(CaseForm):
     rows: Sequence[PlanRow]
     permit_on: date | None = None  # 预计取得施工许可日期
     target_days: int = 100  # the provincial target from plan start to the construction permit
+    target_length: int | None = None  # the plan's length in the target's unit (None: counted here in days)
+    target_unit: str = "天"  # the target's unit as stated on the page and in the API (个工作日 / 个自然日)
     provisional_years: frozenset[int] = frozenset()  # years whose holiday schedule is not yet published
     flowchart_png: bytes | None = None
     gantt_png: bytes | None = None

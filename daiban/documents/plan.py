@@ -68,11 +68,12 @@ def task_plan(data: PlanData) -> bytes:
 
 
 def _target(data: PlanData) -> str:
+    unit = data.target_unit
     if data.permit_on is None:
-        return f"目标不超过{data.target_days}天"
-    days = (data.permit_on - data.start_on).days
-    verdict = "符合" if days <= data.target_days else f"超出{days - data.target_days}天"
-    return f"计划{days}天，目标不超过{data.target_days}天：{verdict}"
+        return f"目标不超过{data.target_days}{unit}"
+    days = data.target_length if data.target_length is not None else (data.permit_on - data.start_on).days
+    verdict = "符合" if days <= data.target_days else f"超出{days - data.target_days}{unit}"
+    return f"计划{days}{unit}，目标不超过{data.target_days}{unit}：{verdict}"
 
 
 def _codes(codes) -> str:

@@ -35,18 +35,22 @@ def mobile_error(mobile: str) -> str | None:
 _PROJECT_CODE = re.compile(r"^(\d{4})-(\d{6})-(\d{2})-(\d{2})-(\d{6})$")
 
 
-def project_code_error(code: str, *, today: date | None = None) -> str | None:
-    """The national investment project code, in the 2020 format YYMM-AAAAAA-DD-TT-NNNNNN or the older
-    YYYY-AAAAAA-II-TT-NNNNNN. The first block is read as a year-month or as a year, whichever fits."""
+def project_code_error(code: str, *, today: date | None = None, area: str | None = None) -> str | None:
+    """The national investment project code (GB/T 40058: 24 characters), in the 2020 format
+    YYMM-AAAAAA-DD-TT-NNNNNN or the older YYYY-AAAAAA-II-TT-NNNNNN. The first block is read as a year-month or
+    as a year, whichever fits; a month that does not exist or lies in the future is refused. With `area` (the
+    project's county, e.g. 330326) the code's area block must be it."""
     today = today or date.today()
     match = _PROJECT_CODE.match((code or "").strip())
     if not match:
         return "项目代码格式应为 YYMM-AAAAAA-DD-TT-NNNNNN（2020 版）或 YYYY-AAAAAA-II-TT-NNNNNN"
-    head, area = match.group(1), match.group(2)
+    head = match.group(1)
     year_month_ok = 1 <= int(head[2:]) <= 12 and (2000 + int(head[:2]), int(head[2:])) <= (today.year, today.month)
     year_ok = 2014 <= int(head) <= today.year
     if not (year_month_ok or year_ok):
         return "项目代码的年月（或年份）不正确"
-    if not 11 <= int(area[:2]) <= 82:
+    if not 11 <= int(match.group(2)[:2]) <= 82:
         return "项目代码的行政区划代码不正确"
+    if area and match.group(2) != area:
+        return f"项目代码的行政区划代码应为项目所在县的代码 {area}，而不是 {match.group(2)}"
     return None

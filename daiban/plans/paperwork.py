@@ -12,6 +12,7 @@ from daiban.org.models import User
 from daiban.plans import charts
 from daiban.plans.evidence import LEGAL
 from daiban.plans.selectors import plan_detail
+from daiban.plans.target import target_unit_label
 
 
 def plan_document(*, case: Case, actor: User) -> CaseDocument:
@@ -47,7 +48,8 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
         return task_plan(d.PlanData(
             serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
             start_on=detail["effective_start"], rows=rows, permit_on=detail["projected_permit_date"],
-            target_days=settings.PERMIT_TARGET_LENGTH, provisional_years=provisional_years,
+            target_days=settings.PERMIT_TARGET_LENGTH, target_length=detail["target_length"],
+            target_unit=target_unit_label(), provisional_years=provisional_years,
             flowchart_png=charts.flowchart_png(detail), gantt_png=charts.gantt_png(detail, today=today),
             made_on=today, expected=expected_text(detail)))
 

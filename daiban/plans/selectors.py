@@ -1,6 +1,7 @@
 """Reads of the plan and of items' standing."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
@@ -13,6 +14,7 @@ from daiban.lib.prefetch import prefetched
 from daiban.org.roles import Role
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
+from daiban.plans.target import target_unit_label
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
 STAFF_ROLES = tuple(set(Role.values) - {Role.OWNER})
@@ -64,6 +66,8 @@ def plan_detail(case: Case, today=None) -> dict | None:
     return {"start_date": plan.start_date, "effective_start": plan.effective_start, "items": items,
             "critical_path": plan.critical_path, "projected_permit_date": plan.projected_permit_date,
             "target_length": plan.target_length, "fits_100_day_target": plan.fits_target,
+            "target_limit": settings.PERMIT_TARGET_LENGTH, "target_unit": settings.PERMIT_TARGET_UNIT,
+            "target_unit_label": target_unit_label(),
             "provisional": plan.provisional,
             "expected_permit_date": expected.permit_date, "expected_permit_date_p80": expected.permit_date_p80,
             "expected_critical_path": expected.median.critical_path,
@@ -251,7 +255,6 @@ def _owner_progress(case: Case, rows: list[dict]) -> dict:
 
 def plan_section(case: Case, user, today=None) -> dict:
     """Everything the plan-and-execution part of a case page shows to `user` (staff or the case's owner)."""
-    from django.conf import settings
 
     from daiban.cases.states import OPEN_STATUSES, ItemStatus
 
@@ -277,7 +280,7 @@ def plan_section(case: Case, user, today=None) -> dict:
                                    for c in (detail or {}).get("expected_critical_path", [])],
         "evidence_months": settings.EVIDENCE_MONTHS, "evidence_min_sample": settings.EVIDENCE_MIN_SAMPLE,
         "target_limit": settings.PERMIT_TARGET_LENGTH, "warning_days": settings.WARNING_WORKDAYS,
-        "target_unit": "个工作日" if settings.PERMIT_TARGET_UNIT == "workdays" else "个自然日",
+        "target_unit": target_unit_label(),
         "chart": _chart_data(detail, rows, today) if detail else None,
         "reports": list(case.progress_reports.all()),
         "plan_document": any(d.kind == "plan" for d in documents_of(case)),

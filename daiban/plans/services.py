@@ -10,7 +10,15 @@ from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import local_department_of
-from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
+from daiban.cases.services import (
+    PROJECT_CODE_ITEM,
+    case_transition,
+    project_code_problem,
+    project_code_record,
+    public_step,
+    require_case_worker,
+    require_open,
+)
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, CaseStatus, ItemStatus
 from daiban.catalog.models import Level
 from daiban.catalog.prerequisites import bound_prerequisites
@@ -334,16 +342,21 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
         raise ValidationFailed({"approval_no": "请填写批准文号或证照编号"})
     if not approved and not note.strip():
         raise ValidationFailed({"note": "不予许可须写明理由"})
+    code = approval_no.strip().upper() if approved and item.catalog_item.code == PROJECT_CODE_ITEM else None
     with atomic():
         item = _locked(item)
         to_status = ItemStatus.APPROVED if approved else ItemStatus.REFUSED
         old = _move(actor=actor, item=item, to_status=to_status, note=note)
         finished_on = check_declared(item, finished_on or clock.today(), field="finished_on", what="办结日期")
+        if code is not None and (error := project_code_problem(item.case, code)):
+            raise ValidationFailed({"approval_no": f"备案赋码的批准文号即项目代码：{error}"})
         item.finished_on, item.approval_no, item.result_note = finished_on, approval_no.strip(), note.strip()
         item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
         evidence_record(item=item)
         audit_record(event_type="item.finished", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "approval_no": item.approval_no, "finished_on": finished_on})
+        if code is not None:
+            project_code_record(actor=actor, case=item.case, code=code)
         provincial_enqueue(event="item_result", case=item.case, item=item)
         public_step(item.case, f"{item.catalog_item.name}{'已办结' if approved else '不予许可'}")
         if approved:

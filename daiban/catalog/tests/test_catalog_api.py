@@ -36,7 +36,7 @@ def test_the_list_needs_no_login_and_has_exactly_the_agreed_shape(api_as):
     }
     assert by_code["L02"]["intermediary"] is None
     assert by_code["L05C"]["department"] == "温州市生态环境局" and by_code["L05C"]["level"] == "city"
-    assert by_code["S04"]["prerequisites"] == ["L05", "L06", "G02", "S01", "S02", "S03"]
+    assert by_code["S04"]["prerequisites"] == ["L05", "L05C", "L06", "L07", "L08", "G02", "S01", "S02", "S03"]
 
 
 def test_the_list_filters_by_stage_and_leaves_out_deactivated_items(api_as):

@@ -35,8 +35,8 @@ def test_independent_items_keep_catalog_order(demo):
 
 def test_dependencies_outrank_catalog_order(demo):
     CatalogItem.objects.filter(code="L02").update(sort=999)
-    # U01 waits only for L01 (through G02 and L03), so it now comes before L02; S04 still follows L02.
-    assert dependency_order(["S04", "L02", "L01", "U01"]) == ["L01", "U01", "L02", "S04"]
+    # L02 now sorts last, yet S04 and U01 (through G02 and L03) still follow it; L01 has no prerequisite.
+    assert dependency_order(["S04", "L02", "L01", "U01"]) == ["L01", "L02", "S04", "U01"]
 
 
 def test_an_unknown_code_is_refused_in_chinese(demo):

@@ -54,8 +54,13 @@ class Builder:
             liaison = self.item(case, code).liaison
             plans.item_start(actor=liaison, item=self.item(case, code), started_on=D(on))
             plans.item_finish(actor=liaison, item=self.item(case, code), approved=approved,
-                              approval_no=approval_no or (f"平批〔2026〕{code}号" if approved else ""),
+                              approval_no=approval_no or (self.approval_no(case, code, on) if approved else ""),
                               note="" if approved else "不符合产业政策")
+
+    @staticmethod
+    def approval_no(case, code: str, on: str) -> str:
+        """备案赋码's approval number is the project code (its month that of `on`); others a document number."""
+        return f"{on[2:4]}{on[5:7]}-330326-04-01-{case.pk:06d}" if code == "L02" else f"平批〔2026〕{code}号"
 
     def finish_all(self, case, *, on: str):
         for code in case.items.values_list("catalog_item__code", flat=True):

@@ -21,7 +21,7 @@ def test_the_agent_completes_a_case_on_its_form_with_the_handover_prefilled(buil
     home = client.get("/").content.decode()
     assert "待办结的案件" in home and case.project.name in home
     page = client.get(f"/closure/cases/{case.pk}/complete/").content.decode()
-    assert "企业投资项目备案（赋码）批准文件（平批〔2026〕L02号）" in page
+    assert f"企业投资项目备案（赋码）批准文件（2609-330326-04-01-{case.pk:06d}）" in page
     form = {"handover-TOTAL_FORMS": "2", "handover-INITIAL_FORMS": "0", "handover-MIN_NUM_FORMS": "0",
             "handover-MAX_NUM_FORMS": "1000", "handover-0-document": "", "handover-0-copies": "1",
             "handover-0-original": "1", "handover-1-document": "环评批复", "handover-1-copies": "0",

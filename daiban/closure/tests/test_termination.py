@@ -40,7 +40,8 @@ def test_staff_record_a_termination_for_the_projects_own_reasons(build, api_as):
     assert "代办项目委托终止单" in text and "☐业主申请　☑项目自身原因" in text
     assert "具体情况：项目用地规划调整，暂缓建设" in text and "营业执照（副本）\n1\n复印件" in text
     done, undone = text.index("终止时已办结事项"), text.index("终止时未办结事项")
-    assert done < text.index("2609-330326-04-01-200002") < undone < text.index("待派单，终止时撤回")
+    assert done < text.index("2609-330326-04-01-200002", done) < undone < text.index("待派单，终止时撤回")
+    assert "项目代码\n2609-330326-04-01-200002" in text  # the filing's code is the project's, printed on the form
 
 
 def test_open_items_are_withdrawn_as_rows_and_their_liaison_officers_told(build, api_as):

@@ -172,7 +172,7 @@ def test_a_linked_request_answered_late_through_the_api(case, api_as):
     assert seen["late"] and [s["status"] for s in seen["steps"]] == ["sent", "accepted", "answered"]
 
 
-def test_a_meeting_through_the_api_signed_voided_and_exported(issue, api_as):
+def test_a_meeting_through_the_api_signed_voided_and_exported(issue, api_as, client):
     unit = api_as("ajadmin")
     answer = unit.post("meetings", {"issue_ids": [issue.pk], "agenda": "协调边界争议", "held_at": "2026-11-04T09:30:00",
                                     "place": "鳌江镇行政服务中心", "invitees": ["zrjhead", "zjjhead"]})
@@ -210,6 +210,9 @@ def test_a_meeting_through_the_api_signed_voided_and_exported(issue, api_as):
     assert download["Content-Type"].startswith("application/vnd.openxmlformats-officedocument")
     text = read_text(download.content)
     assert changed["record_hash"] in text and text.count("已签名") == 2
+    assert client.login(username="ajadmin")  # the staff page keeps the fingerprint out of sight
+    page = client.get(f"/coordination/meetings/{meeting['id']}/").content.decode()
+    assert changed["record_hash"] not in page and changed["record_hash"][:16] not in page and "第2版" in page
     document = Meeting.objects.get(pk=meeting["id"]).document
     assert hashlib.sha256(download.content).hexdigest() == document.sha256
 

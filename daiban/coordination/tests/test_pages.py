@@ -143,7 +143,8 @@ def test_the_convener_writes_the_record_on_the_page_with_errors_by_row(meeting, 
     assert answer.status_code == 302
     saved = Meeting.objects.get(pk=meeting.pk)
     html = page.get(url).content.decode()
-    assert saved.record_hash in html and "组织现场复测" in html and "2026-11-09" in html
+    assert "第1版会议记录" in html and "组织现场复测" in html and "2026-11-09" in html
+    assert saved.record_hash not in html and saved.record_hash[:16] not in html  # no fingerprint on staff pages
     assert 'id="sign-form"' not in html  # the convener records; he is not an invitee
 
 

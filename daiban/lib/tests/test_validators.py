@@ -47,3 +47,14 @@ def test_bad_project_codes_are_refused(code):
 def test_mobile_numbers():
     assert mobile_error("13812341234") is None
     assert mobile_error("12812341234") and mobile_error("1381234123")
+
+
+@pytest.mark.parametrize("code, message", [
+    ("2609-330327-04-01-500005", "应为项目所在县的代码 330326"),
+    ("2613-330326-04-01-500005", "年月"),  # no 13th month
+    ("2612-330326-04-01-500005", "年月"),  # in the future on 2026-11-27
+    ("2609-330326-04-01-50000", "格式"),  # 23 characters
+])
+def test_a_project_code_must_be_24_characters_of_the_projects_county_and_a_real_past_month(code, message):
+    assert message in project_code_error(code, today=date(2026, 11, 27), area="330326")
+    assert project_code_error("2611-330326-04-01-500005", today=date(2026, 11, 27), area="330326") is None

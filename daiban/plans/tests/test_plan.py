@@ -57,7 +57,8 @@ def test_a_typical_industrial_plan_comes_out_right_across_national_day(api_as, e
     assert plan["critical_path"] == ["L01", "L03", "G01", "G02", "U01"]
     assert plan["fits_100_day_target"] is True and plan["provisional"] is False
     s04 = next(i for i in plan["items"] if i["code"] == "S04")
-    assert s04["owner_prerequisites"] == ["L06"] and "L05" in s04["prerequisites"]
+    # 节能审查 binds only projects that need it (entrusted); L05 is this project's environmental approval.
+    assert s04["owner_prerequisites"] == [] and "L05" in s04["prerequisites"]
     assert set(plan) >= {"start_date", "items", "critical_path", "projected_permit_date", "fits_100_day_target",
                          "provisional"}
     assert set(s04) >= {"code", "name", "stage", "department", "liaison", "prerequisites", "planned_start",

@@ -46,7 +46,9 @@ def test_each_items_result_is_queued_once_with_its_approval_number(build):
     assert refused["result"] == "refused" and refused["note"] == "不符合产业政策"
     assert rows["L02"].message_id.endswith("-item-L02-approved")
     again = provincial_enqueue(event="item_result", case=case, item=build.item(case, "L02"))
-    assert again.pk == rows["L02"].pk and ProvincialMessage.objects.filter(case=case).count() == 3
+    assert again.pk == rows["L02"].pk and ProvincialMessage.objects.filter(case=case).count() == 4
+    # 备案赋码's approval number is the project code: written to the case and reported as such
+    assert ProvincialMessage.objects.filter(case=case, event="project_code").count() == 1
 
 
 def test_completion_and_termination_are_reported_with_every_item(build, api_as):
@@ -54,7 +56,9 @@ def test_completion_and_termination_are_reported_with_every_item(build, api_as):
     report = ProvincialMessage.objects.get(case=completed, event="completion").payload
     assert report["case"]["status"] == "completed" and report["closure"]["kind_label"] == "办结"
     assert report["closure"]["filing_due_on"] == "2026-10-09" and len(report["closure"]["items"]) == 2
-    assert {i["approval_no"] for i in report["closure"]["items"]} == {"平批〔2026〕L02号", "平批〔2026〕L05号"}
+    assert {i["approval_no"] for i in report["closure"]["items"]} == {f"2609-330326-04-01-{completed.pk:06d}",
+                                                                     "平批〔2026〕L05号"}
+    assert report["project"]["code"] == f"2609-330326-04-01-{completed.pk:06d}"
 
     case = build.case()
     with clock.frozen("2026-09-02"):
