@@ -12,5 +12,6 @@ urlpatterns = [
     path("cases/<int:pk>/terminate/", views.terminate, name="terminate"),
     path("cases/<int:pk>/archive.zip", views.archive, name="archive"),
     path("cases/<int:pk>/evaluate/", views.evaluate, name="evaluate"),
+    path("cases/<int:pk>/evaluate/window/", views.evaluate_at_window, name="evaluate_at_window"),
     path("cases/<int:pk>/department-ratings/", views.department_ratings, name="ratings"),
 ]

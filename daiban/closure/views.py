@@ -377,9 +377,9 @@ def department_ratings(request, pk: int):
 # -- the owner's evaluation ---------------------------------------------------------------------------------
 
 
-def _evaluation_page(request, *, case, form, done=None, problem="", status=200, public=False):
+def _evaluation_page(request, *, case, form, done=None, problem="", status=200, public=False, window=False):
     return render(request, "closure/evaluate.html", {"case": case, "form": form, "done": done, "problem": problem,
-                                                     "public": public}, status=status)
+                                                     "public": public, "window": window}, status=status)
 
 
 @staff_page
@@ -402,6 +402,28 @@ def evaluate(request, pk: int):
         else:
             return _evaluation_page(request, case=case, form=None, done=evaluation)
     return _evaluation_page(request, case=case, form=form, status=422 if form.errors else 200)
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def evaluate_at_window(request, pk: int):
+    """The unit's staff records the owner's evaluation as given at the service window (评价器 or paper form)."""
+    case = _case(request, pk)
+    require_worker(request.user, "evaluation_record_at_window")
+    done = OwnerEvaluation.objects.filter(case=case).first()
+    if done is not None or case.status in OPEN_STATUSES:
+        problem = "" if done else "代办项目办结或终止后才能评价。"
+        return _evaluation_page(request, case=case, form=None, done=done, problem=problem, window=True)
+    form = EvaluationForm(request.POST or None, items=evaluations.items_to_grade(case))
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = evaluations.evaluation_record_at_window(actor=request.user, case=case,
+                                                                 answers=form.answers())
+        except ValidationFailed as refusal:
+            show_refusal(form, refusal)
+        else:
+            return _evaluation_page(request, case=case, form=None, done=evaluation, window=True)
+    return _evaluation_page(request, case=case, form=form, status=422 if form.errors else 200, window=True)
 
 
 @require_http_methods(["GET", "POST"])

@@ -121,3 +121,19 @@ def test_the_list_shows_filing_states_and_readers_see_no_buttons(build, client, 
     with clock.frozen("2026-10-09"):
         home = client.get("/").content.decode()
     assert "办结单/终止单待归档" in home and "预警" in home
+
+
+def test_the_unit_records_at_the_window_the_grade_the_owner_gave_there_once(build, client, person):
+    case = build.completed(on="2026-09-30")
+    login(client, build.agent)
+    assert "窗口录入业主评价" in client.get(f"/closure/cases/{case.pk}/").content.decode()
+    page = f"/closure/cases/{case.pk}/evaluate/window/"
+    bad = client.post(page, {"comments": "好"})
+    assert bad.status_code == 422 and "请选择评价等级" in bad.content.decode()
+    done = client.post(page, {"grade": "dissatisfied", "comments": "材料退回两次", "fee_asked": "no"})
+    assert "评价已提交" in done.content.decode()
+    evaluation = OwnerEvaluation.objects.get(case=case)
+    assert (evaluation.via, evaluation.grade) == ("window", "dissatisfied")
+    assert "评价提交后不能修改" in client.get(page).content.decode()
+    login(client, person("inspector"))
+    assert client.get(page).status_code in (403, 404)  # a reader records nothing
