@@ -50,15 +50,19 @@ def permission_first(run: Callable) -> Callable:
 
     @wraps(run)
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        where = nul_in(request, api=True)
+        refusing_readers = readers_refused and request.method in WRITE_METHODS
+        if where is None and not refusing_readers:
+            return run(request, *args, **kwargs)  # no caller looked up: a read costs no extra query
         caller = api_caller(request)
         if operation.auth_callbacks and caller is None:
             return run(request, *args, **kwargs)  # django-ninja answers 401 before reading anything
-        if readers_refused and request.method in WRITE_METHODS and only_reads(caller):
+        if refusing_readers and only_reads(caller):
             try:
                 refuse(caller, action=f"{request.method} {request.path}"[:200], why="只读角色不能写入")
             except Forbidden as refusal:
                 return error_response(refusal.code, refusal.message, status=refusal.status)
-        if (where := nul_in(request, api=True)) is not None:
+        if where is not None:
             return nul_refusal(where)
         return run(request, *args, **kwargs)
 
