@@ -16,12 +16,12 @@ from daiban.assessment.ledger import count_of
 from daiban.assessment.scoped import Scoped
 from daiban.cases.models import Case, CaseItem, TeamMember, TeamRole
 from daiban.cases.selectors import cases_for
-from daiban.cases.states import ITEM_FINISHED
+from daiban.cases.states import ITEM_FINISHED, CaseStatus
 from daiban.lib.errors import ValidationFailed
 from daiban.org.scope import get_in_scope
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 from daiban.plans.models import ItemUrge
-from daiban.plans.selectors import item_row
+from daiban.plans.selectors import item_row, unreported_periods
 
 LIST_ROWS = 100
 
@@ -40,6 +40,14 @@ def late_cases(scoped: Scoped, today: dt.date):
             .select_related("request", "project", "unit").order_by("-overdue_items", "-warning_items", "accepted_at"))
 
 
+def unreported_cases(scoped: Scoped, today: dt.date) -> list[dict]:
+    """Cases in progress with a half month due and not reported (未反馈), the oldest missing period first."""
+    cases = (scoped.cases().filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False)
+             .select_related("plan", "request", "project", "unit").prefetch_related("progress_reports"))
+    rows = [{"case": c, "periods": periods} for c in cases if (periods := unreported_periods(c, today))]
+    return sorted(rows, key=lambda row: (row["periods"][0]["period_start"], row["case"].pk))
+
+
 def overview(user, today: dt.date) -> dict:
     scoped = Scoped.of(user)
     late = late_cases(scoped, today)
@@ -52,7 +60,7 @@ def overview(user, today: dt.date) -> dict:
     meetings = _scoped_rows(scoped, sources.meeting_records())
     issues = _scoped_rows(scoped, sources.escalated_issues())
     return {
-        "late": late_rows, "late_count": late.count(),
+        "late": late_rows, "late_count": late.count(), "unreported": unreported_cases(scoped, today)[:LIST_ROWS],
         "escalations": scoped.over(sources.escalations(), "item__case").order_by("-at")[:LIST_ROWS],
         "issues": issues.order_by("-raised_at")[:LIST_ROWS] if issues is not None else None,
         "fee_alerts": fee_alerts.order_by("-raised_at")[:LIST_ROWS] if fee_alerts is not None else None,

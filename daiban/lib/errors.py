@@ -38,6 +38,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "case.not_closed": (409, "案件尚未办结或终止"),
     "case.state_conflict": (409, "案件当前的状态不允许此操作（如代办已开始实施后修改委托事项）"),
     "plan.items_dispatched": (409, "已有事项派单办理，计划不能重新生成"),
+    "progress_report.none_due": (409, "本期进度反馈已发送或尚不能发送"),
     "catalog.item_in_use": (409, "在办案件仍有该事项未办结：不能停用（或须指定替代事项），时限变更须适用于已排计划的事项"),
     "catalog.item_inactive": (409, "事项已从事项库停用，不能派单"),
     "item.state_conflict": (409, "委托事项当前的状态不允许此操作（如未受理的事项不能办结）"),

@@ -15,7 +15,7 @@ from daiban.org.models import User
 from daiban.org.scope import get_in_scope
 from daiban.plans import services
 from daiban.plans.models import OwnerVisit, WorkLog
-from daiban.plans.selectors import case_warning, item_row, plan_detail
+from daiban.plans.selectors import case_warning, item_row, plan_detail, unreported_periods
 
 router = Router(tags=["代办计划与实施"])
 
@@ -239,3 +239,23 @@ def progress_reports(request, case_id: int, page: Query[PageIn]):
     return paginate(case.progress_reports.all(), page, order=["-period_start"],
                     row=lambda report: {"period_start": report.period_start, "period_end": report.period_end,
                                         "summary": report.summary, "document": document})
+
+
+def _preview_answer(case, today) -> dict:
+    from daiban.plans.duties import progress_preview
+
+    return {"next": progress_preview(case, today), "unreported": unreported_periods(case, today)}
+
+
+@router.get("/{case_id}/progress-reports/preview", response=dict,
+            summary="下一期半月进度反馈预览（与定时发送的内容相同；next 为 null 时本期已发送）及未反馈的期间")
+def progress_report_preview(request, case_id: int):
+    return _preview_answer(_case(request, case_id), clock.today())
+
+
+@router.post("/{case_id}/progress-reports", response={201: dict, **errors(403, 409)},
+             summary="提前发送下一期进度反馈（或立即补发未反馈的一期）；定时任务不再重复发送该期")
+def progress_report_send(request, case_id: int):
+    report = services.progress_report_send_early(actor=request.user, case=_case(request, case_id))
+    return Status(201, {"id": report.pk, "period_start": report.period_start, "period_end": report.period_end,
+                        "summary": report.summary})

@@ -174,14 +174,17 @@ def _period_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def owed_periods(case: Case, today: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Every half month owed a report up to the latest report day: from the plan (or after the last report
-    made), so a period the duty missed (the server was down) is never dropped."""
+    """Every half month owed a report up to the latest report day (1st or 16th, calendar days, holidays
+    included): from the plan on, less the periods reported (by the duty or sent early), so a period the duty
+    missed (the server was down) is never dropped. The duty sends these; the case page, the supervision page
+    and the API show them as 未反馈 (plans.selectors.unreported_periods)."""
+    plan = getattr(case, "plan", None)
+    if plan is None:
+        return []
     _, latest_end = report_period(today)
-    last = case.progress_reports.order_by("-period_end").values_list("period_end", flat=True).first()
-    begin = last + dt.timedelta(days=1) if last else timezone.localtime(case.plan.generated_at).date()
-    made = set(case.progress_reports.values_list("period_start", flat=True))
+    made = {r.period_start for r in case.progress_reports.all()}
     periods = []
-    start, end = _period_of(begin)
+    start, end = _period_of(timezone.localtime(plan.generated_at).date())
     while end <= latest_end:
         if start not in made:
             periods.append((start, end))
@@ -189,23 +192,60 @@ def owed_periods(case: Case, today: dt.date) -> list[tuple[dt.date, dt.date]]:
     return periods
 
 
+def next_progress_period(case: Case, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The period the next report covers: the oldest one owed, else the half month running today unless
+    its report was already sent early (then None: nothing to send before the next period begins)."""
+    owed = owed_periods(case, today)
+    if owed:
+        return owed[0]
+    start, end = _period_of(today)
+    if getattr(case, "plan", None) is None or any(r.period_start == start for r in case.progress_reports.all()):
+        return None
+    return start, end
+
+
+def progress_message(start: dt.date, end: dt.date, summary: dict) -> dict:
+    """The values of rule case.progress_report: what the owner is sent, for the duty and the preview alike."""
+    return {"period": f"{start:%m.%d}—{end:%m.%d}",
+            "summary": f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
+            + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。")}
+
+
+def progress_preview(case: Case, today: dt.date) -> dict | None:
+    """The next report exactly as it would be sent (same summary, same message), or None."""
+    from daiban.notify.rules import RULES
+
+    period = next_progress_period(case, today) if case.status == CaseStatus.IN_PROGRESS else None
+    if period is None:
+        return None
+    start, end = period
+    summary = progress_summary(case, start, end, today)
+    values = progress_message(start, end, summary)
+    subject, body = RULES["case.progress_report"].render(values)
+    return {"period_start": start, "period_end": end, "early": end >= today, "summary": summary,
+            "subject": subject, "body": body}
+
+
 def send_progress_reports(*, today: dt.date | None = None) -> int:
     """For each active case, the report of every half month owed, each once: after an outage each missed
     period is produced on the next run."""
     today = today or clock.today()
     made = 0
-    cases = Case.objects.filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False).select_related("plan")
+    cases = (Case.objects.filter(status=CaseStatus.IN_PROGRESS, plan__isnull=False).select_related("plan")
+             .prefetch_related("progress_reports"))
     for case in cases:
         for start, end in owed_periods(case, today):
             made += _send_progress_report(case, start, end, today)
     return made
 
 
-def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.date) -> int:
+def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.date, by: User | None = None) -> int:
+    """One report: its document, the public step, the owner's message and the audit event. `by` is the
+    agent sending it early; the duty's reports are the system's."""
     from daiban.cases.services import public_step
     from daiban.plans.paperwork import progress_document
 
-    actor = _system_user()
+    actor = by or _system_user()
     summary = progress_summary(case, start, end, today)
     try:
         with transaction.atomic():
@@ -217,13 +257,12 @@ def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.da
             people, contact = case_people(case)
             notify_event("case.progress_report", people={To.OWNER: people.get(To.OWNER, [])},
                          owner_contact=contact, case=case, link=f"/cases/{case.pk}/",
-                         values={"period": f"{start:%m.%d}—{end:%m.%d}",
-                                 "summary": f"本期办结{len(summary['done'])}项，办理中{len(summary['in_progress'])}项。"
-                                 + ("；".join(summary["problems"]) if summary["problems"] else "各事项按计划推进。")},
+                         values=progress_message(start, end, summary),
                          dedupe_key=f"{case.pk}:{start}")
-            audit_record(event_type="case.progress_reported", obj=case, actor_name="系统",
+            audit_record(event_type="case.progress_reported", obj=case,
+                         **({"actor": by} if by else {"actor_name": "系统"}),
                          new={"period": [start, end], "done": len(summary["done"]),
-                              "in_progress": len(summary["in_progress"])})
+                              "in_progress": len(summary["in_progress"]), "early": by is not None})
             return 1
     except IntegrityError:
         return 0  # another worker made it

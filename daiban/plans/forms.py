@@ -107,3 +107,7 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [("", "（不涉及具体事项）")] + [
             (i.catalog_item.code, f"{i.catalog_item.code} {i.catalog_item.name}") for i in items]
+
+
+class SendReportForm(forms.Form):
+    """提前发送下一期进度反馈: nothing to fill in; the preview above the button is what is sent."""

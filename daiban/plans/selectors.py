@@ -1,11 +1,14 @@
 """Reads of the plan and of items' standing."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import documents_of, items_of, team_members
+from daiban.cases.states import CaseStatus
 from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
@@ -283,6 +286,7 @@ def plan_section(case: Case, user, today=None) -> dict:
         "target_unit": target_unit_label(),
         "chart": _chart_data(detail, rows, today) if detail else None,
         "reports": list(case.progress_reports.all()),
+        "unreported": unreported_periods(case, today),
         "plan_document": any(d.kind == "plan" for d in documents_of(case)),
         "permit_provisional": next((r["planned_provisional"] for r in rows if r["code"] == "S04"),
                                    bool(plan and plan.provisional)),
@@ -295,6 +299,7 @@ def plan_section(case: Case, user, today=None) -> dict:
         "work_logs": list(case.work_logs.select_related("author")[:WORK_LOGS_SHOWN]),
         "visits": visits, "visit_flag": len(visits) > 1,
         "late_reports": [r for r in rows if r["report_late"]],
+        "report_preview": _report_preview(case, today) if worker and is_open else None,
     })
     return section
 
@@ -330,3 +335,20 @@ def urgent_first(items, today=None) -> list[dict]:
         rows.append(row)
     far = today.replace(year=today.year + 100)
     return sorted(rows, key=lambda r: (-SEVERITY[r["warning"]], r["due_on"] or far, r["code"]))
+
+
+def _report_preview(case: Case, today) -> dict | None:
+    from daiban.plans.duties import progress_preview
+
+    return progress_preview(case, today)
+
+
+def unreported_periods(case: Case, today=None) -> list[dict]:
+    """未反馈: every half month whose report day (the 1st or 16th after it) has come and that has no
+    progress report yet: the one reading the case page, the supervision page and the API show."""
+    from daiban.plans.duties import owed_periods
+
+    if case.status != CaseStatus.IN_PROGRESS:
+        return []  # the duty reports on cases being carried out; a closed case owes nothing more
+    return [{"period_start": start, "period_end": end, "due_on": end + dt.timedelta(days=1)}
+            for start, end in owed_periods(case, today or clock.today())]

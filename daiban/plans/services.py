@@ -32,7 +32,7 @@ from daiban.org.roles import Role
 from daiban.plans.dates import check_declared
 from daiban.plans.deadlines import legal_due, report_up_due, report_up_late
 from daiban.plans.evidence import evidence_record
-from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, TaskPlan, WorkLog
+from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, ProgressReport, TaskPlan, WorkLog
 from daiban.plans.notices import tell_item
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.provincial.services import provincial_enqueue
@@ -443,3 +443,26 @@ def visit_record(*, actor: User, case: Case, day: dt.date, reason: str, item: Ca
         audit_record(event_type="case.visit_recorded", actor=actor, obj=case,
                      new={"day": day, "reason": visit.reason, "visits": count, "flagged": count > 1})
     return visit
+
+
+# -- progress reports ------------------------------------------------------------------------------------
+
+
+def progress_report_send_early(*, actor: User, case: Case) -> ProgressReport:
+    """The agent sends the next half-monthly report before its report day (or a missed one at once): the
+    same summary, document and message as the duty's (plans.duties), which then does not send that period
+    again (one report per case and half month)."""
+    from daiban.plans.duties import _send_progress_report, next_progress_period
+
+    require_case_worker(actor, case, "progress_report_send_early")
+    require_open(case)
+    today = clock.today()
+    with atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        period = next_progress_period(case, today) if case.status == CaseStatus.IN_PROGRESS else None
+        if period is None:
+            raise Conflict("本期进度反馈已发送，下一期开始后才能再发送" if case.status == CaseStatus.IN_PROGRESS
+                           else "计划制定、事项办理开始后才能发送进度反馈", code="progress_report.none_due")
+        if not _send_progress_report(case, *period, today, by=actor):
+            raise Conflict("本期进度反馈已发送，下一期开始后才能再发送", code="progress_report.none_due")
+    return case.progress_reports.get(period_start=period[0])

@@ -152,6 +152,7 @@ def case_section(request, case: Case, *, failed: dict | None = None) -> dict:
     today = clock.today()
     section["generate_form"] = failed.get("generate") or f.GenerateForm(initial={"start_date": today})
     section["worklog_form"] = failed.get("worklog") or f.WorkLogForm(initial={"day": today})
+    section["report_form"] = failed.get("report")
     section["visit_form"] = failed.get("visit") or f.VisitForm(initial={"day": today},
                                                                items=[r["item"] for r in section["rows"]])
     return section
@@ -293,6 +294,17 @@ def visit_add(request, case_id: int):
 
     return _section_form(request, case_id, key="visit", form_class=f.VisitForm, save=save, anchor="visits",
                          partial="plans/_visits.html")
+
+
+@staff_page
+@require_POST
+def progress_report_send(request, case_id: int):
+    def save(case, data):
+        report = services.progress_report_send_early(actor=request.user, case=case)
+        return f"已发送{report.period_start:%m月%d日}—{report.period_end:%m月%d日}的进度反馈。"
+
+    return _section_form(request, case_id, key="report", form_class=f.SendReportForm, save=save,
+                         anchor="progress-reports", partial="plans/_reports.html")
 
 
 @staff_page
