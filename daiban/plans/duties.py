@@ -253,11 +253,13 @@ def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.da
                                          summary=summary)
             ProgressReport.objects.create(case=case, period_start=start, period_end=end, summary=summary,
                                           document=document, created_at=clock.now())
-            public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送")
+            message = progress_message(start, end, summary)
+            # The public progress page shows the report itself (counts, items, open issues: no personal data).
+            public_step(case, f"代办进度反馈（{start:%m月%d日}—{end:%m月%d日}）已发送：{message['summary']}")
             people, contact = case_people(case)
             notify_event("case.progress_report", people={To.OWNER: people.get(To.OWNER, [])},
                          owner_contact=contact, case=case, link=f"/cases/{case.pk}/",
-                         values=progress_message(start, end, summary),
+                         values=message,
                          dedupe_key=f"{case.pk}:{start}")
             audit_record(event_type="case.progress_reported", obj=case,
                          **({"actor": by} if by else {"actor_name": "系统"}),

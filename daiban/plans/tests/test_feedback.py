@@ -8,6 +8,7 @@ import pytest
 
 from conftest import DEMO_PASSWORD
 from daiban.audit.models import AuditEvent
+from daiban.intake.models import PublicStep
 from daiban.lib import clock
 from daiban.notify.models import Notification
 from daiban.plans.duties import progress_preview, send_progress_reports
@@ -98,6 +99,9 @@ def test_a_missed_period_is_sent_at_once_before_the_running_one(case_in_progress
         report = progress_report_send_early(actor=person("aojiang"), case=case_in_progress)
     assert (report.period_start, report.period_end) == (D("2026-11-01"), D("2026-11-15"))
     assert periods(case_in_progress, "2026-12-03") == [(D("2026-11-16"), D("2026-11-30"), D("2026-12-01"))]
+    step = PublicStep.objects.filter(request=case_in_progress.request, text__startswith="代办进度反馈").get()
+    assert step.text.startswith("代办进度反馈（11月01日—11月15日）已发送：本期办结1项，办理中0项。")
+    assert "环境影响评价审批（报告表）：逾期" in step.text and "13857712345" not in step.text
 
 
 def test_the_case_page_previews_and_sends_the_next_report(case_in_progress, client):  # noqa: F811
