@@ -13,7 +13,6 @@ from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
-from daiban.cases.views import is_worker, require_worker, staff_page
 from daiban.coordination import forms as f
 from daiban.coordination import services
 from daiban.coordination.selectors import (
@@ -39,6 +38,8 @@ from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStat
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.org.ladder import ladder_for
+from daiban.org.pages import staff_page
+from daiban.org.permissions import is_worker, require_worker
 from daiban.org.scope import get_in_scope
 
 PER_PAGE = 50

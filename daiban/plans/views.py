@@ -18,10 +18,10 @@ from daiban.cases.api import docx_response
 from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import cases_for, local_departments_of, team_members
-from daiban.cases.views import staff_page
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import RoleGrant, User
+from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
