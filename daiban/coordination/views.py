@@ -252,8 +252,11 @@ def linked_page(request, pk: int):
     forms: dict = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action not in ("accept", "feedback"):
+            messages.error(request, "未知的操作。")
+            return redirect("coordination:linked", pk=linked.pk)
         form = f.AcceptForm(request.POST) if action == "accept" else f.FeedbackForm(request.POST)
-        if action in ("accept", "feedback") and form.is_valid():
+        if form.is_valid():
             try:
                 if action == "accept":
                     services.linked_request_accept(actor=request.user, linked=linked, **form.cleaned_data)
@@ -265,9 +268,6 @@ def linked_page(request, pk: int):
                 return redirect("coordination:linked", pk=linked.pk)
             except ValidationFailed as refusal:
                 show_refusal(form, refusal)
-        elif action not in ("accept", "feedback"):
-            messages.error(request, "未知的操作。")
-            return redirect("coordination:linked", pk=linked.pk)
         forms[action] = form
     addressee = staff_of(request.user, linked.to_body)
     today = clock.today()
@@ -417,17 +417,15 @@ def meeting_page(request, pk: int):
         return render(request, "coordination/meeting_detail.html",
                       _meeting_context(request, meeting, record_form=form, submitted=submitted), status=422)
     if action == "sign":
-        form = f.SignForm(request.POST)
-        services.meeting_sign(actor=request.user, meeting=meeting,
-                              content_hash=form.data.get("content_hash", ""))
+        # The service checks the hash against the record; the page's SignForm only draws the hidden field.
+        services.meeting_sign(actor=request.user, meeting=meeting, content_hash=request.POST.get("content_hash", ""))
         messages.success(request, "已签名确认会议记录。")
         return redirect("coordination:meeting", pk=meeting.pk)
     if action == "done":
         resolution = meeting.resolutions.filter(pk=request.POST.get("resolution") or 0).first()
         if resolution is None:
             raise Http404("没有该议定事项")
-        form = f.DoneForm(request.POST)
-        note = form.data.get("note", "")
+        note = request.POST.get("note", "")
         try:
             services.resolution_done(actor=request.user, resolution=resolution, note=note)
         except ValidationFailed as refusal:
