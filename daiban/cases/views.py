@@ -33,6 +33,7 @@ from daiban.cases.selectors import (
     items_of,
     requests_for,
     team_members,
+    team_of,
     with_case_reads,
 )
 from daiban.cases.services import (
@@ -42,7 +43,6 @@ from daiban.cases.services import (
     collaboration_update,
     document_sign,
     request_accept,
-    team_of,
 )
 from daiban.cases.states import OPEN_STATUSES, CaseStatus
 from daiban.catalog.models import STAGE_ORDER

@@ -28,7 +28,7 @@ from daiban.org.scope import get_in_scope
 from daiban.plans import forms as f
 from daiban.plans import services
 from daiban.plans.deadlines import report_up_late
-from daiban.plans.selectors import STAFF_ROLES, liaison_items, plan_section, urgent_first
+from daiban.plans.selectors import STAFF_ROLES, acting_as, liaison_items, plan_section, urgent_first
 
 ACTION_LABELS = {
     "dispatch": "派单", "start": "受理（开始计时）", "pause": "暂停计时", "resume": "恢复计时",
@@ -325,4 +325,4 @@ def my_items(request):
 
 
 def _acts_as_liaison(user, item: CaseItem) -> bool:
-    return "liaison" in services.acting_as(user, item)
+    return "liaison" in acting_as(user, item)
