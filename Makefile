@@ -48,6 +48,7 @@ browser-deps:
 
 lint: setup-test
 	$(VENV)/bin/ruff check daiban conftest.py bench
+	$(VENV)/bin/lint-imports  # the layer contract in .importlinter (docs/architecture.md)
 
 test: setup-test browser-deps fonts lint
 	$(PY) -m pytest -q

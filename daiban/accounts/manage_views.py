@@ -13,9 +13,9 @@ from daiban.accounts import services
 from daiban.accounts.forms import AccountOpenForm, RoleForm
 from daiban.accounts.lockout import locks
 from daiban.accounts.selectors import account_state, accounts_list
-from daiban.desk.pages import require_page_role, staff_page
 from daiban.lib.errors import ValidationFailed
 from daiban.org.models import User
+from daiban.org.pages import require_page_role, staff_page
 from daiban.org.roles import Role
 from daiban.org.services import role_grant, role_revoke
 

@@ -30,12 +30,12 @@ from daiban.assessment.selectors import (
 )
 from daiban.assessment.services import export_start
 from daiban.cases.states import CaseStatus
-from daiban.desk.pages import staff_page  # noqa: E402
 from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import AgencyBody
+from daiban.org.pages import staff_page
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 
 PER_PAGE = 50

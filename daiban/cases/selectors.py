@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember
+from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
 from daiban.intake.models import Company, Request
 from daiban.lib.prefetch import prefetched
@@ -67,6 +67,14 @@ def team_members(case: Case) -> list[TeamMember]:
     return prefetched(case, "team", case.team.select_related("user__department", "user__body").order_by("pk"))
 
 
+def team_of(case: Case) -> dict:
+    members = team_members(case)
+    one = lambda role: next((m.user.username for m in members if m.role == role), None)  # noqa: E731
+    return {"agent": one(TeamRole.AGENT), "chief_agent": one(TeamRole.CHIEF_AGENT),
+            "lead_leader": one(TeamRole.LEAD_LEADER), "supervisor": one(TeamRole.SUPERVISOR),
+            "liaisons": [m.user.username for m in members if m.role == TeamRole.LIAISON]}
+
+
 def documents_of(case: Case) -> list[CaseDocument]:
     """Every version of every form, oldest first, without their content."""
     return prefetched(case, "documents", case.documents.defer("content").select_related("signing_recorded_by")
@@ -95,7 +103,6 @@ def collaboration_of(case: Case) -> list[CollaborationPhase]:
 
 
 def case_detail(case: Case) -> dict:
-    from daiban.cases.services import team_of
     from daiban.cases.team import is_major, requirements
 
     items = items_of(case)

@@ -6,7 +6,7 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases import team as team_rules
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
-from daiban.cases.selectors import team_members
+from daiban.cases.selectors import team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.audiences import owner_of
@@ -188,14 +188,6 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
         if old["agent"] != new["agent"]:
             public_step(case, f"已指派代办员{choice.agent.display_name[0]}*")
     return choice
-
-
-def team_of(case: Case) -> dict:
-    members = team_members(case)
-    one = lambda role: next((m.user.username for m in members if m.role == role), None)  # noqa: E731
-    return {"agent": one(TeamRole.AGENT), "chief_agent": one(TeamRole.CHIEF_AGENT),
-            "lead_leader": one(TeamRole.LEAD_LEADER), "supervisor": one(TeamRole.SUPERVISOR),
-            "liaisons": [m.user.username for m in members if m.role == TeamRole.LIAISON]}
 
 
 def case_designate_major(*, actor: User, case: Case, major: bool = True) -> Case:

@@ -33,6 +33,7 @@ from daiban.cases.selectors import (
     items_of,
     requests_for,
     team_members,
+    team_of,
     with_case_reads,
 )
 from daiban.cases.services import (
@@ -42,12 +43,10 @@ from daiban.cases.services import (
     collaboration_update,
     document_sign,
     request_accept,
-    team_of,
 )
 from daiban.cases.states import OPEN_STATUSES, CaseStatus
 from daiban.catalog.models import STAGE_ORDER
 from daiban.catalog.selectors import active_items
-from daiban.desk.pages import staff_page  # noqa: E402  (re-exported for the other apps' views)
 from daiban.intake.models import DirectoryEntry, Request, Source
 from daiban.intake.personal import owner_documents_release
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
@@ -55,21 +54,13 @@ from daiban.lib.counts import cached_count
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.org.models import AgencyBody
-from daiban.org.permissions import require_role
-from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.pages import staff_page
+from daiban.org.permissions import is_worker, require_worker
+from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope, scope_of
 
 PER_PAGE = 50
 SIGNABLE = (CaseDocument.Kind.REGISTRATION, CaseDocument.Kind.AGREEMENT)
-
-
-def require_worker(user, action: str) -> None:
-    """For pages that only exist to act (a form page): readers are refused, and the refusal recorded."""
-    require_role(user, *CASE_WORKER_ROLES, action=action)
-
-
-def is_worker(user) -> bool:
-    return user.has_role(*CASE_WORKER_ROLES)
 
 
 def _choice(value: str, choices) -> str:

@@ -1,14 +1,13 @@
-"""Reads on the item catalog: the active items, and the order their prerequisites impose."""
+"""Reads on the item catalog: the active items, and the graph of their prerequisites."""
 from __future__ import annotations
 
-import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping
 
 from django.db.models import QuerySet
 
 from daiban.catalog.models import CatalogItem
-from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.errors import NotFound
 from daiban.org.models import Department
 
 
@@ -70,47 +69,6 @@ def cycle_through(graph: Mapping[str, Iterable[str]], start: str) -> list[str] |
                 parent[prerequisite] = node
                 queue.append(prerequisite)
     return None
-
-
-def dependency_order(codes: Iterable[str]) -> list[str]:
-    """The codes ordered so that every item comes after its prerequisites; ties go by catalog order.
-
-    Prerequisites are followed through items outside the set too: with S04 and L02 chosen, L02 comes
-    first because S04 needs L05, which needs L02.
-    """
-    wanted = set(codes)
-    graph = prerequisite_graph()
-    unknown = sorted(wanted - graph.keys())
-    if unknown:
-        raise ValidationFailed({"codes": f"事项编码不存在：{'、'.join(unknown)}"})
-    rank = dict(CatalogItem.objects.values_list("code", "sort"))
-
-    ancestors: dict[str, frozenset[str]] = {}
-
-    def ancestors_of(code: str, path: tuple[str, ...] = ()) -> frozenset[str]:
-        if code not in ancestors:
-            if code in path:
-                raise ValueError(f"前置事项形成循环：{' → '.join((*path, code))}")
-            found: set[str] = set()
-            for prerequisite in graph[code]:
-                found.add(prerequisite)
-                found |= ancestors_of(prerequisite, (*path, code))
-            ancestors[code] = frozenset(found)
-        return ancestors[code]
-
-    waiting_on = {code: set(ancestors_of(code) & wanted) for code in wanted}
-    ready = [(rank[code], code) for code, before in waiting_on.items() if not before]
-    heapq.heapify(ready)
-    order: list[str] = []
-    while ready:
-        _, code = heapq.heappop(ready)
-        order.append(code)
-        for other, before in waiting_on.items():
-            if code in before:
-                before.discard(code)
-                if not before:
-                    heapq.heappush(ready, (rank[other], other))
-    return order
 
 
 def local_department(item: CatalogItem) -> Department:

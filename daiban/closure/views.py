@@ -14,7 +14,6 @@ from daiban.audit.middleware import client_ip
 from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
-from daiban.cases.views import is_worker, require_worker, staff_page
 from daiban.closure import business, evaluations, selectors, services
 from daiban.closure.api import zip_response
 from daiban.closure.forms import (
@@ -30,12 +29,12 @@ from daiban.closure.forms import (
     handover_lines,
 )
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation, ReturnVisit
-from daiban.desk.pages import require_page_role
 from daiban.intake.personal import owner_documents_release
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.org.models import User
-from daiban.org.permissions import require_role
+from daiban.org.pages import require_page_role, staff_page
+from daiban.org.permissions import is_worker, require_role, require_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import get_in_scope
 

@@ -183,7 +183,3 @@ class SignForm(forms.Form):
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class DoneForm(forms.Form):
-    note = forms.CharField(label="落实情况", required=False, max_length=300)
-
-

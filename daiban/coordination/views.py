@@ -13,7 +13,6 @@ from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
-from daiban.cases.views import is_worker, require_worker, staff_page
 from daiban.coordination import forms as f
 from daiban.coordination import services
 from daiban.coordination.selectors import (
@@ -39,6 +38,8 @@ from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStat
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.org.ladder import ladder_for
+from daiban.org.pages import staff_page
+from daiban.org.permissions import is_worker, require_worker
 from daiban.org.scope import get_in_scope
 
 PER_PAGE = 50
@@ -251,8 +252,11 @@ def linked_page(request, pk: int):
     forms: dict = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action not in ("accept", "feedback"):
+            messages.error(request, "未知的操作。")
+            return redirect("coordination:linked", pk=linked.pk)
         form = f.AcceptForm(request.POST) if action == "accept" else f.FeedbackForm(request.POST)
-        if action in ("accept", "feedback") and form.is_valid():
+        if form.is_valid():
             try:
                 if action == "accept":
                     services.linked_request_accept(actor=request.user, linked=linked, **form.cleaned_data)
@@ -264,9 +268,6 @@ def linked_page(request, pk: int):
                 return redirect("coordination:linked", pk=linked.pk)
             except ValidationFailed as refusal:
                 show_refusal(form, refusal)
-        elif action not in ("accept", "feedback"):
-            messages.error(request, "未知的操作。")
-            return redirect("coordination:linked", pk=linked.pk)
         forms[action] = form
     addressee = staff_of(request.user, linked.to_body)
     today = clock.today()
@@ -416,17 +417,15 @@ def meeting_page(request, pk: int):
         return render(request, "coordination/meeting_detail.html",
                       _meeting_context(request, meeting, record_form=form, submitted=submitted), status=422)
     if action == "sign":
-        form = f.SignForm(request.POST)
-        services.meeting_sign(actor=request.user, meeting=meeting,
-                              content_hash=form.data.get("content_hash", ""))
+        # The service checks the hash against the record; the page's SignForm only draws the hidden field.
+        services.meeting_sign(actor=request.user, meeting=meeting, content_hash=request.POST.get("content_hash", ""))
         messages.success(request, "已签名确认会议记录。")
         return redirect("coordination:meeting", pk=meeting.pk)
     if action == "done":
         resolution = meeting.resolutions.filter(pk=request.POST.get("resolution") or 0).first()
         if resolution is None:
             raise Http404("没有该议定事项")
-        form = f.DoneForm(request.POST)
-        note = form.data.get("note", "")
+        note = request.POST.get("note", "")
         try:
             services.resolution_done(actor=request.user, resolution=resolution, note=note)
         except ValidationFailed as refusal:

@@ -9,10 +9,10 @@ from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent
 from daiban.audit.services import audit_verify
 from daiban.cases.search import hit, search
-from daiban.desk.pages import require_page_role
 from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
 from daiban.lib.errors import ValidationFailed
+from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
 
 

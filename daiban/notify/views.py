@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from daiban.desk.pages import require_page_role
 from daiban.lib.errors import ServiceError
 from daiban.notify import selectors
 from daiban.notify.models import Notification
@@ -18,6 +17,7 @@ from daiban.notify.services import (
     notification_resend,
     notifications_mark_all_read,
 )
+from daiban.org.pages import require_page_role
 
 
 @login_required

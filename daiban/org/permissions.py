@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from daiban.lib.errors import Forbidden
-from daiban.org.roles import Role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
 
 
 def require_role(user, *roles: str, action: str = "") -> None:
@@ -19,10 +19,19 @@ def refuse(user, *, action: str, required_roles=(), why: str = "") -> None:
     raise Forbidden("您没有执行此操作的权限")
 
 
+def require_worker(user, action: str) -> None:
+    """For pages that only exist to act (a form page): readers are refused, and the refusal recorded."""
+    require_role(user, *CASE_WORKER_ROLES, action=action)
+
+
+def is_worker(user) -> bool:
+    """A case worker (agent, chief agent, unit or center administrator): pages show their actions."""
+    return user.has_role(*CASE_WORKER_ROLES)
+
+
 def require_unit_worker(user, body_id: int | None, *, action: str, what: str) -> None:
     """A case worker (agent, chief agent, unit or center administrator) whose scope covers the agency
     body whose work `what` is; anyone else is refused and the refusal recorded."""
-    from daiban.org.roles import CASE_WORKER_ROLES
     from daiban.org.scope import scope_of
 
     require_role(user, *CASE_WORKER_ROLES, action=action)

@@ -22,7 +22,7 @@ from daiban.plans.deadlines import OVERDUE, open_pause_workdays, standing
 from daiban.plans.evidence import LEGAL, trusted
 from daiban.plans.models import DurationFigure, TaskPlan
 from daiban.plans.scheduling import PlanInput, Schedule, permit_and_end, schedule
-from daiban.plans.services import target_length
+from daiban.plans.target import target_length
 from daiban.workdays.loader import add_workdays, deemed_day
 
 

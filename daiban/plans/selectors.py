@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.selectors import documents_of, items_of, team_members
+from daiban.cases.selectors import documents_of, items_of, local_department_of, team_members
 from daiban.cases.states import CaseStatus
 from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
@@ -15,6 +15,7 @@ from daiban.lib import clock
 from daiban.lib.personal import mask_phone
 from daiban.lib.prefetch import prefetched
 from daiban.org.roles import Role
+from daiban.org.scope import scope_of
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
 from daiban.plans.target import target_unit_label
@@ -133,11 +134,22 @@ def owns(user, case: Case) -> bool:
     return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
 
 
+def acting_as(actor, item: CaseItem) -> set[str]:
+    """Who `actor` acts as on `item` ("liaison", "agent"): the rule the services check before moving an item."""
+    capacities = set()
+    if actor.has_role(Role.LIAISON) and actor.department_id in (item.catalog_item.department_id,
+                                                                local_department_of(item).pk):
+        capacities.add("liaison")
+    if actor.has_role(Role.AGENT, Role.CHIEF_AGENT, Role.UNIT_ADMIN, Role.CENTER_ADMIN) \
+            and scope_of(actor).covers_body(item.case.unit_id):
+        capacities.add("agent")
+    return capacities
+
+
 def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> list[str]:
     """The actions `user` may take on `item`, read from the one table of the item's state machine."""
     from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, ItemStatus
     from daiban.catalog.models import Level
-    from daiban.plans.services import acting_as  # the services' own rule of who acts as agent or liaison
 
     if item.case.status not in OPEN_STATUSES:
         return []
@@ -186,9 +198,7 @@ def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical:
         catalog = item.catalog_item
         liaison = item.liaison or team_liaisons.get(catalog.department_id)
         if liaison is None:
-            from daiban.plans.services import local_department
-
-            liaison = team_liaisons.get(local_department(item).pk)
+            liaison = team_liaisons.get(local_department_of(item).pk)
         row.update({
             "item": item, "limit_workdays": catalog.limit_workdays, "level_label": catalog.get_level_display(),
             "stage_label": catalog.get_stage_display(), "liaison_name": _person(liaison),

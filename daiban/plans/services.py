@@ -35,6 +35,8 @@ from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, ProgressReport, TaskPlan, WorkLog
 from daiban.plans.notices import tell_item
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
+from daiban.plans.selectors import acting_as
+from daiban.plans.target import target_length
 from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
@@ -55,14 +57,6 @@ def _plan_inputs(case: Case) -> list[PlanInput]:
         inputs.append(PlanInput(code=i.catalog_item.code, limit=i.catalog_item.limit_workdays, sort=i.catalog_item.sort,
                                 prerequisites=tuple(ours + owners)))
     return inputs
-
-
-def target_length(start: dt.date, permit: dt.date | None) -> int | None:
-    if permit is None:
-        return None
-    if settings.PERMIT_TARGET_UNIT == "days":
-        return (permit - start).days
-    return workdays_between(start, permit).workdays
 
 
 def _apply_schedule(case: Case, plan: TaskPlan) -> None:
@@ -171,20 +165,6 @@ def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: d
 
 def local_department(item: CaseItem) -> Department:
     return local_department_of(item)
-
-
-def acting_as(actor: User, item: CaseItem) -> set[str]:
-    capacities = set()
-    if actor.has_role(Role.LIAISON) and actor.department_id in (item.catalog_item.department_id,
-                                                                local_department(item).pk):
-        capacities.add("liaison")
-    if actor.has_role(Role.AGENT, Role.CHIEF_AGENT, Role.UNIT_ADMIN, Role.CENTER_ADMIN):
-        from daiban.org.scope import scope_of
-
-        scope = scope_of(actor)
-        if scope.covers_body(item.case.unit_id):
-            capacities.add("agent")
-    return capacities
 
 
 def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str:

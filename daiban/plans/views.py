@@ -18,17 +18,17 @@ from daiban.cases.api import docx_response
 from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import cases_for, local_departments_of, team_members
-from daiban.cases.views import staff_page
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import RoleGrant, User
+from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
 from daiban.plans import forms as f
 from daiban.plans import services
 from daiban.plans.deadlines import report_up_late
-from daiban.plans.selectors import STAFF_ROLES, liaison_items, plan_section, urgent_first
+from daiban.plans.selectors import STAFF_ROLES, acting_as, liaison_items, plan_section, urgent_first
 
 ACTION_LABELS = {
     "dispatch": "派单", "start": "受理（开始计时）", "pause": "暂停计时", "resume": "恢复计时",
@@ -337,4 +337,4 @@ def my_items(request):
 
 
 def _acts_as_liaison(user, item: CaseItem) -> bool:
-    return "liaison" in services.acting_as(user, item)
+    return "liaison" in acting_as(user, item)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from daiban.cases.forms import show_refusal
-from daiban.cases.views import staff_page
 from daiban.catalog.models import STAGE_ORDER
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.policy.forms import ArticleForm
 from daiban.policy.guides import guide_facts

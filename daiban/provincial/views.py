@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from daiban.desk.pages import require_page_role
 from daiban.lib.errors import ServiceError
+from daiban.org.pages import require_page_role
 from daiban.provincial import selectors
 from daiban.provincial.delivery import MAX_ATTEMPTS
 from daiban.provincial.models import ProvincialMessage

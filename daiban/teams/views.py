@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case
-from daiban.cases.views import staff_page
 from daiban.lib.errors import ValidationFailed
+from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import get_in_scope, scope_of

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from daiban.desk.pages import require_page_role
 from daiban.lib.errors import ServiceError, ValidationFailed
+from daiban.org.pages import require_page_role
 from daiban.workdays import loader
 from daiban.workdays.selectors import year_overview
 from daiban.workdays.services import CALENDAR_ROLES, calendar_confirm_year, calendar_import_year

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 
 from conftest import DEMO_PASSWORD
 from daiban.assessment.periods import Period
@@ -11,7 +10,6 @@ from daiban.assessment.selectors import stats
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build, day
 from daiban.org.models import Department
 
-pytestmark = pytest.mark.skipif(not apps.is_installed("daiban.closure"), reason="daiban.closure is not installed")
 MARCH = Period(day("2025-03-01"), day("2025-03-31"))
 
 

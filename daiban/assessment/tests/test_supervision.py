@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 
 from conftest import DEMO_PASSWORD
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
@@ -80,7 +79,6 @@ def test_agents_do_not_supervise_and_units_see_only_their_own_cases(late_case, c
     assert login(client, "kyadmin").get(f"/assessment/supervision/{late_case.pk}/").status_code == 200
 
 
-@pytest.mark.skipif(not apps.is_installed("daiban.coordination"), reason="daiban.coordination is not installed")
 def test_joint_meetings_show_whether_their_record_was_filled_in(late_case, client, person):
     from daiban.coordination.models import Meeting
 

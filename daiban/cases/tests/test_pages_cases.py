@@ -8,7 +8,8 @@ import pytest
 from conftest import credit_code, request_payload
 from daiban.cases import team as team_rules
 from daiban.cases.models import Case, CaseDocument
-from daiban.cases.services import request_accept, team_of
+from daiban.cases.selectors import team_of
+from daiban.cases.services import request_accept
 from daiban.intake.models import Request
 
 

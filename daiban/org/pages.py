@@ -1,5 +1,5 @@
-"""What every logged-in page does with a service's refusal: out of scope answers 404, a refused
-action 403 in Chinese, a conflict (e.g. a closed case) a message and back to the page."""
+"""The page side of permission: what every logged-in page does with a service's refusal. Out of scope
+answers 404, a refused action 403 in Chinese, a conflict (e.g. a closed case) a message and back to the page."""
 from __future__ import annotations
 
 from functools import wraps
