@@ -225,8 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"prepared {options.database_url} with seed_demo + seed_scale --cases {options.cases} "
               f"in {time.perf_counter() - began:.0f} s")
     os.environ.update(DATABASE_URL=options.database_url, DJANGO_SETTINGS_MODULE="daiban.settings")
-    for key in ("DAIBAN_SECRET_KEY", "DAIBAN_AUDIT_KEY", "DAIBAN_DATA_KEY", "DAIBAN_DEBUG"):
-        os.environ[key] = env[key]
+    os.environ.update({key: value for key, value in env.items() if key.startswith("DAIBAN_")})
     import django
 
     django.setup()
