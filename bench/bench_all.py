@@ -194,8 +194,8 @@ def main() -> int:
     (small, first), (large, second) = sizes.items()
     for label, *_ in TARGETS:
         a, b = first[label], second[label]
-        rows.append((f"{label} p50/p95 ms, queries at {small} | {large} cases",
-                     f"{a[0]:.0f}/{a[1]:.0f}, {a[2]}q | {b[0]:.0f}/{b[1]:.0f}, {b[2]}q",
+        rows.append((f"{label} p50/p95 ms, queries at {small} → {large} cases",
+                     f"{a[0]:.0f}/{a[1]:.0f}, {a[2]}q → {b[0]:.0f}/{b[1]:.0f}, {b[2]}q",
                      "p95 ≤ 100 ms" + (", ≤ 15 queries" if "<id>" in label else "")))
     rows.append(("case API ÷ /healthz (req/s, 4 clients, gunicorn)", f"{api:.1f} ÷ {bare:.1f} = {api / bare:.0%}",
                  "≥ 50 %"))
