@@ -80,8 +80,10 @@ wheelhouse: setup
 db-roles: setup
 	$(PY) manage.py db_roles --print
 
-bench: setup
-	$(PY) bench/bench_workdays.py
+# One table of the province-scale goals on PostgreSQL (bench/README.md); e.g. make bench BENCH_FLAGS="--large 20000".
+BENCH_FLAGS ?=
+bench: setup-test
+	$(PY) bench/bench_all.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

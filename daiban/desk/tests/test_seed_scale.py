@@ -19,3 +19,11 @@ def test_seed_scale_adds_cases_with_items_and_a_verifying_trail(demo, capsys):
     assert CaseItem.objects.filter(case__request__in=made).count() >= 4 * Case.objects.filter(request__in=made).count()
     assert audit_verify().ok
     assert "audit chain verifies: True" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_scale_refuses_a_tag_letter_that_credit_codes_never_use(demo):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不含 I、O、S、V、Z"):
+        call_command("seed_scale", "--cases", "1", "--tag", "S")

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from daiban.audit.services import audit_checkpoint, audit_verify
 from daiban.catalog.models import CatalogItem
 from daiban.desk.scale import generate_audit, generate_cases
+from daiban.lib.validators import CREDIT_CODE_CHARSET
 
 
 class Command(BaseCommand):
@@ -20,14 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=100000, help="代办登记数（约九成成为案件）")
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--tag", default="S", help="本次生成的登记编号前缀（一至两个大写字母）")
+        parser.add_argument("--tag", default="T", help="本次生成的登记编号前缀（一至两个大写字母，不含 I、O、S、V、Z）")
         parser.add_argument("--events-per-case", type=int, default=100, help="每个案件的审计事件数")
 
     def handle(self, *args, cases: int, seed: int, tag: str, events_per_case: int, **options):
         if not CatalogItem.objects.exists():
             raise CommandError("请先载入组织与事项目录（manage.py seed_demo）")
-        if not (tag.isascii() and tag.isalpha() and tag.isupper() and 1 <= len(tag) <= 2):
-            raise CommandError("--tag 应为一至两个大写字母")
+        if not (tag.isascii() and tag.isalpha() and tag.isupper() and 1 <= len(tag) <= 2
+                and set(tag) <= set(CREDIT_CODE_CHARSET)):
+            raise CommandError("--tag 应为一至两个大写字母（不含 I、O、S、V、Z：统一社会信用代码不用这些字母）")
         began = time.perf_counter()
         made = generate_cases(cases, seed=seed, tag=tag)
         self.stdout.write(f"{made} in {time.perf_counter() - began:.0f} s")

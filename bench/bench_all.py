@@ -1,0 +1,234 @@
+"""`make bench`: one table of the province-scale goals (issue 12) on PostgreSQL.
+
+    .venv/bin/python bench/bench_all.py [--small 1000] [--large 5000] [--repeat 20] [--users 20] [--seconds 30]
+        [--database-url postgres://postgres@127.0.0.1:5432/daiban_bench] [--reuse]
+
+Prepares the database as bench/load.py does (seed_demo + seed_scale --cases SMALL), starts `manage.py serve`
+(gunicorn, debug off) and measures, at that size, each staff page and API one client at a time (--repeat calls:
+p50/p95 over HTTP; queries counted in-process by Django's test client on the same database); then grows the data
+by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against /healthz (the reference view:
+no query) under the production server with 4 clients, working days against chinese_calendar
+(bench_workdays.py), the ledger .xlsx export of all cases (time, peak RSS of its process), audit_verify over the
+whole chain (events/s) and the load test (bench/load.py --reuse). Prints one table; goals from the issue.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+PY = sys.executable
+
+import load  # noqa: E402  (bench/load.py: database, server and logins)
+
+# (label, who, path) — who: a page session or an API token of that person; {case} is a sampled case.
+TARGETS = [
+    ("page /cases/", "page", "/cases/"),
+    ("page /cases/requests/", "page", "/cases/requests/"),
+    ("page /cases/<id>/", "page", "/cases/{case}/"),
+    ("page /assessment/", "page", "/assessment/"),
+    ("page /assessment/ledger/", "page", "/assessment/ledger/"),
+    ("GET /api/v1/cases/{id}", "api", "/api/v1/cases/{case}"),
+    ("GET /api/v1/stats", "api", "/api/v1/stats"),
+]
+WHO = "center"  # the county centre: scope "all", the heaviest
+
+
+def pct(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else values[0]
+
+
+def child(env: dict, code: str) -> str:
+    """Runs code in a fresh Django process on the bench database; returns its last output line."""
+    out = subprocess.run([PY, "-c", "import django; django.setup()\n" + code], cwd=ROOT, check=True,
+                         env={**env, "DJANGO_SETTINGS_MODULE": "daiban.settings"}, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+QUERY_COUNTS = """
+import json, sys
+sys.path.insert(0, '.')
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from conftest import StaffClient, DEMO_PASSWORD, totp_code
+from daiban.cases.models import Case
+case = Case.objects.order_by('-pk').values_list('pk', flat=True).first()
+page = StaffClient(); assert page.login('center')
+api = StaffClient()
+token = api.post('/api/v1/auth/token', {'username': 'center', 'password': DEMO_PASSWORD, 'otp': totp_code('center')},
+                 content_type='application/json').json()['token']
+counts = {}
+for label, who, path in TARGETS:
+    client, headers = (page, {}) if who == 'page' else (api, {'Authorization': 'Bearer ' + token})
+    client.get(path.format(case=case), headers=headers)
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path.format(case=case), headers=headers).status_code
+    counts[label] = len(queries) if status == 200 else f'HTTP {status}'
+print(json.dumps(counts))
+"""
+
+
+def measure_size(env: dict, base: str, page, token: str, cases: list[int], repeat: int) -> dict:
+    import json
+
+    counts = json.loads(child(env, f"TARGETS = {TARGETS!r}\n" + QUERY_COUNTS))
+    figures = {}
+    for label, who, path in TARGETS:
+        times = []
+        for i in range(repeat):
+            url = base + path.format(case=cases[i % len(cases)])
+            began = time.perf_counter()
+            if who == "page":
+                answer = page.get(url, timeout=120)
+            else:
+                answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+            times.append(time.perf_counter() - began)
+            if answer.status_code != 200:
+                raise SystemExit(f"{label}: HTTP {answer.status_code}")
+        figures[label] = (pct(times, 50) * 1000, pct(times, 95) * 1000, counts.get(label))
+    return figures
+
+
+def api_ratio(base: str, token: str, cases: list[int], seconds: float = 10, clients: int = 4) -> tuple[float, float]:
+    """Requests/s of GET /api/v1/cases/{id} and of /healthz, each with `clients` keep-alive clients."""
+    def rate(path_for, headers) -> float:
+        done = [0]
+        lock = threading.Lock()
+        stop = time.monotonic() + seconds
+
+        def run(n: int) -> None:
+            http, mine = requests.Session(), 0
+            while time.monotonic() < stop:
+                if http.get(base + path_for(n + mine), headers=headers, timeout=60).status_code == 200:
+                    mine += 1
+            with lock:
+                done[0] += mine
+
+        threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return done[0] / seconds
+
+    api = rate(lambda i: f"/api/v1/cases/{cases[i % len(cases)]}", {"Authorization": f"Bearer {token}"})
+    bare = rate(lambda i: "/healthz", {})
+    return api, bare
+
+
+LEDGER = """
+import resource, time, tempfile, os
+from daiban.assessment.ledger import LEDGER_COLUMNS, LedgerFilters, ledger_rows, ledger_table
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.xlsx import write_xlsx
+path = os.path.join(tempfile.mkdtemp(), 'ledger.xlsx')
+began = time.perf_counter()
+rows = write_xlsx(path, title='代办台帐', columns=LEDGER_COLUMNS,
+                  rows=ledger_table(ledger_rows(Scoped.county(), LedgerFilters()).iterator(2000)))
+print(rows, time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+VERIFY = """
+import time
+from daiban.audit.services import audit_verify
+began = time.perf_counter()
+result = audit_verify()
+print(result.ok, result.events, time.perf_counter() - began)
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=1000, help="seed_scale cases of the first size")
+    parser.add_argument("--large", type=int, default=5000, help="cases of the second size (grown from the first)")
+    parser.add_argument("--events-per-case", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=20, help="calls per page and API at each size")
+    parser.add_argument("--users", type=int, default=20, help="load test users")
+    parser.add_argument("--seconds", type=float, default=30, help="load test duration")
+    parser.add_argument("--database-url", default=os.environ.get(
+        "DAIBAN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/daiban_bench"))
+    parser.add_argument("--reuse", action="store_true", help="the database is already seeded at --small")
+    options = parser.parse_args()
+    env = load.server_env(options.database_url)
+    if not options.reuse:
+        load.prepare(env, options.small, options.events_per_case)
+    rows: list[tuple[str, str, str]] = []  # what, figure, goal
+
+    port = load.free_port()
+    base = f"http://127.0.0.1:{port}"
+    os.environ.update({k: v for k, v in env.items() if k.startswith("DAIBAN_") or k == "DATABASE_URL"},
+                      DJANGO_SETTINGS_MODULE="daiban.settings")
+    import django
+
+    django.setup()
+    from daiban.cases.models import Case
+
+    server = subprocess.Popen([PY, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, env=env)
+    try:
+        load.wait_ready(base)
+        page, token = load.session_login(base, WHO), load.token_login(base, WHO)
+        sizes = {}
+        for n, size in enumerate((options.small, options.large)):
+            if n and size > options.small:
+                subprocess.run([PY, "manage.py", "seed_scale", "--cases", str(size - options.small), "--tag", "U",
+                                "--events-per-case", str(options.events_per_case)], cwd=ROOT, env=env, check=True,
+                               stdout=subprocess.DEVNULL)
+            cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:50])
+            sizes[Case.objects.count()] = measure_size(env, base, page, token, cases, options.repeat)
+        api, bare = api_ratio(base, token, cases)
+    finally:
+        server.terminate()
+        server.wait(30)
+    (small, first), (large, second) = sizes.items()
+    for label, *_ in TARGETS:
+        a, b = first[label], second[label]
+        rows.append((f"{label} p50/p95 ms, queries at {small} → {large} cases",
+                     f"{a[0]:.0f}/{a[1]:.0f}, {a[2]}q → {b[0]:.0f}/{b[1]:.0f}, {b[2]}q",
+                     "p95 ≤ 100 ms" + (", ≤ 15 queries" if "<id>" in label else "")))
+    rows.append(("case API ÷ /healthz (req/s, 4 clients, gunicorn)", f"{api:.1f} ÷ {bare:.1f} = {api / bare:.0%}",
+                 "≥ 50 %"))
+
+    out = subprocess.run([PY, "bench/bench_workdays.py", "--calls", "300"], cwd=ROOT, capture_output=True, text=True)
+    speedups = re.findall(r"(\d+)×", out.stdout)
+    rows.append(("working days ÷ chinese_calendar (add, between)",
+                 f"{speedups[0]}×, {speedups[2]}×" if len(speedups) >= 4 else "failed", "≥ 20×"))
+
+    ledger_rows, seconds, rss = child(env, LEDGER).split()
+    rows.append((f"ledger .xlsx of {ledger_rows} cases: time, peak RSS", f"{float(seconds):.1f} s, {float(rss):.0f} MB",
+                 "≤ 60 s, ≤ 300 MB at 100k"))
+    ok, events, seconds = child(env, VERIFY).split()
+    rows.append((f"audit_verify over {events} events (chain ok: {ok})", f"{int(events) / float(seconds):,.0f} events/s",
+                 "≥ 200k events/s"))
+
+    out = subprocess.run([PY, "bench/load.py", "--reuse", "--database-url", options.database_url, "--users",
+                          str(options.users), "--seconds", str(options.seconds)], cwd=ROOT, capture_output=True,
+                         text=True)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("all ")), "")
+    numbers = line.split()
+    rows.append((f"load test: {options.users} users × {options.seconds:g} s, 70 % reads / 30 % writes",
+                 f"{numbers[1]} requests, {numbers[2]} errors, p95 {numbers[4]} ms" if len(numbers) >= 5 else "failed",
+                 "0 errors (50 users × 120 s)"))
+
+    width = max(len(r[0]) for r in rows)
+    figure = max(len(r[1]) for r in rows)
+    print(f"| {'what':<{width}} | {'figure':<{figure}} | goal |")
+    print(f"|{'-' * (width + 2)}|{'-' * (figure + 2)}|------|")
+    for what, value, goal in rows:
+        print(f"| {what:<{width}} | {value:<{figure}} | {goal} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
