@@ -47,7 +47,10 @@ def test_a_company_applies_on_a_phone_and_queries_its_progress(page_at):
     assert page.input_value("#id_location") == "330326101"
     assert page.is_checked("#id_industrial_0") and page.is_checked("#id_voluntary")
     assert scroll_width(page) <= 375
-    error.scroll_into_view_if_needed()
+    # The first field in error is scrolled to and focused, not left somewhere below the fold.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_credit_code'")
+    assert page.locator("#id_credit_code").evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }")
     screenshot(page, "portal-phone-form-error")
 
     page.fill("#id_credit_code", GOOD_CODE)
