@@ -8,7 +8,7 @@ count tens of thousands of items at once:
 - it is overdue on a day D when it is still open on D and its due date is before D;
 - a paused item's clock stands still: it is overdue only if its due date had already passed when
   the pause began (its open pause started after the due date);
-- warning (预警): open, not paused, not overdue, and no more than WARNING_WORKDAYS working days left.
+- warning (预警): open, dispatched, not paused, not overdue, and no more than WARNING_WORKDAYS working days left.
 
 Withdrawn items (已撤回) are taken out of the plan and never count. Open items of a case that is
 already completed or terminated do not count either (the case's papers close them).
@@ -66,8 +66,8 @@ def warning_now(today: dt.date, warning_days: int | None = None) -> Q:
     accepted = Q(started_on__isnull=False)
     due_in_window = ((accepted & Q(due_on__gte=today, due_on__lt=limit))
                      | (~accepted & Q(planned_due__gte=today, planned_due__lt=limit)))
-    return (~Q(status__in=ITEM_FINISHED) & ~Q(status__in=ITEM_PAUSED) & Q(case__status__in=OPEN_STATUSES)
-            & due_in_window)
+    return (~Q(status__in=ITEM_FINISHED) & ~Q(status__in=ITEM_PAUSED) & ~Q(status=ItemStatus.PENDING)
+            & Q(case__status__in=OPEN_STATUSES) & due_in_window)
 
 
 def case_warning(today: dt.date) -> Case:

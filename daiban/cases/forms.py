@@ -124,6 +124,15 @@ class AcceptForm(forms.Form):
     voluntary = forms.BooleanField(label="企业自愿申请", required=False)
     note = forms.CharField(label="审查意见（可不填）", required=False, max_length=200)
 
+    CONFIRM = "请逐项勾选确认受理条件后再受理；项目不符合条件的，请在“不予受理”中填写理由。"
+
+    def clean(self) -> dict:
+        # Nothing ticked is a forgotten confirmation, not three verdicts against the project.
+        data = super().clean()
+        if not any(data.get(name) for name in ("in_county", "industrial_policy", "voluntary")):
+            raise forms.ValidationError(self.CONFIRM)
+        return data
+
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label="不予受理理由（企业可见）", required=False, max_length=2000,

@@ -48,10 +48,17 @@ def require_open(case: Case) -> None:
         raise Conflict("案件已办结或终止，只能查阅", code="case.closed")
 
 
+FIRST_CONTACT_FIRST = "请先在“首次联系”中记录与企业联系的情况，再受理。"
+
+
 def request_accept(*, actor: User, request: Request, in_county: bool = True, industrial_policy: bool = True,
-                   voluntary: bool = True, note: str = "") -> Case:
-    """§6.2: the unit reviews eligibility and accepts; the case starts. Accepting twice returns the case."""
+                   voluntary: bool = True, note: str = "", contact_first: bool = False) -> Case:
+    """§6.2: the unit reviews eligibility and accepts; the case starts. Accepting twice returns the case.
+    With contact_first (the unit's page), a request nobody has contacted yet is not accepted: the first contact
+    is recorded on its own, with what was said."""
     _require_unit_staff(actor, request, "request_accept")
+    if contact_first and request.first_contact_at is None and request.status == Request.Status.NEW:
+        raise ValidationFailed({"first_contact": FIRST_CONTACT_FIRST})
     failed = {name: message for name, ok, message in (
         ("in_county", in_county, "项目不在平阳县域范围内，不予受理"),
         ("industrial_policy", industrial_policy, "项目不符合产业导向，不予受理"),

@@ -209,7 +209,7 @@ def request_detail(request, pk: int):
         elif action == "accept":
             form = AcceptForm(request.POST)
             if form.is_valid():
-                case = request_accept(actor=request.user, request=row, **form.cleaned_data)
+                case = request_accept(actor=request.user, request=row, contact_first=True, **form.cleaned_data)
                 messages.success(request, "已受理，案件已建立。请与企业确定委托代办事项。")
                 return redirect("cases:case", pk=case.pk)
             forms = {"accept_form": form}

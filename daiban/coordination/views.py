@@ -307,7 +307,9 @@ def meeting_new(request):
     form = f.MeetingForm(request.POST or None, issues=issues, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = [i for i in issues if str(i.pk) in data.pop("issues")]
+        # Popped once: inside the comprehension it ran per issue and failed from the second one on.
+        picked = data.pop("issues")
+        chosen = [i for i in issues if str(i.pk) in picked]
         try:
             meeting = services.meeting_convene(actor=request.user, issues=chosen, **data)
         except ValidationFailed as refusal:

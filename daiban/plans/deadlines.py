@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED
+from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED, ItemStatus
 from daiban.workdays.loader import add_workdays, workdays_between
 
 NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
@@ -81,6 +81,8 @@ def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standi
     state, left = due_standing(due, today, warning_days=warning_days)
     if state != OVERDUE and item.status in ITEM_PAUSED:
         state = NORMAL  # the clock stands still
+    if state == WARNING and item.status == ItemStatus.PENDING:
+        state = NORMAL  # not dispatched yet: a freshly generated plan is not already 预警
     return Standing(state, due, left, elapsed, provisional)
 
 

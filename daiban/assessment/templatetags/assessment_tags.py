@@ -31,10 +31,17 @@ def previous(row: dict, name: str) -> str:
 
 
 @register.filter
+def had_previous(row: dict) -> bool:
+    """Whether the previous period had any data at all: a '▲' over a period of nothing reads as a real rise."""
+    return any((row.get("previous") or {}).values())
+
+
+@register.filter
 def trend(row: dict, name: str) -> str:
-    """'up good', 'down bad', … for a CSS class; '' when either side has no value or nothing changed."""
+    """'up good', 'down bad', … for a CSS class; '' when either side has no value, nothing changed or the
+    previous period had no data at all."""
     now, before = row.get(name), (row.get("previous") or {}).get(name)
-    if now is None or before is None or now == before or name in ("avg_limit",):
+    if now is None or before is None or now == before or name in ("avg_limit",) or not had_previous(row):
         return ""
     direction = "up" if now > before else "down"
     good = (direction == "down") if name in LOWER_IS_BETTER else (direction == "up")

@@ -152,8 +152,31 @@ def test_first_contact_is_recorded_and_needs_a_note(browse, new_request):
     assert row.status == "contacted" and row.first_contact_note == "已电话联系张经理"
 
 
+def contacted(browse, row) -> None:
+    browse("aojiang").post(f"/cases/requests/{row.pk}/", {"action": "contact", "note": "已电话联系张经理"})
+
+
+def test_a_request_cannot_be_accepted_before_the_first_contact_is_recorded(browse, new_request):
+    row = new_request()
+    answer = browse("aojiang").post(f"/cases/requests/{row.pk}/", {
+        "action": "accept", "in_county": "on", "industrial_policy": "on", "voluntary": "on"})
+    assert answer.status_code == 422 and "请先在“首次联系”中记录与企业联系的情况" in answer.content.decode()
+    assert not Case.objects.filter(request=row).exists()
+
+
+def test_accepting_with_no_check_ticked_asks_to_confirm_instead_of_giving_verdicts(browse, new_request):
+    row = new_request()
+    contacted(browse, row)
+    answer = browse("aojiang").post(f"/cases/requests/{row.pk}/", {"action": "accept"})
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "请逐项勾选确认受理条件后再受理" in page
+    assert "县域范围内，不予受理" not in page and "不符合产业导向，不予受理" not in page
+    assert not Case.objects.filter(request=row).exists()
+
+
 def test_accepting_through_the_page_creates_the_case(browse, new_request):
     row = new_request()
+    contacted(browse, row)
     answer = browse("aojiang").post(f"/cases/requests/{row.pk}/", {
         "action": "accept", "in_county": "on", "industrial_policy": "on", "voluntary": "on"})
     case = Case.objects.get(request=row)
@@ -163,6 +186,7 @@ def test_accepting_through_the_page_creates_the_case(browse, new_request):
 
 def test_accepting_without_every_eligibility_check_is_refused_with_the_reason(browse, new_request):
     row = new_request()
+    contacted(browse, row)
     answer = browse("aojiang").post(f"/cases/requests/{row.pk}/", {"action": "accept", "in_county": "on",
                                                                     "voluntary": "on"})
     assert answer.status_code == 422

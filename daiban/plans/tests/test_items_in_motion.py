@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 
 from conftest import request_payload
+from daiban.assessment.item_states import case_warning as case_warning_sql
+from daiban.cases.models import Case
 from daiban.cases.services import case_agreement_set, case_team_set, request_accept
 from daiban.intake.services import request_submit
 from daiban.intake.validation import RequestData
@@ -16,6 +18,7 @@ from daiban.plans import services
 from daiban.plans.deadlines import standing
 from daiban.plans.duties import escalate_overdue
 from daiban.plans.models import Escalation, ItemTransition
+from daiban.plans.selectors import case_warning
 
 D = dt.date.fromisoformat
 
@@ -186,3 +189,13 @@ def test_more_than_one_visit_is_flagged(api_as, case):
     assert api.post(f"cases/{case.pk}/visits", {"day": "2026-11-02", "reason": "签订土地出让合同"}).json()["flagged"] is False
     assert api.post(f"cases/{case.pk}/visits", {"day": "2026-11-03", "reason": "补签材料"}).json()["flagged"] is True
     assert api.post(f"cases/{case.pk}/worklog", {"day": "2026-11-03", "content": "陪同业主到自然资源局"}).status_code == 201
+
+
+def test_right_after_the_plan_is_generated_nothing_is_in_warning_before_dispatch(case, person):
+    today = D("2026-11-02")  # L02 is planned due 11-03: one working day left, yet nothing is dispatched
+    assert standing(item(case, "L02"), today).state == "normal"
+    assert case_warning(case, today) == "normal"
+    assert Case.objects.annotate(w=case_warning_sql(today)).get(pk=case.pk).w == "normal"
+    dispatch(case, person, "L02")
+    assert standing(item(case, "L02"), today).state == "warning"
+    assert Case.objects.annotate(w=case_warning_sql(today)).get(pk=case.pk).w == "warning"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import credit_code, screenshot
+from daiban.lib import codes
+from daiban.lib.codes import normalise_query_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +47,10 @@ def test_a_company_applies_on_a_phone_and_queries_its_progress(page_at):
     assert page.input_value("#id_location") == "330326101"
     assert page.is_checked("#id_industrial_0") and page.is_checked("#id_voluntary")
     assert scroll_width(page) <= 375
-    error.scroll_into_view_if_needed()
+    # The first field in error is scrolled to and focused, not left somewhere below the fold.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_credit_code'")
+    assert page.locator("#id_credit_code").evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }")
     screenshot(page, "portal-phone-form-error")
 
     page.fill("#id_credit_code", GOOD_CODE)
@@ -53,7 +58,7 @@ def test_a_company_applies_on_a_phone_and_queries_its_progress(page_at):
     page.wait_for_url("**/portal/apply/done/")
     tracking_no = page.locator("#tracking-no").inner_text()
     query_code = page.locator("#query-code").inner_text()
-    assert tracking_no.startswith("DB") and len(query_code) == 6
+    assert tracking_no.startswith("DB") and len(normalise_query_code(query_code)) == codes.LENGTH
     assert "请妥善保存查询码" in page.content()
     assert scroll_width(page) <= 375
     screenshot(page, "portal-phone-done")

@@ -1,6 +1,7 @@
 // Small behaviours of the staff pages, kept out of the HTML so the Content-Security-Policy can forbid inline
 // script: a link with data-open-card (or a #act-<code> address) opens that item's card; a select with
-// data-autosubmit sends its filter form when changed.
+// data-autosubmit sends its filter form when changed; a form sent back with errors shows (scrolls to and
+// focuses) its first field in error, so that on a phone the person does not have to hunt for it.
 (function () {
   function open(id) { var card = document.getElementById(id); if (card && card.tagName === "DETAILS") { card.open = true; } }
   document.addEventListener("click", function (event) {
@@ -12,6 +13,14 @@
     if (select.matches && select.matches("select[data-autosubmit]") && select.form) { select.form.submit(); }
   });
   function openFromHash() { if (window.location.hash.indexOf("#act-") === 0) { open(window.location.hash.slice(1)); } }
+  function showFirstError() {
+    var box = document.querySelector("form .field-error");
+    var field = box && box.querySelector("input:not([type=hidden]), select, textarea");
+    if (!field) { return; }
+    field.focus({ preventScroll: true });
+    field.scrollIntoView({ block: "center" });
+  }
   document.addEventListener("DOMContentLoaded", openFromHash);
+  document.addEventListener("DOMContentLoaded", showFirstError);
   document.addEventListener("htmx:load", openFromHash);
 }());
