@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "daiban.idempotency",
     "daiban.ops",
     "daiban.numbering",
+    "daiban.adoption",
     "huey.contrib.djhuey",
 ]
 

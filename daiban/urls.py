@@ -28,6 +28,7 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
     path("accounts/", include("daiban.accounts.urls")),
     path("calendar/", include("daiban.workdays.urls")),
+    path("import/", include("daiban.adoption.urls")),
     path("portal/", include("daiban.portal.urls")),
     path("cases/", include("daiban.cases.urls")),
     path("plans/", include("daiban.plans.urls")),

@@ -31,6 +31,9 @@ EVENT_TYPES: dict[str, str] = {
     # item catalog
     "catalog.item_created": "新增代办事项",
     "catalog.item_updated": "修改代办事项",
+    # adoption (daiban/adoption): rows of a county's existing ledger and roster, marked 导入
+    "import.case_imported": "导入台帐案件",
+    "import.staff_imported": "导入人员名册",
     # demo data
     "system.demo_loaded": "载入演示数据",
 }

@@ -55,3 +55,41 @@ def load_pingyang_org() -> None:
             code=code, defaults={"name": name, "full_name": full_name, "kind": kind, "region": levels[level]})
     for body_name, (_, authority) in py.LADDER.items():
         AgencyBody.objects.filter(name=body_name).update(authority=Department.objects.get(code=authority))
+
+
+def _pair(spec: dict, key: str) -> tuple[str, str]:
+    value = spec.get(key)
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(part, str) for part in value)):
+        raise ValueError(f"“{key}”应为 [区划代码, 名称]")
+    return value[0], value[1]
+
+
+@transaction.atomic
+def load_org_spec(spec: dict) -> None:
+    """Another county's organisation from a file (format: docs/org-file.md); idempotent like the above."""
+    province = _region(*_pair(spec, "province"), Level.PROVINCE, None)
+    city = _region(*_pair(spec, "city"), Level.CITY, province)
+    county = _region(*_pair(spec, "county"), Level.COUNTY, city)
+    places = [_region(code, name, Level.TOWN, county) for code, name in spec.get("towns", [])]
+    places += [_region(code, name, Level.TOWNSHIP, county) for code, name in spec.get("townships", [])]
+    zone = _region(*_pair(spec, "zone"), Level.ZONE, county) if spec.get("zone") else county
+    places += [_region(code, name, Level.PARK, zone, note=f"{industry}产业")
+               for code, name, industry in spec.get("parks", [])]
+    parent, regions = None, {"province": province, "city": city, "center": county}
+    bodies = spec["bodies"]
+    for level, kind in (("province", Kind.PROVINCE), ("city", Kind.CITY), ("center", Kind.CENTER)):
+        body = bodies[level]
+        parent = _body(body["name"], kind, regions[level], parent, body.get("phone", ""), body.get("address", ""),
+                       body.get("government", ""))
+    for region in places:
+        park = region.level == Level.PARK
+        _body(py.unit_name(region.name), Kind.UNIT, region, parent, "", f"{region.name}代办窗口",
+              py.government_name(zone.name if park else region.name, park=park))
+    levels = {"county": county, "city": city, "province": province}
+    for code, name, full_name, kind, level in spec.get("departments", []):
+        Department.objects.update_or_create(
+            code=code, defaults={"name": name, "full_name": full_name, "kind": kind, "region": levels[level]})
+    for body in bodies.values():
+        if body.get("authority"):
+            AgencyBody.objects.filter(name=body["name"]).update(
+                authority=Department.objects.get(code=body["authority"]))

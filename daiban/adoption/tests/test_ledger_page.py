@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from daiban.adoption.models import LedgerRow
+from daiban.adoption.tests.messy_ledger import credit_code
+from daiban.lib import clock
+
+
+def _csv(code: str) -> SimpleUploadedFile:
+    text = ("单位名称,信用代码,项目名称,所在乡镇,投资额（万元）,联系人,手机号码,登记日期,受理日期,状态,办结日期\n"
+            f"平阳县丙有限公司,{code},丙项目,鳌江镇,８０００,王五,13900001111,2025/4/1,2025年4月3日,已办结,2025-06-30\n"
+            f"平阳县丁有限公司,{code},丁项目,火星镇,100,赵六,13900002222,2025-04-01,,代办中,\n")
+    return SimpleUploadedFile("台帐.csv", text.encode("utf-8-sig"), content_type="text/csv")
+
+
+def test_the_center_administrator_previews_then_confirms_a_ledger(demo, client):
+    client.login("center")
+    code = credit_code(88)
+    with clock.frozen("2026-06-01"):
+        preview = client.post("/import/ledger/", {"action": "preview", "file": _csv(code)})
+        assert preview.status_code == 200
+        page = preview.content.decode()
+        assert "可导入 1 行" in page and "不是本县的乡镇或园区" in page
+        assert not LedgerRow.objects.exists()
+        confirm = client.post("/import/ledger/", {"action": "confirm", "filename": "台帐.csv",
+                                                  "content": preview.context["content"]})
+    assert "已导入" in confirm.content.decode()
+    assert LedgerRow.objects.get(key=f"{code}|丙项目").request.case.status == "completed"
+
+
+def test_a_file_that_is_not_a_ledger_gets_a_chinese_error_not_a_500(demo, client):
+    client.login("center")
+    bad = SimpleUploadedFile("台帐.xlsx", b"not a workbook")
+    answer = client.post("/import/ledger/", {"action": "preview", "file": bad})
+    assert answer.status_code == 422 and "无法读取该 Excel 文件" in answer.content.decode()
+
+
+def test_the_template_has_the_documented_headers_and_an_items_sheet(demo, client):
+    client.login("center")
+    answer = client.get("/import/ledger/template.xlsx")
+    book = load_workbook(io.BytesIO(answer.content))
+    assert [cell.value for cell in book.worksheets[0][1]][:3] == ["登记编号", "企业名称", "统一社会信用代码"]
+    assert "事项" in book.sheetnames
+
+
+def test_the_import_page_does_not_exist_for_an_agent(demo, client):
+    client.login("aojiang")
+    assert client.get("/import/ledger/").status_code == 404
