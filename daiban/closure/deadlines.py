@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from daiban.plans.deadlines import LABELS, NORMAL, OVERDUE, due_standing
 from daiban.workdays.calendar import WorkdayResult
-from daiban.workdays.loader import add_workdays
+from daiban.workdays.loader import add_workdays, workdays_between
 
 FILING_WORKDAYS = 2
 
@@ -18,6 +18,13 @@ FILING_WORKDAYS = 2
 def filing_due(closed_on: dt.date) -> WorkdayResult:
     """The last working day on which the form may be filed (the closing day itself is not counted)."""
     return add_workdays(closed_on, FILING_WORKDAYS)
+
+
+def case_workdays_used(entrusted_on: dt.date, closed_on: dt.date) -> int:
+    """用时 of a closed case, the one rule (completion form, termination form, provincial message): working
+    days after the entrustment day up to and including the closing day; a case closed on the working day it
+    was entrusted has used that day, so a real case never shows 0."""
+    return max(1, workdays_between(entrusted_on, closed_on).workdays)
 
 
 def warning_workdays() -> int:

@@ -19,7 +19,7 @@ from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
 from daiban.closure import business
-from daiban.closure.deadlines import filing_due
+from daiban.closure.deadlines import case_workdays_used, filing_due
 from daiban.closure.models import Closure, HandoverEntry
 from daiban.closure.paperwork import closing_document
 from daiban.lib import clock
@@ -32,7 +32,6 @@ from daiban.org.roles import Role
 from daiban.org.scope import scope_of
 from daiban.provincial.payloads import item_block
 from daiban.provincial.services import provincial_enqueue
-from daiban.workdays.loader import workdays_between
 
 MAX_HANDOVER = 50
 WITHDRAWN_ON_TERMINATION = "委托终止，事项撤回"
@@ -146,7 +145,7 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
         entrusted = case.entrusted_on or case.accepted_at.date()
         closure = Closure.objects.create(
             case=case, kind=Closure.Kind.COMPLETION, closed_on=today, closed_at=now, closed_by=actor,
-            workdays_used=workdays_between(entrusted, today).workdays, opinion=(opinion or "").strip(),
+            workdays_used=case_workdays_used(entrusted, today), opinion=(opinion or "").strip(),
             filing_due_on=due.date, filing_due_provisional=due.provisional)
         _save_handover(closure, lines)
         case_transition(actor=actor, case=case, to_status=CaseStatus.COMPLETED, note="委托代办事项全部办结")
@@ -227,7 +226,7 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
             case=case, kind=Closure.Kind.TERMINATION, closed_on=today, closed_at=now, closed_by=actor,
             reason_kind=kind, reason=reason, requested_by_owner=by_owner, filing_due_on=due.date,
             filing_due_provisional=due.provisional,
-            workdays_used=workdays_between(case.entrusted_on, today).workdays if case.entrusted_on else None)
+            workdays_used=case_workdays_used(case.entrusted_on, today) if case.entrusted_on else None)
         _save_handover(closure, lines)
         label = Closure.ReasonKind(kind).label
         case_transition(actor=actor, case=case, to_status=CaseStatus.TERMINATED, note=f"{label}：{reason[:150]}")

@@ -24,6 +24,8 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from daiban.lib.text import tidy
+
 TITLE_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
 TABLE_FONT = "宋体"
@@ -383,6 +385,8 @@ def picture(doc: DocumentObject, png: bytes, caption: str, *, max_height_cm: flo
 # --- out and back -------------------------------------------------------------------------------------------
 
 def to_bytes(doc: DocumentObject) -> bytes:
+    for node in doc.element.body.iter(qn("w:t")):  # one place for every form: parts joined never double 。
+        node.text = tidy(node.text or "")
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

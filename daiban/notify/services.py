@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from daiban.audit.services import audit_record
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound
+from daiban.lib.text import tidy
 from daiban.notify.models import Notification
 from daiban.notify.rules import UNIT_BOUND, Rule, To, rule
 from daiban.org.models import User
@@ -65,6 +66,7 @@ def notify(
     In-app messages need no delivery: they are marked sent at once and appear when the caller commits.
     """
     wanted = None if channels is None else [Channel(c) for c in channels]
+    subject, body = tidy(subject), tidy(body)
     now = clock.now()
     created: list[Notification] = []
     seen: set[int] = set()
