@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from daiban.adoption.reader import read_ledger
 from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT, ledger_import
 from daiban.adoption.template import ledger_template
-from daiban.desk.pages import require_page_role
+from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
 
 MAX_BYTES = 5 * 1024 * 1024
