@@ -6,9 +6,10 @@ than replayed through the live state machine; each imported row gets one `import
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from daiban.adoption.checking import CLOSED, LedgerEntry, check_item, check_row
@@ -31,6 +32,7 @@ IMPORTED = "imported"
 SKIPPED = "skipped"  # already imported by an earlier run, or a duplicate line of this file
 REFUSED = "refused"
 WOULD_IMPORT = "would_import"  # dry run
+logger = logging.getLogger(__name__)
 OUTCOME_LABELS = {IMPORTED: "已导入", SKIPPED: "已存在，跳过", REFUSED: "未导入", WOULD_IMPORT: "可导入"}
 
 
@@ -161,8 +163,12 @@ def _import_one(actor: User, entry: LedgerEntry, source_file: str, dry_run: bool
                 raise _DryRun
     except _DryRun:
         return RowOutcome(entry.line, entry.key, WOULD_IMPORT, tracking_no=request.tracking_no)
-    except Exception as problem:  # a row the checks let through but the database refused: listed, not fatal
+    except DatabaseError:  # a row the checks let through but the database refused: listed, not fatal
+        logger.exception("ledger row %s (%s) was refused by the database", entry.line, entry.key)
+        if LedgerRow.objects.filter(key=entry.key).exists():  # a parallel run imported it meanwhile
+            return RowOutcome(entry.line, entry.key, SKIPPED, ["此前已导入"])
         if Request.objects.filter(tracking_no=entry.values["tracking_no"]).exists():
-            return RowOutcome(entry.line, entry.key, REFUSED, [f"登记编号{entry.values['tracking_no']}已被系统中其他登记使用"])
-        return RowOutcome(entry.line, entry.key, REFUSED, [f"写入失败：{problem}"])
+            return RowOutcome(entry.line, entry.key, REFUSED,
+                              [f"登记编号{entry.values['tracking_no']}已被系统中其他登记使用"])
+        return RowOutcome(entry.line, entry.key, REFUSED, ["写入失败，请核对该行数据后重试"])
     return RowOutcome(entry.line, entry.key, IMPORTED, tracking_no=request.tracking_no)

@@ -106,3 +106,14 @@ def test_the_command_reads_a_csv_ledger_and_reports_counts(demo, tmp_path, capsy
         out = capsys.readouterr().out
     assert "已导入 1 行" in out and "未导入 1 行" in out and "校验位不正确" in out
     assert LedgerRow.objects.filter(key=f"{code}|甲项目").exists()
+
+
+def test_a_tracking_number_already_used_in_the_system_is_refused_with_its_reason(person):
+    from daiban.intake.models import Request
+
+    taken = Request.objects.values_list("tracking_no", flat=True).first()
+    ledger = read_ledger(("登记编号,企业名称,统一社会信用代码,项目名称,建设地点,总投资（万元）,联系人,联系电话,登记日期\n"
+                          f"{taken},平阳县戊有限公司,{generated.credit_code(99)},戊项目,鳌江镇,500,钱七,13911112222,"
+                          "2025-05-01\n").encode(), "台帐.csv")
+    result = _run(person, ledger)
+    assert result.count(REFUSED) == 1 and "已被系统中其他登记使用" in _reasons(result)
