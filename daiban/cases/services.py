@@ -35,7 +35,7 @@ def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") 
 
 
 def public_step(case: Case, text: str) -> None:
-    PublicStep.objects.create(request_id=case.request_id, at=clock.now(), text=text)
+    PublicStep.objects.create(request_id=case.request_id, at=clock.now(), text=PublicStep.fitted(text))
 
 
 def require_case_worker(actor: User, case: Case, action: str) -> None:

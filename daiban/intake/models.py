@@ -179,9 +179,16 @@ class Request(models.Model):
 class PublicStep(models.Model):
     """A step the owner sees on the public progress page (no personal data in `text`)."""
 
+    MAX_TEXT = 200
+
+    @classmethod
+    def fitted(cls, text: str) -> str:
+        """The text as the page keeps it: a long summary (a half-month report's) cut with an ellipsis."""
+        return text if len(text) <= cls.MAX_TEXT else text[:cls.MAX_TEXT - 1] + "…"
+
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="public_steps")
     at = models.DateTimeField("时间")
-    text = models.CharField("进展", max_length=200)
+    text = models.CharField("进展", max_length=MAX_TEXT)
 
     class Meta:
         verbose_name = verbose_name_plural = "公开进展"

@@ -35,7 +35,7 @@ def _tracking_no() -> str:
 
 
 def _step(request: Request, text: str) -> None:
-    PublicStep.objects.create(request=request, at=clock.now(), text=text)
+    PublicStep.objects.create(request=request, at=clock.now(), text=PublicStep.fitted(text))
 
 
 def _unit_for(location) -> AgencyBody:
