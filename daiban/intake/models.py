@@ -181,11 +181,6 @@ class PublicStep(models.Model):
 
     MAX_TEXT = 200
 
-    @classmethod
-    def fitted(cls, text: str) -> str:
-        """The text as the page keeps it: a long summary (a half-month report's) cut with an ellipsis."""
-        return text if len(text) <= cls.MAX_TEXT else text[:cls.MAX_TEXT - 1] + "…"
-
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="public_steps")
     at = models.DateTimeField("时间")
     text = models.CharField("进展", max_length=MAX_TEXT)
@@ -193,6 +188,11 @@ class PublicStep(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "公开进展"
         ordering = ["at", "id"]
+
+    @classmethod
+    def fitted(cls, text: str) -> str:
+        """The text as the page keeps it: a long summary (a half-month report's) cut with an ellipsis."""
+        return text if len(text) <= cls.MAX_TEXT else text[:cls.MAX_TEXT - 1] + "…"
 
 
 class Consultation(models.Model):
