@@ -51,3 +51,11 @@ def test_seed_demo_run_twice_creates_nothing_twice(demo, settings):
     call_command("seed_demo", password="demo-pass-2026", verbosity=0)
     assert counts == (User.objects.count(), AgencyBody.objects.count(), Region.objects.count(),
                       Department.objects.count())
+
+
+def test_seed_demo_leaves_a_checkpoint_of_the_trail_outside_the_database_at_once(demo, settings, checkpoint_dir):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-pass-2026", verbosity=0)
+    assert any(path.stat().st_size for path in checkpoint_dir.rglob("*") if path.is_file())
