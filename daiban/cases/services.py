@@ -10,8 +10,8 @@ from daiban.cases.selectors import team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.audiences import owner_of
-from daiban.intake.models import PROMOTION_CATEGORIES, PublicStep, Request
-from daiban.intake.services import _require_unit_staff
+from daiban.intake.models import PROMOTION_CATEGORIES, Request
+from daiban.intake.services import _require_unit_staff, public_step_add
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
@@ -35,7 +35,7 @@ def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") 
 
 
 def public_step(case: Case, text: str) -> None:
-    PublicStep.objects.create(request_id=case.request_id, at=clock.now(), text=PublicStep.fitted(text))
+    public_step_add(request_id=case.request_id, text=text)
 
 
 def require_case_worker(actor: User, case: Case, action: str) -> None:

@@ -34,8 +34,9 @@ def _tracking_no() -> str:
     return f"{prefix}{next_number(f'tracking_no:{prefix}', start=after_existing):04d}"
 
 
-def _step(request: Request, text: str) -> None:
-    PublicStep.objects.create(request=request, at=clock.now(), text=PublicStep.fitted(text))
+def public_step_add(*, request_id: int, text: str) -> None:
+    """A step on the owner's public progress page, from the request's services and the case's alike."""
+    PublicStep.objects.create(request_id=request_id, at=clock.now(), text=PublicStep.fitted(text))
 
 
 def _unit_for(location) -> AgencyBody:
@@ -99,7 +100,8 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
         if entry_id:
             DirectoryEntry.objects.filter(pk=entry_id).exclude(status=DirectoryEntry.Status.LANDED).update(
                 status=DirectoryEntry.Status.IN_AGENCY)
-        _step(request, f"已收到代办申请（{request.get_source_display()}），由{request.unit.name}承办")
+        public_step_add(request_id=request.pk,
+                        text=f"已收到代办申请（{request.get_source_display()}），由{request.unit.name}承办")
         _alert_unit(request)
         audit_record(event_type="intake.request_submitted", actor=actor, obj=request,
                      new={"source": source, "project": data.project_name, "company": data.company_name,
@@ -183,7 +185,7 @@ def request_contact(*, actor: User, request: Request, note: str) -> Request:
             request.status = Request.Status.CONTACTED
         request.save()
         late = clock.today() > request.first_contact_due
-        _step(request, "代办机构已与企业联系")
+        public_step_add(request_id=request.pk, text="代办机构已与企业联系")
         audit_record(event_type="intake.first_contact", actor=actor, obj=request,
                      new={"note": request.first_contact_note, "late": late})
     return request
@@ -206,7 +208,7 @@ def request_reject(*, actor: User, request: Request, reason: str) -> Request:
         request.reviewed_at = clock.now()
         request.reviewed_by = actor
         request.save()
-        _step(request, f"不予受理：{reason}")
+        public_step_add(request_id=request.pk, text=f"不予受理：{reason}")
         people, contact = owner_of(request)
         notify_event("request.refused", values={"project": request.project_name, "reason": reason},
                      link=f"/cases/requests/{request.pk}/", people=people, owner_contact=contact,
