@@ -7,13 +7,12 @@ Every text sent outside the app ends with the absolute link of its page; an SMS 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 
+from daiban.lib import outbox
 from daiban.lib.links import absolute_url
 from daiban.notify.models import Notification
 
@@ -65,15 +64,6 @@ def message_text(notification: Notification) -> str:
     return text
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    # urllib would repeat a redirected POST as a GET; a gateway that redirects is misconfigured.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _post_to_gateway(url: str, notification: Notification, label: str) -> None:
     if not url:
         raise DeliveryError(f"未配置{label}网关")
@@ -85,16 +75,5 @@ def _post_to_gateway(url: str, notification: Notification, label: str) -> None:
     headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
     if settings.GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.GATEWAY_TOKEN}"
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(), headers=headers,
-                                     method="POST")
-    try:
-        with _opener.open(request, timeout=GATEWAY_TIMEOUT_SECONDS) as answer:
-            status = answer.status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(200).decode("utf-8", "replace").strip()
-        raise DeliveryError(f"{label}网关返回 HTTP {exc.code}" + (f"：{detail}" if detail else "")) from exc
-    except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
-        reason = getattr(exc, "reason", exc)
-        raise DeliveryError(f"无法连接{label}网关：{reason}") from exc
-    if not 200 <= status < 300:
-        raise DeliveryError(f"{label}网关返回 HTTP {status}")
+    outbox.post(url, body=json.dumps(payload, ensure_ascii=False).encode(), headers=headers,
+                timeout=GATEWAY_TIMEOUT_SECONDS, peer=f"{label}网关", failure=DeliveryError)

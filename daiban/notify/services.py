@@ -14,8 +14,9 @@ from django.db import IntegrityError, transaction
 
 from daiban.audit.services import audit_record
 from daiban.lib import clock
-from daiban.lib.errors import Conflict, NotFound
+from daiban.lib.errors import NotFound
 from daiban.lib.text import tidy
+from daiban.notify.delivery import OUTBOX
 from daiban.notify.models import Notification
 from daiban.notify.rules import UNIT_BOUND, Rule, To, rule
 from daiban.org.models import User
@@ -125,14 +126,7 @@ def notification_resend(*, actor, notification: Notification) -> Notification:
     """Puts a failed (or stuck) delivery back in the queue with a fresh set of attempts."""
     require_role(actor, *DELIVERY_ADMIN_ROLES, action="notification_resend")
     with transaction.atomic():
-        row = Notification.objects.select_for_update().filter(pk=notification.pk).first()
-        if row is None:
-            raise NotFound("没有这条通知")
-        if row.status not in (Status.FAILED, Status.PENDING) or row.channel == Channel.IN_APP:
-            raise Conflict("这条通知已发送，无需重新发送", code="outbox.already_sent")
-        old = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
-        row.status, row.attempts, row.next_attempt_at = Status.PENDING, 0, clock.now()
-        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        row, old = OUTBOX.requeue(notification.pk, missing="没有这条通知", already_sent="这条通知已发送，无需重新发送")
         audit_record(event_type="notify.resent", actor=actor, obj=row, old=old,
                      new={"status": row.status, "channel": row.channel, "recipient": row.recipient_id})
     return row

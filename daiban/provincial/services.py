@@ -13,11 +13,11 @@ from django.db import IntegrityError, transaction
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem
 from daiban.lib import clock
-from daiban.lib.errors import Conflict, NotFound
 from daiban.org.models import User
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 from daiban.provincial import payloads
+from daiban.provincial.delivery import OUTBOX
 from daiban.provincial.models import ProvincialMessage
 
 Event, Status = ProvincialMessage.Event, ProvincialMessage.Status
@@ -55,14 +55,7 @@ def provincial_replay(*, actor: User, message: ProvincialMessage) -> ProvincialM
     """Puts a failed (or stuck) report back in the queue with a fresh set of attempts, same message id."""
     require_role(actor, *OUTBOX_ADMIN_ROLES, action="provincial_replay")
     with transaction.atomic():
-        row = ProvincialMessage.objects.select_for_update().filter(pk=message.pk).first()
-        if row is None:
-            raise NotFound("没有这条报文")
-        if row.status == Status.SENT:
-            raise Conflict("该报文已报送成功，无需重新报送", code="outbox.already_sent")
-        old = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
-        row.status, row.attempts, row.next_attempt_at = Status.PENDING, 0, clock.now()
-        row.save(update_fields=["status", "attempts", "next_attempt_at"])
+        row, old = OUTBOX.requeue(message.pk, missing="没有这条报文", already_sent="该报文已报送成功，无需重新报送")
         audit_record(event_type="provincial.replayed", actor=actor, obj=row, old=old,
                      new={"status": row.status, "message_id": row.message_id, "event": row.event})
     return row

@@ -112,8 +112,8 @@ def test_a_row_claimed_by_one_worker_is_skipped_by_the_next():
     wang = make_user("dl_claim", mobile="13905770001")
     with override_settings(SMS_GATEWAY_URL="http://127.0.0.1:9/send"):
         queue_sms(wang, count=3)
-        first = delivery._claim(limit=10)
-        second = delivery._claim(limit=10)
+        first = delivery.OUTBOX.claim_due(limit=10)
+        second = delivery.OUTBOX.claim_due(limit=10)
     assert len(first) == 3 and second == []
 
 

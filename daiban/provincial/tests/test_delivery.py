@@ -67,11 +67,11 @@ def test_a_report_refused_once_is_retried_after_a_minute_and_delivered_once(buil
 def test_a_claimed_report_is_not_claimed_again_while_it_is_being_sent(build, quiet_outbox):
     row = queued(build)
     with override_settings(PROVINCIAL_URL="http://127.0.0.1:9/never"), clock.frozen(T0):
-        first = delivery._claim(10)
-        second = delivery._claim(10)
+        first = delivery.OUTBOX.claim_due(10)
+        second = delivery.OUTBOX.claim_due(10)
     assert [m.pk for m in first] == [row.pk] and second == []
-    with clock.frozen(T0 + delivery.LEASE + dt.timedelta(seconds=1)):  # the first worker died mid-send
-        assert [m.pk for m in delivery._claim(10)] == [row.pk]
+    with clock.frozen(T0 + delivery.OUTBOX.lease + dt.timedelta(seconds=1)):  # the first worker died mid-send
+        assert [m.pk for m in delivery.OUTBOX.claim_due(10)] == [row.pk]
 
 
 @pytest.mark.django_db
