@@ -6,7 +6,7 @@ from datetime import date
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
-from daiban.cases import team as team_rules
+from daiban.cases import agency_team
 from daiban.cases.models import CaseDocument
 from daiban.cases.selectors import case_detail, cases_for, with_case_reads
 from daiban.cases.services import (
@@ -97,7 +97,7 @@ def set_agreement(request, case_id: int, payload: AgreementIn):
 
 @router.get("/{case_id}/team/proposal", summary="按实施办法规则建议的代办团队")
 def team_proposal(request, case_id: int):
-    return team_rules.propose(_case(request, case_id)).as_usernames()
+    return agency_team.propose(_case(request, case_id)).as_usernames()
 
 
 @router.put("/{case_id}/team", response={200: dict, **errors(403, 409)}, summary="确定代办团队；违反规则时 422 并指明规则")

@@ -103,7 +103,7 @@ def collaboration_of(case: Case) -> list[CollaborationPhase]:
 
 
 def case_detail(case: Case) -> dict:
-    from daiban.cases.team import is_major, requirements
+    from daiban.cases.agency_team import is_major, requirements
 
     items = items_of(case)
     need = requirements(case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from daiban.audit.services import audit_record
-from daiban.cases import team as team_rules
+from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
 from daiban.cases.selectors import team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
@@ -163,7 +163,7 @@ def _require_owner_or_worker(actor: User, case: Case, action: str) -> None:
 
 def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | None = None,
                   lead_leader: str | None = None, supervisor: str | None = None,
-                  liaisons: list[str] | None = None) -> team_rules.TeamChoice:
+                  liaisons: list[str] | None = None) -> agency_team.TeamChoice:
     """Sets the team; a team that breaks a rule of the seed is refused with the rule named."""
     require_case_worker(actor, case, "case_team_set")
     require_open(case)
@@ -177,10 +177,10 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
         missing["liaisons"] = f"没有用户名为“{'、'.join(unknown)}”的人员"
     if missing:
         raise ValidationFailed(missing)
-    choice = team_rules.TeamChoice(
+    choice = agency_team.TeamChoice(
         agent=people.get(agent), chief_agent=people.get(chief_agent or ""), lead_leader=people.get(lead_leader or ""),
         supervisor=people.get(supervisor or ""), liaisons=[people[n] for n in dict.fromkeys(liaisons or [])])
-    broken = team_rules.violations(choice, case)
+    broken = agency_team.violations(choice, case)
     if broken:
         raise ValidationFailed(broken)
     with transaction.atomic():

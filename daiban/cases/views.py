@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daiban.cases import team as team_rules
+from daiban.cases import agency_team
 from daiban.cases.api import docx_response
 from daiban.cases.forms import (
     AcceptForm,
@@ -257,12 +257,12 @@ def user_owns(user, case) -> bool:
 
 
 def _rule_notes(case) -> list[str]:
-    need = team_rules.requirements(case)
-    notes = [team_rules.RULE_MESSAGES["agent"]]
-    notes += [team_rules.rule_message(rule) for rule in ("lead_leader", "supervisor", "chief_agent")
+    need = agency_team.requirements(case)
+    notes = [agency_team.RULE_MESSAGES["agent"]]
+    notes += [agency_team.rule_message(rule) for rule in ("lead_leader", "supervisor", "chief_agent")
               if getattr(need, rule)]
     if need.chief_agent:
-        notes.append(team_rules.RULE_MESSAGES["liaisons"])
+        notes.append(agency_team.RULE_MESSAGES["liaisons"])
     return notes
 
 
@@ -393,7 +393,7 @@ def case_agreement(request, pk: int):
 def case_team(request, pk: int):
     case = _case(request, pk)
     require_worker(request.user, "case_team_page")
-    need = team_rules.requirements(case)
+    need = agency_team.requirements(case)
     if request.method == "POST":
         form = TeamForm(request.POST, case=case, department_ids=need.department_ids)
         if form.is_valid():
@@ -409,7 +409,7 @@ def case_team(request, pk: int):
                 return redirect("cases:case", pk=case.pk)
     else:
         current = team_of(case)
-        initial = current if current["agent"] else team_rules.propose(case).as_usernames()
+        initial = current if current["agent"] else agency_team.propose(case).as_usernames()
         form = TeamForm(initial=initial, case=case, department_ids=need.department_ids)
     return render(request, "cases/team.html", {
         "case": case, "form": form, "rule_notes": _rule_notes(case), "proposed": not team_of(case)["agent"],

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from daiban.cases.agency_team import propose
 from daiban.cases.models import Case
 from daiban.cases.services import case_agreement_set, case_designate_major, case_team_set, document_sign, request_accept
-from daiban.cases.team import propose
 from daiban.intake.models import Company, Request
 from daiban.intake.services import card_issue, owner_account_create, request_contact, request_submit
 from daiban.intake.validation import RequestData

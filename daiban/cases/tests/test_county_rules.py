@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from conftest import request_payload
-from daiban.cases import team as team_rules
+from daiban.cases import agency_team
 from daiban.cases.models import Case
 from daiban.cases.services import case_agreement_set, request_accept
 from daiban.intake.deadlines import first_contact_deadline
@@ -30,19 +30,19 @@ def make_case(person):
 
 @pytest.mark.parametrize("investment, major", [(10000, True), ("9999.99", False), (10000.01, True)])
 def test_a_project_is_major_from_exactly_10000_wan(make_case, investment, major):
-    assert team_rules.is_major(make_case(investment_wan=investment)) is major
+    assert agency_team.is_major(make_case(investment_wan=investment)) is major
 
 
 def test_the_major_project_threshold_is_the_countys_setting(make_case):
     case = make_case(investment_wan=6000)
-    assert not team_rules.is_major(case)
+    assert not agency_team.is_major(case)
     with override_settings(MAJOR_PROJECT_WAN=5000):
-        assert team_rules.is_major(case)
-        assert "本县规则：总投资5000万元及以上的项目为重大项目" in team_rules.chief_agent_message()
+        assert agency_team.is_major(case)
+        assert "本县规则：总投资5000万元及以上的项目为重大项目" in agency_team.chief_agent_message()
 
 
 def test_the_chief_agent_message_names_the_countys_own_rule_not_a_seed_article(make_case, person):
-    message = team_rules.chief_agent_message()
+    message = agency_team.chief_agent_message()
     assert "本县规则：总投资1亿元及以上的项目为重大项目（实施办法未规定金额）" in message
     assert "本县规则：首席代办员须为项目属地的乡科级干部、县发展和改革局干部、代办业务骨干" in message
     case = make_case(investment_wan=10000)
@@ -56,10 +56,10 @@ def test_the_chief_agent_message_names_the_countys_own_rule_not_a_seed_article(m
 def test_who_may_be_chief_agent_is_the_countys_setting(make_case, person):
     case = make_case(investment_wan=20000)
     chief = person("chief")  # a section-level cadre of 鳌江镇, not a senior agent
-    assert team_rules.qualifies("chief_agent", chief, case)
+    assert agency_team.qualifies("chief_agent", chief, case)
     with override_settings(CHIEF_AGENT_QUALIFICATIONS=["senior_agent"]):
-        assert not team_rules.qualifies("chief_agent", chief, case)
-        assert "本县规则：首席代办员须为代办业务骨干" in team_rules.chief_agent_message()
+        assert not agency_team.qualifies("chief_agent", chief, case)
+        assert "本县规则：首席代办员须为代办业务骨干" in agency_team.chief_agent_message()
 
 
 @pytest.mark.parametrize("workdays, received, due", [

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import credit_code, request_payload
-from daiban.cases import team as team_rules
+from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseDocument
 from daiban.cases.selectors import team_of
 from daiban.cases.services import request_accept
@@ -68,7 +68,7 @@ def test_the_case_page_answers_404_outside_the_scope(browse, new_case):
 def test_the_case_page_shows_items_team_rules_and_collaboration(browse, new_case):
     case = new_case()
     html = browse("aojiang").get(f"/cases/{case.pk}/").content.decode()
-    assert team_rules.RULE_MESSAGES["lead_leader"] in html and team_rules.RULE_MESSAGES["supervisor"] in html
+    assert agency_team.RULE_MESSAGES["lead_leader"] in html and agency_team.RULE_MESSAGES["supervisor"] in html
     assert "三部门协同" in html and "项目引进" in html
     assert f"/cases/{case.pk}/agreement/" in html and f"/cases/{case.pk}/team/" in html
     assert "认定为重大项目" not in html, "only the center designates major projects"
@@ -77,7 +77,7 @@ def test_the_case_page_shows_items_team_rules_and_collaboration(browse, new_case
 def test_a_small_project_has_no_leader_rules_and_no_collaboration(browse, new_case):
     case = new_case(category="other", investment_wan=800)
     html = browse("aojiang").get(f"/cases/{case.pk}/").content.decode()
-    assert team_rules.RULE_MESSAGES["lead_leader"] not in html and "三部门协同" not in html
+    assert agency_team.RULE_MESSAGES["lead_leader"] not in html and "三部门协同" not in html
 
 
 def test_readers_see_no_forms_and_their_posts_are_refused(browse, new_case):
@@ -125,7 +125,7 @@ def test_an_empty_or_unknown_choice_of_items_is_refused_in_chinese(browse, new_c
 def test_the_team_form_is_prefilled_with_the_proposal(browse, new_case):
     case = new_case()
     html = browse("aojiang").get(f"/cases/{case.pk}/team/").content.decode()
-    proposal = team_rules.propose(case).as_usernames()
+    proposal = agency_team.propose(case).as_usernames()
     assert re.search(rf'<option value="{proposal["agent"]}" selected>', html)
     assert re.search(rf'<option value="{proposal["lead_leader"]}" selected>', html)
     assert "系统按规则建议" in html
@@ -136,8 +136,8 @@ def test_a_team_without_a_lead_leader_breaks_the_5000_wan_rule_and_is_shown_why(
     answer = browse("aojiang").post(f"/cases/{case.pk}/team/", {"agent": "aojiang"})
     assert answer.status_code == 422
     errors = field_errors(answer.content.decode())
-    assert team_rules.RULE_MESSAGES["lead_leader"] in errors
-    assert team_rules.RULE_MESSAGES["supervisor"] not in errors
+    assert agency_team.RULE_MESSAGES["lead_leader"] in errors
+    assert agency_team.RULE_MESSAGES["supervisor"] not in errors
     assert team_of(case)["agent"] is None
 
 
@@ -145,7 +145,7 @@ def test_a_lawful_team_is_saved(browse, new_case):
     case = new_case()
     aojiang = browse("aojiang")
     aojiang.post(f"/cases/{case.pk}/agreement/", {"item_codes": ["L02", "L05", "S04"]})
-    proposal = team_rules.propose(case).as_usernames()
+    proposal = agency_team.propose(case).as_usernames()
     fields = {k: v for k, v in proposal.items() if v and k != "liaisons"}
     answer = aojiang.post(f"/cases/{case.pk}/team/", {**fields, "liaisons": proposal["liaisons"]})
     assert answer.status_code == 302, field_errors(answer.content.decode())
@@ -195,7 +195,7 @@ def test_only_the_center_designates_a_major_project(browse, new_case):
     center.post(f"/cases/{case.pk}/", {"action": "major", "major": "1"})
     case.project.refresh_from_db()
     assert case.project.major
-    assert team_rules.chief_agent_message() in center.get(f"/cases/{case.pk}/").content.decode()
+    assert agency_team.chief_agent_message() in center.get(f"/cases/{case.pk}/").content.decode()
 
 
 def test_the_home_page_lists_cases_awaiting_their_agreement(browse, new_case):
