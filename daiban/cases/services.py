@@ -11,7 +11,7 @@ from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.audiences import owner_of
 from daiban.intake.models import PROMOTION_CATEGORIES, Request
-from daiban.intake.services import _require_unit_staff, public_step_add
+from daiban.intake.services import public_step_add
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
@@ -56,7 +56,7 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
     """§6.2: the unit reviews eligibility and accepts; the case starts. Accepting twice returns the case.
     With contact_first (the unit's page), a request nobody has contacted yet is not accepted: the first contact
     is recorded on its own, with what was said."""
-    _require_unit_staff(actor, request, "request_accept")
+    require_unit_worker(actor, request.unit_id, action="request_accept", what="登记")
     if contact_first and request.first_contact_at is None and request.status == Request.Status.NEW:
         raise ValidationFailed({"first_contact": FIRST_CONTACT_FIRST})
     failed = {name: message for name, ok, message in (

@@ -165,13 +165,9 @@ def request_register(*, actor: User, data: RequestData, source: str = Source.WIN
     return _create_once(data, source=source, actor=actor, idempotency_key=key)
 
 
-def _require_unit_staff(actor: User, request: Request, action: str) -> None:
-    require_unit_worker(actor, request.unit_id, action=action, what="登记")
-
-
 def request_contact(*, actor: User, request: Request, note: str) -> Request:
     """The first contact with the owner (due by first_contact_deadline)."""
-    _require_unit_staff(actor, request, "request_contact")
+    require_unit_worker(actor, request.unit_id, action="request_contact", what="登记")
     if not (note or "").strip():
         raise ValidationFailed({"note": "请填写联系情况"})
     with transaction.atomic():
@@ -192,7 +188,7 @@ def request_contact(*, actor: User, request: Request, note: str) -> Request:
 
 
 def request_reject(*, actor: User, request: Request, reason: str) -> Request:
-    _require_unit_staff(actor, request, "request_reject")
+    require_unit_worker(actor, request.unit_id, action="request_reject", what="登记")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": "请填写不予受理的理由（企业可见）"})

@@ -1,5 +1,12 @@
-"""Who may act. Services call these first; a refusal is an audit event too."""
+"""Who may act: the one vocabulary of permission for services. A service's first lines call one of these
+(or `refuse` with its own reason); pages turn the refusal into 403/404 through `org/pages.py`, the API through
+its exception handlers (daiban/api.py). Every refusal is an `access.refused` audit event that outlives the
+service's rolled-back transaction (daiban/audit/refusals.py).
+"""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NoReturn
 
 from daiban.lib.errors import Forbidden
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -11,12 +18,17 @@ def require_role(user, *roles: str, action: str = "") -> None:
     refuse(user, action=action, required_roles=roles)
 
 
-def refuse(user, *, action: str, required_roles=(), why: str = "") -> None:
-    """Records the refused access as an audit event, then raises Forbidden."""
+REFUSED = "您没有执行此操作的权限"
+
+
+def refuse(user, *, action: str, why: str = "", required_roles: Iterable[str] = ()) -> NoReturn:
+    """The one refusal: records the refused access as an audit event (`action`, `why`, `required_roles`),
+    kept even when the surrounding transaction rolls back, then raises Forbidden. The person is told `why`
+    (Chinese) when there is one, otherwise that they may not do this."""
     from daiban.audit.refusals import audit_refusal  # audit imports org; avoid the cycle at import time
 
     audit_refusal(actor=user, new={"required_roles": sorted(required_roles), "action": action, "why": why})
-    raise Forbidden("您没有执行此操作的权限")
+    raise Forbidden(why or REFUSED)
 
 
 def require_worker(user, action: str) -> None:

@@ -9,12 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
-from daiban.audit.refusals import audit_refusal
 from daiban.audit.services import audit_record
 from daiban.lib import clock
-from daiban.lib.errors import Forbidden, ValidationFailed
+from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody, User
-from daiban.org.permissions import require_role
+from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.teams.models import Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
 
@@ -48,8 +47,8 @@ def writable_bodies(user: User) -> list[AgencyBody]:
 def _require_writer(actor: User, body: AgencyBody, action: str) -> None:
     require_role(actor, *WRITER_ROLES, action=action)
     if not may_write_for(actor, body):
-        audit_refusal(actor=actor, new={"action": action, "body": body.name})
-        raise Forbidden("只能为本代办机构登记" if body.kind in COUNTY_BODY_KINDS else "只能为本县的代办机构登记")
+        refuse(actor, action=action,
+               why="只能为本代办机构登记" if body.kind in COUNTY_BODY_KINDS else "只能为本县的代办机构登记")
 
 
 def _text(values: dict[str, Any], field: str, errors: dict[str, str], *, required: bool = False) -> str:
@@ -204,8 +203,7 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
     _require_writer(actor, body, "conduct_record_add")
     if person.body_id is not None and person.body_id != body.pk:
         if not actor.has_role(Role.CENTER_ADMIN):
-            audit_refusal(actor=actor, new={"action": "conduct_record_add", "person": person.username})
-            raise Forbidden("只能为本代办机构的人员登记")
+            refuse(actor, action="conduct_record_add", why="只能为本代办机构的人员登记")
         raise ValidationFailed({"body": f"{person.display_name} 属于{person.body.name}"})
     if not is_staff_member(person):
         raise ValidationFailed({"person": f"{person.display_name} 不是工作人员"})

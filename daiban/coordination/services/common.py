@@ -1,14 +1,10 @@
-"""What the coordination services share: who is who on a case, refusals with a reason, departments by name."""
+"""What the coordination services share: who is who on a case, departments by name."""
 from __future__ import annotations
-
-from typing import NoReturn
 
 from django.db.models import Q
 
-from daiban.audit.refusals import audit_refusal
 from daiban.cases.models import Case, TeamRole
 from daiban.coordination.selectors import HIGHER_KINDS
-from daiban.lib.errors import Forbidden
 from daiban.notify.rules import To
 from daiban.notify.services import notify_event
 from daiban.org.models import AgencyBody, Department, User
@@ -28,13 +24,6 @@ def tell(event: str, *, people: list[User], case: Case, link: str, values: dict,
     (or `audience`); nobody found means the center is told."""
     notify_event(event, values={"project": case.project.name, **values}, link=link, people={audience: people},
                  unit=case.unit, case=case, dedupe_key=dedupe_key)
-
-
-def refuse(actor: User | None, action: str, message: str) -> NoReturn:
-    """A refusal with its own Chinese reason, recorded like require_role's (and, like it, kept when the
-    surrounding transaction rolls back)."""
-    audit_refusal(actor=actor, new={"action": action, "reason": message})
-    raise Forbidden(message)
 
 
 def works_on(actor: User, case: Case) -> bool:

@@ -16,7 +16,6 @@ from daiban.coordination.services.common import (
     departments_named,
     liaisons_of,
     notify,
-    refuse,
     staff_of,
     tell,
     unit_admins,
@@ -29,6 +28,7 @@ from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.notify.rules import To
 from daiban.org.ladder import Rung, ladder_for
 from daiban.org.models import AgencyBody, Department, Region, User
+from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 
 
@@ -288,7 +288,7 @@ def issue_respond(*, actor: User, issue: Issue, text: str) -> IssueResponse:
     """The tier's answer (a department, the unit, the higher body): its response time is what is tracked."""
     tier = current_tier(issue)
     if not may_respond(actor, issue, tier):
-        refuse(actor, "issue_respond", f"该问题目前由{tier.handler}协调，您不能以该层级身份答复")
+        refuse(actor, action="issue_respond", why=f"该问题目前由{tier.handler}协调，您不能以该层级身份答复")
     require_open(issue.case)
     text, error = _text(text, "text", "请填写答复内容")
     if error:
@@ -324,7 +324,7 @@ def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
     """A resolution proposed at the current tier (by its handler, or recorded by the case's staff)."""
     tier = current_tier(issue)
     if not (may_respond(actor, issue, tier) or works_on(actor, issue.case)):
-        refuse(actor, "issue_resolve", f"该问题目前由{tier.handler}协调，您不能提出解决方案")
+        refuse(actor, action="issue_resolve", why=f"该问题目前由{tier.handler}协调，您不能提出解决方案")
     require_open(issue.case)
     resolution, error = _text(resolution, "resolution", "请填写解决方案")
     if error:
@@ -343,7 +343,7 @@ def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
 def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str = "") -> Issue:
     """Only the agent closes an issue, by confirming its resolution; a rejection sends it back, with a reason."""
     if not is_agent_of(actor, issue):
-        refuse(actor, "issue_confirm", "只有本案代办员可以确认问题已解决")
+        refuse(actor, action="issue_confirm", why="只有本案代办员可以确认问题已解决")
     note = (note or "").strip()
     if not accepted and not note:
         raise ValidationFailed({"note": "请说明退回理由"})
@@ -429,7 +429,7 @@ def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consulta
     if consultation is None:
         raise Conflict("该问题没有待决定的疑难会商", code="issue.state_conflict")
     if actor.pk != consultation.leader_id:
-        refuse(actor, "consultation_decide", f"只有会商领导{consultation.leader.display_name}可以作出会商决定")
+        refuse(actor, action="consultation_decide", why=f"只有会商领导{consultation.leader.display_name}可以作出会商决定")
     decision, error = _text(decision, "decision", "请填写会商决定")
     if error:
         raise ValidationFailed(error)

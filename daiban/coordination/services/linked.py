@@ -11,12 +11,13 @@ from daiban.cases.services import require_case_worker, require_open
 from daiban.catalog.models import Level
 from daiban.coordination.deadlines import Deadline, deadline_from
 from daiban.coordination.models import Issue, IssueResponse, LinkedRequest, LinkedStep
-from daiban.coordination.services.common import body_staff, higher_body, notify, refuse, staff_of, unit_admins
+from daiban.coordination.services.common import body_staff, higher_body, notify, staff_of, unit_admins
 from daiban.coordination.states import ALLOWED_LINKED_CHANGES, IssueStatus, LinkedStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.ladder import ladder_for
 from daiban.org.models import AgencyBody, User
+from daiban.org.permissions import refuse
 
 
 def _link(linked: LinkedRequest) -> str:
@@ -115,7 +116,7 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
 
 def _require_addressee(actor: User, linked: LinkedRequest, action: str) -> None:
     if not staff_of(actor, linked.to_body):
-        refuse(actor, action, f"该联动代办请求发往{linked.to_body.name}，只有该机构的工作人员可以办理")
+        refuse(actor, action=action, why=f"该联动代办请求发往{linked.to_body.name}，只有该机构的工作人员可以办理")
 
 
 def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "") -> LinkedRequest:

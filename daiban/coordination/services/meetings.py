@@ -11,11 +11,12 @@ from daiban.audit.services import audit_record
 from daiban.cases.services import require_case_worker, require_open
 from daiban.coordination.models import Invitee, Issue, IssueResponse, Meeting, Resolution, Signature
 from daiban.coordination.record import content_hash, meeting_data, record_content
-from daiban.coordination.services.common import agents_of, departments_named, notify, refuse, tell
+from daiban.coordination.services.common import agents_of, departments_named, notify, tell
 from daiban.coordination.states import ISSUE_ACTIVE, IssueStatus, ResolutionStatus
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.models import User
+from daiban.org.permissions import refuse
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 from daiban.workdays.loader import add_workdays
@@ -193,7 +194,7 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
                         recorder: str | None = None) -> Meeting:
     """Writes the record. A change of its content voids the signatures made before it, and says so."""
     if not may_edit_record(actor, meeting):
-        refuse(actor, "meeting_record_save", "只有会议召集人或召集单位可以填写、修改会议记录")
+        refuse(actor, action="meeting_record_save", why="只有会议召集人或召集单位可以填写、修改会议记录")
     require_open(meeting.case)
     errors: dict[str, str] = {}
     invited = {i.user.username: i for i in meeting.invitees.select_related("user")}
@@ -275,14 +276,14 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
     """A present invitee confirms the record whose SHA-256 he was shown. Signing again changes nothing."""
     invitee = meeting.invitees.filter(user=actor).first() if actor.pk else None
     if invitee is None:
-        refuse(actor, "meeting_sign", "您不在本次会议的邀请名单中，不能签名")
+        refuse(actor, action="meeting_sign", why="您不在本次会议的邀请名单中，不能签名")
     if not meeting.recorded:
         raise Conflict("会议记录尚未填写，暂不能签名", code="meeting.record_missing")
     if clock.now() < meeting.held_at:
         raise Conflict(f"会议定于{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}召开，召开前不能签名确认会议记录",
                        code="meeting.not_held")
     if not invitee.present:
-        refuse(actor, "meeting_sign", "会议记录未登记您出席本次会议，不能签名；如有误请联系召集人修改出席情况")
+        refuse(actor, action="meeting_sign", why="会议记录未登记您出席本次会议，不能签名；如有误请联系召集人修改出席情况")
     with transaction.atomic():
         meeting = _locked(meeting)
         if _text(content_hash).lower() != meeting.record_hash:
@@ -319,7 +320,8 @@ def may_finish_resolution(actor: User, resolution: Resolution) -> bool:
 def resolution_done(*, actor: User, resolution: Resolution, note: str = "") -> Resolution:
     """The responsible department (its liaison officer or head) or the convener records it done."""
     if not may_finish_resolution(actor, resolution):
-        refuse(actor, "resolution_done", f"只有责任单位{resolution.department.name}的联络员、负责人或会议召集人可以确认落实")
+        refuse(actor, action="resolution_done",
+               why=f"只有责任单位{resolution.department.name}的联络员、负责人或会议召集人可以确认落实")
     note = _text(note)
     if len(note) > 300:
         raise ValidationFailed({"note": "落实情况过长（最多300字）"})
