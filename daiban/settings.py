@@ -225,6 +225,34 @@ SECOND_FACTOR_REQUIRED_FOR = env_str("DAIBAN_OTP_REQUIRED_FOR", "staff")
 if SECOND_FACTOR_REQUIRED_FOR not in ("staff", "admins"):
     raise ImproperlyConfigured("DAIBAN_OTP_REQUIRED_FOR must be 'staff' or 'admins'")
 OTP_TOTP_ISSUER = "平阳县代办服务"
+# Single sign-on (OpenID Connect, docs/sso.md): off unless the provider's issuer and this client are set.
+# The provider's user is matched to an existing active staff account by one claim; no account is ever
+# created. The three administrators and the center administrator still give our own code after it.
+OIDC_ISSUER = env_url("DAIBAN_OIDC_ISSUER").rstrip("/")
+OIDC_DISCOVERY_URL = env_url("DAIBAN_OIDC_DISCOVERY_URL") or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else "")
+OIDC_CLIENT_ID = env_str("DAIBAN_OIDC_CLIENT_ID", "") or ""
+OIDC_CLIENT_SECRET = env_str("DAIBAN_OIDC_CLIENT_SECRET", "") or ""
+OIDC_SCOPES = " ".join((env_str("DAIBAN_OIDC_SCOPES", "openid profile") or "").replace(",", " ").split())
+OIDC_USERNAME_CLAIM = env_str("DAIBAN_OIDC_USERNAME_CLAIM", "preferred_username") or ""
+# What the claim's value is compared with: the account's user name, or its mobile number.
+OIDC_MATCH = env_str("DAIBAN_OIDC_MATCH", "username")
+OIDC_BUTTON_LABEL = env_str("DAIBAN_OIDC_BUTTON_LABEL", "使用统一身份认证登录") or "使用统一身份认证登录"
+# ID-token `amr` / `acr` values by which the provider vouches for its own second factor; one of them
+# stands for our code for ordinary staff (never for the administrators). Unset: our code always.
+OIDC_MFA_AMR = frozenset(v.strip() for v in (env_str("DAIBAN_OIDC_MFA_AMR", "") or "").split(",") if v.strip())
+OIDC_MFA_ACR = frozenset(v.strip() for v in (env_str("DAIBAN_OIDC_MFA_ACR", "") or "").split(",") if v.strip())
+OIDC_TIMEOUT_SECONDS = env_int("DAIBAN_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+if OIDC_ISSUER or OIDC_CLIENT_ID or OIDC_CLIENT_SECRET:
+    if not (OIDC_ISSUER and OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("Single sign-on needs DAIBAN_OIDC_ISSUER, DAIBAN_OIDC_CLIENT_ID and "
+                                   "DAIBAN_OIDC_CLIENT_SECRET together")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured("DAIBAN_OIDC_SCOPES must include openid (the ID token is what is checked)")
+    if not OIDC_USERNAME_CLAIM:
+        raise ImproperlyConfigured("DAIBAN_OIDC_USERNAME_CLAIM must name a claim of the ID token")
+if OIDC_MATCH not in ("username", "mobile"):
+    raise ImproperlyConfigured("DAIBAN_OIDC_MATCH must be 'username' or 'mobile'")
 # Codes of the previous, current and next 30-second step are accepted, each once; the window never
 # slides with the phone's clock (a code older than one step is expired).
 OTP_TOTP_SYNC = False

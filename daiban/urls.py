@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import include, path, re_path
 
+from daiban.accounts import sso_views
 from daiban.accounts import views as account_views
 from daiban.api import api
 from daiban.lib.apierrors import unknown_path
@@ -22,6 +23,8 @@ urlpatterns = [
     path("login/", account_views.login_view, name="login"),
     path("login/code/", account_views.login_code, name="login_code"),
     path("login/enrol/", account_views.login_enrol, name="login_enrol"),
+    path("login/sso/", sso_views.sso_start, name="login_sso"),
+    path("login/sso/callback/", sso_views.sso_callback, name="login_sso_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

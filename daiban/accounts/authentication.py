@@ -13,6 +13,7 @@ from django.db import transaction
 
 from daiban.accounts import lockout
 from daiban.accounts.second_factor import Factor, confirmed_device, recovery_code_use, totp_matches
+from daiban.accounts.selectors import sso_accounts
 from daiban.audit.services import audit_record
 from daiban.org.models import User
 
@@ -21,6 +22,7 @@ class Outcome(Enum):
     OK = "ok"
     WRONG = "wrong"
     LOCKED = "locked"
+    REFUSED = "refused"  # single sign-on: the provider proved someone we do not let in (why: `Step.why`)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Step:
     outcome: Outcome
     user: User | None = None
     factor: str = ""
+    why: str = ""
 
     @property
     def ok(self) -> bool:
@@ -85,3 +88,28 @@ def code_step(request, *, user: User, code: str, device=None) -> Step:
         user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request,
                                step="code")
         return Step(Outcome.LOCKED if lockout.is_locked(request, user.username) else Outcome.WRONG, user=user)
+
+
+def sso_refused(*, name: str, why: str) -> Step:
+    """A single sign-on that does not let anyone in: recorded with the name the provider gave, if any.
+    It does not count toward the lockout: nothing was guessed here, the provider checked the password."""
+    audit_record(event_type="auth.login_failed", actor_name=name[:150], outcome="failure",
+                 new={"username": name[:150], "step": "sso", "why": why[:300]})
+    return Step(Outcome.REFUSED, why=why)
+
+
+def sso_step(request, *, claim_value: str) -> Step:
+    """The first factor by single sign-on: the provider's (checked) claim names exactly one existing,
+    enabled, unlocked staff account. No account is ever created here."""
+    with transaction.atomic():
+        found = sso_accounts(claim_value)
+        if len(found) != 1:
+            return sso_refused(name=claim_value, why="没有对应的工作人员账号" if not found else "对应多个工作人员账号")
+        user = account_lock(found[0].username)
+        if lockout.expired_lock_clear(user.username):
+            audit_record(event_type="auth.unlocked", actor_name="系统", new={"username": user.username, "why": "锁定期满"})
+        if lockout.is_locked(request, user.username):
+            return _refused_while_locked(user.username, "sso")
+        if not user.is_active:
+            return sso_refused(name=user.username, why="账号已停用")
+        return Step(Outcome.OK, user=user)

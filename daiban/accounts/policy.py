@@ -70,3 +70,9 @@ def second_factor_needed(user: User) -> SecondFactor | None:
     if must_use_second_factor(user):
         return SecondFactor.ENROL
     return None
+
+
+def provider_factor_accepted(user: User, *, vouched: bool) -> bool:
+    """A single sign-on provider's own second factor (vouched for in the ID token, settings.OIDC_MFA_*)
+    stands for our code, but never for the three administrators and the center administrator."""
+    return vouched and not (user.roles & SECOND_FACTOR_ROLES)

@@ -30,6 +30,7 @@ class Factor:
     RECOVERY = "recovery"
     NONE = "none"  # an account that needs no second factor (an owner, or optional and not set up)
     DEMO = "demo"  # a demo account while DAIBAN_DEBUG is on
+    PROVIDER = "provider"  # single sign-on whose provider vouched for its own second factor (DAIBAN_OIDC_MFA_*)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -26,10 +26,11 @@ SEEN_RESOLUTION = 60
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def pending_begin(request, user: User) -> None:
-    """The password was right; the session remembers whom, for the next step only (new id, no login)."""
+def pending_begin(request, user: User, *, via: str = "password") -> None:
+    """The first factor (password or single sign-on) was right; the session remembers whom and how,
+    for the next step only (new id, no login)."""
     request.session.cycle_key()
-    request.session[PENDING] = {"user": user.pk, "at": time.time()}
+    request.session[PENDING] = {"user": user.pk, "at": time.time(), "via": via}
 
 
 def pending_user(request) -> User | None:
@@ -43,8 +44,10 @@ def pending_end(request) -> None:
     request.session.pop(PENDING, None)
 
 
-def session_begin(request, user: User, *, factor: str) -> None:
-    """Logs the user in (Django gives the session a new id) and records the login."""
+def session_begin(request, user: User, *, factor: str, via: str | None = None) -> None:
+    """Logs the user in (Django gives the session a new id) and records the login, and how it began
+    when not by password (`via`, or the pending login's)."""
+    via = via or (request.session.get(PENDING) or {}).get("via", "password")
     pending_end(request)
     login(request, user, backend=_BACKEND)
     now = time.time()
@@ -57,7 +60,8 @@ def session_begin(request, user: User, *, factor: str) -> None:
             seconds=settings.SESSION_ABSOLUTE_SECONDS)).delete()
         LoginSession.objects.get_or_create(session_key=request.session.session_key,
                                            defaults={"user": user, "started_at": timezone.now()})
-        audit_record(event_type="auth.login", actor=user, obj=user, new={"second_factor": factor})
+        audit_record(event_type="auth.login", actor=user, obj=user,
+                     new={"second_factor": factor, **({"via": via} if via != "password" else {})})
 
 
 def session_ended_why(request, *, now: float | None = None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from daiban.accounts.policy import (
     demo_bypass,
     password_change_needed,
     password_expires_at,
+    provider_factor_accepted,
     second_factor_needed,
 )
 from daiban.accounts.second_factor import (
@@ -32,6 +34,7 @@ from daiban.accounts.second_factor import (
     secret_text,
 )
 from daiban.accounts.services import password_change, recovery_codes_renew, second_factor_enrol
+from daiban.accounts.sso import sso_enabled
 from daiban.lib.errors import ValidationFailed
 
 WRONG_PASSWORD = "用户名或密码错误，请重新输入。"
@@ -39,7 +42,7 @@ WRONG_CODE = "动态口令不正确、已过期或已使用过，请输入手机
 PENDING_GONE = "登录已超时，请重新输入用户名和密码。"
 
 
-def _next(request) -> str:
+def safe_next(request) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
@@ -52,7 +55,7 @@ def _with_next(url: str, next_url: str) -> str:
 
 def _begin(request, user, factor: str):
     sessions.session_begin(request, user, factor=factor)
-    return redirect(_next(request))
+    return redirect(safe_next(request))
 
 
 @sensitive_post_parameters("password")
@@ -67,15 +70,25 @@ def login_view(request):
         elif not step.ok:
             error = WRONG_PASSWORD
         else:
-            user, next_url = step.user, _next(request)
-            needed = second_factor_needed(user)
-            if needed is None:
-                return _begin(request, user, Factor.DEMO if demo_bypass(user) else Factor.NONE)
-            sessions.pending_begin(request, user)
-            return redirect(_with_next("/login/code/" if needed is SecondFactor.VERIFY else "/login/enrol/", next_url))
+            return first_factor_done(request, step.user, next_url=safe_next(request))
     elif request.method == "POST":
         error = WRONG_PASSWORD
-    return render(request, "registration/login.html", {"form": form, "error": error, "next": _next(request)})
+    return render(request, "registration/login.html", {
+        "form": form, "error": error, "next": safe_next(request),
+        "sso_label": settings.OIDC_BUTTON_LABEL if sso_enabled() else ""})
+
+
+def first_factor_done(request, user, *, next_url: str, via: str = "password", provider_vouched: bool = False):
+    """After the password or the single sign-on: the session begins, or the second factor is asked."""
+    if provider_factor_accepted(user, vouched=provider_vouched):
+        sessions.session_begin(request, user, factor=Factor.PROVIDER, via=via)
+        return redirect(next_url)
+    needed = second_factor_needed(user)
+    if needed is None:
+        sessions.session_begin(request, user, factor=Factor.DEMO if demo_bypass(user) else Factor.NONE, via=via)
+        return redirect(next_url)
+    sessions.pending_begin(request, user, via=via)
+    return redirect(_with_next("/login/code/" if needed is SecondFactor.VERIFY else "/login/enrol/", next_url))
 
 
 def _code_answer(request, step, form):
@@ -113,13 +126,13 @@ def login_code(request, user):
             return _begin(request, user, step.factor)
         if (answer := _code_answer(request, step, form)) is not None:
             return answer
-    return render(request, "accounts/login_code.html", {"form": form, "person": user, "next": _next(request)})
+    return render(request, "accounts/login_code.html", {"form": form, "person": user, "next": safe_next(request)})
 
 
 @pending_login
 def login_enrol(request, user):
     if second_factor_needed(user) is not SecondFactor.ENROL:
-        return redirect(_with_next("/login/code/", _next(request)))
+        return redirect(_with_next("/login/code/", safe_next(request)))
     device = enrolment_device(user)
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = "验证器应用为“平阳县代办服务”显示的 6 位数字。"
@@ -128,11 +141,11 @@ def login_enrol(request, user):
         if step.ok:
             codes = second_factor_enrol(actor=user, device=device)
             sessions.session_begin(request, user, factor=Factor.TOTP)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
         if (answer := _code_answer(request, step, form)) is not None:
             return answer
     return render(request, "accounts/login_enrol.html", {
-        "form": form, "person": user, "qr": qr_svg(device), "secret": secret_text(device), "next": _next(request)})
+        "form": form, "person": user, "qr": qr_svg(device), "secret": secret_text(device), "next": safe_next(request)})
 
 
 @login_required
