@@ -90,6 +90,7 @@ EVENT_TYPES.update({
     "closure.filed": "办结单/终止单归档",
     "closure.business_closed": "随案件结束关闭未了结事项",
     "closure.backfill_confirmed": "补录归档确认",
+    "closure.filing_watched": "归档期限提醒（预警 / 逾期）",
     "closure.visit_scheduled": "安排回访",
     "closure.visit_recorded": "记录回访",
     "closure.evaluation_link_issued": "生成评价链接",

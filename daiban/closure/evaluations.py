@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from daiban.audit.services import audit_record
+from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import ITEM_FINISHED
@@ -32,11 +33,13 @@ from daiban.closure.models import (
     ReturnVisit,
 )
 from daiban.closure.paperwork import evaluation_document
-from daiban.closure.services import closure_of, is_case_owner, unit_people
+from daiban.closure.services import closure_of, is_case_owner
 from daiban.closure.signals import evaluation_given
+from daiban.intake.audiences import owner_of
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
-from daiban.notify.services import notify, notify_event
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import Department, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -108,9 +111,10 @@ def visit_schedule(*, actor: User, case: Case, planned_on: dt.date, visitor: Use
                                            scheduled_by=actor, scheduled_at=clock.now())
         audit_record(event_type="closure.visit_scheduled", actor=actor, obj=case,
                      new={"planned_on": planned_on, "visitor": visitor.username, "channel": channel})
-        notify(recipients=[visitor], subject=f"回访安排：{case.project.name}",
-               body=f"请于{planned_on:%Y年%m月%d日}{Channel(channel).label}，了解业主对代办服务的评价。",
-               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"visit:{visit.pk}")
+        notify_event("visit.scheduled", values={"project": case.project.name, "on": f"{planned_on:%Y年%m月%d日}",
+                                                "channel": Channel(channel).label},
+                     people={To.HANDLER: [visitor]}, unit=case.unit, link=f"/closure/cases/{case.pk}/", case=case,
+                     dedupe_key=str(visit.pk))
     return visit
 
 
@@ -162,15 +166,43 @@ def evaluation_link_issue(*, actor: User, case: Case) -> tuple[EvaluationLink, s
     closure_of(case)
     if OwnerEvaluation.objects.filter(case=case).exists():
         raise Conflict("业主已评价，无需再发评价链接", code="evaluation.already_submitted")
+    with transaction.atomic():
+        return _link_issue(case=case, actor=actor)
+
+
+def _link_issue(*, case: Case, actor: User | None) -> tuple[EvaluationLink, str]:
+    """Inside the caller's transaction: the new link, its audit event and the message that carries it to the
+    owner (rule case.evaluation_link): on its account the evaluation page, at the request's contact phone and
+    e-mail the one-time link itself (kept encrypted in the outbox, as a digest here)."""
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    with transaction.atomic():
-        EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
-        link = EvaluationLink.objects.create(case=case, digest=_digest(token), created_at=now, created_by=actor,
-                                             expires_at=now + dt.timedelta(days=settings.EVALUATION_LINK_DAYS))
-        audit_record(event_type="closure.evaluation_link_issued", actor=actor, obj=case,
-                     new={"link": link.pk, "expires_at": link.expires_at})
+    EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    # Sent by the duty, a link is issued in the name of whoever closed the case.
+    expires_at = now + dt.timedelta(days=settings.EVALUATION_LINK_DAYS)
+    link = EvaluationLink.objects.create(case=case, digest=_digest(token), created_at=now,
+                                         created_by=actor or case.closure.closed_by, expires_at=expires_at)
+    audit_record(event_type="closure.evaluation_link_issued", actor=actor, actor_name="" if actor else "系统",
+                 obj=case, new={"link": link.pk, "expires_at": link.expires_at})
+    owners, contact = owner_of(case.request)
+    notify_event("case.evaluation_link", values={"project": case.project.name, "days": settings.EVALUATION_LINK_DAYS},
+                 people=owners, owner_contact=contact, link=f"/closure/cases/{case.pk}/evaluate/",
+                 secret_link=link_path(token), case=case, dedupe_key=str(link.pk))
     return link, token
+
+
+def evaluation_links_send() -> int:
+    """The duty: every closed case whose owner has neither evaluated nor been given a link gets one, once
+    (a worker may issue a fresh one later, which is sent the same way). Returns how many were sent."""
+    waiting = (Case.objects.filter(closure__isnull=False, evaluation_links__isnull=True, owner_evaluation__isnull=True)
+               .select_related("project", "request", "request__company", "unit"))
+    sent = 0
+    for case in waiting:
+        with transaction.atomic():
+            if EvaluationLink.objects.select_for_update().filter(case=case).exists():
+                continue  # another worker sent it first
+            _link_issue(case=case, actor=None)
+            sent += 1
+    return sent
 
 
 def link_path(token: str) -> str:
@@ -279,10 +311,11 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
         if evaluation.fee_asked:
             _fee_alert(case, actor, details=evaluation.fee_details, source="服务评价", evaluation=evaluation)
         evaluation_document(case)
-        notify(recipients=unit_people(case), subject=f"业主已评价：{case.project.name}",
-               body=f"评价等级：{evaluation.get_grade_display()}。"
-                    + (f"意见和建议：{evaluation.comments}" if evaluation.comments else ""),
-               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"evaluated:{case.pk}")
+        people, _ = case_people(case)
+        notify_event("case.evaluated", values={
+            "project": case.project.name, "grade": evaluation.get_grade_display(),
+            "comments": f"意见和建议：{evaluation.comments}" if evaluation.comments else ""},
+            people=people, unit=case.unit, link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=str(case.pk))
     return evaluation
 
 

@@ -25,7 +25,8 @@ from daiban.closure.paperwork import closing_document
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
-from daiban.notify.services import notify, notify_event
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
@@ -240,14 +241,15 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
         provincial_enqueue(event="termination", case=case, details=closure_details(closure))
         liaisons = [i.liaison for i in withdrawn if i.liaison is not None]
         if liaisons:
-            notify(recipients=liaisons, subject=f"事项撤回：{case.project.name}",
-                   body=f"因{label}终止委托代办，以下事项不再代办："
-                        + "、".join(i.catalog_item.name for i in withdrawn),
-                   link=f"/cases/{case.pk}/", case=case, dedupe_key=f"terminated-items:{case.pk}")
-        recipients = unit_people(case) if by_owner else list(case.project.company.owner_users.all())
-        notify(recipients=recipients, subject=f"委托代办已终止：{case.project.name}",
-               body=f"终止原因：{label}，{reason.rstrip('。；，. ')}。请办理资料退还，终止单应于{due.date:%Y年%m月%d日}前归档。",
-               link=f"/closure/cases/{case.pk}/", case=case, dedupe_key=f"closed:{case.pk}")
+            notify_event("case.terminated_items", people={To.LIAISON: liaisons}, case=case, dedupe_key=str(case.pk),
+                         values={"project": case.project.name, "reason": label,
+                                 "items": "、".join(i.catalog_item.name for i in withdrawn)},
+                         link=f"/cases/{case.pk}/")
+        people, contact = case_people(case)
+        notify_event("case.terminated", people=people, owner_contact=contact, unit=case.unit, case=case,
+                     values={"project": case.project.name, "reason": f"{label}，{reason.rstrip('。；，. ')}",
+                             "form": closure.form_name, "due": f"{due.date:%Y年%m月%d日}"},
+                     link=f"/closure/cases/{case.pk}/", dedupe_key=str(case.pk))
     return closure
 
 
@@ -328,10 +330,11 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
                           "backfill_reason": backfill_reason or None, "serial_no": closure.document.serial_no})
         if backfill_reason:
             admins = User.objects.filter(body_id=case.unit_id, role_grants__role=Role.UNIT_ADMIN, is_active=True)
-            notify(recipients=list(admins.exclude(pk=actor.pk)), subject=f"补录归档待确认：{case.project.name}",
-                   body=f"{closure.form_name}补录归档日期{filed_on:%Y-%m-%d}（登记于{today:%Y-%m-%d}），理由：{backfill_reason}。"
-                        "请核实纸质归档记录后确认。", link=f"/cases/{case.pk}/closure/", case=case,
-                   dedupe_key=f"backfill:{closure.pk}")
+            notify_event("case.backfill_to_confirm", people={To.UNIT_ADMIN: list(admins.exclude(pk=actor.pk))},
+                         values={"project": case.project.name, "form": closure.form_name,
+                                 "filed": f"{filed_on:%Y-%m-%d}", "recorded": f"{today:%Y-%m-%d}",
+                                 "reason": backfill_reason},
+                         unit=case.unit, link=f"/cases/{case.pk}/closure/", case=case, dedupe_key=str(closure.pk))
     return closure
 
 

@@ -103,7 +103,8 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args: Any, leaders=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [(u.username, person_label(u)) for u in leaders]
+        self.fields["leader"].choices = [(u.username, f"{person_label(u)}（{government}）")
+                                         for u, government in leaders]
 
 
 class DecideForm(forms.Form):

@@ -143,7 +143,7 @@ def _issue_context(request, issue, **forms) -> dict:
         "decide": issue.status == IssueStatus.CONSULTING and pending is not None and pending.leader_id == user.pk,
         "convene": working and worker,
     }
-    leaders = consultation_leaders(issue.case) if can["consult"] else []
+    leaders = consultation_leaders(issue) if can["consult"] else []
     return {
         "issue": issue, "detail": detail, "tiers": tiers, "tier": tier, "can": can, "pending": pending,
         "collaboration": list(issue.case.collaboration.order_by("id")),
@@ -155,7 +155,7 @@ def _issue_context(request, issue, **forms) -> dict:
         "resolve_form": forms.get("resolve") or f.ResolveForm(),
         "confirm_form": forms.get("confirm") or f.ConfirmForm(),
         "consult_form": forms.get("consult") or f.ConsultForm(leaders=leaders, initial={
-            "leader": next((u.username for u in leaders if u.username == "leader"), "")}),
+            "leader": leaders[0][0].username if leaders else ""}),
         "decide_form": forms.get("decide") or f.DecideForm(),
         "meetings": issue.meetings.order_by("-held_at"),
         "case_link": cases_for(user).filter(pk=issue.case_id).exists(),
@@ -174,7 +174,7 @@ ISSUE_ACTIONS = {
                 "已提出解决方案，待代办员确认。"),
     "confirm": (lambda data, issue: f.ConfirmForm(data),
                 lambda user, issue, c: services.issue_confirm(actor=user, issue=issue, **c), "已记录确认结果。"),
-    "consult": (lambda data, issue: f.ConsultForm(data, leaders=consultation_leaders(issue.case)),
+    "consult": (lambda data, issue: f.ConsultForm(data, leaders=consultation_leaders(issue)),
                 lambda user, issue, c: services.issue_consult(actor=user, issue=issue, **c),
                 "已提请疑难会商。"),
     "decide": (lambda data, issue: f.DecideForm(data),

@@ -14,7 +14,8 @@ from daiban.goodbad.models import BadReview, ReviewAlert
 from daiban.goodbad.people import center_admins, concerned_people
 from daiban.goodbad.states import OPEN_REVIEW, STAGE_OF
 from daiban.lib import clock
-from daiban.notify.services import notify
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.plans.deadlines import LABELS, OVERDUE, WARNING
 
 STAGE_LABELS = {"verify": "核实", "rectify": "整改", "answer": "答复", "review": "申诉复核"}
@@ -42,11 +43,11 @@ def alert_bad_reviews(*, today: dt.date | None = None) -> int:
                 if where.state == OVERDUE:
                     people = [*people, *center_admins()]  # escalated to the center
                 what = f"差评{STAGE_LABELS[stage]}（{review.concerned_name}）"
-                notify(recipients=list({p.pk: p for p in people}.values()),
-                       subject=f"{LABELS[where.state]}：{what}",
-                       body=f"{review.case.project.name}：{what}期限为{review.due_on:%Y-%m-%d}，{where.left_text}。",
-                       link=f"/goodbad/{review.pk}/", case=review.case,
-                       dedupe_key=f"bad-review-{where.state}:{stage}:{review.pk}")
+                notify_event("bad_review.deadline", people={To.HANDLER: people}, unit=review.case.unit,
+                             case=review.case, link=f"/goodbad/{review.pk}/",
+                             values={"state": LABELS[where.state], "what": what, "project": review.case.project.name,
+                                     "due": f"{review.due_on:%Y-%m-%d}", "left": where.left_text},
+                             dedupe_key=f"{where.state}:{stage}:{review.pk}")
                 made += 1
         except IntegrityError:
             continue  # already sent, by an earlier run or another worker

@@ -29,7 +29,7 @@ from daiban.goodbad.states import (
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.notify.rules import To
-from daiban.notify.services import notify, notify_event
+from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
@@ -144,10 +144,11 @@ def bad_review_verify(*, actor: User, review: BadReview, finding: str, note: str
         _move(review, to=target, actor=actor, on=on, note=note, finished_due=review.verify_due_on,
               event="goodbad.verified", new={"finding": finding, "due_on": review.due_on})
         people = center_admins() if target == ReviewStatus.APPEALED else concerned_people(review)
-        notify(recipients=people, subject=f"差评{review.get_status_display()}：{review.case.project.name}",
-               body=f"{review.concerned_name}核实结论：{Finding(finding).label}。{note}"
-                    f"下一环节期限：{review.due_on:%Y年%m月%d日}。",
-               link=f"/goodbad/{review.pk}/", case=review.case, dedupe_key=f"bad-review-verified:{review.pk}")
+        notify_event("bad_review.verified", people={To.HANDLER: people}, unit=review.case.unit, case=review.case,
+                     values={"status": review.get_status_display(), "project": review.case.project.name,
+                             "concerned": review.concerned_name, "finding": Finding(finding).label,
+                             "note": f"{note}。" if note else "", "due": f"{review.due_on:%Y年%m月%d日}"},
+                     link=f"/goodbad/{review.pk}/", dedupe_key=str(review.pk))
     return review
 
 
@@ -172,10 +173,13 @@ def bad_review_appeal_review(*, actor: User, review: BadReview, decision: str, n
             review.rectify_due_on = review.due_on = stage_due("rectify", on)
         _move(review, to=target, actor=actor, on=on, note=note, finished_due=review.review_due_on,
               event="goodbad.appeal_reviewed", new={"decision": decision})
-        notify(recipients=concerned_people(review), subject=f"差评申诉复核：{review.case.project.name}",
-               body=f"县代办中心复核结论：{AppealDecision(decision).label}。{note}"
-                    + (f"请于{review.due_on:%Y年%m月%d日}前完成整改。" if target == ReviewStatus.RECTIFYING else ""),
-               link=f"/goodbad/{review.pk}/", case=review.case, dedupe_key=f"bad-review-reviewed:{review.pk}")
+        notify_event("bad_review.appeal_reviewed", people={To.HANDLER: concerned_people(review)},
+                     unit=review.case.unit, case=review.case,
+                     values={"project": review.case.project.name, "decision": AppealDecision(decision).label,
+                             "note": f"{note}。" if note else "",
+                             "next": f"请于{review.due_on:%Y年%m月%d日}前完成整改。"
+                                     if target == ReviewStatus.RECTIFYING else ""},
+                     link=f"/goodbad/{review.pk}/", dedupe_key=str(review.pk))
     return review
 
 

@@ -57,8 +57,9 @@ SENDERS: dict[str, Callable[[Notification], None]] = {
 def message_text(notification: Notification) -> str:
     """What the person reads: subject, body and the page's absolute link; an SMS begins with the signature."""
     text = f"{notification.subject}\n{notification.body}".strip()
-    if notification.link:
-        text += f"\n{absolute_url(notification.link)}"
+    link = notification.private_link or notification.link
+    if link:
+        text += f"\n{absolute_url(link)}"
     if notification.channel == Notification.Channel.SMS and settings.SMS_SIGNATURE:
         text = settings.SMS_SIGNATURE + text
     return text

@@ -24,13 +24,19 @@ SAMPLE = {
     "state": "预警", "steps": "可以派单的事项：建设工程规划许可", "summary": "本期办结2项，办理中3项。各事项按计划推进。",
     "title": "项目用地红线与规划不一致", "tracking_no": "DB202611020001", "unit": "鳌江镇代办服务站",
     "what": "联席会议议定事项1“出具规划条件”（县自然资源和规划局）", "who": "朱永明",
+    "channel": "电话回访", "decision": "申诉不成立", "feedback": "已出具用地预审意见", "filed": "2026-12-03",
+    "finding": "情况属实", "form": "代办项目办结单", "from_body": "鳌江镇代办服务站", "government": "平阳县人民政府",
+    "items": "建设工程规划许可、施工许可", "next": "请于2026年12月15日前完成整改。", "on": "2026年12月09日", "p80": 12,
+    "question": "项目用地与相邻地块权属争议需县政府协调", "recorded": "2026-12-07",
+    "resolution": "由县自然资源和规划局牵头完成界址确认", "status": "整改中", "subject": "协调温州市生态环境局审批环评",
+    "to_body": "县投资项目代办服务中心",
 }
 
 
 def load(password: str) -> None:  # noqa: ARG001  (the accounts already exist)
     unit = AgencyBody.objects.filter(region__name="鳌江镇", kind=AgencyBody.Kind.UNIT).first()
     people = {To.LIAISON: ["sthj"], To.AGENT: ["aojiang"], To.CHIEF_AGENT: ["chief"],
-              To.SUPERVISOR: ["ajleader"], To.HANDLER: ["zrj"], To.OWNER: ["owner1"]}
+              To.SUPERVISOR: ["ajleader"], To.HANDLER: ["zrj"], To.LEADER: ["leader"], To.OWNER: ["owner1"]}
     found = {key: list(User.objects.filter(username__in=names)) for key, names in people.items()}
     shown = set(Notification.objects.filter(dedupe_key__contains=":demo:").values_list("event", flat=True))
     made = []

@@ -31,6 +31,9 @@ class Notification(models.Model):
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
     link = models.CharField("页面", max_length=300, blank=True, help_text="站内页面路径，如 /cases/12/")
+    # A link carrying a one-time token (the owner's evaluation link): kept encrypted like the contact it is
+    # sent to, never in `link`, and sent instead of it.
+    private_link = EncryptedCharField("含一次性令牌的链接", max_length=300, blank=True, kind="address")
     # An integer, not a foreign key: the cases app imports this one.
     case_id = models.PositiveBigIntegerField("案件编号", null=True, blank=True)
     created_at = models.DateTimeField("生成时间", default=clock.now)

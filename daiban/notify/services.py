@@ -152,14 +152,17 @@ def notify_event(
     unit=None,
     owner_contact: Contact | None = None,
     owner_link: str = "",
+    secret_link: str = "",
     case=None,
     dedupe_key: str | None = None,
 ) -> list[Notification]:
     """Queue what the rule of `event` (rules.py) says, in the caller's transaction; returns the new rows.
 
-    `people` gives the case's own people by audience; the others are found from `unit` and the organisation
-    (`recipients_for`). The owner is reached on its accounts (`people[To.OWNER]`, at `owner_link`, by default
-    `link`) or, without one, at `owner_contact` with the public progress page (tracking number and query code).
+    The one way the apps tell anyone anything. `people` gives the case's own people by audience; the others
+    are found from `unit` and the organisation (`recipients_for`). The owner is reached on its accounts
+    (`people[To.OWNER]`, at `owner_link`, by default `link`) or, without one, at `owner_contact` with the
+    public progress page (tracking number and query code), or with `secret_link` (a one-time token, stored
+    encrypted) when the message is that link.
     """
     row = rule(event)
     subject, body = row.render(dict(values))
@@ -173,7 +176,8 @@ def notify_event(
         if owners:
             created += _queue(owners, channels=OWNER_CHANNELS, link=owner_link or link, dedupe_key=key, **common)
         elif owner_contact is not None:
-            created += _queue_contact(owner_contact, link=OWNER_PAGE, dedupe_key=key, **common)
+            created += _queue_contact(owner_contact, link="" if secret_link else OWNER_PAGE,
+                                      secret_link=secret_link, dedupe_key=key, **common)
     return created
 
 
@@ -221,7 +225,7 @@ def _queue(users: list, *, channels, subject: str, body: str, link: str, case, e
                   channels=_channels_for(channels), dedupe_key=f"{event}:{dedupe_key}" if dedupe_key else None)
 
 
-def _queue_contact(contact: Contact, *, subject: str, body: str, link: str, case, event: str,
+def _queue_contact(contact: Contact, *, subject: str, body: str, link: str, secret_link: str, case, event: str,
                    dedupe_key: str | None) -> list[Notification]:
     now = clock.now()
     created = []
@@ -231,6 +235,7 @@ def _queue_contact(contact: Contact, *, subject: str, body: str, link: str, case
             continue
         row = Notification(
             recipient=None, channel=channel, subject=subject[:200], body=body, link=link[:300], event=event,
+            private_link=secret_link,
             to_phone=address if channel == Channel.SMS else "", to_email=address if channel == Channel.EMAIL else "",
             case_id=getattr(case, "pk", case), created_at=now, next_attempt_at=now,
             dedupe_key=f"{event}:{dedupe_key}:contact:{channel}" if dedupe_key else None)

@@ -6,6 +6,9 @@ department or its government (4) → the next parent body (5) → its department
 body without a parent. A township or park unit's parent is the county center; a case the county center serves
 itself therefore starts at the county. Each body's `parent`, `government` and `authority` are data, so another
 county's chain is configured, not programmed.
+
+疑难会商 (a special problem the same-level government must solve) goes to a leader of a government on the same
+ladder: the bodies' `government` names it and the leaders are the people with the leader role in its region.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from daiban.org.models import AgencyBody, Department
+from daiban.org.models import AgencyBody, Department, User
+from daiban.org.roles import Role
 
 
 class Step(models.IntegerChoices):
@@ -38,7 +42,7 @@ class Rung:
 
     @property
     def government(self) -> str:
-        return self.body.government or f"{self.body.region.name}人民政府"
+        return government_name(self.body)
 
     @property
     def handler(self) -> str:
@@ -46,6 +50,11 @@ class Rung:
         if self.step == Step.AUTHORITY:
             return (self.authority.full_name or self.authority.name) if self.authority else self.government
         return self.body.name
+
+
+def government_name(body: AgencyBody) -> str:
+    """The government at `body`'s level, as its data names it (by default the region's 人民政府)."""
+    return body.government or f"{body.region.name}人民政府"
 
 
 def ladder_for(unit: AgencyBody) -> list[Rung]:
@@ -60,3 +69,28 @@ def ladder_for(unit: AgencyBody) -> list[Rung]:
         body = body.parent
     return rungs
 
+
+
+def government_leaders(body: AgencyBody) -> list[User]:
+    """The leaders of `body`'s government (`Rung.government`): the people with the leader role in the body's
+    region; heads of departments are not the government's leaders."""
+    return list(User.objects.filter(role_grants__role=Role.LEADER, is_active=True, department_head=False,
+                                    region_id=body.region_id).distinct().order_by("pk"))
+
+
+def consultation_bodies(unit: AgencyBody, reached: int) -> list[AgencyBody]:
+    """Whose governments are at the same level for a 疑难会商 on an issue at ladder level `reached`, lowest
+    first: the unit's own, and each body above it up to the level reached, and at least up to the county
+    center (the first body of kind 县投资项目代办服务中心: the government a township or park unit applies to)."""
+    bodies: list[AgencyBody] = []
+    top = 1
+    county_found = False
+    for rung in ladder_for(unit):
+        if rung.step not in (Step.UNIT, Step.HIGHER_BODY):
+            continue
+        bodies.append(rung.body)
+        is_county = rung.body.kind == AgencyBody.Kind.CENTER and not county_found
+        county_found = county_found or is_county
+        if rung.number <= reached or is_county:
+            top = len(bodies)
+    return bodies[:top]

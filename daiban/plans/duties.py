@@ -73,8 +73,6 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
 
 def warn_beyond_practice(*, today: dt.date | None = None) -> int:
     """Tells the agents, once per item, that an item has run past its department's 80th percentile (issue 16)."""
-    from daiban.notify.services import notify
-
     today = today or clock.today()
     items = list(CaseItem.objects.filter(case__status__in=OPEN_STATUSES, started_on__isnull=False)
                  .exclude(status__in=ITEM_FINISHED)
@@ -88,11 +86,10 @@ def warn_beyond_practice(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             agents = [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])
                       .select_related("user")] or [item.case.accepted_by]  # before a team, the accepting agent
-            sent = notify(recipients=agents, subject=f"用时超出常规：{item.catalog_item.name}",
-                          body=f"{item.case.project.name}的“{item.catalog_item.name}”已用{standing(item, today).elapsed}"
-                               f"个工作日，超过本部门同类事项80%办件的用时（{expectation.p80}个工作日），"
-                               f"尚未到法定期限，请提前催办。",
-                          link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=f"practice:{item.pk}")
+            sent = notify_event("item.beyond_practice", people={To.AGENT: agents}, unit=item.case.unit,
+                                values={"project": item.case.project.name, "item": item.catalog_item.name,
+                                        "elapsed": standing(item, today).elapsed, "p80": expectation.p80},
+                                link=f"/cases/{item.case_id}/", case=item.case, dedupe_key=str(item.pk))
             if sent:
                 audit_record(event_type="item.beyond_practice", obj=item, actor_name="系统",
                              new={"p80": expectation.p80, "basis": expectation.basis})

@@ -12,12 +12,6 @@ from daiban.org.roles import CASE_WORKER_ROLES, UNIT_ROLES, Role
 from daiban.org.scope import scope_of
 
 
-def notify(**kwargs) -> None:
-    from daiban.notify.services import notify as queue
-
-    queue(**kwargs)
-
-
 def tell(event: str, *, people: list[User], case: Case, link: str, values: dict, audience: To = To.HANDLER,
          dedupe_key: str | None = None) -> None:
     """A coordination event through the rule table (daiban/notify/rules.py): `people` are the rule's handlers

@@ -15,7 +15,6 @@ from daiban.coordination.services.common import (
     body_staff,
     departments_named,
     liaisons_of,
-    notify,
     staff_of,
     tell,
     unit_admins,
@@ -26,8 +25,8 @@ from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.notify.rules import To
-from daiban.org.ladder import Rung, ladder_for
-from daiban.org.models import AgencyBody, Department, Region, User
+from daiban.org.ladder import Rung, consultation_bodies, government_leaders, government_name, ladder_for
+from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 
@@ -315,9 +314,9 @@ def propose_resolution(*, actor: User, issue: Issue, resolution: str, source: st
     issue.resolved_by, issue.resolved_at = actor, clock.now()
     _move(actor=actor, issue=issue, to_status=IssueStatus.RESOLVED, note=source)
     issue.save(update_fields=["resolution", "resolution_source", "resolved_by", "resolved_at", "status"])
-    notify(recipients=agents_of(issue.case), subject=f"请确认协调结果：{issue.title}",
-           body=f"{source}：{resolution}。请代办员确认问题是否已解决。", link=_link(issue), case=issue.case,
-           dedupe_key=f"issue-resolved:{issue.pk}:{issue.transitions.count()}")
+    tell("issue.resolution_proposed", people=agents_of(issue.case), audience=To.AGENT, case=issue.case,
+         link=_link(issue), values={"title": issue.title, "source": source, "resolution": resolution},
+         dedupe_key=f"{issue.pk}:{issue.transitions.count()}")
 
 
 def issue_resolve(*, actor: User, issue: Issue, resolution: str) -> Issue:
@@ -370,23 +369,20 @@ def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str
             issue.save(update_fields=["status", "resolution", "resolution_source", "resolved_by", "resolved_at"])
             audit_record(event_type="coordination.issue_reopened", actor=actor, obj=issue,
                          old={"resolution": old}, new={"note": note})
-        notify(recipients=[resolver] if resolver is not None and resolver != actor else unit_admins(issue.case.unit),
-               subject=f"{'问题已确认解决' if accepted else '解决方案被退回'}：{issue.title}",
-               body=note or ("代办员已确认问题解决。" if accepted else ""), link=_link(issue), case=issue.case)
+        tell("issue.confirmed" if accepted else "issue.reopened", case=issue.case, link=_link(issue),
+             people=[resolver] if resolver is not None and resolver != actor else unit_admins(issue.case.unit),
+             values={"title": issue.title, "note": note})
     return issue
 
 
 # -- difficult-case consultation (疑难会商) ------------------------------------------------------------------
 
 
-def consultation_leaders(case: Case) -> list[User]:
-    """Leaders of the government at the same level: the county's, and the project's township or park."""
-    regions = [case.project.location_id]
-    county = Region.objects.filter(level=Region.Level.COUNTY).values_list("pk", flat=True).first()
-    if county:
-        regions.append(county)
-    return list(User.objects.filter(role_grants__role=Role.LEADER, is_active=True, department_head=False,
-                                    region__in=regions).select_related("region").order_by("-region__level", "pk"))
+def consultation_leaders(issue: Issue) -> list[tuple[User, str]]:
+    """The leaders who may hold a 疑难会商 on `issue`, each with the government they lead, the highest government
+    first (the default): read from the ladder's data (org.ladder.consultation_bodies), never from names."""
+    bodies = consultation_bodies(issue.case.unit, issue.tier)
+    return [(leader, government_name(body)) for body in reversed(bodies) for leader in government_leaders(body)]
 
 
 def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | None = None) -> Consultation:
@@ -396,15 +392,13 @@ def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | Non
     errors: dict[str, str] = {}
     question, error = _text(question, "question", "请写明提请会商的问题")
     errors.update(error)
-    leaders = consultation_leaders(issue.case)
-    if leader:
-        chosen = next((u for u in leaders if u.username == leader), None)
-        if chosen is None:
-            errors["leader"] = f"“{leader}”不是同级政府领导，不能主持疑难会商"
-    else:
-        chosen = next((u for u in leaders if u.region and u.region.level == Region.Level.COUNTY), None)
-        if chosen is None:
-            errors["leader"] = "请选择会商领导"
+    leaders = consultation_leaders(issue)
+    found = next(((u, g) for u, g in leaders if u.username == leader), None) if leader else next(iter(leaders), None)
+    chosen, government = found or (None, "")
+    if leader and chosen is None:
+        errors["leader"] = f"“{leader}”不是同级政府领导，不能主持疑难会商"
+    elif chosen is None:
+        errors["leader"] = "同级政府没有可主持疑难会商的领导，请联系系统管理员配置"
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -417,9 +411,9 @@ def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | Non
         issue.save(update_fields=["status"])
         audit_record(event_type="coordination.consultation_requested", actor=actor, obj=issue,
                      new={"leader": chosen.username, "question": question})
-        notify(recipients=[chosen], subject=f"疑难会商：{issue.title}",
-               body=f"{issue.case.project.name}：{question}", link=_link(issue), case=issue.case,
-               dedupe_key=f"consultation:{consultation.pk}")
+        tell("issue.consultation", people=[chosen], audience=To.LEADER, case=issue.case, link=_link(issue),
+             values={"title": issue.title, "question": question.rstrip("。"), "government": government},
+             dedupe_key=str(consultation.pk))
     return consultation
 
 

@@ -11,7 +11,7 @@ from daiban.cases.services import require_case_worker, require_open
 from daiban.catalog.models import Level
 from daiban.coordination.deadlines import Deadline, deadline_from
 from daiban.coordination.models import Issue, IssueResponse, LinkedRequest, LinkedStep
-from daiban.coordination.services.common import body_staff, higher_body, notify, staff_of, unit_admins
+from daiban.coordination.services.common import body_staff, higher_body, staff_of, tell, unit_admins
 from daiban.coordination.states import ALLOWED_LINKED_CHANGES, IssueStatus, LinkedStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
@@ -61,9 +61,8 @@ def send_linked(*, actor: User, case: Case, to_body: AgencyBody, subject: str, d
                  new={"case_id": case.pk, "from": from_body.name, "to": to_body.name, "subject": subject,
                       "item": item.catalog_item.code if item else None, "issue": issue.pk if issue else None,
                       "due_on": linked.due_on, "deadline_workdays": linked.deadline_workdays})
-    notify(recipients=body_staff(to_body), subject=f"联动代办请求：{case.project.name}",
-           body=f"{from_body.name}请求协同办理：{subject}。请于{linked.due_on:%Y-%m-%d}前反馈。", link=_link(linked),
-           case=case, dedupe_key=f"linked-sent:{linked.pk}")
+    tell("linked.sent", people=body_staff(to_body), case=case, link=_link(linked), dedupe_key=str(linked.pk),
+         values={"from_body": from_body.name, "subject": subject, "due": f"{linked.due_on:%Y-%m-%d}"})
     return linked
 
 
@@ -129,9 +128,8 @@ def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "")
         linked.save(update_fields=["status", "accepted_by", "accepted_at"])
         audit_record(event_type="coordination.linked_accepted", actor=actor, obj=linked,
                      new={"to": linked.to_body.name, "note": (note or "").strip()})
-        notify(recipients=_requesters(linked), subject=f"联动代办已接收：{linked.case.project.name}",
-               body=f"{linked.to_body.name}{actor.display_name}已接收联动代办请求。", link=_link(linked),
-               case=linked.case, dedupe_key=f"linked-accepted:{linked.pk}")
+        tell("linked.accepted", people=_requesters(linked), case=linked.case, link=_link(linked),
+             values={"to_body": linked.to_body.name, "who": actor.display_name}, dedupe_key=str(linked.pk))
     return linked
 
 
@@ -157,9 +155,8 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
                      new={"feedback": feedback, "answered_on": today, "due_on": linked.due_on, "late": linked.late})
         _feed_issue(actor=actor, linked=linked, feedback=feedback, resolves=resolves_issue)
         late = f"（逾期反馈：期限{linked.due_on:%Y-%m-%d}）" if linked.late else ""
-        notify(recipients=_requesters(linked), subject=f"联动代办反馈{late}：{linked.case.project.name}",
-               body=f"{linked.to_body.name}反馈：{feedback}", link=_link(linked), case=linked.case,
-               dedupe_key=f"linked-answered:{linked.pk}")
+        tell("linked.answered", people=_requesters(linked), case=linked.case, link=_link(linked),
+             values={"late": late, "to_body": linked.to_body.name, "feedback": feedback}, dedupe_key=str(linked.pk))
     return linked
 
 

@@ -11,10 +11,12 @@ from daiban.audit.services import audit_record
 from daiban.cases.services import require_case_worker, require_open
 from daiban.coordination.models import Invitee, Issue, IssueResponse, Meeting, Resolution, Signature
 from daiban.coordination.record import content_hash, meeting_data, record_content
-from daiban.coordination.services.common import agents_of, departments_named, notify, tell
+from daiban.coordination.services.common import agents_of, departments_named, tell
 from daiban.coordination.states import ISSUE_ACTIVE, IssueStatus, ResolutionStatus
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.notify.rules import To
+from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import refuse
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -301,9 +303,9 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
         waiting = meeting.invitees.filter(present=True).exclude(
             user__in=meeting.signatures.filter(voided_at__isnull=True).values("signer")).count()
         if waiting == 0:
-            notify(recipients=[meeting.convened_by], subject=f"会议记录已全部签名：{meeting.title}",
-                   body=f"出席的部门负责人均已签名确认（内容指纹 {meeting.record_hash[:16]}…）。", link=_link(meeting),
-                   case=meeting.case, dedupe_key=f"meeting-signed:{meeting.pk}:{meeting.record_version}")
+            tell("meeting.all_signed", people=[meeting.convened_by], case=meeting.case, link=_link(meeting),
+                 values={"title": meeting.title, "fingerprint": meeting.record_hash[:16]},
+                 dedupe_key=f"{meeting.pk}:{meeting.record_version}")
     return signature
 
 
@@ -339,9 +341,9 @@ def resolution_done(*, actor: User, resolution: Resolution, note: str = "") -> R
         audit_record(event_type="coordination.resolution_done", actor=actor, obj=meeting,
                      new={"resolution": resolution.number, "content": resolution.content, "done_on": today,
                           "due_on": resolution.due_on, "late": resolution.done_late, "note": note})
-        notify(recipients=[meeting.convened_by, *agents_of(meeting.case)],
-               subject=f"议定事项已落实：{resolution.content[:40]}",
-               body=f"{resolution.department.name}：{note or '已落实'}" + ("（逾期落实）" if resolution.done_late else ""),
-               link=_link(meeting), case=meeting.case, dedupe_key=f"resolution-done:{resolution.pk}")
+        notify_event("resolution.done", people={To.HANDLER: [meeting.convened_by], To.AGENT: agents_of(meeting.case)},
+                     values={"what": resolution.content[:40], "department": resolution.department.name,
+                             "note": note or "已落实", "late": "（逾期落实）" if resolution.done_late else ""},
+                     unit=meeting.case.unit, link=_link(meeting), case=meeting.case, dedupe_key=str(resolution.pk))
     return resolution
 
