@@ -22,7 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import credit_code, login, screenshot
+from conftest import DEMO_PASSWORD, credit_code, login, screenshot
+from daiban.cases.models import Case
+from daiban.intake.services import owner_account_create
+from daiban.lib import clock
+from daiban.org.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +38,10 @@ GLYPHS = """(text) => {
   return draw(text) !== draw('\\u0378\\u0379\\u0380\\u0381'.slice(0, text.length));
 }"""
 
+
+ITEMS = ("L01", "L02", "L03", "L05C", "S04")  # land contract, filing, land-use permit, city-level EIA, permit
+OWNER_PASSWORD = "Aojiang#2026"
+PROJECT_CODE = "2603-330326-04-01-000518"  # the 备案 number gives the project code
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core-4.10.2.min.js"
 
@@ -84,7 +92,47 @@ def choose(page, selector: str, label: str) -> None:
     raise AssertionError(f"{label} not reachable in {selector}")
 
 
-def test_a_project_goes_from_a_phone_request_to_an_accepted_case(page_at):
+def item_action(page, code: str, action: str, **fields: str) -> None:
+    """Opens the item's action (start, pause, resume, local_done, report_up, finish) on the item's page and submits
+    it with the fields typed in; the page reloads with the new state."""
+    page.click(f"#act-{code} details.action:has(form[data-action={action}]) > summary")
+    form = page.locator(f"#act-{code} form[data-action={action}]")
+    for name, value in fields.items():
+        field = form.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    with page.expect_navigation():
+        form.locator("button").click()
+
+
+class People:
+    """Each person's own browser context, logged in once through the real login page (password + TOTP)."""
+
+    def __init__(self, page_at):
+        self.page_at = page_at
+        self.pages: dict[str, object] = {}
+
+    def __call__(self, username: str, width: int = 1280, height: int = 900):
+        if username not in self.pages:
+            self.pages[username] = page = self.page_at(width, height)
+            page.set_default_timeout(15_000)
+            login(page, username)
+        return self.pages[username]
+
+
+def test_a_project_goes_from_a_phone_request_to_a_filed_and_evaluated_case(page_at):
+    people = People(page_at)
+    with clock.frozen("2026-03-02 09:30"):  # a Monday; the live server's threads read the same clock
+        tracking_no, query_code = request_and_acceptance(page_at, people)
+        case = Case.objects.get(request__tracking_no=tracking_no)
+        entrustment(page_at, people, case)
+    with clock.frozen("2026-03-03 10:00"):
+        approvals_begin(people, case)
+
+
+def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
     company = page_at(375, 812)
     company.goto("/portal/m/apply/")
     check_step(company, "01-company-form", "申请代办服务")
@@ -109,8 +157,7 @@ def test_a_project_goes_from_a_phone_request_to_an_accepted_case(page_at):
     query_code = company.locator("#query-code").inner_text()
     check_step(company, "02-company-tracking-number", tracking_no)
 
-    unit = page_at(1280, 900)
-    login(unit, "aojiang")
+    unit = people("aojiang")
     unit.goto("/cases/requests/?status=new")
     unit.click(f"text={tracking_no}")
     unit.wait_for_url(re.compile(r".*/cases/requests/\d+/$"))
@@ -143,3 +190,65 @@ def test_a_project_goes_from_a_phone_request_to_an_accepted_case(page_at):
     with company.expect_navigation():
         company.click("form button[type=submit]")
     check_step(company, "07-company-progress", "已受理")
+    return tracking_no, query_code
+
+
+def entrustment(page_at, people: People, case: Case) -> None:
+    """The owner chooses its items on the phone; the agreement is generated; the agent sets the team the rules
+    propose; the plan is generated and checked; the first items are dispatched."""
+    owner_account_create(actor=User.objects.get(username="secadmin"), company=case.project.company,
+                         username="jingmi", password=DEMO_PASSWORD, full_name="张伟", mobile="13857712345")
+    owner = page_at(375, 812)
+    login(owner, "jingmi")
+    owner.fill("input[name=current]", DEMO_PASSWORD)  # the initial password is replaced at the first login
+    owner.fill("input[name=new_password]", OWNER_PASSWORD)
+    owner.fill("input[name=repeat]", OWNER_PASSWORD)
+    with owner.expect_navigation():
+        owner.get_by_role("button", name="修改密码").click()
+    assert "/accounts/password/" not in owner.url, owner.locator(".errorlist").all_inner_texts()
+    owner.goto(f"/cases/{case.pk}/agreement/")
+    for code in ITEMS:
+        owner.check(f"input[name=item_codes][value={code}]")
+    check_step(owner, "08-owner-chooses-items", "选择委托代办事项", "已选 5 项")
+    with owner.expect_navigation(url=re.compile(r".*/cases/\d+/$")):
+        owner.click("text=确定委托事项并生成协议")
+    check_step(owner, "09-owner-agreement", "已委托", "委托代办协议已生成")
+
+    unit = people("aojiang")
+    unit.goto(f"/cases/{case.pk}/team/")
+    check_step(unit, "10-unit-team-proposed", "系统按规则建议的人选", "乡科级领导干部牵头", "主要负责人督办")
+    with unit.expect_navigation(url=re.compile(r".*/cases/\d+/$")):
+        unit.get_by_role("button", name="确定团队").click()
+    team = unit.locator("#team").inner_text()
+    for role in ("首席代办员", "牵头代办领导", "督办负责人", "代办联络员"):
+        assert role in team, f"{role} not in the team"
+    unit.locator("#plan").scroll_into_view_if_needed()
+    with unit.expect_navigation():
+        unit.click("#plan button[name=generate]")
+    plan = unit.locator("#plan").inner_text()
+    assert "符合百日目标" in plan and "L05C" in unit.locator("#plan .critical-path").inner_text()
+    for chart in ("#plan-flowchart", "#plan-gantt"):
+        unit.locator(f"{chart} canvas").first.wait_for(state="visible")
+    assert "预警" not in plan and "逾期" not in plan  # nothing dispatched yet: no warning on the case
+    unit.locator("#plan").scroll_into_view_if_needed()
+    check_step(unit, "11-unit-plan", "已生成代办任务分解计划表", "百日目标", "关键路径")
+    for code in ("L01", "L02"):
+        with unit.expect_navigation():
+            unit.click(f"#item-{code} button[data-action=dispatch]")
+        assert "已派单" in unit.locator(f"#item-{code}").inner_text()
+    check_step(unit, "12-unit-dispatched", "派单至")
+
+
+def approvals_begin(people: People, case: Case) -> None:
+    """The 发改局 liaison officer records the project (its 备案 number is the project code); 自然资源 starts the
+    land contract."""
+    fgj = people("fgj")
+    fgj.goto("/plans/my-items/")
+    check_step(fgj, "13-liaison-my-items", "派至本部门的事项", "企业投资项目备案")
+    with fgj.expect_navigation():
+        fgj.click(f"#item-{case.pk}-L02 button[data-action=start]")
+    fgj.goto(f"/plans/cases/{case.pk}/items/L02/")
+    item_action(fgj, "L02", "finish", approval_no=PROJECT_CODE)
+    check_step(fgj, "14-liaison-filing-number", "已办结", PROJECT_CODE)
+    assert Case.objects.get(pk=case.pk).project.project_code == PROJECT_CODE
+
