@@ -25,6 +25,9 @@ overdue_rate    overdue / accepted: the share of the period's accepted cases tha
                 the rate cannot exceed 1; it can rise later as open items of the cohort pass due.
 visits_per_case owner visits in person (OwnerVisit) on the cases completed in P, divided by those
                 cases: how far 最多跑一次 (at most one visit) holds. Null when none completed.
+reported_up     higher-level items reported up in P (reported_up_on in P).
+report_up_late  of those, the ones reported after their report-up due date: plans.deadlines.report_up_late,
+                whose SQL form is item_states.REPORTED_LATE (a report on the due day is on time).
 satisfaction    the mean score (1–5) of the owners' evaluations given in P, each evaluation's score
                 being its 好差评 grade, 非常满意 5 … 非常不满意 1 (an ungraded row: the mean of its four
                 scores, 总体评价 included; 好评率 and 差评 are daiban.goodbad's); for a department, the
@@ -32,7 +35,11 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
                 there are none, or while daiban.closure is not installed.
 
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
-Python. Working days come from the table kept by workday_index.
+Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
+by unit, township or department, or in total, are sums of the day rollups kept as items finish and are
+reported up (plans.rollups): a few rows per day whatever the history holds. By agent, or for a narrower
+data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
+working days there come from the table kept by workday_index.
 """
 from __future__ import annotations
 
@@ -43,19 +50,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
-from daiban.assessment.item_states import late_on
+from daiban.assessment.item_states import REPORTED_LATE, late_on
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
-from daiban.assessment.workday_index import actual_workdays
+from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus, ItemStatus
-from daiban.plans.models import OwnerVisit
+from daiban.plans.models import ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
-           "overdue", "overdue_rate", "visits_per_case", "satisfaction")
+           "overdue", "overdue_rate", "visits_per_case", "satisfaction", "reported_up", "report_up_late")
 COUNTED = ("received", "accepted", "completed", "terminated", "finished", "on_time", "workdays", "limit",
-           "overdue", "visits")
+           "overdue", "visits", "reported_up", "report_up_late")
 MEASURED_ITEM_STATUSES = (ItemStatus.APPROVED, ItemStatus.REFUSED)
 
 
@@ -122,11 +129,41 @@ def _item_path(dimension: Dimension | None) -> tuple[str | None, dict]:
     return dimension.from_item, ITEM_FILTERS.get(dimension.code, {})
 
 
-def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+# The dimensions whose key the rollups keep (plans.models.ItemRollup), by the rollup's column.
+ROLLUP_KEYS = {"unit": "unit", "township": "township", "department": "department"}
+
+
+def from_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
+    return scoped.county_wide and (dimension is None or dimension.code in ROLLUP_KEYS)
+
+
+def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
+    rows = ItemRollup.objects.filter(day__range=(period.start, period.end))
+    return _grouped(rows, ROLLUP_KEYS[dimension.code] if dimension else None,
+                    finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
+                    limit=Sum("limit_workdays"), reported_up=Sum("reported_up"),
+                    report_up_late=Sum("report_up_late"))
+
+
+def _items_grouped(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The item figures grouped from the items themselves: finished ones, then reported-up ones."""
+    ensure_for_finished_items()
     key, where = _item_path(dimension)
-    return _grouped(finished_items(scoped, period).filter(**where), key,
-                    finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),
-                    workdays=Sum(actual_workdays()), limit=Sum("catalog_item__limit_workdays"))
+    found = _grouped(finished_items(scoped, period).filter(**where), key,
+                     finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),
+                     workdays=Sum(actual_workdays()), limit=Sum("catalog_item__limit_workdays"))
+    reported = scoped.over(CaseItem.objects.filter(reported_up_on__range=(period.start, period.end),
+                                                   report_due_on__isnull=False, **where))
+    for group, values in _grouped(reported, key, reported_up=Count("pk"),
+                                  report_up_late=Count("pk", filter=REPORTED_LATE)).items():
+        found.setdefault(group, {}).update(values)
+    return found
+
+
+def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    if from_rollups(scoped, dimension):
+        return _items_rolled_up(period, dimension)
+    return _items_grouped(scoped, period, dimension)
 
 
 def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
@@ -186,5 +223,7 @@ def derive(raw: dict) -> dict:
         "overdue_rate": _ratio(raw.get("overdue", 0), raw.get("accepted", 0), 4),
         "visits_per_case": _ratio(raw.get("visits", 0), completed, 2),
         "satisfaction": _ratio(raw.get("score_sum", 0), raw.get("scores", 0), 2),
+        "reported_up": raw.get("reported_up", 0),
+        "report_up_late": raw.get("report_up_late", 0),
     }
 

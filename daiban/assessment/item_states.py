@@ -25,6 +25,9 @@ from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED, OPEN_STATUSES, ItemS
 from daiban.plans.models import Pause
 from daiban.workdays.loader import add_workdays
 
+# plans.deadlines.report_up_late (a report on the due day is on time, one after it is late) as an SQL condition.
+REPORTED_LATE = Q(reported_up_on__gt=F("report_due_on"))
+
 
 def _due_before(day: dt.date, *, started_by: dt.date) -> Q:
     accepted = Q(started_on__isnull=False, started_on__lte=started_by)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import Department
 from daiban.plans.evidence import window_from
-from daiban.plans.models import DurationCount
+from daiban.plans.models import DurationCount, ItemRollup
 
 BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
 # Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
@@ -63,7 +63,6 @@ def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> d
     dimension = dimension_of(by)
     if order not in ORDERS:
         raise ValidationFailed({"order": ORDER_MESSAGE})
-    ensure_for_finished_items()
     before = period.previous()
     now, then = counts(scoped, period, dimension), counts(scoped, before, dimension)
     names = dimension.names(set(now) | set(then))
@@ -79,8 +78,6 @@ def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> d
 def chart_rows(scoped: Scoped, period: Period, by: str, parts: tuple[str, ...]) -> list[dict]:
     """One period's figures of each group, from only the queries `parts` name (see figures.PARTS)."""
     dimension = dimension_of(by)
-    if "items" in parts:
-        ensure_for_finished_items()
     found = counts(scoped, period, dimension, parts)
     names = dimension.names(found)
     return sorted(({"key": key, "name": names.get(key, "（已删除）"), **derive(raw)} for key, raw in found.items()),
@@ -109,8 +106,12 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
                          n=Count("pk"))
     completed = _by_month(scoped.over(CaseTransition.objects.filter(
         to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
-    items = _by_month(finished_items(scoped, period), "finished_on", n=Count("pk"),
-                      on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))))
+    if scoped.county_wide:
+        items = _by_month(ItemRollup.objects.filter(day__range=(period.start, period.end)), "day",
+                          n=Sum("finished"), on_time=Sum("on_time"))
+    else:
+        items = _by_month(finished_items(scoped, period), "finished_on", n=Count("pk"),
+                          on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))))
     answer = []
     for month in _months(period):
         key = f"{month:%Y-%m}"
@@ -122,21 +123,33 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
     return answer
 
 
+def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
+    """Per catalog item finished in P: items, mean actual working days and how many exceeded the limit;
+    from the rollups for a county-wide reader, else grouped from the scope's items."""
+    catalog = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
+                   department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
+    if scoped.county_wide:
+        rows = (ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0).order_by()
+                .values("catalog_item", **catalog)
+                .annotate(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late")))
+    else:
+        ensure_for_finished_items()
+        rows = (finished_items(scoped, period).annotate(actual=actual_workdays())
+                .values("catalog_item", **catalog)
+                .annotate(items=Count("pk"), workdays=Sum("actual"),
+                          late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
+                .order_by())
+    return [{**row, "department": row.pop("department_name")} for row in rows]
+
+
 def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list[dict]:
     """Catalog items finished in P that took longer than their committed limit, worst first, by department.
 
     over = mean actual working days − limit; late_items = how many of them exceeded the limit.
     """
-    ensure_for_finished_items()
-    rows = (finished_items(scoped, period).annotate(actual=actual_workdays())
-            .values("catalog_item", code=F("catalog_item__code"), name=F("catalog_item__name"),
-                    department=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
-            .annotate(items=Count("pk"), avg_actual=Avg("actual"),
-                      late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
-            .order_by())
     found = []
-    for row in rows:
-        row["avg_actual"] = round(float(row["avg_actual"]), 1)
+    for row in _bottleneck_rows(scoped, period):
+        row["avg_actual"] = round(float(row.pop("workdays")) / row["items"], 1)
         row["over"] = round(row["avg_actual"] - row["limit"], 1)
         if row["over"] > 0 or row["late_items"]:
             found.append(row)

@@ -44,6 +44,7 @@ FIGURE_LABELS = {
     "received": "收到申请", "accepted": "受理", "completed": "办结", "terminated": "终止",
     "on_time_rate": "按时办结率", "avg_workdays": "平均用时（工作日）", "avg_limit": "平均承诺时限",
     "overdue": "逾期案件", "overdue_rate": "逾期率", "visits_per_case": "业主平均到场次数", "satisfaction": "满意度",
+    "reported_up": "上报事项", "report_up_late": "上报逾期",
 }
 
 

@@ -72,17 +72,19 @@ class Requirements:
     department_ids: frozenset[int]
 
 
-def requirements(case: Case) -> Requirements:
+def project_needs(case: Case) -> dict[str, bool]:
+    """Which of the lead leader, the supervisor and the chief agent the case's project calls for."""
     project = case.project
     promoted = project.category in PROMOTION_CATEGORIES and project.industrial
+    return {"lead_leader": promoted and project.investment_wan >= LEAD_THRESHOLD_WAN,
+            "supervisor": promoted and project.investment_wan >= SUPERVISE_THRESHOLD_WAN,
+            "chief_agent": is_major(case)}
+
+
+def requirements(case: Case) -> Requirements:
     # A higher-level item involves the county department that does its local steps (its liaison officer).
     departments = frozenset(department.pk for department in local_departments_of(case).values())
-    return Requirements(
-        lead_leader=promoted and project.investment_wan >= LEAD_THRESHOLD_WAN,
-        supervisor=promoted and project.investment_wan >= SUPERVISE_THRESHOLD_WAN,
-        chief_agent=is_major(case),
-        department_ids=departments,
-    )
+    return Requirements(**project_needs(case), department_ids=departments)
 
 
 def is_major(case: Case) -> bool:

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 
 from daiban.cases import agency_team
 from daiban.cases.models import CaseDocument
-from daiban.cases.selectors import case_detail, cases_for, with_case_reads
+from daiban.cases.selectors import case_detail, cases_for, with_case_json
 from daiban.cases.services import (
     case_agreement_set,
     case_designate_major,
@@ -84,8 +84,7 @@ def register(request, payload: s.StaffRequestIn):
 
 @router.get("/{case_id}", response=dict, summary="案件详情：状态、承办机构、事项、团队")
 def get_case(request, case_id: int):
-    return case_detail(get_in_scope(with_case_reads(cases_for(request.user), people=False), pk=case_id,
-                                    user=request.user))
+    return case_detail(get_in_scope(with_case_json(cases_for(request.user)), pk=case_id, user=request.user))
 
 
 @router.post("/{case_id}/agreement", response={200: dict, **errors(403, 409)},

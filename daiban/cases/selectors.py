@@ -1,11 +1,15 @@
 """Reads of cases within the caller's data scope."""
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime as dt
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
 from daiban.intake.models import Company, Request
+from daiban.lib.aggregates import json_rows
 from daiban.lib.prefetch import prefetched
 from daiban.org.scope import Scope, scope_of
 
@@ -67,12 +71,15 @@ def team_members(case: Case) -> list[TeamMember]:
     return prefetched(case, "team", case.team.select_related("user__department", "user__body").order_by("pk"))
 
 
-def team_of(case: Case) -> dict:
-    members = team_members(case)
-    one = lambda role: next((m.user.username for m in members if m.role == role), None)  # noqa: E731
+def _team_by_role(members: list[dict]) -> dict:
+    one = lambda role: next((m["username"] for m in members if m["role"] == role), None)  # noqa: E731
     return {"agent": one(TeamRole.AGENT), "chief_agent": one(TeamRole.CHIEF_AGENT),
             "lead_leader": one(TeamRole.LEAD_LEADER), "supervisor": one(TeamRole.SUPERVISOR),
-            "liaisons": [m.user.username for m in members if m.role == TeamRole.LIAISON]}
+            "liaisons": [m["username"] for m in members if m["role"] == TeamRole.LIAISON]}
+
+
+def team_of(case: Case) -> dict:
+    return _team_by_role([{"role": m.role, "username": m.user.username} for m in team_members(case)])
 
 
 def documents_of(case: Case) -> list[CaseDocument]:
@@ -102,11 +109,52 @@ def collaboration_of(case: Case) -> list[CollaborationPhase]:
     return prefetched(case, "collaboration", case.collaboration.order_by("id"))
 
 
-def case_detail(case: Case) -> dict:
-    from daiban.cases.agency_team import is_major, requirements
+def with_case_json(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The case with its items, team, forms and collaboration as JSON lists in the same row: the case API
+    reads a case of any size in one query (case_detail reads these when present)."""
+    return cases.annotate(
+        items_json=json_rows(CaseItem.objects, parent="case", row=JSONObject(
+            code=F("catalog_item__code"), name=F("catalog_item__name"), department=F("catalog_item__department__name"),
+            stage=F("catalog_item__stage"), limit_workdays=F("catalog_item__limit_workdays"),
+            sort=F("catalog_item__sort"))),
+        team_json=json_rows(TeamMember.objects, parent="case", row=JSONObject(
+            id=F("id"), role=F("role"), username=F("user__username"))),
+        documents_json=json_rows(CaseDocument.objects, parent="case", row=JSONObject(
+            id=F("id"), kind=F("kind"), serial_no=F("serial_no"), sha256=F("sha256"), signed_at=F("signed_at"),
+            generated_at=F("generated_at"))),
+        collaboration_json=json_rows(CollaborationPhase.objects, parent="case", row=JSONObject(
+            id=F("id"), phase=F("phase"), owner_body=F("owner_body"), handed_over_at=F("handed_over_at"),
+            handed_over_to=F("handed_over_to"), note=F("note"))),
+    )
 
-    items = items_of(case)
-    need = requirements(case)
+
+def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """(items, team members, forms, collaboration) as plain rows in their display order: from the JSON of
+    with_case_json when the case was read with it, else from the loaded (or prefetched) objects."""
+    if hasattr(case, "items_json"):
+        items = sorted(case.items_json or [], key=lambda i: (i["sort"], i["code"]))
+        team = sorted(case.team_json or [], key=lambda m: m["id"])
+        documents = sorted(case.documents_json or [], key=lambda d: (d["generated_at"], d["id"]))
+        collaboration = sorted(case.collaboration_json or [], key=lambda p: p["id"])
+        for phase in collaboration:
+            on = phase["handed_over_at"]
+            phase["handed_over_at"] = dt.date.fromisoformat(on) if on else None
+        return items, team, documents, collaboration
+    items = [{"code": i.catalog_item.code, "name": i.catalog_item.name, "department": i.catalog_item.department.name,
+              "stage": i.catalog_item.stage, "limit_workdays": i.catalog_item.limit_workdays} for i in items_of(case)]
+    team = [{"role": m.role, "username": m.user.username} for m in team_members(case)]
+    documents = [{"kind": d.kind, "serial_no": d.serial_no, "sha256": d.sha256, "signed_at": d.signed_at}
+                 for d in documents_of(case)]
+    collaboration = [{"phase": p.phase, "owner_body": p.owner_body, "handed_over_at": p.handed_over_at,
+                      "handed_over_to": p.handed_over_to, "note": p.note} for p in collaboration_of(case)]
+    return items, team, documents, collaboration
+
+
+def case_detail(case: Case) -> dict:
+    from daiban.cases.agency_team import is_major, project_needs
+
+    items, team, documents, collaboration = _parts(case)
+    need = project_needs(case)
     project = case.project
     return {
         "id": case.pk,
@@ -122,18 +170,14 @@ def case_detail(case: Case) -> dict:
                     "category": project.category, "industrial": project.industrial,
                     "investment_wan": project.investment_wan, "project_code": project.project_code,
                     "major": is_major(case)},
-        "items": [{"code": i.catalog_item.code, "name": i.catalog_item.name,
-                   "department": i.catalog_item.department.name, "stage": i.catalog_item.stage,
-                   "limit_workdays": i.catalog_item.limit_workdays} for i in items],
-        "team": team_of(case),
-        "team_rules": {"lead_leader": need.lead_leader, "supervisor": need.supervisor,
-                       "chief_agent": need.chief_agent},
-        "documents": [{"kind": d.kind, "name": d.get_kind_display(), "serial_no": d.serial_no,
-                       "sha256": d.sha256, "signed": d.signed_at is not None}
-                      for d in documents_of(case)],
-        "collaboration": [{"phase": p.phase, "phase_label": p.get_phase_display(), "owner_body": p.owner_body,
-                           "handed_over_at": p.handed_over_at, "handed_over_to": p.handed_over_to, "note": p.note}
-                          for p in collaboration_of(case)],
+        "items": [{k: i[k] for k in ("code", "name", "department", "stage", "limit_workdays")} for i in items],
+        "team": _team_by_role(team),
+        "team_rules": need,
+        "documents": [{"kind": d["kind"], "name": CaseDocument.Kind(d["kind"]).label, "serial_no": d["serial_no"],
+                       "sha256": d["sha256"], "signed": d["signed_at"] is not None} for d in documents],
+        "collaboration": [{"phase": p["phase"], "phase_label": CollaborationPhase.Phase(p["phase"]).label,
+                           "owner_body": p["owner_body"], "handed_over_at": p["handed_over_at"],
+                           "handed_over_to": p["handed_over_to"], "note": p["note"]} for p in collaboration],
         "accepted_at": case.accepted_at,
         "entrusted_on": case.entrusted_on,
     }

@@ -184,3 +184,36 @@ class DurationFigure(models.Model):
             models.UniqueConstraint(fields=["catalog_item"], condition=models.Q(department__isnull=True),
                                     name="duration_figure_per_item"),
         ]
+
+
+class ItemRollup(models.Model):
+    """What happened to items on one day, per unit × township × department × catalog item, counted as it
+    happens (plans.rollups) so the statistics read a small table instead of grouping every item:
+
+    finished        items finished that day with a result (已办结 or 不予许可) that had a legal clock
+    on_time         of those, finished on or before their due date
+    workdays        the working days they used, pauses excluded (plans.deadlines.workdays_used), summed
+    limit_workdays  their committed limits, summed
+    late            of those, the ones that used more working days than their limit
+    reported_up     higher-level items reported up that day
+    report_up_late  of those, reported after their report-up due date (plans.deadlines.report_up_late)
+    """
+
+    day = models.DateField("日期")
+    unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
+    catalog_item = models.ForeignKey("catalog.CatalogItem", on_delete=models.CASCADE, related_name="+")
+    finished = models.PositiveIntegerField("办结事项", default=0)
+    on_time = models.PositiveIntegerField("按时办结", default=0)
+    workdays = models.PositiveIntegerField("实际用时合计（工作日）", default=0)
+    limit_workdays = models.PositiveIntegerField("承诺时限合计（工作日）", default=0)
+    late = models.PositiveIntegerField("超过承诺时限", default=0)
+    reported_up = models.PositiveIntegerField("上报事项", default=0)
+    report_up_late = models.PositiveIntegerField("上报逾期", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项日汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "township", "department", "catalog_item"],
+                                               name="item_rollup_once")]
+        indexes = [models.Index(fields=["day"], name="item_rollup_day")]

@@ -34,6 +34,7 @@ from daiban.plans.deadlines import legal_due, report_up_due, report_up_late
 from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, ProgressReport, TaskPlan, WorkLog
 from daiban.plans.notices import tell_item
+from daiban.plans.rollups import rollup_item_finished, rollup_item_reported_up
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.plans.selectors import acting_as
 from daiban.plans.target import target_length
@@ -307,6 +308,7 @@ def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None =
         item.reported_up_on = reported_on
         item.save(update_fields=["status", "reported_up_on"])
         late = report_up_late(due=item.report_due_on, reported_on=reported_on)
+        rollup_item_reported_up(item=item)
         audit_record(event_type="item.reported_up", actor=actor, obj=item, old={"status": old},
                      new={"local_done_on": item.local_done_on, "report_due_on": item.report_due_on,
                           "reported_on": reported_on, "late": late})
@@ -333,6 +335,7 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
         item.finished_on, item.approval_no, item.result_note = finished_on, approval_no.strip(), note.strip()
         item.save(update_fields=["status", "finished_on", "approval_no", "result_note"])
         evidence_record(item=item)
+        rollup_item_finished(item=item)
         audit_record(event_type="item.finished", actor=actor, obj=item, old={"status": old},
                      new={"status": item.status, "approval_no": item.approval_no, "finished_on": finished_on})
         if code is not None:

@@ -7,7 +7,7 @@ register = template.Library()
 
 RATES = {"on_time_rate", "overdue_rate"}
 # Figures where a fall is the good direction.
-LOWER_IS_BETTER = {"terminated", "avg_workdays", "overdue", "overdue_rate", "visits_per_case"}
+LOWER_IS_BETTER = {"terminated", "avg_workdays", "overdue", "overdue_rate", "visits_per_case", "report_up_late"}
 
 
 def _format(value, name: str) -> str:

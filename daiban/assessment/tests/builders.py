@@ -17,6 +17,7 @@ from daiban.intake.models import Company, Request
 from daiban.lib.validators import credit_code_check_char
 from daiban.org.models import AgencyBody, Region, User
 from daiban.plans.models import OwnerVisit
+from daiban.plans.rollups import rollup_item_finished
 from daiban.workdays.loader import add_workdays
 
 _serial = itertools.count(1)
@@ -103,8 +104,10 @@ def build(spec: CaseSpec) -> Request | Case:
         due = add_workdays(started, catalog.limit_workdays + item.paused).date if started else None
         status = item.status or (ItemStatus.APPROVED if finished else ItemStatus.IN_PROGRESS if started
                                  else ItemStatus.PENDING)
-        CaseItem.objects.create(case=case, catalog_item=catalog, status=status, started_on=started, due_on=due,
-                                paused_workdays=item.paused, finished_on=finished, planned_due=day(item.planned_due))
+        row = CaseItem.objects.create(case=case, catalog_item=catalog, status=status, started_on=started,
+                                      due_on=due, paused_workdays=item.paused, finished_on=finished,
+                                      planned_due=day(item.planned_due))
+        rollup_item_finished(item=row)  # as item_finish does: the statistics read the rollups
     for n in range(spec.visits):
         OwnerVisit.objects.create(case=case, day=received.date(), reason=f"第{n + 1}次到场", recorded_by=worker)
     return case

@@ -1,0 +1,138 @@
+"""The statistics read from the day rollups (plans.rollups) answer exactly what the old GROUP BY over every
+item answers: for generated histories around the 2026 holidays, by every breakdown the rollups keep, for
+periods of a day, a month and a year; and the rollups the events kept equal a rebuild from scratch."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from daiban.assessment.dimensions import DIMENSIONS
+from daiban.assessment.figures import ROLLUP_KEYS, _items_grouped, _items_rolled_up
+from daiban.assessment.periods import Period
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.selectors import _bottleneck_rows, stats
+from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build
+from daiban.cases.models import CaseItem
+from daiban.plans.deadlines import report_up_due, report_up_late
+from daiban.plans.models import ItemRollup
+from daiban.plans.rollups import rollup_item_reported_up, rollups_rebuild
+
+D = dt.date.fromisoformat
+CODES = ("L02", "L05", "S01", "G02")
+TOWNS = ("鳌江镇", "昆阳镇")
+PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
+           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-10-09"), D("2026-10-09"))]
+
+
+def _history(seed: int, cases: int = 30) -> None:
+    """Cases whose items start and finish (late, on time, paused, refused, withdrawn) around National Day,
+    some reported up, all written straight to the models with the rollups kept as the services keep them."""
+    pick = random.Random(seed)
+    for _ in range(cases):
+        received = D("2026-09-01") + dt.timedelta(days=pick.randrange(40))
+        items = []
+        for code in pick.sample(CODES, pick.randint(1, 3)):
+            started = received + dt.timedelta(days=pick.randrange(1, 10))
+            finished = started + dt.timedelta(days=pick.randrange(0, 30)) if pick.random() < 0.8 else None
+            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
+            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
+                                  paused=pick.choice((0, 0, 2)), status=status))
+        case = build(CaseSpec(pick.choice(TOWNS), f"{received}", f"{received}", agent="aojiang", items=items))
+        for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
+            if pick.random() < 0.4:
+                done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
+                row.local_done_on, row.report_due_on = done, report_up_due(done).date
+                row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
+                row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
+                rollup_item_reported_up(item=row)
+
+
+def _plain(found: dict) -> dict:
+    """Groups with every count as a number, groups with nothing dropped (a GROUP BY has no empty groups)."""
+    names = ("finished", "on_time", "workdays", "limit", "reported_up", "report_up_late")
+    rows = {key: {name: int(values.get(name) or 0) for name in names} for key, values in found.items()}
+    return {key: values for key, values in rows.items() if any(values.values())}
+
+
+def _rows() -> set[tuple]:
+    return set(ItemRollup.objects.values_list("day", "unit", "township", "department", "catalog_item", "finished",
+                                              "on_time", "workdays", "limit_workdays", "late", "reported_up",
+                                              "report_up_late"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_rollups_answer_what_grouping_every_item_answers(seed):
+    _history(seed)
+    county = Scoped.county()
+    compared = 0
+    for period in PERIODS:
+        for by in (None, *ROLLUP_KEYS):
+            dimension = DIMENSIONS[by] if by else None
+            rolled, grouped = _plain(_items_rolled_up(period, dimension)), _plain(_items_grouped(county, period,
+                                                                                                 dimension))
+            assert rolled == grouped, (period, by)
+            compared += len(grouped)
+        by_item = lambda rows: {r["catalog_item"]: (r["items"], int(r["workdays"]), r["late_items"])  # noqa: E731
+                                for r in rows}
+        assert by_item(_bottleneck_rows(county, period)) == by_item(_bottleneck_rows(_Narrow(county), period))
+    assert compared > 20  # the histories did reach every period and breakdown
+
+
+class _Narrow(Scoped):
+    """The county seen as a narrower scope would be: the statistics group the items themselves."""
+
+    def __init__(self, county: Scoped):
+        super().__init__(False, None, county.requests)
+
+    def over(self, queryset, path="case"):
+        return queryset
+
+
+@pytest.mark.django_db
+def test_the_rollups_the_events_kept_equal_a_rebuild_from_every_item():
+    _history(4)
+    kept = _rows()
+    assert any(row[5] for row in kept) and any(row[10] for row in kept)
+    assert rollups_rebuild()["rows"] == len(kept)
+    assert _rows() == kept
+
+
+@pytest.mark.django_db
+def test_a_report_up_around_national_day_is_late_alike_by_the_rule_the_rollups_and_sql(person):
+    """Local steps done on 2026-09-30: the report is due on 10-08 (10-01…10-07 are the holiday); one item
+    reported on 10-08 is on time, one on 10-09 is late."""
+    case = build(CaseSpec("鳌江镇", "2026-09-20", "2026-09-21", agent="aojiang",
+                          items=[ItemSpec("L05", "2026-09-22"), ItemSpec("S01", "2026-09-22")]))
+    reports = {"L05": D("2026-10-08"), "S01": D("2026-10-09")}
+    for row in case.items.select_related("catalog_item", "case__project"):
+        row.local_done_on, row.report_due_on = D("2026-09-30"), report_up_due(D("2026-09-30")).date
+        row.reported_up_on = reports[row.catalog_item.code]
+        row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
+        rollup_item_reported_up(item=row)
+    assert set(case.items.values_list("report_due_on", flat=True)) == {D("2026-10-08")}
+    by_rule = {row.catalog_item.code: report_up_late(due=row.report_due_on, reported_on=row.reported_up_on)
+               for row in CaseItem.objects.filter(case=case).select_related("catalog_item")}
+    assert by_rule == {"L05": False, "S01": True}
+    national_day = Period(D("2026-10-01"), D("2026-10-31"))
+    totals = stats(Scoped.county(), national_day, "unit")["totals"]
+    assert (totals["reported_up"], totals["report_up_late"]) == (2, 1)
+    grouped = _plain(_items_grouped(Scoped.county(), national_day, None))
+    assert [(g["reported_up"], g["report_up_late"]) for g in grouped.values()] == [(2, 1)]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_figures_take_as_many_queries_for_a_year_as_for_a_day(person):
+    _history(5)
+    county = Scoped.county()
+
+    def queries(period: Period) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            stats(county, period, "department")
+        return len(captured)
+
+    assert queries(PERIODS[2]) == queries(PERIODS[3])

@@ -1,0 +1,118 @@
+"""The item rollups (plans.models.ItemRollup): the statistics' counts of finished and reported-up items per
+day × unit × township × department × catalog item, added to in the transaction of the event that changes
+them (item_finish, item_report_up), so the dashboard and GET /api/v1/stats sum a few rows per day instead
+of grouping every item of the history. Each item's contribution is worked out by one function
+(`contribution`), used by the events and by `rollups_rebuild`, which counts the whole history again (after
+an import, a bulk seed or a calendar change). The statistics' old GROUP BY over the items stays in
+assessment.figures, for data scopes narrower than the county and as the oracle the tests compare with.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from daiban.audit.services import audit_record
+from daiban.cases.models import CaseItem
+from daiban.cases.states import ItemStatus
+from daiban.plans.deadlines import report_up_late, workdays_used
+from daiban.plans.models import ItemRollup
+
+MEASURED = (ItemStatus.APPROVED, ItemStatus.REFUSED)
+COUNTERS = ("finished", "on_time", "workdays", "limit_workdays", "late", "reported_up", "report_up_late")
+# What `contribution` reads of an item (and of its case and catalog item).
+FIELDS = ("status", "started_on", "finished_on", "due_on", "paused_workdays", "report_due_on", "reported_up_on",
+          "catalog_item_id", "case__unit_id", "case__project__location_id", "catalog_item__department_id",
+          "catalog_item__limit_workdays")
+
+
+class _Item:
+    """The fields `contribution` reads, from a values() row (a rebuild) or from a loaded item (an event)."""
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
+
+    @classmethod
+    def of(cls, item: CaseItem) -> _Item:
+        return cls({"status": item.status, "started_on": item.started_on, "finished_on": item.finished_on,
+                    "due_on": item.due_on, "paused_workdays": item.paused_workdays,
+                    "report_due_on": item.report_due_on, "reported_up_on": item.reported_up_on,
+                    "catalog_item_id": item.catalog_item_id, "case__unit_id": item.case.unit_id,
+                    "case__project__location_id": item.case.project.location_id,
+                    "catalog_item__department_id": item.catalog_item.department_id,
+                    "catalog_item__limit_workdays": item.catalog_item.limit_workdays})
+
+
+def _key(item: _Item, day: dt.date) -> tuple:
+    return (day, item.case__unit_id, item.case__project__location_id, item.catalog_item__department_id,
+            item.catalog_item_id)
+
+
+def finished_part(item: _Item) -> tuple[tuple, dict[str, int]] | None:
+    """The finish of a measured item with a legal clock (started, due date known): one finished, on time or
+    not, its working days and limit, and whether it took longer than the limit."""
+    if item.status not in MEASURED or None in (item.started_on, item.finished_on, item.due_on):
+        return None
+    used = workdays_used(item, item.finished_on)
+    limit = item.catalog_item__limit_workdays
+    return _key(item, item.finished_on), {"finished": 1, "on_time": int(item.finished_on <= item.due_on),
+                                          "workdays": used, "limit_workdays": limit, "late": int(used > limit)}
+
+
+def reported_part(item: _Item) -> tuple[tuple, dict[str, int]] | None:
+    """The report up of a higher-level item, late by the one rule (plans.deadlines.report_up_late)."""
+    if item.reported_up_on is None or item.report_due_on is None:
+        return None
+    late = report_up_late(due=item.report_due_on, reported_on=item.reported_up_on)
+    return _key(item, item.reported_up_on), {"reported_up": 1, "report_up_late": int(late)}
+
+
+def _add(key: tuple, counts: dict[str, int]) -> None:
+    day, unit, township, department, catalog_item = key
+    where = {"day": day, "unit_id": unit, "township_id": township, "department_id": department,
+             "catalog_item_id": catalog_item}
+    if ItemRollup.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()}):
+        return
+    try:
+        with transaction.atomic():
+            ItemRollup.objects.create(**where, **counts)
+    except IntegrityError:  # another event made the row at the same moment
+        ItemRollup.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()})
+
+
+def rollup_item_finished(*, item: CaseItem) -> None:
+    """Called by item_finish inside its transaction (no permission of its own: part of the finish)."""
+    if part := finished_part(_Item.of(item)):
+        _add(*part)
+
+
+def rollup_item_reported_up(*, item: CaseItem) -> None:
+    """Called by item_report_up inside its transaction."""
+    if part := reported_part(_Item.of(item)):
+        _add(*part)
+
+
+def rollups_rebuild() -> dict[str, int]:
+    """Every rollup row counted again from the items (finished or reported up), in one transaction."""
+    items = (CaseItem.objects.filter(Q(status__in=MEASURED, finished_on__isnull=False)
+                                     | Q(reported_up_on__isnull=False)).order_by().values(*FIELDS))
+    tally: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for row in items.iterator(chunk_size=5000):
+        item = _Item(row)
+        for part in (finished_part(item), reported_part(item)):
+            if part:
+                counts = tally[part[0]]
+                for name, value in part[1].items():
+                    counts[name] += value
+    with transaction.atomic():
+        ItemRollup.objects.all().delete()
+        ItemRollup.objects.bulk_create(
+            [ItemRollup(day=day, unit_id=unit, township_id=township, department_id=department,
+                        catalog_item_id=catalog_item, **counts)
+             for (day, unit, township, department, catalog_item), counts in tally.items()], batch_size=2000)
+        result = {"rows": len(tally), "finished": sum(c["finished"] for c in tally.values()),
+                  "reported_up": sum(c["reported_up"] for c in tally.values())}
+        audit_record(event_type="rollups.rebuilt", new=result)
+    return result
