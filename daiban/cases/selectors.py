@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
 from daiban.intake.models import Company, Request
+from daiban.lib.personal import mask_address
 from daiban.lib.prefetch import prefetched
 from daiban.org.scope import Scope, scope_of
 
@@ -81,6 +82,36 @@ def documents_of(case: Case) -> list[CaseDocument]:
                       .order_by("generated_at", "pk"))
 
 
+def document_row(document: CaseDocument) -> dict:
+    """One version of a document as the API shows it, with the address it is downloaded from."""
+    return {"id": document.pk, "kind": document.kind, "name": document.get_kind_display(),
+            "serial": document.serial_no, "serial_no": document.serial_no, "version": document.version,
+            "version_label": document.version_label, "sha256": document.sha256,
+            "generated_at": document.generated_at, "signed": document.signed_at is not None,
+            "signed_at": document.signed_at,
+            "download": f"/api/v1/cases/{document.case_id}/documents/{document.serial_no}/{document.version}.docx"}
+
+
+def current_document(case: Case, kind: str) -> CaseDocument | None:
+    """The latest version of the latest document of a kind (for a progress report: the last period's)."""
+    return case.documents.filter(kind=kind).order_by("-generated_at", "-version", "-pk").first()
+
+
+def document_versions(case: Case) -> list[dict]:
+    """Each document of the case (latest version first in its line) with all its versions, in the order of the
+    case's life: what the case page and the API list, every version downloadable."""
+    order = list(CaseDocument.Kind.values)
+    lines: dict[tuple[str, str], list[CaseDocument]] = {}
+    for document in documents_of(case):
+        lines.setdefault((document.kind, document.subject), []).append(document)
+    result = []
+    for versions in sorted(lines.values(), key=lambda line: (order.index(line[0].kind), line[0].generated_at,
+                                                             line[0].pk)):
+        versions.sort(key=lambda doc: doc.version, reverse=True)
+        result.append({"current": versions[0], "older": versions[1:]})
+    return result
+
+
 def local_departments_of(case: Case) -> dict:
     """catalog.selectors.local_departments of the case's items; for a case read with with_case_reads, read once."""
     if "items" not in getattr(case, "_prefetched_objects_cache", {}):
@@ -118,7 +149,9 @@ def case_detail(case: Case) -> dict:
         "source": case.request.source,
         "card_holding": case.card_holding,
         "project": {"name": project.name, "company": project.company.name,
-                    "credit_code": project.company.credit_code, "location": project.location.name,
+                    "credit_code": project.company.credit_code,
+                    "company_address": mask_address(case.request.company_address or project.company.address),
+                    "location": project.location.name,
                     "category": project.category, "industrial": project.industrial,
                     "investment_wan": project.investment_wan, "project_code": project.project_code,
                     "major": is_major(case)},
@@ -128,9 +161,9 @@ def case_detail(case: Case) -> dict:
         "team": team_of(case),
         "team_rules": {"lead_leader": need.lead_leader, "supervisor": need.supervisor,
                        "chief_agent": need.chief_agent},
-        "documents": [{"kind": d.kind, "name": d.get_kind_display(), "serial_no": d.serial_no,
-                       "sha256": d.sha256, "signed": d.signed_at is not None}
-                      for d in documents_of(case)],
+        "documents": [{**document_row(line["current"]),
+                       "versions": [document_row(d) for d in [line["current"], *line["older"]]]}
+                      for line in document_versions(case)],
         "collaboration": [{"phase": p.phase, "phase_label": p.get_phase_display(), "owner_body": p.owner_body,
                            "handed_over_at": p.handed_over_at, "handed_over_to": p.handed_over_to, "note": p.note}
                           for p in collaboration_of(case)],
