@@ -224,7 +224,8 @@ def request_payload(**overrides) -> dict:
     """The fields of a public request, for a typical 鳌江镇 industrial project."""
     payload = {
         "company_name": "平阳县鳌江精密传动有限公司", "credit_code": credit_code("91330326MA2H8K7Q3"),
-        "contact_name": "张伟", "contact_phone": "13857712345", "project_name": "年产20万台精密减速机项目",
+        "company_address": "平阳县鳌江镇兴港路88号", "contact_name": "张伟", "contact_phone": "13857712345",
+        "project_name": "年产20万台精密减速机项目",
         "location": "鳌江镇", "category": "investment_promotion", "industrial": True, "investment_wan": 12000,
         "description": "新建厂房及配套用房，总建筑面积约3.2万平方米",
     }

@@ -53,6 +53,8 @@ EVENT_TYPES.update({
     "intake.directory_added": "录入目录库项目",
     "case.agreement_set": "确定委托代办事项",
     "case.document_generated": "生成文书",
+    "case.documents_reissued": "文书数据变更，出具新版次",
+    "case.company_address_set": "修改企业地址",
     "case.document_signed": "文书签署",
     "case.team_set": "确定代办团队",
     "case.major_designated": "认定重大项目",

@@ -8,9 +8,10 @@ from ninja import Query, Router, Schema, Status
 
 from daiban.cases import agency_team
 from daiban.cases.models import CaseDocument
-from daiban.cases.selectors import case_detail, cases_for, with_case_json
+from daiban.cases.selectors import case_detail, cases_for, current_document, document_row, with_case_json
 from daiban.cases.services import (
     case_agreement_set,
+    case_company_address_set,
     case_designate_major,
     case_team_set,
     collaboration_update,
@@ -38,6 +39,10 @@ class TeamIn(Schema):
     lead_leader: str | None = None
     supervisor: str | None = None
     liaisons: list[str] = []
+
+
+class AddressIn(Schema):
+    address: str
 
 
 class SignIn(Schema):
@@ -112,14 +117,41 @@ def designate_major(request, case_id: int, payload: MajorIn):
     return case_detail(case_designate_major(actor=request.user, case=_case(request, case_id), major=payload.major))
 
 
+@router.put("/{case_id}/company-address", response={200: dict, **errors(403, 409)},
+            summary="录入或更正企业地址（案件承办人员）；已出具的文书据此出具新版次，记入审计")
+def put_company_address(request, case_id: int, payload: AddressIn):
+    case = case_company_address_set(actor=request.user, case=_case(request, case_id), address=payload.address)
+    return case_detail(case)
+
+
 @router.get("/{case_id}/documents/{kind}.docx", response={200: None, **errors(403)},
-            summary="下载案件文书（.docx）；含业主完整信息，仅业主本人和有权查看的人员可下载，记入审计")
+            summary="下载案件文书的最新版次（.docx）；含业主完整信息，仅业主本人和有权查看的人员可下载，记入审计")
 def download_document(request, case_id: int, kind: str):
     case = _case(request, case_id)
-    document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    document = current_document(case, kind)
     if document is None:
         raise NotFound("尚未生成该文书")
     owner_documents_release(actor=request.user, request=case.request, what=document.get_kind_display())
+    return docx_response(document)
+
+
+@router.get("/{case_id}/documents", response=AnyPage,
+            summary="案件文书的全部版次（每份文书编号不变，版次 version 依次递增；每一版均可下载）")
+def list_documents(request, case_id: int, page: Query[PageIn]):
+    case = _case(request, case_id)
+    rows = case.documents.defer("content")
+    return paginate(rows, page, order=["kind", "serial_no", "-version"], row=document_row)
+
+
+@router.get("/{case_id}/documents/{serial}/{version}.docx", response={200: None, **errors(403)},
+            summary="下载案件文书的某一版次（.docx）；含业主完整信息，仅有权查看的人员可下载，记入审计")
+def download_document_version(request, case_id: int, serial: str, version: int):
+    case = _case(request, case_id)
+    document = case.documents.filter(serial_no=serial, version=version).first()
+    if document is None:
+        raise NotFound("没有该文书的这一版次")
+    owner_documents_release(actor=request.user, request=case.request,
+                            what=f"{document.get_kind_display()}{document.version_label}")
     return docx_response(document)
 
 

@@ -57,6 +57,7 @@ class RequestForm(forms.Form):
     company_name = _text("单位名称", required=True)
     credit_code = _text("统一社会信用代码", required=True, max_length=18, autocapitalize="characters")
     legal_rep = _text("法定代表人", max_length=30)
+    company_address = _text("单位地址", max_length=120, placeholder="如 平阳县鳌江镇兴港路88号（未提供的可在案件中补录）")
     contact_name = _text("联系人", required=True, max_length=30)
     contact_phone = _text("联系电话（手机）", required=True, max_length=11, inputmode="numeric")
     project_name = _text("项目名称", required=True)
@@ -108,9 +109,15 @@ class RequestForm(forms.Form):
             contact_phone=c["contact_phone"], project_name=c["project_name"], location=c["location"],
             category=c["category"], industrial=industrial, investment_wan=c["investment_wan"],
             description=c["description"], project_code=c["project_code"], legal_rep=c["legal_rep"],
-            land_area_mu=c["land_area_mu"] or None, floor_area_m2=c["floor_area_m2"] or None,
+            company_address=c["company_address"], land_area_mu=c["land_area_mu"] or None,
+            floor_area_m2=c["floor_area_m2"] or None,
             coordination_needs=c["coordination_needs"], card_no=c["card_no"],
             directory_entry_id=entry.pk if entry else None)
+
+
+class AddressForm(forms.Form):
+    # The service checks it (empty, too long) with the same message as the API.
+    address = forms.CharField(label="单位地址", required=False, max_length=200)
 
 
 class ContactForm(forms.Form):

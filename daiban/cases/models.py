@@ -6,6 +6,7 @@ from django.db import models
 
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.catalog.models import CatalogItem
+from daiban.documents.versions import version_label
 from daiban.intake.models import Category, Company, Request
 from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
 from daiban.org.models import AgencyBody, Region
@@ -142,7 +143,13 @@ class CaseDocument(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("文书", max_length=16, choices=Kind.choices)
-    serial_no = models.CharField("编号", max_length=30)
+    # Tells apart the documents of a kind a case has several of (a progress report's period, a meeting);
+    # blank for the forms a case has one of.
+    subject = models.CharField("对象", max_length=40, blank=True)
+    serial_no = models.CharField("编号", max_length=30, help_text="同一文书各版次编号相同")
+    version = models.PositiveSmallIntegerField("版次", default=1)
+    data_hash = models.CharField("数据摘要", max_length=64, blank=True,
+                                 help_text="文书所载数据的 SHA-256：数据未变不另出新版")
     content = EncryptedBinaryField("文件")
     sha256 = models.CharField("摘要", max_length=64)
     generated_at = models.DateTimeField("生成时间")
@@ -156,10 +163,16 @@ class CaseDocument(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "案件文书"
         ordering = ["-generated_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "subject", "version"],
+                                               name="document_version_once")]
+
+    @property
+    def version_label(self) -> str:
+        return version_label(self.version)
 
     @property
     def filename(self) -> str:
-        return f"{self.get_kind_display()}-{self.serial_no}.docx"
+        return f"{self.get_kind_display()}-{self.serial_no}-{self.version_label}.docx"
 
 
 class CollaborationPhase(models.Model):

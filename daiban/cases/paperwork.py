@@ -1,14 +1,27 @@
-"""Maps a case to the plain data of its official forms and keeps each generated .docx."""
+"""Maps a case to the plain data of its official forms and keeps each generated .docx.
+
+A form keeps one serial number for its whole life. When the data it prints change (the team is set after the
+agreement, the items change, the project code is assigned, the company's address is given or corrected), it is
+issued again as a new version (版次) under that serial; every version stays in the archive, and a signature
+belongs to the version signed. Issuing a form whose data did not change makes no new version.
+"""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseDocument, TeamRole
+from daiban.catalog.models import CatalogItem
 from daiban.documents import data as d
+from daiban.documents.versions import content_hash, version_label
 from daiban.lib import clock
 from daiban.numbering.counters import next_number
 from daiban.org.models import User
@@ -20,7 +33,8 @@ SERIAL_PREFIX = {"registration": "DJ", "agreement": "XY", "plan": "JH", "progres
 def owner_of(case: Case) -> d.Owner:
     request, company = case.request, case.project.company
     return d.Owner(name=company.name, credit_code=company.credit_code, legal_rep=request.legal_rep or company.legal_rep,
-                   contact_name=request.contact_name, contact_phone=request.contact_phone, address=company.address)
+                   contact_name=request.contact_name, contact_phone=request.contact_phone,
+                   address=request.company_address or company.address)
 
 
 def project_of(case: Case) -> d.Project:
@@ -50,49 +64,152 @@ def items_of(case: Case) -> list[d.Item]:
             for i in case.items.select_related("catalog_item", "catalog_item__department")]
 
 
+@dataclass(frozen=True)
+class Entrustment:
+    """What the owner entrusted, as the registration form and the agreement both print it."""
+    all_items: bool | None  # 全程代办 / 部分代办; None while the owner has not chosen (before the agreement)
+    items: tuple[d.Item, ...]
+
+
+def full_service(codes: set[str]) -> bool:
+    """全程代办: every item each project needs is entrusted (the catalog's active items that are neither an
+    optional extension nor needed only by some projects), an item counting as entrusted when one of its
+    alternatives is (环评报告表 or 报告书)."""
+    needed = (CatalogItem.objects.filter(active=True, optional=False, only_if_needed=False)
+              .prefetch_related("alternatives"))
+    return all(item.code in codes or any(other.code in codes for other in item.alternatives.all())
+               for item in needed)
+
+
+def entrustment_of(case: Case) -> Entrustment:
+    """The one answer to 全程 or 部分 and to the list of items, for every form that states them."""
+    items = tuple(items_of(case))
+    if not items:
+        return Entrustment(all_items=None, items=())
+    return Entrustment(all_items=full_service({item.code for item in items}), items=items)
+
+
 def _local(moment):
     return timezone.localtime(moment).date() if moment else None
 
 
-def _registration(case: Case, serial: str) -> bytes:
+# -- issuing forms -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A form to issue: its data (serial and version are filled in when issued) and the function printing it."""
+    data: Any
+    render: Callable[[Any], bytes]
+
+
+def registration_paper(case: Case) -> Paper:
     from daiban.documents.registration import registration_form
 
     request = case.request
-    items = items_of(case)
-    return registration_form(d.RegistrationData(
-        serial=serial, registered_on=_local(request.received_at), channel=request.get_source_display(),
+    entrusted = entrustment_of(case)
+    return Paper(d.RegistrationData(
+        serial="", registered_on=_local(request.received_at), channel=request.get_source_display(),
         project=project_of(case), owner=owner_of(case), card_number=request.card.number if request.card else "",
-        all_items=not items, items=items, coordination_needs=request.coordination_needs,
+        all_items=entrusted.all_items, items=entrusted.items, coordination_needs=request.coordination_needs,
         received_by=case.accepted_by.display_name, receiving_body=case.unit.name,
-        received_on=_local(case.accepted_at)))
+        received_on=_local(case.accepted_at)), registration_form)
 
 
-def _agreement(case: Case, serial: str) -> bytes:
-    from daiban.catalog.models import CatalogItem
+def agreement_paper(case: Case) -> Paper:
     from daiban.documents.agreement import entrustment_agreement
 
-    items = items_of(case)
-    all_items = len(items) >= CatalogItem.objects.filter(active=True, optional=False).count()
-    return entrustment_agreement(d.AgreementData(serial=serial, owner=owner_of(case), agency=agency_of(case),
-                                                 project=project_of(case), items=items, all_items=all_items))
+    entrusted = entrustment_of(case)
+    return Paper(d.AgreementData(serial="", owner=owner_of(case), agency=agency_of(case), project=project_of(case),
+                                 items=entrusted.items, all_items=bool(entrusted.all_items)), entrustment_agreement)
 
 
-BUILDERS: dict[str, Callable[[Case, str], bytes]] = {"registration": _registration, "agreement": _agreement}
+# The forms issued again when the case's data change, in the order of the case's life: kind → the function
+# giving its paper (None when there is nothing to print), or its dotted path for an app above this one.
+PAPERS: dict[str, Callable[[Case], Paper | None] | str] = {
+    "registration": registration_paper, "agreement": agreement_paper}
 
 
-def generate(*, case: Case, kind: str, actor: User,
-             builder: Callable[[Case, str], bytes] | None = None) -> CaseDocument:
-    """Generates a form (by `builder`, or the registered one of its kind) and keeps it with its SHA-256.
+def paper_register(kind: str, make: Callable[[Case], Paper | None] | str) -> None:
+    """An app above cases adds a form of its own that is re-issued with the others (plans: the task plan)."""
+    PAPERS[kind] = make
 
-    Each version is kept; the serial number carries the version from the second on.
-    """
-    version = next_number(f"case_document:{case.pk}:{kind}",
-                          start=lambda: case.documents.filter(kind=kind).count() + 1)
-    serial = f"{SERIAL_PREFIX[kind]}{case.request.tracking_no[2:]}" + (f"-{version}" if version > 1 else "")
-    content = (builder or BUILDERS[kind])(case, serial)
-    document = CaseDocument.objects.create(case=case, kind=kind, serial_no=serial, content=content,
-                                           sha256=hashlib.sha256(content).hexdigest(), generated_at=clock.now(),
-                                           generated_by=actor)
+
+def _serial(case: Case, kind: str, subject: str) -> str:
+    """The serial of a new document; a kind a case has several of (progress reports, meetings) counts them."""
+    base = f"{SERIAL_PREFIX[kind]}{case.request.tracking_no[2:]}"
+    if not subject:
+        return base
+    number = next_number(f"case_document_serial:{case.pk}:{kind}", start=lambda: case.documents.filter(
+        kind=kind).values("subject").distinct().count() + 1)
+    return base + (f"-{number}" if number > 1 else "")
+
+
+def issue(*, case: Case, kind: str, actor: User, paper: Paper, subject: str = "",
+          version: int | None = None) -> tuple[CaseDocument, bool]:
+    """Issues the form (subject tells apart the documents of a kind a case has several of) and says whether a
+    new version was made. Without `version`, a change of the printed data makes the next version and unchanged
+    data return the current one. With it (a meeting record's own version), that version's file is replaced when
+    its data changed (its signatures were added), or made."""
+    key = content_hash(paper.data)
+    current = (case.documents.filter(kind=kind, subject=subject).defer("content").order_by("-version", "-pk")
+               .first())
+    existing = current if version is None else case.documents.filter(
+        kind=kind, subject=subject, version=version).defer("content").first()
+    if version is None and current is not None and current.data_hash == key:
+        return current, False
+    if existing is not None and version is not None and existing.data_hash == key:
+        return existing, False
+    if version is None:
+        version = next_number(f"case_document_version:{case.pk}:{kind}:{subject}", start=lambda: (
+            case.documents.filter(kind=kind, subject=subject).aggregate(n=Max("version"))["n"] or 0) + 1)
+    serial = current.serial_no if current is not None else _serial(case, kind, subject)
+    content = paper.render(dataclasses.replace(paper.data, serial=serial, version=version))
+    values = {"content": content, "sha256": hashlib.sha256(content).hexdigest(), "data_hash": key,
+              "generated_at": clock.now(), "generated_by": actor}
+    if existing is not None and existing.version == version:
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save(update_fields=list(values))
+        document, created = existing, False
+    else:
+        document = CaseDocument.objects.create(case=case, kind=kind, subject=subject, serial_no=serial,
+                                               version=version, **values)
+        created = True
     audit_record(event_type="case.document_generated", actor=actor, obj=case,
-                 new={"document": document.get_kind_display(), "serial_no": serial, "sha256": document.sha256})
-    return document
+                 new={"document": document.get_kind_display(), "serial_no": serial, "version": version,
+                      "sha256": document.sha256})
+    return document, created
+
+
+def generate(*, case: Case, kind: str, actor: User, paper: Paper | None = None, subject: str = "",
+             version: int | None = None) -> CaseDocument:
+    """Issues a form (by `paper`, or the registered one of its kind) and returns its current version."""
+    paper = paper or _paper(kind, case)
+    if paper is None:
+        raise ValueError(f"nothing to print for {kind}")
+    return issue(case=case, kind=kind, actor=actor, paper=paper, subject=subject, version=version)[0]
+
+
+def _paper(kind: str, case: Case) -> Paper | None:
+    make = PAPERS[kind]
+    return (import_string(make) if isinstance(make, str) else make)(case)
+
+
+def documents_reissue(*, case: Case, actor: User, reason: str) -> list[CaseDocument]:
+    """After a change of what the forms print: each form already issued whose data changed is issued again as
+    its next version (unsigned until signed again). Runs in the caller's transaction; returns the new versions."""
+    issued = set(case.documents.filter(kind__in=list(PAPERS)).values_list("kind", flat=True))
+    new = []
+    for kind in [kind for kind in PAPERS if kind in issued]:
+        paper = _paper(kind, case)
+        if paper is None:
+            continue
+        document, created = issue(case=case, kind=kind, actor=actor, paper=paper)
+        if created:
+            new.append(document)
+    if new:
+        audit_record(event_type="case.documents_reissued", actor=actor, obj=case,
+                     new={"reason": reason, "documents": [f"{doc.get_kind_display()}{doc.serial_no}"
+                                                          f"{version_label(doc.version)}" for doc in new]})
+    return new

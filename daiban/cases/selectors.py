@@ -5,11 +5,14 @@ import datetime as dt
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import JSONObject
+from django.utils.dateparse import parse_datetime
 
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
+from daiban.documents.versions import version_label
 from daiban.intake.models import Company, Request
 from daiban.lib.aggregates import json_rows
+from daiban.lib.personal import mask_address
 from daiban.lib.prefetch import prefetched
 from daiban.org.scope import Scope, scope_of
 
@@ -88,6 +91,50 @@ def documents_of(case: Case) -> list[CaseDocument]:
                       .order_by("generated_at", "pk"))
 
 
+def document_fields(document: CaseDocument) -> dict:
+    """The stored fields of one version that document_row shows (what with_case_json reads as JSON)."""
+    return {"id": document.pk, "case_id": document.case_id, "kind": document.kind, "subject": document.subject,
+            "serial_no": document.serial_no, "version": document.version, "sha256": document.sha256,
+            "generated_at": document.generated_at, "signed_at": document.signed_at}
+
+
+def document_row(document: CaseDocument | dict) -> dict:
+    """One version of a document as the API shows it, with the address it is downloaded from."""
+    d = document_fields(document) if isinstance(document, CaseDocument) else document
+    return {"id": d["id"], "kind": d["kind"], "name": CaseDocument.Kind(d["kind"]).label,
+            "serial": d["serial_no"], "serial_no": d["serial_no"], "version": d["version"],
+            "version_label": version_label(d["version"]), "sha256": d["sha256"],
+            "generated_at": d["generated_at"], "signed": d["signed_at"] is not None,
+            "signed_at": d["signed_at"],
+            "download": f"/api/v1/cases/{d['case_id']}/documents/{d['serial_no']}/{d['version']}.docx"}
+
+
+def current_document(case: Case, kind: str) -> CaseDocument | None:
+    """The latest version of the latest document of a kind (for a progress report: the last period's)."""
+    return case.documents.filter(kind=kind).order_by("-generated_at", "-version", "-pk").first()
+
+
+def version_lines(documents: list, field) -> list[dict]:
+    """Documents grouped into lines (one per kind and subject), latest version first in each line, lines in
+    the order of the case's life. `field(document, name)` reads a field of a model or of a JSON row."""
+    order = list(CaseDocument.Kind.values)
+    lines: dict[tuple[str, str], list] = {}
+    for document in documents:
+        lines.setdefault((field(document, "kind"), field(document, "subject")), []).append(document)
+    result = []
+    for versions in sorted(lines.values(), key=lambda line: (
+            order.index(field(line[0], "kind")), field(line[0], "generated_at"), field(line[0], "id"))):
+        versions.sort(key=lambda doc: field(doc, "version"), reverse=True)
+        result.append({"current": versions[0], "older": versions[1:]})
+    return result
+
+
+def document_versions(case: Case) -> list[dict]:
+    """Each document of the case (latest version first in its line) with all its versions, in the order of the
+    case's life: what the case page and the API list, every version downloadable."""
+    return version_lines(documents_of(case), lambda document, name: getattr(document, "pk" if name == "id" else name))
+
+
 def local_departments_of(case: Case) -> dict:
     """catalog.selectors.local_departments of the case's items; for a case read with with_case_reads, read once."""
     if "items" not in getattr(case, "_prefetched_objects_cache", {}):
@@ -120,12 +167,22 @@ def with_case_json(cases: QuerySet[Case]) -> QuerySet[Case]:
         team_json=json_rows(TeamMember.objects, parent="case", row=JSONObject(
             id=F("id"), role=F("role"), username=F("user__username"))),
         documents_json=json_rows(CaseDocument.objects, parent="case", row=JSONObject(
-            id=F("id"), kind=F("kind"), serial_no=F("serial_no"), sha256=F("sha256"), signed_at=F("signed_at"),
-            generated_at=F("generated_at"))),
+            id=F("id"), case_id=F("case_id"), kind=F("kind"), subject=F("subject"), serial_no=F("serial_no"),
+            version=F("version"), sha256=F("sha256"), signed_at=F("signed_at"), generated_at=F("generated_at"))),
         collaboration_json=json_rows(CollaborationPhase.objects, parent="case", row=JSONObject(
             id=F("id"), phase=F("phase"), owner_body=F("owner_body"), handed_over_at=F("handed_over_at"),
             handed_over_to=F("handed_over_to"), note=F("note"))),
     )
+
+
+def _json_moment(value: str | None) -> dt.datetime | None:
+    """A moment read back from a JSON row: PostgreSQL writes it with its offset, SQLite as naive UTC."""
+    if value is None:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"not a moment: {value!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
@@ -134,7 +191,11 @@ def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     if hasattr(case, "items_json"):
         items = sorted(case.items_json or [], key=lambda i: (i["sort"], i["code"]))
         team = sorted(case.team_json or [], key=lambda m: m["id"])
-        documents = sorted(case.documents_json or [], key=lambda d: (d["generated_at"], d["id"]))
+        documents = case.documents_json or []
+        for document in documents:
+            document["generated_at"] = _json_moment(document["generated_at"])
+            document["signed_at"] = _json_moment(document["signed_at"])
+        documents.sort(key=lambda d: (d["generated_at"], d["id"]))
         collaboration = sorted(case.collaboration_json or [], key=lambda p: p["id"])
         for phase in collaboration:
             on = phase["handed_over_at"]
@@ -143,8 +204,7 @@ def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     items = [{"code": i.catalog_item.code, "name": i.catalog_item.name, "department": i.catalog_item.department.name,
               "stage": i.catalog_item.stage, "limit_workdays": i.catalog_item.limit_workdays} for i in items_of(case)]
     team = [{"role": m.role, "username": m.user.username} for m in team_members(case)]
-    documents = [{"kind": d.kind, "serial_no": d.serial_no, "sha256": d.sha256, "signed_at": d.signed_at}
-                 for d in documents_of(case)]
+    documents = [document_fields(d) for d in documents_of(case)]
     collaboration = [{"phase": p.phase, "owner_body": p.owner_body, "handed_over_at": p.handed_over_at,
                       "handed_over_to": p.handed_over_to, "note": p.note} for p in collaboration_of(case)]
     return items, team, documents, collaboration
@@ -166,15 +226,18 @@ def case_detail(case: Case) -> dict:
         "source": case.request.source,
         "card_holding": case.card_holding,
         "project": {"name": project.name, "company": project.company.name,
-                    "credit_code": project.company.credit_code, "location": project.location.name,
+                    "credit_code": project.company.credit_code,
+                    "company_address": mask_address(case.request.company_address or project.company.address),
+                    "location": project.location.name,
                     "category": project.category, "industrial": project.industrial,
                     "investment_wan": project.investment_wan, "project_code": project.project_code,
                     "major": is_major(case)},
         "items": [{k: i[k] for k in ("code", "name", "department", "stage", "limit_workdays")} for i in items],
         "team": _team_by_role(team),
         "team_rules": need,
-        "documents": [{"kind": d["kind"], "name": CaseDocument.Kind(d["kind"]).label, "serial_no": d["serial_no"],
-                       "sha256": d["sha256"], "signed": d["signed_at"] is not None} for d in documents],
+        "documents": [{**document_row(line["current"]), "versions": [document_row(d) for d in
+                                                                     [line["current"], *line["older"]]]}
+                      for line in version_lines(documents, lambda d, name: d[name])],
         "collaboration": [{"phase": p["phase"], "phase_label": CollaborationPhase.Phase(p["phase"]).label,
                            "owner_body": p["owner_body"], "handed_over_at": p["handed_over_at"],
                            "handed_over_to": p["handed_over_to"], "note": p["note"]} for p in collaboration],

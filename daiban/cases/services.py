@@ -6,15 +6,16 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
-from daiban.cases.selectors import team_of
+from daiban.cases.selectors import current_document, team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.audiences import owner_of
 from daiban.intake.models import PROMOTION_CATEGORIES, Request
 from daiban.intake.services import public_step_add
+from daiban.intake.validation import company_address_error
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
-from daiban.lib.personal import mask_name
+from daiban.lib.personal import mask_address, mask_name
 from daiban.lib.validators import project_code_error
 from daiban.notify.services import notify_event
 from daiban.org.models import User
@@ -149,9 +150,10 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
         public_step(case, f"已确定委托代办事项 {len(codes)} 项")
         audit_record(event_type="case.agreement_set", actor=actor, obj=case, old={"items": old},
                      new={"items": sorted(codes)})
-        from daiban.cases.paperwork import generate
+        from daiban.cases.paperwork import documents_reissue, generate
 
         generate(case=case, kind="agreement", actor=actor)
+        documents_reissue(case=case, actor=actor, reason="委托事项变更")  # the registration form lists them too
     return case
 
 
@@ -194,6 +196,9 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
         audit_record(event_type="case.team_set", actor=actor, obj=case, old=old, new=new)
         if old["agent"] != new["agent"]:
             public_step(case, f"已指派代办员{choice.agent.display_name[0]}*")
+        from daiban.cases.paperwork import documents_reissue
+
+        documents_reissue(case=case, actor=actor, reason="代办团队确定")  # the agreement names the agents
     return choice
 
 
@@ -233,6 +238,9 @@ def project_code_record(*, actor: User, case: Case, code: str) -> bool:
                  new={"project_code": code})
     public_step(case, "已取得项目代码")
     provincial_enqueue(event="project_code", case=case)
+    from daiban.cases.paperwork import documents_reissue
+
+    documents_reissue(case=case, actor=actor, reason="取得项目代码")
     return True
 
 
@@ -249,14 +257,42 @@ def case_project_code_set(*, actor: User, case: Case, project_code: str) -> Case
     return case
 
 
+def case_company_address_set(*, actor: User, case: Case, address: str) -> Case:
+    """Staff with rights on the case enter or correct the company's address: kept on the request and in the
+    company's register, and every form already issued that prints it is issued again as its next version."""
+    require_case_worker(actor, case, "case_company_address_set")
+    require_open(case)
+    address = " ".join((address or "").split())
+    if message := company_address_error(address, required=True):
+        raise ValidationFailed({"address": message})
+    with transaction.atomic():
+        request = Request.objects.select_for_update().get(pk=case.request_id)
+        old = request.company_address
+        if old == address:
+            return case
+        request.company_address = address
+        request.save(update_fields=["company_address"])
+        company = request.company
+        company.address = address
+        company.save(update_fields=["address"])
+        case.request = request
+        audit_record(event_type="case.company_address_set", actor=actor, obj=case,
+                     old={"address": mask_address(old)}, new={"address": mask_address(address)})
+        from daiban.cases.paperwork import documents_reissue
+
+        documents_reissue(case=case, actor=actor, reason="企业地址变更")
+    return case
+
+
 def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -> None:
-    """Records that the owner signed (and sealed) the latest form of that kind."""
+    """Records that the owner signed (and sealed) the current version of the form: a signature belongs to the
+    version signed, and a later version waits for its own."""
     require_case_worker(actor, case, "document_sign")
     require_open(case)
     if not owner_signatory.strip():
         raise ValidationFailed({"owner_signatory": "请填写业主签字人"})
     with transaction.atomic():
-        document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+        document = current_document(case, kind)
         if document is None:
             raise ValidationFailed({"kind": "尚未生成该文书"})
         if document.signed_at is not None:
@@ -266,9 +302,11 @@ def document_sign(*, actor: User, case: Case, kind: str, owner_signatory: str) -
         document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
         audit_record(event_type="case.document_signed", actor=actor, obj=case,
                      new={"document": document.get_kind_display(), "serial_no": document.serial_no,
-                          "signatory": mask_name(document.signed_by_owner), "sha256": document.sha256})
+                          "version": document.version, "signatory": mask_name(document.signed_by_owner),
+                          "sha256": document.sha256})
         if kind == "agreement":
-            public_step(case, "委托代办协议已签订")
+            public_step(case, "委托代办协议已签订" if document.version == 1
+                        else f"委托代办协议（{document.version_label}）已签订")
 
 
 def collaboration_update(*, actor: User, case: Case, phase: str, handed_over_at=None, handed_over_to: str = "",

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/agreement/", views.case_agreement, name="agreement"),
     path("<int:pk>/team/", views.case_team, name="team"),
     path("<int:pk>/documents/<slug:kind>.docx", views.case_document, name="document"),
+    path("<int:pk>/documents/<str:serial>/<int:version>.docx", views.case_document_version,
+         name="document_version"),
 ]

@@ -14,6 +14,7 @@ from daiban.cases import agency_team
 from daiban.cases.api import docx_response
 from daiban.cases.forms import (
     AcceptForm,
+    AddressForm,
     AgreementForm,
     CollaborationForm,
     ContactForm,
@@ -29,7 +30,8 @@ from daiban.cases.selectors import (
     case_detail,
     cases_for,
     collaboration_of,
-    documents_of,
+    current_document,
+    document_versions,
     items_of,
     requests_for,
     team_members,
@@ -38,6 +40,7 @@ from daiban.cases.selectors import (
 )
 from daiban.cases.services import (
     case_agreement_set,
+    case_company_address_set,
     case_designate_major,
     case_team_set,
     collaboration_update,
@@ -273,7 +276,8 @@ def _case_context(request, case, **forms) -> dict:
     detail = case_detail(case)
     items = items_of(case)
     members = sorted(team_members(case), key=lambda m: (m.role, m.user.username))
-    latest = {document.kind: document for document in documents_of(case)}  # oldest first: the last one stays
+    # One line per kind: a case's many progress reports and meeting records are listed in their own sections.
+    lines = list({line["current"].kind: line for line in document_versions(case)}.values())
     collaboration = collaboration_of(case)
     collaboration_forms = forms.get("collaboration_forms", {})
     for phase in collaboration:
@@ -281,7 +285,8 @@ def _case_context(request, case, **forms) -> dict:
             "phase": phase.phase, "handed_over_at": phase.handed_over_at, "handed_over_to": phase.handed_over_to,
             "note": phase.note})
     sign_forms = forms.get("sign_forms", {})
-    for document in latest.values():
+    for line in lines:
+        document = line["current"]
         document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
         document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
     is_owner = user_owns(user, case)
@@ -292,9 +297,9 @@ def _case_context(request, case, **forms) -> dict:
     for item in items:
         item.blocked_by = blocked.get(item.pk, [])
     return {
-        "plan_section": case_section(request, case),
+        "plan_section": case_section(request, case), "address_form": forms.get("address_form") or AddressForm(),
         "case": case, "detail": detail, "items": items, "members": members,
-        "documents": sorted(latest.values(), key=lambda d: list(CaseDocument.Kind.values).index(d.kind)),
+        "documents": lines,
         "transitions": case.transitions.select_related("by"), "collaboration": collaboration,
         "rule_notes": _rule_notes(case), "worker": worker and is_open, "can_sign": worker,
         "can_choose_items": (worker or is_owner) and case.status in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED),
@@ -336,6 +341,17 @@ def case_page(request, pk: int):
                 messages.success(request, "已更新三部门协同记录。")
                 return redirect(reverse("cases:case", args=[case.pk]) + "#collaboration")
         forms["collaboration_forms"] = {request.POST.get("phase"): form}
+    elif action == "company_address":
+        form = AddressForm(request.POST)
+        if form.is_valid():
+            try:
+                case_company_address_set(actor=request.user, case=case, address=form.cleaned_data["address"])
+            except ValidationFailed as refusal:
+                show_refusal(form, refusal)
+            else:
+                messages.success(request, "已保存单位地址；已出具的文书据此出具了新版次。")
+                return redirect("cases:case", pk=case.pk)
+        forms["address_form"] = form
     elif action == "major":
         major = request.POST.get("major", "1") == "1"
         case_designate_major(actor=request.user, case=case, major=major)
@@ -351,10 +367,23 @@ def case_page(request, pk: int):
 @require_GET
 def case_document(request, pk: int, kind: str):
     case = _case(request, pk)
-    document = case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+    document = current_document(case, kind)
     if document is None:
         raise Http404("尚未生成该文书")
     owner_documents_release(actor=request.user, request=case.request, what=document.get_kind_display())
+    return docx_response(document)
+
+
+@staff_page
+@require_GET
+def case_document_version(request, pk: int, serial: str, version: int):
+    """Any version of a document, as the archive keeps it."""
+    case = _case(request, pk)
+    document = case.documents.filter(serial_no=serial, version=version).first()
+    if document is None:
+        raise Http404("没有该文书的这一版次")
+    owner_documents_release(actor=request.user, request=case.request,
+                            what=f"{document.get_kind_display()}{document.version_label}")
     return docx_response(document)
 
 

@@ -8,6 +8,7 @@ from django.db import models
 
 from daiban.cases.models import Case, CaseDocument, CaseItem
 from daiban.closure.grades import Grade
+from daiban.documents.versions import version_label
 from daiban.lib import clock
 from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
 from daiban.org.models import Department
@@ -256,7 +257,9 @@ class EvaluationDocument(models.Model):
     """代办服务评价表 (.docx) as archived; a new version when the agent's department ratings join the owner's."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluation_documents")
-    serial_no = models.CharField("编号", max_length=30)
+    serial_no = models.CharField("编号", max_length=30, help_text="各版次编号相同")
+    version = models.PositiveSmallIntegerField("版次", default=1)
+    data_hash = models.CharField("数据摘要", max_length=64, blank=True)
     content = EncryptedBinaryField("文件")
     sha256 = models.CharField("摘要", max_length=64)
     generated_at = models.DateTimeField("生成时间")
@@ -269,8 +272,12 @@ class EvaluationDocument(models.Model):
         return self.filename
 
     @property
+    def version_label(self) -> str:
+        return version_label(self.version)
+
+    @property
     def filename(self) -> str:
-        return f"代办服务评价表-{self.serial_no}.docx"
+        return f"代办服务评价表-{self.serial_no}-{self.version_label}.docx"
 
 
 class ClosedBusiness(models.Model):

@@ -7,14 +7,18 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
+
+from django.db.models import Max
 
 from daiban.cases.models import Case, CaseDocument, CaseItem
-from daiban.cases.paperwork import agency_of, generate, owner_of, project_of
+from daiban.cases.paperwork import Paper, agency_of, generate, owner_of, project_of
 from daiban.cases.states import ItemStatus
 from daiban.closure.models import Channel, Closure, DepartmentRating, EvaluationDocument, OwnerEvaluation
 from daiban.documents import data as d
 from daiban.documents.layout import footer, form_document, heading, key_value_table, table, to_bytes
 from daiban.documents.parts import NONE_TEXT, agency_pairs, project_pairs
+from daiban.documents.versions import content_hash
 from daiban.lib import clock
 from daiban.numbering.counters import next_number
 from daiban.org.models import User
@@ -67,30 +71,29 @@ def _handover(closure: Closure) -> list[d.Handover]:
     return [d.Handover(document=h.document, copies=h.copies, original=h.original) for h in closure.handover.all()]
 
 
-def closing_form(closure: Closure, serial: str) -> bytes:
+def closing_paper(closure: Closure) -> Paper:
     """The completion or the termination form of a closed case, as it stands (archived once filed)."""
     from daiban.documents.completion import completion_form
     from daiban.documents.termination import termination_form
 
     case = closure.case
-    head = dict(serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+    head = dict(serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
                 entrusted_on=case.entrusted_on or case.accepted_at.date(), opinion=closure.opinion,
                 archive_due_on=closure.filing_due_on, archived_on=closure.filed_on)
     items = list(_items(case))
     if closure.kind == Closure.Kind.COMPLETION:
-        return completion_form(d.CompletionData(
+        return Paper(d.CompletionData(
             **head, completed_on=closure.closed_on, workdays_used=closure.workdays_used or 0,
-            items=[finished_progress(i) for i in items], handover=_handover(closure)))
+            items=[finished_progress(i) for i in items], handover=_handover(closure)), completion_form)
     done = [i for i in items if i.status in (ItemStatus.APPROVED, ItemStatus.REFUSED)]
-    return termination_form(d.TerminationData(
+    return Paper(d.TerminationData(
         **head, terminated_on=closure.closed_on, reason=closure.get_reason_kind_display(),
         reason_detail=closure.reason, done=[finished_progress(i) for i in done],
-        not_done=[open_progress(i) for i in items if i not in done], returned=_handover(closure)))
+        not_done=[open_progress(i) for i in items if i not in done], returned=_handover(closure)), termination_form)
 
 
 def closing_document(*, closure: Closure, actor: User) -> CaseDocument:
-    return generate(case=closure.case, kind=closure.kind, actor=actor,
-                    builder=lambda case, serial: closing_form(closure, serial))
+    return generate(case=closure.case, kind=closure.kind, actor=actor, paper=closing_paper(closure))
 
 
 # -- the evaluation form -------------------------------------------------------------------------------------
@@ -116,17 +119,25 @@ def _evaluation_data(case: Case, evaluation: OwnerEvaluation, serial: str) -> d.
 
 
 def evaluation_document(case: Case) -> EvaluationDocument | None:
-    """Archives the evaluation form as it stands; nothing until the owner has evaluated."""
+    """Archives the evaluation form as it stands, as its next version when its data changed (the agent's
+    department ratings joining the owner's); nothing until the owner has evaluated."""
     from daiban.documents.evaluation import evaluation_form
 
     evaluation = OwnerEvaluation.objects.filter(case=case).first()
     if evaluation is None:
         return None
-    version = next_number(f"evaluation_document:{case.pk}", start=lambda: case.evaluation_documents.count() + 1)
-    serial = f"{EVALUATION_PREFIX}{case.request.tracking_no[2:]}" + (f"-{version}" if version > 1 else "")
-    content = evaluation_form(_evaluation_data(case, evaluation, serial))
-    return EvaluationDocument.objects.create(case=case, serial_no=serial, content=content,
-                                             sha256=hashlib.sha256(content).hexdigest(), generated_at=clock.now())
+    data = _evaluation_data(case, evaluation, "")
+    key = content_hash(data)
+    current = case.evaluation_documents.defer("content").order_by("-version", "-pk").first()
+    if current is not None and current.data_hash == key:
+        return current
+    version = next_number(f"evaluation_document_version:{case.pk}", start=lambda: (
+        case.evaluation_documents.aggregate(n=Max("version"))["n"] or 0) + 1)
+    serial = current.serial_no if current else f"{EVALUATION_PREFIX}{case.request.tracking_no[2:]}"
+    content = evaluation_form(replace(data, serial=serial, version=version))
+    return EvaluationDocument.objects.create(case=case, serial_no=serial, version=version, data_hash=key,
+                                             content=content, sha256=hashlib.sha256(content).hexdigest(),
+                                             generated_at=clock.now())
 
 
 # -- the work log --------------------------------------------------------------------------------------------
@@ -149,28 +160,26 @@ def worklog_form(case: Case, *, made_on: dt.date | None = None) -> bytes:
 # -- the archive ---------------------------------------------------------------------------------------------
 
 
-def _latest(case: Case, kind: str) -> CaseDocument | None:
-    return case.documents.filter(kind=kind).order_by("-generated_at", "-pk").first()
+def _versions(case: Case, *kinds: str) -> list[tuple[str, bytes]]:
+    """Every version of the documents of these kinds: the archive keeps the superseded and the signed ones too."""
+    rows = case.documents.filter(kind__in=kinds).order_by("generated_at", "pk")
+    lines: dict[tuple[str, str], list[CaseDocument]] = {}
+    for document in rows:
+        lines.setdefault((document.kind, document.subject), []).append(document)
+    ordered = sorted(lines.values(), key=lambda line: (kinds.index(line[0].kind), line[0].generated_at, line[0].pk))
+    return [(document.filename, bytes(document.content))
+            for line in ordered for document in sorted(line, key=lambda doc: doc.version)]
 
 
 def archive_entries(case: Case) -> Iterator[tuple[str, bytes]]:
-    """(file name, .docx) of every paper in the archive, in the order of the case's life."""
+    """(file name, .docx) of every paper in the archive, each version of each, in the order of the case's life."""
     Kind = CaseDocument.Kind
-    papers: list[tuple[str, bytes]] = []
-    for kind in (Kind.REGISTRATION, Kind.AGREEMENT, Kind.PLAN):
-        document = _latest(case, kind)
-        if document is not None:
-            papers.append((document.filename, bytes(document.content)))
+    papers = _versions(case, Kind.REGISTRATION, Kind.AGREEMENT, Kind.PLAN)
     papers.append((f"代办工作日志-{WORKLOG_PREFIX}{case.request.tracking_no[2:]}.docx", worklog_form(case)))
-    for kind in (Kind.MEETING, Kind.PROGRESS):
-        for document in case.documents.filter(kind=kind).order_by("generated_at", "pk"):
-            papers.append((document.filename, bytes(document.content)))
-    closure = Closure.objects.filter(case=case).select_related("document").first()
-    if closure is not None and closure.document is not None:
-        papers.append((closure.document.filename, bytes(closure.document.content)))
-    evaluation = case.evaluation_documents.order_by("-generated_at", "-pk").first()
-    if evaluation is not None:
-        papers.append((evaluation.filename, bytes(evaluation.content)))
+    papers += _versions(case, Kind.MEETING, Kind.PROGRESS)
+    papers += _versions(case, Kind.COMPLETION, Kind.TERMINATION)
+    papers += [(evaluation.filename, bytes(evaluation.content))
+               for evaluation in case.evaluation_documents.order_by("version", "pk")]
     for number, (name, content) in enumerate(papers, 1):
         yield f"{number:02d}-{name}", content
 

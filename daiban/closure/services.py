@@ -317,12 +317,9 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
             closure.opinion = opinion.strip()
         closure.filed_on, closure.filed_at, closure.filed_by = filed_on, clock.now(), actor
         closure.backfill_reason = backfill_reason
-        signed = closure.document
+        # The filed form is a new version (with its archive date); the owner's signature stays on the version
+        # the owner signed, which the archive keeps.
         closure.document = closing_document(closure=closure, actor=actor)
-        if signed is not None and signed.signed_at is not None:
-            closure.document.signed_at, closure.document.signed_by_owner = signed.signed_at, signed.signed_by_owner
-            closure.document.signing_recorded_by = signed.signing_recorded_by
-            closure.document.save(update_fields=["signed_at", "signed_by_owner", "signing_recorded_by"])
         closure.save(update_fields=["opinion", "filed_on", "filed_at", "filed_by", "backfill_reason", "document"])
         audit_record(event_type="closure.filed", actor=actor, obj=case,
                      new={"form": closure.form_name, "filed_on": filed_on, "recorded_on": today,

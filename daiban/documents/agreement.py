@@ -5,14 +5,18 @@ from .data import AgreementData
 from .layout import cn_date, cn_number, form_document, heading, paragraph, signature_columns, table, to_bytes
 from .parts import person
 
+# Before the team is set the agreement names no agent; once it is, the agreement is issued again naming them.
+NO_TEAM_YET = "待确定代办团队后载明（以本协议新版次为准）"
+
 
 def entrustment_agreement(data: AgreementData) -> bytes:
     owner, agency, project = data.owner, data.agency, data.project
-    doc = form_document("企业投资项目委托代办协议", data.serial)
+    doc = form_document("企业投资项目委托代办协议", data.serial, version=data.version)
     parties = (
         [f"委托方（甲方）：{owner.name}", f"统一社会信用代码：{owner.credit_code}", f"法定代表人：{owner.legal_rep}",
          f"联系人：{person(owner.contact_name, owner.contact_phone)}", f"地址：{owner.address}"],
-        [f"受托方（乙方）：{agency.unit}", f"代办员：{person(agency.agent, agency.agent_phone)}",
+        [f"受托方（乙方）：{agency.unit}",
+         f"代办员：{person(agency.agent, agency.agent_phone) if agency.agent else NO_TEAM_YET}",
          *([f"首席代办员：{person(agency.chief_agent, agency.chief_agent_phone)}"] if agency.chief_agent else []),
          f"地址：{agency.address}"],
     )

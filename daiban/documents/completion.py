@@ -7,7 +7,7 @@ from .parts import case_pairs, closing, done_section, handover_section
 
 
 def completion_form(data: CompletionData) -> bytes:
-    doc = form_document("代办项目办结单", data.serial)
+    doc = form_document("代办项目办结单", data.serial, version=data.version)
     key_value_table(doc, [*case_pairs(data), ("委托日期", cn_date(data.entrusted_on)),
                           ("办结日期", cn_date(data.completed_on)), ("用时（工作日）", str(data.workdays_used))])
     done_section(doc, "一、代办事项办理情况", data.items)

@@ -80,10 +80,11 @@ class Handover:
 @dataclass(frozen=True, kw_only=True)
 class CaseForm:
     """What every form of an accepted case carries at its head. The forms take keyword arguments only."""
-    serial: str  # 编号
+    serial: str  # 编号, the same for every version of the form
     project: Project
     owner: Owner
     agency: Agency
+    version: int = 1  # 版次: the form is issued again under its serial when its data change
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,8 +94,9 @@ class RegistrationData:
     channel: str  # one of CHANNELS
     project: Project
     owner: Owner
+    version: int = 1
     card_number: str = ""  # 代办联系卡卡号; blank when the owner holds none
-    all_items: bool = True  # 全程代办; otherwise the listed items
+    all_items: bool | None = None  # 全程代办, 部分代办 (the listed items), None: not chosen yet (before the agreement)
     items: Sequence[Item] = ()
     coordination_needs: str = ""
     received_by: str = ""
@@ -215,6 +217,7 @@ class MeetingData:
     resolutions: Sequence[Resolution]
     fingerprint: str  # SHA-256 of the record's content, as computed and stored by the caller
     note: str = ""
+    version: int = 1  # the record's version (a change of the record voids the signatures of the one before)
 
 
 @dataclass(frozen=True)

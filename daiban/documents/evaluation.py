@@ -25,7 +25,7 @@ def _score(score: int | None) -> str:
 
 
 def evaluation_form(data: EvaluationData) -> bytes:
-    doc = form_document("代办服务评价表", data.serial)
+    doc = form_document("代办服务评价表", data.serial, version=data.version)
     key_value_table(doc, case_pairs(data))
     heading(doc, "一、业主对代办服务的评价")
     owner_scores = (data.attitude, data.efficiency, data.quality, data.overall)

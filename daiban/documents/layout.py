@@ -26,6 +26,8 @@ from docx.text.paragraph import Paragraph
 
 from daiban.lib.text import tidy
 
+from .versions import version_label
+
 TITLE_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
 TABLE_FONT = "宋体"
@@ -125,10 +127,12 @@ def _page_number(section) -> None:
     set_font(para.add_run(" —"), TABLE_FONT, SIGN_SIZE)
 
 
-def form_document(title_text: str, number: str, *, landscape: bool = False) -> DocumentObject:
-    """A new form: the page, the serial number at the top right, the title."""
+def form_document(title_text: str, number: str, *, landscape: bool = False,
+                  version: int | None = None) -> DocumentObject:
+    """A new form: the page, the serial number (and the form's 版次, when it has versions) at the top right,
+    the title."""
     doc = new_document(landscape=landscape)
-    serial(doc, number)
+    serial(doc, number if version is None else f"{number}　{version_label(version)}")
     title(doc, title_text)
     return doc
 

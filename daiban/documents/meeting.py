@@ -8,7 +8,7 @@ from .parts import NONE_TEXT, numbered_section, project_pairs, short_date
 
 
 def meeting_record(data: MeetingData) -> bytes:
-    doc = form_document("联合审批协调会议记录表", data.serial)
+    doc = form_document("联合审批协调会议记录表", data.serial, version=data.version)
     key_value_table(doc, [("会议时间", f"{cn_date(data.held_at)} {data.held_at:%H:%M}"), ("会议地点", data.place),
                           ("召集单位", data.convener), ("主持人", data.chair), ("记录人", data.recorder),
                           *project_pairs(data.project, data.owner)[:3]])

@@ -37,7 +37,7 @@ def task_plan(data: PlanData) -> bytes:
             return f"{text(d)}*"
         return text(d)
 
-    doc = form_document("企业投资项目代办任务分解计划表", data.serial, landscape=True)
+    doc = form_document("企业投资项目代办任务分解计划表", data.serial, landscape=True, version=data.version)
     key_value_table(doc, [
         *case_pairs(data),
         ("计划开始日期", when(data.start_on, cn_date)),

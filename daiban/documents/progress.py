@@ -7,7 +7,7 @@ from .parts import case_pairs, done_section, numbered_section, open_section, per
 
 
 def progress_report(data: ProgressData) -> bytes:
-    doc = form_document("企业投资项目代办进度反馈表", data.serial)
+    doc = form_document("企业投资项目代办进度反馈表", data.serial, version=data.version)
     key_value_table(doc, [("反馈期间", period_label(data)), *case_pairs(data)], full_width=("反馈期间",))
     done_section(doc, "一、本期办结事项", data.done)
     open_section(doc, "二、正在办理事项", data.in_progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .data import CHANNELS, RegistrationData
 from .layout import BLANK, cn_date, cn_number, form_document, key_value_table, ticks, to_bytes, yes_no
 
+SCOPES = ("全程代办", "部分代办")
 # Long values take a row of their own; the rest sit two pairs to a row.
 WIDE = ("登记日期", "受理渠道", "项目名称", "项目代码", "建设内容及规模", "单位名称", "地址", "是否持代办联系卡",
         "委托代办事项", "需要协调的问题", "业主签字（盖章）", "受理机构")
@@ -11,7 +12,7 @@ WIDE = ("登记日期", "受理渠道", "项目名称", "项目代码", "建设�
 
 def registration_form(data: RegistrationData) -> bytes:
     project, owner = data.project, data.owner
-    doc = form_document("企业投资项目代办登记表", data.serial)
+    doc = form_document("企业投资项目代办登记表", data.serial, version=data.version)
     key_value_table(doc, [
         ("登记日期", cn_date(data.registered_on)),
         ("受理渠道", ticks(CHANNELS, data.channel)),
@@ -39,7 +40,8 @@ def registration_form(data: RegistrationData) -> bytes:
 
 
 def _entrusted(data: RegistrationData) -> str:
-    if data.all_items:
-        return ticks(("全程代办", "部分代办（事项如下）"), "全程代办")
+    """全程 or 部分 and the items, as the agreement states them; before the agreement, still to be chosen."""
+    if data.all_items is None:
+        return ticks(SCOPES, None) + "\n（签订委托代办协议时确定）"
     listed = "\n".join(f"{item.code}　{item.name}" for item in data.items)
-    return ticks(("全程代办", "部分代办（事项如下）"), "部分代办（事项如下）") + "\n" + listed
+    return ticks(SCOPES, SCOPES[0] if data.all_items else SCOPES[1]) + f"\n事项如下（共{len(data.items)}项）：\n{listed}"

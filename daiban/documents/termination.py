@@ -8,7 +8,7 @@ from .parts import case_pairs, closing, done_section, handover_section, open_sec
 
 
 def termination_form(data: TerminationData) -> bytes:
-    doc = form_document("代办项目委托终止单", data.serial)
+    doc = form_document("代办项目委托终止单", data.serial, version=data.version)
     detail = f"\n具体情况：{data.reason_detail}" if data.reason_detail else ""
     reason = ticks(TERMINATION_REASONS, data.reason) + detail
     key_value_table(doc, [*case_pairs(data), ("委托日期", cn_date(data.entrusted_on)),

@@ -36,6 +36,7 @@ class DemoCase:
 CASES = [
     DemoCase("demo-1", "owner1", "陈国栋", RequestData(
         company_name="平阳县鳌江精工传动有限公司", credit_code=_code("91330326MA2J4T8L1"), legal_rep="陈国栋",
+        company_address="平阳县鳌江镇鳌江机电园区兴港路88号",
         contact_name="陈晓东", contact_phone="13957701201", project_name="年产20万台精密齿轮减速机项目",
         location="鳌江镇", category="investment_promotion", industrial=True, investment_wan=12000,
         project_code="2609-330326-04-01-328741", land_area_mu=45, floor_area_m2=52000,
@@ -45,30 +46,35 @@ CASES = [
                "U04"]),
     DemoCase("demo-2", "owner2", "吴建华", RequestData(
         company_name="平阳县水头盛达皮具有限公司", credit_code=_code("91330326MA2K6P2N5"), legal_rep="吴建华",
+        company_address="平阳县水头镇小微园区皮革路16号",
         contact_name="吴丽", contact_phone="13967702302", project_name="皮具生产车间入园项目",
         location="水头镇", category="industrial_platform", industrial=True, investment_wan=3800,
         description="入驻水头小微园标准厂房，建设皮具生产线两条"),
         agent="shuitou", items=["L02", "L05C", "G02", "S01", "S04", "U01", "U02"]),
     DemoCase("demo-3", "owner3", "蔡德明", RequestData(
         company_name="平阳县萧江宏达塑编有限公司", credit_code=_code("91330326MA2L9C3D7"), legal_rep="蔡德明",
+        company_address="平阳县萧江镇塘川工业区宏达路9号",
         contact_name="蔡德明", contact_phone="13857703403", project_name="年产1.5万吨塑编制品生产线项目",
         location="萧江镇", category="returning_merchant", industrial=True, investment_wan=6500,
         description="平商回归项目，新建塑编制品生产线及仓储用房"),
         agent="xiaojiang", card_issuer="zsj", items=["L01", "L02", "L03", "L04", "L05", "G02", "S01", "S04"]),
     DemoCase("demo-4", "owner4", "林志远", RequestData(
         company_name="平阳县昆阳城投置业有限公司", credit_code=_code("91330326MA2M1R5F9"), legal_rep="林志远",
+        company_address="平阳县昆阳镇城东路218号",
         contact_name="林佳", contact_phone="13867704504", project_name="昆阳老城片区商业街区更新项目",
         location="昆阳镇", category="major_construction", industrial=False, investment_wan=26000,
         description="大建大美项目，对老城片区实施有机更新，建设商业街区及地下停车场"),
         agent="kunyang", items=["L02", "L05", "G01", "G02", "G03", "S01", "S02", "S04"]),
     DemoCase("demo-5", "owner5", "郑海涛", RequestData(
         company_name="平阳县滨海环境工程有限公司", credit_code=_code("91330326MA2N7W6H2"), legal_rep="郑海涛",
+        company_address="平阳县滨海新区东海大道1号",
         contact_name="郑海涛", contact_phone="13777705605", project_name="滨海新区工业废水集中处理站项目",
         location="滨海园区", category="government_investment", industrial=True, investment_wan=8000,
         description="政府投资项目（参照执行），建设日处理能力1万吨的工业废水集中处理站"),
         agent="binhai", items=["L02", "L05", "G02", "S01", "S04", "U01"]),
     DemoCase("demo-6", "owner6", "杨美玲", RequestData(
         company_name="平阳县万全礼盒包装有限公司", credit_code=_code("91330326MA2P3X8J4"), legal_rep="杨美玲",
+        company_address="平阳县万全镇榆垟工业区礼品路28号",
         contact_name="杨美玲", contact_phone="13657706706", project_name="礼盒包装生产车间技改项目",
         location="万全镇", category="other", industrial=True, investment_wan=900,
         description="租用现有厂房，新增礼盒包装生产设备"),

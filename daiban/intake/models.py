@@ -126,6 +126,8 @@ class Request(models.Model):
     company = models.ForeignKey(Company, verbose_name="企业", on_delete=models.PROTECT, related_name="requests")
     company_name = models.CharField("单位名称", max_length=100)
     legal_rep = EncryptedCharField("法定代表人", max_length=30, blank=True, kind="name")
+    # The address the request gave (or staff entered later for its case): printed on the case's forms.
+    company_address = EncryptedCharField("单位地址", max_length=120, blank=True, kind="address")
     contact_name = EncryptedCharField("联系人", max_length=30, kind="name")
     contact_name_hash = LookupHashField(source="contact_name", kind="name")
     contact_phone = EncryptedCharField("联系电话", max_length=11, kind="phone")

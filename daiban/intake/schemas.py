@@ -19,6 +19,7 @@ class RequestIn(Schema):
     description: str = ""
     project_code: str = ""
     legal_rep: str = ""
+    company_address: str = Field("", description="单位地址（最多 120 字），打印在登记表、协议等文书上；未提供的可在案件中补录")
     land_area_mu: Decimal | None = None
     floor_area_m2: Decimal | None = None
     coordination_needs: str = ""

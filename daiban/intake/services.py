@@ -76,12 +76,16 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
     with transaction.atomic():
         card = _redeemable_card(data.card_no, clean.credit_code) or _unredeemed_card_of(clean.credit_code)
         entry_id = data.directory_entry_id or _directory_entry_id(card, clean.credit_code)
+        # An existing company's register is not changed by a request (anyone may submit one): the request keeps
+        # the address it gave, and staff confirm it on the case (case_company_address_set).
         company, _ = Company.objects.get_or_create(
-            credit_code=clean.credit_code, defaults={"name": data.company_name, "legal_rep": data.legal_rep})
+            credit_code=clean.credit_code, defaults={"name": data.company_name, "legal_rep": data.legal_rep,
+                                                     "address": data.company_address})
         request = Request(
             query_code=new_query_code(), source=source, unit=_unit_for(clean.location),
             company=company, company_name=data.company_name, legal_rep=data.legal_rep,
-            contact_name=data.contact_name, contact_phone=data.contact_phone, project_name=data.project_name,
+            company_address=data.company_address, contact_name=data.contact_name,
+            contact_phone=data.contact_phone, project_name=data.project_name,
             project_code=data.project_code, location=clean.location, category=data.category,
             industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
             floor_area_m2=data.floor_area_m2, description=data.description,

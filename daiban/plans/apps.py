@@ -7,4 +7,9 @@ class PlansConfig(AppConfig):
     verbose_name = "代办计划与实施"
 
     def ready(self) -> None:
+        from daiban.cases.paperwork import paper_register
         from daiban.plans import panels, recompute  # noqa: F401  (register the home panels and the calendar hook)
+
+        # The plan's form is issued again with the case's other forms when their data change (by its path:
+        # the charts it draws are loaded only then).
+        paper_register("plan", "daiban.plans.paperwork.plan_paper")

@@ -2,24 +2,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from daiban.cases.models import Case, CaseDocument
-from daiban.cases.paperwork import agency_of, generate, owner_of, project_of
+from daiban.cases.paperwork import Paper, agency_of, generate, owner_of, project_of
 from daiban.catalog.models import Stage
 from daiban.documents import data as d
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import charts
 from daiban.plans.evidence import LEGAL
+from daiban.plans.models import TaskPlan
 from daiban.plans.selectors import plan_detail
 from daiban.plans.target import target_unit_label
 
 
 def plan_document(*, case: Case, actor: User) -> CaseDocument:
+    paper = plan_paper(case)
+    assert paper is not None, "plan_document is called once the plan exists"
+    return generate(case=case, kind="plan", actor=actor, paper=paper)
+
+
+def plan_paper(case: Case) -> Paper | None:
+    """The task plan's form as it stands (None before the plan), issued again when its data change."""
     from django.conf import settings
 
     from daiban.documents.plan import task_plan
 
+    if not TaskPlan.objects.filter(case=case).exists():
+        return None
     detail = plan_detail(case)
     rows = []
     catalog = {i.catalog_item.code: i.catalog_item for i in case.items.select_related("catalog_item")}
@@ -44,16 +55,16 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
         day.year for r in detail["items"] if r["provisional"] for day in (r["planned_start"], r["planned_due"]) if day)
     today = clock.today()
 
-    def build(case: Case, serial: str) -> bytes:
-        return task_plan(d.PlanData(
-            serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
-            start_on=detail["effective_start"], rows=rows, permit_on=detail["projected_permit_date"],
-            target_days=settings.PERMIT_TARGET_LENGTH, target_length=detail["target_length"],
-            target_unit=target_unit_label(), provisional_years=provisional_years,
-            flowchart_png=charts.flowchart_png(detail), gantt_png=charts.gantt_png(detail, today=today),
-            made_on=today, expected=expected_text(detail)))
+    def render(data: d.PlanData) -> bytes:  # the charts are drawn only for a version actually printed
+        return task_plan(replace(data, flowchart_png=charts.flowchart_png(detail),
+                                 gantt_png=charts.gantt_png(detail, today=today)))
 
-    return generate(case=case, kind="plan", actor=actor, builder=build)
+    return Paper(d.PlanData(
+        serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+        start_on=detail["effective_start"], rows=rows, permit_on=detail["projected_permit_date"],
+        target_days=settings.PERMIT_TARGET_LENGTH, target_length=detail["target_length"],
+        target_unit=target_unit_label(), provisional_years=provisional_years,
+        made_on=today, expected=expected_text(detail)), render)
 
 
 def expected_text(detail: dict) -> str:
@@ -75,11 +86,10 @@ def progress_document(*, case: Case, actor: User, period_start: dt.date, period_
                               approval_no=row.get("approval_no") or "", done_on=row.get("finished_on"),
                               due_on=row.get("due_on"), state=row.get("warning_label") or row.get("status_label", ""))
 
-    def build(case: Case, serial: str) -> bytes:
-        return progress_report(d.ProgressData(
-            serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
-            period_start=period_start, period_end=period_end, done=[progress(r) for r in summary["done"]],
-            in_progress=[progress(r) for r in summary["in_progress"]], next_steps=summary["next_steps"],
-            problems=summary["problems"], owner_actions=summary["owner_actions"], reported_on=clock.today()))
-
-    return generate(case=case, kind="progress", actor=actor, builder=build)
+    paper = Paper(d.ProgressData(
+        serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+        period_start=period_start, period_end=period_end, done=[progress(r) for r in summary["done"]],
+        in_progress=[progress(r) for r in summary["in_progress"]], next_steps=summary["next_steps"],
+        problems=summary["problems"], owner_actions=summary["owner_actions"], reported_on=clock.today()), progress_report)
+    return generate(case=case, kind="progress", actor=actor, paper=paper,
+                    subject=f"{period_start:%Y-%m-%d}/{period_end:%Y-%m-%d}")

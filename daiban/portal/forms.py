@@ -26,6 +26,8 @@ class RequestForm(forms.Form):
     credit_code = _text("统一社会信用代码", help_text="18 位，见营业执照", maxlength=18,
                         autocapitalize="characters", spellcheck="false", style="text-transform:uppercase")
     legal_rep = _text("法定代表人", required=False, maxlength=30)
+    company_address = _text("单位地址", help_text="营业执照上的住所，打印在代办登记表和委托代办协议上", maxlength=120,
+                            autocomplete="street-address")
     contact_name = _text("联系人", maxlength=30, autocomplete="name")
     contact_phone = _text("手机号码", help_text="代办员将通过此号码与您联系", type="tel", inputmode="numeric",
                           maxlength=11, autocomplete="tel")
@@ -49,7 +51,7 @@ class RequestForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     SECTIONS = (
-        ("单位信息", ("company_name", "credit_code", "legal_rep", "contact_name", "contact_phone")),
+        ("单位信息", ("company_name", "credit_code", "legal_rep", "company_address", "contact_name", "contact_phone")),
         ("项目信息", ("project_name", "location", "category", "industrial", "investment_wan", "project_code",
                    "description")),
         ("代办需求", ("coordination_needs", "card_no")),
@@ -69,6 +71,7 @@ class RequestForm(forms.Form):
         industrial = {"1": True, "0": False}.get(value["industrial"])
         return RequestData(
             company_name=value["company_name"], credit_code=value["credit_code"], legal_rep=value["legal_rep"],
+            company_address=value["company_address"],
             contact_name=value["contact_name"], contact_phone=value["contact_phone"],
             project_name=value["project_name"], location=value["location"], category=value["category"],
             industrial=industrial, investment_wan=value["investment_wan"], project_code=value["project_code"],

@@ -37,7 +37,7 @@ def _grow(case: Case) -> None:
     _add_items(case, 4)
     _add_items(case, 2, department__region__level="city")
     for kind in ("registration", "agreement", "plan"):
-        CaseDocument.objects.create(case=case, kind=kind, serial_no=f"X{kind}", content=b"x",
+        CaseDocument.objects.create(case=case, kind=kind, serial_no=f"X{kind}", version=99, content=b"x",
                                     sha256=hashlib.sha256(b"x").hexdigest(), generated_at=clock.now(),
                                     generated_by=author)
     WorkLog.objects.bulk_create([WorkLog(case=case, author=author, day=clock.today(), content=f"日志{i}",

@@ -117,7 +117,11 @@ def test_the_archived_form_carries_its_filing_date(build, api_as):
         agent.post(f"cases/{case.pk}/file", {})
     case.closure.refresh_from_db()
     after = read_text(bytes(case.closure.document.content))
-    assert "归档日期\n2026年10月9日" in after and case.closure.document.signed_by_owner == "张伟"
+    assert "归档日期\n2026年10月9日" in after and "第2版" in after
+    # The owner's signature belongs to the version the owner signed, which the archive keeps; the filed
+    # version adds the unit's archive date and is not signed by the owner.
+    signed = case.documents.get(kind="completion", version=1)
+    assert signed.signed_by_owner == "张伟" and case.closure.document.signed_at is None
 
 
 @pytest.mark.django_db

@@ -182,11 +182,12 @@ def _apply_resolutions(meeting: Meeting, rows: list[dict]) -> None:
 
 def refresh_document(*, actor: User, meeting: Meeting) -> None:
     """The .docx of the record with its signatures, kept as a CaseDocument of the meeting's first case."""
-    from daiban.cases.paperwork import generate
+    from daiban.cases.paperwork import Paper, generate
     from daiban.documents.meeting import meeting_record
 
-    document = generate(case=meeting.case, kind="meeting", actor=actor,
-                        builder=lambda case, serial: meeting_record(meeting_data(meeting, serial)))
+    # The document's versions are the record's: a signature completes the version signed, it makes no new one.
+    document = generate(case=meeting.case, kind="meeting", actor=actor, subject=f"meeting:{meeting.pk}",
+                        version=meeting.record_version, paper=Paper(meeting_data(meeting, ""), meeting_record))
     meeting.document = document
     meeting.save(update_fields=["document"])
 

@@ -29,16 +29,26 @@ def test_the_channel_the_request_came_by_is_the_only_one_ticked():
 
 def test_partial_entrustment_ticks_the_listed_items_and_names_them():
     text = read_text(registration_form(samples.registration()))
-    assert "☐全程代办　☑部分代办（事项如下）" in text
+    assert "☐全程代办　☑部分代办\n事项如下（共3项）：" in text
     for line in ("L01　国有建设用地使用权出让合同签订", "L02　企业投资项目备案（赋码）",
                  "L05　环境影响评价审批（报告表）"):
         assert line in text
     assert "建筑工程施工许可证" not in text
 
 
-def test_full_entrustment_ticks_all_items():
-    text = read_text(registration_form(samples.registration(all_items=True, items=())))
-    assert "☑全程代办　☐部分代办（事项如下）" in text
+def test_full_entrustment_ticks_it_and_lists_the_items_as_the_agreement_does():
+    text = read_text(registration_form(samples.registration(all_items=True)))
+    assert "☑全程代办　☐部分代办\n事项如下（共3项）：\nL01　国有建设用地使用权出让合同签订" in text
+
+
+def test_before_the_agreement_neither_scope_is_ticked():
+    text = read_text(registration_form(samples.registration(all_items=None, items=())))
+    assert "☐全程代办　☐部分代办\n（签订委托代办协议时确定）" in text
+
+
+def test_the_serial_carries_the_version_of_the_form():
+    assert "编号：DJ2026-0012　第1版" in read_text(registration_form(samples.registration()))
+    assert "编号：DJ2026-0012　第3版" in read_text(registration_form(samples.registration(version=3)))
 
 
 def test_an_owner_without_a_card_or_a_code_reads_as_such():

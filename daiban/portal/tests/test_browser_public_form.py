@@ -20,6 +20,7 @@ def scroll_width(page) -> int:
 def fill_request(page, code: str) -> None:
     page.fill("#id_company_name", "平阳县鳌江精密传动有限公司")
     page.fill("#id_credit_code", code)
+    page.fill("#id_company_address", "平阳县鳌江镇兴港路88号")
     page.fill("#id_contact_name", "张伟")
     page.fill("#id_contact_phone", "13857712345")
     page.fill("#id_project_name", "年产20万台精密减速机项目")

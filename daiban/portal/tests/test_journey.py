@@ -139,6 +139,7 @@ def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
     company.keyboard.press("Tab")
     type_into(company, "#id_company_name", "平阳县鳌江精密传动有限公司")
     type_into(company, "#id_credit_code", credit_code("91330326MA2H8K7Q3"))
+    type_into(company, "#id_company_address", "平阳县鳌江镇兴港路88号")
     type_into(company, "#id_contact_name", "张伟")
     type_into(company, "#id_contact_phone", "13857712345")
     type_into(company, "#id_project_name", "年产20万台精密减速机项目")
