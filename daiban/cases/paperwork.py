@@ -10,6 +10,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseDocument, TeamRole
 from daiban.documents import data as d
 from daiban.lib import clock
+from daiban.lib.personal import mask_name, mask_phone
 from daiban.numbering.counters import next_number
 from daiban.org.models import User
 
@@ -17,10 +18,18 @@ SERIAL_PREFIX = {"registration": "DJ", "agreement": "XY", "plan": "JH", "progres
                  "completion": "BJ", "termination": "ZZ"}
 
 
-def owner_of(case: Case) -> d.Owner:
+# The forms the owner signs and keeps (registration, agreement) carry its contact and the agents' mobiles in full;
+# they are released only to the owner and to those who may reveal the request (intake/personal.py). Every other
+# form is a file like an export, which may be passed on or lost: the people in it are masked for every reader,
+# and whoever needs a full number reveals it on the record (POST /intake/reveal/, audited).
+
+
+def owner_of(case: Case, *, in_full: bool = False) -> d.Owner:
     request, company = case.request, case.project.company
+    name, phone = request.contact_name, request.contact_phone
     return d.Owner(name=company.name, credit_code=company.credit_code, legal_rep=request.legal_rep or company.legal_rep,
-                   contact_name=request.contact_name, contact_phone=request.contact_phone, address=company.address)
+                   contact_name=name if in_full else mask_name(name),
+                   contact_phone=phone if in_full else mask_phone(phone), address=company.address)
 
 
 def project_of(case: Case) -> d.Project:
@@ -36,11 +45,18 @@ def _member(case: Case, role: str) -> User | None:
     return member.user if member else None
 
 
-def agency_of(case: Case) -> d.Agency:
+def agency_of(case: Case, *, in_full: bool = False) -> d.Agency:
+    """The agency side of a form; the agents' mobiles masked unless `in_full` (an owner's form). The unit's
+    office telephone is not personal data and is printed as it is."""
     agent, chief = _member(case, TeamRole.AGENT), _member(case, TeamRole.CHIEF_AGENT)
+
+    def mobile(user: User | None) -> str:
+        number = user.mobile if user else ""
+        return number if in_full else mask_phone(number)
+
     return d.Agency(unit=case.unit.name, agent=agent.display_name if agent else "",
-                    agent_phone=(agent.mobile if agent else "") or case.unit.phone,
-                    chief_agent=chief.display_name if chief else "", chief_agent_phone=chief.mobile if chief else "",
+                    agent_phone=mobile(agent) or case.unit.phone,
+                    chief_agent=chief.display_name if chief else "", chief_agent_phone=mobile(chief),
                     address=case.unit.address)
 
 
@@ -61,7 +77,7 @@ def _registration(case: Case, serial: str) -> bytes:
     items = items_of(case)
     return registration_form(d.RegistrationData(
         serial=serial, registered_on=_local(request.received_at), channel=request.get_source_display(),
-        project=project_of(case), owner=owner_of(case), card_number=request.card.number if request.card else "",
+        project=project_of(case), owner=owner_of(case, in_full=True), card_number=request.card.number if request.card else "",
         all_items=not items, items=items, coordination_needs=request.coordination_needs,
         received_by=case.accepted_by.display_name, receiving_body=case.unit.name,
         received_on=_local(case.accepted_at)))
@@ -73,7 +89,8 @@ def _agreement(case: Case, serial: str) -> bytes:
 
     items = items_of(case)
     all_items = len(items) >= CatalogItem.objects.filter(active=True, optional=False).count()
-    return entrustment_agreement(d.AgreementData(serial=serial, owner=owner_of(case), agency=agency_of(case),
+    return entrustment_agreement(d.AgreementData(serial=serial, owner=owner_of(case, in_full=True),
+                                                 agency=agency_of(case, in_full=True),
                                                  project=project_of(case), items=items, all_items=all_items))
 
 
