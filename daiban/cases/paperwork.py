@@ -23,6 +23,7 @@ from daiban.catalog.models import CatalogItem
 from daiban.documents import data as d
 from daiban.documents.versions import content_hash, version_label
 from daiban.lib import clock
+from daiban.lib.personal import mask_name, mask_phone
 from daiban.numbering.counters import next_number
 from daiban.org.models import User
 
@@ -30,10 +31,18 @@ SERIAL_PREFIX = {"registration": "DJ", "agreement": "XY", "plan": "JH", "progres
                  "completion": "BJ", "termination": "ZZ"}
 
 
-def owner_of(case: Case) -> d.Owner:
+# The forms the owner signs and keeps (registration, agreement) carry its contact and the agents' mobiles in full;
+# they are released only to the owner and to those who may reveal the request (intake/personal.py). Every other
+# form is a file like an export, which may be passed on or lost: the people in it are masked for every reader,
+# and whoever needs a full number reveals it on the record (POST /intake/reveal/, audited).
+
+
+def owner_of(case: Case, *, in_full: bool = False) -> d.Owner:
     request, company = case.request, case.project.company
+    name, phone = request.contact_name, request.contact_phone
     return d.Owner(name=company.name, credit_code=company.credit_code, legal_rep=request.legal_rep or company.legal_rep,
-                   contact_name=request.contact_name, contact_phone=request.contact_phone,
+                   contact_name=name if in_full else mask_name(name),
+                   contact_phone=phone if in_full else mask_phone(phone),
                    address=request.company_address or company.address)
 
 
@@ -50,11 +59,18 @@ def _member(case: Case, role: str) -> User | None:
     return member.user if member else None
 
 
-def agency_of(case: Case) -> d.Agency:
+def agency_of(case: Case, *, in_full: bool = False) -> d.Agency:
+    """The agency side of a form; the agents' mobiles masked unless `in_full` (an owner's form). The unit's
+    office telephone is not personal data and is printed as it is."""
     agent, chief = _member(case, TeamRole.AGENT), _member(case, TeamRole.CHIEF_AGENT)
+
+    def mobile(user: User | None) -> str:
+        number = user.mobile if user else ""
+        return number if in_full else mask_phone(number)
+
     return d.Agency(unit=case.unit.name, agent=agent.display_name if agent else "",
-                    agent_phone=(agent.mobile if agent else "") or case.unit.phone,
-                    chief_agent=chief.display_name if chief else "", chief_agent_phone=chief.mobile if chief else "",
+                    agent_phone=mobile(agent) or case.unit.phone,
+                    chief_agent=chief.display_name if chief else "", chief_agent_phone=mobile(chief),
                     address=case.unit.address)
 
 
@@ -110,7 +126,8 @@ def registration_paper(case: Case) -> Paper:
     entrusted = entrustment_of(case)
     return Paper(d.RegistrationData(
         serial="", registered_on=_local(request.received_at), channel=request.get_source_display(),
-        project=project_of(case), owner=owner_of(case), card_number=request.card.number if request.card else "",
+        project=project_of(case), owner=owner_of(case, in_full=True),
+        card_number=request.card.number if request.card else "",
         all_items=entrusted.all_items, items=entrusted.items, coordination_needs=request.coordination_needs,
         received_by=case.accepted_by.display_name, receiving_body=case.unit.name,
         received_on=_local(case.accepted_at)), registration_form)
@@ -120,8 +137,9 @@ def agreement_paper(case: Case) -> Paper:
     from daiban.documents.agreement import entrustment_agreement
 
     entrusted = entrustment_of(case)
-    return Paper(d.AgreementData(serial="", owner=owner_of(case), agency=agency_of(case), project=project_of(case),
-                                 items=entrusted.items, all_items=bool(entrusted.all_items)), entrustment_agreement)
+    return Paper(d.AgreementData(serial="", owner=owner_of(case, in_full=True), agency=agency_of(case, in_full=True),
+                                 project=project_of(case), items=entrusted.items, all_items=bool(entrusted.all_items)),
+                 entrustment_agreement)
 
 
 # The forms issued again when the case's data change, in the order of the case's life: kind → the function

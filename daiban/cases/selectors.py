@@ -14,6 +14,7 @@ from daiban.intake.models import Company, Request
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_address
 from daiban.lib.prefetch import prefetched
+from daiban.org.roles import Role
 from daiban.org.scope import Scope, scope_of
 
 
@@ -31,6 +32,12 @@ def _scope_filter(scope: Scope, *, unit: str, company: str, items_case: str | No
         condition |= Q(**{f"{items_case}__in": CaseItem.objects.filter(
             catalog_item__department__in=scope.department_ids).values("case_id")})
     return condition
+
+
+def is_case_owner(user, case: Case) -> bool:
+    """An owner account of the case's company (anyone else, anonymous included, is not)."""
+    return (user is not None and user.is_authenticated and user.has_role(Role.OWNER)
+            and case.project.company.owner_users.filter(pk=user.pk).exists())
 
 
 def cases_for(user) -> QuerySet[Case]:

@@ -6,7 +6,7 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
-from daiban.cases.selectors import current_document, team_of
+from daiban.cases.selectors import current_document, is_case_owner, team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.audiences import owner_of
@@ -158,7 +158,7 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
 
 
 def _require_owner_or_worker(actor: User, case: Case, action: str) -> None:
-    if actor.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=actor.pk).exists():
+    if is_case_owner(actor, case):
         return
     require_case_worker(actor, case, action)
 

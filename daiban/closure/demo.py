@@ -5,6 +5,9 @@
   (一事一评: the planning permit 不满意); the agent rates the departments.
 - demo-4, 昆阳镇: the urban-renewal block, terminated by the owner in stage 2 after a change of investor;
   the termination form filed on time.
+- demo-3, 萧江镇 (still being carried out): its plan made on 2026-11-02; the half-monthly duty was down on 11-16
+  and caught the period 11-01—11-15 up on 11-17; the period 11-16—11-30 (due 12-01) has no report: 未反馈 on
+  the case page and the supervision page until the duty or the agent sends it.
 
 The intake demo accepts and entrusts both today; here they are moved back to the dates their story needs
 (once, before anything else happens on them), then taken forward through the services with the clock
@@ -38,6 +41,7 @@ D = dt.date.fromisoformat
 def load(password: str) -> None:  # noqa: ARG001  (the accounts already exist)
     _binhai()
     _kunyang()
+    _xiaojiang()
 
 
 def _case(key: str) -> Case | None:
@@ -233,3 +237,15 @@ def _kunyang() -> None:
             evaluations.visit_record(actor=visit.visitor, visit=visit, done_on=D("2026-10-19"),
                                      note="电话回访业主林志远：对终止手续办理无异议。",
                                      fee_asked=True, fee_details="业主反映某审批窗口工作人员曾暗示“请吃个饭好办事”，未给。")
+
+
+def _xiaojiang() -> None:
+    case = _case("demo-3")
+    if case is None:
+        return
+    if case.status == CaseStatus.ENTRUSTED and not TaskPlan.objects.filter(case=case).exists():
+        _backdate(case, received=D("2026-10-26"), accepted=D("2026-10-27"), entrusted=D("2026-10-28"))
+        with clock.frozen("2026-11-02"):
+            plans.plan_generate(actor=_user("xiaojiang"), case=case, start_date=D("2026-11-02"))
+        with clock.frozen("2026-11-17"):  # the duty was down on 11-16: it catches that period up the next day
+            send_progress_reports()

@@ -20,6 +20,7 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem
+from daiban.cases.selectors import is_case_owner
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import ITEM_FINISHED
 from daiban.closure.grades import Grade, grade_from_scores
@@ -33,7 +34,7 @@ from daiban.closure.models import (
     ReturnVisit,
 )
 from daiban.closure.paperwork import evaluation_document
-from daiban.closure.services import closure_of, is_case_owner
+from daiban.closure.services import closure_of
 from daiban.closure.signals import evaluation_given
 from daiban.intake.audiences import owner_of
 from daiban.lib import clock

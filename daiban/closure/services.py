@@ -16,6 +16,7 @@ from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.selectors import is_case_owner
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
 from daiban.closure import business
@@ -43,11 +44,6 @@ class HandoverLine:
     document: str
     copies: int = 1
     original: bool = True
-
-
-def is_case_owner(user: User | None, case: Case) -> bool:
-    return (user is not None and user.is_authenticated and user.has_role(Role.OWNER)
-            and case.project.company.owner_users.filter(pk=user.pk).exists())
 
 
 def closure_of(case: Case) -> Closure:

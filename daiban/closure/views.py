@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.audit.middleware import client_ip
 from daiban.cases.forms import show_refusal
-from daiban.cases.selectors import cases_for
+from daiban.cases.selectors import cases_for, is_case_owner
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.closure import business, evaluations, selectors, services
 from daiban.closure.api import zip_response
@@ -117,7 +117,7 @@ def _unit_staff(case) -> list[User]:
 def _context(request, case, **forms) -> dict:
     user = request.user
     worker = is_worker(user)
-    owner = services.is_case_owner(user, case)
+    owner = is_case_owner(user, case)
     closure = Closure.objects.filter(case=case).select_related("document", "closed_by", "filed_by",
                                                                "handover_recorded_by").first()
     items = case.items.select_related("catalog_item", "catalog_item__department", "liaison")
@@ -178,7 +178,7 @@ def _back(case, anchor: str):
 
 
 def _confirm(request, case):
-    owner = services.is_case_owner(request.user, case)
+    owner = is_case_owner(request.user, case)
     form = ConfirmForm(request.POST)
     if owner or form.is_valid():
         try:
@@ -305,7 +305,7 @@ def complete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def terminate(request, pk: int):
     case = _case(request, pk)
-    owner = services.is_case_owner(request.user, case)
+    owner = is_case_owner(request.user, case)
     if not owner:
         require_worker(request.user, "case_terminate_page")
     if case.status not in OPEN_STATUSES:
@@ -386,7 +386,7 @@ def _evaluation_page(request, *, case, form, done=None, problem="", status=200, 
 def evaluate(request, pk: int):
     """The owner's own page, logged in."""
     case = _case(request, pk)
-    if not services.is_case_owner(request.user, case):
+    if not is_case_owner(request.user, case):
         require_role(None, Role.OWNER, action="evaluation_page")
     done = OwnerEvaluation.objects.filter(case=case).first()
     if done is not None or case.status in OPEN_STATUSES:

