@@ -59,6 +59,7 @@ class RequestForm(forms.Form):
     legal_rep = _text("法定代表人", max_length=30)
     contact_name = _text("联系人", required=True, max_length=30)
     contact_phone = _text("联系电话（手机）", required=True, max_length=11, inputmode="numeric")
+    contact_email = _text("电子邮箱（选填）", max_length=254, inputmode="email")
     project_name = _text("项目名称", required=True)
     location = forms.ChoiceField(label="建设地点", required=False,
                                  error_messages={"invalid_choice": "建设地点应为平阳县的乡镇或园区"})
@@ -94,7 +95,7 @@ class RequestForm(forms.Form):
         region = Region.objects.filter(Q(code=data.location) | Q(name=data.location)).first()
         return {"company_name": data.company_name, "credit_code": data.credit_code,
                 "contact_name": data.contact_name, "contact_phone": data.contact_phone,
-                "project_name": data.project_name, "location": region.code if region else "",
+                "contact_email": data.contact_email, "project_name": data.project_name, "location": region.code if region else "",
                 "category": data.category, "industrial": "yes" if data.industrial else "no",
                 "investment_wan": data.investment_wan, "description": data.description,
                 "directory_entry": data.directory_entry_id, "source": Source.DEPARTMENT}
@@ -105,7 +106,8 @@ class RequestForm(forms.Form):
         entry = c.get("directory_entry")
         return RequestData(
             company_name=c["company_name"], credit_code=c["credit_code"], contact_name=c["contact_name"],
-            contact_phone=c["contact_phone"], project_name=c["project_name"], location=c["location"],
+            contact_phone=c["contact_phone"], contact_email=c["contact_email"], project_name=c["project_name"],
+            location=c["location"],
             category=c["category"], industrial=industrial, investment_wan=c["investment_wan"],
             description=c["description"], project_code=c["project_code"], legal_rep=c["legal_rep"],
             land_area_mu=c["land_area_mu"] or None, floor_area_m2=c["floor_area_m2"] or None,
