@@ -21,7 +21,7 @@ from daiban.assessment.periods import parse_period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import public_year, stats
 from daiban.assessment.services import check_export, export_recorded
-from daiban.assessment.team_records import SHEET_COLUMNS, person_records, person_sheet, unit_records
+from daiban.assessment.team_records import SHEET_COLUMNS, person_sheet, team_summary
 from daiban.assessment.xlsx import xlsx_response
 from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
@@ -34,22 +34,22 @@ PUBLIC_CACHE_SECONDS = 600
 
 
 @router.get("/stats", response={200: dict, **errors(403)},
-            summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比")
+            summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比；"
+                    "team 为队伍建设记录（每名代办人员和每个代办机构的参会、培训次数和学时、表扬奖励、问责）")
 def get_stats(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to"),
               by: str = "unit", order: str = "accepted"):
     access.require_reader(request.user, access.STATS_READERS, "stats")
     period = parse_period(start, end)
-    return stats(Scoped.of(request.user), period, by, order)
+    scoped = Scoped.of(request.user)
+    return {**stats(scoped, period, by, order), "team": team_summary(scoped, period)}
 
 
 @router.get("/team-records", response={200: dict, **errors(403)},
-            summary="队伍建设记录计入考核：每名代办人员和每个代办机构的参会、培训、表扬奖励和问责次数（from、to）")
+            summary="队伍建设记录计入考核：每名代办人员和每个代办机构的参会、培训次数和学时、表扬奖励和问责次数（from、to）")
 def get_team_records(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")):
     access.require_reader(request.user, access.STATS_READERS, "team_records")
     period = parse_period(start, end)
-    scoped = Scoped.of(request.user)
-    people = person_records(period, body_ids=None if scoped.county_wide else scoped.body_ids)
-    return {"from": period.start, "to": period.end, "people": people, "units": unit_records(people)}
+    return {"from": period.start, "to": period.end, **team_summary(Scoped.of(request.user), period)}
 
 
 @router.get("/team-records/{user_id}.xlsx", response={200: None, **errors(403)},

@@ -29,6 +29,7 @@ from daiban.assessment.selectors import (
     stats,
 )
 from daiban.assessment.services import export_start
+from daiban.assessment.team_records import team_summary
 from daiban.cases.states import CaseStatus
 from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
@@ -100,10 +101,14 @@ def dashboard(request):
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
-        "totals": table["totals"], "good_bad": good_bad,
+        "totals": table["totals"], "good_bad": good_bad, "team_tables": _team_tables(team_summary(scoped, period)),
         "good_bad_tables": [("代办机构", good_bad["units"]), ("审批部门", good_bad["departments"]),
                             ("代办员", good_bad["agents"])],
     })
+
+
+def _team_tables(team: dict) -> list[tuple[str, list[dict], bool]]:
+    return [("代办机构", team["units"], False), ("代办人员", team["people"], True)]
 
 
 @page

@@ -60,6 +60,7 @@ class RequestForm(forms.Form):
     company_address = _text("单位地址", max_length=120, placeholder="如 平阳县鳌江镇兴港路88号（未提供的可在案件中补录）")
     contact_name = _text("联系人", required=True, max_length=30)
     contact_phone = _text("联系电话（手机）", required=True, max_length=11, inputmode="numeric")
+    contact_email = _text("电子邮箱（选填）", max_length=254, inputmode="email")
     project_name = _text("项目名称", required=True)
     location = forms.ChoiceField(label="建设地点", required=False,
                                  error_messages={"invalid_choice": "建设地点应为平阳县的乡镇或园区"})
@@ -95,7 +96,7 @@ class RequestForm(forms.Form):
         region = Region.objects.filter(Q(code=data.location) | Q(name=data.location)).first()
         return {"company_name": data.company_name, "credit_code": data.credit_code,
                 "contact_name": data.contact_name, "contact_phone": data.contact_phone,
-                "project_name": data.project_name, "location": region.code if region else "",
+                "contact_email": data.contact_email, "project_name": data.project_name, "location": region.code if region else "",
                 "category": data.category, "industrial": "yes" if data.industrial else "no",
                 "investment_wan": data.investment_wan, "description": data.description,
                 "directory_entry": data.directory_entry_id, "source": Source.DEPARTMENT}
@@ -106,7 +107,8 @@ class RequestForm(forms.Form):
         entry = c.get("directory_entry")
         return RequestData(
             company_name=c["company_name"], credit_code=c["credit_code"], contact_name=c["contact_name"],
-            contact_phone=c["contact_phone"], project_name=c["project_name"], location=c["location"],
+            contact_phone=c["contact_phone"], contact_email=c["contact_email"], project_name=c["project_name"],
+            location=c["location"],
             category=c["category"], industrial=industrial, investment_wan=c["investment_wan"],
             description=c["description"], project_code=c["project_code"], legal_rep=c["legal_rep"],
             company_address=c["company_address"], land_area_mu=c["land_area_mu"] or None,

@@ -132,6 +132,8 @@ class Request(models.Model):
     contact_name_hash = LookupHashField(source="contact_name", kind="name")
     contact_phone = EncryptedCharField("联系电话", max_length=11, kind="phone")
     contact_phone_hash = LookupHashField(source="contact_phone")
+    # Optional: an owner without an account also receives its notices by e-mail (daiban/notify/rules.py).
+    contact_email = EncryptedCharField("电子邮箱", max_length=254, blank=True, kind="email")
     project_name = models.CharField("项目名称", max_length=100)
     project_code = models.CharField("项目代码", max_length=24, blank=True)
     # What the staff search box matches words against (daiban/lib/search_text.py).

@@ -11,6 +11,7 @@ class RequestIn(Schema):
     credit_code: str
     contact_name: str
     contact_phone: str
+    contact_email: str = Field("", description="电子邮箱（选填）：没有业主账号的企业也通过邮件收到受理、进度等通知")
     project_name: str
     location: str
     category: str
@@ -72,6 +73,7 @@ class RequestOut(Schema):
     credit_code: str
     contact_name: str
     contact_phone: str
+    contact_email: str
     project_name: str
     location: str
     category: str

@@ -6,7 +6,7 @@ import hmac
 from daiban.intake.models import Request
 from daiban.lib import clock
 from daiban.lib.codes import normalise_query_code
-from daiban.lib.personal import mask_name, mask_phone
+from daiban.lib.personal import mask_email, mask_name, mask_phone
 
 
 def public_progress(*, tracking_no: str, query_code: str) -> dict | None:
@@ -36,7 +36,8 @@ def request_row(row: Request) -> dict:
     return {"id": row.pk, "tracking_no": row.tracking_no, "status": row.status, "source": row.source,
             "unit": row.unit.name, "company_name": row.company_name, "credit_code": row.company.credit_code,
             "contact_name": mask_name(row.contact_name), "contact_phone": mask_phone(row.contact_phone),
-            "project_name": row.project_name, "location": row.location.name, "category": row.category,
+            "contact_email": mask_email(row.contact_email), "project_name": row.project_name,
+            "location": row.location.name, "category": row.category,
             "industrial": row.industrial,
             "investment_wan": row.investment_wan, "received_at": row.received_at, "deemed_day": row.deemed_day,
             "first_contact_due": row.first_contact_due, "first_contact_at": row.first_contact_at,

@@ -85,7 +85,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             query_code=new_query_code(), source=source, unit=_unit_for(clean.location),
             company=company, company_name=data.company_name, legal_rep=data.legal_rep,
             company_address=data.company_address, contact_name=data.contact_name,
-            contact_phone=data.contact_phone, project_name=data.project_name,
+            contact_phone=data.contact_phone, contact_email=data.contact_email, project_name=data.project_name,
             project_code=data.project_code, location=clean.location, category=data.category,
             industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
             floor_area_m2=data.floor_area_m2, description=data.description,

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from daiban.intake.models import Category
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.validators import credit_code_error, mobile_error, project_code_error
+from daiban.lib.validators import credit_code_error, email_error, mobile_error, project_code_error
 from daiban.org.models import Region
 
 MAX_INVESTMENT_WAN = Decimal("5000000")  # 500亿元: above this a figure is a typo (元 for 万元)
@@ -35,6 +35,7 @@ class RequestData:
     coordination_needs: str = ""
     card_no: str = ""
     directory_entry_id: int | None = None
+    contact_email: str = ""
     extra: dict = field(default_factory=dict)
 
 
@@ -93,6 +94,9 @@ def clean_request(data: RequestData) -> CleanRequest:
     data.contact_phone = (data.contact_phone or "").strip()
     if message := mobile_error(data.contact_phone):
         errors["contact_phone"] = message
+    data.contact_email = (data.contact_email or "").strip()
+    if data.contact_email and (message := email_error(data.contact_email)):
+        errors["contact_email"] = message
     location = resolve_location(data.location)
     if location is None:
         errors["location"] = "建设地点应为平阳县的乡镇或园区（如“鳌江镇”“水头园区”）"

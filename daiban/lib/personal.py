@@ -101,7 +101,17 @@ def mask_address(address: str) -> str:
     return address[:6] + "****" if len(address) > 6 else ("****" if address else "")
 
 
-MASKS = {"phone": mask_phone, "name": mask_name, "address": mask_address}
+def mask_email(email: str) -> str:
+    """zh***@example.com: the first two characters of the mailbox and the whole domain, so the owner recognises
+    its own address and nobody else can write to it."""
+    email = (email or "").strip()
+    local, at, domain = email.partition("@")
+    if not at:
+        return "****" if email else ""
+    return f"{local[:2]}***@{domain}"
+
+
+MASKS = {"phone": mask_phone, "name": mask_name, "address": mask_address, "email": mask_email}
 
 
 # Model fields ---------------------------------------------------------------------------------------

@@ -26,6 +26,15 @@ def credit_code_error(code: str) -> str | None:
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# A practical address check (one @, a dotted domain, no spaces), the length of RFC 5321's limit.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def email_error(email: str) -> str | None:
+    email = (email or "").strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        return "电子邮箱格式不正确（如 zhangwei@example.com）"
+    return None
 
 
 def mobile_error(mobile: str) -> str | None:

@@ -24,7 +24,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE,
                                   related_name="notifications", null=True, blank=True)
     to_phone = EncryptedCharField("接收手机号", max_length=11, blank=True, kind="phone")
-    to_email = EncryptedCharField("接收邮箱", max_length=254, blank=True, kind="address")
+    to_email = EncryptedCharField("接收邮箱", max_length=254, blank=True, kind="email")
     # The rule of daiban/notify/rules.py that made the message ("" for messages queued directly).
     event = models.CharField("事件", max_length=60, blank=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)

@@ -31,6 +31,8 @@ class RequestForm(forms.Form):
     contact_name = _text("联系人", maxlength=30, autocomplete="name")
     contact_phone = _text("手机号码", help_text="代办员将通过此号码与您联系", type="tel", inputmode="numeric",
                           maxlength=11, autocomplete="tel")
+    contact_email = _text("电子邮箱", required=False, help_text="选填：受理、进度和评价通知也会发到此邮箱", type="email",
+                          maxlength=254, autocomplete="email")
     project_name = _text("项目名称", maxlength=100)
     location = forms.CharField(label="建设地点", widget=forms.Select,
                                error_messages={"required": "请选择建设地点（乡镇或园区）"})
@@ -51,7 +53,8 @@ class RequestForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     SECTIONS = (
-        ("单位信息", ("company_name", "credit_code", "legal_rep", "company_address", "contact_name", "contact_phone")),
+        ("单位信息", ("company_name", "credit_code", "legal_rep", "company_address", "contact_name", "contact_phone",
+                  "contact_email")),
         ("项目信息", ("project_name", "location", "category", "industrial", "investment_wan", "project_code",
                    "description")),
         ("代办需求", ("coordination_needs", "card_no")),
@@ -73,7 +76,8 @@ class RequestForm(forms.Form):
             company_name=value["company_name"], credit_code=value["credit_code"], legal_rep=value["legal_rep"],
             company_address=value["company_address"],
             contact_name=value["contact_name"], contact_phone=value["contact_phone"],
-            project_name=value["project_name"], location=value["location"], category=value["category"],
+            contact_email=value["contact_email"], project_name=value["project_name"], location=value["location"],
+            category=value["category"],
             industrial=industrial, investment_wan=value["investment_wan"], project_code=value["project_code"],
             description=value["description"], coordination_needs=value["coordination_needs"],
             card_no=value["card_no"])  # type: ignore[arg-type]  # None industrial is reported by the check

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.lib.errors import ValidationFailed
@@ -45,6 +46,7 @@ class MeetingIn(Schema):
     content: str
     location: str = ""
     host: str = ""
+    hours: Decimal | None = Field(None, description="学时（小时，最多一位小数）：业务培训、业务研讨必填，工作例会不填")
     attendance: list[PresenceIn] = []
 
 
@@ -59,6 +61,7 @@ class MeetingOut(Schema):
     content: str
     location: str
     host: str
+    hours: Decimal | None
     present: int
     absent: int
     attendance: list[PresenceOut]
@@ -128,7 +131,7 @@ def meeting_out(meeting: TeamMeeting) -> dict[str, Any]:
     return {
         "id": meeting.pk, "kind": meeting.kind, "kind_label": meeting.get_kind_display(), "body_id": meeting.body_id,
         "body": meeting.body.name, "held_on": meeting.held_on, "topic": meeting.topic, "content": meeting.content,
-        "location": meeting.location, "host": meeting.host,
+        "location": meeting.location, "host": meeting.host, "hours": meeting.hours,
         "present": sum(1 for a in attendance if a["present"]), "absent": sum(1 for a in attendance if not a["present"]),
         "attendance": attendance, "recorded_by": meeting.recorded_by.username,
     }
@@ -167,7 +170,7 @@ def create_meeting(request, payload: MeetingIn):
     body = _body(payload.body_id)
     meeting = meeting_record(actor=request.auth, kind=payload.kind, body=body, held_on=payload.held_on,
                              topic=payload.topic, content=payload.content, location=payload.location,
-                             host=payload.host, attendance=_people(payload.attendance))
+                             host=payload.host, hours=payload.hours, attendance=_people(payload.attendance))
     return Status(201, meeting_out(meeting))
 
 

@@ -38,6 +38,9 @@ MEETINGS = [
       ("kunyang", True, "")]),
 ]
 
+# 学时 of the training sessions and seminars above (a work meeting has none).
+HOURS = {"施工许可与“多测合一”改革业务培训": "3", "代办任务分解计划表编制研讨": "1.5"}
+
 # (username, kind, days ago, reason, decided by, document number, demo case key)
 RECORDS = [
     ("aojiang", ConductKind.PRAISE, 15,
@@ -60,6 +63,7 @@ def load(password: str) -> None:
         meeting_record(
             actor=_person(recorder), kind=kind, body=AgencyBody.objects.get(name=body_name),
             held_on=today - dt.timedelta(days=days), topic=topic, content=content, location=location, host=host,
+            hours=HOURS.get(topic),
             attendance=[Presence(person=_person(u), present=present, reason=reason) for u, present, reason in people])
     center = _person("center")
     for username, kind, days, reason, decided_by, doc_number, case_key in RECORDS:

@@ -16,11 +16,17 @@ class MeetingForm(forms.Form):
     topic = forms.CharField(label="主题", max_length=120, required=False)
     location = forms.CharField(label="地点", max_length=80, required=False)
     host = forms.CharField(label="主持人/主讲人", max_length=60, required=False)
+    hours = forms.CharField(label="学时（小时）", max_length=8, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "如 2 或 1.5"}))
     content = forms.CharField(label="内容（纪要）", required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, section: str, bodies: list[AgencyBody], **kwargs):
         super().__init__(*args, **kwargs)
         kinds = TRAINING_KINDS if section == "trainings" else (MeetingKind.WORK_MEETING,)
+        if section == "trainings":
+            self.fields["hours"].marked_required = True
+        else:
+            del self.fields["hours"]  # a work meeting has no hours
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
         self.fields["body"].queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
         self.fields["topic"].marked_required = self.fields["content"].marked_required = True

@@ -30,6 +30,9 @@ class TeamMeeting(models.Model):
     content = models.TextField("内容（纪要）")
     location = models.CharField("地点", max_length=80, blank=True)
     host = models.CharField("主持人/主讲人", max_length=60, blank=True)
+    # Training and seminars only (a work meeting has none): the hours counted in the assessment.
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1, null=True, blank=True,
+                                help_text="业务培训、业务研讨的学时（小时，最多一位小数）")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
                                     related_name="+")
     recorded_at = models.DateTimeField("登记时间")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -15,11 +16,13 @@ from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
-from daiban.teams.models import Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
+from daiban.teams.models import TRAINING_KINDS, Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
 
 WRITER_ROLES = (Role.CENTER_ADMIN, Role.UNIT_ADMIN)
 COUNTY_BODY_KINDS = (AgencyBody.Kind.CENTER, AgencyBody.Kind.UNIT)
-MEETING_FIELDS = ("kind", "held_on", "topic", "content", "location", "host")
+MEETING_FIELDS = ("kind", "held_on", "topic", "content", "location", "host", "hours")
+# A training session or seminar lasts at most a week of full days; hours are counted to a tenth.
+MAX_TRAINING_HOURS = Decimal("40")
 TEXT_LIMITS = {"topic": ("主题", 120), "content": ("内容", 20000), "location": ("地点", 80), "host": ("主持人", 60),
                "reason": ("事由", 5000), "decided_by": ("决定机关", 80), "doc_number": ("文号", 60)}
 
@@ -118,7 +121,31 @@ def _write_attendance(meeting: TeamMeeting, rows: list[Presence]) -> None:
         for row in rows])
 
 
-def _meeting_values(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+def training_hours(value: Decimal | float | int | str | None, kind: str, errors: dict[str, str]) -> Decimal | None:
+    """学时, the one rule: a training session or seminar has them (more than 0, at most MAX_TRAINING_HOURS, to one
+    decimal place); a work meeting has none."""
+    if value in (None, ""):
+        if kind in TRAINING_KINDS:
+            errors["hours"] = "请填写培训学时（小时）"
+        return None
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors["hours"] = "学时应为数字（单位：小时，如 2 或 1.5）"
+        return None
+    if kind not in TRAINING_KINDS:
+        errors["hours"] = "工作例会不计学时：只有业务培训和业务研讨登记学时"
+    elif not hours.is_finite() or hours <= 0 or hours > MAX_TRAINING_HOURS:
+        errors["hours"] = f"学时应大于 0 且不超过 {MAX_TRAINING_HOURS} 小时"
+    elif hours != hours.quantize(Decimal("0.1")):
+        errors["hours"] = "学时最多保留一位小数（如 1.5）"
+    else:
+        return hours.quantize(Decimal("0.1"))
+    return None
+
+
+def _meeting_values(values: dict[str, Any], errors: dict[str, str], *, kind: str | None = None) -> dict[str, Any]:
+    """The fields given, checked; `kind` is the meeting's own when the values do not change it."""
     cleaned: dict[str, Any] = {}
     if "kind" in values:
         if values["kind"] not in MeetingKind.values:
@@ -129,16 +156,19 @@ def _meeting_values(values: dict[str, Any], errors: dict[str, str]) -> dict[str,
     for field in ("topic", "content", "location", "host"):
         if field in values:
             cleaned[field] = _text(values, field, errors, required=field in ("topic", "content"))
+    if "hours" in values or "kind" in values:
+        cleaned["hours"] = training_hours(values.get("hours"), values.get("kind", kind), errors)
     return cleaned
 
 
 def meeting_record(*, actor: User, kind: str, body: AgencyBody, held_on: dt.date | str, topic: str, content: str,
-                   location: str = "", host: str = "", attendance: Iterable[Presence] = ()) -> TeamMeeting:
+                   location: str = "", host: str = "", hours: Decimal | str | None = None,
+                   attendance: Iterable[Presence] = ()) -> TeamMeeting:
     """Enters a work meeting or training session in the ledger, with who was there and who was not."""
     _require_writer(actor, body, "meeting_record")
     errors: dict[str, str] = {}
     values = _meeting_values({"kind": kind, "held_on": held_on, "topic": topic, "content": content,
-                              "location": location, "host": host}, errors)
+                              "location": location, "host": host, "hours": hours}, errors)
     try:
         rows = _check_attendance(body, attendance)
     except ValidationFailed as exc:
@@ -150,7 +180,7 @@ def meeting_record(*, actor: User, kind: str, body: AgencyBody, held_on: dt.date
         _write_attendance(meeting, rows)
         audit_record(event_type="teams.meeting_recorded", actor=actor, obj=meeting, new={
             "kind": meeting.kind, "body": body.name, "held_on": meeting.held_on.isoformat(), "topic": meeting.topic,
-            "attendance": _attendance_snapshot(meeting)})
+            "hours": str(meeting.hours) if meeting.hours is not None else None, "attendance": _attendance_snapshot(meeting)})
     return meeting
 
 
@@ -161,7 +191,9 @@ def meeting_update(*, actor: User, meeting: TeamMeeting, **changes: Any) -> Team
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     _require_writer(actor, meeting.body, "meeting_update")
     errors: dict[str, str] = {}
-    values = _meeting_values(changes, errors)
+    if "kind" in changes and "hours" not in changes:
+        changes["hours"] = meeting.hours  # a new kind is checked against the hours the meeting has
+    values = _meeting_values(changes, errors, kind=meeting.kind)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -21,11 +22,17 @@ def records(person):
     body = aojiang.body
     common = {"body": body, "recorded_by": ajadmin, "recorded_at": clock.now(), "content": "纪要"}
     meeting = TeamMeeting.objects.create(kind="meeting", held_on=D("2026-03-02"), topic="三月工作例会", **common)
-    training = TeamMeeting.objects.create(kind="training", held_on=D("2026-03-16"), topic="施工许可业务培训", **common)
-    outside = TeamMeeting.objects.create(kind="training", held_on=D("2025-12-01"), topic="去年的培训", **common)
+    training = TeamMeeting.objects.create(kind="training", held_on=D("2026-03-16"), topic="施工许可业务培训",
+                                          hours=Decimal("3.5"), **common)
+    seminar = TeamMeeting.objects.create(kind="seminar", held_on=D("2026-04-20"), topic="计划表编制研讨",
+                                         hours=Decimal("1.5"), **common)
+    outside = TeamMeeting.objects.create(kind="training", held_on=D("2025-12-01"), topic="去年的培训",
+                                         hours=Decimal("8"), **common)
     Attendance.objects.create(meeting=meeting, person=aojiang, present=False, absence_reason="陪同企业踏勘")
     Attendance.objects.create(meeting=training, person=aojiang, present=True)
     Attendance.objects.create(meeting=outside, person=aojiang, present=True)
+    Attendance.objects.create(meeting=seminar, person=aojiang, present=True)
+    Attendance.objects.create(meeting=seminar, person=ajadmin, present=False, absence_reason="外出招商")
     Attendance.objects.create(meeting=meeting, person=ajadmin, present=True)
     ConductRecord.objects.create(person=aojiang, body=body, kind="praise", reason="帮助企业提前拿到施工许可证",
                                  decided_by="县代办中心", decided_on=D("2026-04-01"), recorded_by=ajadmin,
@@ -39,10 +46,15 @@ def records(person):
 def test_each_person_and_unit_has_their_records_of_the_period(records, api_as):
     answer = api_as("center").get("/api/v1/team-records", {"from": "2026-01-01", "to": "2026-06-30"}).json()
     [row] = [r for r in answer["people"] if r["username"] == "aojiang"]
-    assert {k: row[k] for k in ("invited", "present", "trainings", "commendations", "accountability")} == {
-        "invited": 2, "present": 1, "trainings": 1, "commendations": 1, "accountability": 1}
+    assert {k: row[k] for k in ("invited", "present", "trainings", "training_hours", "commendations",
+                                "accountability")} == {
+        "invited": 3, "present": 2, "trainings": 2, "training_hours": 5.0, "commendations": 1, "accountability": 1}
     [unit] = [u for u in answer["units"] if u["unit_id"] == records.body_id]
-    assert (unit["invited"], unit["present"], unit["commendations"]) == (3, 2, 1)
+    assert (unit["invited"], unit["present"], unit["commendations"]) == (5, 3, 1)
+    # ajadmin missed the seminar: its hours count for aojiang alone.
+    demo_hours = sum(r["training_hours"] for r in answer["people"] if r["unit_id"] == records.body_id
+                     and r["username"] not in ("aojiang", "ajadmin"))
+    assert unit["training_hours"] == 5.0 + demo_hours
 
 
 def test_a_unit_sees_only_its_own_people(records, api_as):
@@ -56,7 +68,23 @@ def test_the_persons_assessment_sheet_lists_each_record_and_the_totals(records, 
     sheet = load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
     lines = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     kinds = [line[1] for line in lines]
-    assert kinds == ["工作例会", "业务培训", "表扬", "通报批评", "合计"]
-    assert "缺席（陪同企业踏勘）" in lines[0][3]
-    assert "出席1次" in lines[-1][2] and "问责1次" in lines[-1][3]
+    assert kinds == ["工作例会", "业务培训", "业务研讨", "表扬", "通报批评", "合计"]
+    assert "缺席（陪同企业踏勘）" in lines[0][3] and lines[1][3] == "出席，3.5学时"
+    assert "出席2次" in lines[-1][2] and "培训5学时" in lines[-1][2] and "问责1次" in lines[-1][3]
     assert api_as("kyadmin").get(f"/api/v1/team-records/{records.pk}.xlsx").status_code == 404
+
+
+def test_the_statistics_carry_the_team_records_of_the_readers_scope(records, api_as):
+    county = api_as("center").get("/api/v1/stats", {"from": "2026-01-01", "to": "2026-06-30"}).json()["team"]
+    [row] = [r for r in county["people"] if r["username"] == "aojiang"]
+    assert (row["trainings"], row["training_hours"], row["commendations"]) == (2, 5.0, 1)
+    assert county["columns"]["training_hours"] == "培训学时"
+    unit = api_as("kyadmin").get("/api/v1/stats", {"from": "2026-01-01", "to": "2026-06-30"}).json()["team"]
+    assert "aojiang" not in {r["username"] for r in unit["people"]}
+
+
+def test_the_statistics_page_shows_each_persons_hours_and_links_the_sheet(records, client):
+    assert client.login(username="center")
+    html = client.get("/assessment/", {"from": "2026-01-01", "to": "2026-06-30"}).content.decode()
+    assert "队伍建设记录" in html and "培训学时" in html
+    assert f"/api/v1/team-records/{records.pk}.xlsx?from=2026-01-01&amp;to=2026-06-30" in html

@@ -83,7 +83,7 @@ def test_a_unit_admin_cannot_record_for_another_unit(api_as):
 
 def test_the_center_records_county_wide_sessions_with_every_units_staff(api_as):
     answer = api_as("center").post("teams/meetings", meeting(
-        kind="training", body_id=body_id(CENTER), topic="施工图多图联审业务培训",
+        kind="training", body_id=body_id(CENTER), topic="施工图多图联审业务培训", hours="2.5",
         attendance=[{"username": "aojiang", "present": True}, {"username": "kunyang", "present": True}]))
     assert answer.status_code == 201 and answer.json()["kind_label"] == "业务培训"
     # Unit staff read the center's sessions; another unit's meetings stay out of their sight.
@@ -132,3 +132,29 @@ def test_the_lists_filter_by_body_and_year(client, person):
     trainings = client.get("/teams/trainings/").content.decode()
     assert "施工许可与“多测合一”改革业务培训" in trainings and "周例会" not in trainings
     assert "全县代办工作例会" not in client.get("/teams/meetings/", {"year": 2001}).content.decode()
+
+
+@pytest.mark.parametrize("kind, hours, message", [
+    ("training", None, "请填写培训学时"),
+    ("training", "两小时", "应为数字"),
+    ("seminar", "0", "学时应大于 0"),
+    ("training", "40.5", "不超过 40 小时"),
+    ("training", "1.25", "一位小数"),
+    ("meeting", "2", "工作例会不计学时"),
+])
+def test_training_hours_are_required_on_sessions_and_refused_on_work_meetings(api_as, kind, hours, message):
+    before = TeamMeeting.objects.count()
+    answer = api_as("center").post("teams/meetings", meeting(kind=kind, body_id=body_id(CENTER), hours=hours,
+                                                             attendance=[]))
+    assert answer.status_code == 422
+    assert message in {e["field"]: e["message"] for e in answer.json()["fields"]}["hours"]
+    assert TeamMeeting.objects.count() == before
+
+
+def test_a_training_records_its_hours_on_the_api_and_the_page(api_as, client):
+    answer = api_as("center").post("teams/meetings", meeting(kind="training", body_id=body_id(CENTER), hours="1.5",
+                                                             topic="代办服务规范培训", attendance=[]))
+    assert answer.status_code == 201 and answer.json()["hours"] in ("1.5", 1.5)
+    assert client.login(username="center")
+    page = client.get("/teams/trainings/").content.decode()
+    assert "代办服务规范培训" in page and "1.5" in page
