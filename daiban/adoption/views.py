@@ -14,11 +14,10 @@ from daiban.adoption.export import ledger_export
 from daiban.adoption.reader import read_ledger
 from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT, ledger_import
 from daiban.adoption.template import ledger_template
+from daiban.adoption.uploads import MAX_BYTES
+from daiban.assessment.xlsx import XLSX
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
-
-MAX_BYTES = 5 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
