@@ -152,6 +152,7 @@ def _unexpected(request: HttpRequest, exc: Exception):
 
 def _mount() -> None:
     from daiban.accounts.api import router as auth_router
+    from daiban.adoption.api import router as adoption_router
     from daiban.assessment.api import router as assessment_router
     from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
@@ -192,6 +193,7 @@ def _mount() -> None:
     api.add_router("/", goodbad_router)
     api.add_router("/", desk_router)
     api.add_router("/notifications", notify_router)
+    api.add_router("/imports", adoption_router)
 
 
 _mount()

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from daiban.adoption.columns import norm, parse_date, row_key
+from daiban.adoption.columns import free_text, norm, parse_date, row_key
+from daiban.cases.models import TeamRole
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Category
 from daiban.intake.validation import MAX_INVESTMENT_WAN, parse_decimal, resolve_location
 from daiban.lib.validators import credit_code_error, mobile_error
-from daiban.org.models import AgencyBody
+from daiban.org.models import AgencyBody, User
 
 CASE_STATUS_WORDS = {label: value for value, label in CaseStatus.choices} | {
     "在办": CaseStatus.IN_PROGRESS, "办理中": CaseStatus.IN_PROGRESS, "办结": CaseStatus.COMPLETED,
@@ -18,11 +19,13 @@ CASE_STATUS_WORDS = {label: value for value, label in CaseStatus.choices} | {
 ITEM_STATUS_WORDS = {label: value for value, label in ItemStatus.choices} | {
     "办结": ItemStatus.APPROVED, "已完成": ItemStatus.APPROVED, "在办": ItemStatus.IN_PROGRESS,
     "": ItemStatus.IN_PROGRESS}
-CATEGORY_WORDS = {label: value for value, label in Category.choices} | {
+# Keyed as cells are read (NFKC: the labels' full-width brackets become half-width).
+CATEGORY_WORDS = {norm(label): value for value, label in Category.choices} | {
     label.split("（")[0]: value for value, label in Category.choices}
 CLOSED = (CaseStatus.COMPLETED, CaseStatus.TERMINATED)
 LABELS = {"received_on": "登记日期", "accepted_on": "受理日期", "closed_on": "办结日期",
-          "started_on": "事项受理日期", "finished_on": "事项办结日期"}
+          "started_on": "事项受理日期", "finished_on": "事项办结日期", "entrusted_on": "委托日期", "filed_on": "归档日期"}
+TEAM_ROLE_WORDS = {label: value for value, label in TeamRole.choices}
 
 
 @dataclass
@@ -60,6 +63,10 @@ def _dates(raw: dict, names: tuple[str, ...], today: dt.date, errors: list[str])
 def check_row(line: int, raw: dict, *, today: dt.date) -> LedgerEntry:
     entry = LedgerEntry(line=line, key=row_key(raw), raw=raw)
     errors, text = entry.errors, {name: norm(value) for name, value in raw.items()}
+    # Names and descriptions keep their full-width punctuation (（分公司）, ，); codes, numbers and dates are NFKC.
+    text |= {name: free_text(raw.get(name)) for name in ("company_name", "project_name", "legal_rep", "contact_name")
+             if name in raw}
+    text["description"] = free_text(raw.get("description"), multiline=True)
     for name, label in (("company_name", "企业名称"), ("project_name", "项目名称"), ("contact_name", "联系人")):
         if not text.get(name):
             errors.append(f"缺少{label}")
@@ -73,9 +80,13 @@ def check_row(line: int, raw: dict, *, today: dt.date) -> LedgerEntry:
         errors.append(f"联系电话：{problem}")
     location = resolve_location(text.get("location", ""))
     unit = location and AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT, region=location).first()
+    if text.get("unit"):  # 承办机构 named: the county center, or a unit other than the place's
+        unit = AgencyBody.objects.filter(name=text["unit"], kind__in=(AgencyBody.Kind.CENTER, AgencyBody.Kind.UNIT)).first()
+        if unit is None:
+            errors.append(f"承办机构“{text['unit']}”不是本县的代办机构")
     if location is None:
         errors.append(f"建设地点“{text.get('location', '')}”不是本县的乡镇或园区")
-    elif unit is None:
+    elif unit is None and not text.get("unit"):
         errors.append(f"建设地点{location.name}没有对应的代办机构")
     investment = parse_decimal(text.get("investment_wan", "").replace(",", ""))
     if investment is None or investment < 0 or investment > MAX_INVESTMENT_WAN:
@@ -86,7 +97,7 @@ def check_row(line: int, raw: dict, *, today: dt.date) -> LedgerEntry:
     status = CASE_STATUS_WORDS.get(text.get("status", ""))
     if status is None:
         errors.append(f"状态“{text['status']}”无法识别（已受理、已委托、代办中、已办结、已终止）")
-    dates = _dates(raw, ("received_on", "accepted_on", "closed_on"), today, errors)
+    dates = _dates(raw, ("received_on", "accepted_on", "closed_on", "entrusted_on", "filed_on"), today, errors)
     received, accepted, closed = dates["received_on"], dates["accepted_on"] or dates["received_on"], dates["closed_on"]
     if received is None and "登记日期" not in " ".join(errors):
         errors.append("缺少登记日期")
@@ -98,6 +109,9 @@ def check_row(line: int, raw: dict, *, today: dt.date) -> LedgerEntry:
         errors.append(f"办结日期{closed}早于受理日期{accepted}")
     if status not in CLOSED and closed:
         errors.append("填写了办结日期，但状态不是已办结或已终止")
+    if dates["filed_on"] and (closed is None or dates["filed_on"] < closed):
+        errors.append("归档日期须在办结日期之后")
+    team = parse_team(text.get("team", ""), errors) if "team" in raw else None
     entry.values = dict(
         tracking_no=text.get("tracking_no", "").upper(), company_name=text.get("company_name", ""),
         credit_code=code, project_name=text.get("project_name", ""), project_code=text.get("project_code", ""),
@@ -105,10 +119,28 @@ def check_row(line: int, raw: dict, *, today: dt.date) -> LedgerEntry:
         industrial=text.get("industrial", "是") not in ("否", "非工业", "N", "n", "0"),
         legal_rep=text.get("legal_rep", ""), contact_name=text.get("contact_name", ""), contact_phone=phone,
         received_on=received, accepted_on=accepted, closed_on=closed, status=status,
-        description=text.get("description", ""))
+        description=text.get("description", ""),
+        # A column the ledger has is taken as it is (blank = none); a column it lacks gets the usual default.
+        entrusted_on=dates["entrusted_on"] if "entrusted_on" in raw else accepted,
+        filed_on=dates["filed_on"] if "filed_on" in raw else closed, team=team)
     if len(entry.values["tracking_no"]) > 20:
         errors.append("登记编号超过 20 位")
     return entry
+
+
+def parse_team(text: str, errors: list[str]) -> list[tuple[User, str]]:
+    """`代办员:aojiang；代办联络员:fgj` (export.team_text) -> [(user, team role)]; each problem to `errors`."""
+    team = []
+    for part in filter(None, (p.strip() for p in text.replace(";", "；").split("；"))):
+        label, _, username = (p.strip() for p in part.replace("：", ":").partition(":"))
+        role, user = TEAM_ROLE_WORDS.get(label), User.objects.filter(username=username, is_active=True).first()
+        if role is None:
+            errors.append(f"代办团队中的角色“{label}”无法识别（{'、'.join(TEAM_ROLE_WORDS)}）")
+        elif user is None:
+            errors.append(f"代办团队中的账号“{username}”不存在或已停用，请先导入人员名册")
+        else:
+            team.append((user, role))
+    return team
 
 
 def check_item(raw: dict, entry: LedgerEntry, *, today: dt.date) -> None:

@@ -28,6 +28,11 @@ LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("状态", "办理状态", "代办状态"),
     "closed_on": ("办结日期", "终止日期", "办结（终止）日期"),
     "description": ("建设内容", "建设内容及规模"),
+    # Optional: what a ledger exported by daiban carries so that a county is rebuilt as it was (export.py).
+    "unit": ("承办机构", "代办机构"),
+    "entrusted_on": ("委托日期",),
+    "team": ("代办团队",),
+    "filed_on": ("归档日期",),
 }
 REQUIRED = ("company_name", "credit_code", "project_name", "location", "investment_wan",
             "contact_name", "contact_phone", "received_on")
@@ -51,6 +56,16 @@ def norm(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+
+
+def free_text(value: object, *, multiline: bool = False) -> str:
+    """A name or description as written: Chinese full-width punctuation kept (no NFKC), spaces tidied."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    lines = (re.sub(r"\s+", " ", line).strip() for line in str(value).splitlines())
+    return ("\n" if multiline else " ").join(line for line in lines if line).strip()
 
 
 def _header(text: object) -> str:

@@ -38,8 +38,12 @@ def read_ledger(content: bytes, filename: str) -> Ledger:
     """Raises ValueError with a Chinese message when the file cannot be read."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
-        text = content.decode("utf-8-sig") if not content.startswith(b"\xff\xfe") else content.decode("utf-16")
-        rows, unknown = _rows([list(line) for line in csv.reader(io.StringIO(text))], LEDGER_COLUMNS)
+        try:
+            text = content.decode("utf-8-sig") if not content.startswith(b"\xff\xfe") else content.decode("utf-16")
+            table = [list(line) for line in csv.reader(io.StringIO(text))]
+        except (UnicodeDecodeError, csv.Error):
+            raise ValueError("无法读取该 CSV 文件，请另存为 UTF-8 编码的 CSV") from None
+        rows, unknown = _rows(table, LEDGER_COLUMNS)
         return Ledger(rows=rows, unknown_headers=unknown)
     if suffix != ".xlsx":
         raise ValueError("只能导入 .xlsx 或 .csv 文件")

@@ -96,23 +96,27 @@ def ledger_row_import(*, actor: User, entry: LedgerEntry, source_file: str = "")
             industrial=v["industrial"], investment_wan=v["investment_wan"], project_code=v["project_code"],
             description=v["description"])
         case = Case.objects.create(request=request, project=project, unit=v["unit"], status=v["status"],
-                                   accepted_at=accepted, accepted_by=actor, entrusted_on=v["accepted_on"])
+                                   accepted_at=accepted, accepted_by=actor, entrusted_on=v["entrusted_on"])
         CaseTransition.objects.create(case=case, from_status="", to_status=v["status"], at=accepted, by=actor,
                                       note="导入")
         for item in entry.items:
             CaseItem.objects.create(case=case, catalog_item=item.catalog_item, status=item.status,
                                     started_on=item.started_on, finished_on=item.finished_on,
                                     approval_no=item.approval_no)
-        if agent := _lead_agent(v["unit"]):
+        if v["team"] is not None:
+            TeamMember.objects.bulk_create(TeamMember(case=case, user=user, role=role) for user, role in v["team"])
+        elif agent := _lead_agent(v["unit"]):
             TeamMember.objects.create(case=case, user=agent, role=TeamRole.AGENT)
         if v["status"] in CLOSED:
             kind = Closure.Kind.COMPLETION if v["status"] == CLOSED[0] else Closure.Kind.TERMINATION
             due = filing_due(v["closed_on"])
-            # A closed ledger case was filed on paper when it closed: imported as filed that day.
+            # A closed ledger case was filed on paper when it closed (imported as filed that day), unless the
+            # ledger has a 归档日期 column, which is taken as it is.
             Closure.objects.create(case=case, kind=kind, closed_on=v["closed_on"], closed_at=_at(v["closed_on"]),
                                    closed_by=actor, opinion="台帐导入", filing_due_on=due.date,
-                                   filing_due_provisional=due.provisional, filed_on=v["closed_on"],
-                                   filed_at=clock.now(), filed_by=actor)
+                                   filing_due_provisional=due.provisional, filed_on=v["filed_on"],
+                                   filed_at=clock.now() if v["filed_on"] else None,
+                                   filed_by=actor if v["filed_on"] else None)
         LedgerRow.objects.create(key=entry.key, request=request, source_file=source_file[:200],
                                  imported_at=clock.now())
         audit_record(event_type="import.case_imported", actor=actor, obj=case,

@@ -6,4 +6,5 @@ app_name = "adoption"
 urlpatterns = [
     path("ledger/", views.ledger_page, name="ledger"),
     path("ledger/template.xlsx", views.template_download, name="template"),
+    path("ledger/export.xlsx", views.export_download, name="export"),
 ]

@@ -29,7 +29,21 @@ def write_xlsx(target: IO[bytes] | str, *, title: str, columns: list[tuple], row
 
     `columns` are (header, width, …) tuples; `on_progress(n)` is called every PROGRESS_EVERY rows.
     """
+    return write_xlsx_sheets(target, sheets=[(title, columns, rows)], on_progress=on_progress)[0]
+
+
+def write_xlsx_sheets(target: IO[bytes] | str, *, sheets: list[tuple[str, list[tuple], Iterable[list]]],
+                      on_progress: Callable[[int], None] | None = None) -> list[int]:
+    """Several sheets, each (title, columns, rows) written as write_xlsx writes one; the rows written per sheet."""
     book = Workbook(write_only=True)
+    counts = [_sheet(book, title, columns, rows, on_progress) for title, columns, rows in sheets]
+    book.save(target)
+    if on_progress is not None:
+        on_progress(counts[0] if counts else 0)
+    return counts
+
+
+def _sheet(book, title: str, columns: list[tuple], rows: Iterable[list], on_progress) -> int:
     sheet = book.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     for index, (_, width, *_rest) in enumerate(columns, start=1):
@@ -47,9 +61,6 @@ def write_xlsx(target: IO[bytes] | str, *, title: str, columns: list[tuple], row
         written += 1
         if on_progress is not None and written % PROGRESS_EVERY == 0:
             on_progress(written)
-    book.save(target)
-    if on_progress is not None:
-        on_progress(written)
     return written
 
 

@@ -33,6 +33,9 @@ EVENT_TYPES: dict[str, str] = {
     "catalog.item_updated": "修改代办事项",
     # adoption (daiban/adoption): rows of a county's existing ledger and roster, marked 导入
     "import.case_imported": "导入台帐案件",
+    "import.ledger_exported": "导出导入格式台帐（含未遮蔽的联系人信息）",
+    "import.ledger_uploaded": "上传台帐文件并预览",
+    "import.ledger_confirmed": "确认导入台帐文件",
     "import.staff_imported": "导入人员名册",
     # demo data
     "system.demo_loaded": "载入演示数据",

@@ -63,6 +63,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "policy.state_conflict": (409, "文章已发布（或尚未发布）"),
     "calendar.already_confirmed": (409, "该年度的工作日安排已经确认"),
     "outbox.already_sent": (409, "通知或省平台报文已发送成功，无需重新发送"),
+    "import.already_confirmed": (409, "该台帐导入文件已确认导入过"),
     # Our side
     "server.error": (500, "服务器内部错误（已记录日志）"),
 }

@@ -10,6 +10,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from daiban.lib.apierrors import API_PREFIX, error_response
@@ -31,9 +32,23 @@ def nul_in(request, *, api: bool = False) -> str | None:
             body = request.body
         except RequestDataTooBig:
             return None  # answered 413 further on
+        if request.content_type == "multipart/form-data":
+            return _nul_in_form(request)
         if b"\x00" in body or b"\\u0000" in body:
             return "body"
     return None
+
+
+def _nul_in_form(request) -> str | None:
+    """A multipart body (a ledger upload): its files are binary (an .xlsx is a zip, full of NUL bytes) and are
+    checked by their readers; its text fields and file names are not. The body was read first, so the
+    parse below leaves it readable (the Idempotency-Key fingerprint reads it again)."""
+    try:
+        texts = [value for _, values in request.POST.lists() for value in values]
+        texts += [upload.name or "" for _, uploads in request.FILES.lists() for upload in uploads]
+    except MultiPartParserError:
+        return None  # the view finds no form and says so
+    return "body" if any("\x00" in text for text in texts) else None
 
 
 def nul_refusal(where: str):

@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from daiban.adoption.models import LedgerRow
 from daiban.adoption.tests.messy_ledger import credit_code
+from daiban.audit.models import AuditEvent
 from daiban.lib import clock
 
 
@@ -50,3 +51,21 @@ def test_the_template_has_the_documented_headers_and_an_items_sheet(demo, client
 def test_the_import_page_does_not_exist_for_an_agent(demo, client):
     client.login("aojiang")
     assert client.get("/import/ledger/").status_code == 404
+
+
+def test_the_import_format_export_is_posted_by_the_center_and_recorded(demo, client):
+    client.login("center")
+    assert client.get("/import/ledger/export.xlsx").status_code == 405, "never a link a crawler or prefetch follows"
+    answer = client.post("/import/ledger/export.xlsx")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    book = load_workbook(io.BytesIO(answer.content))
+    headers = [cell.value for cell in book.worksheets[0][1]]
+    assert {"联系电话", "代办团队", "承办机构", "归档日期"} <= set(headers)
+    phones = [row[headers.index("联系电话")] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert phones and all(len(phone) == 11 and "*" not in phone for phone in phones), "unmasked, for the rebuild"
+    assert AuditEvent.objects.filter(event_type="import.ledger_exported", actor_name="center").exists()
+
+
+def test_an_agent_cannot_export_the_import_format(demo, client):
+    client.login("aojiang")
+    assert client.post("/import/ledger/export.xlsx").status_code == 404
