@@ -41,6 +41,7 @@ GLYPHS = """(text) => {
 
 ITEMS = ("L01", "L02", "L03", "L05C", "S04")  # land contract, filing, land-use permit, city-level EIA, permit
 OWNER_PASSWORD = "Aojiang#2026"
+HEADS = ("zrjhead", "jxjhead")  # the department heads at the joint meeting
 PROJECT_CODE = "2603-330326-04-01-000518"  # the 备案 number gives the project code
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core-4.10.2.min.js"
@@ -130,10 +131,12 @@ def test_a_project_goes_from_a_phone_request_to_a_filed_and_evaluated_case(page_
         entrustment(page_at, people, case)
     with clock.frozen("2026-03-03 10:00"):
         approvals_begin(people, case)
+    coordination(people, case)
+    city_item(people, case)
 
 
 def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
-    company = page_at(375, 812)
+    company = people.pages["company"] = page_at(375, 812)
     company.goto("/portal/m/apply/")
     check_step(company, "01-company-form", "申请代办服务")
     company.keyboard.press("Tab")
@@ -253,3 +256,122 @@ def approvals_begin(people: People, case: Case) -> None:
     check_step(fgj, "14-liaison-filing-number", "已办结", PROJECT_CODE)
     assert Case.objects.get(pk=case.pk).project.project_code == PROJECT_CODE
 
+    unit = people("aojiang")
+    unit.goto(f"/cases/{case.pk}/")
+    with unit.expect_navigation():
+        unit.click("#item-L05C button[data-action=dispatch]")
+    zrj = people("zrj")
+    zrj.goto("/plans/my-items/")
+    with zrj.expect_navigation():
+        zrj.click(f"#item-{case.pk}-L01 button[data-action=start]")
+    assert "已受理" in zrj.locator(".messages").inner_text()
+
+
+def coordination(people: People, case: Case) -> None:
+    """The land contract is blocked: the agent raises an issue, takes it up to his unit, the unit convenes a joint
+    meeting; two department heads sign the record, the record is corrected, the signatures are voided and the
+    heads sign again; the resolution is carried out and the land contract is signed."""
+    with clock.frozen("2026-03-04 10:00"):
+        agent = people("aojiang")
+        agent.goto(f"/coordination/cases/{case.pk}/issues/new/?item=L01")
+        agent.fill("input[name=title]", "出让地块东侧界址争议影响出让合同签订")
+        agent.fill("textarea[name=description]", "相邻地块权属人对东侧界址有异议，出让合同暂不能签订")
+        agent.check("input[name=departments][value=zrj]")
+        agent.fill("input[name=deadline_workdays]", "2")
+        with agent.expect_navigation(url=re.compile(r".*/coordination/issues/\d+/$")):
+            agent.click("form.card button.primary")
+        issue_url = agent.url
+        agent.click("text=升级到上一层级")
+        agent.fill("#escalate-form textarea[name=reason]", "界址争议涉及自然资源和规划、经信两部门，请镇代办服务站组织协调")
+        agent.fill("#escalate-form input[name=deadline_workdays]", "3")
+        with agent.expect_navigation():
+            agent.click("#escalate-form button[name=escalate]")
+        check_step(agent, "15-issue-up-the-ladder", "第2层级", "鳌江镇投资项目代办服务站", "升级")
+        agent.goto(f"/cases/{case.pk}/")
+        assert "协调中：出让地块东侧界址争议" in agent.locator("#items").inner_text()
+
+        unit = people("ajadmin")
+        unit.goto(issue_url)
+        with unit.expect_navigation():
+            unit.click("text=召开联席会议协调")
+        unit.fill("input[name=held_at]", "2026-03-05T09:30")
+        unit.fill("input[name=place]", "鳌江镇行政服务中心三楼会议室")
+        unit.fill("textarea[name=agenda]", "协调出让地块东侧界址争议，明确复测和出让合同签订安排")
+        for head in HEADS:
+            unit.check(f"input[name=invitees][value={head}]")
+        with unit.expect_navigation(url=re.compile(r".*/coordination/meetings/\d+/$")):
+            unit.click("form.card button.primary")
+        meeting_url = unit.url
+
+    with clock.frozen("2026-03-05 11:00"):
+        for head in HEADS:
+            unit.check(f"input[name=present][value={head}]")
+        unit.fill("textarea[name=discussion]", "与会部门同意先行组织现场复测，复测确认界址后签订出让合同")
+        unit.locator("textarea[name=res_content]").nth(0).fill("组织现场复测，出具界址确认意见")
+        unit.locator("select[name=res_department]").nth(0).select_option("zrj")
+        unit.locator("input[name=res_due]").nth(0).fill("2")
+        with unit.expect_navigation():
+            unit.click("button[name=record]")
+        assert "第1版会议记录" in unit.locator("#record-version").inner_text()
+    with clock.frozen("2026-03-05 11:30"):
+        for head in HEADS:
+            sign(people, head, meeting_url, version=1)
+    with clock.frozen("2026-03-05 14:00"):  # the convener corrects the record: the signatures are void
+        unit.reload()
+        unit.click("#record summary")
+        unit.fill("textarea[name=discussion]", "与会部门同意先行组织现场复测（3月6日上午），复测确认界址后即签订出让合同")
+        with unit.expect_navigation():
+            unit.click("button[name=record]")
+        check_step(unit, "17-meeting-record-corrected", "第2版会议记录", "签名已因记录修改而作废")
+    with clock.frozen("2026-03-05 15:00"):
+        for head in HEADS:
+            sign(people, head, meeting_url, version=2)
+        unit.reload()
+        check_step(unit, "18-meeting-signed-again", "出席的部门负责人均已签名确认")
+        assert unit.locator("#attendance").inner_text().count("已签名") == 2
+
+    with clock.frozen("2026-03-06 16:00"):
+        row = unit.locator("#resolutions tbody tr").nth(0)
+        row.locator("input[name=note]").fill("3月6日完成现场复测，已出具界址确认意见")
+        with unit.expect_navigation():
+            row.locator("button[name=done]").click()
+        assert "已落实" in unit.locator("#resolutions").inner_text()
+        zrj = people("zrj")
+        zrj.goto(f"/plans/cases/{case.pk}/items/L01/")
+        item_action(zrj, "L01", "finish", approval_no="3303262026A00031")
+        agent.goto(f"/cases/{case.pk}/")
+        with agent.expect_navigation():
+            agent.click("#item-L03 button[data-action=dispatch]")
+        zrj.goto(f"/plans/cases/{case.pk}/items/L03/")
+        item_action(zrj, "L03", "start")
+        item_action(zrj, "L03", "finish", approval_no="地字第330326202600061号")
+        check_step(zrj, "19-liaison-land-permit", "已办结", "地字第330326202600061号")
+
+
+def sign(people: People, head: str, meeting_url: str, *, version: int) -> None:
+    page = people(head)
+    page.goto(meeting_url)
+    assert f"第{version}版会议记录" in page.locator("#sign-form").inner_text()
+    if version == 1 and head == HEADS[0]:
+        check_step(page, "16-head-signs-the-record", "请阅读第1版会议记录")
+    with page.expect_navigation():
+        page.click("button[name=sign]")
+    assert "已签名确认会议记录" in page.locator(".messages").inner_text()
+
+
+def city_item(people: People, case: Case) -> None:
+    """The city-level EIA: started, paused for the expert review and resumed; done locally, reported up to the
+    city within one working day, approved."""
+    sthj = people("sthj")
+    with clock.frozen("2026-03-04 10:00"):
+        sthj.goto("/plans/my-items/")
+        with sthj.expect_navigation():
+            sthj.click(f"#item-{case.pk}-L05C button[data-action=start]")
+    with clock.frozen("2026-03-09 10:00"):
+        sthj.goto(f"/plans/cases/{case.pk}/items/L05C/")
+        item_action(sthj, "L05C", "pause", kind="expert_review", reason="环境影响报告书技术评估专家评审会")
+        check_step(sthj, "20-liaison-paused-for-experts", "专家评审", "暂停中")
+    with clock.frozen("2026-03-13 10:00"):
+        sthj.reload()
+        item_action(sthj, "L05C", "resume")
+        assert "不计 4 个工作日" in sthj.locator("#act-L05C").inner_text()
