@@ -63,6 +63,7 @@ def prepare(env: dict, cases: int, events_per_case: int) -> None:
                    **{**run, "env": {**env, "DJANGO_SETTINGS_MODULE": "daiban.settings"}})
     subprocess.run([PY, "manage.py", "seed_scale", "--cases", str(cases), "--events-per-case",
                     str(events_per_case)], **run)
+    subprocess.run([PY, "manage.py", "rebuild_rollups"], **run)  # seed_scale's bulk items, past the events
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
 
 

@@ -35,6 +35,7 @@ from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.pagination import keyset_page
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
@@ -150,8 +151,9 @@ def ledger(request):
     except ValidationFailed as refusal:
         errors = list(refusal.errors.values())
         filters = parse_filters({})
-    found = Paginator(ledger_rows(scoped, filters), PER_PAGE).get_page(request.GET.get("page"))
-    raw = list(found.object_list)
+    found = keyset_page(ledger_rows(scoped, filters), cursor=request.GET.get("after"), order="-accepted_at",
+                        per_page=PER_PAGE)
+    raw = found.rows
     columns = [{"name": name, "wrap": name in WRAPPED, "warning": name == "预警"} for name, *_ in LEDGER_COLUMNS]
     rows = [(row, list(zip(values, columns, strict=True))) for row, values in zip(raw, ledger_table(raw), strict=True)]
     if rows:

@@ -1,8 +1,6 @@
 """Staff pages of requests and cases. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
@@ -53,9 +51,8 @@ from daiban.catalog.selectors import active_items
 from daiban.intake.models import DirectoryEntry, Request, Source
 from daiban.intake.personal import owner_documents_release
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
-from daiban.lib.counts import cached_count
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.pagination import paginate
+from daiban.lib.pagination import keyset_page
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_worker
@@ -77,39 +74,8 @@ def _units(user) -> list[AgencyBody] | None:
     return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
 
 
-@dataclass
-class _KeysetPage:
-    """A page of a long list by keyset (daiban.lib.pagination): the next page's cursor, a count kept a minute."""
-
-    rows: list
-    next_cursor: str | None
-    first: bool
-    count: int
-    exact: bool
-
-    def __iter__(self):
-        return iter(self.rows)
-
-
-@dataclass
-class _PageArgs:
-    limit: int
-    cursor: str | None
-
-
-def _keyset_page(request, rows, order: str) -> _KeysetPage:
-    cursor = request.GET.get("after") or None
-    try:
-        found = paginate(rows, _PageArgs(PER_PAGE, cursor), order=[order], count=False)
-    except ValidationFailed:  # a cursor altered by hand: the first page
-        cursor, found = None, paginate(rows, _PageArgs(PER_PAGE, None), order=[order], count=False)
-    whole = cursor is None and found["next_cursor"] is None
-    count = len(found["items"]) if whole else cached_count(rows)
-    return _KeysetPage(found["items"], found["next_cursor"], cursor is None, count, whole)
-
-
 def _list_page(request, template: str, context: dict, rows, decorate=None, *, order: str):
-    page = _keyset_page(request, rows, order)
+    page = keyset_page(rows, cursor=request.GET.get("after"), order=order, per_page=PER_PAGE)
     for row in page.rows if decorate else ():
         decorate(row)
     query = request.GET.copy()

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import operator
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Model, Q, QuerySet
 
+from daiban.lib.counts import cached_count
 from daiban.lib.errors import ValidationFailed
 
 DEFAULT_LIMIT = 50
@@ -41,6 +43,40 @@ def paginate(rows: QuerySet | Sequence, page: PageRequest, *, order: Sequence[st
             raise ValueError("paginate() needs the ordering of a query set")
         return _keyset(rows, order, limit, page.cursor, row, count)
     return _by_position(rows, limit, page.cursor, row)
+
+
+@dataclass
+class KeysetPage:
+    """A page of a long list shown on a page: the next page's cursor and a count kept a minute (lib.counts),
+    exact when the whole list fits on the first page."""
+
+    rows: list
+    next_cursor: str | None
+    first: bool
+    count: int
+    exact: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+@dataclass
+class _PageArgs:
+    limit: int
+    cursor: str | None
+
+
+def keyset_page(rows: QuerySet, *, cursor: str | None, order: str, per_page: int) -> KeysetPage:
+    """A page of a list page by keyset on `order` (an indexed ordering; pk breaks ties) without OFFSET or a
+    COUNT on every view; a cursor altered by hand gives the first page."""
+    cursor = cursor or None
+    try:
+        found = paginate(rows, _PageArgs(per_page, cursor), order=[order], count=False)
+    except ValidationFailed:
+        cursor, found = None, paginate(rows, _PageArgs(per_page, None), order=[order], count=False)
+    exact = cursor is None and found["next_cursor"] is None
+    count = len(found["items"]) if exact else cached_count(rows)
+    return KeysetPage(found["items"], found["next_cursor"], cursor is None, count, exact)
 
 
 def whole(rows: Sequence, *, row: Callable[[Any], Any] = lambda obj: obj) -> dict[str, Any]:
@@ -116,6 +152,9 @@ def _after(keys: list[tuple[str, bool]], fields: list, values: list) -> Q:
 
 
 def _value(obj: Any, path: str) -> Any:
+    """The value at `path` of a model instance, or of a values() row (a dict keyed by the whole path)."""
+    if isinstance(obj, dict):
+        return obj[path]
     for part in path.split("__"):
         obj = getattr(obj, part) if obj is not None else None
     return obj
