@@ -4,7 +4,6 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import Query, Router, Status
 
-from daiban.accounts.readonly import open_to_readers
 from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import requests_for
 from daiban.cases.services import request_accept
@@ -26,7 +25,7 @@ from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.personal import lookup_hash
-from daiban.lib.schemas import Page, PageIn, errors
+from daiban.lib.schemas import Page, PageIn, errors, open_to_readers
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
