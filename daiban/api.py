@@ -153,6 +153,7 @@ def _unexpected(request: HttpRequest, exc: Exception):
 def _mount() -> None:
     from daiban.accounts.api import router as auth_router
     from daiban.assessment.api import router as assessment_router
+    from daiban.cases.api import acceptance as acceptance_router
     from daiban.cases.api import router as cases_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
@@ -180,6 +181,7 @@ def _mount() -> None:
     api.add_router("/public", closure_public_router)
     api.add_router("/public", goodbad_public_router)
     api.add_router("/", intake_router)
+    api.add_router("/", acceptance_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", plans_router)
     api.add_router("/", coordination_router)

@@ -8,30 +8,14 @@ from django import forms
 from django.db.models import Q
 
 from daiban.cases.models import CaseDocument, CollaborationPhase
+from daiban.intake.forms import YES_NO, location_choices
 from daiban.intake.models import Category, DirectoryEntry, Source
 from daiban.intake.services import STAFF_SOURCES
 from daiban.intake.validation import RequestData
-from daiban.lib.errors import ValidationFailed
 from daiban.org.models import Region, User
 from daiban.org.roles import Role
 
-YES_NO = [("yes", "是"), ("no", "否")]
 TEXT_REQUIRED = "请填写{}"
-
-
-def show_refusal(form: forms.Form, refusal: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
-    """Puts a service's ValidationFailed next to the fields it names; unknown names become non-field errors."""
-    for field, message in refusal.errors.items():
-        field = (aliases or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, message)
-
-
-def location_choices() -> list:
-    """Townships and towns, then the parks of the development zone, as select groups."""
-    places = Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.TOWNSHIP, Region.Level.PARK])
-    towns = [(r.code, r.name) for r in places if r.level != Region.Level.PARK]
-    parks = [(r.code, r.name) for r in places if r.level == Region.Level.PARK]
-    return [("", "请选择"), ("乡镇", towns), ("园区（浙江省平阳经济开发区）", parks)]
 
 
 def _text(label: str, *, required: bool = False, max_length: int = 100, textarea: bool = False,

@@ -5,11 +5,21 @@ from typing import Any
 
 from django import forms
 
-from daiban.cases.forms import YES_NO, location_choices
 from daiban.intake.models import PROMOTION_CATEGORIES, Category, ContactCard, Source
+from daiban.org.models import Region
 
 DIRECTORY_CATEGORIES = [(c.value, c.label) for c in Category
                         if c in PROMOTION_CATEGORIES or c == Category.GOVERNMENT_INVESTMENT]
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def location_choices() -> list:
+    """Townships and towns, then the parks of the development zone, as select groups."""
+    places = Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.TOWNSHIP, Region.Level.PARK])
+    towns = [(r.code, r.name) for r in places if r.level != Region.Level.PARK]
+    parks = [(r.code, r.name) for r in places if r.level == Region.Level.PARK]
+    return [("", "请选择"), ("乡镇", towns), ("园区（浙江省平阳经济开发区）", parks)]
 
 
 def _text(label: str, max_length: int, *, required: bool = False, textarea: bool = False,
