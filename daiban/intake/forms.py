@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from daiban.intake.models import PROMOTION_CATEGORIES, Category, ContactCard, Source
+from daiban.lib.forms import choice_field, mark_required
 from daiban.org.models import Region
 
 DIRECTORY_CATEGORIES = [(c.value, c.label) for c in Category
@@ -27,7 +28,7 @@ def _text(label: str, max_length: int, *, required: bool = False, textarea: bool
     widget = forms.Textarea(attrs={"rows": 3, **attrs}) if textarea else forms.TextInput(attrs=attrs)
     field = forms.CharField(label=label, required=False, max_length=max_length, widget=widget,
                             error_messages={"max_length": f"{label}过长（最多 %(limit_value)d 字）"})
-    field.marked_required = required
+    mark_required(field, required=required)
     return field
 
 
@@ -60,9 +61,9 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = location_choices()
+        choice_field(self.fields["location"]).choices = location_choices()
         for name in ("category", "location", "investment_wan", "industrial"):
-            self.fields[name].marked_required = True
+            mark_required(self.fields[name])
 
     def service_arguments(self) -> dict:
         values = dict(self.cleaned_data)
