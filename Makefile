@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= daiban2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-test fonts browser-deps test-postgres test-topology lint bench clean db-roles lock wheelhouse
+.PHONY: run test setup setup-test fonts browser-deps test-postgres test-topology lint typecheck bench clean db-roles lock wheelhouse
 
 # Runtime packages (requirements.lock, with hashes); the test tools come on top (requirements-test.lock).
 $(VENV)/.installed: requirements.lock
@@ -49,6 +49,11 @@ browser-deps:
 lint: setup-test
 	$(VENV)/bin/ruff check daiban conftest.py bench
 	$(VENV)/bin/lint-imports  # the layer contract in .importlinter (docs/architecture.md)
+
+# mypy with django-stubs (pyproject.toml [tool.mypy]); not yet part of lint/test until it reports 0 errors
+# (docs/architecture.md counts them).
+typecheck: setup-test
+	$(VENV)/bin/mypy daiban
 
 test: setup-test browser-deps fonts lint
 	$(PY) -m pytest -q

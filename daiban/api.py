@@ -154,7 +154,7 @@ def _mount() -> None:
     from daiban.accounts.api import router as auth_router
     from daiban.adoption.api import router as adoption_router
     from daiban.assessment.api import router as assessment_router
-    from daiban.audit.api import router as audit_router
+    from daiban.cases.api import acceptance as acceptance_router
     from daiban.cases.api import router as cases_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
@@ -162,6 +162,7 @@ def _mount() -> None:
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
     from daiban.desk.api import router as desk_router
+    from daiban.desk.audit_api import router as audit_router
     from daiban.goodbad.api import public as goodbad_public_router
     from daiban.goodbad.api import router as goodbad_router
     from daiban.intake.api import public as public_router
@@ -181,6 +182,7 @@ def _mount() -> None:
     api.add_router("/public", closure_public_router)
     api.add_router("/public", goodbad_public_router)
     api.add_router("/", intake_router)
+    api.add_router("/", acceptance_router)
     api.add_router("/cases", cases_router)
     api.add_router("/cases", plans_router)
     api.add_router("/", coordination_router)

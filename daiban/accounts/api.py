@@ -5,10 +5,9 @@ from datetime import datetime
 from ninja import Field, Router, Schema, Status
 
 from daiban.accounts.apiauth import BearerToken
-from daiban.accounts.readonly import open_to_readers
 from daiban.accounts.tokens import token_issue, token_revoke
 from daiban.idempotency.replay import without_idempotency_key
-from daiban.lib.schemas import errors
+from daiban.lib.schemas import errors, open_to_readers
 
 router = Router(tags=["认证"])
 

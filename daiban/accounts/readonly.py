@@ -23,11 +23,6 @@ READ_ONLY_ROLES = frozenset({Role.INSPECTOR, Role.AUDIT_ADMIN})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def open_to_readers(view_func: Callable) -> Callable:
-    view_func.open_to_readers = True
-    return view_func
-
-
 def only_reads(user) -> bool:
     roles = user.roles
     return bool(roles) and roles <= READ_ONLY_ROLES

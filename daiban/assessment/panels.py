@@ -11,8 +11,8 @@ from daiban.assessment.item_states import overdue_now, warning_now
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.cases.models import CaseItem
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.org.roles import Role
 
 

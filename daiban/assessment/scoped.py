@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from daiban.cases.models import Case
-from daiban.cases.selectors import cases_for, requests_for
+from daiban.cases.selectors import cases_for
 from daiban.intake.models import Request
+from daiban.intake.selectors import requests_for
 from daiban.org.scope import scope_of
 
 

@@ -16,9 +16,11 @@ from daiban.cases.services import (
     case_team_set,
     collaboration_update,
     document_sign,
+    request_accept,
 )
 from daiban.intake import schemas as s
 from daiban.intake.personal import owner_documents_release
+from daiban.intake.selectors import requests_for
 from daiban.intake.services import request_register
 from daiban.intake.validation import RequestData
 from daiban.lib.errors import NotFound
@@ -27,6 +29,16 @@ from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.scope import get_in_scope
 
 router = Router(tags=["代办案件"])
+# Accepting a request opens its case: the operation sits here, above intake (mounted at the API's root).
+acceptance = Router(tags=["代办受理"])
+
+
+@acceptance.post("/requests/{request_id}/accept", response={200: dict, **errors(403, 409)}, summary="审查通过，受理")
+def accept(request, request_id: int, payload: s.AcceptIn | None = None):
+    row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
+    payload = payload or s.AcceptIn()
+    case = request_accept(actor=request.user, request=row, **payload.dict())
+    return {"case_id": case.pk, "tracking_no": row.tracking_no}
 
 
 class AgreementIn(Schema):

@@ -8,30 +8,15 @@ from django import forms
 from django.db.models import Q
 
 from daiban.cases.models import CaseDocument, CollaborationPhase
+from daiban.intake.forms import YES_NO, location_choices
 from daiban.intake.models import Category, DirectoryEntry, Source
 from daiban.intake.services import STAFF_SOURCES
 from daiban.intake.validation import RequestData
-from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import choice_field, mark_required
 from daiban.org.models import Region, User
 from daiban.org.roles import Role
 
-YES_NO = [("yes", "是"), ("no", "否")]
 TEXT_REQUIRED = "请填写{}"
-
-
-def show_refusal(form: forms.Form, refusal: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
-    """Puts a service's ValidationFailed next to the fields it names; unknown names become non-field errors."""
-    for field, message in refusal.errors.items():
-        field = (aliases or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, message)
-
-
-def location_choices() -> list:
-    """Townships and towns, then the parks of the development zone, as select groups."""
-    places = Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.TOWNSHIP, Region.Level.PARK])
-    towns = [(r.code, r.name) for r in places if r.level != Region.Level.PARK]
-    parks = [(r.code, r.name) for r in places if r.level == Region.Level.PARK]
-    return [("", "请选择"), ("乡镇", towns), ("园区（浙江省平阳经济开发区）", parks)]
 
 
 def _text(label: str, *, required: bool = False, max_length: int = 100, textarea: bool = False,
@@ -39,7 +24,7 @@ def _text(label: str, *, required: bool = False, max_length: int = 100, textarea
     widget = forms.Textarea(attrs={"rows": 3, **attrs}) if textarea else forms.TextInput(attrs=attrs)
     field = forms.CharField(label=label, required=False, max_length=max_length, widget=widget,
                             error_messages={"max_length": f"{label}过长（最多 %(limit_value)d 字）"})
-    field.marked_required = required  # shown with an asterisk; the service reports it missing
+    mark_required(field, required=required)
     return field
 
 
@@ -84,12 +69,12 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = location_choices()
+        choice_field(self.fields["location"]).choices = location_choices()
         if not self.is_bound:
             # A fresh token per rendered form: a double click submits it twice and registers once.
             self.initial.setdefault("token", uuid.uuid4().hex)
         for name in self.REQUIRED:
-            self.fields[name].marked_required = True
+            mark_required(self.fields[name])
 
     @classmethod
     def initial_from(cls, data: RequestData) -> dict:
@@ -168,7 +153,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args: Any, items=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item_codes"].choices = [(i.code, i.name) for i in items]
+        choice_field(self.fields["item_codes"]).choices = [(i.code, i.name) for i in items]
         self.fields["item_codes"].error_messages["invalid_choice"] = "事项库中没有事项 %(value)s"
 
 
@@ -190,16 +175,16 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         staff = User.objects.filter(is_active=True).select_related("body", "department").order_by("username")
         none = [("", "（不设）")]
-        self.fields["agent"].choices = [("", "请选择")] + [
+        choice_field(self.fields["agent"]).choices = [("", "请选择")] + [
             _person(u) for u in staff.filter(body=case.unit, role_grants__role__in=[Role.AGENT, Role.CHIEF_AGENT])
             .distinct()]
         chiefs = staff.filter(role_grants__role=Role.CHIEF_AGENT)
-        self.fields["chief_agent"].choices = none + [_person(u) for u in chiefs]
-        self.fields["lead_leader"].choices = none + [_person(u) for u in staff.filter(section_level=True)]
-        self.fields["supervisor"].choices = none + [_person(u) for u in staff.filter(department_head=True)]
+        choice_field(self.fields["chief_agent"]).choices = none + [_person(u) for u in chiefs]
+        choice_field(self.fields["lead_leader"]).choices = none + [_person(u) for u in staff.filter(section_level=True)]
+        choice_field(self.fields["supervisor"]).choices = none + [_person(u) for u in staff.filter(department_head=True)]
         liaisons = staff.filter(role_grants__role=Role.LIAISON, department__isnull=False)
         involved = lambda u: u.department_id in department_ids  # noqa: E731
-        self.fields["liaisons"].choices = [
+        choice_field(self.fields["liaisons"]).choices = [
             (u.username, f"{u.display_name} · {u.department.name}{' · 本案所涉' if involved(u) else ''}")
             for u in sorted(liaisons, key=lambda u: (not involved(u), u.username))]
         for name in ("agent", "chief_agent", "lead_leader", "supervisor"):

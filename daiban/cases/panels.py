@@ -5,12 +5,12 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from daiban.cases.models import CaseDocument
-from daiban.cases.selectors import cases_for, requests_for
+from daiban.cases.selectors import cases_for
 from daiban.cases.states import OPEN_STATUSES, CaseStatus
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.intake.models import Request
-from daiban.intake.selectors import first_contact_overdue
+from daiban.intake.selectors import first_contact_overdue, requests_for
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.org.roles import CASE_WORKER_ROLES, COUNTY_WIDE_ROLES, Role
 from daiban.org.scope import scope_of
 

@@ -12,8 +12,9 @@ from functools import reduce
 
 from django.db.models import Q, QuerySet
 
-from daiban.cases.selectors import cases_for, requests_for
+from daiban.cases.selectors import cases_for
 from daiban.intake.models import Request
+from daiban.intake.selectors import requests_for
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.personal import lookup_hash
 from daiban.lib.search_text import MAX_QUERY_LENGTH, query_words

@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_datetime
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
 from daiban.documents.versions import version_label
-from daiban.intake.models import Company, Request
+from daiban.intake.selectors import scope_condition
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_address
 from daiban.lib.prefetch import prefetched
@@ -19,16 +19,10 @@ from daiban.org.scope import Scope, scope_of
 
 
 def _scope_filter(scope: Scope, *, unit: str, company: str, items_case: str | None) -> Q:
-    """The rows in scope, by conditions on the row itself or subqueries (IN), never a join that repeats a row:
-    a list needs no DISTINCT and pages by an index. `items_case`: the path to the case for the department rule."""
-    if scope.county_wide:
-        return Q()
-    condition = Q(pk__in=[])
-    if scope.body_ids:
-        condition |= Q(**{f"{unit}__in": scope.body_ids})
-    if scope.owner_user_id:
-        condition |= Q(**{f"{company}__in": Company.objects.filter(owner_users=scope.owner_user_id).values("pk")})
-    if scope.department_ids and items_case:
+    """The intake rule (unit, owner: daiban.intake.selectors.scope_condition) and the department rule:
+    `items_case` is the path to the case whose items' departments are in scope."""
+    condition = scope_condition(scope, unit=unit, company=company)
+    if scope.department_ids and items_case and not scope.county_wide:
         condition |= Q(**{f"{items_case}__in": CaseItem.objects.filter(
             catalog_item__department__in=scope.department_ids).values("case_id")})
     return condition
@@ -48,11 +42,6 @@ def cases_for(user) -> QuerySet[Case]:
         condition |= Q(pk__in=CaseItem.objects.filter(liaison=user).values("case_id"))
     return (Case.objects.filter(condition)
             .select_related("project", "project__company", "project__location", "unit", "request"))
-
-
-def requests_for(user) -> QuerySet[Request]:
-    condition = _scope_filter(scope_of(user), unit="unit", company="company", items_case=None)
-    return Request.objects.filter(condition).select_related("unit", "location", "company")
 
 
 ITEM_READS = ("catalog_item__department__region", "liaison")

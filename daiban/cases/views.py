@@ -20,7 +20,6 @@ from daiban.cases.forms import (
     RequestForm,
     SignForm,
     TeamForm,
-    show_refusal,
 )
 from daiban.cases.models import CaseDocument, TeamMember, TeamRole
 from daiban.cases.panels import contact_mark
@@ -31,7 +30,6 @@ from daiban.cases.selectors import (
     current_document,
     document_versions,
     items_of,
-    requests_for,
     team_members,
     team_of,
     with_case_reads,
@@ -50,8 +48,10 @@ from daiban.catalog.models import STAGE_ORDER
 from daiban.catalog.selectors import active_items
 from daiban.intake.models import DirectoryEntry, Request, Source
 from daiban.intake.personal import owner_documents_release
+from daiban.intake.selectors import requests_for
 from daiban.intake.services import request_contact, request_data_from_directory, request_register, request_reject
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.lib.pagination import keyset_page
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page

@@ -8,6 +8,7 @@ from django import forms
 from daiban.catalog.models import CatalogItem
 from daiban.catalog.services import EDITABLE_FIELDS, LIMIT_RANGE, limit_message
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import model_choice_field
 from daiban.org.models import Department
 
 
@@ -38,12 +39,12 @@ class CatalogItemForm(forms.ModelForm):
         departments = Department.objects.filter(kind__in=[Department.Kind.APPROVAL, Department.Kind.UTILITY])
         if self.instance.department_id:
             departments = departments | Department.objects.filter(pk=self.instance.department_id)
-        self.fields["department"].queryset = departments.order_by("-region__code", "code")
+        model_choice_field(self.fields["department"]).queryset = departments.order_by("-region__code", "code")
         self.fields["department"].empty_label = None
         prerequisites = CatalogItem.objects.all()
         if self.instance.pk:
             prerequisites = prerequisites.exclude(pk=self.instance.pk)
-        self.fields["prerequisites"].queryset = prerequisites
+        model_choice_field(self.fields["prerequisites"]).queryset = prerequisites
         # Checked here as well as in the service: the model's check constraint would otherwise answer
         # first, without naming the field.
         low, high = LIMIT_RANGE

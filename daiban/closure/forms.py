@@ -6,6 +6,7 @@ from django import forms
 
 from daiban.closure.grades import Grade
 from daiban.closure.models import Channel, Closure
+from daiban.lib.forms import choice_field
 from daiban.org.models import User
 
 SCORES = [(str(n), f"{n}分") for n in range(5, 0, -1)]
@@ -117,8 +118,8 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, staff: list[User], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["visitor"].choices = [("", "请选择"), *[(u.username, f"{u.display_name}（{u.title or u.username}）")
-                                                          for u in staff]]
+        choice_field(self.fields["visitor"]).choices = [
+            ("", "请选择"), *[(u.username, f"{u.display_name}（{u.title or u.username}）") for u in staff]]
 
 
 class VisitRecordForm(forms.Form):

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from daiban.closure import selectors
 from daiban.closure.models import ReturnVisit
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 
 MAX_ROWS = 10

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.audit.middleware import client_ip
-from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for, is_case_owner
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.closure import business, evaluations, selectors, services
@@ -32,6 +31,7 @@ from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation, Re
 from daiban.intake.personal import owner_documents_release
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.models import User
 from daiban.org.pages import require_page_role, staff_page
 from daiban.org.permissions import is_worker, require_role, require_worker

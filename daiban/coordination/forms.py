@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from daiban.coordination.states import Tier
+from daiban.lib.forms import choice_field, mark_required
 from daiban.org.models import Department, Region, User
 from daiban.org.roles import Role
 
@@ -16,7 +17,7 @@ WORKDAYS_ERRORS = {"invalid": "请填写工作日数（正整数）"}
 def _workdays(label: str = "答复时限（工作日）", help_text: str = "") -> forms.IntegerField:
     field = forms.IntegerField(label=label, required=False, error_messages=WORKDAYS_ERRORS, help_text=help_text,
                                widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}))
-    field.marked_required = True
+    mark_required(field)
     return field
 
 
@@ -26,7 +27,7 @@ def _text(label: str, *, required: bool = True, max_length: int = 2000, rows: in
         attrs={"placeholder": placeholder})
     field = forms.CharField(label=label, required=False, max_length=max_length, widget=widget,
                             error_messages={"max_length": f"{label}过长（最多 %(limit_value)d 字）"})
-    field.marked_required = required
+    mark_required(field, required=required)
     return field
 
 
@@ -56,10 +57,10 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, case=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["departments"].marked_required = True
-        self.fields["departments"].choices = department_choices(case)
+        mark_required(self.fields["departments"])
+        choice_field(self.fields["departments"]).choices = department_choices(case)
         items = case.items.select_related("catalog_item") if case is not None else []
-        self.fields["item_code"].choices = [("", "不针对具体事项")] + [
+        choice_field(self.fields["item_code"]).choices = [("", "不针对具体事项")] + [
             (i.catalog_item.code, f"{i.catalog_item.code} {i.catalog_item.name}") for i in items]
         self.fields["item_code"].error_messages["invalid_choice"] = "本案没有该委托事项"
 
@@ -74,10 +75,10 @@ class EscalateForm(forms.Form):
 
     def __init__(self, *args: Any, current: int = 1, rungs=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_tier"].choices = [(r.number, f"第{r.number}层级：{r.handler}（{r.label}）")
+        choice_field(self.fields["to_tier"]).choices = [(r.number, f"第{r.number}层级：{r.handler}（{r.label}）")
                                           for r in rungs if r.number > current]
         regions = [r.body.region_id for r in rungs if r.number > current and r.step == Tier.AUTHORITY]
-        self.fields["to_department"].choices = [("", "默认：该级行政审批服务管理部门")] + [
+        choice_field(self.fields["to_department"]).choices = [("", "默认：该级行政审批服务管理部门")] + [
             (d.code, d.full_name or d.name) for d in Department.objects.filter(region__in=regions)]
 
 
@@ -103,8 +104,8 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args: Any, leaders=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [(u.username, f"{person_label(u)}（{government}）")
-                                         for u, government in leaders]
+        choice_field(self.fields["leader"]).choices = [(u.username, f"{person_label(u)}（{government}）")
+                                                       for u, government in leaders]
 
 
 class DecideForm(forms.Form):
@@ -123,7 +124,7 @@ class LinkedForm(forms.Form):
     def __init__(self, *args: Any, case=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         items = case.items.select_related("catalog_item").exclude(catalog_item__level="county") if case else []
-        self.fields["item_code"].choices = [("", "请选择")] + [
+        choice_field(self.fields["item_code"]).choices = [("", "请选择")] + [
             (i.catalog_item.code, f"{i.catalog_item.code} {i.catalog_item.name}（{i.catalog_item.get_level_display()}）")
             for i in items]
 
@@ -161,10 +162,10 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, issues=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issues"].choices = [(str(i.pk), f"{i.title}（{i.case.project.name}）") for i in issues]
-        self.fields["invitees"].choices = invitee_choices()
+        choice_field(self.fields["issues"]).choices = [(str(i.pk), f"{i.title}（{i.case.project.name}）") for i in issues]
+        choice_field(self.fields["invitees"]).choices = invitee_choices()
         for name in ("issues", "held_at", "invitees"):
-            self.fields[name].marked_required = True
+            mark_required(self.fields[name])
 
 
 class RecordForm(forms.Form):
@@ -177,7 +178,7 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, invitees=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(i.user.username, f"{i.user.display_name}（{i.unit}）") for i in invitees]
+        choice_field(self.fields["present"]).choices = [(i.user.username, f"{i.user.display_name}（{i.unit}）") for i in invitees]
 
 
 class SignForm(forms.Form):

@@ -15,8 +15,8 @@ from daiban.coordination.selectors import (
     waiting_signatures,
 )
 from daiban.coordination.states import IssueStatus
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 
 MAX_ROWS = 20

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases.api import docx_response
-from daiban.cases.forms import show_refusal
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
@@ -37,6 +36,7 @@ from daiban.coordination.services.meetings import may_edit_record, may_finish_re
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.ladder import ladder_for
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_worker

@@ -1,33 +1,16 @@
-"""What waits for a person on the home page. Each later part of the service adds its panels here."""
+"""What waits for a person on the home page: the panels each app registers (daiban/lib/panels.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from daiban.assessment.selectors import stale_exports
+from daiban.lib.panels import PANEL_PROVIDERS, Panel
 from daiban.ops.models import WorkerHeartbeat
 from daiban.ops.readiness import readiness
 from daiban.org.roles import Role
-
-
-@dataclass
-class Panel:
-    title: str
-    rows: list = field(default_factory=list)
-    empty: str = "暂无待办"
-    link: str = ""
-
-
-PANEL_PROVIDERS: list = []
-
-
-def panel_provider(fn):
-    """Register a function user -> list[Panel] that contributes to the home page."""
-    PANEL_PROVIDERS.append(fn)
-    return fn
 
 
 def waiting_for(user) -> list[Panel]:

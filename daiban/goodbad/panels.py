@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.goodbad import selectors, stats
 from daiban.goodbad.states import OPEN_REVIEW
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.plans.deadlines import OVERDUE, WARNING
 
 

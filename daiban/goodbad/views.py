@@ -6,12 +6,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from daiban.cases.forms import show_refusal
 from daiban.goodbad import selectors, services
 from daiban.goodbad.forms import AnswerForm, RectifyForm, ReviewForm, VerifyForm
 from daiban.goodbad.people import is_concerned
 from daiban.goodbad.states import ReviewStatus
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.pages import staff_page
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope

@@ -4,15 +4,12 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import Query, Router, Status
 
-from daiban.accounts.readonly import open_to_readers
 from daiban.audit.middleware import client_ip
-from daiban.cases.selectors import requests_for
-from daiban.cases.services import request_accept
 from daiban.intake import schemas as s
 from daiban.intake.models import ContactCard, DirectoryEntry, Request
 from daiban.intake.personal import personal_data_reveal
 from daiban.intake.public_query import progress_query_allow
-from daiban.intake.selectors import public_progress, request_row
+from daiban.intake.selectors import public_progress, request_row, requests_for
 from daiban.intake.services import (
     card_issue,
     consultation_log,
@@ -26,7 +23,7 @@ from daiban.lib import ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.personal import lookup_hash
-from daiban.lib.schemas import Page, PageIn, errors
+from daiban.lib.schemas import Page, PageIn, errors, open_to_readers
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
@@ -81,14 +78,6 @@ def get_request(request, request_id: int):
 def contact(request, request_id: int, payload: s.ContactIn):
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     return request_row(request_contact(actor=request.user, request=row, note=payload.note))
-
-
-@router.post("/requests/{request_id}/accept", response={200: dict, **errors(403, 409)}, summary="审查通过，受理")
-def accept(request, request_id: int, payload: s.AcceptIn | None = None):
-    row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
-    payload = payload or s.AcceptIn()
-    case = request_accept(actor=request.user, request=row, **payload.dict())
-    return {"case_id": case.pk, "tracking_no": row.tracking_no}
 
 
 @router.post("/requests/{request_id}/reject", response={200: s.RequestOut, **errors(403, 409)},

@@ -5,11 +5,22 @@ from typing import Any
 
 from django import forms
 
-from daiban.cases.forms import YES_NO, location_choices
 from daiban.intake.models import PROMOTION_CATEGORIES, Category, ContactCard, Source
+from daiban.lib.forms import choice_field, mark_required
+from daiban.org.models import Region
 
 DIRECTORY_CATEGORIES = [(c.value, c.label) for c in Category
                         if c in PROMOTION_CATEGORIES or c == Category.GOVERNMENT_INVESTMENT]
+
+YES_NO = [("yes", "是"), ("no", "否")]
+
+
+def location_choices() -> list:
+    """Townships and towns, then the parks of the development zone, as select groups."""
+    places = Region.objects.filter(level__in=[Region.Level.TOWN, Region.Level.TOWNSHIP, Region.Level.PARK])
+    towns = [(r.code, r.name) for r in places if r.level != Region.Level.PARK]
+    parks = [(r.code, r.name) for r in places if r.level == Region.Level.PARK]
+    return [("", "请选择"), ("乡镇", towns), ("园区（浙江省平阳经济开发区）", parks)]
 
 
 def _text(label: str, max_length: int, *, required: bool = False, textarea: bool = False,
@@ -17,7 +28,7 @@ def _text(label: str, max_length: int, *, required: bool = False, textarea: bool
     widget = forms.Textarea(attrs={"rows": 3, **attrs}) if textarea else forms.TextInput(attrs=attrs)
     field = forms.CharField(label=label, required=False, max_length=max_length, widget=widget,
                             error_messages={"max_length": f"{label}过长（最多 %(limit_value)d 字）"})
-    field.marked_required = required
+    mark_required(field, required=required)
     return field
 
 
@@ -50,9 +61,9 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = location_choices()
+        choice_field(self.fields["location"]).choices = location_choices()
         for name in ("category", "location", "investment_wan", "industrial"):
-            self.fields[name].marked_required = True
+            mark_required(self.fields[name])
 
     def service_arguments(self) -> dict:
         values = dict(self.cleaned_data)

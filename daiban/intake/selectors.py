@@ -3,10 +3,32 @@ from __future__ import annotations
 
 import hmac
 
-from daiban.intake.models import Request
+from django.db.models import Q, QuerySet
+
+from daiban.intake.models import Company, Request
 from daiban.lib import clock
 from daiban.lib.codes import normalise_query_code
 from daiban.lib.personal import mask_email, mask_name, mask_phone
+from daiban.org.scope import Scope, scope_of
+
+
+def scope_condition(scope: Scope, *, unit: str, company: str) -> Q:
+    """The rows in scope by their agency body (`unit`) or their owner (`company`), by conditions on the row itself
+    or subqueries (IN), never a join that repeats a row: a list needs no DISTINCT and pages by an index. Cases add
+    the department rule on top (daiban.cases.selectors)."""
+    if scope.county_wide:
+        return Q()
+    condition = Q(pk__in=[])
+    if scope.body_ids:
+        condition |= Q(**{f"{unit}__in": scope.body_ids})
+    if scope.owner_user_id:
+        condition |= Q(**{f"{company}__in": Company.objects.filter(owner_users=scope.owner_user_id).values("pk")})
+    return condition
+
+
+def requests_for(user) -> QuerySet[Request]:
+    condition = scope_condition(scope_of(user), unit="unit", company="company")
+    return Request.objects.filter(condition).select_related("unit", "location", "company")
 
 
 def public_progress(*, tracking_no: str, query_code: str) -> dict | None:

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daiban.cases.forms import show_refusal
 from daiban.intake.forms import DIRECTORY_CATEGORIES, CardForm, ConsultationForm, DirectoryForm
 from daiban.intake.models import Consultation, ContactCard, DirectoryEntry
 from daiban.intake.personal import SUBJECTS, personal_data_reveal
 from daiban.intake.services import CARD_ISSUER_KINDS, card_issue, consultation_log, directory_add
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role

@@ -1,6 +1,7 @@
 """The API's shared shapes, for the OpenAPI schema: the one error body, a page of a list, the page's query."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from ninja import Field, Schema
@@ -44,3 +45,10 @@ class Page(Schema, Generic[T]):
 
 class AnyPage(Page[dict[str, Any]]):
     """A page of objects described in the operation's summary."""
+
+
+def open_to_readers(view_func: Callable) -> Callable:
+    """Marks a POST that only reads (a search, a reveal), so the read-only roles may call it
+    (daiban/accounts/readonly.py) and the schema does not list the read-only refusal for it."""
+    view_func.open_to_readers = True  # type: ignore[attr-defined]
+    return view_func

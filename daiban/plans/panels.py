@@ -7,8 +7,8 @@ from django.utils import timezone
 from daiban.cases.models import CaseItem
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES
-from daiban.desk.selectors import Panel, panel_provider
 from daiban.lib import clock
+from daiban.lib.panels import Panel, panel_provider
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
 from daiban.plans.deadlines import OVERDUE, WARNING

@@ -15,11 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daiban.cases.api import docx_response
-from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import cases_for, local_departments_of, team_members
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.models import RoleGrant, User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role

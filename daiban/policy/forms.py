@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from daiban.catalog.models import CatalogItem
+from daiban.lib.forms import choice_field, mark_required
 from daiban.policy.models import Article, Kind
 
 
@@ -37,8 +38,8 @@ class ArticleForm(forms.Form):
                 "catalog_item": article.catalog_item.code if article.catalog_item_id else "",
             }
         super().__init__(*args, **kwargs)
-        self.fields["catalog_item"].choices = _catalog_choices()
-        self.fields["title"].marked_required = True
+        choice_field(self.fields["catalog_item"]).choices = _catalog_choices()
+        mark_required(self.fields["title"])
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from daiban.cases.forms import show_refusal
 from daiban.catalog.models import STAGE_ORDER
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.policy.forms import ArticleForm

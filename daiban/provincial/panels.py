@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from daiban.desk.selectors import Panel, panel_provider
+from daiban.lib.panels import Panel, panel_provider
 from daiban.provincial import selectors
 from daiban.provincial.services import OUTBOX_ADMIN_ROLES
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 
+from daiban.lib.forms import choice_field, mark_required, model_choice_field
 from daiban.org.models import AgencyBody, User
 from daiban.teams.models import TRAINING_KINDS, ConductKind, MeetingKind
 
@@ -24,12 +25,12 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         kinds = TRAINING_KINDS if section == "trainings" else (MeetingKind.WORK_MEETING,)
         if section == "trainings":
-            self.fields["hours"].marked_required = True
+            mark_required(self.fields["hours"])
         else:
             del self.fields["hours"]  # a work meeting has no hours
-        self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
-        self.fields["body"].queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
-        self.fields["topic"].marked_required = self.fields["content"].marked_required = True
+        choice_field(self.fields["kind"]).choices = [(k.value, k.label) for k in kinds]
+        model_choice_field(self.fields["body"]).queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
+        mark_required(self.fields["topic"], self.fields["content"])
 
 
 class RecordForm(forms.Form):
@@ -49,8 +50,9 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args, people: list[User], bodies: list[AgencyBody], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = User.objects.filter(pk__in=[p.pk for p in people]).select_related("body")
+        model_choice_field(self.fields["person"]).queryset = (
+            User.objects.filter(pk__in=[p.pk for p in people]).select_related("body"))
         self.fields["person"].label_from_instance = lambda p: (
             f"{p.display_name}（{p.body.name if p.body_id else p.title or p.username}）")
-        self.fields["body"].queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
-        self.fields["reason"].marked_required = True
+        model_choice_field(self.fields["body"]).queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
+        mark_required(self.fields["reason"])

@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from daiban.cases.forms import show_refusal
 from daiban.cases.models import Case
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.forms import show_refusal
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role

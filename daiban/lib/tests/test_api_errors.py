@@ -66,10 +66,10 @@ def test_a_page_session_without_its_csrf_token_answers_403_csrf_failed(person):
     assert answer.status_code == 403 and shape(answer)["code"] == "auth.csrf_failed"
 
 
-def test_a_refusal_answers_403_permission_denied(api_as):
+def test_a_refusal_answers_403_permission_denied_with_its_reason(api_as):
     answer = api_as("inspector").post("cases", request_payload())
     assert answer.status_code == 403
-    assert shape(answer) == {"code": "permission.denied", "detail": "您没有执行此操作的权限", "fields": []}
+    assert shape(answer) == {"code": "permission.denied", "detail": "只读角色不能写入", "fields": []}
 
 
 def test_a_case_out_of_scope_answers_404_not_found(api_as):

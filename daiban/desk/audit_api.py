@@ -1,3 +1,5 @@
+"""The audit trail's API (校验审计链): on top with the desk's audit pages, since it checks org's roles and audit sits
+below org."""
 from __future__ import annotations
 
 from datetime import datetime
