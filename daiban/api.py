@@ -153,7 +153,6 @@ def _unexpected(request: HttpRequest, exc: Exception):
 def _mount() -> None:
     from daiban.accounts.api import router as auth_router
     from daiban.assessment.api import router as assessment_router
-    from daiban.audit.api import router as audit_router
     from daiban.cases.api import router as cases_router
     from daiban.catalog.api import router as catalog_router
     from daiban.closure.api import alerts as closure_alerts_router
@@ -161,6 +160,7 @@ def _mount() -> None:
     from daiban.closure.api import router as closure_router
     from daiban.coordination.api import router as coordination_router
     from daiban.desk.api import router as desk_router
+    from daiban.desk.audit_api import router as audit_router
     from daiban.goodbad.api import public as goodbad_public_router
     from daiban.goodbad.api import router as goodbad_router
     from daiban.intake.api import public as public_router

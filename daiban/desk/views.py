@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent, VerifyRun
-from daiban.audit.runs import verify_latest, verify_start
+from daiban.audit.runs import verify_latest
 from daiban.cases.search import hit, search
+from daiban.desk.audit_trail import verify_start
 from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
 from daiban.lib.errors import ValidationFailed

@@ -5,7 +5,8 @@ import json
 from datetime import timedelta
 
 from daiban.audit.models import AuditEvent, VerifyRun
-from daiban.audit.runs import verify_run, verify_start
+from daiban.audit.runs import verify_run
+from daiban.desk.audit_trail import verify_start
 from daiban.lib import clock
 
 

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from daiban.audit.runs import verify_answer, verify_start
+from daiban.audit.runs import verify_answer
+from daiban.desk.audit_trail import verify_start
 from daiban.lib.schemas import errors
 
 router = Router(tags=["审计"])
