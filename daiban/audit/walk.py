@@ -44,23 +44,25 @@ class Walked:
                                                                                      self.span.through_mac)
 
 
-# Whether the columns say what the body says, computed by PostgreSQL beside each row (`t` when they do). Text
-# comparisons wherever a cast could fail on a forged body; a body that is not JSON at all makes the query fail,
-# and the range is then walked the slow way (walk_values).
+# Whether the columns say what the body says, computed by PostgreSQL beside each row (`t` when they do): the body
+# is parsed once into a record (json_to_record: quicker than jsonb, and than one `->>` per field). Text comparisons
+# wherever a cast could fail on a forged body; a body that is not a JSON object makes the query fail, and the range
+# is then walked the slow way (walk_values).
+_BODY = ("seq text, event_type text, actor_id text, actor_name text, object_type text, object_id text, "
+         "object_repr text, old jsonb, new jsonb, created_at text, ip text, request_id text, outcome text")
 _SAME = """
-    j->>'seq' = seq::text AND j->>'event_type' = event_type AND j->>'actor_id' IS NOT DISTINCT FROM actor_id::text
-    AND j->>'actor_name' = actor_name AND j->>'object_type' = object_type AND j->>'object_id' = object_id
-    AND j->>'object_repr' = object_repr AND NULLIF(j->'old', 'null') IS NOT DISTINCT FROM old
-    AND NULLIF(j->'new', 'null') IS NOT DISTINCT FROM new
-    AND j->>'created_at' = to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-    AND (j->>'ip')::inet IS NOT DISTINCT FROM ip AND j->>'request_id' = request_id AND j->>'outcome' = outcome
+    b.seq = e.seq::text AND b.event_type = e.event_type AND b.actor_id IS NOT DISTINCT FROM e.actor_id::text
+    AND b.actor_name = e.actor_name AND b.object_type = e.object_type AND b.object_id = e.object_id
+    AND b.object_repr = e.object_repr AND b.old IS NOT DISTINCT FROM e.old AND b.new IS NOT DISTINCT FROM e.new
+    AND b.created_at = to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+    AND b.ip::inet IS NOT DISTINCT FROM e.ip AND b.request_id = e.request_id AND b.outcome = e.outcome
 """
 
 
 def copy_sql(span: Span) -> str:
-    upper = f" AND seq <= {int(span.through_seq)}" if span.through_seq is not None else ""
-    return (f"COPY (SELECT seq, mac, body, ({_SAME}) FROM (SELECT *, body::jsonb AS j FROM {TABLE} "
-            f"WHERE seq > {int(span.after_seq)}{upper}) e ORDER BY seq) TO STDOUT")
+    upper = f" AND e.seq <= {int(span.through_seq)}" if span.through_seq is not None else ""
+    return (f"COPY (SELECT e.seq, e.mac, e.body, ({_SAME}) FROM {TABLE} e, json_to_record(e.body::json) AS b({_BODY}) "
+            f"WHERE e.seq > {int(span.after_seq)}{upper} ORDER BY e.seq) TO STDOUT")
 
 
 class _Walk:
@@ -81,6 +83,9 @@ def walk_copy(connection, key: bytes, span: Span, *, progress: Callable[[int], N
     walk = _Walk(key, span)
     expected, previous, rows, first_bad = walk.expected, walk.previous, 0, None
     leftover = b""
+    with connection.cursor() as cursor:
+        # Compiling the row check with JIT costs more than the check itself (a second or two per query).
+        cursor.execute("SET LOCAL jit = off")
     with connection.cursor() as cursor, cursor.copy(copy_sql(span)) as copy:
         for block in copy:
             lines = (leftover + bytes(block)).split(b"\n")
