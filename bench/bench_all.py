@@ -42,8 +42,9 @@ TARGETS = [
     ("GET /api/v1/cases/{id}", "api", "/api/v1/cases/{case}"),
     ("GET /api/v1/stats", "api", "/api/v1/stats"),
     # Plans from evidence (issue 16): the plan with expected dates beside the legal ones.
-    ("page /plans/cases/<id>/ (expected dates)", "page", "/plans/cases/{case}/"),
-    ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{case}/plan"),
+    # {plan}: a case with a plan (the demo county's; generated cases have none).
+    ("page /plans/cases/<id>/ (expected dates)", "page", "/plans/cases/{plan}/"),
+    ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{plan}/plan"),
 ]
 WHO = "center"  # the county centre: scope "all", the heaviest
 
@@ -67,6 +68,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import StaffClient, DEMO_PASSWORD, totp_code
 from daiban.cases.models import Case
 case = Case.objects.order_by('-pk').values_list('pk', flat=True).first()
+plan = Case.objects.filter(plan__isnull=False).order_by('-pk').values_list('pk', flat=True).first()
 page = StaffClient(); assert page.login('center')
 api = StaffClient()
 token = api.post('/api/v1/auth/token', {'username': 'center', 'password': DEMO_PASSWORD, 'otp': totp_code('center')},
@@ -74,15 +76,15 @@ token = api.post('/api/v1/auth/token', {'username': 'center', 'password': DEMO_P
 counts = {}
 for label, who, path in TARGETS:
     client, headers = (page, {}) if who == 'page' else (api, {'Authorization': 'Bearer ' + token})
-    client.get(path.format(case=case), headers=headers)
+    client.get(path.format(case=case, plan=plan), headers=headers)
     with CaptureQueriesContext(connection) as queries:
-        status = client.get(path.format(case=case), headers=headers).status_code
+        status = client.get(path.format(case=case, plan=plan), headers=headers).status_code
     counts[label] = len(queries) if status == 200 else f'HTTP {status}'
 print(json.dumps(counts))
 """
 
 
-def measure_size(env: dict, base: str, page, token: str, cases: list[int], repeat: int) -> dict:
+def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans: list[int], repeat: int) -> dict:
     import json
 
     counts = json.loads(child(env, f"TARGETS = {TARGETS!r}\n" + QUERY_COUNTS))
@@ -90,7 +92,7 @@ def measure_size(env: dict, base: str, page, token: str, cases: list[int], repea
     for label, who, path in TARGETS:
         times = []
         for i in range(repeat):
-            url = base + path.format(case=cases[i % len(cases)])
+            url = base + path.format(case=cases[i % len(cases)], plan=plans[i % len(plans)])
             began = time.perf_counter()
             if who == "page":
                 answer = page.get(url, timeout=120)
@@ -211,7 +213,8 @@ def main() -> int:
                                check=True)
                 print(f"grown to {size} requests in {time.perf_counter() - began:.0f} s", flush=True)
             cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:50])
-            sizes[Case.objects.count()] = measure_size(env, base, page, token, cases, options.repeat)
+            plans = list(Case.objects.filter(plan__isnull=False).order_by("?").values_list("pk", flat=True)[:20])
+            sizes[Case.objects.count()] = measure_size(env, base, page, token, cases, plans, options.repeat)
         api, bare = api_ratio(base, token, cases)
     finally:
         server.terminate()

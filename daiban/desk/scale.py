@@ -167,8 +167,11 @@ def _batch(start, size, *, rng, tag, units, agents, catalog, center, categories,
             status, closed = CaseStatus.COMPLETED, min(last + dt.timedelta(days=rng.randrange(1, 6)), last_day)
         elif rng.random() < 0.04:
             status, closed = CaseStatus.TERMINATED, min(last + dt.timedelta(days=rng.randrange(1, 30)), last_day)
-        elif all(i["status"] == ItemStatus.PENDING for i in items):
+        elif all(i["status"] == ItemStatus.PENDING for i in items) or (
+                accepted > last_day - dt.timedelta(days=30) and rng.random() < 0.5):
+            # Accepted lately, the agreement not yet signed or the plan not yet started: nothing dispatched.
             status = rng.choice([CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED])
+            items = [dict(catalog_item=i["catalog_item"], status=ItemStatus.PENDING) for i in items]
         cases.append(Case(request=request, project=project, unit=request.unit, status=status,
                           accepted_at=aware(accepted, 11), accepted_by=center))
         plans_of.append((status, closed, items, rng.choice(agents[unit.pk])))
