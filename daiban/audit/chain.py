@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Sequence
+from binascii import hexlify
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,9 +36,19 @@ def event_content(
     }
 
 
+def body_of(content: dict[str, Any]) -> str:
+    """The text an event's MAC covers, stored beside it (AuditEvent.body): canonical JSON of its content."""
+    return canonical(content).decode("utf-8")
+
+
 def compute_mac(key: str, content: dict[str, Any], previous_mac: str) -> str:
-    message = canonical(content) + b"|" + previous_mac.encode("ascii")
-    return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return mac_of_body(key.encode("utf-8"), canonical(content), previous_mac.encode("ascii")).decode("ascii")
+
+
+def mac_of_body(key: bytes, body: bytes, previous_mac: bytes) -> bytes:
+    """The MAC (64 hex digits, as bytes) of an event whose canonical content is `body`: the one formula the writers
+    and the verifier share."""
+    return hexlify(hmac.digest(key, body + b"|" + previous_mac, "sha256"))
 
 
 def content_of(event) -> dict[str, Any]:
@@ -54,19 +65,12 @@ CHAIN_FIELDS = ("seq", "event_type", "actor_id", "actor_name", "object_type", "o
                 "created_at", "ip", "request_id", "outcome")
 
 
-def mac_of_values(key: str) -> Callable[[Sequence[Any], str], str]:
-    """compute_mac for rows read as plain values (CHAIN_FIELDS), the key's HMAC state prepared once: verifying a
-    long chain builds no model instance and no per-event key schedule."""
-    keyed = hmac.new(key.encode("utf-8"), digestmod=hashlib.sha256)
-
-    def mac(values: Sequence[Any], previous_mac: str) -> str:
-        content = dict(zip(CHAIN_FIELDS, values, strict=True))
-        content["created_at"] = content["created_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        digest = keyed.copy()
-        digest.update(canonical(content) + b"|" + previous_mac.encode("ascii"))
-        return digest.hexdigest()
-
-    return mac
+def body_of_values(values: Sequence[Any]) -> bytes:
+    """The canonical content of an event read as plain values (CHAIN_FIELDS, in order), as bytes: what its MAC
+    covers, rebuilt from the columns."""
+    content = dict(zip(CHAIN_FIELDS, values, strict=True))
+    content["created_at"] = content["created_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return canonical(content)
 
 
 def seal(key: str, kind: str, seq: int, mac: str) -> str:

@@ -143,6 +143,7 @@ EVENT_TYPES.update({
 })
 EVENT_TYPES.update({
     "audit.purged": "清理超过保存期限的审计事件",
+    "audit.verify_started": "发起审计链校验",
     "access.personal_data_revealed": "查看完整个人信息",
     "access.personal_data_exported": "导出含个人信息的文件",
 })

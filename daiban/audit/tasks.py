@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from daiban.audit.runs import verify_run
 from daiban.audit.services import audit_checkpoint
 from daiban.lib.lease import lease_task
 
@@ -14,3 +15,8 @@ from daiban.lib.lease import lease_task
 @lease_task("audit-checkpoint")
 def write_audit_checkpoint() -> list[str]:
     return audit_checkpoint()
+
+
+@db_task()
+def run_verify(run_id: int) -> None:
+    verify_run(run_id)

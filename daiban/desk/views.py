@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from daiban.audit.events import EVENT_TYPES
-from daiban.audit.models import AuditEvent
-from daiban.audit.services import audit_verify
+from daiban.audit.models import AuditEvent, VerifyRun
+from daiban.audit.runs import verify_latest
 from daiban.cases.search import hit, search
+from daiban.desk.audit_trail import verify_start
 from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
 from daiban.lib.errors import ValidationFailed
@@ -30,9 +32,23 @@ def audit_log(request):
     if event_type:
         events = events.filter(event_type=event_type)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    verified = audit_verify() if request.GET.get("verify") else None
-    return render(request, "desk/audit_log.html", {"page": page, "verified": verified, "event_type": event_type,
+    return render(request, "desk/audit_log.html", {"page": page, "run": verify_latest(), "event_type": event_type,
                                                    "event_types": EVENT_TYPES.items()})
+
+
+@require_POST
+@login_required
+def audit_verify_start(request):
+    """Starts a verification in the background (or follows the one under way); the page polls its progress."""
+    require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_verify")
+    verify_start(actor=request.user, fresh=True)
+    return redirect("desk:audit_log")
+
+
+@login_required
+def audit_verify_progress(request, pk: int):
+    require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_verify")
+    return render(request, "desk/_verify_run.html", {"run": get_object_or_404(VerifyRun, pk=pk)})
 
 
 @login_required

@@ -2,15 +2,37 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
-from daiban.audit.models import AuditEvent
+from daiban.audit.models import AuditEvent, VerifyRun
+from daiban.audit.runs import verify_run
+from daiban.desk.audit_trail import verify_start
+from daiban.lib import clock
 
 
-def test_the_audit_administrator_verifies_the_chain_through_the_api(api_as):
-    answer = api_as("auditor").get("audit/verify")
-    assert answer.status_code == 200
-    assert answer.json() == {"ok": True, "events": AuditEvent.objects.count(), "first_bad_seq": None,
-                             "problems": [], "checkpoint": None}
+def test_the_audit_administrator_verifies_the_chain_in_the_background_through_the_api(
+        api_as, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        started = api_as("auditor").get("audit/verify")
+    assert started.status_code == 200 and len(queued) == 1  # the background task, queued once the run is saved
+    assert started.json()["ok"] is None and started.json()["run"]["status"] == "queued"
+    run_id = started.json()["run"]["id"]
+    verify_run(run_id)  # what the worker does
+    answer = api_as("auditor").get("audit/verify").json()
+    run = answer.pop("run")
+    assert answer == {"ok": True, "events": run["events_done"], "first_bad_seq": None, "problems": [],
+                      "checkpoint": None}
+    assert (run["id"], run["status"], run["percent"]) == (run_id, "done", 100)
+    assert 0 < run["events_done"] <= AuditEvent.objects.count()
+    assert api_as("auditor").get("audit/verify?fresh=true").json()["run"]["id"] != run_id
+
+
+def test_a_run_left_by_a_killed_worker_gives_way_to_a_new_one(api_as, person):
+    left = VerifyRun.objects.create(status=VerifyRun.Status.RUNNING, created_at=clock.now() - timedelta(hours=1),
+                                    touched_at=clock.now() - timedelta(minutes=11))
+    run = verify_start(actor=person("auditor"))
+    assert run.pk != left.pk and VerifyRun.objects.get(pk=left.pk).status == VerifyRun.Status.FAILED
+    assert verify_start(actor=person("auditor")).pk == run.pk  # under way: followed, not started twice
 
 
 def test_the_system_administrator_cannot_read_the_audit_trail(api_as, client, person):
@@ -20,11 +42,16 @@ def test_the_system_administrator_cannot_read_the_audit_trail(api_as, client, pe
     assert client.get("/admin/audit/auditevent/").status_code == 404
 
 
-def test_the_audit_administrator_reads_the_log_page(client, person):
+def test_the_audit_administrator_starts_a_verification_and_the_page_follows_it(client, person):
     assert client.login(username="auditor")
-    page = client.get("/audit/?verify=1")
-    assert page.status_code == 200
-    assert "审计链完整" in page.content.decode()
+    assert client.post("/audit/verify/").status_code == 302
+    run = VerifyRun.objects.get()
+    queued = client.get("/audit/").content.decode()
+    assert f'hx-get="/audit/verify/{run.pk}/"' in queued and "排队中" in queued
+    verify_run(run.pk)
+    done = client.get(f"/audit/verify/{run.pk}/").content.decode()
+    assert "审计链完整" in done and "hx-get" not in done
+    assert "审计链完整" in client.get("/audit/").content.decode()
 
 
 def test_logins_failed_logins_and_refused_accesses_are_events(client, api_as):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from daiban.audit.chain import compute_mac, event_content, seal
+from daiban.audit.chain import body_of, compute_mac, event_content, seal
 from daiban.audit.models import AuditAnchor, AuditEvent, AuditHead
 from daiban.audit.protection import protection_lifted
 from daiban.audit.retention import RETENTION_FLOOR_DAYS, deletion_allowed, purge_cutoff
@@ -33,7 +33,7 @@ def chain_written_at(times) -> None:
                       object_id="", object_repr="", old=None, new={"n": seq}, created_at=at, ip=None,
                       request_id="", outcome="success")
         previous = compute_mac(settings.AUDIT_KEY, event_content(**fields), previous)
-        AuditEvent.objects.create(mac=previous, **fields)
+        AuditEvent.objects.create(mac=previous, body=body_of(event_content(**fields)), **fields)
     AuditHead.objects.update_or_create(id=1, defaults={
         "seq": len(times), "mac": previous, "seal": seal(settings.AUDIT_KEY, "head", len(times), previous)})
 
