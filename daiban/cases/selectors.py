@@ -13,7 +13,8 @@ from daiban.documents.versions import version_label
 from daiban.intake.selectors import scope_condition
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_address
-from daiban.lib.prefetch import prefetched
+from daiban.lib.prefetch import prefetched, with_json_children
+from daiban.org.models import RoleGrant
 from daiban.org.roles import Role
 from daiban.org.scope import Scope, scope_of
 
@@ -47,17 +48,22 @@ def cases_for(user) -> QuerySet[Case]:
 ITEM_READS = ("catalog_item__department__region", "liaison")
 
 
-def with_case_reads(cases: QuerySet[Case], *, people: bool = True) -> QuerySet[Case]:
-    """A case with its items, team, forms (without their content) and collaboration: one query each, whatever
-    the case holds. Readers below use these through daiban.lib.prefetch.prefetched. `people`: also the team
-    members' roles (a page shows who may see their phone numbers)."""
+def with_case_reads(cases: QuerySet[Case], *, people: bool = True, item_children: tuple[str, ...] = ()
+                    ) -> QuerySet[Case]:
+    """A case with its items, team and forms (without their content): one query each, whatever the case
+    holds; its collaboration phases in its own row (lib.prefetch.with_json_children; call
+    unpack_json_children on the case read). Readers below use these through daiban.lib.prefetch.prefetched.
+    `people`: also the team members' roles, in the team's rows (a page shows who may see their phone
+    numbers); `item_children`: relations of the items read in the items' rows the same way."""
     team = TeamMember.objects.select_related("user__department", "user__body").order_by("pk")
-    return cases.prefetch_related(
-        Prefetch("items", CaseItem.objects.select_related(*ITEM_READS)),
-        Prefetch("team", team.prefetch_related("user__role_grants") if people else team),
+    if people:
+        team = team.annotate(user_roles=json_rows(RoleGrant.objects, parent="user", row=F("role"), outer="user"))
+    items = with_json_children(CaseItem.objects.select_related(*ITEM_READS), *item_children)
+    return with_json_children(cases, "collaboration").prefetch_related(
+        Prefetch("items", items),
+        Prefetch("team", team),
         Prefetch("documents", CaseDocument.objects.defer("content").select_related("signing_recorded_by")
                  .order_by("generated_at", "pk")),
-        Prefetch("collaboration", CollaborationPhase.objects.order_by("id")),
     )
 
 
@@ -66,8 +72,13 @@ def items_of(case: Case) -> list[CaseItem]:
 
 
 def team_members(case: Case) -> list[TeamMember]:
-    """In the order they joined."""
-    return prefetched(case, "team", case.team.select_related("user__department", "user__body").order_by("pk"))
+    """In the order they joined; with their users' roles when with_case_reads read them."""
+    members = prefetched(case, "team", case.team.select_related("user__department", "user__body").order_by("pk"))
+    for member in members:
+        if hasattr(member, "user_roles") and "roles" not in vars(member.user):
+            user = member.user
+            vars(user)["roles"] = frozenset(member.user_roles or ()) if user.is_active else frozenset()
+    return members
 
 
 def _team_by_role(members: list[dict]) -> dict:

@@ -53,6 +53,7 @@ from daiban.intake.services import request_contact, request_data_from_directory,
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.lib.pagination import keyset_page
+from daiban.lib.prefetch import unpack_json_children
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_worker
@@ -277,9 +278,11 @@ def _case_context(request, case, **forms) -> dict:
 @require_http_methods(["GET", "POST"])
 def case_page(request, pk: int):
     if request.method == "GET":
-        from daiban.plans.selectors import with_plan_reads  # the plan section (daiban.plans imports this module)
+        from daiban.plans.selectors import ITEM_CHILDREN, with_plan_reads  # the plan section (plans imports this)
 
-        case = get_in_scope(with_plan_reads(with_case_reads(cases_for(request.user))), pk=pk, user=request.user)
+        reads = with_plan_reads(with_case_reads(cases_for(request.user), item_children=ITEM_CHILDREN))
+        case = get_in_scope(reads, pk=pk, user=request.user)
+        unpack_json_children(case)
         return render(request, "cases/case_detail.html", _case_context(request, case))
     case = _case(request, pk)
     action = request.POST.get("action", "")

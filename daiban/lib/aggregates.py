@@ -15,7 +15,8 @@ class JSONList(Aggregate):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
 
-def json_rows(children: QuerySet, *, parent: str, row) -> Subquery:
-    """The rows of `children` whose `parent` is the outer row, as one JSON list (`row`: a JSONObject)."""
-    grouped = children.filter(**{parent: OuterRef("pk")}).order_by().values(parent).annotate(rows=JSONList(row))
+def json_rows(children: QuerySet, *, parent: str, row, outer: str = "pk") -> Subquery:
+    """The rows of `children` whose `parent` is the outer row's `outer`, as one JSON list (`row`: a JSONObject
+    or one column)."""
+    grouped = children.filter(**{parent: OuterRef(outer)}).order_by().values(parent).annotate(rows=JSONList(row))
     return Subquery(grouped.values("rows"), output_field=JSONField())

@@ -1,10 +1,91 @@
 """Reads that use what a page already fetched at once (prefetch_related), else ask the database themselves."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Model, QuerySet
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from daiban.lib.aggregates import json_rows
 
 
 def prefetched(instance, name: str, otherwise: Iterable) -> list:
     """The rows of `instance`'s relation `name` as prefetched, or `otherwise` (a queryset) when they were not."""
     cache = getattr(instance, "_prefetched_objects_cache", {})
     return list(cache[name]) if name in cache else list(otherwise)
+
+
+# -- small child lists read in the parent's row ---------------------------------------------------------------
+# A page that shows a case and, per item, its pauses and escalations would spend one query on each relation.
+# `with_json_children` reads such lists inside the parent's own row (a JSON list per relation and parent);
+# `unpack_json_children` turns them into model instances in the relation's prefetch cache, so the readers
+# below (`prefetched`, `relation.all()`) use them as if prefetch_related had read them. For lists without
+# relations of their own that the page follows (each would be a query per row).
+
+_PREFIX = "json__"
+
+
+def with_json_children(parents: QuerySet, *relations: str) -> QuerySet:
+    """`parents` annotated with the rows of each reverse relation (its related_name) as a JSON list."""
+    annotations = {}
+    for relation in relations:
+        field = parents.model._meta.get_field(relation)
+        child = field.related_model
+        row = JSONObject(**{f.attname: F(f.attname) for f in child._meta.concrete_fields})
+        annotations[_PREFIX + relation] = json_rows(child._default_manager.all(), parent=field.field.name, row=row)
+    return parents.annotate(**annotations)
+
+
+def _value(field, value):
+    if value is None:
+        return None
+    if isinstance(field, models.DateTimeField):
+        moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
+        return timezone.make_aware(moment, dt.UTC) if settings.USE_TZ and timezone.is_naive(moment) else moment
+    if isinstance(field, models.DateField):
+        return value if isinstance(value, dt.date) else parse_date(value)
+    if isinstance(field, models.BooleanField):
+        return bool(value)
+    if isinstance(field, models.DecimalField):
+        return Decimal(str(value))
+    return value
+
+
+def _sort(rows: list, model) -> None:
+    """In the model's ordering (plain field names; pk when it has none), nulls last."""
+    names = [name for name in (model._meta.ordering or ["pk"]) if isinstance(name, str) and "__" not in name]
+    for name in reversed(names):  # stable sorts, the last key first
+        field = name.lstrip("-")
+        rows.sort(key=lambda obj, field=field: (getattr(obj, field) is None, getattr(obj, field) or 0),
+                  reverse=name.startswith("-"))
+
+
+def unpack_json_children(parent: Model) -> None:
+    """The JSON lists of with_json_children as the relations' prefetched rows, in the model's ordering; then the
+    same for the parent's prefetched children (a case's items read with theirs)."""
+    for name in [name for name in vars(parent) if name.startswith(_PREFIX)]:
+        relation = name[len(_PREFIX):]
+        field = parent._meta.get_field(relation)
+        child = field.related_model
+        fields = child._meta.concrete_fields
+        rows = [child.from_db(parent._state.db, [f.attname for f in fields],
+                              [_value(f, row.get(f.attname)) for f in fields])
+                for row in (vars(parent).pop(name) or [])]
+        for row in rows:
+            field.field.set_cached_value(row, parent)
+        _sort(rows, child)
+        cached = getattr(parent, relation).all()
+        cached._result_cache, cached._prefetch_done = rows, True
+        if not hasattr(parent, "_prefetched_objects_cache"):
+            parent._prefetched_objects_cache = {}
+        parent._prefetched_objects_cache[relation] = cached
+    for children in list(getattr(parent, "_prefetched_objects_cache", {}).values()):
+        for child in children:
+            if any(name.startswith(_PREFIX) for name in vars(child)):
+                unpack_json_children(child)

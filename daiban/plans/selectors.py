@@ -13,7 +13,7 @@ from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
 from daiban.lib.personal import mask_phone
-from daiban.lib.prefetch import prefetched
+from daiban.lib.prefetch import prefetched, with_json_children
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
@@ -26,15 +26,19 @@ WORK_LOGS_SHOWN = 50
 
 
 def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """On top of cases.selectors.with_case_reads: what the plan section reads, one query each."""
+    """On top of cases.selectors.with_case_reads(item_children=ITEM_CHILDREN): what the plan section reads,
+    one query each, its progress reports in the case's row (unpack_json_children on the case read)."""
     from daiban.plans.models import ItemUrge, OwnerVisit
 
-    return cases.select_related("plan").prefetch_related(
-        "items__catalog_item__prerequisites__alternatives", "items__pauses", "items__escalations",
+    return with_json_children(cases, "progress_reports").select_related("plan").prefetch_related(
+        "items__catalog_item__prerequisites__alternatives",
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
-        "progress_reports",
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
     )
+
+
+# The items' own short lists the plan section shows, read in the items' rows (with_case_reads(item_children=…)).
+ITEM_CHILDREN = ("pauses", "escalations")
 
 
 def _team_liaisons(case: Case) -> dict:
