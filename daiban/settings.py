@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 from daiban.lib.env import env_bool, env_int, env_networks, env_secret, env_str, env_url
@@ -144,7 +145,7 @@ WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
 DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
 
 
-def _database() -> dict:
+def _database() -> DBConfig:
     VAR_DIR.mkdir(exist_ok=True)
     url = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'daiban.sqlite3'}"
     try:

@@ -54,6 +54,7 @@ def token_issue(request, *, username: str, password: str, code: str | None) -> I
     if not _lock_checked(step):
         raise TokenRefused("用户名或密码错误", code="auth.invalid_credentials")
     user = step.user
+    assert user is not None  # a step that passed names its user
     factor = Factor.DEMO if demo_bypass(user) else Factor.NONE
     needed = second_factor_needed(user)
     if needed is SecondFactor.ENROL:

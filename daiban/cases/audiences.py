@@ -6,7 +6,7 @@ from daiban.intake.audiences import owner_of
 from daiban.notify.rules import To
 from daiban.notify.services import Contact
 
-_TEAM = {TeamRole.AGENT: To.AGENT, TeamRole.CHIEF_AGENT: To.CHIEF_AGENT, TeamRole.SUPERVISOR: To.SUPERVISOR,
+_TEAM: dict[str, To] = {TeamRole.AGENT: To.AGENT, TeamRole.CHIEF_AGENT: To.CHIEF_AGENT, TeamRole.SUPERVISOR: To.SUPERVISOR,
          TeamRole.LIAISON: To.LIAISON}
 
 

@@ -22,7 +22,7 @@ GOOD_GRADES = frozenset(Grade) - BAD_GRADES
 # The earlier scores, 5 best: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意.
 BY_SCORE = {5: Grade.VERY_SATISFIED, 4: Grade.SATISFIED, 3: Grade.BASICALLY_SATISFIED, 2: Grade.DISSATISFIED,
             1: Grade.VERY_DISSATISFIED}
-SCORE_OF = {grade: score for score, grade in BY_SCORE.items()}
+SCORE_OF: dict[str, int] = {grade: score for score, grade in BY_SCORE.items()}
 
 
 def grade_from_scores(*scores: int | None) -> str:

@@ -139,6 +139,8 @@ def form_document(title_text: str, number: str, *, landscape: bool = False,
 
 def text_width_cm(doc: DocumentObject) -> float:
     section = doc.sections[-1]
+    # Every section of our documents has its page and margins set (new_document).
+    assert section.page_width is not None and section.left_margin is not None and section.right_margin is not None
     return (section.page_width - section.left_margin - section.right_margin) / 360000
 
 

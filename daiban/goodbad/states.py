@@ -51,5 +51,5 @@ ALLOWED_REVIEW_CHANGES = {
 
 OPEN_REVIEW = frozenset(ReviewStatus) - {ReviewStatus.CLOSED}
 # The stage whose deadline runs in each open status.
-STAGE_OF = {ReviewStatus.VERIFYING: "verify", ReviewStatus.RECTIFYING: "rectify", ReviewStatus.ANSWERING: "answer",
-            ReviewStatus.APPEALED: "review"}
+STAGE_OF: dict[str, str] = {ReviewStatus.VERIFYING: "verify", ReviewStatus.RECTIFYING: "rectify",
+                            ReviewStatus.ANSWERING: "answer", ReviewStatus.APPEALED: "review"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import dj_database_url
+from dj_database_url import DBConfig
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
@@ -49,7 +50,7 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def owner_settings() -> dict | None:
+def owner_settings() -> DBConfig | None:
     """The owner's connection settings from DAIBAN_MIGRATE_DATABASE_URL, or None when it is not set."""
     if not settings.MIGRATE_DATABASE_URL:
         return None

@@ -126,7 +126,7 @@ class Outbox:
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     # urllib would repeat a redirected POST as a GET; a peer address that redirects is misconfigured.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 

@@ -130,7 +130,9 @@ def _field(model: type[Model], path: str):
     """The model field at the end of a lookup path such as "request__received_at"."""
     parts = path.split("__")
     for part in parts[:-1]:
-        model = model._meta.get_field(part).related_model
+        related = model._meta.get_field(part).related_model
+        assert related is not None and related != "self", f"{part} is not a relation"
+        model = related
     last = parts[-1]
     return model._meta.pk if last == "pk" else model._meta.get_field(last)
 

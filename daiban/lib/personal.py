@@ -55,7 +55,7 @@ def decrypt(token: str, *, purpose: str) -> str:
 
 
 def is_encrypted(stored: str | None) -> bool:
-    return bool(stored) and stored.startswith(PREFIX)
+    return stored is not None and stored.startswith(PREFIX)
 
 
 def lookup_hash(value: str, *, kind: str) -> str:

@@ -31,6 +31,8 @@ class To(StrEnum):
     HANDLER = "handler", "承办责任人"
     OWNER = "owner", "项目业主"
 
+    label: str  # the audience's name in Chinese, set below (not a member)
+
     def __new__(cls, value: str, label: str):
         member = str.__new__(cls, value)
         member._value_ = value

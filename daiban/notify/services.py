@@ -32,7 +32,7 @@ DELIVERY_ADMIN_ROLES = (Role.CENTER_ADMIN, Role.SYS_ADMIN)
 
 def default_channels(user) -> list[str]:
     """In-app always; email and SMS when the person has an address and the channel is set up."""
-    channels = [Channel.IN_APP]
+    channels: list[str] = [Channel.IN_APP]
     if user.email:
         channels.append(Channel.EMAIL)
     if getattr(user, "mobile", "") and settings.SMS_GATEWAY_URL:

@@ -16,8 +16,10 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -65,7 +67,7 @@ def table_counts(alias: str = "default") -> dict[str, int]:
 
 def backup(destination: Path) -> dict:
     destination.mkdir(parents=True, exist_ok=False)
-    manifest = {"created_at": datetime.now(UTC).isoformat(), "vendor": connection.vendor,
+    manifest: dict[str, Any] = {"created_at": datetime.now(UTC).isoformat(), "vendor": connection.vendor,
                 "keys": "不含密钥：恢复时使用原部署的 DAIBAN_AUDIT_KEY、DAIBAN_DATA_KEY、DAIBAN_SECRET_KEY"}
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -104,7 +106,7 @@ def _url_of(db: dict) -> str:
     return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _counts_at(config: dict) -> dict[str, int]:
+def _counts_at(config: Mapping[str, Any]) -> dict[str, int]:
     """Row counts of every table of another database, through the driver (not a Django connection)."""
     if config["ENGINE"].endswith("sqlite3"):
         with sqlite3.connect(config["NAME"]) as db:

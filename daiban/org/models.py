@@ -166,7 +166,7 @@ class User(AbstractUser):
     REFERENCE_APPS = frozenset({"org", "workdays", "catalog", "intake"})
     ACCOUNT_MODELS = frozenset({"user", "rolegrant"})
 
-    def has_perm(self, perm: str, obj=None) -> bool:  # type: ignore[override]
+    def has_perm(self, perm: str, obj=None) -> bool:
         if not self.is_active:
             return False
         app_label, _, codename = perm.partition(".")

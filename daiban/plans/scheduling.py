@@ -110,8 +110,8 @@ def critical_path(planned: dict[str, PlannedItem], order: list[str], end: str | 
         return []
     code = end or max(order, key=lambda c: (planned[c].due, order.index(c)))
     path = [code]
-    while planned[path[-1]].driver is not None:
-        path.append(planned[path[-1]].driver)
+    while (driver := planned[path[-1]].driver) is not None:
+        path.append(driver)
     return list(reversed(path))
 
 

@@ -23,7 +23,7 @@ MAX_GROUPS = 12
 TITLE_WEIGHT = 5.0
 BODY_SATURATION = 1.2
 SNIPPET_LENGTH = 90
-KIND_ORDER = {Kind.GUIDE: 0, Kind.POLICY: 1, Kind.RULES: 2, Kind.NEWS: 3}
+KIND_ORDER: dict[str, int] = {Kind.GUIDE: 0, Kind.POLICY: 1, Kind.RULES: 2, Kind.NEWS: 3}
 
 
 @dataclass(frozen=True)

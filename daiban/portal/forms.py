@@ -80,7 +80,7 @@ class RequestForm(forms.Form):
             category=value["category"],
             industrial=industrial, investment_wan=value["investment_wan"], project_code=value["project_code"],
             description=value["description"], coordination_needs=value["coordination_needs"],
-            card_no=value["card_no"])  # type: ignore[arg-type]  # None industrial is reported by the check
+            card_no=value["card_no"])
 
     def clean(self):
         # Every problem at once: the service's rules run even when the voluntary box is unticked.

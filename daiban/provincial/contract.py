@@ -22,7 +22,7 @@ _ITEM = {
     },
 }
 
-_CODED = {"type": "object", "required": ["kind", "code", "name"],
+_CODED: dict[str, Any] = {"type": "object", "required": ["kind", "code", "name"],
           "properties": {"kind": _TEXT, "code": _TEXT, "name": _TEXT}}
 _GOOD_BAD = {
     "type": "object",
