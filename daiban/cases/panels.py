@@ -1,7 +1,7 @@
 """Home-page panels of requests and cases, by who is looking (registered in CasesConfig.ready)."""
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from daiban.cases.models import CaseDocument
@@ -45,9 +45,12 @@ def _waiting_requests(user) -> Panel:
 
 
 def _awaiting_agreement(user) -> Panel:
-    signed = Q(documents__kind=CaseDocument.Kind.AGREEMENT, documents__signed_at__isnull=False)
+    # The agreement's current version: a version issued again (the team named, say) waits for its own signature.
+    current = (CaseDocument.objects.filter(case=OuterRef("pk"), kind=CaseDocument.Kind.AGREEMENT)
+               .order_by("-version").values("signed_at")[:1])
     cases = (cases_for(user).filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED])
-             .exclude(pk__in=cases_for(user).filter(signed).values("pk")).order_by("accepted_at"))
+             .annotate(agreement_signed_at=Subquery(current)).filter(agreement_signed_at__isnull=True)
+             .order_by("accepted_at"))
     lines = [{"text": f"{c.request.tracking_no} {c.project.name}", "url": reverse("cases:case", args=[c.pk]),
               "note": "待选择委托事项" if c.status == CaseStatus.ACCEPTED else "协议待签署",
               "css": ""} for c in cases[:MAX_ROWS]]

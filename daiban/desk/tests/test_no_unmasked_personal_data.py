@@ -24,8 +24,11 @@ MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 HREF = re.compile(r'href="([^"#]+)')
 SKIPPED = ("/logout/", "/admin/logout/", "/static/", "/api/v1/docs")
 PER_ROUTE, PER_ROLE = 2, 160
-# Forms given to the owner carry its data in full; they leave only through owner_documents_release.
-OWNER_FORMS = re.compile(r"/documents/(registration|agreement)\.docx$|/archive\.zip$")
+# Forms given to the owner carry its data in full; they leave only through owner_documents_release. Each
+# version is addressed by its serial too: DJ… registration form, XY… agreement, BJ… completion, ZZ… termination
+# form (the crawl reached the last two once the case page linked each version by serial).
+OWNER_FORMS = re.compile(r"/documents/((registration|agreement|completion|termination)\.docx"
+                         r"|(DJ|XY|BJ|ZZ)[0-9-]+/\d+\.docx)$|/archive\.zip$")
 
 
 def _text(content: bytes) -> str:
