@@ -42,6 +42,7 @@ from daiban.cases.services import (
     collaboration_update,
     document_sign,
     request_accept,
+    require_case_worker,
 )
 from daiban.cases.states import OPEN_STATUSES, CaseStatus
 from daiban.catalog.models import STAGE_ORDER
@@ -56,7 +57,7 @@ from daiban.lib.pagination import keyset_page
 from daiban.lib.prefetch import unpack_json_children
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
-from daiban.org.permissions import is_worker, require_worker
+from daiban.org.permissions import is_worker, require_role, require_unit_worker, require_worker
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope, scope_of
 
@@ -167,6 +168,7 @@ def request_detail(request, pk: int):
     row = get_in_scope(scoped, pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "cases/request_detail.html", _request_context(request, row))
+    require_unit_worker(request.user, row.unit_id, action="request_page", what="登记")  # before the form
     action = request.POST.get("action", "")
     try:
         if action == "contact":
@@ -286,6 +288,10 @@ def case_page(request, pk: int):
         return render(request, "cases/case_detail.html", _case_context(request, case))
     case = _case(request, pk)
     action = request.POST.get("action", "")
+    if action == "major":  # permission before the form is read or the state looked at
+        require_role(request.user, Role.CENTER_ADMIN, action="case_designate_major")
+    else:
+        require_case_worker(request.user, case, "case_page")
     forms: dict = {}
     if action == "sign":
         form = SignForm(request.POST)

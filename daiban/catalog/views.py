@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.catalog.forms import CatalogItemForm
 from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
@@ -32,6 +32,7 @@ def _row(item: CatalogItem) -> dict:
     return {"item": item, "prerequisites": prerequisite_codes(item)}
 
 
+@require_GET
 def catalog_list(request):
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
@@ -50,6 +51,7 @@ def catalog_list(request):
     })
 
 
+@require_GET
 def catalog_detail(request, code: str):
     item = _item(code)
     return render(request, "catalog/detail.html", {

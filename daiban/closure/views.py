@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.audit.middleware import client_ip
 from daiban.cases.selectors import cases_for, is_case_owner
+from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.closure import business, evaluations, selectors, services
 from daiban.closure.api import zip_response
@@ -162,6 +163,8 @@ def case_closure(request, pk: int):
     case = _case(request, pk)
     if request.method == "GET":
         return render(request, "closure/case.html", _context(request, case))
+    if not is_case_owner(request.user, case):  # permission before the form is read or the state looked at
+        require_case_worker(request.user, case, "closure_page")
     handler = _ACTIONS.get(request.POST.get("action", ""))
     if handler is None:
         messages.error(request, "未知的操作。")

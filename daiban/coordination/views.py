@@ -31,7 +31,14 @@ from daiban.coordination.selectors import (
     tier_standing,
 )
 from daiban.coordination.services.common import staff_of, works_on
-from daiban.coordination.services.issues import consultation_leaders, current_tier, is_agent_of, may_respond
+from daiban.coordination.services.issues import (
+    consultation_leaders,
+    current_tier,
+    is_agent_of,
+    may_act_on_issue,
+    may_respond,
+)
+from daiban.coordination.services.linked import require_addressee
 from daiban.coordination.services.meetings import may_edit_record, may_finish_resolution
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus, Tier
 from daiban.lib import clock
@@ -39,7 +46,7 @@ from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.org.ladder import ladder_for
 from daiban.org.pages import staff_page
-from daiban.org.permissions import is_worker, require_worker
+from daiban.org.permissions import is_worker, refuse, require_worker
 from daiban.org.scope import get_in_scope
 
 PER_PAGE = 50
@@ -189,6 +196,8 @@ def issue_page(request, pk: int):
     issue = get_in_scope(issues_for(request.user), pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "coordination/issue_detail.html", _issue_context(request, issue))
+    if not may_act_on_issue(request.user, issue):  # before the form: no error or state for someone without a say
+        refuse(request.user, action="issue_page", why="对该协调问题没有办理权限")
     action = request.POST.get("action", "")
     if action not in ISSUE_ACTIONS:
         messages.error(request, "未知的操作。")
@@ -226,6 +235,7 @@ def linked_list(request):
 @staff_page
 @require_http_methods(["GET", "POST"])
 def linked_new(request):
+    require_worker(request.user, "linked_request_page")
     case_id = request.GET.get("case") or request.POST.get("case") or ""
     if not str(case_id).isdigit():
         messages.error(request, "请选择案件：联动代办从案件（在上级审批的事项）或协调问题发起。")
@@ -251,6 +261,7 @@ def linked_page(request, pk: int):
     linked = get_in_scope(linked_requests_for(request.user), pk=pk, user=request.user)
     forms: dict = {}
     if request.method == "POST":
+        require_addressee(request.user, linked, "linked_request_page")  # only the body asked answers; before any form
         action = request.POST.get("action", "")
         if action not in ("accept", "feedback"):
             messages.error(request, "未知的操作。")

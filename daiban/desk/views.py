@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent, VerifyRun
@@ -52,6 +52,7 @@ def audit_verify_progress(request, pk: int):
 
 
 @login_required
+@require_GET
 def rules(request):
     """The county's own rules: what the seed leaves open and the county sets, with the setting holding each."""
     return render(request, "desk/rules.html", {"rules": county_rules()})

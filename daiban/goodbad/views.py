@@ -13,6 +13,7 @@ from daiban.goodbad.states import ReviewStatus
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.org.pages import staff_page
+from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
 
@@ -50,6 +51,8 @@ def _may_act(user, review) -> bool:
 def review_detail(request, pk: int):
     review = get_in_scope(selectors.bad_reviews_for(request.user), pk=pk, user=request.user)
     form = None
+    if request.method == "POST" and not (review.status in STAGES and _may_act(request.user, review)):
+        refuse(request.user, action="bad_review_page", why="该差评当前不由您办理")  # before any form is read
     if review.status in STAGES and _may_act(request.user, review):
         form_class, service, done = STAGES[review.status]
         form = form_class(request.POST or None)

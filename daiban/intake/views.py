@@ -33,6 +33,7 @@ def consultations(request):
     require_role(user, *CASE_WORKER_ROLES, Role.INSPECTOR, Role.LEADER, action="consultations_page")
     form = ConsultationForm()
     if request.method == "POST":
+        require_role(user, *CASE_WORKER_ROLES, action="consultation_log")  # before the form: readers learn nothing
         form = ConsultationForm(request.POST)
         if form.is_valid():
             try:
@@ -63,6 +64,8 @@ def directory(request):
     _directory_reader(user)
     entry_form, card_form = DirectoryForm(prefix="entry"), CardForm(prefix="card")
     action = request.POST.get("action", "")
+    if request.method == "POST" and not _card_issuer(user):  # the writers of the directory, before any form
+        require_role(user, Role.CENTER_ADMIN, action="directory_add")
     if request.method == "POST" and action == "entry":
         entry_form = DirectoryForm(request.POST, prefix="entry")
         if entry_form.is_valid():

@@ -168,6 +168,15 @@ def local_department(item: CaseItem) -> Department:
     return local_department_of(item)
 
 
+def require_item_say(actor: User, item: CaseItem, action: str) -> None:
+    """Permission first (issue 10 §5): someone with no say on the item — neither staff of its case's unit nor a
+    liaison officer of its department — is refused before its input or its state is looked at; `_move` then
+    checks which side may make the change the state allows. `action` names the change as `_move` does
+    (`item_<status>`), so a refusal reads the same whichever check made it."""
+    if not acting_as(actor, item):
+        refuse(actor, action=action, why="不是该事项的代办员或本部门代办联络员")
+
+
 def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str:
     """The one place an item changes state: the table says who may, the change is kept as a row."""
     require_open(item.case)
@@ -190,6 +199,7 @@ def _locked(item: CaseItem) -> CaseItem:
 
 def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, note: str = "") -> CaseItem:
     """派单: to the liaison officer of the item's (local) department."""
+    require_item_say(actor, item, f"item_{ItemStatus.DISPATCHED}")
     with atomic():
         item = _locked(item)
         department = local_department(item)
@@ -212,6 +222,7 @@ def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, n
 
 def item_start(*, actor: User, item: CaseItem, started_on: dt.date | None = None) -> CaseItem:
     """The department accepts the complete application: the legal clock starts (the day is not counted)."""
+    require_item_say(actor, item, f"item_{ItemStatus.IN_PROGRESS}")
     with atomic():
         item = _locked(item)
         old = _move(actor=actor, item=item, to_status=ItemStatus.IN_PROGRESS, note="部门受理")
@@ -228,11 +239,12 @@ def item_start(*, actor: User, item: CaseItem, started_on: dt.date | None = None
 
 def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_on: dt.date | None = None) -> CaseItem:
     """Suspension (hearing, testing, appraisal, expert review) or a material correction: time not counted."""
+    to_status = ItemStatus.AWAITING_CORRECTION if kind == Pause.Kind.CORRECTION else ItemStatus.SUSPENDED
+    require_item_say(actor, item, f"item_{to_status}")
     if kind not in Pause.Kind.values:
         raise ValidationFailed({"kind": "暂停类型应为听证、检验检测、鉴定、专家评审或材料补正"})
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写暂停事由"})
-    to_status = ItemStatus.AWAITING_CORRECTION if kind == Pause.Kind.CORRECTION else ItemStatus.SUSPENDED
     rule = CORRECTION_RULE if kind == Pause.Kind.CORRECTION else SUSPENSION_RULE
     with atomic():
         item = _locked(item)
@@ -250,6 +262,7 @@ def item_pause(*, actor: User, item: CaseItem, kind: str, reason: str, started_o
 
 def item_resume(*, actor: User, item: CaseItem, ended_on: dt.date | None = None) -> CaseItem:
     """Ends the open pause: its working days are not counted and the due date moves on by them."""
+    require_item_say(actor, item, f"item_{ItemStatus.IN_PROGRESS}")
     with atomic():
         item = _locked(item)
         pause = item.pauses.filter(ended_on__isnull=True).first()
@@ -297,6 +310,7 @@ def item_local_done(*, actor: User, item: CaseItem, done_on: dt.date | None = No
 
 def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None = None, note: str = "") -> CaseItem:
     """The liaison officer records the report up; late when after 1 working day from 本级办结."""
+    require_item_say(actor, item, f"item_{ItemStatus.REPORTED_UP}")
     with atomic():
         item = _locked(item)
         if item.catalog_item.level == Level.COUNTY:
@@ -320,6 +334,7 @@ def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None =
 
 def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str = "", note: str = "",
                 finished_on: dt.date | None = None) -> CaseItem:
+    require_item_say(actor, item, f"item_{ItemStatus.APPROVED if approved else ItemStatus.REFUSED}")
     if approved and not approval_no.strip():
         raise ValidationFailed({"approval_no": "请填写批准文号或证照编号"})
     if not approved and not note.strip():
@@ -352,6 +367,7 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
 
 
 def item_withdraw(*, actor: User, item: CaseItem, reason: str) -> CaseItem:
+    require_item_say(actor, item, f"item_{ItemStatus.WITHDRAWN}")
     if not (reason or "").strip():
         raise ValidationFailed({"reason": "请填写撤回理由"})
     with atomic():
@@ -367,12 +383,12 @@ def item_withdraw(*, actor: User, item: CaseItem, reason: str) -> CaseItem:
 
 def item_urge(*, actor: User, item: CaseItem, kind: str, note: str, respond_by: dt.date | None = None) -> ItemUrge:
     """催办 by the agent; 督办 (a formal order) by the unit administrator, the center or a leader."""
+    if kind == ItemUrge.Kind.SUPERVISE:  # who may act before what they sent is looked at
+        require_role(actor, Role.UNIT_ADMIN, Role.CENTER_ADMIN, Role.LEADER, action="item_supervise")
+    else:
+        require_case_worker(actor, item.case, "item_urge")
     if kind not in ItemUrge.Kind.values:
         raise ValidationFailed({"kind": "类型应为催办或督办"})
-    if kind == ItemUrge.Kind.URGE:
-        require_case_worker(actor, item.case, "item_urge")
-    else:
-        require_role(actor, Role.UNIT_ADMIN, Role.CENTER_ADMIN, Role.LEADER, action="item_supervise")
     require_open(item.case)
     if not (note or "").strip():
         raise ValidationFailed({"note": "请填写内容"})

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daiban.cases.api import docx_response
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import cases_for, local_departments_of, team_members
+from daiban.cases.services import require_case_worker
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.forms import show_refusal
@@ -213,6 +214,7 @@ def item_page(request, case_id: int, code: str):
     if request.method == "GET":
         return _item_answer(request, case, item.catalog_item.code, back, {})
     action = request.POST.get("action", "")
+    _require_item_actor(request.user, item, action)
     if action not in ACTION_LABELS:
         messages.error(request, "未知的操作。")
         return redirect(back)
@@ -229,6 +231,15 @@ def item_page(request, case_id: int, code: str):
     return _item_answer(request, case, item.catalog_item.code, back, {action: form})
 
 
+def _require_item_actor(user: User, item: CaseItem, action: str) -> None:
+    """Permission before the form is read: someone who has no say on the item learns nothing of it from a form
+    error or a state message (the service checks the same again, with the state)."""
+    if action == "supervise":
+        require_role(user, Role.UNIT_ADMIN, Role.CENTER_ADMIN, Role.LEADER, action="item_supervise")
+    else:
+        services.require_item_say(user, item, "plan_item_page")
+
+
 def _item_answer(request, case: Case, code: str, back: str, failed: dict) -> HttpResponse:
     section = case_section(request, case, failed={code: failed})
     row = next(r for r in section["rows"] if r["code"] == code)
@@ -242,6 +253,7 @@ def _item_answer(request, case: Case, code: str, back: str, failed: dict) -> Htt
 def _section_form(request, case_id: int, *, key: str, form_class, save, anchor: str, partial: str, **form_kwargs):
     """A case-level form (plan, work log, visit): success redirects; a refusal shows the form with its errors."""
     case = _case(request, case_id)
+    require_case_worker(request.user, case, f"plan_{key}")  # before the form: no form error for outsiders
     kwargs = {"items": list(case.items.select_related("catalog_item"))} if key == "visit" else {}
     form = form_class(request.POST, **kwargs)
     back = _next(request, _case_url(case, anchor))

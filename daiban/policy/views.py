@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daiban.catalog.models import STAGE_ORDER
 from daiban.lib.errors import NotFound, ValidationFailed
@@ -38,6 +38,7 @@ def _guide_groups() -> list[dict]:
             if any(r["item"].stage == stage for r in rows)]
 
 
+@require_GET
 def policy_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
@@ -55,6 +56,7 @@ def policy_list(request):
     })
 
 
+@require_GET
 def policy_detail(request, article_id: int):
     try:
         article = article_for(article_id, request.user)

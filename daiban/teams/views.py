@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases.models import Case
 from daiban.lib.errors import ValidationFailed
@@ -53,6 +53,7 @@ def _filters(request, rows, date_field: str) -> tuple:
 
 
 @staff_page
+@require_GET
 def home(request):
     return redirect("teams:meetings")
 

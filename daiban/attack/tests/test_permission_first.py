@@ -53,3 +53,26 @@ def test_every_write_declares_the_403_in_its_openapi_description():
                if "403" not in schema["paths"][path][method]["responses"]
                and 403 not in schema["paths"][path][method]["responses"]]
     assert missing == []
+
+
+# Bodies of the right shape (the schema is public) with values the services refuse: a 422 here would come from
+# the service looking at the input before asking who sent it.
+ITEM_WRITES = {"dispatch": {"liaison": ""}, "start": {}, "pause": {"kind": "x", "reason": ""}, "resume": {},
+               "local-done": {}, "report-up": {}, "finish": {"approved": True, "approval_no": ""},
+               "withdraw": {"reason": ""}, "urge": {"kind": "x", "note": ""}}
+
+
+def test_a_liaison_on_the_case_gets_403_from_another_departments_item_whatever_it_sends(api_as, person):
+    """zrj sees the 鳌江镇 demo case for its own department's item; on the environmental item it has no say, and
+    an empty body must not tell it what the item's form or state would need (a 422 or a 409)."""
+    from daiban.cases.models import Case
+
+    case = Case.objects.get(request__idempotency_key="demo-1")
+    own = person("zrj").department_id
+    assert case.items.filter(catalog_item__department_id=own).exists()  # in its scope
+    other = case.items.exclude(catalog_item__department_id=own).order_by("pk").first()
+    caller = api_as("zrj")
+    answers = {action: caller.post(f"cases/{case.pk}/items/{other.catalog_item.code}/{action}", body).status_code
+               for action, body in ITEM_WRITES.items()}
+    assert set(answers.values()) == {403}, answers
+    assert other.status == type(other).objects.get(pk=other.pk).status

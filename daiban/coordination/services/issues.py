@@ -91,6 +91,15 @@ def may_respond(actor: User, issue: Issue, tier: IssueTier) -> bool:
             or (tier.department_id is not None and actor.department_id == tier.department_id))
 
 
+def may_act_on_issue(actor: User, issue: Issue) -> bool:
+    """Whether `actor` has any say on the issue now (the page asks before reading a form; each service then checks
+    its own action): the case's staff, whoever answers at the current level, or the leader asked to decide it."""
+    tier = current_tier(issue)
+    return works_on(actor, issue.case) or may_respond(actor, issue, tier) or (
+        tier.step in (Tier.HIGHER_BODY, Tier.AUTHORITY) and staff_of(actor, tier.body)) or (
+        issue.consultations.filter(decided_at__isnull=True, leader_id=actor.pk).exists())
+
+
 def _handlers(issue: Issue, tier: IssueTier) -> list[User]:
     """Who is told that a tier now has the issue."""
     if tier.step == Tier.AGENT:

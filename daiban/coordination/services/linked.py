@@ -113,14 +113,14 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
         return send_linked(actor=actor, case=case, to_body=body, subject=subject, deadline=deadline, item=item)
 
 
-def _require_addressee(actor: User, linked: LinkedRequest, action: str) -> None:
+def require_addressee(actor: User, linked: LinkedRequest, action: str) -> None:
     if not staff_of(actor, linked.to_body):
         refuse(actor, action=action, why=f"该联动代办请求发往{linked.to_body.name}，只有该机构的工作人员可以办理")
 
 
 def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "") -> LinkedRequest:
     """The higher body takes the request on; the requesting unit sees who and when."""
-    _require_addressee(actor, linked, "linked_request_accept")
+    require_addressee(actor, linked, "linked_request_accept")
     with transaction.atomic():
         linked = _locked(linked)
         _move(actor=actor, linked=linked, to_status=LinkedStatus.ACCEPTED, note=(note or "").strip() or "已接收")
@@ -139,7 +139,7 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
 
     For a tier-3 issue the answer is that tier's response; it may also be offered as the issue's resolution.
     """
-    _require_addressee(actor, linked, "linked_request_feedback")
+    require_addressee(actor, linked, "linked_request_feedback")
     feedback = (feedback or "").strip()
     if not feedback:
         raise ValidationFailed({"feedback": "请填写反馈意见"})

@@ -67,7 +67,7 @@ def test_inspectors_and_leaders_read_the_issue_page_without_any_form(issue, brow
     assert answer.status_code == 200 and issue.title in html and "分层分级协调" in html
     assert "<form method=\"post\"" not in html.split('<main class="page">')[1]
     refused = browse(username).post(f"/coordination/issues/{issue.pk}/", {"action": "respond", "text": "x"})
-    assert refused.status_code == 403 and "不能以该层级身份答复" in refused.content.decode()
+    assert refused.status_code == 403 and "您没有执行此操作的权限" in refused.content.decode()
     assert browse(username).get(f"/coordination/cases/{issue.case_id}/issues/new/").status_code == 403
 
 
