@@ -55,13 +55,13 @@ def _dry_run(value: str | None) -> bool:
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {
-        "file": {"type": "string", "format": "binary", "description": "台帐文件（.xlsx 或 .csv，≤ 5 MB）"},
+        "file": {"type": "string", "format": "binary", "description": "台帐文件（.xlsx 或 .csv，≤ 1.5 MB）"},
         "dry_run": {"type": "string", "enum": ["true", "false"], "default": "true",
                     "description": "true（默认）：只预览，确认另行调用；false：直接导入"},
     }}}}}}
 
 
-@router.post("/ledger", response={201: LedgerImportOut, **errors(403)}, openapi_extra=_MULTIPART,
+@router.post("/ledger", response={201: LedgerImportOut, **errors(403, 413)}, openapi_extra=_MULTIPART,
              summary="上传代办台帐：预览每一行的结果（dry_run=false 则直接导入）")
 def ledger_upload_api(request):
     # The file is read from the form here, after the service's permission check, not by the framework before it.

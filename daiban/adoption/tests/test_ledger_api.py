@@ -75,6 +75,7 @@ def test_a_missing_or_unreadable_file_or_a_bad_flag_is_a_chinese_field_error(api
              ({"file": SimpleUploadedFile("台帐.xlsx", b"not a workbook")}, "file", "无法读取该 Excel 文件"),
              ({"file": SimpleUploadedFile("台帐.csv", b"\xff\xfe\x00\xd8")}, "file", "无法读取该 CSV 文件"),
              ({"file": SimpleUploadedFile("台帐.pdf", b"%PDF")}, "file", "只能导入 .xlsx 或 .csv 文件"),
+             ({"file": SimpleUploadedFile("台帐.csv", b"x," * 800_000)}, "file", "文件超过 1.5 MB"),
              ({"file": ledger_csv(credit_code(80)), "dry_run": "perhaps"}, "dry_run", "应为 true 或 false")]
     for data, field, message in cases:
         answer = send(center, "imports/ledger", data)
