@@ -9,6 +9,7 @@ from pydantic import Field
 from daiban.adoption.export import ledger_export
 from daiban.adoption.uploads import UploadOutcome, ledger_upload, ledger_upload_confirm
 from daiban.assessment.xlsx import XLSX
+from daiban.idempotency.replay import without_idempotency_key
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.schemas import errors
 from daiban.org.permissions import require_role
@@ -55,13 +56,13 @@ def _dry_run(value: str | None) -> bool:
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {
-        "file": {"type": "string", "format": "binary", "description": "台帐文件（.xlsx 或 .csv，≤ 5 MB）"},
+        "file": {"type": "string", "format": "binary", "description": "台帐文件（.xlsx 或 .csv，≤ 1.5 MB）"},
         "dry_run": {"type": "string", "enum": ["true", "false"], "default": "true",
                     "description": "true（默认）：只预览，确认另行调用；false：直接导入"},
     }}}}}}
 
 
-@router.post("/ledger", response={201: LedgerImportOut, **errors(403)}, openapi_extra=_MULTIPART,
+@router.post("/ledger", response={201: LedgerImportOut, **errors(400, 403, 413)}, openapi_extra=_MULTIPART,
              summary="上传代办台帐：预览每一行的结果（dry_run=false 则直接导入）")
 def ledger_upload_api(request):
     # The file is read from the form here, after the service's permission check, not by the framework before it.
@@ -81,9 +82,11 @@ def ledger_confirm_api(request, upload_id: int):
     return 200, _answer(ledger_upload_confirm(actor=request.user, upload_id=upload_id))
 
 
-@router.get("/ledger.xlsx", response={200: None, **errors(403)},
-            summary="导出导入格式台帐（全部案件，联系人未遮蔽，导出留痕；可原样导入另一套系统）")
+@router.post("/ledger/export", response={200: None, **errors(403)},
+             summary="导出导入格式台帐（.xlsx：全部案件，联系人未遮蔽，导出留痕；可原样导入另一套系统）")
+@without_idempotency_key  # personal data in full: never kept as a stored answer
 def ledger_export_api(request):
+    # A POST, not a GET: an explicit act that no crawler, prefetch or shared link repeats.
     answer = HttpResponse(ledger_export(actor=request.user), content_type=XLSX)
     answer["Content-Disposition"] = "attachment; filename*=UTF-8''ledger-import-format.xlsx"
     answer["Cache-Control"] = "no-store"

@@ -14,7 +14,7 @@ from daiban.adoption.export import ledger_export
 from daiban.adoption.reader import read_ledger
 from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT, ledger_import
 from daiban.adoption.template import ledger_template
-from daiban.adoption.uploads import MAX_BYTES
+from daiban.adoption.uploads import MAX_BYTES, TOO_LARGE
 from daiban.assessment.xlsx import XLSX
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
@@ -44,7 +44,7 @@ def _uploaded(request) -> tuple[bytes, str]:
     """The file of a preview (uploaded) or of a confirmation (carried back in the form). Raises ValueError."""
     if upload := request.FILES.get("file"):
         if upload.size > MAX_BYTES:
-            raise ValueError("文件超过 5 MB，请分批导入")
+            raise ValueError(TOO_LARGE)
         return upload.read(), upload.name
     try:
         return base64.b64decode(request.POST.get("content", ""), validate=True), request.POST.get("filename", "")

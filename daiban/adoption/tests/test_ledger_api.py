@@ -64,7 +64,7 @@ def test_an_agent_is_refused_before_its_file_is_read_and_the_refusal_is_recorded
         answer = send(api_as("aojiang"), "imports/ledger", data)
         assert (answer.status_code, answer.json()["code"]) == (403, "permission.denied")
     assert send(api_as("aojiang"), "imports/1/confirm").status_code == 403
-    assert api_as("aojiang").get("imports/ledger.xlsx").status_code == 403
+    assert send(api_as("aojiang"), "imports/ledger/export").status_code == 403
     assert AuditEvent.objects.filter(event_type="access.refused", actor_id=person("aojiang").pk).count() == before + 5
     assert not LedgerUpload.objects.exists()
 
@@ -75,6 +75,7 @@ def test_a_missing_or_unreadable_file_or_a_bad_flag_is_a_chinese_field_error(api
              ({"file": SimpleUploadedFile("台帐.xlsx", b"not a workbook")}, "file", "无法读取该 Excel 文件"),
              ({"file": SimpleUploadedFile("台帐.csv", b"\xff\xfe\x00\xd8")}, "file", "无法读取该 CSV 文件"),
              ({"file": SimpleUploadedFile("台帐.pdf", b"%PDF")}, "file", "只能导入 .xlsx 或 .csv 文件"),
+             ({"file": SimpleUploadedFile("台帐.csv", b"x," * 800_000)}, "file", "文件超过 1.5 MB"),
              ({"file": ledger_csv(credit_code(80)), "dry_run": "perhaps"}, "dry_run", "应为 true 或 false")]
     for data, field, message in cases:
         answer = send(center, "imports/ledger", data)
@@ -94,7 +95,7 @@ def test_the_same_idempotency_key_answers_the_same_preview_and_keeps_one_file(ap
 
 
 def test_the_center_exports_the_import_layout_through_the_api(api_as):
-    answer = api_as("center").get("imports/ledger.xlsx")
+    answer = send(api_as("center"), "imports/ledger/export")
     assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
     headers = [cell.value for cell in load_workbook(io.BytesIO(answer.content)).worksheets[0][1]]
     assert headers[:2] == ["登记编号", "企业名称"] and "代办团队" in headers
