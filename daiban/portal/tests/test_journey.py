@@ -1,19 +1,15 @@
-"""The whole service in a real browser (issue 15): each person in a separate browser context, logged in through
-the real login page (password + TOTP), every page checked for Chinese glyphs, no sideways scroll at 375 px and a
-screenshot per step (test-artifacts/journey-*.png; the tour in docs/tour is made from them).
+"""The whole service in a real browser (issue 15): one 1.2亿元 industrial project from the company's phone to the
+auditor, each person in a separate browser context logged in through the real login page (password + TOTP).
+Each step checks its text, that Chinese renders as glyphs, that the page does not scroll sideways (375 px for the
+company's and the owner's phone pages), that axe-core finds no serious violation, and saves a screenshot
+(test-artifacts/journey-*.png; docs/tour is made from them by docs/tour/make_tour.py).
 
-Steps driven so far: the company submits its request on a 375 px phone with the keyboard alone and keeps its
-tracking number and query code; the 鳌江镇 unit cannot accept before recording the first contact, records it,
-is asked to confirm when it ticks nothing, and accepts; the company reads its progress on the phone.
-
-TODO steps (not driven yet): the owner chooses items; the agreement is generated; the team is set by the
-proposal; the plan is generated and checked (flowchart, timetable, critical path, 100-day figure); items are
-dispatched; liaison officers start, pause for expert review, resume and finish with approval numbers; one item
-goes up to the city and is reported upward on time; an issue climbs the ladder to a joint meeting, two heads
-sign, the record is edited and signed again; the owner reads its half-monthly report on the phone; the case is
-completed and filed; the owner evaluates through the one-time link; a return visit records a fee report and the
-inspector sees the alert; the ledger, dashboard and public progress page show the case (masked); the auditor
-verifies the trail.
+The clock is frozen and moved through March 2026 (the live server's threads read the same clock): request,
+acceptance, items, agreement, team and plan on the 2nd; the filing (its number is the project code) on the 3rd;
+an issue up the ladder to a joint meeting whose record is signed, corrected and signed again on the 4th–6th; the
+city-level EIA paused for the expert review, done locally, reported up on time; the half-monthly report on the
+16th; every item done, completion and filing on the 24th; evaluation, return visit and the inspector's alert; the
+ledger, dashboard, public progress page and the audit trail on the 31st.
 """
 from __future__ import annotations
 
@@ -460,6 +456,8 @@ def after_completion(people: People, case: Case, tracking_no: str, query_code: s
         with company.expect_navigation():
             company.click("text=提交评价")
         check_step(company, "28-owner-evaluated", "评价已提交，感谢您的支持")
+        company.goto(link)
+        assert "评价提交后不能修改" in company.locator("#problem").inner_text()  # the link is spent
 
     with clock.frozen("2026-03-27 10:00"):
         unit.reload()
