@@ -1,19 +1,15 @@
-"""The whole service in a real browser (issue 15): each person in a separate browser context, logged in through
-the real login page (password + TOTP), every page checked for Chinese glyphs, no sideways scroll at 375 px and a
-screenshot per step (test-artifacts/journey-*.png; the tour in docs/tour is made from them).
+"""The whole service in a real browser (issue 15): one 1.2亿元 industrial project from the company's phone to the
+auditor, each person in a separate browser context logged in through the real login page (password + TOTP).
+Each step checks its text, that Chinese renders as glyphs, that the page does not scroll sideways (375 px for the
+company's and the owner's phone pages), that axe-core finds no serious violation, and saves a screenshot
+(test-artifacts/journey-*.png; docs/tour is made from them by docs/tour/make_tour.py).
 
-Steps driven so far: the company submits its request on a 375 px phone with the keyboard alone and keeps its
-tracking number and query code; the 鳌江镇 unit cannot accept before recording the first contact, records it,
-is asked to confirm when it ticks nothing, and accepts; the company reads its progress on the phone.
-
-TODO steps (not driven yet): the owner chooses items; the agreement is generated; the team is set by the
-proposal; the plan is generated and checked (flowchart, timetable, critical path, 100-day figure); items are
-dispatched; liaison officers start, pause for expert review, resume and finish with approval numbers; one item
-goes up to the city and is reported upward on time; an issue climbs the ladder to a joint meeting, two heads
-sign, the record is edited and signed again; the owner reads its half-monthly report on the phone; the case is
-completed and filed; the owner evaluates through the one-time link; a return visit records a fee report and the
-inspector sees the alert; the ledger, dashboard and public progress page show the case (masked); the auditor
-verifies the trail.
+The clock is frozen and moved through March 2026 (the live server's threads read the same clock): request,
+acceptance, items, agreement, team and plan on the 2nd; the filing (its number is the project code) on the 3rd;
+an issue up the ladder to a joint meeting whose record is signed, corrected and signed again on the 4th–6th; the
+city-level EIA paused for the expert review, done locally, reported up on time; the half-monthly report on the
+16th; every item done, completion and filing on the 24th; evaluation, return visit and the inspector's alert; the
+ledger, dashboard, public progress page and the audit trail on the 31st.
 """
 from __future__ import annotations
 
@@ -27,6 +23,7 @@ from daiban.cases.models import Case
 from daiban.intake.services import owner_account_create
 from daiban.lib import clock
 from daiban.org.models import User
+from daiban.plans.duties import send_progress_reports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -133,6 +130,8 @@ def test_a_project_goes_from_a_phone_request_to_a_filed_and_evaluated_case(page_
         approvals_begin(people, case)
     coordination(people, case)
     city_item(people, case)
+    completion(people, case)
+    after_completion(people, case, tracking_no, query_code)
 
 
 def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
@@ -202,7 +201,7 @@ def entrustment(page_at, people: People, case: Case) -> None:
     propose; the plan is generated and checked; the first items are dispatched."""
     owner_account_create(actor=User.objects.get(username="secadmin"), company=case.project.company,
                          username="jingmi", password=DEMO_PASSWORD, full_name="张伟", mobile="13857712345")
-    owner = page_at(375, 812)
+    owner = people.pages["jingmi"] = page_at(375, 812)
     login(owner, "jingmi")
     owner.fill("input[name=current]", DEMO_PASSWORD)  # the initial password is replaced at the first login
     owner.fill("input[name=new_password]", OWNER_PASSWORD)
@@ -336,6 +335,17 @@ def coordination(people: People, case: Case) -> None:
         with unit.expect_navigation():
             row.locator("button[name=done]").click()
         assert "已落实" in unit.locator("#resolutions").inner_text()
+        unit.goto(issue_url)
+        unit.click("text=提出解决方案（交代办员确认）")
+        unit.fill("#resolve-form textarea[name=resolution]",
+                  "联席会议议定：自然资源和规划局3月6日完成现场复测并出具界址确认意见，界址已确认，可签订出让合同")
+        with unit.expect_navigation():
+            unit.click("#resolve-form button[name=resolve]")
+        agent.goto(issue_url)
+        agent.check("#confirm-form input[name=accepted][value=yes]")
+        with agent.expect_navigation():
+            agent.click("#confirm-form button[name=confirm]")
+        check_step(agent, "19-issue-resolved", "已解决")
         zrj = people("zrj")
         zrj.goto(f"/plans/cases/{case.pk}/items/L01/")
         item_action(zrj, "L01", "finish", approval_no="3303262026A00031")
@@ -345,7 +355,7 @@ def coordination(people: People, case: Case) -> None:
         zrj.goto(f"/plans/cases/{case.pk}/items/L03/")
         item_action(zrj, "L03", "start")
         item_action(zrj, "L03", "finish", approval_no="地字第330326202600061号")
-        check_step(zrj, "19-liaison-land-permit", "已办结", "地字第330326202600061号")
+        check_step(zrj, "20-liaison-land-permit", "已办结", "地字第330326202600061号")
 
 
 def sign(people: People, head: str, meeting_url: str, *, version: int) -> None:
@@ -370,8 +380,122 @@ def city_item(people: People, case: Case) -> None:
     with clock.frozen("2026-03-09 10:00"):
         sthj.goto(f"/plans/cases/{case.pk}/items/L05C/")
         item_action(sthj, "L05C", "pause", kind="expert_review", reason="环境影响报告书技术评估专家评审会")
-        check_step(sthj, "20-liaison-paused-for-experts", "专家评审", "暂停中")
+        check_step(sthj, "21-liaison-paused-for-experts", "专家评审", "暂停中")
     with clock.frozen("2026-03-13 10:00"):
         sthj.reload()
         item_action(sthj, "L05C", "resume")
         assert "不计 4 个工作日" in sthj.locator("#act-L05C").inner_text()
+        unit = people("aojiang")
+        unit.goto(f"/cases/{case.pk}/")
+        unit.click("#progress-reports summary")
+        check_step(unit, "22-unit-report-preview", "预览下一期", "提前发送本期")
+    with clock.frozen("2026-03-16 08:00"):
+        assert send_progress_reports() == 1  # the background duty of the 16th
+    with clock.frozen("2026-03-16 12:00"):
+        owner = people("jingmi", 375, 812)
+        owner.goto("/notify/")
+        check_step(owner, "23-owner-half-month-report", "代办进度反馈（03.01—03.15）")
+        sthj.goto(f"/plans/cases/{case.pk}/items/L05C/")
+        item_action(sthj, "L05C", "local_done")
+        assert "上报期限 2026-03-17" in sthj.locator("#act-L05C").inner_text()
+    with clock.frozen("2026-03-17 10:00"):
+        sthj.reload()
+        item_action(sthj, "L05C", "report_up", note="报温州市生态环境局审批")
+        check_step(sthj, "24-liaison-reported-up", "按时上报")
+    with clock.frozen("2026-03-20 10:00"):
+        sthj.reload()
+        item_action(sthj, "L05C", "finish", approval_no="温环建〔2026〕18号")
+        assert "已办结" in sthj.locator("#act-L05C").inner_text()
+
+
+def completion(people: People, case: Case) -> None:
+    """The construction permit, the last item; the case is completed, signed for and filed on time."""
+    unit = people("aojiang")
+    with clock.frozen("2026-03-20 14:00"):
+        unit.goto(f"/cases/{case.pk}/")
+        with unit.expect_navigation():
+            unit.click("#item-S04 button[data-action=dispatch]")
+        zjj = people("zjj")
+        zjj.goto(f"/plans/cases/{case.pk}/items/S04/")
+        item_action(zjj, "S04", "start")
+    with clock.frozen("2026-03-24 10:00"):
+        zjj.reload()
+        item_action(zjj, "S04", "finish", approval_no="330326202603240101")
+        unit.goto(f"/cases/{case.pk}/")
+        check_step(unit, "25-unit-every-item-done", *ITEMS, "330326202603240101")
+        assert unit.locator("#plan-items tbody .tag", has_text="已办结").count() == len(ITEMS)
+        unit.goto(f"/closure/cases/{case.pk}/")
+        unit.get_by_role("link", name="填写办结单").click()
+        unit.fill("textarea[name=opinion]", "委托事项均已按期办结，批准文件已移交业主")
+        with unit.expect_navigation():
+            unit.click("text=确认办结，生成办结单")
+        assert unit.url.endswith(f"/closure/cases/{case.pk}/"), unit.locator(".errorlist, .error, .messages").all_inner_texts()
+        unit.fill("input[name=signatory]", "张伟")
+        with unit.expect_navigation():
+            unit.click("text=登记业主签收")
+        with unit.expect_navigation():
+            unit.click("text=登记归档")
+        check_step(unit, "26-unit-completed-and-filed", "已办结", "按时归档")
+
+
+def after_completion(people: People, case: Case, tracking_no: str, query_code: str) -> None:
+    """The owner evaluates through the one-time link; a return visit hears of a gift asked for and the inspector
+    sees the alert; the center's ledger and dashboard and the public progress page show the case, masked; the
+    auditor verifies the trail."""
+    unit, company = people("aojiang"), people.pages["company"]
+    with clock.frozen("2026-03-24 15:00"):
+        with unit.expect_navigation():
+            unit.click("text=生成业主评价链接")
+        link = unit.locator("#issued-link a").inner_text()
+        company.goto(link)
+        check_step(company, "27-owner-evaluation-link", "代办服务评价", "年产20万台精密减速机项目")
+        company.check("input[name=grade][value=very_satisfied]")
+        for field in ("attitude", "efficiency", "quality", "overall"):
+            company.check(f"input[name={field}][value='5']")
+        company.fill("textarea[name=comments]", "代办员全程跟进，界址争议协调及时。")
+        company.check("input[name=fee_asked][value=no]")
+        with company.expect_navigation():
+            company.click("text=提交评价")
+        check_step(company, "28-owner-evaluated", "评价已提交，感谢您的支持")
+        company.goto(link)
+        assert "评价提交后不能修改" in company.locator("#problem").inner_text()  # the link is spent
+
+    with clock.frozen("2026-03-27 10:00"):
+        unit.reload()
+        unit.click("#visits summary")
+        unit.locator("select[name=visitor]").select_option("ajadmin")
+        with unit.expect_navigation():
+            unit.get_by_role("button", name="安排回访").click()
+        visitor = people("ajadmin")
+        visitor.goto(f"/closure/cases/{case.pk}/")
+        visits = visitor.locator("#visits")
+        visits.locator("textarea[name=note]").fill("电话回访业主张伟，对代办服务满意；反映某中介人员曾暗示需送购物卡")
+        visits.locator("input[name=fee_asked][value=yes]").check()
+        visits.locator("textarea[name=fee_details]").fill("环评编制阶段有中介人员暗示需送购物卡")
+        with visitor.expect_navigation():
+            visits.get_by_role("button", name="记录回访").click()
+        check_step(visitor, "29-return-visit-fee-report", "业主反映有人索取费用或礼品")
+        inspector = people("inspector")
+        inspector.goto("/closure/fee-alerts/")
+        check_step(inspector, "30-inspector-fee-alert", "环评编制阶段有中介人员暗示需送购物卡", "鳌江镇")
+
+    with clock.frozen("2026-03-31 10:00"):
+        center = people("center")
+        center.goto("/assessment/ledger/?from=2026-03-01&to=2026-03-31")
+        check_step(center, "31-center-ledger", tracking_no, "年产20万台精密减速机项目")
+        assert "张伟" not in center.content() and "13857712345" not in center.content()
+        center.goto("/assessment/?from=2026-03-01&to=2026-03-31&by=unit")
+        center.wait_for_selector("#chart-units canvas")
+        check_step(center, "32-center-dashboard", "鳌江镇投资项目代办服务站")
+        company.goto("/portal/progress/")
+        company.fill("#id_tracking_no", tracking_no)
+        company.fill("#id_query_code", query_code)
+        with company.expect_navigation():
+            company.click("form button[type=submit]")
+        check_step(company, "33-public-progress", "已办结", "代办进度反馈")
+        assert "张伟" not in company.content() and "13857712345" not in company.content()
+        auditor = people("auditor")
+        auditor.goto("/audit/")
+        with auditor.expect_navigation():
+            auditor.click("button[name=verify]")
+        check_step(auditor, "34-auditor-verifies-the-trail", "审计链完整", "逐条校验通过")
