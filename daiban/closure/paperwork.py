@@ -7,6 +7,7 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from daiban.cases.models import Case, CaseDocument, CaseItem
 from daiban.cases.paperwork import agency_of, generate, owner_of, project_of
@@ -73,7 +74,7 @@ def closing_form(closure: Closure, serial: str) -> bytes:
     from daiban.documents.termination import termination_form
 
     case = closure.case
-    head = dict(serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+    head: dict[str, Any] = dict(serial=serial, project=project_of(case), owner=owner_of(case), agency=agency_of(case),
                 entrusted_on=case.entrusted_on or case.accepted_at.date(), opinion=closure.opinion,
                 archive_due_on=closure.filing_due_on, archived_on=closure.filed_on)
     items = list(_items(case))

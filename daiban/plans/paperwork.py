@@ -21,6 +21,7 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
     from daiban.documents.plan import task_plan
 
     detail = plan_detail(case)
+    assert detail is not None  # called right after the plan is generated (plans.services)
     rows = []
     catalog = {i.catalog_item.code: i.catalog_item for i in case.items.select_related("catalog_item")}
     for row in detail["items"]:
