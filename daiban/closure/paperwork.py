@@ -8,6 +8,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from django.db.models import Max
 
@@ -77,7 +78,7 @@ def closing_paper(closure: Closure) -> Paper:
     from daiban.documents.termination import termination_form
 
     case = closure.case
-    head = dict(serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
+    head: dict[str, Any] = dict(serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
                 entrusted_on=case.entrusted_on or case.accepted_at.date(), opinion=closure.opinion,
                 archive_due_on=closure.filing_due_on, archived_on=closure.filed_on)
     items = list(_items(case))

@@ -2,6 +2,8 @@
 the selectors, every write from a service; a closed case shows no form that would change it."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -358,7 +360,7 @@ def department_ratings(request, pk: int):
     require_worker(request.user, "department_ratings_page")
     departments = evaluations.rated_departments(case)
     existing = list(DepartmentRating.objects.filter(case=case).select_related("department", "liaison"))
-    rows = [{"code": code, "department": dept, "liaison": liaison,
+    rows: list[dict[str, Any]] = [{"code": code, "department": dept, "liaison": liaison,
              "form": RatingForm(request.POST or None, prefix=code) if not existing else None}
             for code, (dept, liaison) in departments.items()]
     if request.method == "POST" and not existing:

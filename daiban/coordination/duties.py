@@ -23,10 +23,13 @@ from daiban.org.models import User
 from daiban.org.roles import Role
 from daiban.plans.deadlines import LABELS, OVERDUE, WARNING
 
+# What runs against a deadline here: a tier waiting for its answer, a linked request, a meeting's resolution.
+Waiting = IssueTier | LinkedRequest | Resolution
+
 Kind = DeadlineAlert.Kind
 
 
-def _waiting_tiers() -> Iterator[tuple[str, object, dict]]:
+def _waiting_tiers() -> Iterator[tuple[str, Waiting, dict]]:
     tiers = (IssueTier.objects.filter(responded_on__isnull=True, closed_at__isnull=True,
                                       issue__status=IssueStatus.OPEN, issue__case__status__in=OPEN_STATUSES)
              .select_related("issue", "issue__case", "issue__case__project", "issue__case__unit", "body"))
@@ -44,7 +47,7 @@ def _waiting_tiers() -> Iterator[tuple[str, object, dict]]:
             "case": issue.case, "link": f"/coordination/issues/{issue.pk}/"}
 
 
-def _waiting_linked() -> Iterator[tuple[str, object, dict]]:
+def _waiting_linked() -> Iterator[tuple[str, Waiting, dict]]:
     rows = (LinkedRequest.objects.exclude(status=LinkedStatus.ANSWERED).filter(case__status__in=OPEN_STATUSES)
             .select_related("case", "case__project", "to_body", "from_body", "sent_by"))
     for linked in rows:
@@ -53,7 +56,7 @@ def _waiting_linked() -> Iterator[tuple[str, object, dict]]:
             "people": [linked.sent_by, *body_staff(linked.to_body)], "link": f"/coordination/linked/{linked.pk}/"}
 
 
-def _open_resolutions() -> Iterator[tuple[str, object, dict]]:
+def _open_resolutions() -> Iterator[tuple[str, Waiting, dict]]:
     rows = (Resolution.objects.filter(status=ResolutionStatus.OPEN, meeting__record_version__gt=0)
             .select_related("meeting", "meeting__case", "meeting__case__project", "meeting__convened_by",
                             "department"))

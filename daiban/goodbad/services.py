@@ -69,12 +69,12 @@ def bad_review_open(*, evaluation: OwnerEvaluation | ItemEvaluation, actor: User
     return review
 
 
-def _day(on: dt.date | None, after: dt.date, field: str, what: str) -> dt.date:
+def _day(on: dt.date | None, after: dt.date | None, field: str, what: str) -> dt.date:
     """A declared date: today by default, never in the future, never before the previous event."""
     on = on or clock.today()
     if on > clock.today():
         raise ValidationFailed({field: f"{what}不能晚于今天"})
-    if on < after:
+    if after is not None and on < after:
         raise ValidationFailed({field: f"{what}不能早于上一环节的日期（{after:%Y-%m-%d}）"})
     return on
 
@@ -125,8 +125,9 @@ def _move(review: BadReview, *, to: str, actor: User, on: dt.date, note: str, fi
 def bad_review_verify(*, actor: User, review: BadReview, finding: str, note: str,
                       verified_on: dt.date | None = None) -> BadReview:
     """核实/回访: founded (rectify), explained (answer the rater), or unfounded (appealed to the center)."""
-    target = {Finding.FOUNDED: ReviewStatus.RECTIFYING, Finding.EXPLAINED: ReviewStatus.ANSWERING,
-              Finding.UNFOUNDED: ReviewStatus.APPEALED}.get(finding)
+    targets: dict[str, str] = {Finding.FOUNDED: ReviewStatus.RECTIFYING, Finding.EXPLAINED: ReviewStatus.ANSWERING,
+                               Finding.UNFOUNDED: ReviewStatus.APPEALED}
+    target = targets.get(finding)
     _require(actor, review, target or ReviewStatus.RECTIFYING, "bad_review_verify", expected=ReviewStatus.VERIFYING)
     if target is None:
         raise ValidationFailed({"finding": "核实结论应为属实（founded）、解释说明（explained）或不属实申诉（unfounded）"})
@@ -156,8 +157,9 @@ def bad_review_appeal_review(*, actor: User, review: BadReview, decision: str, n
                              reviewed_on: dt.date | None = None) -> BadReview:
     """The center reviews an appeal: upheld sets the 差评 aside (it no longer counts); rejected sends it back
     to be rectified, its deadline counted from the review."""
-    target = {AppealDecision.UPHELD: ReviewStatus.CLOSED, AppealDecision.REJECTED: ReviewStatus.RECTIFYING}.get(
-        decision)
+    targets: dict[str, str] = {AppealDecision.UPHELD: ReviewStatus.CLOSED,
+                               AppealDecision.REJECTED: ReviewStatus.RECTIFYING}
+    target = targets.get(decision)
     _require(actor, review, target or ReviewStatus.CLOSED, "bad_review_appeal_review",
              expected=ReviewStatus.APPEALED)
     if target is None:

@@ -39,7 +39,7 @@ class RaterReply(models.TextChoices):
 UNIT, CENTER = "unit", "center"
 
 # (from, to): who may make the change — the unit concerned (agency unit or department) or the center.
-ALLOWED_REVIEW_CHANGES = {
+ALLOWED_REVIEW_CHANGES: dict[tuple[str, str], str] = {
     (ReviewStatus.VERIFYING, ReviewStatus.RECTIFYING): UNIT,  # founded
     (ReviewStatus.VERIFYING, ReviewStatus.ANSWERING): UNIT,  # explained
     (ReviewStatus.VERIFYING, ReviewStatus.APPEALED): UNIT,  # unfounded: appealed to the center

@@ -32,6 +32,7 @@ def plan_paper(case: Case) -> Paper | None:
     if not TaskPlan.objects.filter(case=case).exists():
         return None
     detail = plan_detail(case)
+    assert detail is not None  # called right after the plan is generated (plans.services)
     rows = []
     catalog = {i.catalog_item.code: i.catalog_item for i in case.items.select_related("catalog_item")}
     for row in detail["items"]:

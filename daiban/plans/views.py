@@ -6,6 +6,9 @@ refusal renders the item's own page (422).
 """
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
@@ -73,7 +76,7 @@ def action_form(action: str, item: CaseItem, data=None, *, memo: dict | None = N
     if action == "dispatch":
         liaisons, default = _dispatch_choices(item, memo)
         return f.DispatchForm(data, liaisons=liaisons, initial={"liaison": default} if default else {}, **options)
-    forms_by_action = {
+    forms_by_action: dict[str, tuple[type[forms.Form], dict[str, Any]]] = {
         "start": (f.StartForm, {"started_on": today}),
         "pause": (f.PauseForm, {"started_on": today}),
         "resume": (f.ResumeForm, {"ended_on": today}),

@@ -32,7 +32,9 @@ def staff_of(actor: User, body: AgencyBody | None) -> bool:
     return body is not None and actor.body_id == body.pk and actor.has_role(*UNIT_ROLES)
 
 
-def body_staff(body: AgencyBody) -> list[User]:
+def body_staff(body: AgencyBody | None) -> list[User]:
+    if body is None:
+        return []
     return list(User.objects.filter(body=body, is_active=True, role_grants__role__in=sorted(UNIT_ROLES)).distinct())
 
 
@@ -73,7 +75,7 @@ def higher_body(case: Case, wanted: str | int | None, *, default_kind: str = Age
         return AgencyBody.objects.filter(pk=int(wanted), kind__in=HIGHER_KINDS).first()
     if wanted not in HIGHER_KINDS:
         return None
-    body = case.unit
+    body: AgencyBody | None = case.unit
     while body is not None:
         if body.kind == wanted:
             return body

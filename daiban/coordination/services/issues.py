@@ -83,9 +83,10 @@ def may_respond(actor: User, issue: Issue, tier: IssueTier) -> bool:
     own staff relaying the answer."""
     if tier.step in (Tier.AGENT, Tier.UNIT):
         return works_on(actor, issue.case) or (
-            actor.has_role(Role.LIAISON) and issue.departments.filter(pk=actor.department_id).exists())
+            actor.has_role(Role.LIAISON) and actor.department_id is not None
+            and issue.departments.filter(pk=actor.department_id).exists())
     if tier.step == Tier.HIGHER_BODY:
-        return staff_of(actor, tier.body) or (tier.body.kind == AgencyBody.Kind.CENTER
+        return staff_of(actor, tier.body) or (tier.body is not None and tier.body.kind == AgencyBody.Kind.CENTER
                                               and actor.has_role(Role.CENTER_ADMIN))
     return (works_on(actor, issue.case) or staff_of(actor, tier.body)
             or (tier.department_id is not None and actor.department_id == tier.department_id))
@@ -141,6 +142,7 @@ def issue_raise(*, actor: User, case: Case, title: str, departments: list[str], 
     deadline = _deadline(errors, workdays=deadline_workdays, respond_by=respond_by)
     if errors:
         raise ValidationFailed(errors)
+    assert deadline is not None  # no errors: it was read
     with transaction.atomic():
         now = clock.now()
         issue = Issue.objects.create(case=case, item=item, blocks_item=bool(item and blocks_item), title=title,
@@ -245,6 +247,7 @@ def issue_escalate(*, actor: User, issue: Issue, reason: str, deadline_workdays:
         handler = rung.handler
     if errors:
         raise ValidationFailed(errors)
+    assert rung is not None and deadline is not None  # no errors: both were read
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.tier != tier_now.number or issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
@@ -410,6 +413,7 @@ def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | Non
         errors["leader"] = "同级政府没有可主持疑难会商的领导，请联系系统管理员配置"
     if errors:
         raise ValidationFailed(errors)
+    assert chosen is not None  # no errors: the leader was found
     with transaction.atomic():
         issue = lock_issue(issue)
         if issue.status not in (IssueStatus.OPEN, IssueStatus.RESPONDED):
