@@ -105,6 +105,15 @@ def item_action(page, code: str, action: str, **fields: str) -> None:
         form.locator("button").click()
 
 
+def query_progress(page, tracking_no: str, query_code: str) -> None:
+    """The public progress query, as the company makes it with its tracking number and query code."""
+    page.goto("/portal/progress/")
+    page.fill("#id_tracking_no", tracking_no)
+    page.fill("#id_query_code", query_code)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+
+
 class People:
     """Each person's own browser context, logged in once through the real login page (password + TOTP)."""
 
@@ -187,11 +196,7 @@ def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
         unit.click("button[name=accept]")
     check_step(unit, "06-unit-case-accepted", "已受理")
 
-    company.goto("/portal/progress/")
-    company.fill("#id_tracking_no", tracking_no)
-    company.fill("#id_query_code", query_code)
-    with company.expect_navigation():
-        company.click("form button[type=submit]")
+    query_progress(company, tracking_no, query_code)
     check_step(company, "07-company-progress", "已受理")
     return tracking_no, query_code
 
@@ -487,11 +492,7 @@ def after_completion(people: People, case: Case, tracking_no: str, query_code: s
         center.goto("/assessment/?from=2026-03-01&to=2026-03-31&by=unit")
         center.wait_for_selector("#chart-units canvas")
         check_step(center, "32-center-dashboard", "鳌江镇投资项目代办服务站")
-        company.goto("/portal/progress/")
-        company.fill("#id_tracking_no", tracking_no)
-        company.fill("#id_query_code", query_code)
-        with company.expect_navigation():
-            company.click("form button[type=submit]")
+        query_progress(company, tracking_no, query_code)
         check_step(company, "33-public-progress", "已办结", "代办进度反馈")
         assert "张伟" not in company.content() and "13857712345" not in company.content()
         auditor = people("auditor")
