@@ -47,8 +47,7 @@ CASES = [
     DemoCase("demo-2", "owner2", "吴建华", RequestData(
         company_name="平阳县水头盛达皮具有限公司", credit_code=_code("91330326MA2K6P2N5"), legal_rep="吴建华",
         company_address="平阳县水头镇小微园区皮革路16号",
-        contact_name="吴丽", contact_phone="13967702302", contact_email="wuli@shengda-pj.example.cn",
-        project_name="皮具生产车间入园项目",
+        contact_name="吴丽", contact_phone="13967702302", project_name="皮具生产车间入园项目",
         location="水头镇", category="industrial_platform", industrial=True, investment_wan=3800,
         description="入驻水头小微园标准厂房，建设皮具生产线两条"),
         agent="shuitou", items=["L02", "L05C", "G02", "S01", "S04", "U01", "U02"]),
