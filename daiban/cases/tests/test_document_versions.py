@@ -130,3 +130,16 @@ def test_every_version_is_listed_and_downloadable_by_the_api_and_the_page(accept
     page = client.get(f"/cases/{case_id}/").content.decode()
     assert "第2版" in page and "历次版本（1）" in page
     assert client.get(f"/cases/{case_id}/documents/{first['serial']}/1.docx").status_code == 200
+
+
+def test_a_case_whose_agreement_was_issued_again_waits_again_for_its_signature(accepted, client):
+    import re
+
+    case_id, agent = accepted
+    agent.post(f"cases/{case_id}/agreement", {"item_codes": ["L02"]})
+    agent.post(f"cases/{case_id}/documents/agreement/sign", {"owner_signatory": "张伟"})
+    waiting = re.compile(rf'<a href="/cases/{case_id}/">[^<]*</a> <span class="muted">协议待签署</span>')
+    assert client.login(username="aojiang")
+    assert not waiting.search(client.get("/").content.decode())
+    agent.put(f"cases/{case_id}/team", {"agent": "aojiang", "liaisons": ["fgj"]})
+    assert waiting.search(client.get("/").content.decode())

@@ -220,3 +220,18 @@ def test_a_record_cannot_be_signed_before_the_meeting_is_held(meeting, person):
     assert sign(meeting, person, "zrjhead", at="2026-11-04 09:30").signer.username == "zrjhead"
     with pytest.raises(Forbidden, match="未登记您出席"):  # nobody signs for an absent invitee
         sign(meeting, person, "zjjhead", at="2026-11-04 10:00")
+
+
+def test_the_record_document_has_the_records_versions_and_a_signature_completes_the_version_signed(meeting, person):
+    record(meeting, person)
+    sign(meeting, person, "zrjhead")
+    documents = lambda: list(CaseDocument.objects.filter(  # noqa: E731
+        kind="meeting", subject=f"meeting:{meeting.pk}").order_by("version"))
+    (first,) = documents()
+    assert first.version == 1 and "编号：" in read_text(bytes(first.content)) and "第1版" in read_text(
+        bytes(first.content))
+    assert "已签名 2026-11-04 11:30" in read_text(bytes(first.content))  # the signature joined version 1
+    record(meeting, person, discussion="复测后再议")
+    old, new = documents()
+    assert (old.version, new.version) == (1, 2) and old.serial_no == new.serial_no
+    assert "已签名 2026-11-04 11:30" in read_text(bytes(old.content)) and "第2版" in read_text(bytes(new.content))
