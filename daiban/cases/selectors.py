@@ -48,17 +48,22 @@ def cases_for(user) -> QuerySet[Case]:
 ITEM_READS = ("catalog_item__department__region", "liaison")
 
 
-def with_case_reads(cases: QuerySet[Case], *, people: bool = True, item_children: tuple[str, ...] = ()
+def case_items() -> QuerySet[CaseItem]:
+    """Items as the case's readers use them: their catalog item, department and region, their liaison."""
+    return CaseItem.objects.select_related(*ITEM_READS)
+
+
+def with_case_reads(cases: QuerySet[Case], *, people: bool = True, items: QuerySet[CaseItem] | None = None
                     ) -> QuerySet[Case]:
     """A case with its items, team and forms (without their content): one query each, whatever the case
     holds; its collaboration phases in its own row (lib.prefetch.with_json_children; call
     unpack_json_children on the case read). Readers below use these through daiban.lib.prefetch.prefetched.
     `people`: also the team members' roles, in the team's rows (a page shows who may see their phone
-    numbers); `item_children`: relations of the items read in the items' rows the same way."""
+    numbers); `items`: the items' query (case_items() with what a page adds to their rows)."""
     team = TeamMember.objects.select_related("user__department", "user__body").order_by("pk")
     if people:
         team = team.annotate(user_roles=json_rows(RoleGrant.objects, parent="user", row=F("role"), outer="user"))
-    items = with_json_children(CaseItem.objects.select_related(*ITEM_READS), *item_children)
+    items = case_items() if items is None else items
     return with_json_children(cases, "collaboration").prefetch_related(
         Prefetch("items", items),
         Prefetch("team", team),

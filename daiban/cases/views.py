@@ -280,9 +280,9 @@ def _case_context(request, case, **forms) -> dict:
 @require_http_methods(["GET", "POST"])
 def case_page(request, pk: int):
     if request.method == "GET":
-        from daiban.plans.selectors import ITEM_CHILDREN, with_plan_reads  # the plan section (plans imports this)
+        from daiban.plans.selectors import plan_items, with_plan_reads  # the plan section (plans imports this)
 
-        reads = with_plan_reads(with_case_reads(cases_for(request.user), item_children=ITEM_CHILDREN))
+        reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
         case = get_in_scope(reads, pk=pk, user=request.user)
         unpack_json_children(case)
         return render(request, "cases/case_detail.html", _case_context(request, case))

@@ -37,8 +37,8 @@ def with_json_children(parents: QuerySet, *relations: str) -> QuerySet:
     for relation in relations:
         field = parents.model._meta.get_field(relation)
         child = field.related_model
-        row = JSONObject(**{f.attname: F(f.attname) for f in child._meta.concrete_fields})
-        annotations[_PREFIX + relation] = json_rows(child._default_manager.all(), parent=field.field.name, row=row)
+        annotations[_PREFIX + relation] = json_rows(child._default_manager.all(), parent=field.field.name,
+                                                    row=json_of(child))
     return parents.annotate(**annotations)
 
 
@@ -57,6 +57,18 @@ def _value(field, value):
     return value
 
 
+def json_of(model) -> JSONObject:
+    """Every column of `model` as one JSON object (the JSON form of a row that from_json_rows reads back)."""
+    return JSONObject(**{f.attname: F(f.attname) for f in model._meta.concrete_fields})
+
+
+def from_json_rows(model, rows: list[dict] | None, *, db: str | None = None) -> list:
+    """Model instances (as if read from the database) from the JSON rows of json_of(model)."""
+    fields = model._meta.concrete_fields
+    return [model.from_db(db, [f.attname for f in fields], [_value(f, row.get(f.attname)) for f in fields])
+            for row in rows or []]
+
+
 def _sort(rows: list, model) -> None:
     """In the model's ordering (plain field names; pk when it has none), nulls last."""
     names = [name for name in (model._meta.ordering or ["pk"]) if isinstance(name, str) and "__" not in name]
@@ -73,10 +85,7 @@ def unpack_json_children(parent: Model) -> None:
         relation = name[len(_PREFIX):]
         field = parent._meta.get_field(relation)
         child = field.related_model
-        fields = child._meta.concrete_fields
-        rows = [child.from_db(parent._state.db, [f.attname for f in fields],
-                              [_value(f, row.get(f.attname)) for f in fields])
-                for row in (vars(parent).pop(name) or [])]
+        rows = from_json_rows(child, vars(parent).pop(name), db=parent._state.db)
         for row in rows:
             field.field.set_cached_value(row, parent)
         _sort(rows, child)

@@ -58,11 +58,13 @@ def expectation_of(limit: int, own: DurationFigure | None, overall: DurationFigu
     return Expectation(workdays=limit, workdays_p80=limit, basis=LEGAL)
 
 
-def expectations_for(catalog_items) -> dict[int, Expectation]:
-    """catalog item id → Expectation, for catalog items (each with its department_id): one query."""
+def expectations_for(catalog_items, *, figures: list[DurationFigure] | None = None) -> dict[int, Expectation]:
+    """catalog item id → Expectation, for catalog items (each with its department_id): one query, none when
+    their `figures` were read already."""
     catalog_items = list(catalog_items)
-    figures = {(f.catalog_item_id, f.department_id): f
-               for f in DurationFigure.objects.filter(catalog_item_id__in=[c.pk for c in catalog_items])}
+    if figures is None:
+        figures = list(DurationFigure.objects.filter(catalog_item_id__in=[c.pk for c in catalog_items]))
+    figures = {(f.catalog_item_id, f.department_id): f for f in figures}
     return {c.pk: expectation_of(c.limit_workdays, figures.get((c.pk, c.department_id)), figures.get((c.pk, None)))
             for c in catalog_items}
 

@@ -7,17 +7,19 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.selectors import documents_of, items_of, local_department_of, team_members
+from daiban.cases.selectors import case_items, documents_of, items_of, local_department_of, team_members
 from daiban.cases.states import CaseStatus
 from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.lib import clock
+from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_phone
-from daiban.lib.prefetch import prefetched, with_json_children
+from daiban.lib.prefetch import from_json_rows, json_of, prefetched, with_json_children
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
+from daiban.plans.models import DurationFigure
 from daiban.plans.target import target_unit_label
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
@@ -26,7 +28,7 @@ WORK_LOGS_SHOWN = 50
 
 
 def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """On top of cases.selectors.with_case_reads(item_children=ITEM_CHILDREN): what the plan section reads,
+    """On top of cases.selectors.with_case_reads(items=plan_items()): what the plan section reads,
     one query each, its progress reports in the case's row (unpack_json_children on the case read)."""
     from daiban.plans.models import ItemUrge, OwnerVisit
 
@@ -37,8 +39,19 @@ def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-# The items' own short lists the plan section shows, read in the items' rows (with_case_reads(item_children=…)).
-ITEM_CHILDREN = ("pauses", "escalations")
+def plan_items() -> QuerySet[CaseItem]:
+    """The items for with_case_reads(items=…) on the plan section: their pauses and escalations and their
+    catalog item's duration figures (plans.expectations) in their own rows."""
+    figures = json_rows(DurationFigure.objects, parent="catalog_item", row=json_of(DurationFigure),
+                        outer="catalog_item")
+    return with_json_children(case_items().annotate(duration_figures=figures), "pauses", "escalations")
+
+
+def _figures_of(items: list[CaseItem]) -> list[DurationFigure] | None:
+    """The duration figures read in the items' rows (plan_items), or None when they were not."""
+    if not all(hasattr(item, "duration_figures") for item in items):
+        return None
+    return [figure for item in items for figure in from_json_rows(DurationFigure, item.duration_figures)]
 
 
 def _team_liaisons(case: Case) -> dict:
@@ -194,7 +207,8 @@ def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical:
     items = prefetched(case, "items", case.items.select_related(
         "case", "case__unit", "catalog_item", "catalog_item__department", "catalog_item__department__region",
         "liaison").prefetch_related("pauses", "urges__by", "urges__to", "escalations"))
-    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
+    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values(),
+                                figures=_figures_of(items))
     rows = []
     for item in items:
         row = item_row(item, today)
@@ -340,7 +354,8 @@ def urgent_first(items, today=None) -> list[dict]:
     """item_row of each item, overdue first, then warning, then by due date."""
     today = today or clock.today()
     items = list(items)
-    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values())
+    practice = expectations_for({item.catalog_item_id: item.catalog_item for item in items}.values(),
+                                figures=_figures_of(items))
     rows = []
     for item in items:
         row = item_row(item, today)
