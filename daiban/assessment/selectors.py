@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -134,8 +135,9 @@ def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list
             .annotate(items=Count("pk"), avg_actual=Avg("actual"),
                       late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
             .order_by())
-    found = []
-    for row in rows:
+    found: list[dict[str, Any]] = []
+    for values in rows:
+        row: dict[str, Any] = dict(values)
         row["avg_actual"] = round(float(row["avg_actual"]), 1)
         row["over"] = round(row["avg_actual"] - row["limit"], 1)
         if row["over"] > 0 or row["late_items"]:
