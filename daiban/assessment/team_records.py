@@ -28,11 +28,11 @@ def person_records(period: Period, *, body_ids: frozenset[int] | None = None) ->
         staff = staff.filter(body_id__in=body_ids)
     people = list(staff.select_related("body").order_by("body__name", "username"))
     in_period = Q(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end)
-    attendance: dict[int, dict[str, Any]] = {row["person"]: row for row in Attendance.objects.filter(in_period, person__in=people)
+    attendance: dict[int, Any] = {row["person"]: row for row in Attendance.objects.filter(in_period, person__in=people)
                   .order_by().values("person").annotate(n_invited=Count("pk"), n_present=Count("pk", filter=Q(present=True)),
                                              n_trainings=Count("pk", filter=Q(present=True,
                                                                               meeting__kind__in=TRAINING_KINDS)))}
-    conduct: dict[int, dict[str, Any]] = {row["person"]: row for row in ConductRecord.objects.filter(
+    conduct: dict[int, Any] = {row["person"]: row for row in ConductRecord.objects.filter(
         person__in=people, decided_on__gte=period.start, decided_on__lte=period.end).order_by().values("person").annotate(
         n_commendations=Count("pk", filter=Q(kind__in=sorted(INCENTIVE_KINDS))),
         n_accountability=Count("pk", filter=~Q(kind__in=sorted(INCENTIVE_KINDS))))}
