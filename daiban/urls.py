@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import include, path, re_path
 
@@ -13,12 +14,21 @@ from daiban.ops import views as ops_views
 admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
 admin.site.site_title = "代办服务基础数据"
 admin.site.index_title = "基础数据"
+
+
 # One way in: the admin's own login (password only) and password change lead to the staff login steps.
-# (Replacing the admin site's methods on the one instance; django-stubs declares them as methods.)
-admin.site.login = lambda request, extra_context=None: (  # type: ignore[method-assign,assignment,return-value]
-    redirect_to_login(request.GET.get("next", "/admin/")))
-admin.site.password_change = lambda request, extra_context=None: (  # type: ignore[method-assign,assignment,return-value]
-    redirect("accounts:password_change"))
+def _staff_login(request, extra_context=None) -> HttpResponseRedirect:
+    return redirect_to_login(request.GET.get("next", "/admin/"))
+
+
+def _staff_password_change(request, extra_context=None) -> HttpResponseRedirect:
+    return redirect("accounts:password_change")
+
+
+# The one admin site's methods replaced on the instance (django-stubs declares them as methods, password_change
+# as answering a TemplateResponse).
+admin.site.login = _staff_login  # type: ignore[method-assign]
+admin.site.password_change = _staff_password_change  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("healthz", ops_views.healthz, name="healthz"),

@@ -1,6 +1,8 @@
 """Who reads which part of assessment, and the audit of personal data shown to leaders and inspectors."""
 from __future__ import annotations
 
+from typing import Any
+
 from daiban.intake.services import CARD_ISSUER_KINDS
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -31,7 +33,7 @@ def personal_data_viewed(user, *, where: str, obj=None, rows: int | None = None,
         return
     from daiban.audit.services import audit_record
 
-    new = {"page": where, "fields": list(fields)}
+    new: dict[str, Any] = {"page": where, "fields": list(fields)}
     if rows is not None:
         new["rows"] = rows
     audit_record(event_type="access.personal_data_viewed", actor=user, obj=obj, new=new)

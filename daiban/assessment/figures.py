@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
@@ -175,6 +176,8 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    key: str | None
+    where: dict[str, Any]
     if dimension is not None and dimension.code == "department":
         rated, key, where = sources.department_ratings(), "department", {}
     else:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -147,7 +148,7 @@ def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list
 
     over = mean actual working days − limit; late_items = how many of them exceeded the limit.
     """
-    found = []
+    found: list[dict[str, Any]] = []
     for row in _bottleneck_rows(scoped, period):
         row["avg_actual"] = round(float(row.pop("workdays")) / row["items"], 1)
         row["over"] = round(row["avg_actual"] - row["limit"], 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 
@@ -28,7 +29,8 @@ from daiban.org.models import User
 
 log = logging.getLogger(__name__)
 EXPORT_KEEP_HOURS = 24
-EVENTS = {Export.Kind.LEDGER: "assessment.ledger_exported", Export.Kind.DIRECTORY: "assessment.directory_exported"}
+EVENTS: dict[str, str] = {Export.Kind.LEDGER: "assessment.ledger_exported",
+                          Export.Kind.DIRECTORY: "assessment.directory_exported"}
 
 
 def check_export(*, actor: User, kind: str, query) -> dict:
@@ -41,7 +43,7 @@ def check_export(*, actor: User, kind: str, query) -> dict:
 
 
 def export_recorded(*, actor: User, kind: str, filters: dict, rows: int | None = None, export: Export | None = None):
-    new = {"filters": filters}
+    new: dict[str, Any] = {"filters": filters}
     if rows is not None:
         new["rows"] = rows
     audit_record(event_type=EVENTS[kind], actor=actor, obj=export, new=new)

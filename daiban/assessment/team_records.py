@@ -5,6 +5,7 @@ person and per unit for a period, and one person's assessment sheet.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -22,18 +23,18 @@ SHEET_COLUMNS = [("日期", 12), ("类别", 12), ("内容", 40), ("情况", 30)]
 def person_records(period: Period, *, body_ids: frozenset[int] | None = None) -> list[dict]:
     """One row per agent, chief agent and unit administrator (of `body_ids`, or the county): meetings invited to
     and attended, training sessions attended and their hours, commendations (表扬、奖励) and accountability."""
-    people = User.objects.filter(is_active=True, role_grants__role__in=sorted(UNIT_ROLES)).distinct()
+    staff = User.objects.filter(is_active=True, role_grants__role__in=sorted(UNIT_ROLES)).distinct()
     if body_ids is not None:
-        people = people.filter(body_id__in=body_ids)
-    people = list(people.select_related("body").order_by("body__name", "username"))
+        staff = staff.filter(body_id__in=body_ids)
+    people = list(staff.select_related("body").order_by("body__name", "username"))
     in_period = Q(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end)
-    attendance = {row["person"]: row for row in Attendance.objects.filter(in_period, person__in=people)
+    attendance: dict[int, Any] = {row["person"]: row for row in Attendance.objects.filter(in_period, person__in=people)
                   .order_by().values("person").annotate(n_invited=Count("pk"), n_present=Count("pk", filter=Q(present=True)),
                                              n_trainings=Count("pk", filter=Q(present=True,
                                                                               meeting__kind__in=TRAINING_KINDS)),
                                              n_training_hours=Sum("meeting__hours", filter=Q(
                                                  present=True, meeting__kind__in=TRAINING_KINDS)))}
-    conduct = {row["person"]: row for row in ConductRecord.objects.filter(
+    conduct: dict[int, Any] = {row["person"]: row for row in ConductRecord.objects.filter(
         person__in=people, decided_on__gte=period.start, decided_on__lte=period.end).order_by().values("person").annotate(
         n_commendations=Count("pk", filter=Q(kind__in=sorted(INCENTIVE_KINDS))),
         n_accountability=Count("pk", filter=~Q(kind__in=sorted(INCENTIVE_KINDS))))}

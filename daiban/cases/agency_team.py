@@ -161,12 +161,12 @@ def propose(case: Case) -> TeamChoice:
         return next((u for u in candidates if qualifies(role, u, case)), None)
 
     leaders = staff.filter(section_level=True).order_by("username")
-    heads = staff.filter(department_head=True).order_by("username")
     # The economy-and-information bureau supervises industrial projects; the DRC others.
     preferred = "jxj" if case.project.industrial else "fgj"
-    heads = sorted(heads, key=lambda u: (u.department.code != preferred if u.department else True, u.username))
-    chiefs = staff.filter(role_grants__role=Role.CHIEF_AGENT).order_by("username")
-    chiefs = sorted(chiefs, key=lambda u: (u.body_id != case.unit_id, u.username))
+    heads = sorted(staff.filter(department_head=True).order_by("username"),
+                   key=lambda u: (u.department.code != preferred if u.department else True, u.username))
+    chiefs = sorted(staff.filter(role_grants__role=Role.CHIEF_AGENT).order_by("username"),
+                    key=lambda u: (u.body_id != case.unit_id, u.username))
     liaisons = []
     for department_id in sorted(need.department_ids):
         officer = staff.filter(department_id=department_id, role_grants__role=Role.LIAISON).order_by("username").first()

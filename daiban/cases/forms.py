@@ -158,7 +158,7 @@ class AgreementForm(forms.Form):
 
 
 def _person(user: User) -> tuple[str, str]:
-    where = user.title or (user.department.name if user.department_id else (user.body.name if user.body_id else ""))
+    where = user.title or (user.department.name if user.department else (user.body.name if user.body else ""))
     return user.username, f"{user.display_name}（{where}）" if where else user.display_name
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from daiban.audit.services import audit_record
 from daiban.catalog.models import CatalogItem, Level, LimitSource, Stage
@@ -20,7 +20,7 @@ CATALOG_ROLES = (Role.CENTER_ADMIN, Role.SYS_ADMIN)
 
 LIMIT_RANGE = (1, 365)
 TEXT_FIELDS = ("limit_note", "intermediary", "in_person_note", "note", "materials", "where_how")
-CHOICE_FIELDS = {"stage": Stage, "level": Level, "limit_source": LimitSource}
+CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {"stage": Stage, "level": Level, "limit_source": LimitSource}
 BOOLEAN_FIELDS = ("owner_in_person", "optional", "only_if_needed", "active")
 EDITABLE_FIELDS = ("name", "department", "stage", "limit_workdays", "limit_source", "level", *TEXT_FIELDS,
                    *BOOLEAN_FIELDS, "sort", "prerequisites")

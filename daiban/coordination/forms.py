@@ -42,7 +42,7 @@ def department_choices(case=None) -> list:
 
 
 def person_label(user: User) -> str:
-    where = user.department.name if user.department_id else (user.body.name if user.body_id else "")
+    where = user.department.name if user.department else (user.body.name if user.body else "")
     return f"{user.display_name}（{user.title or where}）" if (user.title or where) else user.display_name
 
 

@@ -100,8 +100,8 @@ def tier_standing(tier: IssueTier, issue: Issue, today: dt.date) -> deadlines.Du
 def tier_row(tier: IssueTier, issue: Issue, today: dt.date) -> dict:
     where = tier_standing(tier, issue, today)
     return {"id": tier.pk, "tier": tier.number, "tier_label": tier.get_step_display(), "handler": tier.handler,
-            "body": tier.body.name if tier.body_id else None,
-            "department": tier.department.name if tier.department_id else None,
+            "body": tier.body.name if tier.body else None,
+            "department": tier.department.name if tier.department else None,
             "opened_by": _person(tier.opened_by), "opened_at": tier.opened_at, "reason": tier.reason,
             "skip_reason": tier.skip_reason, "deadline_workdays": tier.deadline_workdays, "due_on": tier.due_on,
             "due_provisional": tier.due_provisional, "responded_on": tier.responded_on, "closed_at": tier.closed_at,
@@ -115,8 +115,8 @@ def level_row(tier: IssueTier, issue: Issue, today: dt.date) -> dict:
     first = next(iter(tier.responses.all()), None)
     where = tier_standing(tier, issue, today)
     return {"level": tier.number, "step": tier.step, "step_label": tier.get_step_display(), "handler": tier.handler,
-            "body": tier.body.name if tier.body_id else None,
-            "department": tier.department.name if tier.department_id else None,
+            "body": tier.body.name if tier.body else None,
+            "department": tier.department.name if tier.department else None,
             "opened_by": _person(tier.opened_by), "opened_at": tier.opened_at, "reason": tier.reason,
             "skip_reason": tier.skip_reason, "skipped": bool(tier.skip_reason), "due_on": tier.due_on,
             "deadline_workdays": tier.deadline_workdays, "responded_on": tier.responded_on,

@@ -69,7 +69,7 @@ class BadReview(models.Model):
 
     @property
     def concerned_name(self) -> str:
-        return self.department.name if self.department_id else self.unit.name
+        return self.department.name if self.department else self.unit.name
 
     @property
     def counts(self) -> bool:

@@ -93,7 +93,10 @@ def figures(period: Month) -> dict:
     (a Month, or any span with `start`, `end` and `bounds()`, such as the assessment dashboard's Period)."""
     start, after = period.bounds()
     owner_set_aside, item_set_aside = _set_aside()
-    county, units, departments, agents = _Tally(), defaultdict(_Tally), defaultdict(_Tally), defaultdict(_Tally)
+    county = _Tally()
+    units: defaultdict[str, _Tally] = defaultdict(_Tally)
+    departments: defaultdict[str, _Tally] = defaultdict(_Tally)
+    agents: defaultdict[str, _Tally] = defaultdict(_Tally)
     owner = (OwnerEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
              .exclude(pk__in=owner_set_aside).select_related("case__unit"))
     agent_of = dict(_agents([e.case_id for e in owner]))
@@ -104,18 +107,18 @@ def figures(period: Month) -> dict:
             _count(agents, [agent_of[evaluation.case_id]], evaluation.grade)
     items = (ItemEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
              .exclude(pk__in=item_set_aside).select_related("department"))
-    for evaluation in items:
-        _count({"": county}, [""], evaluation.grade)
-        _count(departments, [evaluation.department.name], evaluation.grade)
+    for item_evaluation in items:
+        _count({"": county}, [""], item_evaluation.grade)
+        _count(departments, [item_evaluation.department.name], item_evaluation.grade)
     reviews = (BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status=ReviewStatus.CLOSED)
                .exclude(outcome=Outcome.SET_ASIDE).select_related("unit", "department", "agent"))
     for review in reviews:
         groups = [county]
-        if review.department_id:
+        if review.department is not None:
             groups.append(departments[review.department.name])
         else:
             groups.append(units[review.unit.name])
-            if review.agent_id:
+            if review.agent is not None:
                 groups.append(agents[review.agent.display_name])
         for tally in groups:
             tally.closed += 1

@@ -1,6 +1,9 @@
 """Pages of the 差评 records: the list in one's scope, and one record with the form of its stage."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.goodbad import selectors, services
 from daiban.goodbad.forms import AnswerForm, RectifyForm, ReviewForm, VerifyForm
+from daiban.goodbad.models import BadReview
 from daiban.goodbad.people import is_concerned
 from daiban.goodbad.states import ReviewStatus
 from daiban.lib.errors import ValidationFailed
@@ -19,7 +23,8 @@ from daiban.org.scope import get_in_scope
 
 PER_PAGE = 30
 # status → (its form, its service, what the page says when done)
-STAGES = {
+# Each open status: the form the page shows, the service it calls, what the page says once done.
+STAGES: dict[str, tuple[type[forms.Form], Callable[..., BadReview], str]] = {
     ReviewStatus.VERIFYING: (VerifyForm, services.bad_review_verify, "已登记核实结论。"),
     ReviewStatus.APPEALED: (ReviewForm, services.bad_review_appeal_review, "已登记复核结论。"),
     ReviewStatus.RECTIFYING: (RectifyForm, services.bad_review_rectify, "已登记整改情况。"),

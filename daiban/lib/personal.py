@@ -135,10 +135,10 @@ class EncryptedCharField(models.CharField):
         kwargs["kind"] = self.kind
         return name, path, args, kwargs
 
-    def db_type(self, connection) -> str:
+    def db_type(self, connection) -> str | None:
         return models.TextField().db_type(connection)
 
-    def cast_db_type(self, connection) -> str:
+    def cast_db_type(self, connection) -> str | None:
         return models.TextField().db_type(connection)
 
     @property

@@ -112,14 +112,20 @@ def _counts_at(config: Mapping[str, Any]) -> dict[str, int]:
         with sqlite3.connect(config["NAME"]) as db:
             names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' "
                                                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-            return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+            return {name: _count(db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()) for name in names}
+
     import psycopg
 
     with psycopg.connect(host=config["HOST"] or "localhost", port=config["PORT"] or 5432, user=config["USER"],
                          password=config["PASSWORD"] or None, dbname=config["NAME"]) as db:
         names = [n for (n,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                                           "ORDER BY tablename")]
-        return {name: db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
+        return {name: _count(db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()) for name in names}
+
+
+def _count(row: tuple[Any, ...] | None) -> int:
+    assert row is not None  # SELECT COUNT(*) always answers one row
+    return int(row[0])
 
 
 def restore(source: Path, target_url: str, media_root: Path | None = None) -> dict:

@@ -125,7 +125,7 @@ def _out(article: Article, *, body: bool = False) -> dict[str, Any]:
     row = {
         "id": article.pk, "kind": article.kind, "kind_label": article.get_kind_display(), "title": article.title,
         "source": article.source, "doc_number": article.doc_number, "publish_date": article.publish_date,
-        "status": article.status, "catalog_item": article.catalog_item.code if article.catalog_item_id else None,
+        "status": article.status, "catalog_item": article.catalog_item.code if article.catalog_item else None,
         "url": f"/policy/{article.pk}/",
     }
     if body:

@@ -35,7 +35,7 @@ class ArticleForm(forms.Form):
             kwargs["initial"] = {
                 "kind": article.kind, "title": article.title, "source": article.source,
                 "doc_number": article.doc_number, "publish_date": article.publish_date, "body": article.body,
-                "catalog_item": article.catalog_item.code if article.catalog_item_id else "",
+                "catalog_item": article.catalog_item.code if article.catalog_item else "",
             }
         super().__init__(*args, **kwargs)
         choice_field(self.fields["catalog_item"]).choices = _catalog_choices()

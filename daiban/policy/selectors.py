@@ -219,6 +219,7 @@ def references_for(consultation) -> list[dict]:
                          "article_id": None, "title": f"{item.code} {item.name}", "url": guide_url(item.code)})
         else:
             article = ref.article
+            assert article is not None  # a reference names either a catalog item or an article
             rows.append({"id": ref.pk, "kind": article.kind, "kind_label": article.get_kind_display(), "code": None,
                          "article_id": article.pk, "title": article.title,
                          "url": reverse("policy:detail", args=[article.pk])})

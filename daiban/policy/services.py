@@ -30,7 +30,7 @@ def snapshot(article: Article) -> dict[str, Any]:
         "kind": article.kind, "title": article.title, "body": article.body, "source": article.source,
         "doc_number": article.doc_number, "status": article.status,
         "publish_date": article.publish_date.isoformat() if article.publish_date else None,
-        "catalog_item": article.catalog_item.code if article.catalog_item_id else None,
+        "catalog_item": article.catalog_item.code if article.catalog_item else None,
     }
 
 
@@ -86,7 +86,7 @@ def _apply(article: Article, changes: dict[str, Any]) -> None:
         errors["title"] = "请填写标题"
     if article.catalog_item_id and article.kind != Kind.GUIDE:
         errors["catalog_item"] = "只有办事指南可以对应事项"
-    elif article.catalog_item_id and Article.objects.filter(catalog_item_id=article.catalog_item_id).exclude(
+    elif article.catalog_item and Article.objects.filter(catalog_item_id=article.catalog_item_id).exclude(
             pk=article.pk).exists():
         errors["catalog_item"] = f"事项 {article.catalog_item.code} 已有办事指南，请修改原文"
     if article.status == Status.PUBLISHED and not article.publish_date and "publish_date" not in errors:
@@ -176,7 +176,7 @@ def policy_guides_generate(*, actor: User) -> list[Article]:
     """A published guide article for every active catalog item that has none; its facts come from the
     item, so the article itself only carries the title."""
     require_role(actor, *PUBLISHER_ROLES, action="policy_guides_generate")
-    created = []
+    created, codes = [], []
     with transaction.atomic():
         missing = CatalogItem.objects.filter(active=True, guide_articles__isnull=True).select_related("department")
         now, today = clock.now(), clock.today()
@@ -189,9 +189,9 @@ def policy_guides_generate(*, actor: User) -> list[Article]:
                                              at=now, by=actor, note="由事项库生成")
             index_article(article)
             created.append(article)
+            codes.append(item.code)
         if created:
-            audit_record(event_type="policy.guides_generated", actor=actor,
-                         new={"codes": [a.catalog_item.code for a in created]})
+            audit_record(event_type="policy.guides_generated", actor=actor, new={"codes": codes})
     return created
 
 

@@ -122,7 +122,7 @@ def _people(rows: list[PresenceIn]) -> list[Presence]:
 
 def _presence(row: Attendance) -> dict[str, Any]:
     return {"username": row.person.username, "name": row.person.display_name,
-            "body": row.person.body.name if row.person.body_id else None,
+            "body": row.person.body.name if row.person.body else None,
             "present": row.present, "reason": row.absence_reason}
 
 

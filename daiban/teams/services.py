@@ -242,7 +242,7 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
     errors: dict[str, str] = {}
     if kind not in ConductKind.values:
         errors["kind"] = "类型应为表扬、奖励、通报批评、约谈或责任追究"
-    values = {"reason": reason, "decided_by": decided_by or (actor.body.name if actor.body_id else ""),
+    values = {"reason": reason, "decided_by": decided_by or (actor.body.name if actor.body else ""),
               "doc_number": doc_number}
     reason = _text(values, "reason", errors, required=True)
     decided_by = _text(values, "decided_by", errors, required=True)

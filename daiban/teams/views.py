@@ -1,6 +1,8 @@
 """The team ledger's pages: meetings, training sessions, incentive and accountability records."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -80,7 +82,7 @@ def meeting_list(request, section: str):
     rows = meetings_for(user).filter(kind__in=kinds)
     years = years_of(rows, "held_on")
     rows, chosen = _filters(request, rows, "held_on")
-    attendance = {}
+    attendance: dict[int, Any] = {}
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for a in Attendance.objects.filter(meeting__in=[m.pk for m in page.object_list]).values_list("meeting_id",
                                                                                                 "present"):
