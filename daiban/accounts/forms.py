@@ -45,5 +45,13 @@ class AccountOpenForm(forms.Form):
     department = forms.ModelChoiceField(label="所在部门", queryset=Department.objects.all(), required=False)
 
 
+class OwnerAccountOpenForm(forms.Form):
+    """The owner's account: its company by credit code, then the same name fields as any account."""
+    credit_code = forms.CharField(label="企业统一社会信用代码", max_length=18)
+    username = AccountOpenForm.base_fields["username"]
+    full_name = forms.CharField(label="姓名（业主联系人）", max_length=30)
+    mobile = AccountOpenForm.base_fields["mobile"]
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)

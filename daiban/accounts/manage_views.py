@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from daiban.accounts import services
-from daiban.accounts.forms import AccountOpenForm, RoleForm
+from daiban.accounts.forms import AccountOpenForm, OwnerAccountOpenForm, RoleForm
 from daiban.accounts.lockout import locks
 from daiban.accounts.selectors import account_state, accounts_list
 from daiban.lib.errors import ValidationFailed
@@ -54,17 +54,31 @@ def account_detail(request, pk: int):
 @never_cache
 def account_open(request):
     _security_admin(request)
-    form = AccountOpenForm(request.POST or None)
+    return _open_with(request, AccountOpenForm(request.POST or None), services.account_open,
+                      "accounts/manage_new.html")
+
+
+def _open_with(request, form, open_account, template: str):
+    """The form's page; on a valid POST the account is opened and its initial password shown once."""
     if request.method == "POST" and form.is_valid():
         try:
-            user, password = services.account_open(actor=request.user, **form.cleaned_data)
+            user, password = open_account(actor=request.user, **form.cleaned_data)
         except ValidationFailed as refusal:
             for field, message in refusal.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
             return render(request, "accounts/manage_password.html", {"person": user, "password": password,
                                                                       "opened": True})
-    return render(request, "accounts/manage_new.html", {"form": form})
+    return render(request, template, {"form": form})
+
+
+@staff_page
+@never_cache
+def owner_account_open(request):
+    """开设业主账号: a company's owner account, by the company's credit code."""
+    _security_admin(request)
+    return _open_with(request, OwnerAccountOpenForm(request.POST or None), services.owner_account_open,
+                      "accounts/manage_owner_new.html")
 
 
 @require_POST

@@ -12,7 +12,10 @@ from daiban.accounts.passwords import initial_password
 from daiban.accounts.second_factor import recovery_codes_make
 from daiban.accounts.sessions import sessions_end
 from daiban.audit.services import audit_record
+from daiban.intake.models import Company
+from daiban.intake.services import owner_account_create
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.validators import credit_code_error
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import require_account_manager
 from daiban.org.services import password_check, user_create
@@ -127,4 +130,20 @@ def account_open(*, actor: User, username: str, full_name: str, mobile: str = ""
     password = initial_password()
     user = user_create(actor=actor, username=username.strip(), password=password, full_name=full_name.strip(),
                        mobile=mobile.strip(), title=title.strip(), body=body, department=department)
+    return user, password
+
+
+def owner_account_open(*, actor: User, credit_code: str, username: str, full_name: str,
+                       mobile: str = "") -> tuple[User, str]:
+    """An account for a company's owner (项目业主), the company found by its credit code, with a random initial
+    password (returned once, changed at the first login); intake.owner_account_create grants the role and audits."""
+    require_account_manager(actor, None, action="owner_account_create")
+    code = credit_code.strip().upper()
+    problem = credit_code_error(code)
+    company = None if problem else Company.objects.filter(credit_code=code).first()
+    if company is None:
+        raise ValidationFailed({"credit_code": problem or "未找到该统一社会信用代码的企业：企业须先提交过代办申请"})
+    password = initial_password()
+    user = owner_account_create(actor=actor, company=company, username=username.strip(), password=password,
+                                full_name=full_name.strip(), mobile=mobile.strip())
     return user, password

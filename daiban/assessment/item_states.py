@@ -8,7 +8,8 @@ count tens of thousands of items at once:
 - it is overdue on a day D when it is still open on D and its due date is before D;
 - a paused item's clock stands still: it is overdue only if its due date had already passed when
   the pause began (its open pause started after the due date);
-- warning (预警): open, dispatched, not paused, not overdue, and no more than WARNING_WORKDAYS working days left.
+- warning (预警): open, dispatched, not paused, not overdue, and no more than
+  workdays.warning.warning_window(its limit) working days left (WARNING_WORKDAYS, less for short limits).
 
 Withdrawn items (已撤回) are taken out of the plan and never count. Open items of a case that is
 already completed or terminated do not count either (the case's papers close them).
@@ -16,6 +17,8 @@ already completed or terminated do not count either (the case's papers close the
 from __future__ import annotations
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
@@ -24,6 +27,7 @@ from daiban.cases.models import CaseItem
 from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED, OPEN_STATUSES, ItemStatus
 from daiban.plans.models import Pause
 from daiban.workdays.loader import add_workdays
+from daiban.workdays.warning import warning_window
 
 # plans.deadlines.report_up_late (a report on the due day is on time, one after it is late) as an SQL condition.
 REPORTED_LATE = Q(reported_up_on__gt=F("report_due_on"))
@@ -61,14 +65,26 @@ def overdue_now(today: dt.date) -> Q:
             & ~_paused_in_time(today))
 
 
-def warning_now(today: dt.date, warning_days: int | None = None) -> Q:
-    """Open, running items due today or within the warning window (standing() state 'warning')."""
-    warning_days = settings.WARNING_WORKDAYS if warning_days is None else warning_days
+def _due_in_window(today: dt.date, window: int) -> Q:
     # left = workdays_between(today, due) <= k  ⇔  due < the (k+1)-th working day after today
-    limit = add_workdays(today, warning_days + 1).date
+    limit = add_workdays(today, window + 1).date
     accepted = Q(started_on__isnull=False)
-    due_in_window = ((accepted & Q(due_on__gte=today, due_on__lt=limit))
-                     | (~accepted & Q(planned_due__gte=today, planned_due__lt=limit)))
+    return ((accepted & Q(due_on__gte=today, due_on__lt=limit))
+            | (~accepted & Q(planned_due__gte=today, planned_due__lt=limit)))
+
+
+def warning_now(today: dt.date, warning_days: int | None = None) -> Q:
+    """Open, running items due today or within the warning window (standing() state 'warning').
+
+    The window is each item's workdays.warning.warning_window(limit): one condition per window size, so an item's
+    limit picks its window in the database as standing() picks it in Python."""
+    if warning_days is not None:
+        due_in_window = _due_in_window(today, warning_days)
+    else:
+        most = settings.WARNING_WORKDAYS  # limits above it all have the full window
+        by_limit = ([(Q(catalog_item__limit_workdays=n), warning_window(n)) for n in range(1, most + 1)]
+                    + [(Q(catalog_item__limit_workdays__gt=most), warning_window(most + 1))])
+        due_in_window = reduce(or_, (limits & _due_in_window(today, window) for limits, window in by_limit))
     return (~Q(status__in=ITEM_FINISHED) & ~Q(status__in=ITEM_PAUSED) & ~Q(status=ItemStatus.PENDING)
             & Q(case__status__in=OPEN_STATUSES) & due_in_window)
 

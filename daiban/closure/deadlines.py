@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from daiban.plans.deadlines import LABELS, NORMAL, OVERDUE, due_standing
 from daiban.workdays.calendar import WorkdayResult
 from daiban.workdays.loader import add_workdays, workdays_between
+from daiban.workdays.warning import warning_window
 
 FILING_WORKDAYS = 2
 
@@ -28,9 +28,7 @@ def case_workdays_used(entrusted_on: dt.date, closed_on: dt.date) -> int:
 
 
 def warning_workdays() -> int:
-    # The items' warning threshold (2 by default) would flag every filing from its first day; a filing is
-    # 预警 from the last working day but one.
-    return min(settings.WARNING_WORKDAYS, FILING_WORKDAYS - 1)
+    return warning_window(FILING_WORKDAYS)
 
 
 @dataclass(frozen=True)

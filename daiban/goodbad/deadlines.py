@@ -11,6 +11,7 @@ from django.conf import settings
 from daiban.coordination.deadlines import DueState
 from daiban.plans.deadlines import due_standing
 from daiban.workdays.loader import add_workdays
+from daiban.workdays.warning import warning_window
 
 
 def stage_workdays(stage: str) -> int:
@@ -24,9 +25,7 @@ def stage_due(stage: str, start: dt.date) -> dt.date:
 
 
 def warning_workdays(stage: str) -> int:
-    # As for the filing deadline: the items' threshold (2 by default) would flag a 2-day stage from its first
-    # day, so a stage is 预警 from its last working day but (threshold) at most.
-    return min(settings.WARNING_WORKDAYS, stage_workdays(stage) - 1)
+    return warning_window(stage_workdays(stage))
 
 
 def stage_standing(stage: str, due_on: dt.date, today: dt.date) -> DueState:

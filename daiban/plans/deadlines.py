@@ -8,6 +8,7 @@ from django.conf import settings
 
 from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED, ItemStatus
 from daiban.workdays.loader import add_workdays, workdays_between
+from daiban.workdays.warning import warning_window
 
 NORMAL, WARNING, OVERDUE = "normal", "warning", "overdue"
 LABELS = {NORMAL: "正常", WARNING: "预警", OVERDUE: "逾期"}
@@ -78,6 +79,8 @@ def standing(item, today: dt.date, *, warning_days: int | None = None) -> Standi
     if due is None:
         return Standing(None, None, None, None)
     elapsed = workdays_used(item, today)
+    if warning_days is None:
+        warning_days = warning_window(item.catalog_item.limit_workdays)
     state, left = due_standing(due, today, warning_days=warning_days)
     if state != OVERDUE and item.status in ITEM_PAUSED:
         state = NORMAL  # the clock stands still
@@ -114,4 +117,4 @@ def report_up_standing(item, today: dt.date) -> tuple[str, int] | None:
         return None
     if report_up_late(due=item.report_due_on, reported_on=today):
         return OVERDUE, -workdays_between(item.report_due_on, today).workdays
-    return due_standing(item.report_due_on, today, warning_days=0)
+    return due_standing(item.report_due_on, today, warning_days=warning_window(REPORT_UP_WORKDAYS))

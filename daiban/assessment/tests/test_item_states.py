@@ -46,3 +46,35 @@ def test_late_on_a_day_counts_finished_late_and_open_past_due(items):
     assert late == {"L02", "G02", "L05", "S02"}
     before = set(CaseItem.objects.filter(late_on(day("2025-03-07"))).values_list("catalog_item__code", flat=True))
     assert before == {"S02", "L02"}  # L02, due 03-06, was still open on 03-07 (it finished on 03-10)
+
+
+@pytest.fixture
+def short_and_long(person):
+    """Around the 2026 Spring Festival (02-15..02-23 off, Saturday 02-14 and 02-28 worked), by hand:
+    L02 (1 working day) accepted Friday 02-13 is due Saturday 02-14; L01 (5 days) accepted Wednesday 02-11 is due
+    02-12, 02-13, 02-14, 02-24, 02-25 → 02-25; L02 dispatched with its plan date 02-14 is not accepted yet."""
+    accepted = build(CaseSpec("鳌江镇", "2026-02-09", "2026-02-10", agent="aojiang", items=[
+        ItemSpec("L02", "2026-02-13"), ItemSpec("L01", "2026-02-11")]))
+    dispatched = build(CaseSpec("鳌江镇", "2026-02-09", "2026-02-10", agent="aojiang", items=[
+        ItemSpec("L02", status="dispatched", planned_due="2026-02-14")]))
+    return {"L02": accepted.items.get(catalog_item__code="L02"), "L01": accepted.items.get(catalog_item__code="L01"),
+            "L02 dispatched": dispatched.items.get()}
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    # Friday 02-13: the 1-day items have 1 day left, below the 2-day window but not 预警 on their first day;
+    # L01 has 3 left (02-14, 02-24, 02-25).
+    ("2026-02-13", {"L02": "normal", "L02 dispatched": "normal", "L01": "normal"}),
+    # Saturday 02-14 (worked): the 1-day items are due today → 预警; L01 has 2 left across the festival → 预警.
+    ("2026-02-14", {"L02": "warning", "L02 dispatched": "warning", "L01": "warning"}),
+    # Tuesday 02-24, after the festival: L02 is overdue, L01 has 1 left.
+    ("2026-02-24", {"L02": "overdue", "L02 dispatched": "overdue", "L01": "warning"}),
+])
+def test_a_short_item_is_not_warned_on_its_first_day_and_sql_agrees(short_and_long, today, expected):
+    today = day(today)
+    got = {name: standing(CaseItem.objects.select_related("catalog_item").get(pk=item.pk), today).state
+           for name, item in short_and_long.items()}
+    assert got == expected
+    in_sql = set(CaseItem.objects.filter(warning_now(today), pk__in=[i.pk for i in short_and_long.values()])
+                 .values_list("pk", flat=True))
+    assert in_sql == {short_and_long[name].pk for name, state in expected.items() if state == "warning"}
