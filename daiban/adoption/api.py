@@ -3,7 +3,7 @@ import's layout. The county center administrator's alone (docs/import.md, docs/a
 from __future__ import annotations
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from daiban.adoption.export import ledger_export
@@ -73,13 +73,13 @@ def ledger_upload_api(request):
                             filename=upload.name if upload else "")
     if not dry_run:
         outcome = ledger_upload_confirm(actor=request.user, upload_id=outcome.upload.pk)
-    return 201, _answer(outcome)
+    return Status(201, _answer(outcome))
 
 
 @router.post("/{upload_id}/confirm", response={200: LedgerImportOut, **errors(403, 409)},
              summary="确认导入已预览的台帐文件（每个文件只能确认一次）")
 def ledger_confirm_api(request, upload_id: int):
-    return 200, _answer(ledger_upload_confirm(actor=request.user, upload_id=upload_id))
+    return Status(200, _answer(ledger_upload_confirm(actor=request.user, upload_id=upload_id)))
 
 
 @router.post("/ledger/export", response={200: None, **errors(403)},
