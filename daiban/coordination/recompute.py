@@ -16,11 +16,13 @@ def recompute_coordination_deadlines(year: int) -> None:
     touched = 0
     for tier in IssueTier.objects.filter(due_provisional=True, deadline_workdays__isnull=False,
                                          responded_on__isnull=True):
+        assert tier.deadline_workdays is not None  # filtered above
         due = add_workdays(tier.opened_on, tier.deadline_workdays)
         IssueTier.objects.filter(pk=tier.pk).update(due_on=due.date, due_provisional=due.provisional)
         touched += 1
     for linked in LinkedRequest.objects.filter(due_provisional=True, deadline_workdays__isnull=False).exclude(
             status=LinkedStatus.ANSWERED):
+        assert linked.deadline_workdays is not None  # filtered above
         due = add_workdays(linked.sent_on, linked.deadline_workdays)
         LinkedRequest.objects.filter(pk=linked.pk).update(due_on=due.date, due_provisional=due.provisional)
         touched += 1
