@@ -220,3 +220,17 @@ def test_a_record_cannot_be_signed_before_the_meeting_is_held(meeting, person):
     assert sign(meeting, person, "zrjhead", at="2026-11-04 09:30").signer.username == "zrjhead"
     with pytest.raises(Forbidden, match="未登记您出席"):  # nobody signs for an absent invitee
         sign(meeting, person, "zjjhead", at="2026-11-04 10:00")
+
+
+def test_the_heads_are_asked_to_sign_a_numbered_version_never_shown_a_fingerprint(meeting, person):
+    """The message page is a staff page: it names the record's 版次, the fingerprint stays in the .docx and the API."""
+    saved = record(meeting, person)
+    sign(meeting, person, "zrjhead")
+    sign(meeting, person, "zjjhead", at="2026-11-04 11:40")
+    asked = Notification.objects.get(recipient__username="zrjhead", event="meeting.record_to_sign",
+                                      channel=Notification.Channel.IN_APP)
+    done = Notification.objects.get(recipient__username="ajadmin", event="meeting.all_signed",
+                                     channel=Notification.Channel.IN_APP)
+    for message in (asked, done):
+        assert "第1版会议记录" in message.body
+        assert "指纹" not in message.body and saved.record_hash[:16] not in message.body
