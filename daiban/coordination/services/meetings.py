@@ -252,7 +252,7 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
         to_sign = [u for u in signers if u not in {s.signer for s in voided}]
         if to_sign:
             tell("meeting.record_to_sign", people=to_sign, case=meeting.case, link=_link(meeting),
-                 values={"title": meeting.title, "fingerprint": new_hash[:16]},
+                 values={"title": meeting.title, "version": meeting.record_version},
                  dedupe_key=f"{meeting.pk}:{meeting.record_version}")
         if first:
             _report_to_issues(actor=actor, meeting=meeting, count=len(clean))
@@ -305,7 +305,7 @@ def meeting_sign(*, actor: User, meeting: Meeting, content_hash: str) -> Signatu
             user__in=meeting.signatures.filter(voided_at__isnull=True).values("signer")).count()
         if waiting == 0:
             tell("meeting.all_signed", people=[meeting.convened_by], case=meeting.case, link=_link(meeting),
-                 values={"title": meeting.title, "fingerprint": meeting.record_hash[:16]},
+                 values={"title": meeting.title, "version": meeting.record_version},
                  dedupe_key=f"{meeting.pk}:{meeting.record_version}")
     return signature
 

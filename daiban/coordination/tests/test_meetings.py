@@ -235,3 +235,17 @@ def test_the_record_document_has_the_records_versions_and_a_signature_completes_
     old, new = documents()
     assert (old.version, new.version) == (1, 2) and old.serial_no == new.serial_no
     assert "已签名 2026-11-04 11:30" in read_text(bytes(old.content)) and "第2版" in read_text(bytes(new.content))
+
+
+def test_the_heads_are_asked_to_sign_a_numbered_version_never_shown_a_fingerprint(meeting, person):
+    """The message page is a staff page: it names the record's 版次, the fingerprint stays in the .docx and the API."""
+    saved = record(meeting, person)
+    sign(meeting, person, "zrjhead")
+    sign(meeting, person, "zjjhead", at="2026-11-04 11:40")
+    asked = Notification.objects.get(recipient__username="zrjhead", event="meeting.record_to_sign",
+                                      channel=Notification.Channel.IN_APP)
+    done = Notification.objects.get(recipient__username="ajadmin", event="meeting.all_signed",
+                                     channel=Notification.Channel.IN_APP)
+    for message in (asked, done):
+        assert "第1版会议记录" in message.body
+        assert "指纹" not in message.body and saved.record_hash[:16] not in message.body

@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 
 from conftest import request_payload
 from daiban.cases.services import case_agreement_set, request_accept
 from daiban.documents.layout import read_text
+from daiban.intake.selectors import public_progress
 from daiban.intake.services import owner_account_create, request_submit
 from daiban.intake.validation import RequestData
 from daiban.lib import clock
@@ -68,6 +70,21 @@ def test_every_missed_period_is_produced_on_the_next_run_each_once(case_in_progr
     assert Notification.objects.filter(recipient__username="owner-test", subject__contains="代办进度反馈",
                                        channel="in_app").count() == 2
 
+
+
+@override_settings(SMS_GATEWAY_URL="http://127.0.0.1:9/sms", PUBLIC_URL="https://daiban.example.gov.cn")
+def test_an_owner_without_an_account_gets_the_report_by_sms_at_the_requests_contact_and_on_the_progress_page(person):
+    with clock.frozen("2026-11-02"):
+        request, _ = request_submit(data=RequestData(**request_payload(investment_wan=3000, category="other")))
+        case = request_accept(actor=person("aojiang"), request=request)
+        case_agreement_set(actor=person("aojiang"), case=case, item_codes=["L02"])
+        services.plan_generate(actor=person("aojiang"), case=case, start_date=D("2026-11-02"))
+    with clock.frozen("2026-11-16"):
+        send_progress_reports()
+    sms = Notification.objects.get(event="case.progress_report", channel="sms", case_id=case.pk)
+    assert sms.recipient is None and sms.to_phone == "13857712345" and "（11.01—11.15）" in sms.subject
+    steps = public_progress(tracking_no=request.tracking_no, query_code=request.query_code)["steps"]
+    assert any(step["text"].startswith("代办进度反馈（11月01日—11月15日）已发送") for step in steps)
 
 def test_escalation_run_twice_escalates_once(case_in_progress):
     escalate_overdue(today=D("2026-11-20"))
