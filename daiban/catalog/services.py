@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from daiban.audit.services import audit_record
+from daiban.catalog import hooks
 from daiban.catalog.models import CatalogItem, Level, LimitSource, Stage
 from daiban.catalog.selectors import cycle_through, prerequisite_codes, prerequisite_graph
 from daiban.lib.errors import ValidationFailed
@@ -200,6 +201,7 @@ def catalog_item_update(*, actor: User, item: CatalogItem, **changes: Any) -> Ca
             _save_prerequisites(item, values["prerequisites"])
         audit_record(event_type="catalog.item_updated", actor=actor, obj=item,
                      old={f: old[f] for f in changed}, new={f: new[f] for f in changed})
+        hooks.run(item, changed)
     return item
 
 

@@ -8,7 +8,7 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from daiban.cases.paperwork import paper_register
-        from daiban.plans import panels, recompute  # noqa: F401  (register the home panels and the calendar hook)
+        from daiban.plans import panels, recompute, rollup_hooks  # noqa: F401  (register the home panels and the hooks)
 
         # The plan's form is issued again with the case's other forms when their data change (by its path:
         # the charts it draws are loaded only then).

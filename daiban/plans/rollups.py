@@ -94,25 +94,46 @@ def rollup_item_reported_up(*, item: CaseItem) -> None:
         _add(*part)
 
 
-def rollups_rebuild() -> dict[str, int]:
-    """Every rollup row counted again from the items (finished or reported up), in one transaction."""
-    items = (CaseItem.objects.filter(Q(status__in=MEASURED, finished_on__isnull=False)
-                                     | Q(reported_up_on__isnull=False)).order_by().values(*FIELDS))
-    tally: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-    for row in items.iterator(chunk_size=5000):
+def counted_items(items):
+    """The items that add to a rollup: finished and measured, or reported up (`items`: a CaseItem manager or
+    queryset, the migration's historical one too), as values() rows of FIELDS."""
+    return (items.filter(Q(status__in=MEASURED, finished_on__isnull=False) | Q(reported_up_on__isnull=False))
+            .order_by().values(*FIELDS))
+
+
+def tally(rows) -> dict[tuple, dict[str, int]]:
+    """Every rollup row's counts from the items' values() rows, by the one `contribution` rule."""
+    counted: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for row in rows:
         item = _Item(row)
         for part in (finished_part(item), reported_part(item)):
             if part:
-                counts = tally[part[0]]
+                counts = counted[part[0]]
                 for name, value in part[1].items():
                     counts[name] += value
+    return counted
+
+
+def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
+    return [model(day=day, unit_id=unit, township_id=township, department_id=department,
+                  catalog_item_id=catalog_item, **counts)
+            for (day, unit, township, department, catalog_item), counts in counted.items()]
+
+
+def rollups_rebuild(*, catalog_item_id: int | None = None) -> dict[str, int]:
+    """The rollup rows counted again from the items (finished or reported up), in one transaction: every row,
+    or only those of one catalog item (after its limit or department changed)."""
+    items = CaseItem.objects.all() if catalog_item_id is None else CaseItem.objects.filter(
+        catalog_item_id=catalog_item_id)
+    counted = tally(counted_items(items).iterator(chunk_size=5000))
     with transaction.atomic():
-        ItemRollup.objects.all().delete()
-        ItemRollup.objects.bulk_create(
-            [ItemRollup(day=day, unit_id=unit, township_id=township, department_id=department,
-                        catalog_item_id=catalog_item, **counts)
-             for (day, unit, township, department, catalog_item), counts in tally.items()], batch_size=2000)
-        result = {"rows": len(tally), "finished": sum(c["finished"] for c in tally.values()),
-                  "reported_up": sum(c["reported_up"] for c in tally.values())}
+        rows = ItemRollup.objects.all() if catalog_item_id is None else ItemRollup.objects.filter(
+            catalog_item_id=catalog_item_id)
+        rows.delete()
+        ItemRollup.objects.bulk_create(rollup_rows(ItemRollup, counted), batch_size=2000)
+        result = {"rows": len(counted), "finished": sum(c["finished"] for c in counted.values()),
+                  "reported_up": sum(c["reported_up"] for c in counted.values())}
+        if catalog_item_id is not None:
+            result["catalog_item"] = catalog_item_id
         audit_record(event_type="rollups.rebuilt", new=result)
     return result

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from daiban.lib.lease import lease_task
 from daiban.plans.duties import escalate_overdue, send_progress_reports, warn_beyond_practice, watch_reports_up
 from daiban.plans.evidence import evidence_refresh_if_moved
+from daiban.plans.rollups import rollups_rebuild
 
 
 @db_periodic_task(crontab(minute="*/15"))
@@ -36,3 +37,10 @@ def evidence_duties() -> int:
     # department's 80th percentile are told to the agents (once per item).
     evidence_refresh_if_moved()
     return warn_beyond_practice()
+
+
+@db_task()
+@lease_task("plans-rollups-rebuild", seconds=1800)
+def rebuild_rollups() -> dict[str, int]:
+    # Queued when the working-day calendar changes (plans.rollup_hooks).
+    return rollups_rebuild()

@@ -4,10 +4,12 @@ periods of a day, a month and a year; and the rollups the events kept equal a re
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 
 import pytest
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from daiban.assessment.dimensions import DIMENSIONS
@@ -16,10 +18,14 @@ from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import _bottleneck_rows, stats
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build
+from daiban.audit.models import AuditEvent
 from daiban.cases.models import CaseItem
+from daiban.catalog.models import CatalogItem
+from daiban.catalog.services import catalog_item_update
 from daiban.plans.deadlines import report_up_due, report_up_late
 from daiban.plans.models import ItemRollup
 from daiban.plans.rollups import rollup_item_reported_up, rollups_rebuild
+from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
 D = dt.date.fromisoformat
 CODES = ("L02", "L05", "S01", "G02")
@@ -136,3 +142,70 @@ def test_the_dashboard_figures_take_as_many_queries_for_a_year_as_for_a_day(pers
         return len(captured)
 
     assert queries(PERIODS[2]) == queries(PERIODS[3])
+
+
+def _figures_match_the_oracle() -> bool:
+    """The dashboard's figures from the rollups equal the GROUP BY over every item, for each period and
+    breakdown."""
+    return all(_plain(_items_rolled_up(period, DIMENSIONS[by] if by else None))
+               == _plain(_items_grouped(Scoped.county(), period, DIMENSIONS[by] if by else None))
+               for period in PERIODS for by in (None, *ROLLUP_KEYS))
+
+
+@pytest.mark.django_db
+def test_a_catalog_limit_change_recounts_the_items_rollups_at_once(person):
+    _history(6)
+    before = _rows()
+    l05 = CatalogItem.objects.get(code="L05")
+    catalog_item_update(actor=person("center"), item=l05, limit_workdays=1)
+    assert _figures_match_the_oracle()
+    assert _rows() != before  # the limit is part of the figures: they did change
+    l05_rows = ItemRollup.objects.filter(catalog_item=l05, finished__gt=0)
+    assert l05_rows and all(row.limit_workdays == row.finished for row in l05_rows)
+    assert AuditEvent.objects.filter(event_type="rollups.rebuilt", new__catalog_item=l05.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_catalog_change_that_leaves_limit_and_department_recounts_nothing(person):
+    _history(7)
+    catalog_item_update(actor=person("center"), item=CatalogItem.objects.get(code="L05"), note="只改备注")
+    assert not AuditEvent.objects.filter(event_type="rollups.rebuilt").exists()
+
+
+# A made-up 2026 arrangement: National Day runs on to 10-16, so every item open over it used fewer working days.
+LONGER_NATIONAL_DAY_2026 = """
+2026-01-01~2026-01-03 休 元旦
+2026-02-15~2026-02-23 休 春节
+2026-10-01~2026-10-16 休 国庆节
+"""
+
+
+@pytest.mark.django_db
+def test_confirming_the_calendar_rebuilds_the_rollups_after_commit(person, django_capture_on_commit_callbacks):
+    from huey.contrib.djhuey import HUEY
+
+    _history(8)
+    before = _rows()
+    calendar_import_year(actor=person("sysadmin"), year=2026, text=LONGER_NATIONAL_DAY_2026)
+    HUEY.immediate = True  # the worker runs in this process
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_confirm_year(actor=person("sysadmin"), year=2026)
+    finally:
+        HUEY.immediate = False
+    assert _rows() != before  # the working days moved, and the rollups with them
+    assert _figures_match_the_oracle()
+    assert AuditEvent.objects.filter(event_type="rollups.rebuilt").exists()
+
+
+@pytest.mark.django_db
+def test_the_upgrade_migration_counts_the_rollups_of_items_written_before_the_table():
+    """Items finished before plans.0003 made the table have no rollup rows; the migration's own function, run
+    on the model state it was written for, counts them as a rebuild does."""
+    _history(9)
+    kept = _rows()
+    ItemRollup.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("plans", "0004_rebuild_item_rollups"))
+    importlib.import_module("daiban.plans.migrations.0004_rebuild_item_rollups").rebuild(state.apps, None)
+    assert kept and _rows() == kept
+    assert _figures_match_the_oracle()
