@@ -6,10 +6,10 @@ company's and the owner's phone pages), that axe-core finds no serious violation
 
 The clock is frozen and moved through March 2026 (the live server's threads read the same clock): request,
 acceptance, items, agreement, team and plan on the 2nd; the filing (its number is the project code) on the 3rd;
-an issue up the ladder to a joint meeting whose record is signed, corrected and signed again on the 4th–6th; the
-city-level EIA paused for the expert review, done locally, reported up on time; the half-monthly report on the
-16th; every item done, completion and filing on the 24th; evaluation, return visit and the inspector's alert; the
-ledger, dashboard, public progress page and the audit trail on the 31st.
+an issue up the ladder to the county center and a joint meeting whose record is signed, corrected and signed
+again on the 4th–6th; the city-level EIA paused for the expert review, done locally, reported up on time; the
+half-monthly report on the 16th; every item done, completion and filing on the 24th; evaluation, return visit
+and the inspector's alert; the ledger, dashboard, public progress page and the audit trail on the 31st.
 """
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_PASSWORD, credit_code, login, screenshot
+from conftest import credit_code, login, screenshot
+from daiban.audit.models import VerifyRun
+from daiban.audit.runs import verify_run
 from daiban.cases.models import Case
-from daiban.intake.services import owner_account_create
+from daiban.coordination.models import LinkedRequest
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans.duties import send_progress_reports
@@ -204,11 +206,18 @@ def request_and_acceptance(page_at, people: People) -> tuple[str, str]:
 def entrustment(page_at, people: People, case: Case) -> None:
     """The owner chooses its items on the phone; the agreement is generated; the agent sets the team the rules
     propose; the plan is generated and checked; the first items are dispatched."""
-    owner_account_create(actor=User.objects.get(username="secadmin"), company=case.project.company,
-                         username="jingmi", password=DEMO_PASSWORD, full_name="张伟", mobile="13857712345")
+    secadmin = people("secadmin")  # the security administrator opens the owner's account on its page
+    secadmin.goto("/accounts/manage/owners/new/")
+    secadmin.fill("#id_credit_code", case.project.company.credit_code)
+    secadmin.fill("#id_username", "jingmi")
+    secadmin.fill("#id_full_name", "张伟")
+    secadmin.fill("#id_mobile", "13857712345")
+    with secadmin.expect_navigation():
+        secadmin.click("form button.primary")
+    initial = secadmin.locator("code.secret").inner_text()  # shown once, handed to the owner
     owner = people.pages["jingmi"] = page_at(375, 812)
-    login(owner, "jingmi")
-    owner.fill("input[name=current]", DEMO_PASSWORD)  # the initial password is replaced at the first login
+    login(owner, "jingmi", initial)
+    owner.fill("input[name=current]", initial)  # the initial password is replaced at the first login
     owner.fill("input[name=new_password]", OWNER_PASSWORD)
     owner.fill("input[name=repeat]", OWNER_PASSWORD)
     with owner.expect_navigation():
@@ -272,7 +281,8 @@ def approvals_begin(people: People, case: Case) -> None:
 
 
 def coordination(people: People, case: Case) -> None:
-    """The land contract is blocked: the agent raises an issue, takes it up to his unit, the unit convenes a joint
+    """The land contract is blocked: the agent raises an issue, takes it up to his unit, the unit to the county center,
+    which answers through the linked request; the unit convenes a joint
     meeting; two department heads sign the record, the record is corrected, the signatures are voided and the
     heads sign again; the resolution is carried out and the land contract is signed."""
     with clock.frozen("2026-03-04 10:00"):
@@ -294,7 +304,32 @@ def coordination(people: People, case: Case) -> None:
         agent.goto(f"/cases/{case.pk}/")
         assert "协调中：出让地块东侧界址争议" in agent.locator("#items").inner_text()
 
-        unit = people("ajadmin")
+        unit = people("ajadmin")  # a county matter: the station takes it up to the county center (ladder level 3)
+        unit.goto(issue_url)
+        unit.click("text=升级到上一层级")
+        unit.fill("#escalate-form textarea[name=reason]", "界址复测需县自然资源和规划局派员，镇级无法协调，申请县代办中心协调")
+        unit.fill("#escalate-form input[name=deadline_workdays]", "3")
+        with unit.expect_navigation():
+            unit.click("#escalate-form button[name=escalate]")
+        tiers = unit.locator("#tiers li")
+        assert tiers.count() == 3
+        for n, (handler, by) in enumerate((("鳌江镇投资项目代办服务站", "aojiang"),
+                                           ("平阳县投资项目代办服务中心", "ajadmin")), start=2):
+            level = tiers.nth(n - 1).inner_text()
+            assert f"第{n}层级" in level and f"协调主体：{handler}" in level, level
+            assert User.objects.get(username=by).display_name in level, level
+
+        county = people("zxagent")  # the county center's agent answers through the linked request the level opened
+        county.goto(f"/coordination/linked/{LinkedRequest.objects.get(issue__case=case).pk}/")
+        with county.expect_navigation():
+            county.click("#accept-form button[name=accept]")
+        county.fill("#feedback-form textarea[name=feedback]",
+                    "县代办中心已协调县自然资源和规划局派员参加，请鳌江镇代办服务站召开联席会议")
+        with county.expect_navigation():
+            county.click("#feedback-form button[name=send]")
+        assert "县代办中心已协调" in county.locator("body").inner_text(), (
+            county.locator(".errorlist, .messages, #feedback-form").all_inner_texts())
+
         unit.goto(issue_url)
         with unit.expect_navigation():
             unit.click("text=召开联席会议协调")
@@ -498,5 +533,7 @@ def after_completion(people: People, case: Case, tracking_no: str, query_code: s
         auditor = people("auditor")
         auditor.goto("/audit/")
         with auditor.expect_navigation():
-            auditor.click("button[name=verify]")
+            auditor.click("form[action='/audit/verify/'] button")
+        verify_run(VerifyRun.objects.latest("pk").pk)  # the worker's task, run here
+        auditor.reload()
         check_step(auditor, "34-auditor-verifies-the-trail", "审计链完整", "逐条校验通过")
