@@ -5,3 +5,8 @@ class CatalogConfig(AppConfig):
     name = "daiban.catalog"
     label = "catalog"
     verbose_name = "事项库"
+
+    def ready(self) -> None:
+        from daiban.catalog import shape
+
+        shape.connect()

@@ -8,20 +8,37 @@ environmental approval the project has, L07 and L08 when they are entrusted.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import NamedTuple
 
 from daiban.catalog.models import CatalogItem
 
 
-def bound_prerequisites(item: CatalogItem, entrusted: Collection[str]) -> tuple[list[str], list[str]]:
+class Link(NamedTuple):
+    """One prerequisite of an item as bound_prerequisites reads it."""
+    code: str
+    sort: int
+    only_if_needed: bool
+    alternatives: tuple[str, ...]
+
+
+def links_of(item: CatalogItem) -> list[Link]:
+    """The item's prerequisites as links (uses prefetched `prerequisites` and `prerequisites__alternatives`)."""
+    return [Link(p.code, p.sort, p.only_if_needed, tuple(a.code for a in p.alternatives.all()))
+            for p in item.prerequisites.all()]
+
+
+def bound_prerequisites(item: CatalogItem, entrusted: Collection[str],
+                        links: list[Link] | None = None) -> tuple[list[str], list[str]]:
     """(entrusted prerequisites, the owner's own) of `item` for a case entrusting `entrusted` (codes).
 
-    Uses prefetched `prerequisites` and `prerequisites__alternatives` when present."""
-    prerequisites = sorted(item.prerequisites.all(), key=lambda p: (p.sort, p.code))
+    Reads `links` when given (catalog.shape, read once per catalog revision), else the item's prefetched
+    `prerequisites` and `prerequisites__alternatives` when present."""
+    prerequisites = sorted(links_of(item) if links is None else links, key=lambda p: (p.sort, p.code))
     codes = {p.code for p in prerequisites}
     ours: list[str] = []
     owners: list[str] = []
     for prerequisite in prerequisites:
-        group = [prerequisite.code] + sorted(a.code for a in prerequisite.alternatives.all() if a.code in codes)
+        group = [prerequisite.code] + sorted(code for code in prerequisite.alternatives if code in codes)
         chosen = [code for code in group if code in entrusted]
         if chosen:
             if chosen[0] == prerequisite.code:

@@ -78,20 +78,9 @@ def local_department(item: CatalogItem) -> Department:
 
 
 def local_departments(items) -> dict[int, Department]:
-    """local_department of several catalog items, by their department's id, in at most one query."""
-    answer: dict[int, Department] = {}
-    county_names: dict[int, str] = {}
-    for item in items:
-        department = item.department
-        if department.region.level == "county":
-            answer[department.pk] = department
-        else:
-            county_names[department.pk] = department.name.replace("温州市", "")
-    if county_names:
-        found: dict[str, Department] = {}
-        for local in Department.objects.filter(region__level="county", name__in=set(county_names.values())):
-            found.setdefault(local.name, local)
-        for item in items:
-            if item.department_id in county_names:
-                answer[item.department_id] = found.get(county_names[item.department_id], item.department)
-    return answer
+    """local_department of several catalog items, by their department's id, from the catalog's shape (read
+    once per catalog revision, catalog.shape)."""
+    from daiban.catalog.shape import catalog_shape
+
+    local = catalog_shape().local
+    return {item.department_id: local.get(item.department_id, item.department) for item in items}

@@ -11,6 +11,7 @@ from daiban.cases.selectors import case_items, documents_of, items_of, local_dep
 from daiban.cases.states import CaseStatus
 from daiban.catalog.models import Stage
 from daiban.catalog.prerequisites import bound_prerequisites
+from daiban.catalog.shape import catalog_shape
 from daiban.lib import clock
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_phone
@@ -33,7 +34,6 @@ def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
     from daiban.plans.models import ItemUrge, OwnerVisit
 
     return with_json_children(cases, "progress_reports").select_related("plan").prefetch_related(
-        "items__catalog_item__prerequisites__alternatives",
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
     )
@@ -65,13 +65,13 @@ def plan_detail(case: Case, today=None) -> dict | None:
     today = today or clock.today()
     liaisons = _team_liaisons(case)
     items = []
-    rows = prefetched(case, "items", case.items.select_related("catalog_item", "catalog_item__department", "liaison")
-                      .prefetch_related("catalog_item__prerequisites__alternatives"))
+    rows = prefetched(case, "items", case.items.select_related("catalog_item", "catalog_item__department", "liaison"))
+    links = catalog_shape().links
     entrusted = {item.catalog_item.code for item in rows}
     expected = expected_plan(case, plan, rows, today)
     for item in rows:
         catalog = item.catalog_item
-        ours, owners = bound_prerequisites(catalog, entrusted)
+        ours, owners = bound_prerequisites(catalog, entrusted, links.get(catalog.pk, []))
         liaison = item.liaison or liaisons.get(catalog.department_id)
         items.append({
             "code": catalog.code, "name": catalog.name, "stage": catalog.stage,

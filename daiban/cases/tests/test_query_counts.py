@@ -16,7 +16,7 @@ from daiban.lib.prefetch import unpack_json_children
 from daiban.org.models import User
 from daiban.plans.models import WorkLog
 
-PAGE_QUERIES = 17  # 4 of them the session, the user, its roles and the unread notices; goal 15 (bench/README.md)
+PAGE_QUERIES = 15  # 4 of them the session, user, roles, unread notices; the catalog is read once per revision
 API_QUERIES = 6  # 5 of them the test client's session and token with the user's roles; 1 reads the case
 
 
