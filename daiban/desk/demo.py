@@ -1,5 +1,6 @@
 """The demo step on top of the apps: one example message of every notification rule, each linking to the page of
-the demo thing it is about (the case demo-1 and its request, issue, linked request and meeting; demo-5's bad review).
+the demo thing it is about (the case demo-1 and its request, issue, linked request and meeting (the issue while the demo has
+none); demo-5's bad review).
 
 It sits above cases, coordination, goodbad and notify so that it may read them all (notify may not import them);
 seed_demo runs it after the county is loaded. The paths are the ones the real messages carry (see each app's
@@ -28,13 +29,16 @@ def demo_links(case: Case) -> dict[str, str]:
     linked = LinkedRequest.objects.filter(case=case).order_by("pk").first()
     meeting = Meeting.objects.filter(case=case).order_by("pk").first()
     review = BadReview.objects.order_by("pk").first()
+    issue_page = f"/coordination/issues/{issue.pk}/" if issue else case_page
+    # The demo convenes no meeting yet: its messages show the issue a meeting would take up.
+    meeting_page = f"/coordination/meetings/{meeting.pk}/" if meeting else issue_page
     near = {
         "request": f"/cases/requests/{case.request.pk}/",
-        "issue": f"/coordination/issues/{issue.pk}/" if issue else case_page,
-        "coordination": f"/coordination/issues/{issue.pk}/" if issue else case_page,
+        "issue": issue_page,
+        "coordination": issue_page,
         "linked": f"/coordination/linked/{linked.pk}/" if linked else case_page,
-        "meeting": f"/coordination/meetings/{meeting.pk}/" if meeting else case_page,
-        "resolution": f"/coordination/meetings/{meeting.pk}/" if meeting else case_page,
+        "meeting": meeting_page,
+        "resolution": meeting_page,
         "bad_review": f"/goodbad/{review.pk}/" if review else case_page,
         "fee": "/closure/fee-alerts/",
     }
