@@ -1,7 +1,12 @@
 """The demo county shows one notification of every rule (rules.py), about 鳌江镇's demo case (demo-1, owner1),
 so that each person's message page and the API show what each state looks like. Idempotent: a rule already shown is skipped.
+
+notify may not import the apps the messages are about (layers, docs/architecture.md): the demo step above them
+(daiban/desk/demo.py) gives each event's link, the page of the case, request, issue or meeting it is about.
 """
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from daiban.lib import clock
 from daiban.notify.models import Notification
@@ -33,7 +38,12 @@ SAMPLE = {
 }
 
 
-def load(password: str) -> None:  # noqa: ARG001  (the accounts already exist)
+def load(*, links: Mapping[str, str]) -> None:
+    """`links` maps every event of RULES to the path of the page its example is about (as real messages store it;
+    the API and e-mail make it absolute with DAIBAN_PUBLIC_URL)."""
+    missing = set(RULES) - set(links)
+    if missing:
+        raise ValueError(f"no demo link for {sorted(missing)}")
     unit = AgencyBody.objects.filter(region__name="鳌江镇", kind=AgencyBody.Kind.UNIT).first()
     people = {To.LIAISON: ["sthj"], To.AGENT: ["aojiang"], To.CHIEF_AGENT: ["chief"],
               To.SUPERVISOR: ["ajleader"], To.HANDLER: ["zrj"], To.LEADER: ["leader"], To.OWNER: ["owner1"]}
@@ -42,7 +52,7 @@ def load(password: str) -> None:  # noqa: ARG001  (the accounts already exist)
     made = []
     for event in RULES:
         if event not in shown:
-            made += notify_event(event, values=SAMPLE, link="/cases/", people=found, unit=unit,
+            made += notify_event(event, values=SAMPLE, link=links[event], people=found, unit=unit,
                                  dedupe_key="demo")
     # Examples, not work: they wait on the message page as read, and nothing is sent by e-mail or SMS.
     Notification.objects.filter(pk__in=[n.pk for n in made], channel=Notification.Channel.IN_APP).update(

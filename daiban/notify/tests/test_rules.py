@@ -178,16 +178,42 @@ def test_the_documented_table_lists_every_rule_with_its_people():
 
 @pytest.mark.django_db
 def test_the_demo_county_shows_a_notification_of_every_rule(demo):
-    from daiban.notify import demo as notify_demo
+    from daiban.desk import demo as demo_step
 
-    notify_demo.load(password="")
-    notify_demo.load(password="")  # a second run adds nothing
+    demo_step.load(password="")
+    demo_step.load(password="")  # a second run adds nothing
     handler_rules = sum(To.HANDLER in rule.to for rule in RULES.values())
     assert Notification.objects.filter(dedupe_key__contains=":demo:", recipient__username="zrj").count() == handler_rules
     shown = set(Notification.objects.filter(dedupe_key__contains=":demo:").values_list("event", flat=True))
     assert shown == set(RULES)
     owner1 = Notification.objects.filter(recipient__username="owner1", event="request.received_owner")
     assert owner1.filter(channel=Channel.IN_APP).exists()
+
+
+def test_every_demo_notification_links_to_a_page_its_recipient_can_open(demo, client, settings):
+    """Not the bare case list: the page of the case, request, issue, meeting or review each example is about,
+    made absolute with DAIBAN_PUBLIC_URL in the API as real messages are."""
+    from daiban.desk import demo as demo_step
+    from daiban.lib.links import absolute_url
+
+    settings.PUBLIC_URL = PUBLIC
+    demo_step.load(password="")
+    examples = Notification.objects.filter(dedupe_key__contains=":demo:", channel=Channel.IN_APP)
+    pairs = sorted(set(examples.values_list("recipient__username", "link")))
+    assert pairs and all(link.startswith("/") and link != "/cases/" for _, link in pairs)
+    assert {absolute_url(link) for _, link in pairs} == {PUBLIC + link for _, link in pairs}
+    pages = {link.split("/")[1] + "/" + link.split("/")[2] for _, link in pairs}
+    assert {"cases/requests", "coordination/issues", "coordination/linked"} <= pages
+    assert any(link.startswith("/goodbad/") for _, link in pairs)
+    unopened = []
+    for username, link in pairs:
+        client.logout()
+        assert client.login(username)
+        answer = client.get(link)
+        owner_sent_to_login = username == "owner1" and answer.status_code == 302 and "login" in answer["Location"]
+        if answer.status_code != 200 and not owner_sent_to_login:
+            unopened.append((username, link, answer.status_code))
+    assert unopened == []
 
 
 def test_no_app_queues_a_message_outside_the_rule_table():
