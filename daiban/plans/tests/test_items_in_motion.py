@@ -197,5 +197,9 @@ def test_right_after_the_plan_is_generated_nothing_is_in_warning_before_dispatch
     assert case_warning(case, today) == "normal"
     assert Case.objects.annotate(w=case_warning_sql(today)).get(pk=case.pk).w == "normal"
     dispatch(case, person, "L02")
-    assert standing(item(case, "L02"), today).state == "warning"
-    assert Case.objects.annotate(w=case_warning_sql(today)).get(pk=case.pk).w == "warning"
+    # Dispatched, it is watched: a one-day item is not warned on its first day (the window is its limit less one,
+    # workdays.warning.warning_window) but is on its due day, in Python and in SQL alike.
+    assert standing(item(case, "L02"), today).state == "normal"
+    due_day = D("2026-11-03")
+    assert standing(item(case, "L02"), due_day).state == "warning"
+    assert Case.objects.annotate(w=case_warning_sql(due_day)).get(pk=case.pk).w == "warning"
