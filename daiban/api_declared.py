@@ -55,7 +55,7 @@ def problem(request: HttpRequest, response: HttpResponse) -> str | None:
             return None
     if request.path.startswith(f"{API_PREFIX}docs") or request.path == f"{API_PREFIX}openapi.json":
         return None
-    declared = declared_statuses(request.path, request.method)
+    declared = declared_statuses(request.path, request.method or "")
     if declared is None:
         return f"{where}: no operation in the OpenAPI schema answers this path and method"
     if str(status) not in declared:

@@ -106,6 +106,8 @@ def sso_step(request, *, claim_value: str) -> Step:
         if len(found) != 1:
             return sso_refused(name=claim_value, why="没有对应的工作人员账号" if not found else "对应多个工作人员账号")
         user = account_lock(found[0].username)
+        if user is None:  # removed since sso_accounts read it
+            return sso_refused(name=claim_value, why="没有对应的工作人员账号")
         if lockout.expired_lock_clear(user.username):
             audit_record(event_type="auth.unlocked", actor_name="系统", new={"username": user.username, "why": "锁定期满"})
         if lockout.is_locked(request, user.username):

@@ -55,8 +55,8 @@ def _dates(raw: dict, names: tuple[str, ...], today: dt.date, errors: list[str])
         except ValueError:
             errors.append(f"{LABELS[name]}“{norm(raw.get(name))}”无法识别，请写成 2024-03-05")
             dates[name] = None
-        if dates[name] and dates[name] > today:
-            errors.append(f"{LABELS[name]}{dates[name]}晚于今天，不能导入未来的日期")
+        if (day := dates[name]) and day > today:
+            errors.append(f"{LABELS[name]}{day}晚于今天，不能导入未来的日期")
     return dates
 
 

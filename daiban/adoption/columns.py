@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 
 # canonical field -> accepted headers (the first is the template's).
 LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -72,7 +73,7 @@ def _header(text: object) -> str:
     return re.sub(r"\s+", "", norm(text))
 
 
-def header_map(headers: list[object], columns: dict[str, tuple[str, ...]]) -> dict[int, str]:
+def header_map(headers: Sequence[object], columns: dict[str, tuple[str, ...]]) -> dict[int, str]:
     """Column index -> canonical field, for the headers that are known."""
     known = {_header(variant): field for field, variants in columns.items() for variant in variants}
     return {index: known[_header(text)] for index, text in enumerate(headers) if _header(text) in known}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ class Ledger:
     unknown_headers: list[str] = field(default_factory=list)
 
 
-def _rows(table: list[list[object]], columns: dict) -> tuple[list[tuple[int, dict]], list[str]]:
+def _rows(table: Sequence[Sequence[object]], columns: dict) -> tuple[list[tuple[int, dict]], list[str]]:
     # The header is the first line naming at least two known columns (ledgers often carry a title line).
     found = next(((start, mapping) for start, line in enumerate(table[:10])
                   if len(mapping := header_map(list(line), columns)) >= 2), None)

@@ -86,7 +86,7 @@ def staff_row_import(*, actor: User, line: int, row: dict) -> StaffOutcome:
     if role is None:
         errors.append(f"角色“{row.get('role', '')}”不能通过名册授予（可用：{'、'.join(ROSTER_ROLES)}；"
                       "管理员由安全保密管理员逐个授予）")
-    if errors:
+    if errors or role is None:  # no role means errors says why
         return outcome
     if User.objects.filter(username=username).exists():
         errors.append("该账号已存在，未修改")

@@ -44,7 +44,7 @@ def verify_queue(*, actor, fresh: bool = False) -> VerifyRun:
             VerifyRun.objects.filter(pk=latest.pk).update(status=VerifyRun.Status.FAILED, finished_at=now,
                                                           error="后台任务中断（长时间没有进展）")
         elif (latest is not None and not fresh and latest.status == VerifyRun.Status.DONE
-              and now - latest.finished_at < FRESH):
+              and latest.finished_at is not None and now - latest.finished_at < FRESH):
             return latest
         run = VerifyRun.objects.create(started_by=actor.username, created_at=now, touched_at=now)
         audit_record(event_type="audit.verify_started", actor=actor, obj=run)

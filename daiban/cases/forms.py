@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -122,7 +122,7 @@ class AcceptForm(forms.Form):
 
     def clean(self) -> dict:
         # Nothing ticked is a forgotten confirmation, not three verdicts against the project.
-        data = super().clean()
+        data = cast(dict, super().clean())  # Form.clean answers cleaned_data
         if not any(data.get(name) for name in ("in_county", "industrial_policy", "voluntary")):
             raise forms.ValidationError(self.CONFIRM)
         return data

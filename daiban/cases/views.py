@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Prefetch
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -172,7 +173,7 @@ def request_detail(request, pk: int):
     action = request.POST.get("action", "")
     try:
         if action == "contact":
-            form = ContactForm(request.POST)
+            form: Form = ContactForm(request.POST)
             if form.is_valid():
                 request_contact(actor=request.user, request=row, note=form.cleaned_data["note"])
                 messages.success(request, "已记录首次联系。")
@@ -294,7 +295,7 @@ def case_page(request, pk: int):
         require_case_worker(request.user, case, "case_page")
     forms: dict = {}
     if action == "sign":
-        form = SignForm(request.POST)
+        form: Form = SignForm(request.POST)
         if form.is_valid():
             try:
                 document_sign(actor=request.user, case=case, kind=form.cleaned_data["kind"],

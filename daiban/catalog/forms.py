@@ -40,7 +40,7 @@ class CatalogItemForm(forms.ModelForm):
         if self.instance.department_id:
             departments = departments | Department.objects.filter(pk=self.instance.department_id)
         model_choice_field(self.fields["department"]).queryset = departments.order_by("-region__code", "code")
-        self.fields["department"].empty_label = None
+        model_choice_field(self.fields["department"]).empty_label = None
         prerequisites = CatalogItem.objects.all()
         if self.instance.pk:
             prerequisites = prerequisites.exclude(pk=self.instance.pk)

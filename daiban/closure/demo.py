@@ -86,11 +86,11 @@ def _backdate(case: Case, *, received: dt.date, accepted: dt.date, entrusted: dt
     Case.objects.filter(pk=case.pk).update(accepted_at=_at(accepted, 10), entrusted_on=entrusted)
     for row in CaseTransition.objects.filter(case=case):
         CaseTransition.objects.filter(pk=row.pk).update(at=moved(row.at))
-    for row in PublicStep.objects.filter(request=request):
-        PublicStep.objects.filter(pk=row.pk).update(at=moved(row.at))
-    for row in CaseDocument.objects.filter(case=case):
-        CaseDocument.objects.filter(pk=row.pk).update(generated_at=moved(row.generated_at),
-                                                      signed_at=moved(row.signed_at))
+    for step in PublicStep.objects.filter(request=request):
+        PublicStep.objects.filter(pk=step.pk).update(at=moved(step.at))
+    for document in CaseDocument.objects.filter(case=case):
+        CaseDocument.objects.filter(pk=document.pk).update(generated_at=moved(document.generated_at),
+                                                           signed_at=moved(document.signed_at))
     case.refresh_from_db()
     # The acceptance report was queued (unsent) with today's date: it reports the day of the story instead.
     for message in ProvincialMessage.objects.filter(case=case, event=ProvincialMessage.Event.ACCEPTANCE,
@@ -105,6 +105,13 @@ def _item(case: Case, code: str) -> CaseItem:
     return case.items.select_related("catalog_item", "case").get(catalog_item__code=code)
 
 
+def _liaison(item: CaseItem) -> User:
+    """A dispatched item always has its department's liaison (item_dispatch sets it)."""
+    if item.liaison is None:
+        raise LookupError(f"{item.catalog_item.code} has no liaison")
+    return item.liaison
+
+
 def _advance(case: Case, agent: User, code: str, *, dispatched: str, started: str | None = None,
              finished: str | None = None, approval_no: str = "") -> None:
     """Takes one item as far as the story goes: dispatched, accepted by its department, approved."""
@@ -114,11 +121,11 @@ def _advance(case: Case, agent: User, code: str, *, dispatched: str, started: st
     if started and _item(case, code).status == ItemStatus.DISPATCHED:
         item = _item(case, code)
         with clock.frozen(D(started)):
-            plans.item_start(actor=item.liaison, item=item, started_on=D(started))
+            plans.item_start(actor=_liaison(item), item=item, started_on=D(started))
     if finished and _item(case, code).status == ItemStatus.IN_PROGRESS:
         item = _item(case, code)
         with clock.frozen(D(finished)):
-            plans.item_finish(actor=item.liaison, item=item, approved=True, approval_no=approval_no,
+            plans.item_finish(actor=_liaison(item), item=item, approved=True, approval_no=approval_no,
                               finished_on=D(finished))
 
 

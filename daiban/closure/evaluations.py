@@ -105,7 +105,7 @@ def visit_schedule(*, actor: User, case: Case, planned_on: dt.date, visitor: Use
         errors["planned_on"] = f"回访日期不能早于{closure.get_kind_display()}日期（{closure.closed_on}）"
     if visitor is None or not visitor.is_active or not visitor.has_role(*CASE_WORKER_ROLES):
         errors["visitor"] = "回访人应为代办机构的工作人员"
-    if errors:
+    if errors or visitor is None:  # no visitor means errors["visitor"] is set
         raise ValidationFailed(errors)
     with transaction.atomic():
         visit = ReturnVisit.objects.create(case=case, planned_on=planned_on, visitor=visitor, channel=channel,
@@ -427,6 +427,8 @@ def rated_departments(case: Case) -> dict[str, tuple[Department, User | None]]:
     liaison officer who did."""
     found: dict[str, tuple[Department, User | None]] = {}
     for item in case.items.filter(liaison__isnull=False).select_related("liaison", "liaison__department"):
+        if item.liaison is None:  # excluded by the query
+            continue
         department = item.liaison.department
         if department is not None and department.code not in found:
             found[department.code] = (department, item.liaison)

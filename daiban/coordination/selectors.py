@@ -134,7 +134,7 @@ def issue_row(issue: Issue, today: dt.date | None = None) -> dict:
             "tier_label": tier.get_step_display() if tier else "", "handler": tier.handler if tier else "",
             "due_on": tier.due_on if tier else None, "warning": where.state if where else None,
             "warning_label": where.label if where else "", "workdays_left": where.left if where else None,
-            "item": issue.item.catalog_item.code if issue.item_id else None, "blocks_item": issue.blocks_item,
+            "item": issue.item.catalog_item.code if issue.item is not None else None, "blocks_item": issue.blocks_item,
             "raised_at": issue.raised_at}
 
 
@@ -146,7 +146,7 @@ def issue_detail(issue: Issue, today: dt.date | None = None) -> dict:
     row.update({
         "description": issue.description, "raised_by": _person(issue.raised_by),
         "departments": [{"code": d.code, "name": d.name} for d in issue.departments.order_by("code")],
-        "item_name": issue.item.catalog_item.name if issue.item_id else None,
+        "item_name": issue.item.catalog_item.name if issue.item is not None else None,
         "tiers": [tier_row(t, issue, today) for t in tiers],
         "levels": [level_row(t, issue, today) for t in tiers],
         "ladder": [{"level": r.number, "step": r.step, "step_label": r.label, "handler": r.handler,
@@ -183,7 +183,7 @@ def linked_row(linked: LinkedRequest, today: dt.date | None = None) -> dict:
     return {"id": linked.pk, "case_id": linked.case_id, "tracking_no": linked.case.request.tracking_no,
             "project": linked.case.project.name, "from_body": linked.from_body.name, "to_body": linked.to_body.name,
             "subject": linked.subject, "status": linked.status, "status_label": linked.get_status_display(),
-            "issue_id": linked.issue_id, "item": linked.item.catalog_item.code if linked.item_id else None,
+            "issue_id": linked.issue_id, "item": linked.item.catalog_item.code if linked.item is not None else None,
             "sent_at": linked.sent_at, "deadline_workdays": linked.deadline_workdays, "due_on": linked.due_on,
             "answered_on": linked.answered_on, "late": linked.late, "warning": where.state,
             "warning_label": where.label, "workdays_left": where.left}
@@ -248,7 +248,7 @@ def meeting_detail(meeting: Meeting, today: dt.date | None = None) -> dict:
                                                                                               "done_by")],
         "signatures": [signature_row(s) for s in meeting.signatures.select_related("signer")],
         "document": {"serial_no": meeting.document.serial_no, "sha256": meeting.document.sha256}
-        if meeting.document_id else None,
+        if meeting.document is not None else None,
     }
 
 

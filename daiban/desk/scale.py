@@ -102,7 +102,7 @@ def _items_of(rng: random.Random, catalog: list[CatalogItem], accepted: dt.date,
 
 def generate_cases(count: int, *, seed: int, first_day: dt.date | None = None, last_day: dt.date | None = None,
                    tag: str = "B", units: list[AgencyBody] | None = None,
-                   progress: Callable[[int], None] = lambda n: None) -> dict:
+                   progress: Callable[[int], object] = lambda n: None) -> dict:
     """N requests over the province's units (about 90% become cases) with ~20 items each in every state, work
     logs, owner visits, coordination issues and meetings, owner evaluations, over five years up to yesterday;
     bulk inserts, seeded. Returns what was made.
@@ -252,7 +252,7 @@ def _coordination(rng, cases, plans_of, item_rows, aware, made) -> None:
 
 
 def generate_audit(total: int, *, seed: int, checkpoint_every: int = 0,
-                   progress: Callable[[int], None] = lambda n: None) -> int:
+                   progress: Callable[[int], object] = lambda n: None) -> int:
     """`total` events over the generated cases, in the order the cases were accepted, appended as one real chain
     that verifies (daiban.audit.bulk), with a signed checkpoint every `checkpoint_every` events."""
     rng = random.Random(seed)

@@ -1,6 +1,9 @@
 """Reads of the 差评 records: whose scope sees which, and each record's row with where its deadline stands."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from django.db.models import Q, QuerySet
 
 from daiban.coordination.deadlines import DueState, finished
@@ -29,7 +32,7 @@ def standing(review: BadReview) -> DueState:
     """Where the stage in progress stands (正常/预警/逾期), or how the loop ended (按期/逾期完成)."""
     if review.status in OPEN_REVIEW:
         return stage_standing(STAGE_OF[review.status], review.due_on, clock.today())
-    return finished(review.due_on, review.closed_on)
+    return finished(review.due_on, cast(dt.date, review.closed_on))  # a closed review has its closed_on
 
 
 def standing_label(review: BadReview) -> str:

@@ -144,6 +144,6 @@ def _fingerprint(request: HttpRequest) -> str:
     except ValueError:
         pass
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.get_full_path().encode(), body):
+    for part in ((request.method or "").encode(), request.get_full_path().encode(), body):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()

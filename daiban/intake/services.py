@@ -275,7 +275,7 @@ def card_issue(*, actor: User, company_name: str, credit_code: str, project_name
         company, _ = Company.objects.get_or_create(credit_code=credit_code, defaults={"name": company_name.strip()})
         prefix = f"LXK{clock.today().year}{actor.department.code.upper()[:4]}"
         count = ContactCard.objects.filter(number__startswith=prefix).count()
-        entry = _directory_entry_for_card(actor, company, project_name.strip())
+        entry = _directory_entry_for_card(actor, actor.department, company, project_name.strip())
         card = ContactCard.objects.create(number=f"{prefix}{count + 1:04d}", issuer=actor.department, kind=kind,
                                           company=company, project_name=project_name.strip(), issued_by=actor,
                                           directory_entry=entry)
@@ -286,22 +286,24 @@ def card_issue(*, actor: User, company_name: str, credit_code: str, project_name
 
 
 # The directory category of a card's project, by the kind of body that issued the card.
-CARD_CATEGORIES = {Department.Kind.INVESTMENT: "investment_promotion", Department.Kind.COMMERCE: "returning_merchant",
-                   Department.Kind.GOVERNMENT_INVESTMENT: "government_investment"}
+CARD_CATEGORIES: dict[str, str] = {
+    Department.Kind.INVESTMENT: "investment_promotion", Department.Kind.COMMERCE: "returning_merchant",
+    Department.Kind.GOVERNMENT_INVESTMENT: "government_investment"}
 
 
-def _directory_entry_for_card(actor: User, company: Company, project_name: str) -> DirectoryEntry:
+def _directory_entry_for_card(actor: User, issuer: Department, company: Company,
+                              project_name: str) -> DirectoryEntry:
     """The company's directory entry (by credit code, the latest not yet landed), or a new one recorded from
     the card: its place and investment are left for the issuing body to complete (建设地点待定)."""
     entry = (DirectoryEntry.objects.filter(credit_code=company.credit_code)
              .exclude(status=DirectoryEntry.Status.LANDED).order_by("-created_at", "-pk").first())
     if entry is not None:
         return entry
-    county = Region.objects.filter(level=Region.Level.COUNTY).order_by("pk").first()
+    county = Region.objects.filter(level=Region.Level.COUNTY).earliest("pk")
     entry = DirectoryEntry.objects.create(
-        category=CARD_CATEGORIES.get(actor.department.kind, "investment_promotion"), project_name=project_name,
+        category=CARD_CATEGORIES.get(issuer.kind, "investment_promotion"), project_name=project_name,
         company_name=company.name, credit_code=company.credit_code, location=county, investment_wan=0,
-        description="由代办联系卡登记，建设地点和总投资待补充", source_department=actor.department, created_by=actor)
+        description="由代办联系卡登记，建设地点和总投资待补充", source_department=issuer, created_by=actor)
     audit_record(event_type="intake.directory_added", actor=actor, obj=entry,
                  new={"project": entry.project_name, "category": entry.category, "from_card": True})
     return entry
@@ -328,7 +330,7 @@ def directory_add(*, actor: User, category: str, project_name: str, company_name
         errors["project_name"] = "请填写项目名称"
     if not company_name.strip():
         errors["company_name"] = "请填写企业名称"
-    if errors:
+    if errors or place is None or investment is None:  # either None means errors says why
         raise ValidationFailed(errors)
     department = actor.department or Department.objects.get(code="zsj")
     with transaction.atomic():

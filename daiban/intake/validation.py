@@ -130,6 +130,6 @@ def clean_request(data: RequestData) -> CleanRequest:
         errors["company_address"] = message
     if len(data.description or "") > 2000:
         errors["description"] = "建设内容过长（最多 2000 字）"
-    if errors:
+    if errors or location is None or investment is None:  # either None means errors says why
         raise ValidationFailed(errors)
     return CleanRequest(data=data, credit_code=credit_code, location=location, investment_wan=investment)

@@ -1,7 +1,7 @@
 """Aggregates Django lacks on every database we run: a JSON list of a column's values per group."""
 from __future__ import annotations
 
-from django.db.models import Aggregate, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, JSONField, Manager, OuterRef, QuerySet, Subquery
 
 
 class JSONList(Aggregate):
@@ -15,7 +15,7 @@ class JSONList(Aggregate):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
 
 
-def json_rows(children: QuerySet, *, parent: str, row, outer: str = "pk") -> Subquery:
+def json_rows(children: QuerySet | Manager, *, parent: str, row, outer: str = "pk") -> Subquery:
     """The rows of `children` whose `parent` is the outer row's `outer`, as one JSON list (`row`: a JSONObject
     or one column)."""
     grouped = children.filter(**{parent: OuterRef(outer)}).order_by().values(parent).annotate(rows=JSONList(row))

@@ -39,11 +39,11 @@ def scope_of(user: User | None) -> Scope:
     roles = user.roles
     county_wide = bool(roles & COUNTY_WIDE_ROLES)
     body_ids: set[int] = set()
-    if roles & UNIT_ROLES and user.body_id:
+    if roles & UNIT_ROLES and user.body is not None:
         if user.body.kind == AgencyBody.Kind.CENTER:
             county_wide = True  # the center's own staff work county-wide
         else:
-            body_ids.add(user.body_id)
+            body_ids.add(user.body.pk)
     department_ids = {user.department_id} if Role.LIAISON in roles and user.department_id else set()
     owner = user.pk if Role.OWNER in roles else None
     writes = bool(roles - {Role.INSPECTOR, Role.LEADER, Role.AUDIT_ADMIN})

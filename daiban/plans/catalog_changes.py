@@ -78,7 +78,7 @@ def _check_deactivation(item: CatalogItem, in_use: list[CaseItem], replacement: 
         errors["replacement"] = f"替代事项“{replacement}”不存在、已停用或与原事项相同"
     if not reason:
         errors["reason"] = "请填写停用事项的理由（记入各案件）"
-    if errors:
+    if errors or substitute is None:  # no substitute means errors["replacement"] is set
         raise ValidationFailed(errors)
     moving = [r for r in in_use if r.status != ItemStatus.PENDING]
     if moving:

@@ -81,7 +81,7 @@ def warn_beyond_practice(*, today: dt.date | None = None) -> int:
     warned = 0
     for item in items:
         expectation = practice.get(item.catalog_item_id)
-        if not beyond_practice(item, today, expectation):
+        if expectation is None or not beyond_practice(item, today, expectation):
             continue
         with transaction.atomic():
             agents = [m.user for m in item.case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT])

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -158,6 +159,8 @@ def evidence_record(*, item: CaseItem) -> None:
     if item.status not in MEASURED or item.started_on is None or item.finished_on is None:
         return
     used = workdays_used(item, item.finished_on)
+    if used is None:  # only for an item not started, excluded above
+        return
     _add(catalog_item_id=item.catalog_item_id, department_id=item.catalog_item.department_id,
          finished_on=item.finished_on, workdays=used)
     if item.finished_on >= window_from(clock.today()):
@@ -188,8 +191,10 @@ def evidence_rebuild(*, today: dt.date | None = None) -> dict[str, int]:
                                                   "catalog_item__department_id"))
     tally: dict[tuple[int, int, dt.date, int], int] = defaultdict(int)
     for item in items.iterator(chunk_size=2000):
-        used = workdays_used(item, item.finished_on)
-        tally[(item.catalog_item_id, item.catalog_item.department_id, month_of(item.finished_on), used)] += 1
+        # The query keeps started and finished items only, whose working days used are known.
+        finished_on = cast(dt.date, item.finished_on)
+        used = cast(int, workdays_used(item, finished_on))
+        tally[(item.catalog_item_id, item.catalog_item.department_id, month_of(finished_on), used)] += 1
     with transaction.atomic():
         DurationCount.objects.filter(imported=False).delete()
         DurationCount.objects.bulk_create(

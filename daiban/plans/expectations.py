@@ -51,7 +51,9 @@ def _rounded_up(value) -> int:
 def expectation_of(limit: int, own: DurationFigure | None, overall: DurationFigure | None) -> Expectation:
     """The department's figure when its sample is enough, else the item's, else the legal limit."""
     for figure, by_department in ((own, True), (overall, False)):
-        if figure is not None and trusted(figure.sample) and figure.median is not None:
+        # A figure's median, p80 and mean are computed together: all set or all None.
+        if (figure is not None and trusted(figure.sample) and figure.median is not None
+                and figure.p80 is not None and figure.mean is not None):
             return Expectation(workdays=_rounded_up(figure.median), workdays_p80=_rounded_up(figure.p80),
                                basis=figure.sample, median=float(figure.median), p80=float(figure.p80),
                                mean=float(figure.mean), by_department=by_department)
@@ -64,8 +66,8 @@ def expectations_for(catalog_items, *, figures: list[DurationFigure] | None = No
     catalog_items = list(catalog_items)
     if figures is None:
         figures = list(DurationFigure.objects.filter(catalog_item_id__in=[c.pk for c in catalog_items]))
-    figures = {(f.catalog_item_id, f.department_id): f for f in figures}
-    return {c.pk: expectation_of(c.limit_workdays, figures.get((c.pk, c.department_id)), figures.get((c.pk, None)))
+    by_key = {(f.catalog_item_id, f.department_id): f for f in figures}
+    return {c.pk: expectation_of(c.limit_workdays, by_key.get((c.pk, c.department_id)), by_key.get((c.pk, None)))
             for c in catalog_items}
 
 
@@ -119,7 +121,7 @@ def expected_plan(case: Case, plan: TaskPlan, items: list[CaseItem], today: dt.d
 def beyond_practice(item: CaseItem, today: dt.date, expectation: Expectation | None) -> bool:
     """Early warning from evidence: an open item that has used more working days than 80 % of its kind took at
     its department, while still within its legal time (once overdue, the legal warning says more)."""
-    if expectation is None or expectation.basis == LEGAL or item.status in ITEM_FINISHED:
+    if expectation is None or expectation.basis == LEGAL or expectation.p80 is None or item.status in ITEM_FINISHED:
         return False
     where = standing(item, today)
     return where.elapsed is not None and where.state != OVERDUE and where.elapsed > expectation.p80

@@ -12,7 +12,7 @@ from daiban.org.roles import Role
 def item_liaisons(item: CaseItem) -> list[User]:
     """The liaison officer it was dispatched to; before that, the team's (or else any) liaison officer of the
     department that handles it locally."""
-    if item.liaison_id:
+    if item.liaison is not None:
         return [item.liaison]
     department = local_department(item.catalog_item)
     team = [m.user for m in item.case.team.filter(role=TeamRole.LIAISON, user__department=department)

@@ -31,6 +31,19 @@ FIELDS = ("status", "started_on", "finished_on", "due_on", "paused_workdays", "r
 class _Item:
     """The fields `contribution` reads, from a values() row (a rebuild) or from a loaded item (an event)."""
 
+    status: str
+    started_on: dt.date | None
+    finished_on: dt.date | None
+    due_on: dt.date | None
+    paused_workdays: int
+    report_due_on: dt.date | None
+    reported_up_on: dt.date | None
+    catalog_item_id: int
+    case__unit_id: int
+    case__project__location_id: int
+    catalog_item__department_id: int
+    catalog_item__limit_workdays: int
+
     def __init__(self, row: dict):
         self.__dict__.update(row)
 
@@ -53,9 +66,11 @@ def _key(item: _Item, day: dt.date) -> tuple:
 def finished_part(item: _Item) -> tuple[tuple, dict[str, int]] | None:
     """The finish of a measured item with a legal clock (started, due date known): one finished, on time or
     not, its working days and limit, and whether it took longer than the limit."""
-    if item.status not in MEASURED or None in (item.started_on, item.finished_on, item.due_on):
+    if item.status not in MEASURED or item.started_on is None or item.finished_on is None or item.due_on is None:
         return None
     used = workdays_used(item, item.finished_on)
+    if used is None:  # only for an item not started, excluded above
+        return None
     limit = item.catalog_item__limit_workdays
     return _key(item, item.finished_on), {"finished": 1, "on_time": int(item.finished_on <= item.due_on),
                                           "workdays": used, "limit_workdays": limit, "late": int(used > limit)}

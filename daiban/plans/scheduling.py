@@ -11,12 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class Dated(NamedTuple):
     date: dt.date
     provisional: bool
+
+
+class DatedLike(Protocol):
+    """What a calendar answers (workdays' WorkdayResult, or a Dated): a day and whether it is provisional."""
+
+    @property
+    def date(self) -> dt.date: ...
+
+    @property
+    def provisional(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -72,8 +82,8 @@ def schedule(
     items: Sequence[PlanInput],
     start: dt.date,
     *,
-    add_workdays: Callable[[dt.date, int], Dated],
-    deemed_day: Callable[[dt.date], Dated],
+    add_workdays: Callable[[dt.date, int], DatedLike],
+    deemed_day: Callable[[dt.date], DatedLike],
     fixed: dict[str, tuple[dt.date | None, dt.date | None]] | None = None,
 ) -> Schedule:
     """`fixed` holds dates an agent moved by hand (start, due); they stand, and followers move with them."""
@@ -86,6 +96,7 @@ def schedule(
         item = by_code[code]
         entrusted = [p for p in item.prerequisites if p in by_code]
         owner_own = [p for p in item.prerequisites if p not in by_code]
+        begin: DatedLike
         if entrusted:
             driver = max(entrusted, key=lambda p: (planned[p].due, -order.index(p)))
             begin = Dated(planned[driver].due, planned[driver].provisional)
@@ -94,7 +105,7 @@ def schedule(
         moved_start, moved_due = fixed.get(code, (None, None))
         if moved_start is not None:
             begin = Dated(moved_start, begin.provisional)
-        due = add_workdays(begin.date, item.limit)
+        due: DatedLike = add_workdays(begin.date, item.limit)
         if moved_due is not None:
             due = Dated(moved_due, due.provisional)
         planned[code] = PlannedItem(code=code, start=begin.date, due=due.date,

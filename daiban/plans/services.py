@@ -316,7 +316,7 @@ def item_report_up(*, actor: User, item: CaseItem, reported_on: dt.date | None =
         if item.catalog_item.level == Level.COUNTY:
             raise ValidationFailed({"item": "该事项在本级审批，无需上报"})
         old = _move(actor=actor, item=item, to_status=ItemStatus.REPORTED_UP, note=note or "上报上级部门")
-        if item.local_done_on is None:
+        if item.local_done_on is None or item.report_due_on is None:  # 本级办结 sets both
             raise ValidationFailed({"local_done_on": "请先登记本级办结，再登记上报"})
         reported_on = check_declared(item, reported_on or clock.today(), field="reported_on", what="上报日期")
         item.reported_up_on = reported_on

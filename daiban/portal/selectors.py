@@ -50,8 +50,8 @@ def promise_and_practice() -> dict:
     rows = []
     for item in items:
         figure = figures.get(item.pk)
-        known = figure is not None and trusted(figure.sample)
+        known = figure if figure is not None and trusted(figure.sample) else None
         rows.append({"code": item.code, "name": item.name, "department": item.department.name,
                      "limit": item.limit_workdays, "sample": figure.sample if figure else 0,
-                     "mean": figure.mean if known else None, "median": figure.median if known else None})
+                     "mean": known.mean if known else None, "median": known.median if known else None})
     return {"rows": rows, "months": settings.EVIDENCE_MONTHS, "min_sample": settings.EVIDENCE_MIN_SAMPLE}

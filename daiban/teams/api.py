@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -103,6 +103,12 @@ class RecordOut(Schema):
     recorded_by: str
 
 
+@overload
+def _body(body_id: int, field: str = ...) -> AgencyBody: ...
+@overload
+def _body(body_id: None, field: str = ...) -> None: ...
+@overload
+def _body(body_id: int | None, field: str = ...) -> AgencyBody | None: ...
 def _body(body_id: int | None, field: str = "body_id") -> AgencyBody | None:
     if body_id is None:
         return None
@@ -142,7 +148,8 @@ def record_out(record: ConductRecord) -> dict[str, Any]:
         "id": record.pk, "username": record.person.username, "name": record.person.display_name,
         "body_id": record.body_id, "body": record.body.name, "kind": record.kind,
         "kind_label": record.get_kind_display(), "incentive": record.incentive, "reason": record.reason,
-        "case_id": record.case_id, "case_tracking_no": record.case.request.tracking_no if record.case_id else None,
+        "case_id": record.case_id,
+        "case_tracking_no": record.case.request.tracking_no if record.case is not None else None,
         "decided_by": record.decided_by, "decided_on": record.decided_on, "doc_number": record.doc_number,
         "recorded_by": record.recorded_by.username,
     }

@@ -66,10 +66,10 @@ def load(password: str) -> None:
             hours=HOURS.get(topic),
             attendance=[Presence(person=_person(u), present=present, reason=reason) for u, present, reason in people])
     center = _person("center")
-    for username, kind, days, reason, decided_by, doc_number, case_key in RECORDS:
+    for username, conduct, days, reason, decided_by, doc_number, case_key in RECORDS:
         person = _person(username)
-        if ConductRecord.objects.filter(person=person, kind=kind, reason=reason).exists():
+        if ConductRecord.objects.filter(person=person, kind=conduct, reason=reason).exists():
             continue
         case = Case.objects.filter(request__idempotency_key=case_key).first() if case_key else None
-        conduct_record_add(actor=center, person=person, kind=kind, reason=reason, decided_by=decided_by,
+        conduct_record_add(actor=center, person=person, kind=conduct, reason=reason, decided_by=decided_by,
                            decided_on=today - dt.timedelta(days=days), doc_number=doc_number, case=case)

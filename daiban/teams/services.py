@@ -121,7 +121,7 @@ def _write_attendance(meeting: TeamMeeting, rows: list[Presence]) -> None:
         for row in rows])
 
 
-def training_hours(value: Decimal | float | int | str | None, kind: str, errors: dict[str, str]) -> Decimal | None:
+def training_hours(value: Decimal | float | int | str | None, kind: str | None, errors: dict[str, str]) -> Decimal | None:
     """学时, the one rule: a training session or seminar has them (more than 0, at most MAX_TRAINING_HOURS, to one
     decimal place); a work meeting has none."""
     if value in (None, ""):
@@ -233,7 +233,7 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
     if body is None:
         raise ValidationFailed({"body": "请选择代办机构"})
     _require_writer(actor, body, "conduct_record_add")
-    if person.body_id is not None and person.body_id != body.pk:
+    if person.body is not None and person.body_id != body.pk:
         if not actor.has_role(Role.CENTER_ADMIN):
             refuse(actor, action="conduct_record_add", why="只能为本代办机构的人员登记")
         raise ValidationFailed({"body": f"{person.display_name} 属于{person.body.name}"})
@@ -250,7 +250,7 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
     day = _past_date(decided_on, "decided_on", "决定日期", errors)
     if case is not None:
         case = _case_in_scope(actor, case, errors)
-    if errors:
+    if errors or day is None:  # no day means errors["decided_on"] is set
         raise ValidationFailed(errors)
     with transaction.atomic():
         record = ConductRecord.objects.create(

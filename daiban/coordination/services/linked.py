@@ -49,8 +49,8 @@ def _requesters(linked: LinkedRequest) -> list[User]:
 def send_linked(*, actor: User, case: Case, to_body: AgencyBody, subject: str, deadline: Deadline,
                 item: CaseItem | None = None, issue: Issue | None = None) -> LinkedRequest:
     """Inside the caller's transaction, permission already checked: the request, its first step, the notice."""
-    from_body = actor.body if actor.body_id and actor.body.kind in (AgencyBody.Kind.UNIT, AgencyBody.Kind.CENTER) \
-        else case.unit
+    own = actor.body
+    from_body = own if own is not None and own.kind in (AgencyBody.Kind.UNIT, AgencyBody.Kind.CENTER) else case.unit
     now = clock.now()
     linked = LinkedRequest.objects.create(
         case=case, item=item, issue=issue, from_body=from_body, to_body=to_body, subject=subject, sent_by=actor,
@@ -107,7 +107,7 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
         deadline = deadline_from(start=clock.today(), workdays=deadline_workdays, respond_by=respond_by)
     except ValidationFailed as refusal:
         errors.update(refusal.errors)
-    if errors:
+    if errors or body is None:  # no body means errors["to_body"] is set
         raise ValidationFailed(errors)
     with transaction.atomic():
         return send_linked(actor=actor, case=case, to_body=body, subject=subject, deadline=deadline, item=item)
@@ -163,7 +163,7 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
 def _feed_issue(*, actor: User, linked: LinkedRequest, feedback: str, resolves: bool) -> None:
     from daiban.coordination.services.issues import lock_issue, propose_resolution, record_response
 
-    if linked.issue_id is None:
+    if linked.issue is None:
         return
     issue = lock_issue(linked.issue)
     tier = issue.tiers.filter(number=issue.tier).first()

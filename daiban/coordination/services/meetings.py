@@ -87,7 +87,7 @@ def meeting_convene(*, actor: User, issues: list[Issue], agenda: str, held_at: d
     if timezone.is_naive(held_at):
         held_at = timezone.make_aware(held_at)
     first = sorted(issues, key=lambda i: i.pk)[0]
-    convener_body = actor.body if actor.body_id else first.case.unit
+    convener_body = actor.body if actor.body is not None else first.case.unit
     with transaction.atomic():
         meeting = Meeting.objects.create(
             case=first.case, title=_text(title) or f"{first.case.project.name}联审会商", agenda=_text(agenda),
