@@ -14,8 +14,9 @@ from django.utils import timezone
 from conftest import in_parallel
 from daiban.audit import checkpoints
 from daiban.audit.checkpoints import CheckpointError
-from daiban.audit.models import AuditEvent, AuditHead
+from daiban.audit.models import AuditEvent, AuditHead, VerifyRun
 from daiban.audit.protection import protection_lifted
+from daiban.audit.runs import verify_run
 from daiban.audit.services import audit_checkpoint, audit_record, audit_verify
 from daiban.audit.tasks import write_audit_checkpoint
 from daiban.lib.jsonutil import canonical
@@ -198,8 +199,16 @@ def test_the_auditor_sees_each_problem_on_the_page(client, person):
     _events(3, person)
     audit_checkpoint()
     _cut_tail(2)
-    page = client.get("/audit/?verify=1").content.decode()
-    assert "审计链校验未通过" in page and "审计链尾部被截断" in page
+    assert client.post("/audit/verify/").status_code == 302  # queued for the worker, itself an audited event
+    run = VerifyRun.objects.get()
+    verify_run(run.pk)  # what the worker does with it
+    run.refresh_from_db()
+    page = client.get("/audit/").content.decode()
+    # Starting the run wrote an event after the cut, so the cut shows as a break in the chain and as the
+    # checkpoint's event gone (the same problems audit_verify names; test_events_written_after_a_cut_do_not_hide_it).
+    checkpoint_seq = run.result["problems"][-1]["seq"]
+    assert "审计链校验未通过" in page and "审计事件被改动、删除或插入" in page
+    assert f"检查点记录的第 {checkpoint_seq} 条事件已被删除或改写" in page
 
 
 def test_events_written_after_a_cut_do_not_hide_it(person):
