@@ -148,12 +148,18 @@ def _span_rows(span: Span):
 
 
 def _walk_here(span: Span, key: bytes, progress) -> Walked:
+    """One range in this process. On PostgreSQL the COPY streams over a connection of its own, so that the
+    progress callback can write through Django's connection meanwhile (a connection in COPY can run nothing
+    else); inside a transaction (whose rows only its own connection sees) the COPY uses Django's connection and
+    progress is told once the range is read."""
     if connection.vendor != "postgresql":
         return walk_values(_span_rows(span), key, span)
     try:
-        with transaction.atomic():
-            connection.ensure_connection()
-            return walk_copy(connection.connection, key, span, progress=progress)
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                connection.ensure_connection()
+                return walk_copy(connection.connection, key, span)
+        return walk_in_process(_conninfo(), key, span, progress=progress)
     except psycopg.DataError:  # a body PostgreSQL cannot read as JSON: walk this range the slow way
         return walk_values(_span_rows(span), key, span)
 

@@ -130,10 +130,12 @@ def walk_values(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked
     return walk.result()
 
 
-def walk_in_process(conninfo: str, key: bytes, span: Span) -> Walked:
-    """A range in a process of its own (spawned by audit_verify): its own connection, COPY."""
+def walk_in_process(conninfo: str, key: bytes, span: Span, *,
+                    progress: Callable[[int], None] = lambda n: None) -> Walked:
+    """A range over a connection of its own, by COPY: in a process spawned by audit_verify, or beside Django's
+    connection, which stays free for the progress callback's writes."""
     import psycopg
 
     with psycopg.connect(conninfo) as connection:
         connection.execute("SET client_encoding TO 'UTF8'")
-        return walk_copy(connection, key, span)
+        return walk_copy(connection, key, span, progress=progress)

@@ -29,7 +29,8 @@ OUTSIDERS = ("kunyang", "kyadmin", "zrj", "inspector", "leader", "auditor", "sys
 OTHER_UNIT = ("kunyang", "kyadmin")
 # Pages that are the very work of one of those people (not the 鳌江镇 case's): the leader supervises, the audit
 # administrator verifies the trail, the system administrator keeps the calendar, the catalog and the outboxes.
-THEIR_OWN = {"leader": ("assessment/supervision/", "assessment/supervision/<int:pk>/"), "auditor": ("audit/",),
+THEIR_OWN = {"leader": ("assessment/supervision/", "assessment/supervision/<int:pk>/"),
+             "auditor": ("audit/", "audit/verify/", "audit/verify/<int:pk>/"),
              "sysadmin": ("calendar/", "catalog/<str:code>/edit/", "notify/failures/<int:pk>/resend/",
                           "provincial/<int:pk>/replay/", "ops/")}
 
@@ -48,6 +49,7 @@ def routes():
 
 def objects() -> dict[str, str]:
     """The 鳌江镇 demo case and the objects around it, by the route's parameter."""
+    from daiban.audit.models import VerifyRun
     from daiban.coordination.models import Issue, LinkedRequest, Meeting
     from daiban.goodbad.models import BadReview
     from daiban.notify.models import Notification
@@ -77,6 +79,8 @@ def objects() -> dict[str, str]:
         "policy/<int:article_id>": first(Article.objects), "teams/meetings/<int:meeting_id>": first(TeamMeeting.objects),
         "<slug:kind>": "plan", "<slug:action>": "unlock", "<slug:by>": "unit", "<int:key>": str(case.unit_id),
         "<uuid:pk>": str(uuid.uuid4()), "<int:report_id>": "1", "<str:token>": "x",
+        "<str:serial>": case.documents.order_by("pk").values_list("serial_no", flat=True).first() or "X",
+        "<int:version>": "1", "audit/verify/<int:pk>": first(VerifyRun.objects),
     }
 
 

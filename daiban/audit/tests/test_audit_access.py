@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from daiban.audit.models import AuditEvent, VerifyRun
 from daiban.audit.runs import verify_run
 from daiban.desk.audit_trail import verify_start
@@ -76,3 +78,14 @@ def test_audit_verify_command_prints_the_result(capsys, demo):
 
     call_command("audit_verify")
     assert json.loads(capsys.readouterr().out)["ok"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_outside_any_transaction_reports_progress_while_it_reads_the_chain(person):
+    """The worker's own case: no surrounding transaction, so on PostgreSQL the chain streams over a connection of its
+    own while the progress is written through Django's (one connection cannot do both at once)."""
+    run = verify_start(actor=person("auditor"), fresh=True)
+    verify_run(run.pk)  # what the worker does (a no-op if the queued task already ran it)
+    run.refresh_from_db()
+    assert (run.status, run.result["ok"], run.percent) == (VerifyRun.Status.DONE, True, 100)
+    assert run.events_done == AuditEvent.objects.count()  # the whole chain, the run's own start included
