@@ -67,7 +67,8 @@ def test_inspectors_and_leaders_read_the_issue_page_without_any_form(issue, brow
     assert answer.status_code == 200 and issue.title in html and "分层分级协调" in html
     assert "<form method=\"post\"" not in html.split('<main class="page">')[1]
     refused = browse(username).post(f"/coordination/issues/{issue.pk}/", {"action": "respond", "text": "x"})
-    assert refused.status_code == 403 and "您没有执行此操作的权限" in refused.content.decode()
+    refusal = refused.content.decode()  # the refusal tells its reason (org.permissions.refuse)
+    assert refused.status_code == 403 and "无权操作" in refusal and "对该协调问题没有办理权限" in refusal
     assert browse(username).get(f"/coordination/cases/{issue.case_id}/issues/new/").status_code == 403
 
 
