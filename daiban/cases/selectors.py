@@ -1,11 +1,8 @@
 """Reads of cases within the caller's data scope."""
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import JSONObject
-from django.utils.dateparse import parse_datetime
 
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.catalog.selectors import local_department, local_departments
@@ -13,7 +10,7 @@ from daiban.documents.versions import version_label
 from daiban.intake.selectors import scope_condition
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_address
-from daiban.lib.prefetch import prefetched, with_json_children
+from daiban.lib.prefetch import json_value, prefetched, with_json_children
 from daiban.org.models import RoleGrant
 from daiban.org.roles import Role
 from daiban.org.scope import Scope, scope_of
@@ -187,16 +184,6 @@ def with_case_json(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _json_moment(value: str | None) -> dt.datetime | None:
-    """A moment read back from a JSON row: PostgreSQL writes it with its offset, SQLite as naive UTC."""
-    if value is None:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        raise ValueError(f"not a moment: {value!r}")
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     """(items, team members, forms, collaboration) as plain rows in their display order: from the JSON of
     with_case_json when the case was read with it, else from the loaded (or prefetched) objects."""
@@ -205,13 +192,12 @@ def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
         team = sorted(case.team_json or [], key=lambda m: m["id"])
         documents = case.documents_json or []
         for document in documents:
-            document["generated_at"] = _json_moment(document["generated_at"])
-            document["signed_at"] = _json_moment(document["signed_at"])
+            for name in ("generated_at", "signed_at"):
+                document[name] = json_value(CaseDocument, name, document[name])
         documents.sort(key=lambda d: (d["generated_at"], d["id"]))
         collaboration = sorted(case.collaboration_json or [], key=lambda p: p["id"])
         for phase in collaboration:
-            on = phase["handed_over_at"]
-            phase["handed_over_at"] = dt.date.fromisoformat(on) if on else None
+            phase["handed_over_at"] = json_value(CollaborationPhase, "handed_over_at", phase["handed_over_at"])
         return items, team, documents, collaboration
     items = [{"code": i.catalog_item.code, "name": i.catalog_item.name, "department": i.catalog_item.department.name,
               "stage": i.catalog_item.stage, "limit_workdays": i.catalog_item.limit_workdays} for i in items_of(case)]

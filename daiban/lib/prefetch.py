@@ -57,6 +57,11 @@ def _value(field, value):
     return value
 
 
+def json_value(model, name: str, value):
+    """One column of `model` read back from a JSON row as the database would give it (a moment, a day...)."""
+    return _value(model._meta.get_field(name), value)
+
+
 def json_of(model) -> JSONObject:
     """Every column of `model` as one JSON object (the JSON form of a row that from_json_rows reads back)."""
     return JSONObject(**{f.attname: F(f.attname) for f in model._meta.concrete_fields})
