@@ -12,16 +12,39 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from daiban.accounts.api import router as auth_router
 from daiban.accounts.apiauth import STAFF_AUTH
 from daiban.accounts.readonly import permission_first
+from daiban.adoption.api import router as adoption_router
 from daiban.api_schema import DeclaredErrorsSchema
+from daiban.assessment.api import router as assessment_router
 from daiban.audit.refusals import keep_refusals
+from daiban.cases.api import acceptance as acceptance_router
+from daiban.cases.api import router as cases_router
+from daiban.catalog.api import router as catalog_router
+from daiban.closure.api import alerts as closure_alerts_router
+from daiban.closure.api import public as closure_public_router
+from daiban.closure.api import router as closure_router
+from daiban.coordination.api import router as coordination_router
+from daiban.desk.api import router as desk_router
+from daiban.desk.audit_api import router as audit_router
+from daiban.goodbad.api import public as goodbad_public_router
+from daiban.goodbad.api import router as goodbad_router
 from daiban.idempotency.replay import idempotent
+from daiban.intake.api import public as public_router
+from daiban.intake.api import router as intake_router
 from daiban.lib.apierrors import error_response
 from daiban.lib.dbretry import retry_on_serialization_failure
 from daiban.lib.errors import ServiceError
 from daiban.lib.jsonutil import dumps
 from daiban.lib.ratelimit import RateLimited
+from daiban.notify.api import router as notify_router
+from daiban.plans import catalog_api  # noqa: F401  (adds PATCH /catalog/items/{code} to the catalog's router)
+from daiban.plans.api import router as plans_router
+from daiban.policy.api import router as policy_router
+from daiban.provincial.api import router as provincial_router
+from daiban.teams.api import router as teams_router
+from daiban.workdays.api import router as calendar_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
@@ -150,52 +173,26 @@ def _unexpected(request: HttpRequest, exc: Exception):
     raise exc
 
 
-def _mount() -> None:
-    from daiban.accounts.api import router as auth_router
-    from daiban.adoption.api import router as adoption_router
-    from daiban.assessment.api import router as assessment_router
-    from daiban.cases.api import acceptance as acceptance_router
-    from daiban.cases.api import router as cases_router
-    from daiban.catalog.api import router as catalog_router
-    from daiban.closure.api import alerts as closure_alerts_router
-    from daiban.closure.api import public as closure_public_router
-    from daiban.closure.api import router as closure_router
-    from daiban.coordination.api import router as coordination_router
-    from daiban.desk.api import router as desk_router
-    from daiban.desk.audit_api import router as audit_router
-    from daiban.goodbad.api import public as goodbad_public_router
-    from daiban.goodbad.api import router as goodbad_router
-    from daiban.intake.api import public as public_router
-    from daiban.intake.api import router as intake_router
-    from daiban.notify.api import router as notify_router
-    from daiban.plans.api import router as plans_router
-    from daiban.policy.api import router as policy_router
-    from daiban.provincial.api import router as provincial_router
-    from daiban.teams.api import router as teams_router
-    from daiban.workdays.api import router as calendar_router
-
-    api.add_router("/auth", auth_router)
-    api.add_router("/audit", audit_router)
-    api.add_router("/catalog", catalog_router)
-    api.add_router("/", calendar_router)
-    api.add_router("/public", public_router)
-    api.add_router("/public", closure_public_router)
-    api.add_router("/public", goodbad_public_router)
-    api.add_router("/", intake_router)
-    api.add_router("/", acceptance_router)
-    api.add_router("/cases", cases_router)
-    api.add_router("/cases", plans_router)
-    api.add_router("/", coordination_router)
-    api.add_router("/cases", closure_router)
-    api.add_router("/closure", closure_alerts_router)
-    api.add_router("/provincial", provincial_router)
-    api.add_router("/policy", policy_router)
-    api.add_router("/teams", teams_router)
-    api.add_router("/", assessment_router)
-    api.add_router("/", goodbad_router)
-    api.add_router("/", desk_router)
-    api.add_router("/notifications", notify_router)
-    api.add_router("/imports", adoption_router)
-
-
-_mount()
+# The apps' routers (a router never imports this module: the API is assembled on top of the apps).
+api.add_router("/auth", auth_router)
+api.add_router("/audit", audit_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/", calendar_router)
+api.add_router("/public", public_router)
+api.add_router("/public", closure_public_router)
+api.add_router("/public", goodbad_public_router)
+api.add_router("/", intake_router)
+api.add_router("/", acceptance_router)
+api.add_router("/cases", cases_router)
+api.add_router("/cases", plans_router)
+api.add_router("/", coordination_router)
+api.add_router("/cases", closure_router)
+api.add_router("/closure", closure_alerts_router)
+api.add_router("/provincial", provincial_router)
+api.add_router("/policy", policy_router)
+api.add_router("/teams", teams_router)
+api.add_router("/", assessment_router)
+api.add_router("/", goodbad_router)
+api.add_router("/", desk_router)
+api.add_router("/notifications", notify_router)
+api.add_router("/imports", adoption_router)

@@ -6,8 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from daiban.accounts.apiauth import BearerToken
 from daiban.accounts.tokens import token_issue, token_revoke
-from daiban.idempotency.replay import without_idempotency_key
-from daiban.lib.schemas import errors, open_to_readers
+from daiban.lib.schemas import errors, open_to_readers, without_idempotency_key
 
 router = Router(tags=["认证"])
 

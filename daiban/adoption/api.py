@@ -9,9 +9,8 @@ from pydantic import Field
 from daiban.adoption.export import ledger_export
 from daiban.adoption.uploads import UploadOutcome, ledger_upload, ledger_upload_confirm
 from daiban.assessment.xlsx import XLSX
-from daiban.idempotency.replay import without_idempotency_key
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.schemas import errors
+from daiban.lib.schemas import errors, without_idempotency_key
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.selectors import current_document, is_case_owner, team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
@@ -21,7 +22,6 @@ from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import require_role, require_unit_worker
 from daiban.org.roles import Role
-from daiban.provincial.services import provincial_enqueue
 
 
 def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") -> None:

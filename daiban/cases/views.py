@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.forms import Form
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -33,7 +33,6 @@ from daiban.cases.selectors import (
     items_of,
     team_members,
     team_of,
-    with_case_reads,
 )
 from daiban.cases.services import (
     case_agreement_set,
@@ -55,7 +54,6 @@ from daiban.intake.services import request_contact, request_data_from_directory,
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.lib.pagination import keyset_page
-from daiban.lib.prefetch import unpack_json_children
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_role, require_unit_worker, require_worker
@@ -239,7 +237,8 @@ def _rule_notes(case) -> list[str]:
     return notes
 
 
-def _case_context(request, case, **forms) -> dict:
+def case_context(request, case, **forms) -> dict:
+    """The case page's own sections (daiban/desk/case_page.py adds the plan and the coordination marks)."""
     user = request.user
     worker = is_worker(user)
     is_open = case.status in OPEN_STATUSES
@@ -260,14 +259,8 @@ def _case_context(request, case, **forms) -> dict:
         document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
         document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
     is_owner = user_owns(user, case)
-    from daiban.coordination.selectors import blocking_issues
-    from daiban.plans.views import case_section  # the plan and its execution (daiban.plans imports this module)
-
-    blocked = blocking_issues(case)
-    for item in items:
-        item.blocked_by = blocked.get(item.pk, [])
     return {
-        "plan_section": case_section(request, case), "address_form": forms.get("address_form") or AddressForm(),
+        "address_form": forms.get("address_form") or AddressForm(),
         "case": case, "detail": detail, "items": items, "members": members,
         "documents": lines,
         "transitions": case.transitions.select_related("by"), "collaboration": collaboration,
@@ -277,17 +270,9 @@ def _case_context(request, case, **forms) -> dict:
     }
 
 
-@staff_page
-@require_http_methods(["GET", "POST"])
-def case_page(request, pk: int):
-    if request.method == "GET":
-        from daiban.plans.selectors import plan_items, with_plan_reads  # the plan section (plans imports this)
-
-        reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
-        case = get_in_scope(reads, pk=pk, user=request.user)
-        unpack_json_children(case)
-        return render(request, "cases/case_detail.html", _case_context(request, case))
-    case = _case(request, pk)
+def case_post(request, case) -> HttpResponse | dict:
+    """The case page's own POSTs (a signature, a collaboration phase, the company address, the major-project mark):
+    the redirect after success, or the refused forms for the page to show again (daiban/desk/case_page.py)."""
     action = request.POST.get("action", "")
     if action == "major":  # permission before the form is read or the state looked at
         require_role(request.user, Role.CENTER_ADMIN, action="case_designate_major")
@@ -336,7 +321,7 @@ def case_page(request, pk: int):
     else:
         messages.error(request, "未知的操作。")
         return redirect("cases:case", pk=case.pk)
-    return render(request, "cases/case_detail.html", _case_context(request, case, **forms), status=422)
+    return forms
 
 
 @staff_page

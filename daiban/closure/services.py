@@ -16,6 +16,7 @@ from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.provincial_reports import item_block, provincial_enqueue
 from daiban.cases.selectors import is_case_owner
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
@@ -32,8 +33,6 @@ from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
-from daiban.provincial.payloads import item_block
-from daiban.provincial.services import provincial_enqueue
 
 MAX_HANDOVER = 50
 WITHDRAWN_ON_TERMINATION = "委托终止，事项撤回"

@@ -7,6 +7,7 @@ from daiban.audit.services import audit_record
 from daiban.intake.audiences import owner_of
 from daiban.intake.deadlines import first_contact_deadline
 from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
+from daiban.intake.signals import consultation_logged
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
 from daiban.lib import clock, county_rules
 from daiban.lib.codes import new_query_code
@@ -242,10 +243,9 @@ def consultation_log(*, actor: User, asker_name: str, question: str, answer: str
             asker_phone=asker_phone.strip(), channel=channel, question=question.strip(), answer=answer.strip())
         audit_record(event_type="intake.consultation_logged", actor=actor, obj=consultation,
                      new={"asker": mask_name(consultation.asker_name), "question": consultation.question[:200]})
-        # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1).
-        from daiban.policy.services import consultation_guides_link
-
-        consultation_guides_link(actor=actor, consultation=consultation)
+        # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1):
+        # daiban.policy listens.
+        consultation_logged.send(sender=Consultation, consultation=consultation, actor=actor)
     return consultation
 
 

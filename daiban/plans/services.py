@@ -9,6 +9,7 @@ from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.selectors import local_department_of
 from daiban.cases.services import (
     PROJECT_CODE_ITEM,
@@ -38,7 +39,6 @@ from daiban.plans.rollups import rollup_item_finished, rollup_item_reported_up
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.plans.selectors import acting_as
 from daiban.plans.target import target_length
-from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
 CORRECTION_RULE = "补正期间暂停计时，材料补齐之日起继续计算，不重新起算（《行政许可法》第三十二条、第四十五条）"

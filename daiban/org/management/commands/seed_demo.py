@@ -15,7 +15,7 @@ from daiban.org.demo import LIAISONS, STAFF, load_demo_people
 from daiban.org.models import User
 
 # Each part of the service adds its demo data after the people exist; order matters.
-DEMO_LOADERS = ["daiban.catalog.demo", "daiban.intake.demo", "daiban.policy.demo", "daiban.teams.demo",
+DEMO_LOADERS = ["daiban.catalog.demo", "daiban.cases.demo", "daiban.policy.demo", "daiban.teams.demo",
                "daiban.closure.demo", "daiban.goodbad.demo", "daiban.coordination.demo", "daiban.plans.demo"]
 
 
