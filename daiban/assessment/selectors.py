@@ -16,6 +16,7 @@ from daiban.assessment.models import Export
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
+from daiban.audit.refusals import audit_refusal
 from daiban.cases.models import Case, CaseTransition
 from daiban.cases.states import CaseStatus
 from daiban.catalog.models import CatalogItem
@@ -176,8 +177,6 @@ def drill_check(scoped: Scoped, dimension: Dimension, key: int, *, user=None) ->
                    or scoped.cases().filter(**_with_key(dimension, key)).exists()):
         return
     if exists:
-        from daiban.audit.refusals import audit_refusal
-
         audit_refusal(actor=user, new={"object_type": f"assessment.{dimension.code}", "object_id": str(key)})
     raise NotFound("未找到该统计对象，或不在您的数据范围内")
 

@@ -11,6 +11,7 @@ from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Cast, TruncDate
 
 from daiban.closure.grades import SCORE_OF
+from daiban.coordination.states import ISSUE_ACTIVE
 from daiban.plans.models import Escalation
 
 
@@ -62,7 +63,6 @@ def escalated_issues() -> QuerySet | None:
     model = _model("coordination", "Issue")
     if model is None:
         return None
-    from daiban.coordination.states import ISSUE_ACTIVE
 
     return model.objects.filter(tier__gte=2, status__in=ISSUE_ACTIVE).select_related("case", "case__request")
 

@@ -22,6 +22,7 @@ from daiban.org.scope import get_in_scope
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 from daiban.plans.models import ItemUrge
 from daiban.plans.selectors import item_row, unreported_periods
+from daiban.plans.services import item_urge
 
 LIST_ROWS = 100
 
@@ -95,8 +96,6 @@ def case_sheet(user, pk: int, today: dt.date) -> dict:
 
 def order(*, actor, case_id: int, data) -> ItemUrge:
     """督办 of one open item of the case, through the plans service (which checks the role again)."""
-    from daiban.plans.services import item_urge
-
     case: Case = get_in_scope(cases_for(actor), pk=case_id, user=actor)
     item_id = str(data.get("item") or "")
     item = case.items.select_related("catalog_item", "case").filter(pk=int(item_id)).first() \

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from daiban.audit.chain import CHAIN_FIELDS, body_of_values, mac_of_body, seal
 from daiban.audit.models import AuditEvent, AuditHead
+from daiban.audit.services import audit_checkpoint
 from daiban.lib.jsonutil import canonical
 
 BATCH = 5000
@@ -27,8 +28,6 @@ DEFAULTS = {"ip": None, "request_id": "", "outcome": AuditEvent.Outcome.SUCCESS,
 def audit_append_many(events: Iterable[dict[str, Any]], *, checkpoint_every: int = 0) -> int:
     """Appends `events` (AuditEvent fields but seq and mac; old and new as canonical JSON values) in order,
     chained to the head; answers how many. With `checkpoint_every`, commits and writes a checkpoint that often."""
-    from daiban.audit.services import audit_checkpoint
-
     events = iter(events)
     written = 0
     while True:

@@ -134,7 +134,7 @@ def walk_in_process(conninfo: str, key: bytes, span: Span, *,
                     progress: Callable[[int], None] = lambda n: None) -> Walked:
     """A range over a connection of its own, by COPY: in a process spawned by audit_verify, or beside Django's
     connection, which stays free for the progress callback's writes."""
-    import psycopg
+    import psycopg  # the PostgreSQL driver, loaded only where a PostgreSQL database is walked
 
     with psycopg.connect(conninfo) as connection:
         connection.execute("SET client_encoding TO 'UTF8'")

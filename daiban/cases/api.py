@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -183,8 +184,6 @@ def update_collaboration(request, case_id: int, phase: str, payload: Collaborati
 
 
 def docx_response(document: CaseDocument) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(bytes(document.content),
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"

@@ -209,7 +209,7 @@ def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
 
 
 def case_detail(case: Case) -> dict:
-    from daiban.cases.agency_team import is_major, project_needs
+    from daiban.cases.agency_team import is_major, project_needs  # agency_team imports this module
 
     items, team, documents, collaboration = _parts(case)
     need = project_needs(case)

@@ -20,13 +20,13 @@ import datetime as dt
 from django.utils import timezone
 
 from daiban.cases import provincial_reports
-from daiban.cases.models import Case, CaseItem
+from daiban.cases.models import Case, CaseDocument, CaseItem, CaseTransition
 from daiban.cases.services import case_project_code_set
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.closure import evaluations, services
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation
 from daiban.intake.deadlines import first_contact_deadline
-from daiban.intake.models import Request
+from daiban.intake.models import PublicStep, Request
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import services as plans
@@ -60,9 +60,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 def _backdate(case: Case, *, received: dt.date, accepted: dt.date, entrusted: dt.date) -> None:
     """Moves the case demo's timestamps of the case (made today) to the days of its story, keeping their
     order: submitted and contacted on `received`, accepted on `accepted`, agreement and team on `entrusted`."""
-    from daiban.cases.models import CaseDocument, CaseTransition
-    from daiban.intake.models import PublicStep
-
     request = case.request
     entrusted_at = (case.transitions.filter(to_status=CaseStatus.ENTRUSTED).order_by("at").values_list("at", flat=True)
                     .first()) or timezone.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from daiban.closure.evaluations import OwnerAnswers
 from daiban.closure.grades import Grade
 from daiban.closure.models import Channel, Closure
 from daiban.lib.forms import choice_field
@@ -169,8 +170,6 @@ class EvaluationForm(forms.Form):
         return _graded(self, super().clean())
 
     def answers(self):
-        from daiban.closure.evaluations import OwnerAnswers
-
         data = self.cleaned_data
         return OwnerAnswers(grade=data["grade"] or None, attitude=_int(data["attitude"]),
                             efficiency=_int(data["efficiency"]), quality=_int(data["quality"]),

@@ -33,6 +33,7 @@ from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
+from daiban.plans.models import ItemTransition
 
 MAX_HANDOVER = 50
 WITHDRAWN_ON_TERMINATION = "委托终止，事项撤回"
@@ -161,8 +162,6 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
 
 def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseItem]:
     """Items not finished when the entrustment ends are withdrawn, each change kept as a row."""
-    from daiban.plans.models import ItemTransition
-
     withdrawn = []
     now = clock.now()
     for item in case.items.select_for_update(of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(

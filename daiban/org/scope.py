@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from django.db import models
 
+from daiban.audit.refusals import audit_refusal
 from daiban.lib.errors import NotFound
 from daiban.org.models import AgencyBody, User
 from daiban.org.roles import COUNTY_WIDE_ROLES, UNIT_ROLES, Role
@@ -60,7 +61,5 @@ def get_in_scope(scoped: models.QuerySet[M], *, pk, user: User | None) -> M:
         return scoped.get(pk=pk)
     except (scoped.model.DoesNotExist, ValueError, TypeError):
         if scoped.model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
-            from daiban.audit.refusals import audit_refusal
-
             audit_refusal(actor=user, new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)})
         raise NotFound("未找到该对象，或不在您的数据范围内") from None

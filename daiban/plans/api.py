@@ -14,6 +14,7 @@ from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.models import User
 from daiban.org.scope import get_in_scope
 from daiban.plans import services
+from daiban.plans.duties import progress_preview
 from daiban.plans.models import OwnerVisit, WorkLog
 from daiban.plans.selectors import case_warning, item_row, plan_detail, unreported_periods
 
@@ -242,8 +243,6 @@ def progress_reports(request, case_id: int, page: Query[PageIn]):
 
 
 def _preview_answer(case, today) -> dict:
-    from daiban.plans.duties import progress_preview
-
     return {"next": progress_preview(case, today), "unreported": unreported_periods(case, today)}
 
 

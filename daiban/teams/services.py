@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from daiban.audit.services import audit_record
+from daiban.cases.selectors import cases_for
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody, User
@@ -265,8 +266,6 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
 
 def _case_in_scope(actor: User, case, errors: dict[str, str]):
     """A case id or Case the actor can see; anything else is reported as not found."""
-    from daiban.cases.selectors import cases_for
-
     case_id = getattr(case, "pk", case)
     found = cases_for(actor).filter(pk=case_id).first() if str(case_id).isdigit() else None
     if found is None:
