@@ -32,7 +32,7 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
                 being its 好差评 grade, 非常满意 5 … 非常不满意 1 (an ungraded row: the mean of its four
                 scores, 总体评价 included; 好评率 and 差评 are daiban.goodbad's); for a department, the
                 mean of the agents' ratings of that department given in P (seed §7.4: both ways). Null when
-                there are none, or while daiban.closure is not installed.
+                there are none.
 
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
 Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
@@ -183,8 +183,6 @@ def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -
     else:
         rated = sources.owner_evaluations()
         key, where = _case_path(dimension, "case__")
-    if rated is None:
-        return {}
     rated = scoped.over(rated.filter(day__range=(period.start, period.end), **where))
     return _grouped(rated, key, score_sum=Sum("score"), scores=Count("pk"))
 

@@ -121,7 +121,6 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
         closed_at=Subquery(closed))
     extra = {"closed_on": sources.closed_on_of_case(), "owner_score": sources.owner_score_of_case(),
              **sources.filing_of_case()}
-    extra = {name: expression for name, expression in extra.items() if expression is not None}
     rows = rows.annotate(**extra)
     if filters.warning:
         rows = rows.filter(warning=filters.warning)

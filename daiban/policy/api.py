@@ -15,11 +15,10 @@ from daiban.lib.schemas import Page, PageIn, errors
 from daiban.org.permissions import require_role
 from daiban.org.scope import get_in_scope, scope_of
 from daiban.policy.guides import guide_url, guides_for_text
-from daiban.policy.models import Article, Kind
+from daiban.policy.models import PUBLISHER_ROLES, Article, Kind
 from daiban.policy.models import Status as ArticleStatus
 from daiban.policy.selectors import published_articles, references_for, search
 from daiban.policy.services import (
-    PUBLISHER_ROLES,
     consultation_guides_link,
     consultation_reference_add,
     policy_create,

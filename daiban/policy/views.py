@@ -13,10 +13,9 @@ from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.policy.forms import ArticleForm
 from daiban.policy.guides import guide_facts
-from daiban.policy.models import Article, Kind, Status
+from daiban.policy.models import PUBLISHER_ROLES, Article, Kind, Status
 from daiban.policy.selectors import MAX_QUERY_LENGTH, article_for, guide_rows, published_articles, search
 from daiban.policy.services import (
-    PUBLISHER_ROLES,
     policy_create,
     policy_guides_generate,
     policy_publish,

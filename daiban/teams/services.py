@@ -17,10 +17,17 @@ from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
-from daiban.teams.models import TRAINING_KINDS, Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
+from daiban.teams.models import (
+    COUNTY_BODY_KINDS,
+    TRAINING_KINDS,
+    Attendance,
+    ConductKind,
+    ConductRecord,
+    MeetingKind,
+    TeamMeeting,
+)
 
 WRITER_ROLES = (Role.CENTER_ADMIN, Role.UNIT_ADMIN)
-COUNTY_BODY_KINDS = (AgencyBody.Kind.CENTER, AgencyBody.Kind.UNIT)
 MEETING_FIELDS = ("kind", "held_on", "topic", "content", "location", "host", "hours")
 # A training session or seminar lasts at most a week of full days; hours are counted to a tenth.
 MAX_TRAINING_HOURS = Decimal("40")
