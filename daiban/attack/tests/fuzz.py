@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from daiban.api import api
 
-FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "attack-figures.json"
+FIGURES = Path(__file__).resolve().parents[3] / "test-artifacts" / "attack-figures.json"
 # Ending one's own session would leave the rest of the run anonymous; it has its own tests.
 SKIPPED = {("DELETE", "/api/v1/auth/token")}
 # What an anonymous caller may hear from an operation that needs a login: no login; a page session's POST without
