@@ -1,6 +1,7 @@
 """The case page (/cases/<pk>/, named cases:case): the case's own sections (daiban/cases/views.py), the plan and its
 execution (daiban/plans/views.py) and the items' blocking issues (daiban/coordination/selectors.py). Composed here,
-above the three, so that none of them imports another sideways; daiban/urls.py mounts it among the case pages."""
+above the three (its template too: desk/case_page.html), so that none of them imports another sideways;
+daiban/urls.py mounts it among the case pages."""
 from __future__ import annotations
 
 from django.http import HttpResponse
@@ -17,7 +18,7 @@ from daiban.org.scope import get_in_scope
 from daiban.plans.selectors import plan_items, with_plan_reads
 from daiban.plans.views import case_section
 
-TEMPLATE = "cases/case_detail.html"
+TEMPLATE = "desk/case_page.html"
 
 
 @staff_page
