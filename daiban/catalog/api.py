@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -12,6 +13,7 @@ from daiban.catalog.services import catalog_item_create
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import Page, PageIn, errors
+from daiban.org.http import StaffRequest
 from daiban.plans.catalog_changes import catalog_item_change
 
 router = Router(tags=["事项库"])
@@ -118,7 +120,7 @@ def _detail(item: CatalogItem) -> dict[str, Any]:
 
 
 @router.get("/items", response=Page[ItemOut], auth=None, summary="事项库（启用的事项，按事项库顺序）")
-def list_items(request, page: Query[PageIn], stage: str | None = None):
+def list_items(request: HttpRequest, page: Query[PageIn], stage: str | None = None) -> dict[str, Any]:
     """`stage` 可选：0、1、2、3、utilities、4。"""
     if stage is not None and stage not in Stage.values:
         raise ValidationFailed({"stage": f"阶段应为以下之一：{'、'.join(Stage.values)}"})
@@ -126,13 +128,13 @@ def list_items(request, page: Query[PageIn], stage: str | None = None):
 
 
 @router.get("/items/{code}", response=ItemDetail, auth=None, summary="事项详情和办事指南")
-def get_item(request, code: str):
+def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
     return _detail(item_by_code(code))
 
 
 @router.patch("/items/{code}", response={200: ItemDetail, **errors(403, 409)},
               summary="修改事项（县代办中心管理员）")
-def update_item(request, code: str, payload: ItemChange):
+def update_item(request: StaffRequest, code: str, payload: ItemChange) -> dict[str, Any]:
     """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表（须为启用的事项），整体替换。停用仍有在办案件
     未办结的事项答复 409 catalog.item_in_use（列出案件），除非给出 `replacement`；修改在办案件使用的事项的时限须给出
     `applies_to_planned` 和 `reason`。"""
@@ -146,6 +148,6 @@ def update_item(request, code: str, payload: ItemChange):
 
 @router.post("/items", response={201: ItemDetail, **errors(403)},
              summary="新增事项（县代办中心管理员）")
-def create_item(request, payload: ItemCreate):
+def create_item(request: StaffRequest, payload: ItemCreate) -> Status[dict[str, Any]]:
     item = catalog_item_create(actor=request.auth, **payload.model_dump(exclude_unset=True))
     return Status(201, _detail(item_by_code(item.code)))

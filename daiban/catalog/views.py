@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,11 +13,13 @@ from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
 from daiban.catalog.services import CATALOG_ROLES
 from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 from daiban.org.permissions import require_role
 from daiban.plans.catalog_changes import catalog_item_change, items_in_use
 
 
-def _can_edit(user) -> bool:
+def _can_edit(user: User) -> bool:
     return user.is_authenticated and user.has_role(*CATALOG_ROLES)
 
 
@@ -33,7 +35,7 @@ def _row(item: CatalogItem) -> dict:
 
 
 @require_GET
-def catalog_list(request):
+def catalog_list(request: StaffRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
@@ -52,7 +54,7 @@ def catalog_list(request):
 
 
 @require_GET
-def catalog_detail(request, code: str):
+def catalog_detail(request: StaffRequest, code: str) -> HttpResponse:
     item = _item(code)
     return render(request, "catalog/detail.html", {
         "item": item, "prerequisites": prerequisite_codes(item), "followers": follower_codes(item),
@@ -62,7 +64,7 @@ def catalog_detail(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def catalog_edit(request, code: str):
+def catalog_edit(request: StaffRequest, code: str) -> HttpResponse:
     try:
         require_role(request.user, *CATALOG_ROLES, action="catalog_edit_page")
     except Forbidden:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,6 +15,7 @@ from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
 from daiban.coordination import forms as f
 from daiban.coordination import services
+from daiban.coordination.models import Issue
 from daiban.coordination.selectors import (
     coordination_cases_for,
     higher_body_of,
@@ -44,7 +46,9 @@ from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStat
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
 from daiban.org.ladder import ladder_for
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, refuse, require_worker
 from daiban.org.scope import get_in_scope
@@ -53,11 +57,11 @@ PER_PAGE = 50
 WORKING = (IssueStatus.OPEN, IssueStatus.RESPONDED)
 
 
-def _page(request, rows):
+def _page(request: StaffRequest, rows: QuerySet) -> Page:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _choice(value: str, choices) -> str:
+def _choice(value: str, choices: list[tuple[str, str]]) -> str:
     return value if value in {v for v, _ in choices} else ""
 
 
@@ -66,7 +70,7 @@ def _choice(value: str, choices) -> str:
 
 @staff_page
 @require_GET
-def issue_list(request):
+def issue_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), IssueStatus.choices)
     show_all = request.GET.get("all") == "1"
     rows = issues_for(request.user)
@@ -86,7 +90,7 @@ def issue_list(request):
         "tab": "issues", "open_cases": _workable_cases(request.user)})
 
 
-def _workable_cases(user, *, higher_items: bool = False) -> list:
+def _workable_cases(user: User, *, higher_items: bool = False) -> list:
     """Open cases the person works on: where a new issue (or linked request) can start."""
     if not is_worker(user) or higher_body_of(user) is not None:
         return []
@@ -98,7 +102,7 @@ def _workable_cases(user, *, higher_items: bool = False) -> list:
 
 @staff_page
 @require_GET
-def issue_pick(request):
+def issue_pick(request: StaffRequest) -> HttpResponse:
     case_id = request.GET.get("case", "")
     if not case_id.isdigit():
         messages.error(request, "请选择案件。")
@@ -108,7 +112,7 @@ def issue_pick(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def issue_new(request, case_id: int):
+def issue_new(request: StaffRequest, case_id: int) -> HttpResponse:
     case = get_in_scope(coordination_cases_for(request.user), pk=case_id, user=request.user)
     require_case_worker(request.user, case, "issue_raise_page")
     form = f.IssueForm(request.POST or None, case=case)
@@ -127,7 +131,7 @@ def issue_new(request, case_id: int):
                   status=422 if form.errors else 200)
 
 
-def _issue_context(request, issue, **forms) -> dict:
+def _issue_context(request: StaffRequest, issue, **forms) -> dict:
     user = request.user
     today = clock.today()
     detail = issue_detail(issue, today)
@@ -192,7 +196,7 @@ ISSUE_ACTIONS = {
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def issue_page(request, pk: int):
+def issue_page(request: StaffRequest, pk: int) -> HttpResponse:
     issue = get_in_scope(issues_for(request.user), pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "coordination/issue_detail.html", _issue_context(request, issue))
@@ -221,7 +225,7 @@ def issue_page(request, pk: int):
 
 @staff_page
 @require_GET
-def linked_list(request):
+def linked_list(request: StaffRequest) -> HttpResponse:
     today = clock.today()
     rows = linked_requests_for(request.user)
     body = higher_body_of(request.user)
@@ -234,7 +238,7 @@ def linked_list(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def linked_new(request):
+def linked_new(request: StaffRequest) -> HttpResponse:
     require_worker(request.user, "linked_request_page")
     case_id = request.GET.get("case") or request.POST.get("case") or ""
     if not str(case_id).isdigit():
@@ -257,7 +261,7 @@ def linked_new(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def linked_page(request, pk: int):
+def linked_page(request: StaffRequest, pk: int) -> HttpResponse:
     linked = get_in_scope(linked_requests_for(request.user), pk=pk, user=request.user)
     forms: dict = {}
     if request.method == "POST":
@@ -296,19 +300,19 @@ def linked_page(request, pk: int):
 
 @staff_page
 @require_GET
-def meeting_list(request):
+def meeting_list(request: StaffRequest) -> HttpResponse:
     rows = meetings_for(request.user).prefetch_related("issues")
     return render(request, "coordination/meeting_list.html", {"page": _page(request, rows), "tab": "meetings"})
 
 
-def _convenable(user):
+def _convenable(user: User) -> list[Issue]:
     rows = issues_for(user).filter(status__in=WORKING, case__status__in=OPEN_STATUSES).order_by("-raised_at")
     return [i for i in rows[:200] if works_on(user, i.case)]
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_new(request):
+def meeting_new(request: StaffRequest) -> HttpResponse:
     require_worker(request.user, "meeting_convene_page")
     issues = _convenable(request.user)
     if not issues:
@@ -332,7 +336,7 @@ def meeting_new(request):
                   status=422 if form.errors else 200)
 
 
-def _resolution_inputs(request) -> list[dict]:
+def _resolution_inputs(request: StaffRequest) -> list[dict]:
     """The record form's resolution rows as submitted, blank rows dropped."""
     columns = [request.POST.getlist(name) for name in ("res_id", "res_content", "res_department", "res_due")]
     rows = []
@@ -356,7 +360,7 @@ def _resolution_rows(meeting, submitted: list[dict] | None) -> list[dict]:
                    for _ in range(blanks)]
 
 
-def _meeting_context(request, meeting, record_form=None, submitted=None, **extra) -> dict:
+def _meeting_context(request: StaffRequest, meeting, record_form=None, submitted=None, **extra) -> dict:
     user = request.user
     today = clock.today()
     invitees = list(meeting.invitees.select_related("user", "user__department"))
@@ -395,7 +399,7 @@ def _meeting_context(request, meeting, record_form=None, submitted=None, **extra
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_page(request, pk: int):
+def meeting_page(request: StaffRequest, pk: int) -> HttpResponse:
     meeting = get_in_scope(meetings_for(request.user), pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "coordination/meeting_detail.html", _meeting_context(request, meeting))
@@ -452,7 +456,7 @@ def meeting_page(request, pk: int):
 
 @staff_page
 @require_GET
-def meeting_docx(request, pk: int):
+def meeting_docx(request: StaffRequest, pk: int) -> HttpResponse:
     meeting = get_in_scope(meetings_for(request.user), pk=pk, user=request.user)
     if meeting.document is None:
         raise Http404("会议记录尚未填写")
