@@ -5,6 +5,8 @@ the codes); the OpenAPI schema declares, for each operation, every refusal it ca
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -27,12 +29,13 @@ from daiban.lib.ratelimit import RateLimited
 class ChineseJSONRenderer(JSONRenderer):
     """JSON with Chinese kept readable (no \\uXXXX escapes)."""
 
-    def render(self, request: HttpRequest, data, *, response_status) -> str:
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
         return dumps(data)
 
 
 class DaibanAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> DeclaredErrorsSchema:
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> DeclaredErrorsSchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return DeclaredErrorsSchema(self, path_prefix)

@@ -146,7 +146,7 @@ def request_new(request: StaffRequest) -> HttpResponse:
     return render(request, "cases/request_form.html", {"form": RequestForm(initial=initial)})
 
 
-def _request_context(request: StaffRequest, row: Request, **forms) -> dict:
+def _request_context(request: StaffRequest, row: Request, **forms: Any) -> dict:
     worker = is_worker(request.user)
     pending = row.status in (Request.Status.NEW, Request.Status.CONTACTED)
     css, label = contact_mark(row)
@@ -239,7 +239,7 @@ def _rule_notes(case: Case) -> list[str]:
     return notes
 
 
-def _case_context(request: StaffRequest, case: Case, **forms) -> dict:
+def _case_context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     user = request.user
     worker = is_worker(user)
     is_open = case.status in OPEN_STATUSES

@@ -14,7 +14,7 @@ from daiban.cases.models import Case
 from daiban.cases.selectors import case_detail, cases_for
 from daiban.cases.services import case_project_code_set
 from daiban.closure import evaluations, selectors, services
-from daiban.closure.models import ReturnVisit
+from daiban.closure.models import FeeAlert, ReturnVisit
 from daiban.closure.paperwork import archive_filename, archive_zip
 from daiban.intake.personal import owner_documents_release
 from daiban.lib import ratelimit
@@ -291,7 +291,7 @@ def submit_ratings(request: StaffRequest, case_id: int, payload: RatingsIn) -> S
     return Status(201, whole(created, row=selectors.rating_row))
 
 
-def _fee_alert_row(alert) -> dict:
+def _fee_alert_row(alert: FeeAlert) -> dict:
     return {"id": alert.pk, "case_id": alert.case_id, "tracking_no": alert.case.request.tracking_no,
             "project": alert.case.project.name, "company": alert.case.project.company.name,
             "unit": alert.case.unit.name, "details": alert.details, "raised_at": alert.raised_at,

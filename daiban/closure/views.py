@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,15 +54,15 @@ def _case(request: StaffRequest, pk: int) -> Case:
     return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
 
 
-def _open_business(case: Case, post=None, errors=None) -> list[dict]:
+def _open_business(case: Case, post: QueryDict | None = None, errors: dict[str, str] | None = None) -> list[dict]:
     """The case's open business as the completion (termination) page lists it, with the reasons typed."""
-    post, errors = post or {}, errors or {}
-    return [{"label": b.label, "title": b.title, "field": b.field, "reason": post.get(b.field, ""),
+    errors = errors or {}
+    return [{"label": b.label, "title": b.title, "field": b.field, "reason": post.get(b.field, "") if post else "",
              "error": errors.get(b.field, "")} for b in business.open_business(case)]
 
 
-def _closing_reasons(post) -> dict[str, str]:
-    return {key: value for key, value in post.items() if key.startswith("close_")}
+def _closing_reasons(post: QueryDict) -> dict[str, str]:
+    return {key: post.get(key, "") for key in post if key.startswith("close_")}
 
 
 def _split_business_errors(refusal: ValidationFailed) -> tuple[dict, ValidationFailed | None]:
@@ -69,7 +71,7 @@ def _split_business_errors(refusal: ValidationFailed) -> tuple[dict, ValidationF
     return mine, (ValidationFailed(rest) if rest else None)
 
 
-def _handover_errors(refusal: ValidationFailed, formset, form, field: str) -> None:
+def _handover_errors(refusal: ValidationFailed, formset: BaseFormSet, form: forms.Form, field: str) -> None:
     """Puts "<field>.<n>.<part>" refusals on line n of the formset; the rest on the main form."""
     rest = {}
     for key, message in refusal.errors.items():
@@ -119,7 +121,7 @@ def _unit_staff(case: Case) -> list[User]:
                 .distinct().order_by("username"))
 
 
-def _context(request: StaffRequest, case: Case, **forms) -> dict:
+def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     user = request.user
     worker = is_worker(user)
     owner = is_case_owner(user, case)
@@ -175,7 +177,7 @@ def case_closure(request: StaffRequest, pk: int) -> HttpResponse:
     return handler(request, case)
 
 
-def _again(request: StaffRequest, case: Case, **forms) -> HttpResponse:
+def _again(request: StaffRequest, case: Case, **forms: Any) -> HttpResponse:
     return render(request, "closure/case.html", _context(request, case, **forms), status=422)
 
 

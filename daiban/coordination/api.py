@@ -261,7 +261,7 @@ def feedback_linked(request: StaffRequest, linked_id: int, payload: FeedbackIn) 
 # -- meetings -------------------------------------------------------------------------------------------------
 
 
-def _meeting_row(meeting) -> dict:
+def _meeting_row(meeting: Meeting) -> dict:
     return {"id": meeting.pk, "title": meeting.title, "held_at": meeting.held_at, "place": meeting.place,
             "convener_body": meeting.convener_body.name, "case_id": meeting.case_id, "recorded": meeting.recorded,
             "record_hash": meeting.record_hash}

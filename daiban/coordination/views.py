@@ -1,6 +1,8 @@
 """Staff pages of coordination. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -15,7 +17,7 @@ from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
 from daiban.coordination import forms as f
 from daiban.coordination import services
-from daiban.coordination.models import Issue
+from daiban.coordination.models import Issue, Meeting
 from daiban.coordination.selectors import (
     coordination_cases_for,
     higher_body_of,
@@ -131,7 +133,7 @@ def issue_new(request: StaffRequest, case_id: int) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
-def _issue_context(request: StaffRequest, issue, **forms) -> dict:
+def _issue_context(request: StaffRequest, issue: Issue, **forms: Any) -> dict:
     user = request.user
     today = clock.today()
     detail = issue_detail(issue, today)
@@ -140,9 +142,7 @@ def _issue_context(request: StaffRequest, issue, **forms) -> dict:
     working = case_open and issue.status in WORKING
     worker = works_on(user, issue.case)
     pending = issue.consultations.filter(decided_at__isnull=True).select_related("leader").last()
-    tiers = list(issue.tiers.select_related("body", "department", "opened_by"))
-    for t in tiers:
-        t.where = tier_standing(t, issue, today)
+    tiers = [(t, tier_standing(t, issue, today)) for t in issue.tiers.select_related("body", "department", "opened_by")]
     rungs = ladder_for(issue.case.unit)
     can = {
         "escalate": working and issue.tier < len(rungs) and (
@@ -348,7 +348,7 @@ def _resolution_inputs(request: StaffRequest) -> list[dict]:
     return rows
 
 
-def _resolution_rows(meeting, submitted: list[dict] | None) -> list[dict]:
+def _resolution_rows(meeting: Meeting, submitted: list[dict] | None) -> list[dict]:
     if submitted is not None:
         rows = submitted
     else:
@@ -360,26 +360,25 @@ def _resolution_rows(meeting, submitted: list[dict] | None) -> list[dict]:
                    for _ in range(blanks)]
 
 
-def _meeting_context(request: StaffRequest, meeting, record_form=None, submitted=None, **extra) -> dict:
+def _meeting_context(request: StaffRequest, meeting: Meeting, record_form: f.RecordForm | None = None,
+                     submitted: list[dict] | None = None, **extra: Any) -> dict:
     user = request.user
     today = clock.today()
     invitees = list(meeting.invitees.select_related("user", "user__department"))
     me = next((i for i in invitees if i.user_id == user.pk), None)
     signatures = list(meeting.signatures.select_related("signer").order_by("signed_at", "pk"))
     valid = {s.signer_id: s for s in signatures if s.voided_at is None}
-    resolutions = list(meeting.resolutions.select_related("department", "done_by"))
-    for r in resolutions:
-        r.where = resolution_standing(r, today)
-        r.can_finish = (r.status == ResolutionStatus.OPEN and meeting.recorded and may_finish_resolution(user, r))
-    for i in invitees:
-        i.signature = valid.get(i.user_id)
+    resolutions = [(r, resolution_standing(r, today),
+                    r.status == ResolutionStatus.OPEN and meeting.recorded and may_finish_resolution(user, r))
+                   for r in meeting.resolutions.select_related("department", "done_by")]
     case_open = meeting.case.status in OPEN_STATUSES
     can_edit = case_open and may_edit_record(user, meeting)
     rows = _resolution_rows(meeting, submitted) if can_edit else []
     initial = {"chair": meeting.chair, "recorder": meeting.recorder, "discussion": meeting.discussion,
                "note": meeting.note, "present": [i.user.username for i in invitees if i.present]}
     return {
-        "meeting": meeting, "detail": meeting_detail(meeting, today), "invitees": invitees,
+        "meeting": meeting, "detail": meeting_detail(meeting, today),
+        "invitees": [(i, valid.get(i.user_id)) for i in invitees],
         "signatures": signatures, "voided": [s for s in signatures if s.voided_at], "resolutions": resolutions,
         "issues": meeting.issues.select_related("case__project").order_by("pk"),
         "can_edit": can_edit, "me": me,
@@ -391,7 +390,7 @@ def _meeting_context(request: StaffRequest, meeting, record_form=None, submitted
         "department_choices": f.department_choices(meeting.case), "sign_form": f.SignForm(
             initial={"content_hash": meeting.record_hash}),
         "signed_content": signed_content(meeting) if meeting.recorded else "",
-        "all_signed": meeting.recorded and all(i.signature for i in invitees if i.present)
+        "all_signed": meeting.recorded and all(valid.get(i.user_id) for i in invitees if i.present)
         and any(i.present for i in invitees),
         **extra,
     }

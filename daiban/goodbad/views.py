@@ -48,7 +48,7 @@ def review_list(request: StaffRequest) -> HttpResponse:
                                                  "statuses": ReviewStatus.choices})
 
 
-def _may_act(user: User, review) -> bool:
+def _may_act(user: User, review: BadReview) -> bool:
     if review.status == ReviewStatus.APPEALED:
         return user.has_role(Role.CENTER_ADMIN)
     return review.status != ReviewStatus.CLOSED and is_concerned(user, review)

@@ -243,7 +243,7 @@ def progress_reports(request: StaffRequest, case_id: int, page: Query[PageIn]) -
                                         "summary": report.summary, "document": document})
 
 
-def _preview_answer(case: Case, today) -> dict:
+def _preview_answer(case: Case, today: date) -> dict:
     from daiban.plans.duties import progress_preview
 
     return {"next": progress_preview(case, today), "unreported": unreported_periods(case, today)}

@@ -1,6 +1,8 @@
 """The public pages: the service's home, the online request form (website and phone), progress by code."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +31,7 @@ def _wait_minutes() -> int:
     return max(1, -(-settings.PUBLIC_WINDOW_SECONDS // 60))
 
 
-def _month_day(day) -> str:
+def _month_day(day: date) -> str:
     return f"{day.month} 月 {day.day} 日"
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, overload
 
+from django.db import models
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -156,7 +157,7 @@ def record_out(record: ConductRecord) -> dict[str, Any]:
     }
 
 
-def _choice(value: str | None, choices, field: str) -> list[str] | None:
+def _choice(value: str | None, choices: type[models.TextChoices], field: str) -> list[str] | None:
     if not value:
         return None
     if value not in choices.values:
