@@ -5,8 +5,10 @@ the codes); the OpenAPI schema declares, for each operation, every refusal it ca
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -50,12 +52,13 @@ from daiban.workdays.api import router as calendar_router
 class ChineseJSONRenderer(JSONRenderer):
     """JSON with Chinese kept readable (no \\uXXXX escapes)."""
 
-    def render(self, request, data, *, response_status):
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
         return dumps(data)
 
 
 class DaibanAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> DeclaredErrorsSchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return DeclaredErrorsSchema(self, path_prefix)
@@ -120,7 +123,7 @@ def _field_name(loc: list) -> str:
 
 
 @api.exception_handler(NinjaValidationError)
-def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = [
         {"field": _field_name(list(error.get("loc", []))),
          "message": _NINJA_MESSAGES.get(error.get("type", ""), "格式不正确")}
@@ -131,7 +134,7 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
 
 
 @api.exception_handler(ServiceError)
-def _service_error(request: HttpRequest, exc: ServiceError):
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     keep_refusals()  # a refusal recorded inside the service's rolled-back transaction
     body = exc.as_body()
     response = error_response(body["code"], body["detail"], body["fields"], status=exc.status)
@@ -141,14 +144,14 @@ def _service_error(request: HttpRequest, exc: ServiceError):
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = error_response("auth.required", "请先登录，或在 Authorization 请求头中提供有效的接口令牌")
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
 @api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError):
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by django-ninja itself: an unreadable body (400) or a page session without its CSRF token (403).
     if exc.status_code == 400:
         return error_response("request.malformed_json", "请求体不是有效的 JSON（应为 UTF-8 编码的 JSON 对象）")
@@ -158,17 +161,17 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404):
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response("not_found")
 
 
 @api.exception_handler(RequestDataTooBig)
-def _too_large(request: HttpRequest, exc: RequestDataTooBig):
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response("request.too_large")
 
 
 @api.exception_handler(Exception)
-def _unexpected(request: HttpRequest, exc: Exception):
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Django logs it, signals it and writes its 500 page; ApiErrorShape turns that page into the JSON shape.
     raise exc
 

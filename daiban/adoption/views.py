@@ -16,12 +16,13 @@ from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT, l
 from daiban.adoption.template import ledger_template
 from daiban.adoption.uploads import MAX_BYTES, TOO_LARGE
 from daiban.assessment.xlsx import XLSX
+from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
 
 
 @login_required
-def template_download(request):
+def template_download(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.template")
     answer = HttpResponse(ledger_template(), content_type=XLSX)
     answer["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%A3%E5%8A%9E%E5%8F%B0%E5%B8%90.xlsx"
@@ -30,7 +31,7 @@ def template_download(request):
 
 @login_required
 @require_http_methods(["POST"])
-def export_download(request):
+def export_download(request: StaffRequest) -> HttpResponse:
     """The county's cases in the import's layout, contacts unmasked: a POST (never a link to follow), audited."""
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.ledger_export")
     answer = HttpResponse(ledger_export(actor=request.user), content_type=XLSX)
@@ -40,12 +41,12 @@ def export_download(request):
     return answer
 
 
-def _uploaded(request) -> tuple[bytes, str]:
+def _uploaded(request: StaffRequest) -> tuple[bytes, str]:
     """The file of a preview (uploaded) or of a confirmation (carried back in the form). Raises ValueError."""
     if upload := request.FILES.get("file"):
-        if upload.size > MAX_BYTES:
+        if (upload.size or 0) > MAX_BYTES:
             raise ValueError(TOO_LARGE)
-        return upload.read(), upload.name
+        return upload.read(), upload.name or ""
     try:
         return base64.b64decode(request.POST.get("content", ""), validate=True), request.POST.get("filename", "")
     except (binascii.Error, ValueError):
@@ -54,7 +55,7 @@ def _uploaded(request) -> tuple[bytes, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ledger_page(request):
+def ledger_page(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.ledger_page")
     context: dict = {}
     if request.method == "POST":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -130,6 +131,7 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
     from the rollups for a county-wide reader, else grouped from the scope's items."""
     catalog = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
                    department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
+    rows: Iterable[Mapping[str, Any]]
     if scoped.county_wide:
         rows = (ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0).order_by()
                 .values("catalog_item", **catalog)
@@ -141,7 +143,12 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
                 .annotate(items=Count("pk"), workdays=Sum("actual"),
                           late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
                 .order_by())
-    return [{**row, "department": row.pop("department_name")} for row in rows]
+    return [_department_named(row) for row in rows]
+
+
+def _department_named(row: Mapping[str, Any]) -> dict[str, Any]:
+    # a row of values(**catalog): the django-stubs plugin cannot see the keys that `catalog` adds
+    return {**row, "department": row["department_name"]}
 
 
 def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list[dict]:

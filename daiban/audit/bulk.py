@@ -82,7 +82,7 @@ def _insert(rows: list[tuple]) -> None:
 
 def _json_columns(rows: list[tuple], *positions: int) -> Iterator[tuple]:
     for row in rows:
-        row = list(row)
+        values = list(row)
         for n in positions:
-            row[n] = None if row[n] is None else canonical(row[n]).decode("utf-8")
-        yield tuple(row)
+            values[n] = None if values[n] is None else canonical(values[n]).decode("utf-8")
+        yield tuple(values)

@@ -168,7 +168,7 @@ def _conninfo() -> str:
     params = connection.settings_dict
     options = {k: v for k, v in params.get("OPTIONS", {}).items() if isinstance(v, str | int) and k in
                ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options", "application_name")}
-    return psycopg.conninfo.make_conninfo(dbname=params["NAME"], user=params["USER"] or None,
+    return psycopg.conninfo.make_conninfo("", dbname=params["NAME"], user=params["USER"] or None,
                                           password=params["PASSWORD"] or None, host=params["HOST"] or None,
                                           port=params["PORT"] or None, **options)
 

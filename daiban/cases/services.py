@@ -193,7 +193,7 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
         TeamMember.objects.bulk_create([TeamMember(case=case, user=u, role=r) for r, u in members if u is not None])
         new = choice.as_usernames()
         audit_record(event_type="case.team_set", actor=actor, obj=case, old=old, new=new)
-        if old["agent"] != new["agent"]:
+        if old["agent"] != new["agent"] and choice.agent is not None:  # (a team without one is refused above)
             public_step(case, f"已指派代办员{choice.agent.display_name[0]}*")
 
         documents_reissue(case=case, actor=actor, reason="代办团队确定")  # the agreement names the agents

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -13,6 +14,7 @@ from daiban.catalog.services import catalog_item_create
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import Page, PageIn, errors
+from daiban.org.http import StaffRequest
 
 router = Router(tags=["事项库"])
 
@@ -109,7 +111,7 @@ def item_detail(item: CatalogItem) -> dict[str, Any]:
 
 
 @router.get("/items", response=Page[ItemOut], auth=None, summary="事项库（启用的事项，按事项库顺序）")
-def list_items(request, page: Query[PageIn], stage: str | None = None):
+def list_items(request: HttpRequest, page: Query[PageIn], stage: str | None = None) -> dict[str, Any]:
     """`stage` 可选：0、1、2、3、utilities、4。"""
     if stage is not None and stage not in Stage.values:
         raise ValidationFailed({"stage": f"阶段应为以下之一：{'、'.join(Stage.values)}"})
@@ -117,12 +119,12 @@ def list_items(request, page: Query[PageIn], stage: str | None = None):
 
 
 @router.get("/items/{code}", response=ItemDetail, auth=None, summary="事项详情和办事指南")
-def get_item(request, code: str):
+def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
     return item_detail(item_by_code(code))
 
 
 @router.post("/items", response={201: ItemDetail, **errors(403)},
              summary="新增事项（县代办中心管理员）")
-def create_item(request, payload: ItemCreate):
+def create_item(request: StaffRequest, payload: ItemCreate) -> Status[dict[str, Any]]:
     item = catalog_item_create(actor=request.auth, **payload.model_dump(exclude_unset=True))
     return Status(201, item_detail(item_by_code(item.code)))

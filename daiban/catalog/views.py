@@ -2,7 +2,7 @@
 (daiban/plans/catalog_views.py): an edit reports its effect on running plans."""
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -10,9 +10,11 @@ from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
 from daiban.catalog.services import CATALOG_ROLES
 from daiban.lib.errors import NotFound
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 
 
-def _can_edit(user) -> bool:
+def _can_edit(user: User) -> bool:
     return user.is_authenticated and user.has_role(*CATALOG_ROLES)
 
 
@@ -28,7 +30,7 @@ def _row(item: CatalogItem) -> dict:
 
 
 @require_GET
-def catalog_list(request):
+def catalog_list(request: StaffRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
@@ -47,7 +49,7 @@ def catalog_list(request):
 
 
 @require_GET
-def catalog_detail(request, code: str):
+def catalog_detail(request: StaffRequest, code: str) -> HttpResponse:
     item = _item(code)
     return render(request, "catalog/detail.html", {
         "item": item, "prerequisites": prerequisite_codes(item), "followers": follower_codes(item),

@@ -100,7 +100,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             company_address=data.company_address, contact_name=data.contact_name,
             contact_phone=data.contact_phone, contact_email=data.contact_email, project_name=data.project_name,
             project_code=data.project_code, location=clean.location, category=data.category,
-            industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
+            industrial=bool(data.industrial), investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
             floor_area_m2=data.floor_area_m2, description=data.description,
             coordination_needs=data.coordination_needs, card=card, directory_entry_id=entry_id,
             registered_by=actor, written_request=actor is not None, received_at=received_at,

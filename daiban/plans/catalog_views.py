@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -14,13 +14,14 @@ from daiban.catalog.forms import CatalogItemForm
 from daiban.catalog.selectors import item_by_code
 from daiban.catalog.services import CATALOG_ROLES
 from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from daiban.org.http import StaffRequest
 from daiban.org.permissions import require_role
 from daiban.plans.catalog_changes import catalog_item_change, items_in_use
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def catalog_edit(request, code: str):
+def catalog_edit(request: StaffRequest, code: str) -> HttpResponse:
     try:
         require_role(request.user, *CATALOG_ROLES, action="catalog_edit_page")
     except Forbidden:

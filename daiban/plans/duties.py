@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,7 +33,10 @@ from daiban.plans.selectors import item_row
 def _system_user() -> User:
     """The account a duty's generated documents are filed under: the center's first administrator
     (the duty's own audit events name 系统 as the actor)."""
-    return User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
+    user = User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
+    if user is None:  # else the document's NOT NULL author would read as "another worker made it"
+        raise ImproperlyConfigured("没有启用的县代办中心管理员账号：定期生成的文书无处归档")
+    return user
 
 
 def escalate_overdue(*, today: dt.date | None = None) -> int:

@@ -50,7 +50,8 @@ def _figures_of(items: list[CaseItem]) -> list[DurationFigure] | None:
     """The duration figures read in the items' rows (plan_items), or None when they were not."""
     if not all(hasattr(item, "duration_figures") for item in items):
         return None
-    return [figure for item in items for figure in from_json_rows(DurationFigure, item.duration_figures)]
+    return [figure for item in items
+            for figure in from_json_rows(DurationFigure, getattr(item, "duration_figures", None))]
 
 
 def _team_liaisons(case: Case) -> dict:

@@ -66,7 +66,7 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
             to_body = rung.body.pk if rung else None
         issue_escalate(actor=actor, issue=issue, reason=subject, deadline_workdays=deadline_workdays,
                        respond_by=respond_by, skip_reason=skip_reason, to_body=to_body)
-        return issue.linked_requests.order_by("-pk").first()
+        return issue.linked_requests.latest("pk")
     require_case_worker(actor, case, "linked_request_send")
     require_open(case)
     errors: dict[str, str] = {}

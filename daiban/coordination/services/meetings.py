@@ -98,8 +98,9 @@ def meeting_convene(*, actor: User, issues: list[Issue], agenda: str, held_at: d
             created_at=clock.now(), chair=_text(chair) or actor.display_name,
             recorder=_text(recorder) or actor.display_name)
         meeting.issues.set(issues)
-        Invitee.objects.bulk_create([Invitee(meeting=meeting, user=u, unit=u.department.full_name or u.department.name,
-                                             title=u.title) for u in people])
+        Invitee.objects.bulk_create([Invitee(meeting=meeting, user=u, unit=department.full_name or department.name,
+                                             title=u.title)
+                                     for u in people if (department := u.department) is not None])  # all (_invited)
         audit_record(event_type="coordination.meeting_convened", actor=actor, obj=meeting,
                      new={"issues": [i.pk for i in issues], "held_at": held_at, "place": meeting.place,
                           "invitees": [u.username for u in people]})
