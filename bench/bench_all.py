@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 
+import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database, server and logins)
 
 # (label, who, path) — who: a page session or an API token of that person; {case} is a sampled case.
@@ -45,9 +46,8 @@ TARGETS = [
     # {plan}: a case with a plan (the demo county's; generated cases have none).
     ("page /plans/cases/<id>/ (expected dates)", "page", "/plans/cases/{plan}/"),
     ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{plan}/plan"),
-    # Find anything (issue 14): a company word and a project number, in the centre's scope (every case).
-    ("page /search/?q= (company word)", "page", "/search/?q=%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A"),
-    ("GET /api/v1/search?q= (project number)", "api", "/api/v1/search?q=%E6%B5%8B%E8%AF%95%E9%A1%B9%E7%9B%AE{case}"),
+    # Find anything (issue 14): every query shape of bench_search.py, in the centre's scope (every case).
+    *bench_search.targets(),
 ]
 WHO = "center"  # the county centre: scope "all", the heaviest
 
