@@ -52,6 +52,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
+from daiban.assessment.models import CaseRollup
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -189,16 +190,42 @@ def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -
     return _grouped(rated, key, score_sum=Sum("score"), scores=Count("pk"))
 
 
+# The dimensions the case rollups (assessment.models.CaseRollup) keep: not the department (a case has several,
+# and its items may come after the events), nor the agent.
+CASE_ROLLUP_KEYS = ("unit", "township")
+CASE_PARTS = ("received", "accepted", "closed", "visits", "satisfaction")
+
+
+def from_case_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
+    return scoped.county_wide and (dimension is None or dimension.code in CASE_ROLLUP_KEYS)
+
+
+def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """Every case figure of P (CASE_PARTS) in one query over the day rollups."""
+    rows = CaseRollup.objects.filter(day__range=(period.start, period.end))
+    return _grouped(rows, dimension.code if dimension else None,
+                    received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
+                    terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"),
+                    scores=Sum("scores"))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
+
+
+def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
+    """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
+    if not from_case_rollups(scoped, dimension) or not set(CASE_PARTS) & set(parts):
+        return [PARTS[part] for part in parts]
+    return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
 
 
 def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
     """The raw counts and sums of P per group key: {key: {received, accepted, …}}; `parts` limits the
     queries run (a chart needs one figure, not eleven)."""
     found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for part in parts:
-        for key, values in PARTS[part](scoped, period, dimension).items():
+    for query in _queries(scoped, dimension, parts):
+        for key, values in query(scoped, period, dimension).items():
             if key is not None:
                 found[key].update({k: v or 0 for k, v in values.items()})
     return found

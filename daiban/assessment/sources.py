@@ -23,7 +23,7 @@ def _model(app_label: str, name: str):
         return None
 
 
-def _scored(queryset: QuerySet, at: str) -> QuerySet:
+def scored(queryset: QuerySet, at: str) -> QuerySet:
     """`score`: the 好差评 grade as 5 (非常满意) … 1 (非常不满意) — the grade already weighs 服务态度、办事效率、
     服务质量 and 总体评价 together (closure.grades) — or, for a row without a grade, the mean of those four
     scores; `day`: the local date of `at`."""
@@ -36,13 +36,13 @@ def _scored(queryset: QuerySet, at: str) -> QuerySet:
 def owner_evaluations() -> QuerySet | None:
     """Owners' evaluations of the agency service (one per case), with `score` and `day`."""
     model = _model("closure", "OwnerEvaluation")
-    return None if model is None else _scored(model.objects.all(), "submitted_at")
+    return None if model is None else scored(model.objects.all(), "submitted_at")
 
 
 def department_ratings() -> QuerySet | None:
     """The agents' ratings of each approval department on a case, with `score` and `day`."""
     model = _model("closure", "DepartmentRating")
-    return None if model is None else _scored(model.objects.all(), "rated_at")
+    return None if model is None else scored(model.objects.all(), "rated_at")
 
 
 def fee_alerts() -> QuerySet | None:
