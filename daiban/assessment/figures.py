@@ -52,12 +52,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseRollup
+from daiban.assessment.models import CaseRollup, LateCaseRollup
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
-from daiban.cases.states import CaseStatus, ItemStatus
+from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.plans.models import ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
@@ -168,12 +168,31 @@ def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     return _items_grouped(scoped, period, dimension)
 
 
-def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+def _overdue_cohort(scoped: Scoped, period: Period, dimension: Dimension | None) -> QuerySet[CaseItem]:
     start, after = period.bounds()
-    key, where = _item_path(dimension)
-    cohort = scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
-                                                 case__accepted_at__lt=after, **where))
-    return _grouped(cohort, key, overdue=Count("case", distinct=True))
+    _key, where = _item_path(dimension)
+    return scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
+                                               case__accepted_at__lt=after, **where))
+
+
+def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    if from_case_rollups(scoped, dimension):
+        return _overdue_rolled_up(scoped, period, dimension)
+    return _grouped(_overdue_cohort(scoped, period, dimension), _item_path(dimension)[0],
+                    overdue=Count("case", distinct=True))
+
+
+def _overdue_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The cohort without reading the history's items: the closed cases from their rollup (accepted in P, first
+    late finish on or before the cutoff), the open ones (the current workload) from their own items."""
+    closed = LateCaseRollup.objects.filter(accepted_on__range=(period.start, period.end),
+                                           first_late_on__lte=period.cutoff())
+    found = _grouped(closed, dimension.code if dimension else None, overdue=Sum("cases"))
+    still_open = _overdue_cohort(scoped, period, dimension).filter(case__status__in=OPEN_STATUSES)
+    for key, values in _grouped(still_open, _item_path(dimension)[0], overdue=Count("case", distinct=True)).items():
+        found.setdefault(key, {"overdue": 0})
+        found[key]["overdue"] = (found[key]["overdue"] or 0) + values["overdue"]
+    return found
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:

@@ -121,3 +121,25 @@ class CaseRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day.isoformat()} 受理 {self.accepted} 办结 {self.completed}"
+
+
+class LateCaseRollup(models.Model):
+    """The completed and terminated cases that had an item finished after its due date, per day accepted × day of
+    the first such finish × unit × township (assessment.rollups), counted when the case closes. The overdue
+    cohort of a period P judged on a day C (assessment.figures) is then these closed cases accepted in P whose
+    first late finish is on or before C, plus the open cases, read from their own items: the items of a
+    closed case no longer change, and the open cases are the current workload, not the history."""
+
+    accepted_on = models.DateField("受理日期")
+    first_late_on = models.DateField("首个事项逾期办结日期")
+    unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    cases = models.PositiveIntegerField("案件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逾期案件汇总"
+        constraints = [models.UniqueConstraint(fields=["accepted_on", "first_late_on", "unit", "township"],
+                                               name="late_case_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.accepted_on.isoformat()} → {self.first_late_on.isoformat()}: {self.cases}"

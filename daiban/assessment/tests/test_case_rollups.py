@@ -21,16 +21,17 @@ from daiban.assessment.figures import (
     _accepted,
     _cases_rolled_up,
     _closed,
+    _overdue,
     _received,
     _satisfaction,
     _visits,
 )
-from daiban.assessment.models import CaseRollup
+from daiban.assessment.models import CaseRollup, LateCaseRollup
 from daiban.assessment.periods import Period
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import monthly, stats
-from daiban.assessment.tests.builders import CaseSpec, at, build
+from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case
 from daiban.plans.models import OwnerVisit
@@ -40,7 +41,8 @@ TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
 GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "")
 PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
            Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-09-15"), D("2026-09-15"))]
-FIGURES = ("received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
+FIGURES = ("overdue", "received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
+CODES = ("L02", "L05", "S01", "G02")
 
 
 def _moment(pick: random.Random, start: dt.date, days: int) -> str:
@@ -63,8 +65,15 @@ def _history(seed: int, cases: int = 24) -> list[Case]:
         accepted = _moment(pick, D(received[:10]), 3) if pick.random() < 0.8 else None
         end = pick.choice(("completed", "terminated", None, None)) if accepted else None
         closed = _moment(pick, D(accepted[:10]) + dt.timedelta(days=2), 30) if end else None
+        items = []
+        for code in pick.sample(CODES, pick.randint(0, 3)) if accepted else ():
+            started = D(accepted[:10]) + dt.timedelta(days=pick.randrange(1, 6))
+            finished = started + dt.timedelta(days=pick.randrange(0, 40)) if end or pick.random() < 0.6 else None
+            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
+            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
+                                  paused=pick.choice((0, 0, 2)), status=status))
         case = build(CaseSpec(pick.choice(TOWNS), received, accepted, agent="aojiang", visits=pick.randrange(3),
-                              completed=closed if end == "completed" else None,
+                              items=items, completed=closed if end == "completed" else None,
                               terminated=closed if end == "terminated" else None))
         if not isinstance(case, Case):
             continue
@@ -80,13 +89,31 @@ def _history(seed: int, cases: int = 24) -> list[Case]:
     return built
 
 
+class _Narrow(Scoped):
+    """The county seen as a narrower scope would be: the figures are grouped from the rows themselves."""
+
+    def __init__(self):
+        super().__init__(False, None, Scoped.county().requests)
+
+    def over(self, queryset, path="case"):
+        return queryset
+
+
 def _grouped(period: Period, by: str | None) -> dict:
     """The old GROUP BY over every row of the period, for the whole county."""
-    county, dimension = Scoped.county(), DIMENSIONS[by] if by else None
+    county, dimension = _Narrow(), DIMENSIONS[by] if by else None
     found: dict = {}
-    for part in (_received, _accepted, _closed, _visits, _satisfaction):
+    for part in (_received, _accepted, _closed, _visits, _satisfaction, _overdue):
         for key, values in part(county, period, dimension).items():
             found.setdefault(key, {}).update(values)
+    return found
+
+
+def _rolled_up(period: Period, by: str | None) -> dict:
+    county, dimension = Scoped.county(), DIMENSIONS[by] if by else None
+    found = _cases_rolled_up(county, period, dimension)
+    for key, values in _overdue(county, period, dimension).items():
+        found.setdefault(key, {}).update(values)
     return found
 
 
@@ -99,7 +126,7 @@ def _figures_match_the_oracle() -> int:
     compared = 0
     for period in PERIODS:
         for by in (None, *CASE_ROLLUP_KEYS):
-            rolled = _plain(_cases_rolled_up(Scoped.county(), period, DIMENSIONS[by] if by else None))
+            rolled = _plain(_rolled_up(period, by))
             grouped = _plain(_grouped(period, by))
             assert rolled == grouped, (period, by)
             compared += len(grouped)
@@ -107,7 +134,7 @@ def _figures_match_the_oracle() -> int:
 
 
 def _rows() -> set[tuple]:
-    return set(CaseRollup.objects.values_list("day", "unit", "township", *FIGURES))
+    return set(CaseRollup.objects.values_list("day", "unit", "township", *FIGURES[1:]))
 
 
 @pytest.mark.django_db
@@ -116,29 +143,25 @@ def test_the_case_rollups_answer_what_grouping_every_row_answers(seed, person):
     _history(seed)
     assert _figures_match_the_oracle() > 20  # the histories did reach every period and breakdown
     rolled = {k: v for k, v in stats(Scoped.county(), PERIODS[1], "township")["totals"].items() if k != "previous"}
-    assert rolled["accepted"] and rolled["completed"] and rolled["satisfaction"] is not None
+    assert rolled["accepted"] and rolled["completed"] and rolled["satisfaction"] is not None and rolled["overdue"]
 
 
 @pytest.mark.django_db
 def test_the_month_series_from_the_rollups_equals_the_one_grouped_from_the_rows(person):
     _history(4)
 
-    class Narrow(Scoped):  # the county seen as a narrower scope would be: grouped from the rows themselves
-        def over(self, queryset, path="case"):
-            return queryset
-
-    county = Scoped.county()
-    narrow = Narrow(False, None, county.requests)
-    assert monthly(county, PERIODS[2]) == monthly(narrow, PERIODS[2])
+    assert monthly(Scoped.county(), PERIODS[2]) == monthly(_Narrow(), PERIODS[2])
 
 
 @pytest.mark.django_db
 def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(person):
     _history(5)
     kept = _rows()
-    assert any(row[3] for row in kept) and any(row[7] for row in kept)  # received and visits were counted
+    late = set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases"))
+    assert any(row[3] for row in kept) and any(row[7] for row in kept) and late  # received, visits, late cases
     assert case_rollups_rebuild()["rows"] == len(kept)
     assert _rows() == kept
+    assert set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases")) == late
     assert AuditEvent.objects.filter(event_type="rollups.cases_rebuilt").exists()
     CaseRollup.objects.all().delete()
     state = MigrationLoader(connection).project_state(("assessment", "0004_count_case_rollups"))
@@ -164,4 +187,5 @@ def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_
     short = queries()
     _history(7, cases=30)
     assert queries() == short
-    assert short[:2] == [7, 7]  # by unit and township: a case and an item rollup query, and the overdue cohort
+    assert short[:2] == [9, 9]  # by unit and township, per period: the case, item and late-case rollups, the
+    # open cases' overdue items; and the names
