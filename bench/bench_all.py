@@ -14,7 +14,7 @@ whole chain (events/s) and the load test (bench/load.py --reuse). Prints one tab
 
 With --small-url and --large-url, two databases prepared beforehand (e.g. by bench/load.py or as
 /work/notes/SCALE_READY describes) are measured as they are, nothing grown: each is only migrated first (quick when
-it is up to date), and everything after the pages runs on the large one.
+it is up to date; static files collected for this checkout), and everything after the pages runs on the large one.
 """
 from __future__ import annotations
 
@@ -228,6 +228,8 @@ def main() -> int:
         began = time.perf_counter()
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=prepared, check=True)
         print(f"{prepared['DATABASE_URL']} migrated in {time.perf_counter() - began:.0f} s", flush=True)
+    if options.reuse or separate:  # the static files belong to this checkout, not to the database
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     rows: list[tuple[str, str, str]] = []  # what, figure, goal
 
     sizes = []
