@@ -64,9 +64,10 @@ class HandoverForm(forms.Form):
                                                  "required": "请选择原件或复印件"})
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("document"):
-            self._errors.pop("copies", None)  # a blank line is left out, whatever its other columns say
+            self.errors.pop("copies", None)  # a blank line is left out, whatever its other columns say
         return data
 
     def line(self) -> dict | None:
@@ -166,7 +167,8 @@ class EvaluationForm(forms.Form):
         return [self[name] for _, name in self.item_fields]
 
     def clean(self):
-        return _graded(self, super().clean())
+        super().clean()
+        return _graded(self, self.cleaned_data)
 
     def answers(self):
         from daiban.closure.evaluations import OwnerAnswers
@@ -191,4 +193,5 @@ class RatingForm(forms.Form):
     comment = _text("意见", max_length=300)
 
     def clean(self):
-        return _graded(self, super().clean())
+        super().clean()
+        return _graded(self, self.cleaned_data)
