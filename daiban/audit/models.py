@@ -1,6 +1,8 @@
 """The audit chain: one append-only log of domain events, each MAC-linked to the one before."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from daiban.audit.events import EVENT_TYPES
@@ -31,7 +33,8 @@ class FromBody(models.Func):
     def __hash__(self):
         return hash((self.key, self.kind))
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler: Any, connection: Any, function: str | None = None, template: str | None = None,
+               arg_joiner: str | None = None, **extra: Any) -> tuple[str, tuple[str | int, ...]]:
         raise NotImplementedError(f"audit events are kept on PostgreSQL or SQLite, not {connection.vendor}")
 
     def as_postgresql(self, compiler, connection, **extra):
