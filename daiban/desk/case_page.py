@@ -4,6 +4,8 @@ above the three (its template too: desk/case_page.html), so that none of them im
 daiban/urls.py mounts it among the case pages."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -13,6 +15,7 @@ from daiban.cases.selectors import cases_for, with_case_reads
 from daiban.cases.views import case_context, case_post
 from daiban.coordination.selectors import blocking_issues
 from daiban.lib.prefetch import unpack_json_children
+from daiban.org.http import StaffRequest
 from daiban.org.pages import staff_page
 from daiban.org.scope import get_in_scope
 from daiban.plans.selectors import plan_items, with_plan_reads
@@ -23,7 +26,7 @@ TEMPLATE = "desk/case_page.html"
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def case_page(request, pk: int) -> HttpResponse:
+def case_page(request: StaffRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
         case = get_in_scope(reads, pk=pk, user=request.user)
@@ -36,10 +39,10 @@ def case_page(request, pk: int) -> HttpResponse:
     return render(request, TEMPLATE, _context(request, case, **answer), status=422)
 
 
-def _context(request, case: Case, **forms) -> dict:
+def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     context = case_context(request, case, **forms)
     blocked = blocking_issues(case)
-    for item in context["items"]:
-        item.blocked_by = blocked.get(item.pk, [])
+    # Each item beside the titles of the issues that block it (the template's `for item, blocked_by in items`).
+    context["items"] = [(item, blocked.get(item.pk, [])) for item in context["items"]]
     context["plan_section"] = case_section(request, case)
     return context
