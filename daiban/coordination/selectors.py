@@ -16,8 +16,8 @@ from daiban.coordination.models import Issue, IssueResponse, IssueTier, LinkedRe
 from daiban.coordination.record import canonical_text, record_content
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus
 from daiban.lib import clock
-from daiban.org.ladder import ladder_for
-from daiban.org.models import AgencyBody
+from daiban.org.ladder import consultation_bodies, government_leaders, government_name, ladder_for
+from daiban.org.models import AgencyBody, User
 from daiban.org.roles import UNIT_ROLES, Role
 
 HIGHER_KINDS = (AgencyBody.Kind.CITY, AgencyBody.Kind.PROVINCE)
@@ -77,6 +77,13 @@ def blocking_issues(case: Case) -> dict[int, list[str]]:
     for item_id, title in rows:
         blocked.setdefault(item_id, []).append(title)
     return blocked
+
+
+def consultation_leaders(issue: Issue) -> list[tuple[User, str]]:
+    """The leaders who may hold a 疑难会商 on `issue`, each with the government they lead, the highest government
+    first (the default): read from the ladder's data (org.ladder.consultation_bodies), never from names."""
+    bodies = consultation_bodies(issue.case.unit, issue.tier)
+    return [(leader, government_name(body)) for body in reversed(bodies) for leader in government_leaders(body)]
 
 
 # -- shapes ---------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from daiban.coordination import forms as f
 from daiban.coordination import services
 from daiban.coordination.models import Issue, Meeting
 from daiban.coordination.selectors import (
+    consultation_leaders,
     coordination_cases_for,
     higher_body_of,
     issue_detail,
@@ -37,7 +38,6 @@ from daiban.coordination.selectors import (
 )
 from daiban.coordination.services.common import staff_of, works_on
 from daiban.coordination.services.issues import (
-    consultation_leaders,
     current_tier,
     is_agent_of,
     may_act_on_issue,

@@ -42,6 +42,7 @@ def case_page(request: StaffRequest, pk: int) -> HttpResponse:
 def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     context = case_context(request, case, **forms)
     blocked = blocking_issues(case)
+    # Each item beside the titles of the issues that block it (the template's `for item, blocked_by in items`).
     context["items"] = [(item, blocked.get(item.pk, [])) for item in context["items"]]
     context["plan_section"] = case_section(request, case)
     return context

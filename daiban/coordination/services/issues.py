@@ -10,6 +10,7 @@ from daiban.cases.models import Case, TeamRole
 from daiban.cases.services import public_step, require_case_worker, require_open
 from daiban.coordination.deadlines import Deadline, deadline_from
 from daiban.coordination.models import Consultation, Issue, IssueResponse, IssueTier, IssueTransition
+from daiban.coordination.selectors import consultation_leaders
 from daiban.coordination.services.common import (
     agents_of,
     body_staff,
@@ -25,7 +26,7 @@ from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.notify.rules import To
-from daiban.org.ladder import Rung, consultation_bodies, government_leaders, government_name, ladder_for
+from daiban.org.ladder import Rung, ladder_for
 from daiban.org.models import AgencyBody, Department, User
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
@@ -388,13 +389,6 @@ def issue_confirm(*, actor: User, issue: Issue, accepted: bool = True, note: str
 
 
 # -- difficult-case consultation (疑难会商) ------------------------------------------------------------------
-
-
-def consultation_leaders(issue: Issue) -> list[tuple[User, str]]:
-    """The leaders who may hold a 疑难会商 on `issue`, each with the government they lead, the highest government
-    first (the default): read from the ladder's data (org.ladder.consultation_bodies), never from names."""
-    bodies = consultation_bodies(issue.case.unit, issue.tier)
-    return [(leader, government_name(body)) for body in reversed(bodies) for leader in government_leaders(body)]
 
 
 def issue_consult(*, actor: User, issue: Issue, question: str, leader: str | None = None) -> Consultation:

@@ -6,7 +6,7 @@ import pytest
 
 from daiban.coordination import services
 from daiban.coordination.models import Issue
-from daiban.coordination.services.issues import consultation_leaders
+from daiban.coordination.selectors import consultation_leaders
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.notify.models import Notification
