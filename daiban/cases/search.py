@@ -27,7 +27,7 @@ _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _PROJECT_CODE = re.compile(r"[0-9A-Z-]{10,24}")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,10}")
 # A search names how many it found up to this many; beyond, "more than" (counting costs a scan of them all).
-COUNT_LIMIT = 1000
+COUNT_LIMIT = 500
 
 
 def search_query(q: str | None) -> str:
