@@ -20,7 +20,7 @@ def load_county() -> None:
     from django.db.models import Exists, OuterRef
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from daiban.org.management.commands.seed_demo import seed_demo_county
+    from daiban.desk.management.commands.seed_demo import seed_demo_county
     from daiban.org.models import User
     from daiban.org.roles import STAFF_ROLES
 

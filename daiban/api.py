@@ -5,34 +5,60 @@ the codes); the OpenAPI schema declares, for each operation, every refusal it ca
 """
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from daiban.accounts.api import router as auth_router
 from daiban.accounts.apiauth import STAFF_AUTH
 from daiban.accounts.readonly import permission_first
+from daiban.adoption.api import router as adoption_router
 from daiban.api_schema import DeclaredErrorsSchema
+from daiban.assessment.api import router as assessment_router
 from daiban.audit.refusals import keep_refusals
+from daiban.cases.api import acceptance as acceptance_router
+from daiban.cases.api import router as cases_router
+from daiban.catalog.api import router as catalog_router
+from daiban.closure.api import alerts as closure_alerts_router
+from daiban.closure.api import public as closure_public_router
+from daiban.closure.api import router as closure_router
+from daiban.coordination.api import router as coordination_router
+from daiban.desk.api import router as desk_router
+from daiban.desk.audit_api import router as audit_router
+from daiban.goodbad.api import public as goodbad_public_router
+from daiban.goodbad.api import router as goodbad_router
 from daiban.idempotency.replay import idempotent
+from daiban.intake.api import public as public_router
+from daiban.intake.api import router as intake_router
 from daiban.lib.apierrors import error_response
 from daiban.lib.dbretry import retry_on_serialization_failure
 from daiban.lib.errors import ServiceError
 from daiban.lib.jsonutil import dumps
 from daiban.lib.ratelimit import RateLimited
+from daiban.notify.api import router as notify_router
+from daiban.plans import catalog_api  # noqa: F401  (adds PATCH /catalog/items/{code} to the catalog's router)
+from daiban.plans.api import router as plans_router
+from daiban.policy.api import router as policy_router
+from daiban.provincial.api import router as provincial_router
+from daiban.teams.api import router as teams_router
+from daiban.workdays.api import router as calendar_router
 
 
 class ChineseJSONRenderer(JSONRenderer):
     """JSON with Chinese kept readable (no \\uXXXX escapes)."""
 
-    def render(self, request, data, *, response_status):
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
         return dumps(data)
 
 
 class DaibanAPI(NinjaAPI):
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> DeclaredErrorsSchema:
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return DeclaredErrorsSchema(self, path_prefix)
@@ -97,7 +123,7 @@ def _field_name(loc: list) -> str:
 
 
 @api.exception_handler(NinjaValidationError)
-def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
+def _ninja_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields = [
         {"field": _field_name(list(error.get("loc", []))),
          "message": _NINJA_MESSAGES.get(error.get("type", ""), "格式不正确")}
@@ -108,7 +134,7 @@ def _ninja_validation(request: HttpRequest, exc: NinjaValidationError):
 
 
 @api.exception_handler(ServiceError)
-def _service_error(request: HttpRequest, exc: ServiceError):
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     keep_refusals()  # a refusal recorded inside the service's rolled-back transaction
     body = exc.as_body()
     response = error_response(body["code"], body["detail"], body["fields"], status=exc.status)
@@ -118,14 +144,14 @@ def _service_error(request: HttpRequest, exc: ServiceError):
 
 
 @api.exception_handler(AuthenticationError)
-def _unauthenticated(request: HttpRequest, exc: AuthenticationError):
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = error_response("auth.required", "请先登录，或在 Authorization 请求头中提供有效的接口令牌")
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
 @api.exception_handler(HttpError)
-def _http_error(request: HttpRequest, exc: HttpError):
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by django-ninja itself: an unreadable body (400) or a page session without its CSRF token (403).
     if exc.status_code == 400:
         return error_response("request.malformed_json", "请求体不是有效的 JSON（应为 UTF-8 编码的 JSON 对象）")
@@ -135,67 +161,41 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404):
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response("not_found")
 
 
 @api.exception_handler(RequestDataTooBig)
-def _too_large(request: HttpRequest, exc: RequestDataTooBig):
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return error_response("request.too_large")
 
 
 @api.exception_handler(Exception)
-def _unexpected(request: HttpRequest, exc: Exception):
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Django logs it, signals it and writes its 500 page; ApiErrorShape turns that page into the JSON shape.
     raise exc
 
 
-def _mount() -> None:
-    from daiban.accounts.api import router as auth_router
-    from daiban.adoption.api import router as adoption_router
-    from daiban.assessment.api import router as assessment_router
-    from daiban.cases.api import acceptance as acceptance_router
-    from daiban.cases.api import router as cases_router
-    from daiban.catalog.api import router as catalog_router
-    from daiban.closure.api import alerts as closure_alerts_router
-    from daiban.closure.api import public as closure_public_router
-    from daiban.closure.api import router as closure_router
-    from daiban.coordination.api import router as coordination_router
-    from daiban.desk.api import router as desk_router
-    from daiban.desk.audit_api import router as audit_router
-    from daiban.goodbad.api import public as goodbad_public_router
-    from daiban.goodbad.api import router as goodbad_router
-    from daiban.intake.api import public as public_router
-    from daiban.intake.api import router as intake_router
-    from daiban.notify.api import router as notify_router
-    from daiban.plans.api import router as plans_router
-    from daiban.policy.api import router as policy_router
-    from daiban.provincial.api import router as provincial_router
-    from daiban.teams.api import router as teams_router
-    from daiban.workdays.api import router as calendar_router
-
-    api.add_router("/auth", auth_router)
-    api.add_router("/audit", audit_router)
-    api.add_router("/catalog", catalog_router)
-    api.add_router("/", calendar_router)
-    api.add_router("/public", public_router)
-    api.add_router("/public", closure_public_router)
-    api.add_router("/public", goodbad_public_router)
-    api.add_router("/", intake_router)
-    api.add_router("/", acceptance_router)
-    api.add_router("/cases", cases_router)
-    api.add_router("/cases", plans_router)
-    api.add_router("/", coordination_router)
-    api.add_router("/cases", closure_router)
-    api.add_router("/closure", closure_alerts_router)
-    api.add_router("/provincial", provincial_router)
-    api.add_router("/policy", policy_router)
-    api.add_router("/teams", teams_router)
-    api.add_router("/", assessment_router)
-    api.add_router("/", goodbad_router)
-    api.add_router("/", desk_router)
-    api.add_router("/notifications", notify_router)
-    api.add_router("/imports", adoption_router)
-
-
-_mount()
+# The apps' routers (a router never imports this module: the API is assembled on top of the apps).
+api.add_router("/auth", auth_router)
+api.add_router("/audit", audit_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/", calendar_router)
+api.add_router("/public", public_router)
+api.add_router("/public", closure_public_router)
+api.add_router("/public", goodbad_public_router)
+api.add_router("/", intake_router)
+api.add_router("/", acceptance_router)
+api.add_router("/cases", cases_router)
+api.add_router("/cases", plans_router)
+api.add_router("/", coordination_router)
+api.add_router("/cases", closure_router)
+api.add_router("/closure", closure_alerts_router)
+api.add_router("/provincial", provincial_router)
+api.add_router("/policy", policy_router)
+api.add_router("/teams", teams_router)
+api.add_router("/", assessment_router)
+api.add_router("/", goodbad_router)
+api.add_router("/", desk_router)
+api.add_router("/notifications", notify_router)
+api.add_router("/imports", adoption_router)

@@ -64,7 +64,7 @@ def problem(request: HttpRequest, response: HttpResponse) -> str | None:
 
 
 class DeclaredResponses:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ninja.openapi.schema import BODY_CONTENT_TYPES, REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 
 from daiban.accounts.readonly import WRITE_METHODS
 from daiban.idempotency.replay import HEADER, accepts_key
@@ -23,7 +24,7 @@ _STATUS_TEXT = {
 }
 
 
-def implied_statuses(operation) -> set[int]:
+def implied_statuses(operation: Operation) -> set[int]:
     sources = {model.__ninja_param_source__ for model in operation.models}
     statuses: set[int] = set()
     if operation.auth_callbacks:
@@ -46,7 +47,7 @@ LOGIN_STEP_CODES = {"auth.invalid_credentials", "auth.otp_required", "auth.otp_i
                     "auth.locked"}
 
 
-def _codes(status: int, operation) -> list[str]:
+def _codes(status: int, operation: Operation) -> list[str]:
     """The codes an answer of this status can carry: those of the Idempotency-Key only where it is accepted,
     a wrong password only where one is given (an operation without a login)."""
     def applies(code: str) -> bool:
@@ -60,7 +61,7 @@ def _codes(status: int, operation) -> list[str]:
 
 
 class DeclaredErrorsSchema(OpenAPISchema):
-    def operation_details(self, operation) -> dict[str, Any]:
+    def operation_details(self, operation: Operation) -> dict[str, Any]:
         details = super().operation_details(operation)
         responses = details["responses"]
         for status in sorted(implied_statuses(operation) - set(responses)):

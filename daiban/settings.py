@@ -174,7 +174,10 @@ def _database() -> DBConfig:
         # replaced before a request gets it.
         config["CONN_MAX_AGE"] = 0
         config["CONN_HEALTH_CHECKS"] = True
-        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10, "max_idle": 300}}
+        # JIT off: compiling a statement cost 1-5 s (the dashboard's GROUP BYs, the ledger's per-case subqueries)
+        # against milliseconds of executing it; these short indexed reads never repay it.
+        config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10, "max_idle": 300},
+                             "options": "-c jit=off"}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config

@@ -7,8 +7,12 @@ from django.urls import include, path, re_path
 from daiban.accounts import sso_views
 from daiban.accounts import views as account_views
 from daiban.api import api
+from daiban.cases import urls as case_urls
+from daiban.catalog import urls as catalog_urls
+from daiban.desk.case_page import case_page
 from daiban.lib.apierrors import unknown_path
 from daiban.ops import views as ops_views
+from daiban.plans.catalog_views import catalog_edit
 
 admin.site.site_header = "平阳县企业投资项目政府代办服务 · 基础数据管理"
 admin.site.site_title = "代办服务基础数据"
@@ -45,11 +49,15 @@ urlpatterns = [
     path("calendar/", include("daiban.workdays.urls")),
     path("import/", include("daiban.adoption.urls")),
     path("portal/", include("daiban.portal.urls")),
-    path("cases/", include("daiban.cases.urls")),
+    # The case pages and the case page itself, composed above the plan and coordination (daiban/desk/case_page.py).
+    path("cases/", include(([*case_urls.urlpatterns, path("<int:pk>/", case_page, name="case")],
+                            case_urls.app_name))),
     path("plans/", include("daiban.plans.urls")),
     path("coordination/", include("daiban.coordination.urls")),
     path("intake/", include("daiban.intake.urls")),
-    path("catalog/", include("daiban.catalog.urls")),
+    # The catalog's pages and its edit page, which is plans' (an edit reports its effect on running plans).
+    path("catalog/", include(([*catalog_urls.urlpatterns, path("<str:code>/edit/", catalog_edit, name="edit")],
+                              catalog_urls.app_name))),
     path("notify/", include("daiban.notify.urls")),
     path("closure/", include("daiban.closure.urls")),
     path("goodbad/", include("daiban.goodbad.urls")),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -28,7 +29,7 @@ def only_reads(user) -> bool:
     return bool(roles) and roles <= READ_ONLY_ROLES
 
 
-def _operation_of(run: Callable):
+def _operation_of(run: Callable | None) -> Any:
     """The django-ninja Operation under the other view decorators (functools.wraps keeps __wrapped__)."""
     while run is not None and getattr(run, "__self__", None) is None:
         run = getattr(run, "__wrapped__", None)

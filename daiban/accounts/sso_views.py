@@ -59,7 +59,7 @@ def sso_callback(request):
     if step.outcome is Outcome.LOCKED:
         messages.error(request, LOCKED_MESSAGE)
         return redirect("login")
-    if not step.ok:
+    if not step.ok or step.user is None:
         messages.error(request, f"统一身份认证已通过，但{step.why}，不能登录本系统。请联系安全保密管理员。")
         return redirect("login")
     request.session[ID_TOKEN] = identity.id_token  # kept through the code step: login() keeps the session's data

@@ -1,6 +1,7 @@
 """The login steps (password, then code or authenticator set-up) and a person's own account page."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -15,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from daiban.accounts import sessions
-from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, code_step, password_step
+from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, Step, code_step, password_step
 from daiban.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from daiban.accounts.policy import (
     SecondFactor,
@@ -36,13 +38,15 @@ from daiban.accounts.second_factor import (
 from daiban.accounts.services import password_change, recovery_codes_renew, second_factor_enrol
 from daiban.accounts.sso import sso_enabled
 from daiban.lib.errors import ValidationFailed
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 
 WRONG_PASSWORD = "用户名或密码错误，请重新输入。"
 WRONG_CODE = "动态口令不正确、已过期或已使用过，请输入手机验证器当前显示的 6 位数字，或一个恢复码。"
 PENDING_GONE = "登录已超时，请重新输入用户名和密码。"
 
 
-def safe_next(request) -> str:
+def safe_next(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
@@ -53,7 +57,7 @@ def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url != "/" else url
 
 
-def _begin(request, user, factor: str):
+def _begin(request: HttpRequest, user: User, factor: str) -> HttpResponse:
     sessions.session_begin(request, user, factor=factor)
     return redirect(safe_next(request))
 
@@ -61,13 +65,13 @@ def _begin(request, user, factor: str):
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def login_view(request):
+def login_view(request: HttpRequest) -> HttpResponse:
     form, error = LoginForm(request.POST or None), ""
     if request.method == "POST" and form.is_valid():
         step = password_step(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if step.outcome is Outcome.LOCKED:
             error = LOCKED_MESSAGE
-        elif not step.ok:
+        elif not step.ok or step.user is None:
             error = WRONG_PASSWORD
         else:
             return first_factor_done(request, step.user, next_url=safe_next(request))
@@ -78,7 +82,8 @@ def login_view(request):
         "sso_label": settings.OIDC_BUTTON_LABEL if sso_enabled() else ""})
 
 
-def first_factor_done(request, user, *, next_url: str, via: str = "password", provider_vouched: bool = False):
+def first_factor_done(request: HttpRequest, user: User, *, next_url: str, via: str = "password",
+                      provider_vouched: bool = False) -> HttpResponse:
     """After the password or the single sign-on: the session begins, or the second factor is asked."""
     if provider_factor_accepted(user, vouched=provider_vouched):
         sessions.session_begin(request, user, factor=Factor.PROVIDER, via=via)
@@ -91,7 +96,7 @@ def first_factor_done(request, user, *, next_url: str, via: str = "password", pr
     return redirect(_with_next("/login/code/" if needed is SecondFactor.VERIFY else "/login/enrol/", next_url))
 
 
-def _code_answer(request, step, form):
+def _code_answer(request: HttpRequest, step: Step, form: CodeForm) -> HttpResponse | None:
     if step.outcome is Outcome.LOCKED:
         sessions.pending_end(request)
         messages.error(request, LOCKED_MESSAGE)
@@ -100,14 +105,14 @@ def _code_answer(request, step, form):
     return None
 
 
-def pending_login(view):
+def pending_login(view: Callable[[HttpRequest, User], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """A step after the password: only with a pending login (5 minutes), which it hands to the view."""
 
     @sensitive_post_parameters("code")
     @never_cache
     @require_http_methods(["GET", "POST"])
     @wraps(view)
-    def wrapper(request):
+    def wrapper(request: HttpRequest) -> HttpResponse:
         user = sessions.pending_user(request)
         if user is None:
             messages.error(request, PENDING_GONE)
@@ -118,7 +123,7 @@ def pending_login(view):
 
 
 @pending_login
-def login_code(request, user):
+def login_code(request: HttpRequest, user: User) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         step = code_step(request, user=user, code=form.cleaned_data["code"])
@@ -130,7 +135,7 @@ def login_code(request, user):
 
 
 @pending_login
-def login_enrol(request, user):
+def login_enrol(request: HttpRequest, user: User) -> HttpResponse:
     if second_factor_needed(user) is not SecondFactor.ENROL:
         return redirect(_with_next("/login/code/", safe_next(request)))
     device = enrolment_device(user)
@@ -150,7 +155,7 @@ def login_enrol(request, user):
 
 @login_required
 @never_cache
-def account(request):
+def account(request: StaffRequest) -> HttpResponse:
     user = request.user
     device = confirmed_device(user)
     return render(request, "accounts/account.html", {
@@ -162,7 +167,7 @@ def account(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_change_view(request):
+def password_change_view(request: StaffRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         step = password_step(request, username=request.user.username, password=form.cleaned_data["current"])
@@ -191,7 +196,7 @@ def password_change_view(request):
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def second_factor(request):
+def second_factor(request: StaffRequest) -> HttpResponse:
     """Sets up an authenticator (for an account that has none) or renews the recovery codes."""
     user = request.user
     device = confirmed_device(user)

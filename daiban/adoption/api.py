@@ -9,9 +9,9 @@ from pydantic import Field
 from daiban.adoption.export import ledger_export
 from daiban.adoption.uploads import UploadOutcome, ledger_upload, ledger_upload_confirm
 from daiban.assessment.xlsx import XLSX
-from daiban.idempotency.replay import without_idempotency_key
 from daiban.lib.errors import ValidationFailed
-from daiban.lib.schemas import errors
+from daiban.lib.schemas import errors, without_idempotency_key
+from daiban.org.http import StaffRequest
 from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 
@@ -64,13 +64,13 @@ _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data
 
 @router.post("/ledger", response={201: LedgerImportOut, **errors(400, 403, 413)}, openapi_extra=_MULTIPART,
              summary="上传代办台帐：预览每一行的结果（dry_run=false 则直接导入）")
-def ledger_upload_api(request):
+def ledger_upload_api(request: StaffRequest) -> Status[dict]:
     # The file is read from the form here, after the service's permission check, not by the framework before it.
     require_role(request.user, Role.CENTER_ADMIN, action="import.ledger_upload")
     dry_run = _dry_run(request.POST.get("dry_run"))
     upload = request.FILES.get("file")
     outcome = ledger_upload(actor=request.user, content=upload.read() if upload else b"",
-                            filename=upload.name if upload else "")
+                            filename=(upload.name or "") if upload else "")
     if not dry_run:
         outcome = ledger_upload_confirm(actor=request.user, upload_id=outcome.upload.pk)
     return Status(201, _answer(outcome))
@@ -78,14 +78,14 @@ def ledger_upload_api(request):
 
 @router.post("/{upload_id}/confirm", response={200: LedgerImportOut, **errors(403, 409)},
              summary="确认导入已预览的台帐文件（每个文件只能确认一次）")
-def ledger_confirm_api(request, upload_id: int):
+def ledger_confirm_api(request: StaffRequest, upload_id: int) -> Status[dict]:
     return Status(200, _answer(ledger_upload_confirm(actor=request.user, upload_id=upload_id)))
 
 
 @router.post("/ledger/export", response={200: None, **errors(403)},
              summary="导出导入格式台帐（.xlsx：全部案件，联系人未遮蔽，导出留痕；可原样导入另一套系统）")
 @without_idempotency_key  # personal data in full: never kept as a stored answer
-def ledger_export_api(request):
+def ledger_export_api(request: StaffRequest) -> HttpResponse:
     # A POST, not a GET: an explicit act that no crawler, prefetch or shared link repeats.
     answer = HttpResponse(ledger_export(actor=request.user), content_type=XLSX)
     answer["Content-Disposition"] = "attachment; filename*=UTF-8''ledger-import-format.xlsx"

@@ -13,12 +13,13 @@ from daiban.adoption.template import ledger_template
 from daiban.adoption.uploads import MAX_BYTES, TOO_LARGE, UploadOutcome, ledger_upload, ledger_upload_confirm
 from daiban.assessment.xlsx import XLSX
 from daiban.lib.errors import NotFound, ServiceError, ValidationFailed
+from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
 
 
 @login_required
-def template_download(request):
+def template_download(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.template")
     answer = HttpResponse(ledger_template(), content_type=XLSX)
     answer["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BB%A3%E5%8A%9E%E5%8F%B0%E5%B8%90.xlsx"
@@ -27,7 +28,7 @@ def template_download(request):
 
 @login_required
 @require_http_methods(["POST"])
-def export_download(request):
+def export_download(request: StaffRequest) -> HttpResponse:
     """The county's cases in the import's layout, contacts unmasked: a POST (never a link to follow), audited."""
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.ledger_export")
     answer = HttpResponse(ledger_export(actor=request.user), content_type=XLSX)
@@ -37,7 +38,7 @@ def export_download(request):
     return answer
 
 
-def _preview_or_confirm(request) -> UploadOutcome:
+def _preview_or_confirm(request: StaffRequest) -> UploadOutcome:
     """A preview keeps the uploaded file server-side (adoption.uploads); a confirmation names that kept file,
     never a re-posted copy, and imports it once however many times it is sent."""
     if request.POST.get("action") == "confirm":
@@ -48,14 +49,14 @@ def _preview_or_confirm(request) -> UploadOutcome:
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationFailed({"file": "请选择要导入的台帐文件"})
-    if upload.size > MAX_BYTES:
+    if (upload.size or 0) > MAX_BYTES:
         raise ValidationFailed({"file": TOO_LARGE})
     return ledger_upload(actor=request.user, content=upload.read(), filename=upload.name or "")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ledger_page(request):
+def ledger_page(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.ledger_page")
     context: dict = {}
     if request.method == "POST":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from daiban.audit.services import audit_record
 from daiban.intake.services import CARD_ISSUER_KINDS
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -31,7 +32,6 @@ def personal_data_viewed(user, *, where: str, obj=None, rows: int | None = None,
     """Records that a leader or an inspector was shown owners' contact data (names, phones)."""
     if not user.has_role(*AUDITED_READERS):
         return
-    from daiban.audit.services import audit_record
 
     new: dict[str, Any] = {"page": where, "fields": list(fields)}
     if rows is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
 
@@ -27,6 +28,7 @@ from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.schemas import errors
+from daiban.org.http import StaffRequest
 from daiban.org.models import User
 
 router = Router(tags=["考核与台帐"])
@@ -36,8 +38,8 @@ PUBLIC_CACHE_SECONDS = 600
 @router.get("/stats", response={200: dict, **errors(403)},
             summary="考核统计：按代办员、代办机构、审批部门或乡镇（园区），含上一同长期间对比；"
                     "team 为队伍建设记录（每名代办人员和每个代办机构的参会、培训次数和学时、表扬奖励、问责）")
-def get_stats(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to"),
-              by: str = "unit", order: str = "accepted"):
+def get_stats(request: StaffRequest, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to"),
+              by: str = "unit", order: str = "accepted") -> dict:
     access.require_reader(request.user, access.STATS_READERS, "stats")
     period = parse_period(start, end)
     scoped = Scoped.of(request.user)
@@ -46,7 +48,8 @@ def get_stats(request, start: str | None = Query(None, alias="from"), end: str |
 
 @router.get("/team-records", response={200: dict, **errors(403)},
             summary="队伍建设记录计入考核：每名代办人员和每个代办机构的参会、培训次数和学时、表扬奖励和问责次数（from、to）")
-def get_team_records(request, start: str | None = Query(None, alias="from"), end: str | None = Query(None, alias="to")):
+def get_team_records(request: StaffRequest, start: str | None = Query(None, alias="from"),
+                     end: str | None = Query(None, alias="to")) -> dict:
     access.require_reader(request.user, access.STATS_READERS, "team_records")
     period = parse_period(start, end)
     return {"from": period.start, "to": period.end, **team_summary(Scoped.of(request.user), period)}
@@ -54,8 +57,8 @@ def get_team_records(request, start: str | None = Query(None, alias="from"), end
 
 @router.get("/team-records/{user_id}.xlsx", response={200: None, **errors(403)},
             summary="个人考核表（.xlsx）：期间内的参会、培训、表扬奖励和问责记录及合计（from、to）")
-def team_record_sheet(request, user_id: int, start: str | None = Query(None, alias="from"),
-                      end: str | None = Query(None, alias="to")):
+def team_record_sheet(request: StaffRequest, user_id: int, start: str | None = Query(None, alias="from"),
+                      end: str | None = Query(None, alias="to")) -> FileResponse:
     access.require_reader(request.user, access.STATS_READERS, "team_record_sheet")
     period = parse_period(start, end)
     scoped = Scoped.of(request.user)
@@ -74,7 +77,7 @@ def _stamp() -> str:
 
 @router.get("/ledger.xlsx", response={200: None, **errors(403, 422)},
             summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
-def ledger_xlsx(request):
+def ledger_xlsx(request: StaffRequest) -> FileResponse:
     filters = check_export(actor=request.user, kind=Export.Kind.LEDGER, query=request.GET)
     rows = ledger_rows(Scoped.of(request.user), parse_filters(filters)).iterator(chunk_size=2000)
     response, count = xlsx_response(filename=f"代办台帐-{_stamp()}.xlsx", title="代办台帐", columns=LEDGER_COLUMNS,
@@ -85,7 +88,7 @@ def ledger_xlsx(request):
 
 @router.get("/directory.xlsx", response={200: None, **errors(403, 422)},
             summary="导出项目目录库（.xlsx；筛选：category、status）")
-def directory_xlsx(request):
+def directory_xlsx(request: StaffRequest) -> FileResponse:
     filters = check_export(actor=request.user, kind=Export.Kind.DIRECTORY, query=request.GET)
     rows = directory_rows(filters).iterator(chunk_size=2000)
     response, count = xlsx_response(filename=f"项目目录库-{_stamp()}.xlsx", title="项目目录库",
@@ -115,7 +118,7 @@ def public_stats_cached(year: int) -> dict:
 
 @router.get("/public/stats", auth=None, response={200: dict, **errors(429)},
             summary="公开：全县逐月受理、办结数和按时办结率（不含个人信息和企业名称）")
-def get_public_stats(request, year: str | None = None):
+def get_public_stats(request: HttpRequest, year: str | None = None) -> dict:
     ratelimit.check("public-query", client_ip(request) or "-", limit=settings.PUBLIC_QUERY_LIMIT,
                     window_seconds=settings.PUBLIC_WINDOW_SECONDS)
     return public_stats_cached(parse_year(year))

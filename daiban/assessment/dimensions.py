@@ -28,7 +28,7 @@ class Dimension:
         if self.code == "agent":
             return {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
         model = {"unit": AgencyBody, "department": Department, "township": Region}[self.code]
-        return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+        return dict(model._default_manager.filter(pk__in=keys).values_list("pk", "name"))
 
 
 DIMENSIONS: dict[str, Dimension] = {

@@ -45,11 +45,9 @@ def _supervision_panel(user, today: dt.date) -> Panel:
     link = reverse("assessment:supervision")
     rows = [{"text": f"逾期案件 {overdue} 件，预警案件 {warning} 件", "url": link,
              "css": "state-overdue" if overdue else ""}]
-    alerts = sources.fee_alerts()
-    if alerts is not None:
-        recent = scoped.over(alerts).filter(raised_at__gte=clock.now() - dt.timedelta(days=30)).count()
-        if recent:
-            rows.append({"text": f"近 30 天索取费用或礼品线索 {recent} 条", "url": link, "css": "state-overdue"})
+    recent = scoped.over(sources.fee_alerts()).filter(raised_at__gte=clock.now() - dt.timedelta(days=30)).count()
+    if recent:
+        rows.append({"text": f"近 30 天索取费用或礼品线索 {recent} 条", "url": link, "css": "state-overdue"})
     return Panel(title="督查提示", rows=rows, link=link)
 
 

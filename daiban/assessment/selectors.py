@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -12,10 +13,11 @@ from django.utils import timezone
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
 from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items
 from daiban.assessment.item_states import case_warning
-from daiban.assessment.models import Export
+from daiban.assessment.models import CaseRollup, Export
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
+from daiban.audit.refusals import audit_refusal
 from daiban.cases.models import Case, CaseTransition
 from daiban.cases.states import CaseStatus
 from daiban.catalog.models import CatalogItem
@@ -101,12 +103,18 @@ def _by_month(queryset: QuerySet, field: str, **aggregates) -> dict[str, dict]:
 def monthly(scoped: Scoped, period: Period) -> list[dict]:
     """Per month of P: requests received, cases accepted and completed, items finished and on time."""
     start, after = period.bounds()
-    received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
-                         n=Count("pk"))
-    accepted = _by_month(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after), "accepted_at",
-                         n=Count("pk"))
-    completed = _by_month(scoped.over(CaseTransition.objects.filter(
-        to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
+    if scoped.county_wide:
+        cases = _by_month(CaseRollup.objects.filter(day__range=(period.start, period.end)), "day",
+                          received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
+        received, accepted, completed = ({key: {"n": row[name]} for key, row in cases.items()}
+                                         for name in ("received", "accepted", "completed"))
+    else:
+        received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
+                             n=Count("pk"))
+        accepted = _by_month(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after), "accepted_at",
+                             n=Count("pk"))
+        completed = _by_month(scoped.over(CaseTransition.objects.filter(
+            to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
     if scoped.county_wide:
         items = _by_month(ItemRollup.objects.filter(day__range=(period.start, period.end)), "day",
                           n=Sum("finished"), on_time=Sum("on_time"))
@@ -129,6 +137,7 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
     from the rollups for a county-wide reader, else grouped from the scope's items."""
     catalog = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
                    department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
+    rows: Iterable[Mapping[str, Any]]
     if scoped.county_wide:
         rows = (ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0).order_by()
                 .values("catalog_item", **catalog)
@@ -140,7 +149,12 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
                 .annotate(items=Count("pk"), workdays=Sum("actual"),
                           late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
                 .order_by())
-    return [{**row, "department": row.pop("department_name")} for row in rows]
+    return [_department_named(row) for row in rows]
+
+
+def _department_named(row: Mapping[str, Any]) -> dict[str, Any]:
+    # a row of values(**catalog): the django-stubs plugin cannot see the keys that `catalog` adds
+    return {**row, "department": row["department_name"]}
 
 
 def bottlenecks(scoped: Scoped, period: Period, per_department: int = 5) -> list[dict]:
@@ -176,8 +190,6 @@ def drill_check(scoped: Scoped, dimension: Dimension, key: int, *, user=None) ->
                    or scoped.cases().filter(**_with_key(dimension, key)).exists()):
         return
     if exists:
-        from daiban.audit.refusals import audit_refusal
-
         audit_refusal(actor=user, new={"object_type": f"assessment.{dimension.code}", "object_id": str(key)})
     raise NotFound("未找到该统计对象，或不在您的数据范围内")
 

@@ -55,7 +55,7 @@ def export_start(*, actor: User, kind: str, query) -> Export:
     with transaction.atomic():
         export = Export.objects.create(kind=kind, requested_by=actor, filters=filters, created_at=clock.now())
         export_recorded(actor=actor, kind=kind, filters=filters, export=export)
-        from daiban.assessment.tasks import run_export
+        from daiban.assessment.tasks import run_export  # tasks.py wraps export_run of this module
 
         transaction.on_commit(lambda: run_export(str(export.pk)))
     return export
@@ -101,7 +101,7 @@ def export_run(export_id: str) -> Export | None:
 
 def exports_requeue_stale() -> int:
     """Queues again every stale export (a killed worker's); the run starts the file over."""
-    from daiban.assessment.tasks import run_export
+    from daiban.assessment.tasks import run_export  # tasks.py wraps export_run of this module
 
     stale = list(stale_exports().values_list("pk", flat=True))
     for pk in stale:

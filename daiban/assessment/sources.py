@@ -1,29 +1,21 @@
 """Reads of other parts' records that assessment and supervision show: one small selector each.
 
 Owner evaluations, department ratings and fee alerts belong to daiban.closure; joint meetings and
-escalated coordination issues to daiban.coordination. Models are looked up by label, so assessment
-works (and says "not kept") while one of those apps is not installed: its selector answers None.
+escalated coordination issues to daiban.coordination (both always installed, below assessment).
 """
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models import Case, F, FloatField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, TruncDate
 
 from daiban.closure.grades import SCORE_OF
+from daiban.closure.models import Closure, DepartmentRating, FeeAlert, OwnerEvaluation
+from daiban.coordination.models import Issue, Meeting
+from daiban.coordination.states import ISSUE_ACTIVE
 from daiban.plans.models import Escalation
 
 
-def _model(app_label: str, name: str):
-    if not apps.is_installed(f"daiban.{app_label}"):
-        return None
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-def _scored(queryset: QuerySet, at: str) -> QuerySet:
+def scored(queryset: QuerySet, at: str) -> QuerySet:
     """`score`: the 好差评 grade as 5 (非常满意) … 1 (非常不满意) — the grade already weighs 服务态度、办事效率、
     服务质量 and 总体评价 together (closure.grades) — or, for a row without a grade, the mean of those four
     scores; `day`: the local date of `at`."""
@@ -33,38 +25,29 @@ def _scored(queryset: QuerySet, at: str) -> QuerySet:
     return queryset.annotate(score=level, day=TruncDate(at))
 
 
-def owner_evaluations() -> QuerySet | None:
+def owner_evaluations() -> QuerySet:
     """Owners' evaluations of the agency service (one per case), with `score` and `day`."""
-    model = _model("closure", "OwnerEvaluation")
-    return None if model is None else _scored(model.objects.all(), "submitted_at")
+    return scored(OwnerEvaluation.objects.all(), "submitted_at")
 
 
-def department_ratings() -> QuerySet | None:
+def department_ratings() -> QuerySet:
     """The agents' ratings of each approval department on a case, with `score` and `day`."""
-    model = _model("closure", "DepartmentRating")
-    return None if model is None else _scored(model.objects.all(), "rated_at")
+    return scored(DepartmentRating.objects.all(), "rated_at")
 
 
-def fee_alerts() -> QuerySet | None:
+def fee_alerts() -> QuerySet:
     """Owners' reports that someone asked for a fee or a gift (the service is free)."""
-    model = _model("closure", "FeeAlert")
-    return None if model is None else model.objects.select_related("case", "case__request", "case__project")
+    return FeeAlert.objects.select_related("case", "case__request", "case__project")
 
 
-def meeting_records() -> QuerySet | None:
+def meeting_records() -> QuerySet:
     """Joint meetings (联席会议) and whether their record form was filled in and signed."""
-    model = _model("coordination", "Meeting")
-    return None if model is None else model.objects.select_related("case", "case__request", "convener_body")
+    return Meeting.objects.select_related("case", "case__request", "convener_body")
 
 
-def escalated_issues() -> QuerySet | None:
+def escalated_issues() -> QuerySet:
     """Coordination issues still open that went above the agent (tier ≥ 2)."""
-    model = _model("coordination", "Issue")
-    if model is None:
-        return None
-    from daiban.coordination.states import ISSUE_ACTIVE
-
-    return model.objects.filter(tier__gte=2, status__in=ISSUE_ACTIVE).select_related("case", "case__request")
+    return Issue.objects.filter(tier__gte=2, status__in=ISSUE_ACTIVE).select_related("case", "case__request")
 
 
 def escalations() -> QuerySet:
@@ -73,24 +56,19 @@ def escalations() -> QuerySet:
                                              "item__case", "item__case__request")
 
 
-def closed_on_of_case() -> Subquery | None:
-    """The date on the completion or termination form of the case (OuterRef "pk"), if closure keeps it."""
-    model = _model("closure", "Closure")
-    return None if model is None else Subquery(model.objects.filter(case=OuterRef("pk")).values("closed_on")[:1])
+def closed_on_of_case() -> Subquery:
+    """The date on the completion or termination form of the case (OuterRef "pk")."""
+    return Subquery(Closure.objects.filter(case=OuterRef("pk")).values("closed_on")[:1])
 
 
 def filing_of_case() -> dict[str, Subquery]:
     """The filing date of the case's form (OuterRef "pk") and whether it is a 补录 and confirmed."""
-    model = _model("closure", "Closure")
-    if model is None:
-        return {}
-    closure = model.objects.filter(case=OuterRef("pk"))
+    closure = Closure.objects.filter(case=OuterRef("pk"))
     return {"filed_on": Subquery(closure.values("filed_on")[:1]),
             "backfill_reason": Subquery(closure.values("backfill_reason")[:1]),
             "backfill_confirmed_at": Subquery(closure.values("backfill_confirmed_at")[:1])}
 
 
-def owner_score_of_case() -> Subquery | None:
+def owner_score_of_case() -> Subquery:
     """The owner's evaluation score of the case (OuterRef "pk"), 1–5."""
-    evaluations = owner_evaluations()
-    return None if evaluations is None else Subquery(evaluations.filter(case=OuterRef("pk")).values("score")[:1])
+    return Subquery(owner_evaluations().filter(case=OuterRef("pk")).values("score")[:1])

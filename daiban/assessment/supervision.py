@@ -22,12 +22,9 @@ from daiban.org.scope import get_in_scope
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 from daiban.plans.models import ItemUrge
 from daiban.plans.selectors import item_row, unreported_periods
+from daiban.plans.services import item_urge
 
 LIST_ROWS = 100
-
-
-def _scoped_rows(scoped: Scoped, queryset, path: str = "case"):
-    return None if queryset is None else scoped.over(queryset, path)
 
 
 def late_cases(scoped: Scoped, today: dt.date):
@@ -55,20 +52,20 @@ def overview(user, today: dt.date) -> dict:
                   .values_list("case_id", "user__full_name"))
     late_rows = [{"case": c, "agent": agents.get(c.pk, ""), "label": WARNING_LABELS.get(c.warning, "")}
                  for c in late[:LIST_ROWS]]
-    evaluations = _scoped_rows(scoped, sources.owner_evaluations())
-    fee_alerts = _scoped_rows(scoped, sources.fee_alerts())
-    meetings = _scoped_rows(scoped, sources.meeting_records())
-    issues = _scoped_rows(scoped, sources.escalated_issues())
+    evaluations = scoped.over(sources.owner_evaluations())
+    fee_alerts = scoped.over(sources.fee_alerts())
+    meetings = scoped.over(sources.meeting_records())
+    issues = scoped.over(sources.escalated_issues())
     return {
         "late": late_rows, "late_count": late.count(), "unreported": unreported_cases(scoped, today)[:LIST_ROWS],
         "escalations": scoped.over(sources.escalations(), "item__case").order_by("-at")[:LIST_ROWS],
-        "issues": issues.order_by("-raised_at")[:LIST_ROWS] if issues is not None else None,
-        "fee_alerts": fee_alerts.order_by("-raised_at")[:LIST_ROWS] if fee_alerts is not None else None,
+        "issues": issues.order_by("-raised_at")[:LIST_ROWS],
+        "fee_alerts": fee_alerts.order_by("-raised_at")[:LIST_ROWS],
         "meetings": (meetings.annotate(signatures_valid=Count("signatures",
                                                               filter=Q(signatures__voided_at__isnull=True)))
-                     .order_by("-held_at")[:LIST_ROWS] if meetings is not None else None),
+                     .order_by("-held_at")[:LIST_ROWS]),
         "evaluations": (evaluations.select_related("case", "case__request", "case__project")
-                        .order_by("score", "-submitted_at")[:LIST_ROWS] if evaluations is not None else None),
+                        .order_by("score", "-submitted_at")[:LIST_ROWS]),
         "today": today,
     }
 
@@ -79,7 +76,7 @@ def case_sheet(user, pk: int, today: dt.date) -> dict:
                                                                       "liaison")]
 
     def of_case(queryset):
-        return None if queryset is None else list(queryset.filter(case=case))
+        return list(queryset.filter(case=case))
 
     return {
         "case": case, "items": items,
@@ -95,8 +92,6 @@ def case_sheet(user, pk: int, today: dt.date) -> dict:
 
 def order(*, actor, case_id: int, data) -> ItemUrge:
     """督办 of one open item of the case, through the plans service (which checks the role again)."""
-    from daiban.plans.services import item_urge
-
     case: Case = get_in_scope(cases_for(actor), pk=case_id, user=actor)
     item_id = str(data.get("item") or "")
     item = case.items.select_related("catalog_item", "case").filter(pk=int(item_id)).first() \

@@ -81,7 +81,8 @@ def person_sheet(person: User, period: Period) -> list[list]:
                                                decided_on__lte=period.end).order_by("decided_on", "pk"):
         lines.append([record.decided_on, record.get_kind_display(), record.reason[:200],
                       f"{record.decided_by} {record.doc_number}".strip()])
-    totals = next((r for r in person_records(period, body_ids=frozenset({person.body_id}))
+    body_ids = frozenset({person.body_id}) if person.body_id is not None else frozenset[int]()
+    totals = next((r for r in person_records(period, body_ids=body_ids)
                    if r["user_id"] == person.pk), None)
     if totals:
         lines.append([period.end, "合计",

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import io
+from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,7 +17,7 @@ from daiban.assessment.api import parse_year, public_stats_cached
 from daiban.assessment.dimensions import DIMENSIONS
 from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledger_table, parse_filters
 from daiban.assessment.models import Export
-from daiban.assessment.periods import parse_period
+from daiban.assessment.periods import Period, parse_period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import (
     ORDERS,
@@ -36,6 +37,7 @@ from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import keyset_page
+from daiban.org.http import StaffRequest
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
@@ -53,14 +55,14 @@ FIGURE_LABELS = {
 page = staff_page
 
 
-def _partial(request) -> bool:
+def _partial(request: StaffRequest) -> bool:
     return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 # 考核统计 ----------------------------------------------------------------------------------------------
 
 
-def _period_and_choices(request) -> tuple:
+def _period_and_choices(request: StaffRequest) -> tuple[Period, str, str, list[str]]:
     errors: list[str] = []
     try:
         period = parse_period(request.GET.get("from"), request.GET.get("to"))
@@ -78,7 +80,7 @@ def _period_and_choices(request) -> tuple:
 
 @page
 @require_GET
-def dashboard(request):
+def dashboard(request: StaffRequest) -> HttpResponse:
     access.require_reader(request.user, access.STATS_READERS, "assessment_dashboard")
     period, by, order, errors = _period_and_choices(request)
     scoped = Scoped.of(request.user)
@@ -114,7 +116,7 @@ def _team_tables(team: dict) -> list[tuple[str, list[dict], bool]]:
 
 @page
 @require_GET
-def drill(request, by: str, key: int):
+def drill(request: StaffRequest, by: str, key: int) -> HttpResponse:
     access.require_reader(request.user, access.STATS_READERS, "assessment_drill")
     period, _, _, _ = _period_and_choices(request)
     if by not in DIMENSIONS:
@@ -142,7 +144,7 @@ def _units(scoped: Scoped) -> list[AgencyBody] | None:
 
 @page
 @require_GET
-def ledger(request):
+def ledger(request: StaffRequest) -> HttpResponse:
     access.require_reader(request.user, access.LEDGER_READERS, "ledger_page")
     scoped = Scoped.of(request.user)
     errors: list[str] = []
@@ -169,7 +171,7 @@ def ledger(request):
 
 @page
 @require_POST
-def export_new(request):
+def export_new(request: StaffRequest) -> HttpResponse:
     kind = request.POST.get("kind", Export.Kind.LEDGER)
     if kind not in Export.Kind.values:
         raise Http404("没有这种导出")
@@ -183,7 +185,7 @@ def export_new(request):
     return redirect("assessment:export", pk=export.pk)
 
 
-def _own_export(request, pk, *, content: bool = False) -> Export:
+def _own_export(request: StaffRequest, pk: UUID, *, content: bool = False) -> Export:
     exports = Export.objects.filter(pk=pk, requested_by=request.user)
     export = (exports if content else exports.defer("content")).first()
     if export is None:
@@ -193,7 +195,7 @@ def _own_export(request, pk, *, content: bool = False) -> Export:
 
 @page
 @require_GET
-def export_status(request, pk):
+def export_status(request: StaffRequest, pk: UUID) -> HttpResponse:
     export = _own_export(request, pk)
     template = "assessment/_export.html" if _partial(request) else "assessment/export.html"
     return render(request, template, {"export": export})
@@ -201,7 +203,7 @@ def export_status(request, pk):
 
 @page
 @require_GET
-def export_download(request, pk):
+def export_download(request: StaffRequest, pk: UUID) -> FileResponse:
     export = _own_export(request, pk, content=True)
     if export.status != Export.Status.DONE or export.content is None:
         raise NotFound("文件尚未生成或已过期清理")
@@ -213,7 +215,7 @@ def export_download(request, pk):
 
 @page
 @require_http_methods(["GET", "POST"])
-def supervision_list(request):
+def supervision_list(request: StaffRequest) -> HttpResponse:
     access.require_reader(request.user, access.SUPERVISORS, "supervision_page")
     if request.method == "POST":  # nothing is changed from the list; inspectors never change anything
         access.require_reader(request.user, access.SUPERVISION_ACTORS, "supervision_post")
@@ -223,7 +225,7 @@ def supervision_list(request):
 
 @page
 @require_http_methods(["GET", "POST"])
-def supervision_case(request, pk: int):
+def supervision_case(request: StaffRequest, pk: int) -> HttpResponse:
     access.require_reader(request.user, access.SUPERVISORS, "supervision_case_page")
     if request.method == "POST":
         access.require_reader(request.user, access.SUPERVISION_ACTORS, "supervision_order")
@@ -245,7 +247,7 @@ def supervision_case(request, pk: int):
 
 
 @require_GET
-def public(request):
+def public(request: StaffRequest) -> HttpResponse:
     try:
         year = parse_year(request.GET.get("year"))
         error = ""

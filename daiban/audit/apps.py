@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from daiban.audit import signals  # noqa: F401
+        from daiban.audit import signals  # noqa: F401  (connects its receivers once the models are loaded)

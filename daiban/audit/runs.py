@@ -48,7 +48,7 @@ def verify_queue(*, actor, fresh: bool = False) -> VerifyRun:
             return latest
         run = VerifyRun.objects.create(started_by=actor.username, created_at=now, touched_at=now)
         audit_record(event_type="audit.verify_started", actor=actor, obj=run)
-        from daiban.audit.tasks import run_verify  # the task wraps verify_run below
+        from daiban.audit.tasks import run_verify  # tasks.py wraps verify_run below (it imports this module)
 
         transaction.on_commit(lambda: run_verify(run.pk))
     return run

@@ -17,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q
+
 from daiban.cases.models import Case
 from daiban.cases.selectors import local_departments_of
+from daiban.cases.states import OPEN_STATUSES
 from daiban.intake.models import PROMOTION_CATEGORIES
 from daiban.lib import county_rules
 from daiban.org.models import Region, User
@@ -145,10 +148,6 @@ def violations(choice: TeamChoice, case: Case) -> dict[str, str]:
 
 def propose(case: Case) -> TeamChoice:
     """A lawful team from the people on file: the unit's agent with the fewest open cases, and so on."""
-    from django.db.models import Count, Q
-
-    from daiban.cases.states import OPEN_STATUSES
-
     need = requirements(case)
     current = {m.role: m.user for m in case.team.select_related("user")}
     staff = User.objects.filter(is_active=True).select_related("body", "department", "department__region")

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from daiban.cases import agency_team
-from daiban.cases.models import CaseDocument
+from daiban.cases.models import Case, CaseDocument
 from daiban.cases.selectors import case_detail, cases_for, current_document, document_row, with_case_json
 from daiban.cases.services import (
     case_agreement_set,
@@ -26,6 +28,7 @@ from daiban.intake.validation import RequestData
 from daiban.lib.errors import NotFound
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import AnyPage, PageIn, errors
+from daiban.org.http import StaffRequest
 from daiban.org.scope import get_in_scope
 
 router = Router(tags=["代办案件"])
@@ -34,7 +37,7 @@ acceptance = Router(tags=["代办受理"])
 
 
 @acceptance.post("/requests/{request_id}/accept", response={200: dict, **errors(403, 409)}, summary="审查通过，受理")
-def accept(request, request_id: int, payload: s.AcceptIn | None = None):
+def accept(request: StaffRequest, request_id: int, payload: s.AcceptIn | None = None) -> dict[str, object]:
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     payload = payload or s.AcceptIn()
     case = request_accept(actor=request.user, request=row, **payload.dict())
@@ -71,18 +74,18 @@ class CollaborationIn(Schema):
     note: str = ""
 
 
-def _case(request, case_id: int):
+def _case(request: StaffRequest, case_id: int) -> Case:
     return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
 
 
-def _case_row(case) -> dict:
+def _case_row(case: Case) -> dict:
     return {"id": case.pk, "tracking_no": case.request.tracking_no, "project": case.project.name,
             "company": case.project.company.name, "unit": case.unit.name, "status": case.status,
             "status_label": case.get_status_display()}
 
 
 @router.get("", response=AnyPage, summary="本人数据范围内的案件（新受理的在前）")
-def list_cases(request, page: Query[PageIn], status: str | None = None):
+def list_cases(request: StaffRequest, page: Query[PageIn], status: str | None = None) -> dict[str, Any]:
     rows = cases_for(request.user)
     if status:
         rows = rows.filter(status=status)
@@ -90,7 +93,7 @@ def list_cases(request, page: Query[PageIn], status: str | None = None):
 
 
 @router.post("", response={201: s.RegisteredOut, **errors(403)}, summary="窗口、电话登记，上级交办或部门协调（工作人员）")
-def register(request, payload: s.StaffRequestIn):
+def register(request: StaffRequest, payload: s.StaffRequestIn) -> Status[dict[str, object]]:
     data = payload.dict()
     source = data.pop("source")
     created_row, _ = request_register(actor=request.user, data=RequestData(**data), source=source)
@@ -100,24 +103,24 @@ def register(request, payload: s.StaffRequestIn):
 
 
 @router.get("/{case_id}", response=dict, summary="案件详情：状态、承办机构、事项、团队")
-def get_case(request, case_id: int):
+def get_case(request: StaffRequest, case_id: int) -> dict:
     return case_detail(get_in_scope(with_case_json(cases_for(request.user)), pk=case_id, user=request.user))
 
 
 @router.post("/{case_id}/agreement", response={200: dict, **errors(403, 409)},
              summary="业主选择委托代办事项（全部或部分），生成委托代办协议")
-def set_agreement(request, case_id: int, payload: AgreementIn):
+def set_agreement(request: StaffRequest, case_id: int, payload: AgreementIn) -> dict:
     case = case_agreement_set(actor=request.user, case=_case(request, case_id), item_codes=payload.item_codes)
     return case_detail(case)
 
 
 @router.get("/{case_id}/team/proposal", summary="按实施办法规则建议的代办团队")
-def team_proposal(request, case_id: int):
+def team_proposal(request: StaffRequest, case_id: int) -> dict:
     return agency_team.propose(_case(request, case_id)).as_usernames()
 
 
 @router.put("/{case_id}/team", response={200: dict, **errors(403, 409)}, summary="确定代办团队；违反规则时 422 并指明规则")
-def put_team(request, case_id: int, payload: TeamIn):
+def put_team(request: StaffRequest, case_id: int, payload: TeamIn) -> dict:
     choice = case_team_set(actor=request.user, case=_case(request, case_id), agent=payload.agent or "",
                            chief_agent=payload.chief_agent, lead_leader=payload.lead_leader,
                            supervisor=payload.supervisor, liaisons=payload.liaisons)
@@ -125,20 +128,20 @@ def put_team(request, case_id: int, payload: TeamIn):
 
 
 @router.post("/{case_id}/major", response={200: dict, **errors(403, 409)}, summary="县代办中心认定（或取消）重大项目")
-def designate_major(request, case_id: int, payload: MajorIn):
+def designate_major(request: StaffRequest, case_id: int, payload: MajorIn) -> dict:
     return case_detail(case_designate_major(actor=request.user, case=_case(request, case_id), major=payload.major))
 
 
 @router.put("/{case_id}/company-address", response={200: dict, **errors(403, 409)},
             summary="录入或更正企业地址（案件承办人员）；已出具的文书据此出具新版次，记入审计")
-def put_company_address(request, case_id: int, payload: AddressIn):
+def put_company_address(request: StaffRequest, case_id: int, payload: AddressIn) -> dict:
     case = case_company_address_set(actor=request.user, case=_case(request, case_id), address=payload.address)
     return case_detail(case)
 
 
 @router.get("/{case_id}/documents/{kind}.docx", response={200: None, **errors(403)},
             summary="下载案件文书的最新版次（.docx）；含业主完整信息，仅业主本人和有权查看的人员可下载，记入审计")
-def download_document(request, case_id: int, kind: str):
+def download_document(request: StaffRequest, case_id: int, kind: str) -> HttpResponse:
     case = _case(request, case_id)
     document = current_document(case, kind)
     if document is None:
@@ -149,7 +152,7 @@ def download_document(request, case_id: int, kind: str):
 
 @router.get("/{case_id}/documents", response=AnyPage,
             summary="案件文书的全部版次（每份文书编号不变，版次 version 依次递增；每一版均可下载）")
-def list_documents(request, case_id: int, page: Query[PageIn]):
+def list_documents(request: StaffRequest, case_id: int, page: Query[PageIn]) -> dict[str, Any]:
     case = _case(request, case_id)
     rows = case.documents.defer("content")
     return paginate(rows, page, order=["kind", "serial_no", "-version"], row=document_row)
@@ -157,7 +160,7 @@ def list_documents(request, case_id: int, page: Query[PageIn]):
 
 @router.get("/{case_id}/documents/{serial}/{version}.docx", response={200: None, **errors(403)},
             summary="下载案件文书的某一版次（.docx）；含业主完整信息，仅有权查看的人员可下载，记入审计")
-def download_document_version(request, case_id: int, serial: str, version: int):
+def download_document_version(request: StaffRequest, case_id: int, serial: str, version: int) -> HttpResponse:
     case = _case(request, case_id)
     # A version the column cannot hold is simply not there (never a database error).
     document = case.documents.filter(serial_no=serial[:30], version=version).first() if 1 <= version <= 32767 else None
@@ -169,22 +172,20 @@ def download_document_version(request, case_id: int, serial: str, version: int):
 
 
 @router.post("/{case_id}/documents/{kind}/sign", response={200: dict, **errors(403, 409)}, summary="登记业主签字（盖章）")
-def sign_document(request, case_id: int, kind: str, payload: SignIn):
+def sign_document(request: StaffRequest, case_id: int, kind: str, payload: SignIn) -> dict:
     case = _case(request, case_id)
     document_sign(actor=request.user, case=case, kind=kind, owner_signatory=payload.owner_signatory)
     return case_detail(case)
 
 
 @router.put("/{case_id}/collaboration/{phase}", response={200: dict, **errors(403, 409)}, summary="三部门协同：记录阶段交接")
-def update_collaboration(request, case_id: int, phase: str, payload: CollaborationIn):
+def update_collaboration(request: StaffRequest, case_id: int, phase: str, payload: CollaborationIn) -> dict:
     case = _case(request, case_id)
     collaboration_update(actor=request.user, case=case, phase=phase, **payload.dict())
     return case_detail(case)
 
 
 def docx_response(document: CaseDocument) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(bytes(document.content),
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"

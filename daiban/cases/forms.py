@@ -185,7 +185,8 @@ class TeamForm(forms.Form):
         liaisons = staff.filter(role_grants__role=Role.LIAISON, department__isnull=False)
         involved = lambda u: u.department_id in department_ids  # noqa: E731
         choice_field(self.fields["liaisons"]).choices = [
-            (u.username, f"{u.display_name} · {u.department.name}{' · 本案所涉' if involved(u) else ''}")
+            (u.username, f"{u.display_name} · {u.department.name if u.department else ''}"
+                         f"{' · 本案所涉' if involved(u) else ''}")
             for u in sorted(liaisons, key=lambda u: (not involved(u), u.username))]
         for name in ("agent", "chief_agent", "lead_leader", "supervisor"):
             self.fields[name].error_messages["invalid_choice"] = "请从列表中选择人员"

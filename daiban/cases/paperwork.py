@@ -21,6 +21,8 @@ from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseDocument, TeamRole
 from daiban.catalog.models import CatalogItem
 from daiban.documents import data as d
+from daiban.documents.agreement import entrustment_agreement
+from daiban.documents.registration import registration_form
 from daiban.documents.versions import content_hash, version_label
 from daiban.lib import clock
 from daiban.lib.personal import mask_name, mask_phone
@@ -120,8 +122,6 @@ class Paper:
 
 
 def registration_paper(case: Case) -> Paper:
-    from daiban.documents.registration import registration_form
-
     request = case.request
     entrusted = entrustment_of(case)
     return Paper(d.RegistrationData(
@@ -134,8 +134,6 @@ def registration_paper(case: Case) -> Paper:
 
 
 def agreement_paper(case: Case) -> Paper:
-    from daiban.documents.agreement import entrustment_agreement
-
     entrusted = entrustment_of(case)
     return Paper(d.AgreementData(serial="", owner=owner_of(case, in_full=True), agency=agency_of(case, in_full=True),
                                  project=project_of(case), items=entrusted.items, all_items=bool(entrusted.all_items)),

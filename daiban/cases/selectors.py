@@ -185,7 +185,8 @@ def with_case_json(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
     """(items, team members, forms, collaboration) as plain rows in their display order: from the JSON of
     with_case_json when the case was read with it, else from the loaded (or prefetched) objects."""
-    if hasattr(case, "items_json"):
+    if (hasattr(case, "items_json") and hasattr(case, "team_json") and hasattr(case, "documents_json")
+            and hasattr(case, "collaboration_json")):  # all four, or none (with_case_json)
         items = sorted(case.items_json or [], key=lambda i: (i["sort"], i["code"]))
         team = sorted(case.team_json or [], key=lambda m: m["id"])
         documents = case.documents_json or []
@@ -207,7 +208,7 @@ def _parts(case: Case) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
 
 
 def case_detail(case: Case) -> dict:
-    from daiban.cases.agency_team import is_major, project_needs
+    from daiban.cases.agency_team import is_major, project_needs  # agency_team imports this module
 
     items, team, documents, collaboration = _parts(case)
     need = project_needs(case)

@@ -6,6 +6,8 @@ from django.db import transaction
 from daiban.audit.services import audit_record
 from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
+from daiban.cases.paperwork import documents_reissue, generate
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.selectors import current_document, is_case_owner, team_of
 from daiban.cases.states import ALLOWED_CASE_CHANGES, CaseStatus
 from daiban.catalog.models import CatalogItem
@@ -21,7 +23,6 @@ from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.permissions import require_role, require_unit_worker
 from daiban.org.roles import Role
-from daiban.provincial.services import provincial_enqueue
 
 
 def case_transition(*, actor: User, case: Case, to_status: str, note: str = "") -> None:
@@ -99,7 +100,6 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
         audit_record(event_type="intake.request_accepted", actor=actor, obj=request,
                      new={"case_id": case.pk, "unit": case.unit.name})
         provincial_enqueue(event="acceptance", case=case)
-        from daiban.cases.paperwork import generate
 
         generate(case=case, kind="registration", actor=actor)
     return case
@@ -150,7 +150,6 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
         public_step(case, f"已确定委托代办事项 {len(codes)} 项")
         audit_record(event_type="case.agreement_set", actor=actor, obj=case, old={"items": old},
                      new={"items": sorted(codes)})
-        from daiban.cases.paperwork import documents_reissue, generate
 
         generate(case=case, kind="agreement", actor=actor)
         documents_reissue(case=case, actor=actor, reason="委托事项变更")  # the registration form lists them too
@@ -194,9 +193,8 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
         TeamMember.objects.bulk_create([TeamMember(case=case, user=u, role=r) for r, u in members if u is not None])
         new = choice.as_usernames()
         audit_record(event_type="case.team_set", actor=actor, obj=case, old=old, new=new)
-        if old["agent"] != new["agent"]:
+        if old["agent"] != new["agent"] and choice.agent is not None:  # (a team without one is refused above)
             public_step(case, f"已指派代办员{choice.agent.display_name[0]}*")
-        from daiban.cases.paperwork import documents_reissue
 
         documents_reissue(case=case, actor=actor, reason="代办团队确定")  # the agreement names the agents
     return choice
@@ -238,7 +236,6 @@ def project_code_record(*, actor: User, case: Case, code: str) -> bool:
                  new={"project_code": code})
     public_step(case, "已取得项目代码")
     provincial_enqueue(event="project_code", case=case)
-    from daiban.cases.paperwork import documents_reissue
 
     documents_reissue(case=case, actor=actor, reason="取得项目代码")
     return True
@@ -278,7 +275,6 @@ def case_company_address_set(*, actor: User, case: Case, address: str) -> Case:
         case.request = request
         audit_record(event_type="case.company_address_set", actor=actor, obj=case,
                      old={"address": mask_address(old)}, new={"address": mask_address(address)})
-        from daiban.cases.paperwork import documents_reissue
 
         documents_reissue(case=case, actor=actor, reason="企业地址变更")
     return case

@@ -8,7 +8,6 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
-    path("<int:pk>/", views.case_page, name="case"),
     path("<int:pk>/agreement/", views.case_agreement, name="agreement"),
     path("<int:pk>/team/", views.case_team, name="team"),
     path("<int:pk>/documents/<slug:kind>.docx", views.case_document, name="document"),

@@ -1,10 +1,13 @@
 """Staff pages of requests and cases. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.forms import Form
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +25,7 @@ from daiban.cases.forms import (
     SignForm,
     TeamForm,
 )
-from daiban.cases.models import CaseDocument, TeamMember, TeamRole
+from daiban.cases.models import Case, CaseDocument, TeamMember, TeamRole
 from daiban.cases.panels import contact_mark
 from daiban.cases.selectors import (
     case_detail,
@@ -33,7 +36,6 @@ from daiban.cases.selectors import (
     items_of,
     team_members,
     team_of,
-    with_case_reads,
 )
 from daiban.cases.services import (
     case_agreement_set,
@@ -55,8 +57,8 @@ from daiban.intake.services import request_contact, request_data_from_directory,
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.lib.pagination import keyset_page
-from daiban.lib.prefetch import unpack_json_children
-from daiban.org.models import AgencyBody
+from daiban.org.http import StaffRequest
+from daiban.org.models import AgencyBody, User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_role, require_unit_worker, require_worker
 from daiban.org.roles import Role
@@ -66,24 +68,24 @@ PER_PAGE = 50
 SIGNABLE = (CaseDocument.Kind.REGISTRATION, CaseDocument.Kind.AGREEMENT)
 
 
-def _choice(value: str, choices) -> str:
+def _choice(value: str, choices: list[tuple[str, str]]) -> str:
     return value if value in {v for v, _ in choices} else ""
 
 
-def _units(user) -> list[AgencyBody] | None:
+def _units(user: User) -> list[AgencyBody] | None:
     """The unit filter's options, for county-wide readers only."""
     if not scope_of(user).county_wide:
         return None
     return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
 
 
-def _list_page(request, template: str, context: dict, rows, decorate=None, *, order: str):
+def _list_page(request: StaffRequest, template: str, context: dict, rows: QuerySet, *, order: str,
+               mark: Callable[[Any], tuple[str, str]] | None = None) -> HttpResponse:
+    """`mark` gives each row's (css class, label), shown as `marked`: (row, css class, label)."""
     page = keyset_page(rows, cursor=request.GET.get("after"), order=order, per_page=PER_PAGE)
-    for row in page.rows if decorate else ():
-        decorate(row)
     query = request.GET.copy()
     query.pop("after", None)
-    context.update(page=page, query=query.urlencode())
+    context.update(page=page, query=query.urlencode(), marked=[(row, *mark(row)) for row in page.rows] if mark else [])
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request")
     response = render(request, template.replace(".html", "_rows.html") if partial else template, context)
     response["Vary"] = "HX-Request"
@@ -95,7 +97,7 @@ def _list_page(request, template: str, context: dict, rows, decorate=None, *, or
 
 @staff_page
 @require_GET
-def request_list(request):
+def request_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), Request.Status.choices)
     source = _choice(request.GET.get("source", ""), Source.choices)
     units = _units(request.user)
@@ -109,16 +111,12 @@ def request_list(request):
         rows = rows.filter(unit_id=int(unit))
     context = {"statuses": Request.Status.choices, "sources": Source.choices, "status": status, "source": source,
                "units": units, "unit": unit, "can_register": is_worker(request.user)}
-
-    def mark(row: Request) -> None:
-        row.mark_css, row.mark_label = contact_mark(row)
-
-    return _list_page(request, "cases/request_list.html", context, rows, decorate=mark, order="-received_at")
+    return _list_page(request, "cases/request_list.html", context, rows, mark=contact_mark, order="-received_at")
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def request_new(request):
+def request_new(request: StaffRequest) -> HttpResponse:
     require_worker(request.user, "request_register_page")
     if request.method == "POST":
         form = RequestForm(request.POST)
@@ -146,7 +144,7 @@ def request_new(request):
     return render(request, "cases/request_form.html", {"form": RequestForm(initial=initial)})
 
 
-def _request_context(request, row: Request, **forms) -> dict:
+def _request_context(request: StaffRequest, row: Request, **forms: Any) -> dict:
     worker = is_worker(request.user)
     pending = row.status in (Request.Status.NEW, Request.Status.CONTACTED)
     css, label = contact_mark(row)
@@ -163,7 +161,7 @@ def _request_context(request, row: Request, **forms) -> dict:
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def request_detail(request, pk: int):
+def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
     scoped = requests_for(request.user).select_related("card", "directory_entry", "first_contact_by", "reviewed_by",
                                                         "registered_by")
     row = get_in_scope(scoped, pk=pk, user=request.user)
@@ -207,7 +205,7 @@ def request_detail(request, pk: int):
 
 @staff_page
 @require_GET
-def case_list(request):
+def case_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), CaseStatus.choices)
     units = _units(request.user)
     unit = request.GET.get("unit", "")
@@ -221,15 +219,15 @@ def case_list(request):
     return _list_page(request, "cases/case_list.html", context, rows, order="-accepted_at")
 
 
-def _case(request, pk: int):
+def _case(request: StaffRequest, pk: int) -> Case:
     return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
 
 
-def user_owns(user, case) -> bool:
+def user_owns(user: User, case: Case) -> bool:
     return user.has_role(Role.OWNER) and case.project.company.owner_users.filter(pk=user.pk).exists()
 
 
-def _rule_notes(case) -> list[str]:
+def _rule_notes(case: Case) -> list[str]:
     need = agency_team.requirements(case)
     notes = [agency_team.RULE_MESSAGES["agent"]]
     notes += [agency_team.rule_message(rule) for rule in ("lead_leader", "supervisor", "chief_agent")
@@ -239,7 +237,8 @@ def _rule_notes(case) -> list[str]:
     return notes
 
 
-def _case_context(request, case, **forms) -> dict:
+def case_context(request: StaffRequest, case: Case, **forms: Any) -> dict:
+    """The case page's own sections (daiban/desk/case_page.py adds the plan and the coordination marks)."""
     user = request.user
     worker = is_worker(user)
     is_open = case.status in OPEN_STATUSES
@@ -250,44 +249,31 @@ def _case_context(request, case, **forms) -> dict:
     lines = list({line["current"].kind: line for line in document_versions(case)}.values())
     collaboration = collaboration_of(case)
     collaboration_forms = forms.get("collaboration_forms", {})
-    for phase in collaboration:
-        phase.form = collaboration_forms.get(phase.phase) or CollaborationForm(auto_id=f"id_{phase.phase}_%s", initial={
-            "phase": phase.phase, "handed_over_at": phase.handed_over_at, "handed_over_to": phase.handed_over_to,
-            "note": phase.note})
+    phase_forms = [(phase, collaboration_forms.get(phase.phase) or CollaborationForm(
+        auto_id=f"id_{phase.phase}_%s", initial={"phase": phase.phase, "handed_over_at": phase.handed_over_at,
+                                                 "handed_over_to": phase.handed_over_to, "note": phase.note}))
+                   for phase in collaboration]
     sign_forms = forms.get("sign_forms", {})
     for line in lines:
         document = line["current"]
         document.sign_form = sign_forms.get(document.kind) or SignForm(initial={"kind": document.kind})
         document.signable = worker and document.kind in SIGNABLE and document.signed_at is None
     is_owner = user_owns(user, case)
-    from daiban.coordination.selectors import blocking_issues
-    from daiban.plans.views import case_section  # the plan and its execution (daiban.plans imports this module)
-
-    blocked = blocking_issues(case)
-    for item in items:
-        item.blocked_by = blocked.get(item.pk, [])
     return {
-        "plan_section": case_section(request, case), "address_form": forms.get("address_form") or AddressForm(),
+        "address_form": forms.get("address_form") or AddressForm(),
         "case": case, "detail": detail, "items": items, "members": members,
         "documents": lines,
         "transitions": case.transitions.select_related("by"), "collaboration": collaboration,
+        "phase_forms": phase_forms,
         "rule_notes": _rule_notes(case), "worker": worker and is_open, "can_sign": worker,
         "can_choose_items": (worker or is_owner) and case.status in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED),
         "can_designate": user.has_role(Role.CENTER_ADMIN) and is_open,
     }
 
 
-@staff_page
-@require_http_methods(["GET", "POST"])
-def case_page(request, pk: int):
-    if request.method == "GET":
-        from daiban.plans.selectors import plan_items, with_plan_reads  # the plan section (plans imports this)
-
-        reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
-        case = get_in_scope(reads, pk=pk, user=request.user)
-        unpack_json_children(case)
-        return render(request, "cases/case_detail.html", _case_context(request, case))
-    case = _case(request, pk)
+def case_post(request: StaffRequest, case: Case) -> HttpResponse | dict:
+    """The case page's own POSTs (a signature, a collaboration phase, the company address, the major-project mark):
+    the redirect after success, or the refused forms for the page to show again (daiban/desk/case_page.py)."""
     action = request.POST.get("action", "")
     if action == "major":  # permission before the form is read or the state looked at
         require_role(request.user, Role.CENTER_ADMIN, action="case_designate_major")
@@ -336,12 +322,12 @@ def case_page(request, pk: int):
     else:
         messages.error(request, "未知的操作。")
         return redirect("cases:case", pk=case.pk)
-    return render(request, "cases/case_detail.html", _case_context(request, case, **forms), status=422)
+    return forms
 
 
 @staff_page
 @require_GET
-def case_document(request, pk: int, kind: str):
+def case_document(request: StaffRequest, pk: int, kind: str) -> HttpResponse:
     case = _case(request, pk)
     document = current_document(case, kind)
     if document is None:
@@ -352,7 +338,7 @@ def case_document(request, pk: int, kind: str):
 
 @staff_page
 @require_GET
-def case_document_version(request, pk: int, serial: str, version: int):
+def case_document_version(request: StaffRequest, pk: int, serial: str, version: int) -> HttpResponse:
     """Any version of a document, as the archive keeps it."""
     case = _case(request, pk)
     document = case.documents.filter(serial_no=serial, version=version).first()
@@ -365,7 +351,7 @@ def case_document_version(request, pk: int, serial: str, version: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def case_agreement(request, pk: int):
+def case_agreement(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     owner = user_owns(request.user, case)
     if not owner:
@@ -395,7 +381,7 @@ def case_agreement(request, pk: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def case_team(request, pk: int):
+def case_team(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require_worker(request.user, "case_team_page")
     need = agency_team.requirements(case)

@@ -3,6 +3,7 @@ checks (limit, prerequisite cycles) and the same audit events as the pages and t
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from daiban.catalog.forms import CatalogItemForm
 from daiban.catalog.models import CatalogItem
@@ -15,10 +16,11 @@ class CatalogItemAdminForm(CatalogItemForm):
     class Meta(CatalogItemForm.Meta):
         fields = ["code", *CatalogItemForm.Meta.fields]
         widgets = {**CatalogItemForm.Meta.widgets,
-                   "prerequisites": admin.widgets.FilteredSelectMultiple("前置事项", False)}
+                   "prerequisites": FilteredSelectMultiple("前置事项", False)}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors:
             new = self.instance.pk is None
             try:

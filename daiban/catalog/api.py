@@ -1,9 +1,11 @@
-"""The item catalog over HTTP: anyone reads it; the county center changes it."""
+"""The item catalog over HTTP: anyone reads it; the county center adds items. A change to an item reports its
+effect on running plans, so its PATCH is plans' (daiban/plans/catalog_api.py), on this router."""
 from __future__ import annotations
 
 from typing import Any
 
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.catalog.models import CatalogItem, Stage
@@ -12,7 +14,7 @@ from daiban.catalog.services import catalog_item_create
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import Page, PageIn, errors
-from daiban.plans.catalog_changes import catalog_item_change
+from daiban.org.http import StaffRequest
 
 router = Router(tags=["事项库"])
 
@@ -68,15 +70,6 @@ class ItemPatch(Schema):
     sort: int | None = None
 
 
-class ItemChange(ItemPatch):
-    """With what the change means for open cases that use the item (daiban/plans/catalog_changes.py)."""
-
-    applies_to_planned: bool | None = Field(None, description="修改时限且有在办案件使用时必填：true 重算其计划日期；"
-                                                              "false 答复 409（计划将与时限不一致）")
-    replacement: str | None = Field(None, description="停用仍有在办案件使用的事项时：替代事项编码（未派单的事项改为它）")
-    reason: str | None = Field(None, max_length=200, description="停用或时限变更的理由，记入各案件")
-
-
 class ItemCreate(ItemPatch):
     code: str
     name: str
@@ -99,7 +92,7 @@ def _summary(item: CatalogItem) -> dict[str, Any]:
     }
 
 
-def _detail(item: CatalogItem) -> dict[str, Any]:
+def item_detail(item: CatalogItem) -> dict[str, Any]:
     return {
         **_summary(item),
         "stage_label": item.get_stage_display(),
@@ -118,7 +111,7 @@ def _detail(item: CatalogItem) -> dict[str, Any]:
 
 
 @router.get("/items", response=Page[ItemOut], auth=None, summary="事项库（启用的事项，按事项库顺序）")
-def list_items(request, page: Query[PageIn], stage: str | None = None):
+def list_items(request: HttpRequest, page: Query[PageIn], stage: str | None = None) -> dict[str, Any]:
     """`stage` 可选：0、1、2、3、utilities、4。"""
     if stage is not None and stage not in Stage.values:
         raise ValidationFailed({"stage": f"阶段应为以下之一：{'、'.join(Stage.values)}"})
@@ -126,26 +119,12 @@ def list_items(request, page: Query[PageIn], stage: str | None = None):
 
 
 @router.get("/items/{code}", response=ItemDetail, auth=None, summary="事项详情和办事指南")
-def get_item(request, code: str):
-    return _detail(item_by_code(code))
-
-
-@router.patch("/items/{code}", response={200: ItemDetail, **errors(403, 409)},
-              summary="修改事项（县代办中心管理员）")
-def update_item(request, code: str, payload: ItemChange):
-    """只修改请求中给出的字段；`prerequisites` 为前置事项编码列表（须为启用的事项），整体替换。停用仍有在办案件
-    未办结的事项答复 409 catalog.item_in_use（列出案件），除非给出 `replacement`；修改在办案件使用的事项的时限须给出
-    `applies_to_planned` 和 `reason`。"""
-    item = item_by_code(code)
-    changes = payload.model_dump(exclude_unset=True)
-    terms = {key: changes.pop(key, None) for key in ("applies_to_planned", "replacement", "reason")}
-    catalog_item_change(actor=request.auth, item=item, changes=changes, applies_to_planned=terms["applies_to_planned"],
-                        replacement=terms["replacement"], reason=terms["reason"] or "")
-    return _detail(item_by_code(code))
+def get_item(request: HttpRequest, code: str) -> dict[str, Any]:
+    return item_detail(item_by_code(code))
 
 
 @router.post("/items", response={201: ItemDetail, **errors(403)},
              summary="新增事项（县代办中心管理员）")
-def create_item(request, payload: ItemCreate):
+def create_item(request: StaffRequest, payload: ItemCreate) -> Status[dict[str, Any]]:
     item = catalog_item_create(actor=request.auth, **payload.model_dump(exclude_unset=True))
-    return Status(201, _detail(item_by_code(item.code)))
+    return Status(201, item_detail(item_by_code(item.code)))

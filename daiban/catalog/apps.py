@@ -7,6 +7,6 @@ class CatalogConfig(AppConfig):
     verbose_name = "事项库"
 
     def ready(self) -> None:
-        from daiban.catalog import shape
+        from daiban.catalog import shape  # it reads the models: loaded once the registry is ready
 
         shape.connect()

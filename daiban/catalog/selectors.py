@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from django.db.models import QuerySet
 
 from daiban.catalog.models import CatalogItem
+from daiban.catalog.shape import catalog_shape
 from daiban.lib.errors import NotFound
 from daiban.org.models import Department
 
@@ -80,7 +81,5 @@ def local_department(item: CatalogItem) -> Department:
 def local_departments(items) -> dict[int, Department]:
     """local_department of several catalog items, by their department's id, from the catalog's shape (read
     once per catalog revision, catalog.shape)."""
-    from daiban.catalog.shape import catalog_shape
-
     local = catalog_shape().local
     return {item.department_id: local.get(item.department_id, item.department) for item in items}

@@ -38,7 +38,7 @@ def _read() -> Shape:
         links.setdefault(item_id, []).append(Link(prerequisite.code, prerequisite.sort, prerequisite.only_if_needed,
                                                   tuple(alternatives.get(prerequisite_id, ()))))
     departments = list(Department.objects.select_related("region"))
-    county = {}
+    county: dict[str, Department] = {}
     for department in departments:
         if department.region.level == Region.Level.COUNTY:
             county.setdefault(department.name, department)

@@ -6,5 +6,4 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.catalog_list, name="list"),
     path("<str:code>/", views.catalog_detail, name="detail"),
-    path("<str:code>/edit/", views.catalog_edit, name="edit"),
 ]

@@ -1,23 +1,20 @@
-"""The catalog pages: public reading by stage, a guide per item, and the center's edit form."""
+"""The catalog pages: public reading by stage and a guide per item. The center's edit form is plans'
+(daiban/plans/catalog_views.py): an edit reports its effect on running plans."""
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from daiban.catalog.forms import CatalogItemForm
 from daiban.catalog.models import STAGE_ORDER, CatalogItem, Stage
 from daiban.catalog.selectors import active_items, follower_codes, item_by_code, prerequisite_codes
 from daiban.catalog.services import CATALOG_ROLES
-from daiban.lib.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from daiban.org.permissions import require_role
-from daiban.plans.catalog_changes import catalog_item_change, items_in_use
+from daiban.lib.errors import NotFound
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 
 
-def _can_edit(user) -> bool:
+def _can_edit(user: User) -> bool:
     return user.is_authenticated and user.has_role(*CATALOG_ROLES)
 
 
@@ -33,7 +30,7 @@ def _row(item: CatalogItem) -> dict:
 
 
 @require_GET
-def catalog_list(request):
+def catalog_list(request: StaffRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
@@ -52,34 +49,9 @@ def catalog_list(request):
 
 
 @require_GET
-def catalog_detail(request, code: str):
+def catalog_detail(request: StaffRequest, code: str) -> HttpResponse:
     item = _item(code)
     return render(request, "catalog/detail.html", {
         "item": item, "prerequisites": prerequisite_codes(item), "followers": follower_codes(item),
         "can_edit": _can_edit(request.user),
     })
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def catalog_edit(request, code: str):
-    try:
-        require_role(request.user, *CATALOG_ROLES, action="catalog_edit_page")
-    except Forbidden:
-        raise PermissionDenied from None
-    item = _item(code)
-    title = str(item)  # the form writes the posted values into `item` while it validates
-    form = CatalogItemForm(request.POST or None, instance=item)
-    in_use = list(items_in_use(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            catalog_item_change(actor=request.user, item=item, changes=form.changes(), **form.case_terms())
-        except ValidationFailed as refusal:
-            form.show(refusal)
-        except Conflict as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, f"已保存事项 {code}。")
-            return redirect("catalog:detail", code=code)
-    return render(request, "catalog/edit.html", {"form": form, "code": code, "title": title, "in_use": in_use},
-                  status=422 if form.errors else 200)

@@ -9,7 +9,7 @@
   and caught the period 11-01—11-15 up on 11-17; the period 11-16—11-30 (due 12-01) has no report: 未反馈 on
   the case page and the supervision page until the duty or the agent sends it.
 
-The intake demo accepts and entrusts both today; here they are moved back to the dates their story needs
+The case demo (cases/demo.py) accepts and entrusts both today; here they are moved back to the dates their story needs
 (once, before anything else happens on them), then taken forward through the services with the clock
 frozen on each day. Idempotent: a second run finds each step done and moves on.
 """
@@ -19,19 +19,19 @@ import datetime as dt
 
 from django.utils import timezone
 
-from daiban.cases.models import Case, CaseItem
+from daiban.cases import provincial_reports
+from daiban.cases.models import Case, CaseDocument, CaseItem, CaseTransition
 from daiban.cases.services import case_project_code_set
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.closure import evaluations, services
 from daiban.closure.models import Closure, DepartmentRating, OwnerEvaluation
 from daiban.intake.deadlines import first_contact_deadline
-from daiban.intake.models import Request
+from daiban.intake.models import PublicStep, Request
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import services as plans
 from daiban.plans.duties import send_progress_reports
 from daiban.plans.models import TaskPlan
-from daiban.provincial import payloads
 from daiban.provincial.models import ProvincialMessage
 from daiban.workdays.loader import deemed_day
 
@@ -58,11 +58,8 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _backdate(case: Case, *, received: dt.date, accepted: dt.date, entrusted: dt.date) -> None:
-    """Moves the intake demo's timestamps of the case (made today) to the days of its story, keeping their
+    """Moves the case demo's timestamps of the case (made today) to the days of its story, keeping their
     order: submitted and contacted on `received`, accepted on `accepted`, agreement and team on `entrusted`."""
-    from daiban.cases.models import CaseDocument, CaseTransition
-    from daiban.intake.models import PublicStep
-
     request = case.request
     entrusted_at = (case.transitions.filter(to_status=CaseStatus.ENTRUSTED).order_by("at").values_list("at", flat=True)
                     .first()) or timezone.now()
@@ -97,8 +94,8 @@ def _backdate(case: Case, *, received: dt.date, accepted: dt.date, entrusted: dt
                                                     status=ProvincialMessage.Status.PENDING):
         ProvincialMessage.objects.filter(pk=message.pk).update(
             occurred_at=case.accepted_at, created_at=case.accepted_at, next_attempt_at=case.accepted_at,
-            payload=payloads.build(message_id=message.message_id, event=message.event, case=case,
-                                   event_label=message.get_event_display(), occurred_at=case.accepted_at))
+            payload=provincial_reports.build(message_id=message.message_id, event=message.event, case=case,
+                                             event_label=message.get_event_display(), occurred_at=case.accepted_at))
 
 
 def _item(case: Case, code: str) -> CaseItem:

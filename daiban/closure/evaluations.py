@@ -328,8 +328,9 @@ def _item_grades(case: Case, rows: Iterable[Mapping]) -> list[tuple[CaseItem, st
     found, errors, seen = [], {}, set()
     for n, row in enumerate(rows or (), 1):
         where = f"items.{n}."
-        item = case.items.filter(pk=row.get("item") if str(row.get("item") or "").isdigit() else None).select_related(
-            "catalog_item", "catalog_item__department").first()
+        item_id = str(row.get("item") or "")
+        item = case.items.filter(pk=int(item_id)).select_related(
+            "catalog_item", "catalog_item__department").first() if item_id.isdigit() else None
         if item is None:
             errors[f"{where}item"] = f"第 {n} 项：本案没有该事项"
             continue
@@ -345,7 +346,8 @@ def _item_grades(case: Case, rows: Iterable[Mapping]) -> list[tuple[CaseItem, st
         if len(comments) > 2000:
             problems[f"{where}comments"] = f"第 {n} 项：意见和建议过长（最多 2000 字）"
         errors.update(problems)
-        found.append((item, grade, comments))
+        if grade is not None:  # else a problem is reported above
+            found.append((item, grade, comments))
     if errors:
         raise ValidationFailed(errors)
     return found

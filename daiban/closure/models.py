@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from daiban.cases.models import Case, CaseDocument, CaseItem
+from daiban.closure.deadlines import closure_filing
 from daiban.closure.grades import Grade
 from daiban.documents.versions import version_label
 from daiban.lib import clock
@@ -70,8 +71,6 @@ class Closure(models.Model):
 
     @property
     def filed_late(self) -> bool | None:
-        from daiban.closure.deadlines import closure_filing
-
         return None if self.filed_on is None else closure_filing(self, self.filed_on).late
 
     @property

@@ -17,12 +17,16 @@ from daiban.cases.paperwork import Paper, agency_of, generate, owner_of, project
 from daiban.cases.states import ItemStatus
 from daiban.closure.models import Channel, Closure, DepartmentRating, EvaluationDocument, OwnerEvaluation
 from daiban.documents import data as d
+from daiban.documents.completion import completion_form
+from daiban.documents.evaluation import evaluation_form
 from daiban.documents.layout import footer, form_document, heading, key_value_table, table, to_bytes
 from daiban.documents.parts import NONE_TEXT, agency_pairs, project_pairs
+from daiban.documents.termination import termination_form
 from daiban.documents.versions import content_hash
 from daiban.lib import clock
 from daiban.numbering.counters import next_number
 from daiban.org.models import User
+from daiban.plans.models import ItemTransition, WorkLog
 
 EVALUATION_PREFIX, WORKLOG_PREFIX = "PJ", "RZ"
 
@@ -56,8 +60,6 @@ def finished_progress(item: CaseItem) -> d.ItemProgress:
 
 
 def _withdrawn_from(item: CaseItem) -> str:
-    from daiban.plans.models import ItemTransition
-
     last = ItemTransition.objects.filter(item=item, to_status=ItemStatus.WITHDRAWN).order_by("-at", "-id").first()
     return ItemStatus(last.from_status).label if last else ""
 
@@ -74,9 +76,6 @@ def _handover(closure: Closure) -> list[d.Handover]:
 
 def closing_paper(closure: Closure) -> Paper:
     """The completion or the termination form of a closed case, as it stands (archived once filed)."""
-    from daiban.documents.completion import completion_form
-    from daiban.documents.termination import termination_form
-
     case = closure.case
     head: dict[str, Any] = dict(serial="", project=project_of(case), owner=owner_of(case), agency=agency_of(case),
                 entrusted_on=case.entrusted_on or case.accepted_at.date(), opinion=closure.opinion,
@@ -122,8 +121,6 @@ def _evaluation_data(case: Case, evaluation: OwnerEvaluation, serial: str) -> d.
 def evaluation_document(case: Case) -> EvaluationDocument | None:
     """Archives the evaluation form as it stands, as its next version when its data changed (the agent's
     department ratings joining the owner's); nothing until the owner has evaluated."""
-    from daiban.documents.evaluation import evaluation_form
-
     evaluation = OwnerEvaluation.objects.filter(case=case).first()
     if evaluation is None:
         return None
@@ -145,8 +142,6 @@ def evaluation_document(case: Case) -> EvaluationDocument | None:
 
 
 def worklog_form(case: Case, *, made_on: dt.date | None = None) -> bytes:
-    from daiban.plans.models import WorkLog
-
     doc = form_document("代办工作日志", f"{WORKLOG_PREFIX}{case.request.tracking_no[2:]}")
     key_value_table(doc, [*project_pairs(project_of(case), owner_of(case)), *agency_pairs(agency_of(case))])
     heading(doc, "工作记录")

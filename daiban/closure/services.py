@@ -16,6 +16,7 @@ from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.provincial_reports import item_block, provincial_enqueue
 from daiban.cases.selectors import is_case_owner
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
@@ -32,8 +33,7 @@ from daiban.org.models import User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.org.scope import scope_of
-from daiban.provincial.payloads import item_block
-from daiban.provincial.services import provincial_enqueue
+from daiban.plans.models import ItemTransition
 
 MAX_HANDOVER = 50
 WITHDRAWN_ON_TERMINATION = "委托终止，事项撤回"
@@ -162,8 +162,6 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
 
 def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseItem]:
     """Items not finished when the entrustment ends are withdrawn, each change kept as a row."""
-    from daiban.plans.models import ItemTransition
-
     withdrawn = []
     now = clock.now()
     for item in case.items.select_for_update(of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.forms import BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.audit.middleware import client_ip
+from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for, is_case_owner
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
@@ -35,6 +38,7 @@ from daiban.intake.personal import owner_documents_release
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
 from daiban.org.models import User
 from daiban.org.pages import require_page_role, staff_page
 from daiban.org.permissions import is_worker, require_role, require_worker
@@ -46,19 +50,19 @@ SHOW = [("", "全部"), ("ready", "待办结"), ("unfiled", "待归档"), ("comp
         ("unevaluated", "待评价")]
 
 
-def _case(request, pk: int):
+def _case(request: StaffRequest, pk: int) -> Case:
     return get_in_scope(cases_for(request.user), pk=pk, user=request.user)
 
 
-def _open_business(case, post=None, errors=None) -> list[dict]:
+def _open_business(case: Case, post: QueryDict | None = None, errors: dict[str, str] | None = None) -> list[dict]:
     """The case's open business as the completion (termination) page lists it, with the reasons typed."""
-    post, errors = post or {}, errors or {}
-    return [{"label": b.label, "title": b.title, "field": b.field, "reason": post.get(b.field, ""),
+    errors = errors or {}
+    return [{"label": b.label, "title": b.title, "field": b.field, "reason": post.get(b.field, "") if post else "",
              "error": errors.get(b.field, "")} for b in business.open_business(case)]
 
 
-def _closing_reasons(post) -> dict[str, str]:
-    return {key: value for key, value in post.items() if key.startswith("close_")}
+def _closing_reasons(post: QueryDict) -> dict[str, str]:
+    return {key: post.get(key, "") for key in post if key.startswith("close_")}
 
 
 def _split_business_errors(refusal: ValidationFailed) -> tuple[dict, ValidationFailed | None]:
@@ -67,7 +71,7 @@ def _split_business_errors(refusal: ValidationFailed) -> tuple[dict, ValidationF
     return mine, (ValidationFailed(rest) if rest else None)
 
 
-def _handover_errors(refusal: ValidationFailed, formset, form, field: str) -> None:
+def _handover_errors(refusal: ValidationFailed, formset: BaseFormSet, form: forms.Form, field: str) -> None:
     """Puts "<field>.<n>.<part>" refusals on line n of the formset; the rest on the main form."""
     rest = {}
     for key, message in refusal.errors.items():
@@ -88,21 +92,21 @@ def _handover_errors(refusal: ValidationFailed, formset, form, field: str) -> No
 
 @staff_page
 @require_GET
-def closure_list(request):
+def closure_list(request: StaffRequest) -> HttpResponse:
     show = request.GET.get("show", "")
     show = show if show in dict(SHOW) else ""
     page = Paginator(selectors.closure_cases(request.user, show), PER_PAGE).get_page(request.GET.get("page"))
     today = clock.today()
+    rows = []
     for case in page.object_list:
         closure = getattr(case, "closure", None) if case.status not in OPEN_STATUSES else None
-        case.closure_row = closure
-        case.standing = selectors.standing_of(closure, today) if closure else None
-    return render(request, "closure/list.html", {"page": page, "show": show, "filters": SHOW})
+        rows.append((case, closure, selectors.standing_of(closure, today) if closure else None))
+    return render(request, "closure/list.html", {"page": page, "rows": rows, "show": show, "filters": SHOW})
 
 
 @staff_page
 @require_GET
-def fee_alerts(request):
+def fee_alerts(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.INSPECTOR, action="fee_alerts_page")
     page = Paginator(selectors.fee_alerts(), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "closure/fee_alerts.html", {"page": page})
@@ -111,13 +115,13 @@ def fee_alerts(request):
 # -- a case's closure page ---------------------------------------------------------------------------------
 
 
-def _unit_staff(case) -> list[User]:
+def _unit_staff(case: Case) -> list[User]:
     return list(User.objects.filter(is_active=True, role_grants__role__in=CASE_WORKER_ROLES)
                 .filter(body__in=[case.unit_id, *([case.unit.parent_id] if case.unit.parent_id else [])])
                 .distinct().order_by("username"))
 
 
-def _context(request, case, **forms) -> dict:
+def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     user = request.user
     worker = is_worker(user)
     owner = is_case_owner(user, case)
@@ -131,12 +135,11 @@ def _context(request, case, **forms) -> dict:
         context["readiness"] = selectors.readiness(case)
         context["can_terminate"] = (worker or owner) and case.status in OPEN_STATUSES
         return context
-    visits = list(case.return_visits.select_related("visitor", "recorded_by"))
     record_forms = forms.get("record_forms", {})
-    for visit in visits:
-        visit.can_record = visit.done_on is None and (worker or visit.visitor_id == user.pk)
-        visit.form = record_forms.get(visit.pk) or VisitRecordForm(auto_id=f"id_v{visit.pk}_%s",
-                                                                   initial={"done_on": clock.today()})
+    visits = [(visit, visit.done_on is None and (worker or visit.visitor_id == user.pk),
+               record_forms.get(visit.pk) or VisitRecordForm(auto_id=f"id_v{visit.pk}_%s",
+                                                             initial={"done_on": clock.today()}))
+              for visit in case.return_visits.select_related("visitor", "recorded_by")]
     evaluation = OwnerEvaluation.objects.filter(case=case).first()
     handover = list(closure.handover.all())
     ratings = list(DepartmentRating.objects.filter(case=case).select_related("department", "liaison"))
@@ -161,7 +164,7 @@ def _context(request, case, **forms) -> dict:
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def case_closure(request, pk: int):
+def case_closure(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     if request.method == "GET":
         return render(request, "closure/case.html", _context(request, case))
@@ -174,15 +177,15 @@ def case_closure(request, pk: int):
     return handler(request, case)
 
 
-def _again(request, case, **forms):
+def _again(request: StaffRequest, case: Case, **forms: Any) -> HttpResponse:
     return render(request, "closure/case.html", _context(request, case, **forms), status=422)
 
 
-def _back(case, anchor: str):
+def _back(case: Case, anchor: str) -> HttpResponse:
     return redirect(reverse("closure:case", args=[case.pk]) + anchor)
 
 
-def _confirm(request, case):
+def _confirm(request: StaffRequest, case: Case) -> HttpResponse:
     owner = is_case_owner(request.user, case)
     form = ConfirmForm(request.POST)
     if owner or form.is_valid():
@@ -197,7 +200,7 @@ def _confirm(request, case):
     return _again(request, case, confirm_form=form)
 
 
-def _file(request, case):
+def _file(request: StaffRequest, case: Case) -> HttpResponse:
     form = FileForm(request.POST)
     if form.is_valid():
         try:
@@ -217,7 +220,7 @@ def _file(request, case):
     return _again(request, case, file_form=form)
 
 
-def _visit(request, case):
+def _visit(request: StaffRequest, case: Case) -> HttpResponse:
     form = VisitForm(request.POST, staff=_unit_staff(case))
     if form.is_valid():
         try:
@@ -232,7 +235,7 @@ def _visit(request, case):
     return _again(request, case, visit_form=form)
 
 
-def _visit_record(request, case):
+def _visit_record(request: StaffRequest, case: Case) -> HttpResponse:
     visit_id = request.POST.get("visit", "")
     visit = ReturnVisit.objects.filter(case=case, pk=int(visit_id)).first() if visit_id.isdigit() else None
     if visit is None:
@@ -249,14 +252,14 @@ def _visit_record(request, case):
     return _again(request, case, record_forms={visit.pk: form})
 
 
-def _link(request, case):
+def _link(request: StaffRequest, case: Case) -> HttpResponse:
     link, token = evaluations.evaluation_link_issue(actor=request.user, case=case)
     # Shown on this answer only (not in a message kept in the session): the link itself is kept as a digest.
     issued = {"url": request.build_absolute_uri(evaluations.link_path(token)), "expires_at": link.expires_at}
     return render(request, "closure/case.html", _context(request, case, issued_link=issued))
 
 
-def _confirm_backfill(request, case):
+def _confirm_backfill(request: StaffRequest, case: Case) -> HttpResponse:
     services.closure_backfill_confirm(actor=request.user, case=case)
     messages.success(request, "已确认补录归档。")
     return _back(case, "#closure")
@@ -268,7 +271,7 @@ _ACTIONS = {"confirm": _confirm, "file": _file, "confirm_backfill": _confirm_bac
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def complete(request, pk: int):
+def complete(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require_worker(request.user, "case_complete_page")
     if case.status not in OPEN_STATUSES:
@@ -308,7 +311,7 @@ def complete(request, pk: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def terminate(request, pk: int):
+def terminate(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     owner = is_case_owner(request.user, case)
     if not owner:
@@ -345,7 +348,7 @@ def terminate(request, pk: int):
 
 @staff_page
 @require_GET
-def archive(request, pk: int):
+def archive(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     if case.status not in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
         raise Http404("案件尚未办结或终止，暂无案卷")
@@ -355,7 +358,7 @@ def archive(request, pk: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def department_ratings(request, pk: int):
+def department_ratings(request: StaffRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     require_worker(request.user, "department_ratings_page")
     departments = evaluations.rated_departments(case)
@@ -381,14 +384,16 @@ def department_ratings(request, pk: int):
 # -- the owner's evaluation ---------------------------------------------------------------------------------
 
 
-def _evaluation_page(request, *, case, form, done=None, problem="", status=200, public=False, window=False):
+def _evaluation_page(request: HttpRequest, *, case: Case | None, form: EvaluationForm | None,
+                     done: OwnerEvaluation | None = None, problem: str = "", status: int = 200, public: bool = False,
+                     window: bool = False) -> HttpResponse:
     return render(request, "closure/evaluate.html", {"case": case, "form": form, "done": done, "problem": problem,
                                                      "public": public, "window": window}, status=status)
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def evaluate(request, pk: int):
+def evaluate(request: StaffRequest, pk: int) -> HttpResponse:
     """The owner's own page, logged in."""
     case = _case(request, pk)
     if not is_case_owner(request.user, case):
@@ -410,7 +415,7 @@ def evaluate(request, pk: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def evaluate_at_window(request, pk: int):
+def evaluate_at_window(request: StaffRequest, pk: int) -> HttpResponse:
     """The unit's staff records the owner's evaluation as given at the service window (评价器 or paper form)."""
     case = _case(request, pk)
     require_worker(request.user, "evaluation_record_at_window")
@@ -431,7 +436,7 @@ def evaluate_at_window(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-def evaluate_by_link(request, token: str):
+def evaluate_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link: no login, a phone's screen; spent by the evaluation it allows."""
     try:
         ratelimit.check("evaluation-link", client_ip(request) or "-", limit=settings.PUBLIC_QUERY_LIMIT,

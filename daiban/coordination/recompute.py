@@ -1,18 +1,17 @@
 """When a year's working days are confirmed, the provisional coordination deadlines move with them."""
 from __future__ import annotations
 
+from django.utils import timezone
+
+from daiban.audit.services import audit_record
+from daiban.coordination.models import IssueTier, LinkedRequest, Resolution
+from daiban.coordination.states import LinkedStatus, ResolutionStatus
+from daiban.workdays.loader import add_workdays
 from daiban.workdays.recompute import register
 
 
 @register
 def recompute_coordination_deadlines(year: int) -> None:
-    from django.utils import timezone
-
-    from daiban.audit.services import audit_record
-    from daiban.coordination.models import IssueTier, LinkedRequest, Resolution
-    from daiban.coordination.states import LinkedStatus, ResolutionStatus
-    from daiban.workdays.loader import add_workdays
-
     touched = 0
     for tier in IssueTier.objects.filter(due_provisional=True, deadline_workdays__isnull=False,
                                          responded_on__isnull=True):

@@ -12,6 +12,7 @@ import hashlib
 
 from django.utils import timezone
 
+from daiban.cases.paperwork import owner_of, project_of
 from daiban.documents import data as d
 from daiban.lib.jsonutil import canonical
 
@@ -50,8 +51,6 @@ def content_hash(content: dict) -> str:
 
 def meeting_data(meeting, serial: str) -> d.MeetingData:
     """The meeting mapped to the 联合审批协调会议记录表: present invitees with their valid signatures."""
-    from daiban.cases.paperwork import owner_of, project_of
-
     valid = {s.signer_id: s for s in meeting.signatures.filter(voided_at__isnull=True)}
     invitees = list(meeting.invitees.select_related("user").order_by("id"))
     attendees = [d.Attendee(unit=i.unit, name=i.user.display_name, title=i.title,

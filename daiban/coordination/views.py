@@ -1,19 +1,24 @@
 """Staff pages of coordination. Reads come from the selectors, every write from a service."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases.api import docx_response
+from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
 from daiban.coordination import forms as f
 from daiban.coordination import services
+from daiban.coordination.models import Issue, Meeting
 from daiban.coordination.selectors import (
     coordination_cases_for,
     higher_body_of,
@@ -44,7 +49,9 @@ from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStat
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
 from daiban.org.ladder import ladder_for
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, refuse, require_worker
 from daiban.org.scope import get_in_scope
@@ -53,11 +60,11 @@ PER_PAGE = 50
 WORKING = (IssueStatus.OPEN, IssueStatus.RESPONDED)
 
 
-def _page(request, rows):
+def _page(request: StaffRequest, rows: QuerySet) -> Page:
     return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _choice(value: str, choices) -> str:
+def _choice(value: str, choices: list[tuple[str, str]]) -> str:
     return value if value in {v for v, _ in choices} else ""
 
 
@@ -66,7 +73,7 @@ def _choice(value: str, choices) -> str:
 
 @staff_page
 @require_GET
-def issue_list(request):
+def issue_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), IssueStatus.choices)
     show_all = request.GET.get("all") == "1"
     rows = issues_for(request.user)
@@ -86,7 +93,7 @@ def issue_list(request):
         "tab": "issues", "open_cases": _workable_cases(request.user)})
 
 
-def _workable_cases(user, *, higher_items: bool = False) -> list:
+def _workable_cases(user: User, *, higher_items: bool = False) -> list[Case]:
     """Open cases the person works on: where a new issue (or linked request) can start."""
     if not is_worker(user) or higher_body_of(user) is not None:
         return []
@@ -98,7 +105,7 @@ def _workable_cases(user, *, higher_items: bool = False) -> list:
 
 @staff_page
 @require_GET
-def issue_pick(request):
+def issue_pick(request: StaffRequest) -> HttpResponse:
     case_id = request.GET.get("case", "")
     if not case_id.isdigit():
         messages.error(request, "请选择案件。")
@@ -108,7 +115,7 @@ def issue_pick(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def issue_new(request, case_id: int):
+def issue_new(request: StaffRequest, case_id: int) -> HttpResponse:
     case = get_in_scope(coordination_cases_for(request.user), pk=case_id, user=request.user)
     require_case_worker(request.user, case, "issue_raise_page")
     form = f.IssueForm(request.POST or None, case=case)
@@ -127,7 +134,7 @@ def issue_new(request, case_id: int):
                   status=422 if form.errors else 200)
 
 
-def _issue_context(request, issue, **forms) -> dict:
+def _issue_context(request: StaffRequest, issue: Issue, **forms: Any) -> dict:
     user = request.user
     today = clock.today()
     detail = issue_detail(issue, today)
@@ -136,9 +143,7 @@ def _issue_context(request, issue, **forms) -> dict:
     working = case_open and issue.status in WORKING
     worker = works_on(user, issue.case)
     pending = issue.consultations.filter(decided_at__isnull=True).select_related("leader").last()
-    tiers = list(issue.tiers.select_related("body", "department", "opened_by"))
-    for t in tiers:
-        t.where = tier_standing(t, issue, today)
+    tiers = [(t, tier_standing(t, issue, today)) for t in issue.tiers.select_related("body", "department", "opened_by")]
     rungs = ladder_for(issue.case.unit)
     can = {
         "escalate": working and issue.tier < len(rungs) and (
@@ -192,7 +197,7 @@ ISSUE_ACTIONS = {
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def issue_page(request, pk: int):
+def issue_page(request: StaffRequest, pk: int) -> HttpResponse:
     issue = get_in_scope(issues_for(request.user), pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "coordination/issue_detail.html", _issue_context(request, issue))
@@ -221,7 +226,7 @@ def issue_page(request, pk: int):
 
 @staff_page
 @require_GET
-def linked_list(request):
+def linked_list(request: StaffRequest) -> HttpResponse:
     today = clock.today()
     rows = linked_requests_for(request.user)
     body = higher_body_of(request.user)
@@ -234,7 +239,7 @@ def linked_list(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def linked_new(request):
+def linked_new(request: StaffRequest) -> HttpResponse:
     require_worker(request.user, "linked_request_page")
     case_id = request.GET.get("case") or request.POST.get("case") or ""
     if not str(case_id).isdigit():
@@ -257,7 +262,7 @@ def linked_new(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def linked_page(request, pk: int):
+def linked_page(request: StaffRequest, pk: int) -> HttpResponse:
     linked = get_in_scope(linked_requests_for(request.user), pk=pk, user=request.user)
     forms: dict = {}
     if request.method == "POST":
@@ -296,19 +301,19 @@ def linked_page(request, pk: int):
 
 @staff_page
 @require_GET
-def meeting_list(request):
+def meeting_list(request: StaffRequest) -> HttpResponse:
     rows = meetings_for(request.user).prefetch_related("issues")
     return render(request, "coordination/meeting_list.html", {"page": _page(request, rows), "tab": "meetings"})
 
 
-def _convenable(user):
+def _convenable(user: User) -> list[Issue]:
     rows = issues_for(user).filter(status__in=WORKING, case__status__in=OPEN_STATUSES).order_by("-raised_at")
     return [i for i in rows[:200] if works_on(user, i.case)]
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_new(request):
+def meeting_new(request: StaffRequest) -> HttpResponse:
     require_worker(request.user, "meeting_convene_page")
     issues = _convenable(request.user)
     if not issues:
@@ -332,7 +337,7 @@ def meeting_new(request):
                   status=422 if form.errors else 200)
 
 
-def _resolution_inputs(request) -> list[dict]:
+def _resolution_inputs(request: StaffRequest) -> list[dict]:
     """The record form's resolution rows as submitted, blank rows dropped."""
     columns = [request.POST.getlist(name) for name in ("res_id", "res_content", "res_department", "res_due")]
     rows = []
@@ -344,7 +349,7 @@ def _resolution_inputs(request) -> list[dict]:
     return rows
 
 
-def _resolution_rows(meeting, submitted: list[dict] | None) -> list[dict]:
+def _resolution_rows(meeting: Meeting, submitted: list[dict] | None) -> list[dict]:
     if submitted is not None:
         rows = submitted
     else:
@@ -356,26 +361,25 @@ def _resolution_rows(meeting, submitted: list[dict] | None) -> list[dict]:
                    for _ in range(blanks)]
 
 
-def _meeting_context(request, meeting, record_form=None, submitted=None, **extra) -> dict:
+def _meeting_context(request: StaffRequest, meeting: Meeting, record_form: f.RecordForm | None = None,
+                     submitted: list[dict] | None = None, **extra: Any) -> dict:
     user = request.user
     today = clock.today()
     invitees = list(meeting.invitees.select_related("user", "user__department"))
     me = next((i for i in invitees if i.user_id == user.pk), None)
     signatures = list(meeting.signatures.select_related("signer").order_by("signed_at", "pk"))
     valid = {s.signer_id: s for s in signatures if s.voided_at is None}
-    resolutions = list(meeting.resolutions.select_related("department", "done_by"))
-    for r in resolutions:
-        r.where = resolution_standing(r, today)
-        r.can_finish = (r.status == ResolutionStatus.OPEN and meeting.recorded and may_finish_resolution(user, r))
-    for i in invitees:
-        i.signature = valid.get(i.user_id)
+    resolutions = [(r, resolution_standing(r, today),
+                    r.status == ResolutionStatus.OPEN and meeting.recorded and may_finish_resolution(user, r))
+                   for r in meeting.resolutions.select_related("department", "done_by")]
     case_open = meeting.case.status in OPEN_STATUSES
     can_edit = case_open and may_edit_record(user, meeting)
     rows = _resolution_rows(meeting, submitted) if can_edit else []
     initial = {"chair": meeting.chair, "recorder": meeting.recorder, "discussion": meeting.discussion,
                "note": meeting.note, "present": [i.user.username for i in invitees if i.present]}
     return {
-        "meeting": meeting, "detail": meeting_detail(meeting, today), "invitees": invitees,
+        "meeting": meeting, "detail": meeting_detail(meeting, today),
+        "invitees": [(i, valid.get(i.user_id)) for i in invitees],
         "signatures": signatures, "voided": [s for s in signatures if s.voided_at], "resolutions": resolutions,
         "issues": meeting.issues.select_related("case__project").order_by("pk"),
         "can_edit": can_edit, "me": me,
@@ -387,7 +391,7 @@ def _meeting_context(request, meeting, record_form=None, submitted=None, **extra
         "department_choices": f.department_choices(meeting.case), "sign_form": f.SignForm(
             initial={"content_hash": meeting.record_hash}),
         "signed_content": signed_content(meeting) if meeting.recorded else "",
-        "all_signed": meeting.recorded and all(i.signature for i in invitees if i.present)
+        "all_signed": meeting.recorded and all(valid.get(i.user_id) for i in invitees if i.present)
         and any(i.present for i in invitees),
         **extra,
     }
@@ -395,7 +399,7 @@ def _meeting_context(request, meeting, record_form=None, submitted=None, **extra
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_page(request, pk: int):
+def meeting_page(request: StaffRequest, pk: int) -> HttpResponse:
     meeting = get_in_scope(meetings_for(request.user), pk=pk, user=request.user)
     if request.method == "GET":
         return render(request, "coordination/meeting_detail.html", _meeting_context(request, meeting))
@@ -452,7 +456,7 @@ def meeting_page(request, pk: int):
 
 @staff_page
 @require_GET
-def meeting_docx(request, pk: int):
+def meeting_docx(request: StaffRequest, pk: int) -> HttpResponse:
     meeting = get_in_scope(meetings_for(request.user), pk=pk, user=request.user)
     if meeting.document is None:
         raise Http404("会议记录尚未填写")

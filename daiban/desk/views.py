@@ -1,8 +1,11 @@
 """The staff workbench: a home page per role showing what waits for that person."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,17 +17,18 @@ from daiban.desk.audit_trail import verify_start
 from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
 from daiban.lib.errors import ValidationFailed
+from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
 
 
 @login_required
-def home(request):
+def home(request: StaffRequest) -> HttpResponse:
     return render(request, "desk/home.html", {"panels": waiting_for(request.user)})
 
 
 @login_required
-def audit_log(request):
+def audit_log(request: StaffRequest) -> HttpResponse:
     # Only the audit administrator reads the trail; for anyone else the page does not exist.
     require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_log")
     events = AuditEvent.objects.order_by("-seq")
@@ -38,7 +42,7 @@ def audit_log(request):
 
 @require_POST
 @login_required
-def audit_verify_start(request):
+def audit_verify_start(request: StaffRequest) -> HttpResponse:
     """Starts a verification in the background (or follows the one under way); the page polls its progress."""
     require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_verify")
     verify_start(actor=request.user, fresh=True)
@@ -46,22 +50,22 @@ def audit_verify_start(request):
 
 
 @login_required
-def audit_verify_progress(request, pk: int):
+def audit_verify_progress(request: StaffRequest, pk: int) -> HttpResponse:
     require_page_role(request.user, Role.AUDIT_ADMIN, action="audit_verify")
     return render(request, "desk/_verify_run.html", {"run": get_object_or_404(VerifyRun, pk=pk)})
 
 
 @login_required
 @require_GET
-def rules(request):
+def rules(request: StaffRequest) -> HttpResponse:
     """The county's own rules: what the seed leaves open and the county sets, with the setting holding each."""
     return render(request, "desk/rules.html", {"rules": county_rules()})
 
 
 @login_required
-def search_page(request):
+def search_page(request: StaffRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    context = {"search_q": q, "hits": None, "error": None}
+    context: dict[str, Any] = {"search_q": q, "hits": None, "error": None}
     try:
         page = SearchPaginator(search(request.user, q), 30).get_page(request.GET.get("page"))
     except ValidationFailed as failure:
@@ -72,7 +76,7 @@ def search_page(request):
 
 
 @login_required
-def system(request):
+def system(request: StaffRequest) -> HttpResponse:
     """The center's system page: what /readyz checks, each worker's heartbeat, and stale exports."""
     require_page_role(request.user, Role.CENTER_ADMIN, Role.SYS_ADMIN, action="system_page")
     return render(request, "desk/system.html", system_status())

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.closure.grades import SCORE_OF
 from daiban.closure.models import ItemEvaluation, OwnerEvaluation
-from daiban.provincial.services import provincial_enqueue
 
 # The provincial channels: 移动端 (the one-time link on a phone), 网上 (the owner's account), 窗口.
 CHANNELS = {"link": ("mobile", "移动端"), "account": ("online", "网上"), "window": ("window", "窗口")}

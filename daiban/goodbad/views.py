@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,6 +17,8 @@ from daiban.goodbad.people import is_concerned
 from daiban.goodbad.states import ReviewStatus
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
@@ -34,18 +37,18 @@ STAGES: dict[str, tuple[type[forms.Form], Callable[..., BadReview], str]] = {
 
 @staff_page
 @require_GET
-def review_list(request):
+def review_list(request: StaffRequest) -> HttpResponse:
     rows = selectors.bad_reviews_for(request.user)
     status = request.GET.get("status", "")
     if status in ReviewStatus.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    for review in page.object_list:
-        review.standing, review.label = selectors.standing(review), selectors.standing_label(review)
-    return render(request, "goodbad/list.html", {"page": page, "status": status, "statuses": ReviewStatus.choices})
+    shown = [(review, selectors.standing(review), selectors.standing_label(review)) for review in page.object_list]
+    return render(request, "goodbad/list.html", {"page": page, "rows": shown, "status": status,
+                                                 "statuses": ReviewStatus.choices})
 
 
-def _may_act(user, review) -> bool:
+def _may_act(user: User, review: BadReview) -> bool:
     if review.status == ReviewStatus.APPEALED:
         return user.has_role(Role.CENTER_ADMIN)
     return review.status != ReviewStatus.CLOSED and is_concerned(user, review)
@@ -53,7 +56,7 @@ def _may_act(user, review) -> bool:
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def review_detail(request, pk: int):
+def review_detail(request: StaffRequest, pk: int) -> HttpResponse:
     review = get_in_scope(selectors.bad_reviews_for(request.user), pk=pk, user=request.user)
     form = None
     if request.method == "POST" and not (review.status in STAGES and _may_act(request.user, review)):

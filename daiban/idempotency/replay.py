@@ -37,14 +37,8 @@ class _KeyBusy(Exception):
     pass
 
 
-def without_idempotency_key(view_func: Callable) -> Callable:
-    """For an operation whose answer must never be stored (it hands out a secret)."""
-    view_func.keeps_answer = False
-    return view_func
-
-
 def accepts_key(operation) -> bool:
-    """Every POST operation of the API, unless marked with without_idempotency_key."""
+    """Every POST operation of the API, unless marked with lib.schemas.without_idempotency_key."""
     return "POST" in operation.methods and getattr(operation.view_func, "keeps_answer", True)
 
 

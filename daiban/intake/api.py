@@ -1,7 +1,10 @@
 """The front door's API: public requests and progress, staff registration and review."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from daiban.audit.middleware import client_ip
@@ -24,6 +27,7 @@ from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.personal import lookup_hash
 from daiban.lib.schemas import Page, PageIn, errors, open_to_readers
+from daiban.org.http import StaffRequest
 from daiban.org.permissions import refuse
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope
@@ -34,13 +38,13 @@ public = Router(tags=["企业（公开）"])
 router = Router(tags=["代办受理"])
 
 
-def _limit(request, scope: str, limit: int) -> None:
+def _limit(request: HttpRequest, scope: str, limit: int) -> None:
     ratelimit.check(scope, client_ip(request) or "-", limit=limit, window_seconds=settings.PUBLIC_WINDOW_SECONDS)
 
 
 @public.post("/requests", auth=None, response={201: s.SubmittedOut, **errors(429)},
              summary="企业在线申请代办（网站、手机页面）")
-def submit_request(request, payload: s.RequestIn):
+def submit_request(request: HttpRequest, payload: s.RequestIn) -> Status[dict[str, str]]:
     _limit(request, "public-submit", settings.PUBLIC_SUBMIT_LIMIT)
     created, _ = request_submit(data=RequestData(**payload.dict()))
     return Status(201, {"tracking_no": created.tracking_no, "query_code": created.query_code})
@@ -48,7 +52,7 @@ def submit_request(request, payload: s.RequestIn):
 
 @public.get("/progress", auth=None, response={200: s.ProgressOut, **errors(404, 429)},
             summary="凭登记编号和查询码查询代办进度（个人信息已脱敏）")
-def progress(request, tracking_no: str = "", query_code: str = ""):
+def progress(request: HttpRequest, tracking_no: str = "", query_code: str = "") -> dict:
     progress_query_allow(address=client_ip(request), tracking_no=tracking_no)
     answer = public_progress(tracking_no=tracking_no, query_code=query_code)
     if answer is None:
@@ -58,7 +62,8 @@ def progress(request, tracking_no: str = "", query_code: str = ""):
 
 @router.get("/requests", response=Page[s.RequestOut], summary="本人数据范围内的代办登记（新收到的在前）",
             description="phone：按完整联系电话精确查找（号码以密文保存，经带密钥的摘要比对；答复中的号码仍为脱敏值）。")
-def list_requests(request, page: Query[PageIn], status: str | None = None, phone: str | None = None):
+def list_requests(request: StaffRequest, page: Query[PageIn], status: str | None = None,
+                  phone: str | None = None) -> dict[str, Any]:
     if status and status not in Request.Status.values:
         raise ValidationFailed({"status": "状态应为 new、contacted、accepted 或 rejected"})
     rows = requests_for(request.user).select_related("card", "case")
@@ -70,31 +75,31 @@ def list_requests(request, page: Query[PageIn], status: str | None = None, phone
 
 
 @router.get("/requests/{request_id}", response=s.RequestOut)
-def get_request(request, request_id: int):
+def get_request(request: StaffRequest, request_id: int) -> dict:
     return request_row(get_in_scope(requests_for(request.user), pk=request_id, user=request.user))
 
 
 @router.post("/requests/{request_id}/contact", response={200: s.RequestOut, **errors(403)}, summary="记录首次联系")
-def contact(request, request_id: int, payload: s.ContactIn):
+def contact(request: StaffRequest, request_id: int, payload: s.ContactIn) -> dict:
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     return request_row(request_contact(actor=request.user, request=row, note=payload.note))
 
 
 @router.post("/requests/{request_id}/reject", response={200: s.RequestOut, **errors(403, 409)},
              summary="不予受理（理由企业可见）")
-def reject(request, request_id: int, payload: s.RejectIn):
+def reject(request: StaffRequest, request_id: int, payload: s.RejectIn) -> dict:
     row = get_in_scope(requests_for(request.user), pk=request_id, user=request.user)
     return request_row(request_reject(actor=request.user, request=row, reason=payload.reason))
 
 
 @router.post("/consultations", response={201: dict, **errors(403)}, summary="记录提前介入咨询")
-def consult(request, payload: s.ConsultationIn):
+def consult(request: StaffRequest, payload: s.ConsultationIn) -> Status[dict[str, int]]:
     row = consultation_log(actor=request.user, **payload.dict())
     return Status(201, {"id": row.pk})
 
 
 @router.post("/cards", response={201: s.CardOut, **errors(403)}, summary="发放代办联系卡（招商、商务、政府投资部门）")
-def issue_card(request, payload: s.CardIn):
+def issue_card(request: StaffRequest, payload: s.CardIn) -> Status[dict]:
     return Status(201, _card_row(card_issue(actor=request.user, **payload.dict())))
 
 
@@ -105,7 +110,7 @@ def _card_row(card: ContactCard) -> dict:
 
 @router.get("/directory", response={200: Page[s.DirectoryOut], **errors(403)},
             summary="招商引资、平商回归和政府投资代办项目目录库（新登记的在前）")
-def directory(request, page: Query[PageIn]):
+def directory(request: StaffRequest, page: Query[PageIn]) -> dict[str, Any]:
     if request.user.has_role(Role.OWNER) and not request.user.has_role(*STAFF_ROLES):
         refuse(request.user, action="directory_list", why="目录库仅供工作人员查阅")
     rows = DirectoryEntry.objects.select_related("location", "source_department").prefetch_related("cards")
@@ -113,7 +118,7 @@ def directory(request, page: Query[PageIn]):
 
 
 @router.post("/directory", response={201: s.DirectoryOut, **errors(403)})
-def directory_create(request, payload: s.DirectoryIn):
+def directory_create(request: StaffRequest, payload: s.DirectoryIn) -> Status[dict]:
     return Status(201, _directory_row(directory_add(actor=request.user, **payload.dict())))
 
 
@@ -133,7 +138,7 @@ def _directory_row(entry: DirectoryEntry) -> dict:
                          "地址均为脱敏值；无权查看时 403（permission.denied），记录不存在或不在数据范围内时 404（not_found），"
                          "subject 不认识时 422。")
 @open_to_readers
-def reveal_personal_data(request, payload: s.RevealIn):
+def reveal_personal_data(request: StaffRequest, payload: s.RevealIn) -> dict[str, object]:
     fields = personal_data_reveal(actor=request.user, subject=payload.subject, pk=payload.id)
     return {"subject": payload.subject, "id": payload.id,
             "fields": [{"label": label, "value": value} for label, value in fields.items()]}

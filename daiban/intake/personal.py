@@ -77,7 +77,7 @@ def can_reveal(user, subject: str, obj: Any) -> bool:
     return False
 
 
-def personal_data_reveal(*, actor: User, subject: str, pk: int) -> dict[str, str]:
+def personal_data_reveal(*, actor: User, subject: str, pk: int | str) -> dict[str, str]:
     """The full personal data of one record, as {field label: value}; recorded as an audit event.
 
     Without any right to reveal: 403 (recorded). With the right but not for this record, or no such

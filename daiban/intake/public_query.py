@@ -6,7 +6,7 @@ from django.conf import settings
 from daiban.lib import ratelimit
 
 
-def progress_query_allow(*, address: str, tracking_no: str) -> None:
+def progress_query_allow(*, address: str | None, tracking_no: str) -> None:
     """Raises RateLimited past the limit per client address, or per tracking number from any address: an attacker
     with many addresses still gets only PUBLIC_QUERY_PER_NUMBER_LIMIT guesses of one number's code per window."""
     window = settings.PUBLIC_WINDOW_SECONDS

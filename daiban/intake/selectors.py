@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from daiban.intake.models import Company, Request
 from daiban.lib import clock
@@ -47,8 +48,6 @@ def public_progress(*, tracking_no: str, query_code: str) -> dict | None:
 
 def first_contact_overdue(row: Request) -> bool:
     if row.first_contact_at is not None:
-        from django.utils import timezone
-
         return timezone.localtime(row.first_contact_at).date() > row.first_contact_due
     return clock.today() > row.first_contact_due
 

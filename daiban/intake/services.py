@@ -6,18 +6,31 @@ from django.db import IntegrityError, transaction
 from daiban.audit.services import audit_record
 from daiban.intake.audiences import owner_of
 from daiban.intake.deadlines import first_contact_deadline
-from daiban.intake.models import Company, Consultation, ContactCard, DirectoryEntry, PublicStep, Request, Source
+from daiban.intake.models import (
+    PROMOTION_CATEGORIES,
+    Category,
+    Company,
+    Consultation,
+    ContactCard,
+    DirectoryEntry,
+    PublicStep,
+    Request,
+    Source,
+)
+from daiban.intake.signals import consultation_logged
 from daiban.intake.validation import RequestData, clean_request, parse_decimal, resolve_location
 from daiban.lib import clock, county_rules
 from daiban.lib.codes import new_query_code
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
+from daiban.lib.validators import credit_code_error
 from daiban.notify.services import notify_event
 from daiban.numbering.counters import next_number
 from daiban.org.models import AgencyBody, Department, Region, User
 from daiban.org.permissions import refuse, require_role, require_unit_worker
 from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
+from daiban.org.services import role_grant, user_create
 
 STAFF_SOURCES = (Source.WINDOW, Source.PHONE, Source.ASSIGNED, Source.DEPARTMENT)
 
@@ -87,7 +100,7 @@ def _create_request(data: RequestData, *, source: str, actor: User | None, idemp
             company_address=data.company_address, contact_name=data.contact_name,
             contact_phone=data.contact_phone, contact_email=data.contact_email, project_name=data.project_name,
             project_code=data.project_code, location=clean.location, category=data.category,
-            industrial=data.industrial, investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
+            industrial=bool(data.industrial), investment_wan=clean.investment_wan, land_area_mu=data.land_area_mu,
             floor_area_m2=data.floor_area_m2, description=data.description,
             coordination_needs=data.coordination_needs, card=card, directory_entry_id=entry_id,
             registered_by=actor, written_request=actor is not None, received_at=received_at,
@@ -242,10 +255,9 @@ def consultation_log(*, actor: User, asker_name: str, question: str, answer: str
             asker_phone=asker_phone.strip(), channel=channel, question=question.strip(), answer=answer.strip())
         audit_record(event_type="intake.consultation_logged", actor=actor, obj=consultation,
                      new={"asker": mask_name(consultation.asker_name), "question": consultation.question[:200]})
-        # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1).
-        from daiban.policy.services import consultation_guides_link
-
-        consultation_guides_link(actor=actor, consultation=consultation)
+        # The answer links to the guides of the items it mentions (the agent as policy adviser, §5.2.1):
+        # daiban.policy listens.
+        consultation_logged.send(sender=Consultation, consultation=consultation, actor=actor)
     return consultation
 
 
@@ -255,8 +267,6 @@ CARD_ISSUER_KINDS = (Department.Kind.INVESTMENT, Department.Kind.COMMERCE, Depar
 def card_issue(*, actor: User, company_name: str, credit_code: str, project_name: str,
                kind: str = ContactCard.Kind.FULL_SERVICE) -> ContactCard:
     """代办联系卡, issued by the investment-promotion, commerce or government-investment body."""
-    from daiban.lib.validators import credit_code_error
-
     if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
         refuse(actor, action="card_issue", why="代办联系卡由政府投资项目平台、招商、商务部门发放")
     errors = {}
@@ -313,8 +323,6 @@ def directory_add(*, actor: User, category: str, project_name: str, company_name
                   investment_wan, industrial: bool = True, credit_code: str = "", contact_name: str = "",
                   contact_phone: str = "", description: str = "") -> DirectoryEntry:
     """目录库: fed by the investment-promotion, commerce and government-investment bodies."""
-    from daiban.intake.models import PROMOTION_CATEGORIES, Category
-
     if actor.department is None or actor.department.kind not in CARD_ISSUER_KINDS:
         require_role(actor, Role.CENTER_ADMIN, action="directory_add")
     errors = {}
@@ -356,8 +364,6 @@ def request_data_from_directory(entry: DirectoryEntry) -> RequestData:
 def owner_account_create(*, actor: User | None, company: Company, username: str, password: str, full_name: str,
                          mobile: str = "", password_is_hash: bool = False) -> User:
     """An account for a company's owner: it sees only its own company's cases."""
-    from daiban.org.services import role_grant, user_create
-
     if actor is not None:
         # Accounts are the security administrator's to open (三权分立).
         require_role(actor, Role.SECURITY_ADMIN, action="owner_account_create")

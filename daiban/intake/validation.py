@@ -24,14 +24,14 @@ class RequestData:
     project_name: str
     location: str
     category: str
-    industrial: bool
+    industrial: bool | None  # None: not chosen (reported by validate)
     investment_wan: Decimal | float | int | str
     description: str = ""
     project_code: str = ""
     legal_rep: str = ""
     company_address: str = ""
-    land_area_mu: Decimal | None = None
-    floor_area_m2: Decimal | None = None
+    land_area_mu: Decimal | int | None = None
+    floor_area_m2: Decimal | int | None = None
     coordination_needs: str = ""
     card_no: str = ""
     directory_entry_id: int | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +14,8 @@ from daiban.intake.personal import SUBJECTS, personal_data_reveal
 from daiban.intake.services import CARD_ISSUER_KINDS, card_issue, consultation_log, directory_add
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -21,14 +24,14 @@ from daiban.org.scope import scope_of
 PER_PAGE = 50
 
 
-def _card_issuer(user) -> bool:
+def _card_issuer(user: User) -> bool:
     """Staff of the investment-promotion, commerce or government-investment body."""
-    return user.department_id is not None and user.department.kind in CARD_ISSUER_KINDS
+    return user.department is not None and user.department.kind in CARD_ISSUER_KINDS
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def consultations(request):
+def consultations(request: StaffRequest) -> HttpResponse:
     user = request.user
     require_role(user, *CASE_WORKER_ROLES, Role.INSPECTOR, Role.LEADER, action="consultations_page")
     form = ConsultationForm()
@@ -52,14 +55,14 @@ def consultations(request):
     }, status=422 if form.errors else 200)
 
 
-def _directory_reader(user) -> None:
+def _directory_reader(user: User) -> None:
     if not _card_issuer(user):
         require_role(user, *CASE_WORKER_ROLES, Role.LEADER, Role.INSPECTOR, Role.LIAISON, action="directory_page")
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def directory(request):
+def directory(request: StaffRequest) -> HttpResponse:
     user = request.user
     _directory_reader(user)
     entry_form, card_form = DirectoryForm(prefix="entry"), CardForm(prefix="card")
@@ -112,7 +115,7 @@ def directory(request):
 
 @staff_page
 @require_POST
-def reveal(request):
+def reveal(request: StaffRequest) -> HttpResponse:
     """The full personal data of one record, for those with the right; recorded (intake/personal.py)."""
     subject, pk = request.POST.get("subject", ""), request.POST.get("id", "")
     fields = personal_data_reveal(actor=request.user, subject=subject, pk=pk)

@@ -45,7 +45,7 @@ def _is_error_shape(response: HttpResponse) -> bool:
 class ApiErrorShape:
     """Gives every error answer under /api/v1/ the one JSON shape, whoever wrote it."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

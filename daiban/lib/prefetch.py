@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Model, QuerySet
+from django.db.models import F, ForeignObjectRel, Model, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -47,7 +48,9 @@ def _value(field, value):
         return None
     if isinstance(field, models.DateTimeField):
         moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
-        return timezone.make_aware(moment, dt.UTC) if settings.USE_TZ and timezone.is_naive(moment) else moment
+        if moment is not None and settings.USE_TZ and timezone.is_naive(moment):
+            return timezone.make_aware(moment, dt.UTC)
+        return moment
     if isinstance(field, models.DateField):
         return value if isinstance(value, dt.date) else parse_date(value)
     if isinstance(field, models.BooleanField):
@@ -79,8 +82,11 @@ def _sort(rows: list, model) -> None:
     names = [name for name in (model._meta.ordering or ["pk"]) if isinstance(name, str) and "__" not in name]
     for name in reversed(names):  # stable sorts, the last key first
         field = name.lstrip("-")
-        rows.sort(key=lambda obj, field=field: (getattr(obj, field) is None, getattr(obj, field) or 0),
-                  reverse=name.startswith("-"))
+        rows.sort(key=_nulls_last(field), reverse=name.startswith("-"))
+
+
+def _nulls_last(field: str) -> Callable[[Any], tuple[bool, Any]]:
+    return lambda obj: (getattr(obj, field) is None, getattr(obj, field) or 0)
 
 
 def unpack_json_children(parent: Model) -> None:
@@ -89,6 +95,8 @@ def unpack_json_children(parent: Model) -> None:
     for name in [name for name in vars(parent) if name.startswith(_PREFIX)]:
         relation = name[len(_PREFIX):]
         field = parent._meta.get_field(relation)
+        if not isinstance(field, ForeignObjectRel):
+            raise TypeError(f"{relation} is not a reverse relation")  # with_json_children reads only those
         child = field.related_model
         rows = from_json_rows(child, vars(parent).pop(name), db=parent._state.db)
         for row in rows:
@@ -96,9 +104,7 @@ def unpack_json_children(parent: Model) -> None:
         _sort(rows, child)
         cached = getattr(parent, relation).all()
         cached._result_cache, cached._prefetch_done = rows, True
-        if not hasattr(parent, "_prefetched_objects_cache"):
-            parent._prefetched_objects_cache = {}
-        parent._prefetched_objects_cache[relation] = cached
+        vars(parent).setdefault("_prefetched_objects_cache", {})[relation] = cached
     for children in list(getattr(parent, "_prefetched_objects_cache", {}).values()):
         for child in children:
             if any(name.startswith(_PREFIX) for name in vars(child)):

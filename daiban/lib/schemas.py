@@ -52,3 +52,10 @@ def open_to_readers(view_func: Callable) -> Callable:
     (daiban/accounts/readonly.py) and the schema does not list the read-only refusal for it."""
     view_func.open_to_readers = True  # type: ignore[attr-defined]
     return view_func
+
+
+def without_idempotency_key(view_func: Callable) -> Callable:
+    """For an operation whose answer must never be stored (it hands out a secret): the Idempotency-Key replay
+    (daiban/idempotency/replay.py) leaves it alone and the schema does not offer the header for it."""
+    view_func.keeps_answer = False  # type: ignore[attr-defined]
+    return view_func

@@ -169,7 +169,7 @@ RULES: dict[str, Rule] = _rules(
          "{project}：{question}。请{government}领导主持疑难会商并作出决定。", channels=URGENT,
          sent_by="coordination.services.issues.issue_consult"),
     Rule("linked.sent", "联动代办请求", (To.HANDLER,), "联动代办请求：{project}",
-         "{from_body}请求协同办理：{subject}。请于{due}前反馈。", sent_by="coordination.services.linked.send_linked"),
+         "{from_body}请求协同办理：{subject}。请于{due}前反馈。", sent_by="coordination.services.common.send_linked"),
     Rule("linked.accepted", "联动代办已接收", (To.HANDLER,), "联动代办已接收：{project}",
          "{to_body}{who}已接收联动代办请求。", sent_by="coordination.services.linked.linked_request_accept"),
     Rule("linked.answered", "联动代办反馈", (To.HANDLER,), "联动代办反馈{late}：{project}", "{to_body}反馈：{feedback}",

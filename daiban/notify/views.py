@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,19 +17,20 @@ from daiban.notify.services import (
     notification_resend,
     notifications_mark_all_read,
 )
+from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 
 
 @login_required
 @require_GET
-def inbox(request):
+def inbox(request: StaffRequest) -> HttpResponse:
     page = Paginator(selectors.inbox(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "notify/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def mark_read(request, pk: int):
+def mark_read(request: StaffRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     try:
         notification_mark_read(actor=request.user, notification=notification)
@@ -43,18 +44,18 @@ def mark_read(request, pk: int):
 
 @login_required
 @require_POST
-def mark_all_read(request):
+def mark_all_read(request: StaffRequest) -> HttpResponse:
     notifications_mark_all_read(actor=request.user)
     return redirect("notify:inbox")
 
 
-def _require_admin(request) -> None:
+def _require_admin(request: StaffRequest) -> None:
     require_page_role(request.user, *DELIVERY_ADMIN_ROLES, action="notify_failures_page")
 
 
 @login_required
 @require_GET
-def failures(request):
+def failures(request: StaffRequest) -> HttpResponse:
     _require_admin(request)
     page = Paginator(selectors.delivery_problems(), 50).get_page(request.GET.get("page"))
     return render(request, "notify/failures.html", {"page": page})
@@ -62,7 +63,7 @@ def failures(request):
 
 @login_required
 @require_POST
-def resend(request, pk: int):
+def resend(request: StaffRequest, pk: int) -> HttpResponse:
     _require_admin(request)
     try:
         notification = notification_resend(actor=request.user, notification=get_object_or_404(Notification, pk=pk))

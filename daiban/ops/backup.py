@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import dj_database_url
 from django.conf import settings
@@ -98,8 +98,6 @@ def backup(destination: Path) -> dict:
 
 
 def _url_of(db: dict) -> str:
-    from urllib.parse import quote
-
     if db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{db['NAME']}"
     credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
@@ -114,7 +112,7 @@ def _counts_at(config: Mapping[str, Any]) -> dict[str, int]:
                                                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
             return {name: _count(db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()) for name in names}
 
-    import psycopg
+    import psycopg  # the PostgreSQL driver, loaded only for a PostgreSQL database
 
     with psycopg.connect(host=config["HOST"] or "localhost", port=config["PORT"] or 5432, user=config["USER"],
                          password=config["PASSWORD"] or None, dbname=config["NAME"]) as db:

@@ -29,7 +29,7 @@ def worker_name() -> str:
 
 
 def beat(now: datetime | None = None) -> None:
-    from daiban.ops.models import WorkerHeartbeat
+    from daiban.ops.models import WorkerHeartbeat  # this module loads before the models (see above)
 
     now = now or datetime.now(UTC)
     updated = WorkerHeartbeat.objects.filter(worker=worker_name()).update(beat_at=now)
@@ -39,7 +39,7 @@ def beat(now: datetime | None = None) -> None:
 
 def claim(name: str, timestamp: datetime) -> bool:
     """True for the one scheduler that claims `name` for the minute of `timestamp` (naive UTC, huey's)."""
-    from daiban.ops.models import PeriodicRun
+    from daiban.ops.models import PeriodicRun  # this module loads before the models (see above)
 
     period = timestamp.replace(second=0, microsecond=0, tzinfo=UTC)
     try:
@@ -53,7 +53,7 @@ def claim(name: str, timestamp: datetime) -> bool:
 
 
 def _finished(signal: str, task, *args, **kwargs) -> None:
-    from daiban.ops.models import PeriodicRun
+    from daiban.ops.models import PeriodicRun  # this module loads before the models (see above)
 
     if not isinstance(task, PeriodicTask):
         return
@@ -65,7 +65,7 @@ def _finished(signal: str, task, *args, **kwargs) -> None:
         close_old_connections()
 
 
-class _DeploymentHuey:
+class _DeploymentHuey(huey.Huey):  # before huey's RedisHuey or SqliteHuey in the classes below
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)(_finished)

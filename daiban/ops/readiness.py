@@ -23,7 +23,7 @@ def _database() -> dict:
 def _redis() -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "detail": "未配置 Redis（内置队列与本机缓存）"}
-    import redis
+    import redis  # only when Redis is configured (the built-in queue and cache need none)
 
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()

@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NoReturn
 
+from daiban.audit.refusals import audit_refusal
 from daiban.lib.errors import Forbidden
 from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.scope import scope_of
 
 
 def require_role(user, *roles: str, action: str = "") -> None:
@@ -25,8 +27,6 @@ def refuse(user, *, action: str, why: str = "", required_roles: Iterable[str] = 
     """The one refusal: records the refused access as an audit event (`action`, `why`, `required_roles`),
     kept even when the surrounding transaction rolls back, then raises Forbidden. The person is told `why`
     (Chinese) when there is one, otherwise that they may not do this."""
-    from daiban.audit.refusals import audit_refusal  # audit imports org; avoid the cycle at import time
-
     audit_refusal(actor=user, new={"required_roles": sorted(required_roles), "action": action, "why": why})
     raise Forbidden(why or REFUSED)
 
@@ -44,8 +44,6 @@ def is_worker(user) -> bool:
 def require_unit_worker(user, body_id: int | None, *, action: str, what: str) -> None:
     """A case worker (agent, chief agent, unit or center administrator) whose scope covers the agency
     body whose work `what` is; anyone else is refused and the refusal recorded."""
-    from daiban.org.scope import scope_of
-
     require_role(user, *CASE_WORKER_ROLES, action=action)
     if not scope_of(user).covers_body(body_id):
         refuse(user, action=action, why=f"{what}不在本人数据范围内")

@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from daiban.audit.refusals import audit_refusal
 from daiban.lib.errors import NotFound
 from daiban.org.models import AgencyBody, User
 from daiban.org.roles import COUNTY_WIDE_ROLES, UNIT_ROLES, Role
@@ -58,9 +60,7 @@ def get_in_scope(scoped: models.QuerySet[M], *, pk, user: User | None) -> M:
     """
     try:
         return scoped.get(pk=pk)
-    except (scoped.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist is one
         if scoped.model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
-            from daiban.audit.refusals import audit_refusal
-
             audit_refusal(actor=user, new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)})
         raise NotFound("未找到该对象，或不在您的数据范围内") from None

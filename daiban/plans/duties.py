@@ -8,16 +8,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.services import public_step
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.lib import clock
 from daiban.notify.models import Notification
-from daiban.notify.rules import To
+from daiban.notify.rules import RULES, To
 from daiban.notify.services import notify_event
 from daiban.org.models import User
 from daiban.org.roles import Role
@@ -25,12 +27,16 @@ from daiban.plans.deadlines import OVERDUE, WARNING, report_up_standing, standin
 from daiban.plans.expectations import beyond_practice, expectations_for
 from daiban.plans.models import Escalation, ProgressReport
 from daiban.plans.notices import tell_item
+from daiban.plans.selectors import item_row
 
 
 def _system_user() -> User:
     """The account a duty's generated documents are filed under: the center's first administrator
     (the duty's own audit events name 系统 as the actor)."""
-    return User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
+    user = User.objects.filter(role_grants__role=Role.CENTER_ADMIN, is_active=True).order_by("pk").first()
+    if user is None:  # else the document's NOT NULL author would read as "another worker made it"
+        raise ImproperlyConfigured("没有启用的县代办中心管理员账号：定期生成的文书无处归档")
+    return user
 
 
 def escalate_overdue(*, today: dt.date | None = None) -> int:
@@ -141,8 +147,6 @@ def report_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -> dict:
-    from daiban.plans.selectors import item_row
-
     rows = [item_row(i, today) for i in case.items.select_related("catalog_item", "catalog_item__department",
                                                                     "liaison")]
     done = [r for r in rows if r["status"] == "approved" and r["finished_on"] and start <= r["finished_on"] <= end]
@@ -210,8 +214,6 @@ def progress_message(start: dt.date, end: dt.date, summary: dict) -> dict:
 
 def progress_preview(case: Case, today: dt.date) -> dict | None:
     """The next report exactly as it would be sent (same summary, same message), or None."""
-    from daiban.notify.rules import RULES
-
     period = next_progress_period(case, today) if case.status == CaseStatus.IN_PROGRESS else None
     if period is None:
         return None
@@ -232,15 +234,14 @@ def send_progress_reports(*, today: dt.date | None = None) -> int:
              .prefetch_related("progress_reports"))
     for case in cases:
         for start, end in owed_periods(case, today):
-            made += _send_progress_report(case, start, end, today)
+            made += send_one_progress_report(case, start, end, today)
     return made
 
 
-def _send_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.date, by: User | None = None) -> int:
+def send_one_progress_report(case: Case, start: dt.date, end: dt.date, today: dt.date, by: User | None = None) -> int:
     """One report: its document, the public step, the owner's message and the audit event. `by` is the
     agent sending it early; the duty's reports are the system's."""
-    from daiban.cases.services import public_step
-    from daiban.plans.paperwork import progress_document
+    from daiban.plans.paperwork import progress_document  # it loads matplotlib (the plan's charts): only when used
 
     actor = by or _system_user()
     summary = progress_summary(case, start, end, today)

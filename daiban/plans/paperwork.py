@@ -4,10 +4,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from django.conf import settings
+
 from daiban.cases.models import Case, CaseDocument
 from daiban.cases.paperwork import Paper, agency_of, generate, owner_of, project_of
 from daiban.catalog.models import Stage
 from daiban.documents import data as d
+from daiban.documents.plan import task_plan
+from daiban.documents.progress import progress_report
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans import charts
@@ -25,10 +29,6 @@ def plan_document(*, case: Case, actor: User) -> CaseDocument:
 
 def plan_paper(case: Case) -> Paper | None:
     """The task plan's form as it stands (None before the plan), issued again when its data change."""
-    from django.conf import settings
-
-    from daiban.documents.plan import task_plan
-
     if not TaskPlan.objects.filter(case=case).exists():
         return None
     detail = plan_detail(case)
@@ -80,8 +80,6 @@ def expected_text(detail: dict) -> str:
 
 def progress_document(*, case: Case, actor: User, period_start: dt.date, period_end: dt.date,
                       summary: dict) -> CaseDocument:
-    from daiban.documents.progress import progress_report
-
     def progress(row: dict) -> d.ItemProgress:
         return d.ItemProgress(item=d.Item(code=row["code"], name=row["name"], department=row["department"]),
                               approval_no=row.get("approval_no") or "", done_on=row.get("finished_on"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from daiban.cases.models import CaseItem
+from daiban.cases.services import public_step
 from daiban.cases.states import ItemStatus
 from daiban.catalog.models import CatalogItem
 from daiban.plans.notices import tell_item
@@ -26,8 +27,6 @@ def unblocked_by(item: CaseItem) -> tuple[list[CaseItem], list[CatalogItem]]:
 
 
 def push_after_finish(*, item: CaseItem) -> None:
-    from daiban.cases.services import public_step
-
     ready, suggested = unblocked_by(item)
     if not ready and not suggested:
         return

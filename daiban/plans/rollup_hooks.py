@@ -10,6 +10,7 @@ from django.db import transaction
 
 from daiban.catalog import hooks as catalog_hooks
 from daiban.plans.rollups import rollups_rebuild
+from daiban.plans.tasks import rebuild_rollups
 from daiban.workdays import recompute as calendar_hooks
 
 # What of a catalog item a rollup row keeps (plans.rollups.FIELDS: its limit, and its department in the key).
@@ -24,6 +25,4 @@ def rollups_after_catalog_change(item, changed: Collection[str]) -> None:
 
 @calendar_hooks.register
 def rollups_after_calendar_change(year: int) -> None:
-    from daiban.plans.tasks import rebuild_rollups
-
     transaction.on_commit(rebuild_rollups)

@@ -4,23 +4,24 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import case_items, documents_of, items_of, local_department_of, team_members
-from daiban.cases.states import CaseStatus
-from daiban.catalog.models import Stage
+from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
+from daiban.catalog.models import STAGE_ORDER, Level, Stage
 from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.catalog.shape import catalog_shape
 from daiban.lib import clock
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_phone
 from daiban.lib.prefetch import from_json_rows, json_of, prefetched, with_json_children
-from daiban.org.roles import Role
+from daiban.org.roles import CASE_WORKER_ROLES, Role
 from daiban.org.scope import scope_of
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
-from daiban.plans.models import DurationFigure
+from daiban.plans.models import DurationFigure, ItemUrge, OwnerVisit
+from daiban.plans.push import unblocked_by
 from daiban.plans.target import target_unit_label
 
 # Everyone but the owner: an owner who is also staff somewhere sees the staff page.
@@ -31,8 +32,6 @@ WORK_LOGS_SHOWN = 50
 def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
     """On top of cases.selectors.with_case_reads(items=plan_items()): what the plan section reads,
     one query each, its progress reports in the case's row (unpack_json_children on the case read)."""
-    from daiban.plans.models import ItemUrge, OwnerVisit
-
     return with_json_children(cases, "progress_reports").select_related("plan").prefetch_related(
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
@@ -51,7 +50,8 @@ def _figures_of(items: list[CaseItem]) -> list[DurationFigure] | None:
     """The duration figures read in the items' rows (plan_items), or None when they were not."""
     if not all(hasattr(item, "duration_figures") for item in items):
         return None
-    return [figure for item in items for figure in from_json_rows(DurationFigure, item.duration_figures)]
+    return [figure for item in items
+            for figure in from_json_rows(DurationFigure, getattr(item, "duration_figures", None))]
 
 
 def _team_liaisons(case: Case) -> dict:
@@ -138,9 +138,6 @@ OPEN_ITEM_STATES = ("dispatched", "in_progress", "awaiting_correction", "suspend
 
 def is_case_worker(user, case: Case) -> bool:
     """What daiban.cases.services.require_case_worker checks, as a question (for showing forms)."""
-    from daiban.org.roles import CASE_WORKER_ROLES
-    from daiban.org.scope import scope_of
-
     if not user.has_role(*CASE_WORKER_ROLES):
         return False
     scope = scope_of(user)
@@ -165,9 +162,6 @@ def acting_as(actor, item: CaseItem) -> set[str]:
 
 def item_actions(user, item: CaseItem, *, worker: bool, plan_exists: bool) -> list[str]:
     """The actions `user` may take on `item`, read from the one table of the item's state machine."""
-    from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, ItemStatus
-    from daiban.catalog.models import Level
-
     if item.case.status not in OPEN_STATUSES:
         return []
     capacities = acting_as(user, item)
@@ -201,8 +195,6 @@ def _person(user) -> str:
 
 
 def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical: set[str]) -> list[dict]:
-    from daiban.cases.states import ITEM_FINISHED
-
     team_liaisons = _team_liaisons(case)
     items = prefetched(case, "items", case.items.select_related(
         "case", "case__unit", "catalog_item", "catalog_item__department", "catalog_item__department__region",
@@ -233,8 +225,6 @@ def _rows(case: Case, user, today, *, worker: bool, plan_exists: bool, critical:
 
 def _chart_data(detail: dict, rows: list[dict], today) -> dict:
     """What plan-charts.js draws: the same plan_detail as the .docx pictures, with where each item stands."""
-    from daiban.catalog.models import STAGE_ORDER
-
     by_code = {r["code"]: r for r in rows}
     stages = [{"code": s.value, "label": s.label} for s in STAGE_ORDER
               if any(i["stage"] == s for i in detail["items"])]
@@ -261,8 +251,6 @@ def _chart_data(detail: dict, rows: list[dict], today) -> dict:
 
 def _owner_progress(case: Case, rows: list[dict]) -> dict:
     """What the owner follows: done, in progress, next; and what finishing an item put forward (§5.1.3)."""
-    from daiban.plans.push import unblocked_by
-
     done = [r for r in rows if r["status"] == "approved"]
     moving = [r for r in rows if r["status"] in OPEN_ITEM_STATES]
     upcoming = sorted((r for r in rows if r["status"] == "pending"),
@@ -286,8 +274,6 @@ def _owner_progress(case: Case, rows: list[dict]) -> dict:
 
 def plan_section(case: Case, user, today=None) -> dict:
     """Everything the plan-and-execution part of a case page shows to `user` (staff or the case's owner)."""
-
-    from daiban.cases.states import OPEN_STATUSES, ItemStatus
 
     today = today or clock.today()
     detail = plan_detail(case, today)
@@ -335,10 +321,6 @@ def plan_section(case: Case, user, today=None) -> dict:
 
 def liaison_items(user, *, finished: bool = False):
     """Items dispatched to `user` or to his department (a city-level item's local steps included), open cases."""
-    from django.db.models import Q
-
-    from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, ItemStatus
-
     mine = Q(liaison=user)
     if user.department_id:
         mine |= Q(catalog_item__department_id=user.department_id)
@@ -367,7 +349,7 @@ def urgent_first(items, today=None) -> list[dict]:
 
 
 def _report_preview(case: Case, today) -> dict | None:
-    from daiban.plans.duties import progress_preview
+    from daiban.plans.duties import progress_preview  # duties.py imports this module (item_row)
 
     return progress_preview(case, today)
 
@@ -375,7 +357,7 @@ def _report_preview(case: Case, today) -> dict | None:
 def unreported_periods(case: Case, today=None) -> list[dict]:
     """未反馈: every half month whose report day (the 1st or 16th after it) has come and that has no
     progress report yet: the one reading the case page, the supervision page and the API show."""
-    from daiban.plans.duties import owed_periods
+    from daiban.plans.duties import owed_periods  # duties.py imports this module (item_row)
 
     if case.status != CaseStatus.IN_PROGRESS:
         return []  # the duty reports on cases being carried out; a closed case owes nothing more

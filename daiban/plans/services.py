@@ -9,6 +9,7 @@ from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.selectors import local_department_of
 from daiban.cases.services import (
     PROJECT_CODE_ITEM,
@@ -31,14 +32,15 @@ from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
 from daiban.plans.dates import check_declared
 from daiban.plans.deadlines import legal_due, report_up_due, report_up_late
+from daiban.plans.duties import next_progress_period, send_one_progress_report
 from daiban.plans.evidence import evidence_record
 from daiban.plans.models import ItemTransition, ItemUrge, OwnerVisit, Pause, ProgressReport, TaskPlan, WorkLog
 from daiban.plans.notices import tell_item
+from daiban.plans.push import push_after_finish
 from daiban.plans.rollups import rollup_item_finished, rollup_item_reported_up
 from daiban.plans.scheduling import PlanInput, permit_and_end, schedule
 from daiban.plans.selectors import acting_as
 from daiban.plans.target import target_length
-from daiban.provincial.services import provincial_enqueue
 from daiban.workdays.loader import add_workdays, deemed_day, workdays_between
 
 CORRECTION_RULE = "补正期间暂停计时，材料补齐之日起继续计算，不重新起算（《行政许可法》第三十二条、第四十五条）"
@@ -60,7 +62,7 @@ def _plan_inputs(case: Case) -> list[PlanInput]:
     return inputs
 
 
-def _apply_schedule(case: Case, plan: TaskPlan) -> None:
+def apply_schedule(case: Case, plan: TaskPlan) -> None:
     fixed = {i.catalog_item.code: (i.moved_start, i.moved_due)
              for i in case.items.select_related("catalog_item") if i.moved_start or i.moved_due}
     result = schedule(_plan_inputs(case), plan.start_date, add_workdays=add_workdays, deemed_day=deemed_day,
@@ -84,7 +86,7 @@ def plan_reschedule(case: Case) -> None:
     an item the department has accepted gets its due date from the new limit too."""
     plan = TaskPlan.objects.filter(case=case).first()
     if plan is not None:
-        _apply_schedule(case, plan)
+        apply_schedule(case, plan)
     for item in case.items.select_related("catalog_item").filter(started_on__isnull=False, finished_on__isnull=True):
         due = legal_due(item)
         item.due_on, item.due_provisional = due.date, due.provisional
@@ -108,7 +110,7 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
         old = {"start_date": plan.start_date} if existing else None
         plan.start_date, plan.generated_at, plan.generated_by = start_date, clock.now(), actor
         case.items.update(moved_start=None, moved_due=None)
-        _apply_schedule(case, plan)
+        apply_schedule(case, plan)
         if case.status == CaseStatus.ENTRUSTED:
             case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, note="制定代办任务分解计划")
         public_step(case, f"已制定代办计划，预计{_permit_text(plan)}")
@@ -120,6 +122,8 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
         audit_record(event_type="plan.generated", actor=actor, obj=case, old=old,
                      new={"start_date": start_date, "permit": plan.projected_permit_date,
                           "critical_path": plan.critical_path, "provisional": plan.provisional})
+
+        # The form draws the plan's charts with matplotlib (seconds to import): loaded when a plan is issued.
         from daiban.plans.paperwork import plan_document
 
         plan_document(case=case, actor=actor)
@@ -153,7 +157,7 @@ def plan_item_move(*, actor: User, item: CaseItem, reason: str, planned_start: d
         item.moved_start = planned_start or item.moved_start
         item.moved_due = planned_due or item.moved_due
         item.save(update_fields=["moved_start", "moved_due"])
-        _apply_schedule(case, plan)
+        apply_schedule(case, plan)
         item.refresh_from_db()
         audit_record(event_type="plan.item_moved", actor=actor, obj=item, old=old,
                      new={"planned_start": item.planned_start, "planned_due": item.planned_due,
@@ -358,8 +362,6 @@ def item_finish(*, actor: User, item: CaseItem, approved: bool, approval_no: str
         provincial_enqueue(event="item_result", case=item.case, item=item)
         public_step(item.case, f"{item.catalog_item.name}{'已办结' if approved else '不予许可'}")
         if approved:
-            from daiban.plans.push import push_after_finish
-
             push_after_finish(item=item)
         else:
             tell_item("item.refused", item, reason=item.result_note, dedupe_key=str(item.pk))
@@ -451,8 +453,6 @@ def progress_report_send_early(*, actor: User, case: Case) -> ProgressReport:
     """The agent sends the next half-monthly report before its report day (or a missed one at once): the
     same summary, document and message as the duty's (plans.duties), which then does not send that period
     again (one report per case and half month)."""
-    from daiban.plans.duties import _send_progress_report, next_progress_period
-
     require_case_worker(actor, case, "progress_report_send_early")
     require_open(case)
     today = clock.today()
@@ -462,6 +462,6 @@ def progress_report_send_early(*, actor: User, case: Case) -> ProgressReport:
         if period is None:
             raise Conflict("本期进度反馈已发送，下一期开始后才能再发送" if case.status == CaseStatus.IN_PROGRESS
                            else "计划制定、事项办理开始后才能发送进度反馈", code="progress_report.none_due")
-        if not _send_progress_report(case, *period, today, by=actor):
+        if not send_one_progress_report(case, *period, today, by=actor):
             raise Conflict("本期进度反馈已发送，下一期开始后才能再发送", code="progress_report.none_due")
     return case.progress_reports.get(period_start=period[0])

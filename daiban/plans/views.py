@@ -6,12 +6,13 @@ refusal renders the item's own page (422).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,7 @@ from daiban.cases.services import require_case_worker
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
 from daiban.org.models import RoleGrant, User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
@@ -69,13 +71,14 @@ def _dispatch_memo(case: Case, items: list[CaseItem]) -> dict:
     return memo
 
 
-def action_form(action: str, item: CaseItem, data=None, *, memo: dict | None = None):
+def action_form(action: str, item: CaseItem, data: QueryDict | None = None, *, memo: dict | None = None) -> forms.Form:
     """The form of one action on one item; ids carry the item's code so a page can hold every item's forms."""
     today = clock.today()
-    options = {"auto_id": f"id_{item.catalog_item.code}_{action}_%s"}
+    auto_id = f"id_{item.catalog_item.code}_{action}_%s"
     if action == "dispatch":
         liaisons, default = _dispatch_choices(item, memo)
-        return f.DispatchForm(data, liaisons=liaisons, initial={"liaison": default} if default else {}, **options)
+        return f.DispatchForm(data, liaisons=liaisons, initial={"liaison": default} if default else {},
+                                auto_id=auto_id)
     forms_by_action: dict[str, tuple[type[forms.Form], dict[str, Any]]] = {
         "start": (f.StartForm, {"started_on": today}),
         "pause": (f.PauseForm, {"started_on": today}),
@@ -89,16 +92,17 @@ def action_form(action: str, item: CaseItem, data=None, *, memo: dict | None = N
         "withdraw": (f.ReasonForm, {}),
     }
     form_class, initial = forms_by_action[action]
-    return form_class(data, initial=initial, **options)
+    return form_class(data, initial=initial, auto_id=auto_id)
 
 
-def _act(action: str, actor: User, item: CaseItem, form) -> str:
+def _act(action: str, actor: User, item: CaseItem, form: forms.Form) -> str:
     """Calls the service of the action; answers the success message."""
     data = form.cleaned_data
     name = item.catalog_item.name
     if action == "dispatch":
         liaison = User.objects.filter(username=data["liaison"]).first() if data["liaison"] else None
         item = services.item_dispatch(actor=actor, item=item, liaison=liaison, note=data["note"])
+        assert item.liaison is not None  # item_dispatch always names one
         return f"已将“{name}”派单至{item.liaison.display_name}。"
     if action == "start":
         item = services.item_start(actor=actor, item=item, started_on=data["started_on"])
@@ -115,9 +119,11 @@ def _act(action: str, actor: User, item: CaseItem, form) -> str:
         return f"已登记“{name}”本级办结，请于 {item.report_due_on:%Y-%m-%d} 前上报上级部门。"
     if action == "report_up":
         item = services.item_report_up(actor=actor, item=item, reported_on=data["reported_on"], note=data["note"])
-        late = report_up_late(due=item.report_due_on, reported_on=item.reported_up_on)
+        due, reported_on = item.report_due_on, item.reported_up_on
+        late = due is not None and reported_on is not None and report_up_late(due=due, reported_on=reported_on)
         return f"“{name}”已上报上级部门" + ("（已超过1个工作日的上报时限）。" if late else "。")
     if action == "finish":
+        assert isinstance(form, f.FinishForm)
         item = services.item_finish(actor=actor, item=item, **form.service_arguments())
         return f"“{name}”{item.get_status_display()}。"
     if action in ("urge", "supervise"):
@@ -138,7 +144,7 @@ def _act(action: str, actor: User, item: CaseItem, form) -> str:
 # -- the section on the case page --------------------------------------------------------------------------
 
 
-def case_section(request, case: Case, *, failed: dict | None = None) -> dict:
+def case_section(request: StaffRequest, case: Case, *, failed: dict | None = None) -> dict:
     """The plan section's context for `request.user`: the selector's reads and, for staff, the forms."""
     section = plan_section(case, request.user)
     if section["owner"]:
@@ -162,7 +168,7 @@ def case_section(request, case: Case, *, failed: dict | None = None) -> dict:
     return section
 
 
-def _case(request, case_id: int) -> Case:
+def _case(request: StaffRequest, case_id: int) -> Case:
     return get_in_scope(cases_for(request.user), pk=case_id, user=request.user)
 
 
@@ -174,18 +180,18 @@ def _item(case: Case, code: str) -> CaseItem:
     return item
 
 
-def _next(request, default: str) -> str:
+def _next(request: StaffRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
 
 
-def _is_htmx(request) -> bool:
+def _is_htmx(request: StaffRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def _succeeded(request, message: str, url: str) -> HttpResponse:
+def _succeeded(request: StaffRequest, message: str, url: str) -> HttpResponse:
     messages.success(request, message)
     if _is_htmx(request):
         response = HttpResponse("")
@@ -200,7 +206,7 @@ def _case_url(case: Case, anchor: str = "plan") -> str:
 
 @staff_page
 @require_GET
-def plan_page(request, case_id: int):
+def plan_page(request: StaffRequest, case_id: int) -> HttpResponse:
     """The plan and its execution on a page of its own (the case page shows the same section)."""
     case = _case(request, case_id)
     return render(request, "plans/plan_page.html", {"case": case, "plan_section": case_section(request, case)})
@@ -208,7 +214,7 @@ def plan_page(request, case_id: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def item_page(request, case_id: int, code: str):
+def item_page(request: StaffRequest, case_id: int, code: str) -> HttpResponse:
     """One item: its records and the actions the viewer may take. The item forms post here."""
     case = _case(request, case_id)
     require_role(request.user, *STAFF_ROLES, action="plan_item_page")
@@ -243,7 +249,7 @@ def _require_item_actor(user: User, item: CaseItem, action: str) -> None:
         services.require_item_say(user, item, "plan_item_page")
 
 
-def _item_answer(request, case: Case, code: str, back: str, failed: dict) -> HttpResponse:
+def _item_answer(request: StaffRequest, case: Case, code: str, back: str, failed: dict) -> HttpResponse:
     section = case_section(request, case, failed={code: failed})
     row = next(r for r in section["rows"] if r["code"] == code)
     row["open"] = True
@@ -253,11 +259,13 @@ def _item_answer(request, case: Case, code: str, back: str, failed: dict) -> Htt
     return render(request, "plans/item_page.html", context, status=422 if failed else 200)
 
 
-def _section_form(request, case_id: int, *, key: str, form_class, save, anchor: str, partial: str, **form_kwargs):
+def _section_form(request: StaffRequest, case_id: int, *, key: str, form_class: type[forms.Form],
+                  save: Callable[[Case, dict[str, Any]], str], anchor: str, partial: str,
+                  **form_kwargs: Any) -> HttpResponse:
     """A case-level form (plan, work log, visit): success redirects; a refusal shows the form with its errors."""
     case = _case(request, case_id)
     require_case_worker(request.user, case, f"plan_{key}")  # before the form: no form error for outsiders
-    kwargs = {"items": list(case.items.select_related("catalog_item"))} if key == "visit" else {}
+    kwargs: dict[str, Any] = {"items": list(case.items.select_related("catalog_item"))} if key == "visit" else {}
     form = form_class(request.POST, **kwargs)
     back = _next(request, _case_url(case, anchor))
     if form.is_valid():
@@ -277,8 +285,8 @@ def _section_form(request, case_id: int, *, key: str, form_class, save, anchor: 
 
 @staff_page
 @require_POST
-def plan_generate(request, case_id: int):
-    def save(case, data):
+def plan_generate(request: StaffRequest, case_id: int) -> HttpResponse:
+    def save(case: Case, data: dict[str, Any]) -> str:
         plan = services.plan_generate(actor=request.user, case=case, start_date=data["start_date"])
         permit = f"，预计 {plan.projected_permit_date:%Y-%m-%d} 取得施工许可" if plan.projected_permit_date else ""
         return f"已生成代办任务分解计划表{permit}。"
@@ -289,8 +297,8 @@ def plan_generate(request, case_id: int):
 
 @staff_page
 @require_POST
-def worklog_add(request, case_id: int):
-    def save(case, data):
+def worklog_add(request: StaffRequest, case_id: int) -> HttpResponse:
+    def save(case: Case, data: dict[str, Any]) -> str:
         services.worklog_add(actor=request.user, case=case, day=data["day"], content=data["content"])
         return "已记录工作日志。"
 
@@ -300,8 +308,8 @@ def worklog_add(request, case_id: int):
 
 @staff_page
 @require_POST
-def visit_add(request, case_id: int):
-    def save(case, data):
+def visit_add(request: StaffRequest, case_id: int) -> HttpResponse:
+    def save(case: Case, data: dict[str, Any]) -> str:
         item = case.items.filter(catalog_item__code=data["item"]).first() if data["item"] else None
         services.visit_record(actor=request.user, case=case, day=data["day"], reason=data["reason"], item=item)
         count = case.visits.count()
@@ -313,8 +321,8 @@ def visit_add(request, case_id: int):
 
 @staff_page
 @require_POST
-def progress_report_send(request, case_id: int):
-    def save(case, data):
+def progress_report_send(request: StaffRequest, case_id: int) -> HttpResponse:
+    def save(case: Case, data: dict[str, Any]) -> str:
         report = services.progress_report_send_early(actor=request.user, case=case)
         return f"已发送{report.period_start:%m月%d日}—{report.period_end:%m月%d日}的进度反馈。"
 
@@ -324,7 +332,7 @@ def progress_report_send(request, case_id: int):
 
 @staff_page
 @require_GET
-def progress_document(request, case_id: int, report_id: int):
+def progress_document(request: StaffRequest, case_id: int, report_id: int) -> HttpResponse:
     report = _case(request, case_id).progress_reports.select_related("document").filter(pk=report_id).first()
     if report is None:
         raise Http404("没有该期进度反馈")
@@ -336,7 +344,7 @@ def progress_document(request, case_id: int, report_id: int):
 
 @staff_page
 @require_GET
-def my_items(request):
+def my_items(request: StaffRequest) -> HttpResponse:
     """派至本部门的事项: what the liaison officer acts on, overdue first."""
     require_role(request.user, Role.LIAISON, action="plan_my_items")
     finished = request.GET.get("show") == "finished"
@@ -351,5 +359,5 @@ def my_items(request):
                                                     "department": request.user.department})
 
 
-def _acts_as_liaison(user, item: CaseItem) -> bool:
+def _acts_as_liaison(user: User, item: CaseItem) -> bool:
     return "liaison" in acting_as(user, item)

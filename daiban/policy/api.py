@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -12,14 +13,14 @@ from daiban.intake.models import Consultation
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.pagination import paginate, whole
 from daiban.lib.schemas import Page, PageIn, errors
+from daiban.org.http import StaffRequest
 from daiban.org.permissions import require_role
 from daiban.org.scope import get_in_scope, scope_of
 from daiban.policy.guides import guide_url, guides_for_text
-from daiban.policy.models import Article, Kind
+from daiban.policy.models import PUBLISHER_ROLES, Article, Kind
 from daiban.policy.models import Status as ArticleStatus
 from daiban.policy.selectors import published_articles, references_for, search
 from daiban.policy.services import (
-    PUBLISHER_ROLES,
     consultation_guides_link,
     consultation_reference_add,
     policy_create,
@@ -148,7 +149,7 @@ def _article(article_id: int) -> Article:
 
 @router.get("/search", response=Page[HitOut], auth=None,
             summary="检索政策法规、服务规则、新闻动态和办事指南（中文分词，含简称和同义词）")
-def search_all(request, page: Query[PageIn], q: str = "", kind: str | None = None):
+def search_all(request: HttpRequest, page: Query[PageIn], q: str = "", kind: str | None = None) -> dict[str, Any]:
     """按相关度排序：标题命中优先于正文命中。只检索已发布的文章和启用的事项。`kind` 可选。"""
     kind = _kind(kind)
     hits = search(q, limit=SEARCH_DEPTH, kinds=[kind] if kind else None)
@@ -156,12 +157,12 @@ def search_all(request, page: Query[PageIn], q: str = "", kind: str | None = Non
 
 
 @router.get("/articles", response=Page[ArticleOut], auth=None, summary="已发布的文章（新发布的在前）")
-def list_articles(request, page: Query[PageIn], kind: str | None = None):
+def list_articles(request: HttpRequest, page: Query[PageIn], kind: str | None = None) -> dict[str, Any]:
     return paginate(published_articles(_kind(kind)), page, order=["-publish_date", "-id"], row=_out)
 
 
 @router.get("/articles/{article_id}", response=ArticleDetail, auth=None, summary="一篇已发布的文章")
-def get_article(request, article_id: int):
+def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
     article = _article(article_id)
     if article.status != ArticleStatus.PUBLISHED:
         raise NotFound("未找到该文章")
@@ -170,7 +171,7 @@ def get_article(request, article_id: int):
 
 @router.get("/manage/articles", response={200: Page[ArticleOut], **errors(403)},
             summary="全部文章，含草稿（县代办中心管理员；草稿在前，再按发布日期新的在前）")
-def manage_articles(request, page: Query[PageIn], kind: str | None = None):
+def manage_articles(request: StaffRequest, page: Query[PageIn], kind: str | None = None) -> dict[str, Any]:
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_manage_list")
     articles = Article.objects.select_related("catalog_item")
     kind = _kind(kind)
@@ -180,7 +181,7 @@ def manage_articles(request, page: Query[PageIn], kind: str | None = None):
 
 @router.post("/articles", response={201: ArticleDetail, **errors(403, 409)},
              summary="新建文章（草稿；publish=true 时同时发布；县代办中心管理员）")
-def create_article(request, payload: ArticleIn):
+def create_article(request: StaffRequest, payload: ArticleIn) -> Status[dict[str, Any]]:
     values = payload.model_dump()
     publish = values.pop("publish")
     article = policy_create(actor=request.auth, **values)
@@ -191,7 +192,7 @@ def create_article(request, payload: ArticleIn):
 
 @router.patch("/articles/{article_id}",
               response={200: ArticleDetail, **errors(403)}, summary="修改文章（县代办中心管理员）")
-def update_article(request, article_id: int, payload: ArticlePatch):
+def update_article(request: StaffRequest, article_id: int, payload: ArticlePatch) -> dict[str, Any]:
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_update")
     article = policy_update(actor=request.auth, article=_article(article_id), **payload.model_dump(exclude_unset=True))
     return _out(article, body=True)
@@ -199,7 +200,7 @@ def update_article(request, article_id: int, payload: ArticlePatch):
 
 @router.post("/articles/{article_id}/publish",
              response={200: ArticleDetail, **errors(403, 409)}, summary="发布（县代办中心管理员）")
-def publish_article(request, article_id: int, payload: PublishIn):
+def publish_article(request: StaffRequest, article_id: int, payload: PublishIn) -> dict[str, Any]:
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_publish")
     article = policy_publish(actor=request.auth, article=_article(article_id), publish_date=payload.publish_date)
     return _out(article, body=True)
@@ -207,7 +208,7 @@ def publish_article(request, article_id: int, payload: PublishIn):
 
 @router.post("/articles/{article_id}/unpublish",
              response={200: ArticleDetail, **errors(403, 409)}, summary="撤回为草稿（县代办中心管理员）")
-def unpublish_article(request, article_id: int, payload: UnpublishIn):
+def unpublish_article(request: StaffRequest, article_id: int, payload: UnpublishIn) -> dict[str, Any]:
     require_role(request.auth, *PUBLISHER_ROLES, action="policy_unpublish")
     article = policy_unpublish(actor=request.auth, article=_article(article_id), reason=payload.reason)
     return _out(article, body=True)
@@ -215,13 +216,13 @@ def unpublish_article(request, article_id: int, payload: UnpublishIn):
 
 @router.get("/guides/mentioned", response=Page[GuideOut], auth=None,
             summary="一段文字（咨询内容、解答）提到的办事指南")
-def mentioned_guides(request, page: Query[PageIn], text: str = ""):
+def mentioned_guides(request: HttpRequest, page: Query[PageIn], text: str = "") -> dict[str, Any]:
     return paginate(guides_for_text(text[:2000]), page,
                     row=lambda i: {"code": i.code, "name": i.name, "department": i.department.name,
                                    "url": guide_url(i.code)})
 
 
-def _consultation(request, consultation_id: int) -> Consultation:
+def _consultation(request: StaffRequest, consultation_id: int) -> Consultation:
     scope = scope_of(request.auth)
     rows = Consultation.objects.all()
     if not scope.county_wide:
@@ -231,13 +232,13 @@ def _consultation(request, consultation_id: int) -> Consultation:
 
 @router.get("/consultations/{consultation_id}/references",
             response=Page[ReferenceOut], summary="咨询解答引用的指南和政策")
-def consultation_references(request, consultation_id: int, page: Query[PageIn]):
+def consultation_references(request: StaffRequest, consultation_id: int, page: Query[PageIn]) -> dict[str, Any]:
     return paginate(references_for(_consultation(request, consultation_id)), page)
 
 
 @router.post("/consultations/{consultation_id}/references",
              response={201: Page[ReferenceOut], **errors(403)}, summary="为咨询解答引用一篇政策或一项办事指南（答复全部引用）")
-def add_consultation_reference(request, consultation_id: int, payload: ReferenceIn):
+def add_consultation_reference(request: StaffRequest, consultation_id: int, payload: ReferenceIn) -> Status[dict[str, Any]]:
     consultation = _consultation(request, consultation_id)
     article = item = None
     if payload.article_id is not None:
@@ -255,7 +256,7 @@ def add_consultation_reference(request, consultation_id: int, payload: Reference
 @router.post("/consultations/{consultation_id}/references/mentioned",
              response={201: Page[ReferenceOut], **errors(403)},
              summary="引用咨询内容和解答中提到的全部办事指南（答复全部引用）")
-def link_mentioned_guides(request, consultation_id: int):
+def link_mentioned_guides(request: StaffRequest, consultation_id: int) -> Status[dict[str, Any]]:
     consultation = _consultation(request, consultation_id)
     consultation_guides_link(actor=request.auth, consultation=consultation)
     return Status(201, whole(references_for(consultation)))

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from daiban.catalog.models import CatalogItem
+from daiban.org.roles import Role
 
 
 class Kind(models.TextChoices):
@@ -20,6 +21,9 @@ class Status(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
 
+
+# Who writes, publishes and withdraws the county's articles and guides.
+PUBLISHER_ROLES = (Role.CENTER_ADMIN,)
 
 # The state machine of an article: publish, and take back (unpublish) to a draft.
 ALLOWED_STATUS_CHANGES: dict[str, frozenset[str]] = {

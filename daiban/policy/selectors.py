@@ -12,9 +12,16 @@ from django.urls import reverse
 from daiban.catalog.models import CatalogItem
 from daiban.lib.errors import NotFound
 from daiban.policy.guides import guide_url
-from daiban.policy.models import Article, ConsultationReference, Kind, SearchDocument, SearchTerm, Status
+from daiban.policy.models import (
+    PUBLISHER_ROLES,
+    Article,
+    ConsultationReference,
+    Kind,
+    SearchDocument,
+    SearchTerm,
+    Status,
+)
 from daiban.policy.segment import fallback_terms, normalize, query_groups
-from daiban.policy.services import PUBLISHER_ROLES
 from daiban.policy.synonyms import synonyms_of
 
 MAX_QUERY_LENGTH = 100

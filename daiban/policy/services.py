@@ -13,13 +13,20 @@ from daiban.lib import clock
 from daiban.lib.errors import Conflict, NotFound, ValidationFailed
 from daiban.org.models import User
 from daiban.org.permissions import require_role
-from daiban.org.roles import CASE_WORKER_ROLES, Role
+from daiban.org.roles import CASE_WORKER_ROLES
 from daiban.org.scope import scope_of
 from daiban.policy.guides import guides_for_text
 from daiban.policy.indexing import index_article
-from daiban.policy.models import ALLOWED_STATUS_CHANGES, Article, ArticleTransition, ConsultationReference, Kind, Status
+from daiban.policy.models import (
+    ALLOWED_STATUS_CHANGES,
+    PUBLISHER_ROLES,
+    Article,
+    ArticleTransition,
+    ConsultationReference,
+    Kind,
+    Status,
+)
 
-PUBLISHER_ROLES = (Role.CENTER_ADMIN,)
 EDITABLE_FIELDS = ("kind", "title", "body", "source", "doc_number", "publish_date", "catalog_item")
 TEXT_LIMITS = {"title": 200, "source": 100, "doc_number": 60, "body": 50000}
 TEXT_LABELS = {"title": "标题", "source": "来源", "doc_number": "文号", "body": "正文"}

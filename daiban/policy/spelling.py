@@ -14,6 +14,8 @@ from functools import lru_cache
 from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin
 
+from daiban.policy.synonyms import all_words
+
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 _INITIALS = re.compile(r"[a-z]{2,8}")
 MAX_WINDOW = 6
@@ -38,8 +40,7 @@ def initials(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    from daiban.policy.segment import dictionary_words
-    from daiban.policy.synonyms import all_words
+    from daiban.policy.segment import dictionary_words  # segment.py imports this module to read a query
 
     by_sound: dict[str, list[str]] = defaultdict(list)
     by_initials: dict[str, list[str]] = defaultdict(list)

@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from daiban.catalog.models import STAGE_ORDER
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.policy.forms import ArticleForm
 from daiban.policy.guides import guide_facts
-from daiban.policy.models import Article, Kind, Status
+from daiban.policy.models import PUBLISHER_ROLES, Article, Kind, Status
 from daiban.policy.selectors import MAX_QUERY_LENGTH, article_for, guide_rows, published_articles, search
 from daiban.policy.services import (
-    PUBLISHER_ROLES,
     policy_create,
     policy_guides_generate,
     policy_publish,
@@ -28,7 +29,7 @@ LATEST = 8
 ARTICLE_KINDS = [Kind.POLICY, Kind.RULES, Kind.NEWS]
 
 
-def _can_publish(user) -> bool:
+def _can_publish(user: User) -> bool:
     return user.is_authenticated and user.has_role(*PUBLISHER_ROLES)
 
 
@@ -39,7 +40,7 @@ def _guide_groups() -> list[dict]:
 
 
 @require_GET
-def policy_list(request):
+def policy_list(request: StaffRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
     sections = []
@@ -57,7 +58,7 @@ def policy_list(request):
 
 
 @require_GET
-def policy_detail(request, article_id: int):
+def policy_detail(request: StaffRequest, article_id: int) -> HttpResponse:
     try:
         article = article_for(article_id, request.user)
     except NotFound:
@@ -69,7 +70,7 @@ def policy_detail(request, article_id: int):
     })
 
 
-def policy_search(request):
+def policy_search(request: StaffRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
@@ -77,12 +78,12 @@ def policy_search(request):
     return render(request, "policy/search.html", {"q": query, "hits": hits, "kind": kind, "kinds": Kind.choices})
 
 
-def _require_publisher(request, action: str) -> None:
+def _require_publisher(request: StaffRequest, action: str) -> None:
     require_role(request.user, *PUBLISHER_ROLES, action=action)
 
 
 @staff_page
-def policy_manage(request):
+def policy_manage(request: StaffRequest) -> HttpResponse:
     _require_publisher(request, "policy_manage_page")
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
@@ -97,7 +98,7 @@ def policy_manage(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def policy_new(request):
+def policy_new(request: StaffRequest) -> HttpResponse:
     _require_publisher(request, "policy_new_page")
     form = ArticleForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.POLICY)})
     if request.method == "POST" and form.is_valid():
@@ -116,7 +117,7 @@ def policy_new(request):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def policy_edit(request, article_id: int):
+def policy_edit(request: StaffRequest, article_id: int) -> HttpResponse:
     _require_publisher(request, "policy_edit_page")
     article = Article.objects.select_related("catalog_item").filter(pk=article_id).first()
     if article is None:
@@ -138,7 +139,7 @@ def policy_edit(request, article_id: int):
 
 @staff_page
 @require_POST
-def policy_status(request, article_id: int, action: str):
+def policy_status(request: StaffRequest, article_id: int, action: str) -> HttpResponse:
     _require_publisher(request, f"policy_{action}_page")
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
@@ -157,7 +158,7 @@ def policy_status(request, article_id: int, action: str):
 
 @staff_page
 @require_POST
-def policy_generate_guides(request):
+def policy_generate_guides(request: StaffRequest) -> HttpResponse:
     _require_publisher(request, "policy_generate_guides_page")
     created = policy_guides_generate(actor=request.user)
     messages.success(request, f"已为 {len(created)} 个事项生成办事指南。" if created

@@ -1,7 +1,10 @@
 """The public pages: the service's home, the online request form (website and phone), progress by code."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +22,7 @@ SUBMITTED = "portal_submitted"  # session key: the last request this browser sub
 WRONG_PAIR = "登记编号或查询码不正确"
 
 
-def _limit(request, scope: str, limit: int) -> None:
+def _limit(request: HttpRequest, scope: str, limit: int) -> None:
     # The same scopes and limits as the public API, so a page and the API share one allowance per address.
     ratelimit.check(scope, client_ip(request) or "-", limit=limit, window_seconds=settings.PUBLIC_WINDOW_SECONDS)
 
@@ -28,22 +31,22 @@ def _wait_minutes() -> int:
     return max(1, -(-settings.PUBLIC_WINDOW_SECONDS // 60))
 
 
-def _month_day(day) -> str:
+def _month_day(day: date) -> str:
     return f"{day.month} 月 {day.day} 日"
 
 
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", service_points())
 
 
 @require_http_methods(["GET"])
-def timeliness(request):
+def timeliness(request: HttpRequest) -> HttpResponse:
     """承诺时限 / 实际平均: what each main item promises and what it really took in this county."""
     return render(request, "portal/timeliness.html", promise_and_practice())
 
 
 @require_http_methods(["GET", "POST"])
-def apply(request, mobile: bool = False):
+def apply(request: HttpRequest, mobile: bool = False) -> HttpResponse:
     template = "portal/m_apply.html" if mobile else "portal/apply.html"
     if request.method == "GET":
         return render(request, template, {"form": RequestForm(), "center": county_center()})
@@ -68,7 +71,7 @@ def apply(request, mobile: bool = False):
     return render(request, template, context, status=422)
 
 
-def done(request):
+def done(request: HttpRequest) -> HttpResponse:
     submitted = request.session.get(SUBMITTED)
     if not submitted:
         return redirect("portal:apply")
@@ -76,7 +79,7 @@ def done(request):
 
 
 @require_http_methods(["GET", "POST"])
-def progress(request):
+def progress(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = ProgressForm(initial={"tracking_no": request.GET.get("tracking_no", "")[:20]})
         return render(request, "portal/progress.html", {"form": form})
@@ -95,7 +98,7 @@ def progress(request):
     return render(request, "portal/progress.html", {"form": ProgressForm(), "result": result})
 
 
-def good_bad(request):
+def good_bad(request: HttpRequest) -> HttpResponse:
     """The county's 好评率 per month (政务服务「好差评」), for everyone to see."""
     months = county_monthly()
     for month in months:

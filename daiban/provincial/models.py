@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from daiban.cases.models import Case, CaseItem
 from daiban.lib import clock
 
 
@@ -30,8 +29,8 @@ class ProvincialMessage(models.Model):
 
     message_id = models.CharField("报文编号", max_length=100, unique=True)
     event = models.CharField("事件", max_length=16, choices=Event.choices)
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.CASCADE, related_name="provincial_messages")
-    item = models.ForeignKey(CaseItem, verbose_name="事项", null=True, blank=True, on_delete=models.SET_NULL,
+    case = models.ForeignKey("cases.Case", verbose_name="案件", on_delete=models.CASCADE, related_name="provincial_messages")
+    item = models.ForeignKey("cases.CaseItem", verbose_name="事项", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     payload = models.JSONField("报文", encoder=DjangoJSONEncoder)
     occurred_at = models.DateTimeField("发生时间")

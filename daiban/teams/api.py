@@ -5,12 +5,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, overload
 
+from django.db import models
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import Page, PageIn, errors
+from daiban.org.http import StaffRequest
 from daiban.org.models import AgencyBody, User
 from daiban.org.scope import get_in_scope
 from daiban.teams.models import Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
@@ -155,7 +157,7 @@ def record_out(record: ConductRecord) -> dict[str, Any]:
     }
 
 
-def _choice(value: str | None, choices, field: str) -> list[str] | None:
+def _choice(value: str | None, choices: type[models.TextChoices], field: str) -> list[str] | None:
     if not value:
         return None
     if value not in choices.values:
@@ -164,8 +166,8 @@ def _choice(value: str | None, choices, field: str) -> list[str] | None:
 
 
 @router.get("/meetings", response=Page[MeetingOut], summary="工作例会和业务培训（本人数据范围内；新的在前）")
-def list_meetings(request, page: Query[PageIn], kind: str | None = None, body: int | None = None,
-                  year: int | None = None):
+def list_meetings(request: StaffRequest, page: Query[PageIn], kind: str | None = None, body: int | None = None,
+                  year: int | None = None) -> dict[str, Any]:
     rows = filtered(meetings_for(request.auth), date_field="held_on", body=body, year=year,
                     kinds=_choice(kind, MeetingKind, "kind"))
     return paginate(rows, page, order=["-held_on", "-id"], row=meeting_out)
@@ -173,7 +175,7 @@ def list_meetings(request, page: Query[PageIn], kind: str | None = None, body: i
 
 @router.post("/meetings", response={201: MeetingOut, **errors(403)},
              summary="登记工作例会或业务培训（县代办中心：全县；代办机构管理员：本机构）")
-def create_meeting(request, payload: MeetingIn):
+def create_meeting(request: StaffRequest, payload: MeetingIn) -> Status[dict[str, Any]]:
     body = _body(payload.body_id)
     meeting = meeting_record(actor=request.auth, kind=payload.kind, body=body, held_on=payload.held_on,
                              topic=payload.topic, content=payload.content, location=payload.location,
@@ -182,21 +184,21 @@ def create_meeting(request, payload: MeetingIn):
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="一次工作例会或业务培训")
-def get_meeting(request, meeting_id: int):
+def get_meeting(request: StaffRequest, meeting_id: int) -> dict[str, Any]:
     return meeting_out(get_in_scope(meetings_for(request.auth), pk=meeting_id, user=request.auth))
 
 
 @router.put("/meetings/{meeting_id}/attendance",
             response={200: MeetingOut, **errors(403)}, summary="登记参会情况（整体替换）")
-def set_attendance(request, meeting_id: int, payload: AttendanceIn):
+def set_attendance(request: StaffRequest, meeting_id: int, payload: AttendanceIn) -> dict[str, Any]:
     meeting = get_in_scope(meetings_for(request.auth), pk=meeting_id, user=request.auth)
     meeting = meeting_attendance_set(actor=request.auth, meeting=meeting, attendance=_people(payload.attendance))
     return meeting_out(meeting)
 
 
 @router.get("/records", response=Page[RecordOut], summary="考核激励与责任追究记录（本人数据范围内；新的在前）")
-def list_records(request, page: Query[PageIn], kind: str | None = None, body: int | None = None,
-                 year: int | None = None):
+def list_records(request: StaffRequest, page: Query[PageIn], kind: str | None = None, body: int | None = None,
+                 year: int | None = None) -> dict[str, Any]:
     rows = filtered(records_for(request.auth), date_field="decided_on", body=body, year=year,
                     kinds=_choice(kind, ConductKind, "kind"))
     return paginate(rows, page, order=["-decided_on", "-id"], row=record_out)
@@ -204,7 +206,7 @@ def list_records(request, page: Query[PageIn], kind: str | None = None, body: in
 
 @router.post("/records", response={201: RecordOut, **errors(403, 404)},
              summary="登记考核激励或责任追究（县代办中心：全县；代办机构管理员：本机构人员）")
-def create_record(request, payload: RecordIn):
+def create_record(request: StaffRequest, payload: RecordIn) -> Status[dict[str, Any]]:
     person = User.objects.select_related("body").filter(username=payload.username).first()
     if person is None:
         raise ValidationFailed({"username": "用户不存在"})
@@ -216,5 +218,5 @@ def create_record(request, payload: RecordIn):
 
 
 @router.get("/records/{record_id}", response=RecordOut, summary="一条考核激励或责任追究记录")
-def get_record(request, record_id: int):
+def get_record(request: StaffRequest, record_id: int) -> dict[str, Any]:
     return record_out(get_in_scope(records_for(request.auth), pk=record_id, user=request.auth))

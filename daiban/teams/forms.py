@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Model
 
 from daiban.lib.forms import choice_field, mark_required, model_choice_field
 from daiban.org.models import AgencyBody, User
@@ -33,8 +34,16 @@ class MeetingForm(forms.Form):
         mark_required(self.fields["topic"], self.fields["content"])
 
 
+class PersonField(forms.ModelChoiceField):
+    """A person as the ledger names them: 姓名（代办机构，或职务、用户名）."""
+
+    def label_from_instance(self, obj: Model) -> str:
+        assert isinstance(obj, User), obj
+        return f"{obj.display_name}（{obj.body.name if obj.body else obj.title or obj.username}）"
+
+
 class RecordForm(forms.Form):
-    person = forms.ModelChoiceField(label="人员", queryset=User.objects.none(),
+    person = PersonField(label="人员", queryset=User.objects.none(),
                                     error_messages={"required": "请选择人员",
                                                     "invalid_choice": "请选择本人可登记的人员"})
     kind = forms.ChoiceField(label="类型", choices=ConductKind.choices)
@@ -52,7 +61,5 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         model_choice_field(self.fields["person"]).queryset = (
             User.objects.filter(pk__in=[p.pk for p in people]).select_related("body"))
-        self.fields["person"].label_from_instance = lambda p: (
-            f"{p.display_name}（{p.body.name if p.body_id else p.title or p.username}）")
         model_choice_field(self.fields["body"]).queryset = AgencyBody.objects.filter(pk__in=[b.pk for b in bodies])
         mark_required(self.fields["reason"])

@@ -17,6 +17,8 @@ class MeetingKind(models.TextChoices):
 
 # /teams/trainings/ lists these; /teams/meetings/ the work meetings.
 TRAINING_KINDS = (MeetingKind.TRAINING, MeetingKind.SEMINAR)
+# The county's own agency bodies, whose teams' records are kept here.
+COUNTY_BODY_KINDS = (AgencyBody.Kind.CENTER, AgencyBody.Kind.UNIT)
 
 
 class TeamMeeting(models.Model):

@@ -14,8 +14,7 @@ from django.db.models import Q, QuerySet
 from daiban.org.models import AgencyBody, RoleGrant, User
 from daiban.org.roles import SEPARATED_ADMIN_ROLES, Role
 from daiban.org.scope import scope_of
-from daiban.teams.models import ConductRecord, TeamMeeting
-from daiban.teams.services import COUNTY_BODY_KINDS
+from daiban.teams.models import COUNTY_BODY_KINDS, ConductRecord, TeamMeeting
 
 
 def meetings_for(user: User) -> QuerySet[TeamMeeting]:

@@ -11,15 +11,23 @@ from typing import Any
 from django.db import transaction
 
 from daiban.audit.services import audit_record
+from daiban.cases.selectors import cases_for
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
 from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import refuse, require_role
 from daiban.org.roles import Role
-from daiban.teams.models import TRAINING_KINDS, Attendance, ConductKind, ConductRecord, MeetingKind, TeamMeeting
+from daiban.teams.models import (
+    COUNTY_BODY_KINDS,
+    TRAINING_KINDS,
+    Attendance,
+    ConductKind,
+    ConductRecord,
+    MeetingKind,
+    TeamMeeting,
+)
 
 WRITER_ROLES = (Role.CENTER_ADMIN, Role.UNIT_ADMIN)
-COUNTY_BODY_KINDS = (AgencyBody.Kind.CENTER, AgencyBody.Kind.UNIT)
 MEETING_FIELDS = ("kind", "held_on", "topic", "content", "location", "host", "hours")
 # A training session or seminar lasts at most a week of full days; hours are counted to a tenth.
 MAX_TRAINING_HOURS = Decimal("40")
@@ -265,8 +273,6 @@ def conduct_record_add(*, actor: User, person: User, kind: str, reason: str, dec
 
 def _case_in_scope(actor: User, case, errors: dict[str, str]):
     """A case id or Case the actor can see; anything else is reported as not found."""
-    from daiban.cases.selectors import cases_for
-
     case_id = getattr(case, "pk", case)
     found = cases_for(actor).filter(pk=case_id).first() if str(case_id).isdigit() else None
     if found is None:

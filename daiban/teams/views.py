@@ -5,12 +5,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases.models import Case
 from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.org.http import StaffRequest
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import require_role
 from daiban.org.roles import CASE_WORKER_ROLES, Role
@@ -48,7 +52,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _filters(request, rows, date_field: str) -> tuple:
+def _filters(request: StaffRequest, rows: QuerySet, date_field: str) -> tuple[QuerySet, dict[str, Any]]:
     body, year = _int(request.GET.get("body")), _int(request.GET.get("year"))
     query = "&".join(f"{k}={v}" for k, v in (("body", body), ("year", year)) if v)
     return filtered(rows, date_field=date_field, body=body, year=year), {"body": body, "year": year, "query": query}
@@ -56,13 +60,13 @@ def _filters(request, rows, date_field: str) -> tuple:
 
 @staff_page
 @require_GET
-def home(request):
+def home(request: StaffRequest) -> HttpResponse:
     return redirect("teams:meetings")
 
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_list(request, section: str):
+def meeting_list(request: StaffRequest, section: str) -> HttpResponse:
     user = request.user
     require_role(user, *READER_ROLES, action="teams_meetings_page")
     bodies = writable_bodies(user)
@@ -88,16 +92,15 @@ def meeting_list(request, section: str):
                                                                                                 "present"):
         counts = attendance.setdefault(a[0], [0, 0])
         counts[0 if a[1] else 1] += 1
-    for meeting in page.object_list:
-        meeting.counts = attendance.get(meeting.pk, [0, 0])
+    shown = [(meeting, attendance.get(meeting.pk, [0, 0])) for meeting in page.object_list]  # (present, absent)
     return render(request, "teams/meetings.html", {
         "section": section, "title": SECTIONS[section]["title"], "form": form, "can_record": bool(bodies),
-        "page": page, "bodies": county_bodies() if scope_of(user).county_wide else None, "years": years,
+        "page": page, "rows": shown, "bodies": county_bodies() if scope_of(user).county_wide else None, "years": years,
         **chosen,
     }, status=422 if form.errors else 200)
 
 
-def _presence_rows(post, candidates) -> tuple[list[Presence], list[str]]:
+def _presence_rows(post: QueryDict, candidates: list[User]) -> tuple[list[Presence], list[str]]:
     rows, errors = [], []
     for person in candidates:
         state = post.get(f"state_{person.pk}", "")
@@ -110,7 +113,7 @@ def _presence_rows(post, candidates) -> tuple[list[Presence], list[str]]:
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request: StaffRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     require_role(user, *READER_ROLES, action="teams_meeting_page")
     meeting = get_in_scope(meetings_for(user), pk=meeting_id, user=user)
@@ -143,14 +146,14 @@ def meeting_detail(request, meeting_id: int):
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def record_list(request):
+def record_list(request: StaffRequest) -> HttpResponse:
     user = request.user
     require_role(user, *READER_ROLES, action="teams_records_page")
     people, bodies = record_candidates(user), writable_bodies(user)
     if request.method == "POST" and not people:
         require_role(user, *WRITER_ROLES, action="conduct_record_add")
     form = RecordForm(request.POST or None, people=people, bodies=bodies,
-                      initial={"decided_by": user.body.name if user.body_id else ""})
+                      initial={"decided_by": user.body.name if user.body else ""})
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         tracking_no = values.pop("case").strip()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from daiban.lib.errors import ValidationFailed
@@ -80,7 +81,7 @@ def _in_range(field: str, day: dt.date) -> None:
 
 @router.get("/calendar/add-workdays", response=AddWorkdaysOut, auth=None,
             summary="从某日起算若干个工作日后的日期")
-def add_workdays(request, start: str, days: str):
+def add_workdays(request: HttpRequest, start: str, days: str) -> dict[str, object]:
     """`start` 当日不计入，从次日起算第 `days` 个工作日；`days` 为 0 时为 `start` 当日或其后第一个工作日。
 
     `provisional` 为 true 表示所涉年度的节假日安排尚未公布或尚未确认，结果按法定节假日规则推算，可能变动。
@@ -98,7 +99,7 @@ def add_workdays(request, start: str, days: str):
 
 @router.get("/calendar/workdays-between", response=WorkdaysBetweenOut, auth=None,
             summary="两个日期之间的工作日数")
-def workdays_between(request, start: str, end: str):
+def workdays_between(request: HttpRequest, start: str, end: str) -> dict[str, int]:
     """`start` 之后（不含当日）至 `end`（含当日）的工作日数；`end` 不晚于 `start` 时为 0。"""
     first, last = _date("start", start), _date("end", end)
     _in_range("start", first)

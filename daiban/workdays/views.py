@@ -1,13 +1,17 @@
 """The calendar page: administrators import a year's arrangement and put it into force."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from daiban.lib.errors import ServiceError, ValidationFailed
+from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 from daiban.workdays import loader
 from daiban.workdays.selectors import year_overview
@@ -16,7 +20,7 @@ from daiban.workdays.services import CALENDAR_ROLES, calendar_confirm_year, cale
 EXAMPLE = "2027-01-01 休 元旦\n2027-02-05~2027-02-11 休 春节\n2027-02-14 班 调休上班"
 
 
-def _today():
+def _today() -> date:
     return timezone.localdate()
 
 
@@ -29,7 +33,7 @@ def _year(text: str) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_years(request):
+def calendar_years(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, *CALENDAR_ROLES, action="calendar_page")
     form = {"year": "", "text": "", "note": ""}
     errors: dict[str, str] = {}

@@ -6,7 +6,7 @@ import os
 import pytest
 from schemathesis import GenerationMode
 
-from daiban.attack.fuzz import attack, record
+from daiban.attack.tests.fuzz import attack, record
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = int(os.environ.get("DAIBAN_ATTACK_EXAMPLES", "3"))

@@ -1,10 +1,16 @@
-"""What the coordination services share: who is who on a case, departments by name."""
+"""What the coordination services share: who is who on a case, departments by name, and sending a linked request
+(an issue escalated to a higher agency body sends one, as does 联动代办 itself)."""
 from __future__ import annotations
 
 from django.db.models import Q
 
-from daiban.cases.models import Case, TeamRole
+from daiban.audit.services import audit_record
+from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.coordination.deadlines import Deadline
+from daiban.coordination.models import Issue, LinkedRequest, LinkedStep
 from daiban.coordination.selectors import HIGHER_KINDS
+from daiban.coordination.states import LinkedStatus
+from daiban.lib import clock
 from daiban.notify.rules import To
 from daiban.notify.services import notify_event
 from daiban.org.models import AgencyBody, Department, User
@@ -81,3 +87,27 @@ def higher_body(case: Case, wanted: str | int | None, *, default_kind: str = Age
             return body
         body = body.parent
     return AgencyBody.objects.filter(kind=wanted).order_by("pk").first()
+
+
+def linked_page(linked: LinkedRequest) -> str:
+    return f"/coordination/linked/{linked.pk}/"
+
+
+def send_linked(*, actor: User, case: Case, to_body: AgencyBody, subject: str, deadline: Deadline,
+                item: CaseItem | None = None, issue: Issue | None = None) -> LinkedRequest:
+    """Inside the caller's transaction, permission already checked: the request, its first step, the notice."""
+    own = actor.body
+    from_body = own if own is not None and own.kind in (AgencyBody.Kind.UNIT, AgencyBody.Kind.CENTER) else case.unit
+    now = clock.now()
+    linked = LinkedRequest.objects.create(
+        case=case, item=item, issue=issue, from_body=from_body, to_body=to_body, subject=subject, sent_by=actor,
+        sent_at=now, sent_on=clock.today(), deadline_workdays=deadline.workdays, due_on=deadline.due_on,
+        due_provisional=deadline.provisional)
+    LinkedStep.objects.create(request=linked, status=LinkedStatus.SENT, at=now, by=actor, note=subject)
+    audit_record(event_type="coordination.linked_sent", actor=actor, obj=linked,
+                 new={"case_id": case.pk, "from": from_body.name, "to": to_body.name, "subject": subject,
+                      "item": item.catalog_item.code if item else None, "issue": issue.pk if issue else None,
+                      "due_on": linked.due_on, "deadline_workdays": linked.deadline_workdays})
+    tell("linked.sent", people=body_staff(to_body), case=case, link=linked_page(linked), dedupe_key=str(linked.pk),
+         values={"from_body": from_body.name, "subject": subject, "due": f"{linked.due_on:%Y-%m-%d}"})
+    return linked

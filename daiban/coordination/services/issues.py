@@ -15,12 +15,12 @@ from daiban.coordination.services.common import (
     body_staff,
     departments_named,
     liaisons_of,
+    send_linked,
     staff_of,
     tell,
     unit_admins,
     works_on,
 )
-from daiban.coordination.services.linked import send_linked
 from daiban.coordination.states import ALLOWED_ISSUE_CHANGES, IssueStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed

@@ -6,22 +6,26 @@ import datetime as dt
 from django.db import transaction
 
 from daiban.audit.services import audit_record
-from daiban.cases.models import Case, CaseItem
+from daiban.cases.models import Case
 from daiban.cases.services import require_case_worker, require_open
 from daiban.catalog.models import Level
-from daiban.coordination.deadlines import Deadline, deadline_from
+from daiban.coordination.deadlines import deadline_from
 from daiban.coordination.models import Issue, IssueResponse, LinkedRequest, LinkedStep
-from daiban.coordination.services.common import body_staff, higher_body, staff_of, tell, unit_admins
+from daiban.coordination.services.common import (
+    higher_body,
+    linked_page,
+    send_linked,
+    staff_of,
+    tell,
+    unit_admins,
+)
+from daiban.coordination.services.issues import issue_escalate, lock_issue, propose_resolution, record_response
 from daiban.coordination.states import ALLOWED_LINKED_CHANGES, IssueStatus, LinkedStatus, Tier
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.org.ladder import ladder_for
 from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import refuse
-
-
-def _link(linked: LinkedRequest) -> str:
-    return f"/coordination/linked/{linked.pk}/"
 
 
 def _move(*, actor: User, linked: LinkedRequest, to_status: str, note: str = "") -> str:
@@ -46,26 +50,6 @@ def _requesters(linked: LinkedRequest) -> list[User]:
     return [linked.sent_by, *unit_admins(linked.from_body)]
 
 
-def send_linked(*, actor: User, case: Case, to_body: AgencyBody, subject: str, deadline: Deadline,
-                item: CaseItem | None = None, issue: Issue | None = None) -> LinkedRequest:
-    """Inside the caller's transaction, permission already checked: the request, its first step, the notice."""
-    own = actor.body
-    from_body = own if own is not None and own.kind in (AgencyBody.Kind.UNIT, AgencyBody.Kind.CENTER) else case.unit
-    now = clock.now()
-    linked = LinkedRequest.objects.create(
-        case=case, item=item, issue=issue, from_body=from_body, to_body=to_body, subject=subject, sent_by=actor,
-        sent_at=now, sent_on=clock.today(), deadline_workdays=deadline.workdays, due_on=deadline.due_on,
-        due_provisional=deadline.provisional)
-    LinkedStep.objects.create(request=linked, status=LinkedStatus.SENT, at=now, by=actor, note=subject)
-    audit_record(event_type="coordination.linked_sent", actor=actor, obj=linked,
-                 new={"case_id": case.pk, "from": from_body.name, "to": to_body.name, "subject": subject,
-                      "item": item.catalog_item.code if item else None, "issue": issue.pk if issue else None,
-                      "due_on": linked.due_on, "deadline_workdays": linked.deadline_workdays})
-    tell("linked.sent", people=body_staff(to_body), case=case, link=_link(linked), dedupe_key=str(linked.pk),
-         values={"from_body": from_body.name, "subject": subject, "due": f"{linked.due_on:%Y-%m-%d}"})
-    return linked
-
-
 def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str | None = None,
                         issue: Issue | None = None, to_body: str | int | None = None,
                         deadline_workdays: int | None = None, respond_by: dt.date | None = None,
@@ -75,7 +59,6 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
     if issue is not None:
         if issue.case_id != case.pk:
             raise ValidationFailed({"issue_id": "该问题不属于本案"})
-        from daiban.coordination.services.issues import issue_escalate
 
         if to_body in (None, ""):  # the next agency body up the case's ladder
             rung = next((r for r in ladder_for(case.unit) if r.number > issue.tier and r.step == Tier.HIGHER_BODY),
@@ -83,7 +66,7 @@ def linked_request_send(*, actor: User, case: Case, subject: str, item_code: str
             to_body = rung.body.pk if rung else None
         issue_escalate(actor=actor, issue=issue, reason=subject, deadline_workdays=deadline_workdays,
                        respond_by=respond_by, skip_reason=skip_reason, to_body=to_body)
-        return issue.linked_requests.order_by("-pk").first()
+        return issue.linked_requests.latest("pk")
     require_case_worker(actor, case, "linked_request_send")
     require_open(case)
     errors: dict[str, str] = {}
@@ -128,7 +111,7 @@ def linked_request_accept(*, actor: User, linked: LinkedRequest, note: str = "")
         linked.save(update_fields=["status", "accepted_by", "accepted_at"])
         audit_record(event_type="coordination.linked_accepted", actor=actor, obj=linked,
                      new={"to": linked.to_body.name, "note": (note or "").strip()})
-        tell("linked.accepted", people=_requesters(linked), case=linked.case, link=_link(linked),
+        tell("linked.accepted", people=_requesters(linked), case=linked.case, link=linked_page(linked),
              values={"to_body": linked.to_body.name, "who": actor.display_name}, dedupe_key=str(linked.pk))
     return linked
 
@@ -155,14 +138,12 @@ def linked_request_feedback(*, actor: User, linked: LinkedRequest, feedback: str
                      new={"feedback": feedback, "answered_on": today, "due_on": linked.due_on, "late": linked.late})
         _feed_issue(actor=actor, linked=linked, feedback=feedback, resolves=resolves_issue)
         late = f"（逾期反馈：期限{linked.due_on:%Y-%m-%d}）" if linked.late else ""
-        tell("linked.answered", people=_requesters(linked), case=linked.case, link=_link(linked),
+        tell("linked.answered", people=_requesters(linked), case=linked.case, link=linked_page(linked),
              values={"late": late, "to_body": linked.to_body.name, "feedback": feedback}, dedupe_key=str(linked.pk))
     return linked
 
 
 def _feed_issue(*, actor: User, linked: LinkedRequest, feedback: str, resolves: bool) -> None:
-    from daiban.coordination.services.issues import lock_issue, propose_resolution, record_response
-
     if linked.issue is None:
         return
     issue = lock_issue(linked.issue)

@@ -8,11 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from daiban.audit.services import audit_record
+from daiban.cases.paperwork import Paper, generate
 from daiban.cases.services import require_case_worker, require_open
 from daiban.coordination.models import Invitee, Issue, IssueResponse, Meeting, Resolution, Signature
 from daiban.coordination.record import content_hash, meeting_data, record_content
 from daiban.coordination.services.common import agents_of, departments_named, tell
+from daiban.coordination.services.issues import lock_issue, record_response
 from daiban.coordination.states import ISSUE_ACTIVE, IssueStatus, ResolutionStatus
+from daiban.documents.meeting import meeting_record
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.notify.rules import To
@@ -95,8 +98,9 @@ def meeting_convene(*, actor: User, issues: list[Issue], agenda: str, held_at: d
             created_at=clock.now(), chair=_text(chair) or actor.display_name,
             recorder=_text(recorder) or actor.display_name)
         meeting.issues.set(issues)
-        Invitee.objects.bulk_create([Invitee(meeting=meeting, user=u, unit=u.department.full_name or u.department.name,
-                                             title=u.title) for u in people])
+        Invitee.objects.bulk_create([Invitee(meeting=meeting, user=u, unit=department.full_name or department.name,
+                                             title=u.title)
+                                     for u in people if (department := u.department) is not None])  # all (_invited)
         audit_record(event_type="coordination.meeting_convened", actor=actor, obj=meeting,
                      new={"issues": [i.pk for i in issues], "held_at": held_at, "place": meeting.place,
                           "invitees": [u.username for u in people]})
@@ -182,9 +186,6 @@ def _apply_resolutions(meeting: Meeting, rows: list[dict]) -> None:
 
 def refresh_document(*, actor: User, meeting: Meeting) -> None:
     """The .docx of the record with its signatures, kept as a CaseDocument of the meeting's first case."""
-    from daiban.cases.paperwork import Paper, generate
-    from daiban.documents.meeting import meeting_record
-
     # The document's versions are the record's: a signature completes the version signed, it makes no new one.
     document = generate(case=meeting.case, kind="meeting", actor=actor, subject=f"meeting:{meeting.pk}",
                         version=meeting.record_version, paper=Paper(meeting_data(meeting, ""), meeting_record))
@@ -262,8 +263,6 @@ def meeting_record_save(*, actor: User, meeting: Meeting, present: list[str], re
 
 def _report_to_issues(*, actor: User, meeting: Meeting, count: int) -> None:
     """Holding the joint meeting is the convening tier's answer to each of its issues."""
-    from daiban.coordination.services.issues import lock_issue, record_response
-
     local = timezone.localtime(meeting.held_at)
     for issue in meeting.issues.all():
         issue = lock_issue(issue)

@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.lib import clock
 from daiban.provincial import delivery
 from daiban.provincial.delivery import MAX_ATTEMPTS, deliver_pending
 from daiban.provincial.models import ProvincialMessage
-from daiban.provincial.services import provincial_enqueue
 from daiban.provincial.tests.platform import Platform
 
 T0 = dt.datetime(2026, 9, 30, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -5,12 +5,12 @@ import pytest
 from django.db import transaction
 
 from conftest import request_payload
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.services import request_accept
 from daiban.intake.services import request_submit
 from daiban.intake.validation import RequestData
 from daiban.lib import clock
 from daiban.provincial.models import ProvincialMessage
-from daiban.provincial.services import provincial_enqueue
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,8 @@ def stop_child(child: subprocess.Popen) -> None:
     if child.poll() is not None:
         return
     # gunicorn stops gracefully on SIGTERM; huey's consumer on SIGINT (SIGTERM would abandon running tasks).
-    child.send_signal(signal.SIGTERM if "gunicorn" in child.args else signal.SIGINT)
+    gunicorn = isinstance(child.args, list) and "gunicorn" in child.args  # start() gives the arguments as a list
+    child.send_signal(signal.SIGTERM if gunicorn else signal.SIGINT)
     try:
         child.wait(GRACEFUL_STOP_SECONDS + 2)
         return

@@ -26,7 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-FIGURES = Path(__file__).resolve().parents[2] / "test-artifacts" / "attack-figures.json"
+from daiban.api import api
+
+FIGURES = Path(__file__).resolve().parents[3] / "test-artifacts" / "attack-figures.json"
 # Ending one's own session would leave the rest of the run anonymous; it has its own tests.
 SKIPPED = {("DELETE", "/api/v1/auth/token")}
 # What an anonymous caller may hear from an operation that needs a login: no login; a page session's POST without
@@ -52,8 +54,6 @@ class Run:
 
 
 def load_schema():
-    from daiban.api import api
-
     raw = json.loads(json.dumps(api.get_openapi_schema(), default=str))
     schema = schemathesis.openapi.from_dict(raw)
     schema.app = get_wsgi_application()

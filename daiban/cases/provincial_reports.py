@@ -1,7 +1,9 @@
-"""The JSON message of each event, as documented in docs/provincial-platform.md.
+"""A case's reports to the provincial platform: the JSON message of each event, as documented in
+docs/provincial-platform.md, queued in the provincial outbox (daiban/provincial) by `provincial_enqueue`.
 
 A message is built once, when its event happens, and kept as it was: a retry sends the same bytes'
-worth of content even if the case has changed since.
+worth of content even if the case has changed since. Here in cases, which the message describes, so that
+the outbox below never reads a case.
 """
 from __future__ import annotations
 
@@ -12,6 +14,11 @@ from django.utils import timezone
 
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.states import ItemStatus
+from daiban.lib import clock
+from daiban.provincial.models import ProvincialMessage
+from daiban.provincial.services import message_enqueue
+
+Event = ProvincialMessage.Event
 
 SYSTEM_NAME = "平阳县企业投资项目政府代办服务系统"
 COUNTY_AREA_CODE = "330326"
@@ -84,3 +91,22 @@ def build(*, message_id: str, event: str, event_label: str, case: Case, occurred
     if details:
         payload["good_bad" if event in ("evaluation", "rectification") else "closure"] = details
     return payload
+
+
+def provincial_enqueue(*, event: str, case: Case, item: CaseItem | None = None,
+                       details: dict[str, Any] | None = None, key: str | None = None) -> ProvincialMessage:
+    """Queue the report of one event, inside the caller's `transaction.atomic()` block next to the change it
+    reports; the same event queued again returns the row already there."""
+    event = Event(event)
+    if event == Event.ITEM_RESULT and item is None:
+        raise ValueError("an item_result report needs its item")
+    message_id = message_id_for(event, case, item, key)
+    existing = ProvincialMessage.objects.filter(message_id=message_id).first()
+    if existing is not None:
+        return existing
+    now = clock.now()
+    return message_enqueue(ProvincialMessage(
+        message_id=message_id, event=event, case=case, item=item, occurred_at=now, created_at=now,
+        next_attempt_at=now,
+        payload=build(message_id=message_id, event=event.value, event_label=event.label, case=case,
+                      occurred_at=now, item=item, details=details)))

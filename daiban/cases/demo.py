@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from django.contrib.auth.hashers import make_password
+
 from daiban.cases.agency_team import propose
 from daiban.cases.models import Case
 from daiban.cases.services import case_agreement_set, case_designate_major, case_team_set, document_sign, request_accept
@@ -89,8 +91,6 @@ def _owner(demo: DemoCase, company: Company, password_hash: str) -> None:
 
 
 def load(password: str) -> None:
-    from django.contrib.auth.hashers import make_password
-
     center = User.objects.get(username="center")
     password_hash = User.objects.get(username="center").password if center.check_password(password) \
         else make_password(password)

@@ -1,0 +1,47 @@
+"""The case page (/cases/<pk>/, named cases:case): the case's own sections (daiban/cases/views.py), the plan and its
+execution (daiban/plans/views.py) and the items' blocking issues (daiban/coordination/selectors.py). Composed here,
+above the three (its template too: desk/case_page.html), so that none of them imports another sideways;
+daiban/urls.py mounts it among the case pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from daiban.cases.models import Case
+from daiban.cases.selectors import cases_for, with_case_reads
+from daiban.cases.views import case_context, case_post
+from daiban.coordination.selectors import blocking_issues
+from daiban.lib.prefetch import unpack_json_children
+from daiban.org.http import StaffRequest
+from daiban.org.pages import staff_page
+from daiban.org.scope import get_in_scope
+from daiban.plans.selectors import plan_items, with_plan_reads
+from daiban.plans.views import case_section
+
+TEMPLATE = "desk/case_page.html"
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def case_page(request: StaffRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
+        case = get_in_scope(reads, pk=pk, user=request.user)
+        unpack_json_children(case)
+        return render(request, TEMPLATE, _context(request, case))
+    case = get_in_scope(cases_for(request.user), pk=pk, user=request.user)
+    answer = case_post(request, case)
+    if isinstance(answer, HttpResponse):
+        return answer
+    return render(request, TEMPLATE, _context(request, case, **answer), status=422)
+
+
+def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
+    context = case_context(request, case, **forms)
+    blocked = blocking_issues(case)
+    context["items"] = [(item, blocked.get(item.pk, [])) for item in context["items"]]
+    context["plan_section"] = case_section(request, case)
+    return context
