@@ -27,7 +27,7 @@ _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _PROJECT_CODE = re.compile(r"[0-9A-Z-]{10,24}")
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,10}")
 # A search names how many it found up to this many; beyond, "more than" (counting costs a scan of them all).
-COUNT_LIMIT = 1000
+COUNT_LIMIT = 500
 
 
 def search_query(q: str | None) -> str:
@@ -110,10 +110,15 @@ def search(user, q: str | None) -> QuerySet[Request]:
             .select_related("case", "case__project", "unit", "company").order_by("-received_at", "-pk"))
 
 
+def _counted(rows: QuerySet) -> int:
+    """The rows counted up to one past COUNT_LIMIT (a common word would otherwise be counted over the whole
+    county on every search), without the joins of the page."""
+    return rows.order_by().values("pk")[:COUNT_LIMIT + 1].count()
+
+
 def found_count(rows: QuerySet) -> int | None:
-    """How many rows a search found, counted up to COUNT_LIMIT; None beyond (a common word would otherwise be
-    counted over the whole county on every search)."""
-    counted = rows.order_by().values("pk")[:COUNT_LIMIT + 1].count()
+    """How many rows a search found; None for more than COUNT_LIMIT."""
+    counted = _counted(rows)
     return counted if counted <= COUNT_LIMIT else None
 
 
@@ -122,13 +127,12 @@ class SearchPaginator(Paginator):
     more hits than that, to be narrowed by another word)."""
 
     def __init__(self, rows: QuerySet, per_page: int):
-        self.limit = COUNT_LIMIT
-        super().__init__(rows[:self.limit + 1], per_page)
+        self.limit, self.rows = COUNT_LIMIT, rows
+        super().__init__(rows[:self.limit], per_page)
 
     @cached_property
     def counted(self) -> int:
-        rows: QuerySet = self.object_list  # type: ignore[assignment]  # always the sliced QuerySet given above
-        return rows.count()
+        return _counted(self.rows)
 
     @cached_property
     def count(self) -> int:
