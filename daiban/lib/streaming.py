@@ -21,9 +21,13 @@ from django.db.models import QuerySet
 _DONE = object()
 
 
-def rows_read_ahead(queryset: QuerySet, *, chunk_size: int = 2000, ahead: int = 8) -> Iterator:
-    """The rows of queryset.iterator(chunk_size), up to `ahead` chunks read before the caller takes them."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+def rows_read_ahead(queryset: QuerySet, *, chunk_size: int = 2000, ahead: int = 8,
+                    own_connection: bool | None = None) -> Iterator:
+    """The rows of queryset.iterator(chunk_size), up to `ahead` chunks read before the caller takes them by a
+    thread on a connection of its own (`own_connection`; by default on PostgreSQL outside a transaction)."""
+    if own_connection is None:
+        own_connection = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if not own_connection:
         yield from queryset.iterator(chunk_size=chunk_size)
         return
     chunks: queue.Queue = queue.Queue(maxsize=ahead)
