@@ -144,10 +144,11 @@ import resource, time, tempfile, os
 from daiban.assessment.ledger import LEDGER_COLUMNS, LedgerFilters, ledger_rows, ledger_table
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.xlsx import write_xlsx
+from daiban.lib.streaming import rows_read_ahead
 path = os.path.join(tempfile.mkdtemp(), 'ledger.xlsx')
 began = time.perf_counter()
 rows = write_xlsx(path, title='代办台帐', columns=LEDGER_COLUMNS,
-                  rows=ledger_table(ledger_rows(Scoped.county(), LedgerFilters()).iterator(2000)))
+                  rows=ledger_table(rows_read_ahead(ledger_rows(Scoped.county(), LedgerFilters()))))
 print(rows, time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 """
 

@@ -28,6 +28,7 @@ from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.lib.schemas import errors
+from daiban.lib.streaming import rows_read_ahead
 from daiban.org.http import StaffRequest
 from daiban.org.models import User
 
@@ -79,7 +80,7 @@ def _stamp() -> str:
             summary="导出代办台帐（.xlsx；筛选：status、unit、category、from、to、warning）")
 def ledger_xlsx(request: StaffRequest) -> FileResponse:
     filters = check_export(actor=request.user, kind=Export.Kind.LEDGER, query=request.GET)
-    rows = ledger_rows(Scoped.of(request.user), parse_filters(filters)).iterator(chunk_size=2000)
+    rows = rows_read_ahead(ledger_rows(Scoped.of(request.user), parse_filters(filters)))
     response, count = xlsx_response(filename=f"代办台帐-{_stamp()}.xlsx", title="代办台帐", columns=LEDGER_COLUMNS,
                                     rows=ledger_table(rows))
     export_recorded(actor=request.user, kind=Export.Kind.LEDGER, filters=filters, rows=count)

@@ -25,6 +25,7 @@ from daiban.assessment.selectors import stale_exports
 from daiban.assessment.xlsx import write_xlsx
 from daiban.audit.services import audit_record
 from daiban.lib import clock
+from daiban.lib.streaming import rows_read_ahead
 from daiban.org.models import User
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def export_run(export_id: str) -> Export | None:
 
     buffer = io.BytesIO()
     try:
-        written = write_xlsx(buffer, title=title, columns=columns, rows=table(rows.iterator(chunk_size=2000)),
+        written = write_xlsx(buffer, title=title, columns=columns, rows=table(rows_read_ahead(rows)),
                              on_progress=progress)
     except Exception as exc:  # the page must learn that it failed; the log keeps the details
         log.exception("export %s failed", export.pk)

@@ -16,11 +16,10 @@ import zipfile
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import IO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from django.http import FileResponse
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +28,11 @@ CHUNK = 64 * 1024
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Cell styles (the order of cellXfs in STYLES).
 HEADER, DATE, QUOTED, MOMENT = 1, 2, 3, 4
-CONTROL = {"\r": "&#13;", "\t": "&#9;"}  # kept as written: a parser would turn a bare CR into LF
+# The characters XML cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE: control characters but tab, LF and CR) are
+# dropped; markup is escaped, and CR and tab as references, which a parser keeps (a bare CR would become LF).
+ILLEGAL = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32)]))
+XML_TEXT = str.maketrans({**dict.fromkeys(ILLEGAL), "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
+                          "\t": "&#9;"})
 EPOCH = dt.datetime(1899, 12, 30)  # Excel's day 0 (of the 1900 date system, past its 1900 leap-year bug)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -123,7 +126,7 @@ def _sheet(book: zipfile.ZipFile, number: int, columns: list[tuple], rows: Itera
             written += 1
             line = str(written + 1)
             batch.append(f'<row r="{line}">'
-                         + "".join(_cell(letter + line, value) for letter, value in zip(letters, row, strict=False))
+                         + "".join([_cell(letter + line, value) for letter, value in zip(letters, row, strict=False)])
                          + "</row>")
             if written % PROGRESS_EVERY == 0:
                 part.write("".join(batch).encode())
@@ -135,16 +138,21 @@ def _sheet(book: zipfile.ZipFile, number: int, columns: list[tuple], rows: Itera
 
 
 def _text(ref: str, value: str, style: int = 0) -> str:
-    space = ' xml:space="preserve"' if value != value.strip() else ""
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
     shown = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{shown} t="inlineStr"><is><t{space}>{escape(value, CONTROL)}</t></is></c>'
+    return f'<c r="{ref}"{shown} t="inlineStr"><is><t{space}>{value.translate(XML_TEXT)}</t></is></c>'
 
 
 def _cell(ref: str, value) -> str:
+    kind = type(value)  # the common types by identity first: this runs for every cell
+    if kind is str:
+        return _text_cell(ref, value)
     if value is None:
         return ""
+    if kind is int or kind is Decimal or kind is float:
+        return f'<c r="{ref}"><v>{value}</v></c>'
     if isinstance(value, str):
-        return _text_cell(ref, value)
+        return _text_cell(ref, str(value))
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
@@ -162,8 +170,7 @@ def _text_cell(ref: str, value: str) -> str:
     """Text typed by anyone (a project name on the public form) stays text: a value that a spreadsheet would read
     as a formula or a command (= + - @, tab, CR) is written as a string cell marked like Excel's leading
     apostrophe (quotePrefix), so it is shown, never evaluated; characters XML cannot hold are dropped."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return _text(ref, value, QUOTED if value.startswith(FORMULA_TRIGGERS) else 0)
+    return _text(ref, value, QUOTED if value.lstrip(ILLEGAL).startswith(FORMULA_TRIGGERS) else 0)
 
 
 def xlsx_response(*, filename: str, title: str, columns: list[tuple], rows: Iterable[list]) -> tuple[FileResponse, int]:
