@@ -32,7 +32,8 @@ PY = sys.executable
 
 import load  # noqa: E402  (bench/load.py: database, server and logins)
 
-# (label, who, path) — who: a page session or an API token of that person; {case} is a sampled case.
+# (label, who, path) — who: a page session or an API token of that person, or "public" (no login); {case} is a
+# sampled case.
 TARGETS = [
     ("page /cases/", "page", "/cases/"),
     ("page /cases/requests/", "page", "/cases/requests/"),
@@ -45,6 +46,8 @@ TARGETS = [
     # {plan}: a case with a plan (the demo county's; generated cases have none).
     ("page /plans/cases/<id>/ (expected dates)", "page", "/plans/cases/{plan}/"),
     ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{plan}/plan"),
+    # The public portal's 承诺时限 / 实际平均 (issue 16 §4): anyone, no login, from the stored figures.
+    ("page /portal/timeliness/ (承诺时限 / 实际平均, public)", "public", "/portal/timeliness/"),
     # Find anything (issue 14): a company word and a project number, in the centre's scope (every case).
     ("page /search/?q= (company word)", "page", "/search/?q=%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A"),
     ("GET /api/v1/search?q= (project number)", "api", "/api/v1/search?q=%E6%B5%8B%E8%AF%95%E9%A1%B9%E7%9B%AE{case}"),
@@ -78,7 +81,8 @@ token = api.post('/api/v1/auth/token', {'username': 'center', 'password': DEMO_P
                  content_type='application/json').json()['token']
 counts = {}
 for label, who, path in TARGETS:
-    client, headers = (page, {}) if who == 'page' else (api, {'Authorization': 'Bearer ' + token})
+    client, headers = {'page': (page, {}), 'public': (StaffClient(), {})}.get(
+        who, (api, {'Authorization': 'Bearer ' + token}))
     client.get(path.format(case=case, plan=plan), headers=headers)
     with CaptureQueriesContext(connection) as queries:
         status = client.get(path.format(case=case, plan=plan), headers=headers).status_code
@@ -99,6 +103,8 @@ def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans
             began = time.perf_counter()
             if who == "page":
                 answer = page.get(url, timeout=120)
+            elif who == "public":
+                answer = requests.get(url, timeout=120)
             else:
                 answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
             times.append(time.perf_counter() - began)
