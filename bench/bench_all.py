@@ -39,7 +39,8 @@ PY = sys.executable
 import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database, server and logins)
 
-# (label, who, path) — who: a page session or an API token of that person; {case} is a sampled case.
+# (label, who, path) — who: a page session or an API token of that person, or "public" (no login); {case} is a
+# sampled case.
 TARGETS = [
     ("page /cases/", "page", "/cases/"),
     ("page /cases/requests/", "page", "/cases/requests/"),
@@ -54,6 +55,8 @@ TARGETS = [
     ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{plan}/plan"),
     # Find anything (issue 14): every query shape of bench_search.py, in the centre's scope (every case).
     *bench_search.targets(),
+    # The public portal's 承诺时限 / 实际平均 (issue 16 §4): anyone, no login, from the stored figures.
+    ("page /portal/timeliness/ (承诺时限 / 实际平均, public)", "public", "/portal/timeliness/"),
 ]
 WHO = "center"  # the county centre: scope "all", the heaviest
 
@@ -84,7 +87,8 @@ token = api.post('/api/v1/auth/token', {'username': 'center', 'password': DEMO_P
                  content_type='application/json').json()['token']
 counts = {}
 for label, who, path in TARGETS:
-    client, headers = (page, {}) if who == 'page' else (api, {'Authorization': 'Bearer ' + token})
+    client, headers = {'page': (page, {}), 'public': (StaffClient(), {})}.get(
+        who, (api, {'Authorization': 'Bearer ' + token}))
     client.get(path.format(case=case, plan=plan), headers=headers)
     with CaptureQueriesContext(connection) as queries:
         status = client.get(path.format(case=case, plan=plan), headers=headers).status_code
@@ -103,6 +107,8 @@ def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans
             began = time.perf_counter()
             if who == "page":
                 answer = page.get(url, timeout=120)
+            elif who == "public":
+                answer = requests.get(url, timeout=120)
             else:
                 answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
             times.append(time.perf_counter() - began)

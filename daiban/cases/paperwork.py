@@ -214,7 +214,15 @@ def _paper(kind: str, case: Case) -> Paper | None:
 
 def documents_reissue(*, case: Case, actor: User, reason: str) -> list[CaseDocument]:
     """After a change of what the forms print: each form already issued whose data changed is issued again as
-    its next version (unsigned until signed again). Runs in the caller's transaction; returns the new versions."""
+    its next version (unsigned until signed again). Runs in the caller's transaction, after its audit event;
+    returns the new versions.
+
+    The forms are printed from the case read again here, not from the caller's copy: that copy was read when its
+    request began, and another writer may have changed the case since (the project code set while the address
+    was being changed). The caller's audit event holds the chain's head (audit_record), so every other writer
+    has committed by now or waits until this one has: what is read here is the case as the last version must
+    print it."""
+    case = Case.objects.select_related("request", "project__company", "project__location", "unit").get(pk=case.pk)
     issued = set(case.documents.filter(kind__in=list(PAPERS)).values_list("kind", flat=True))
     new = []
     for kind in [kind for kind in PAPERS if kind in issued]:

@@ -185,6 +185,7 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
     if broken:
         raise ValidationFailed(broken)
     with transaction.atomic():
+        Case.objects.select_for_update().filter(pk=case.pk).first()  # one team change at a time
         old = team_of(case)
         case.team.all().delete()
         members = [(TeamRole.AGENT, choice.agent), (TeamRole.CHIEF_AGENT, choice.chief_agent),

@@ -16,6 +16,7 @@ from daiban.coordination.models import Issue, IssueResponse, IssueTier, LinkedRe
 from daiban.coordination.record import canonical_text, record_content
 from daiban.coordination.states import IssueStatus, LinkedStatus, ResolutionStatus
 from daiban.lib import clock
+from daiban.lib.prefetch import prefetched
 from daiban.org.ladder import consultation_bodies, government_leaders, government_name, ladder_for
 from daiban.org.models import AgencyBody, User
 from daiban.org.roles import UNIT_ROLES, Role
@@ -70,12 +71,14 @@ def resolutions_for(user) -> QuerySet[Resolution]:
 
 
 def blocking_issues(case: Case) -> dict[int, list[str]]:
-    """For the case page: item id -> titles of the unsettled issues that block that item."""
+    """For the case page: item id -> titles of the unsettled issues that block that item (the case's issues as
+    read in its row by plans.selectors.with_plan_reads, else one query)."""
     blocked: dict[int, list[str]] = {}
-    rows = (case.coordination_issues.filter(blocks_item=True, item__isnull=False).exclude(status=IssueStatus.CLOSED)
-            .order_by("raised_at", "pk").values_list("item_id", "title"))
-    for item_id, title in rows:
-        blocked.setdefault(item_id, []).append(title)
+    issues = prefetched(case, "coordination_issues", case.coordination_issues.filter(
+        blocks_item=True, item__isnull=False).exclude(status=IssueStatus.CLOSED))
+    for issue in sorted(issues, key=lambda issue: (issue.raised_at, issue.pk)):
+        if issue.blocks_item and issue.item_id is not None and issue.status != IssueStatus.CLOSED:
+            blocked.setdefault(issue.item_id, []).append(issue.title)
     return blocked
 
 

@@ -1,5 +1,9 @@
 """The plan's flowchart and timetable (Gantt) as PNG pictures for the .docx (the page draws them with
-ECharts from the same data)."""
+ECharts from the same data).
+
+Drawn on figures of their own (matplotlib.figure.Figure), never through pyplot: pyplot keeps its figures in one
+global registry, and the production server's threads re-issue plans at the same time (a company address changed
+on two cases at once)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,13 +11,11 @@ import io
 from functools import lru_cache
 
 import matplotlib
+import matplotlib.dates as mdates
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from daiban.catalog.models import STAGE_ORDER, Stage  # noqa: E402
+from daiban.catalog.models import STAGE_ORDER, Stage
 
 CJK_FONTS = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC", "SimHei",
              "Microsoft YaHei", "PingFang SC")
@@ -26,10 +28,14 @@ def _font() -> str:
     return next((name for name in CJK_FONTS if name in available), "DejaVu Sans")
 
 
-def _png(figure) -> bytes:
+def _figure(width: float, height: float) -> Figure:
+    matplotlib.rcParams["font.family"] = _font()  # read by the figure's texts; always the same value
+    return Figure(figsize=(width, height))
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -45,8 +51,8 @@ def flowchart_png(detail: dict) -> bytes | None:
         for row, item in enumerate(in_stage):
             position[item["code"]] = (column * 3.2, -row * 1.1)
     height = max(len([i for i in items if i["stage"] == s]) for s in stages)
-    plt.rcParams["font.family"] = _font()
-    figure, axes = plt.subplots(figsize=(max(6.0, 2.6 * len(stages)), max(3.0, 0.75 * height + 1.2)))
+    figure = _figure(max(6.0, 2.6 * len(stages)), max(3.0, 0.75 * height + 1.2))
+    axes = figure.subplots()
     critical = set(detail["critical_path"])
     path_pairs = set(zip(detail["critical_path"], detail["critical_path"][1:], strict=False))
     for item in items:
@@ -74,8 +80,8 @@ def gantt_png(detail: dict, *, today: dt.date) -> bytes | None:
     items = [i for i in detail["items"] if i["planned_start"] and i["planned_due"]]
     if not items:
         return None
-    plt.rcParams["font.family"] = _font()
-    figure, axes = plt.subplots(figsize=(9, max(2.5, 0.32 * len(items) + 1.2)))
+    figure = _figure(9, max(2.5, 0.32 * len(items) + 1.2))
+    axes = figure.subplots()
     critical = set(detail["critical_path"])
     for row, item in enumerate(reversed(items)):
         start, due = mdates.date2num(item["planned_start"]), mdates.date2num(item["planned_due"])

@@ -15,9 +15,11 @@ from django.utils import timezone
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
 from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.selectors import items_of
 from daiban.cases.services import public_step
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.lib import clock
+from daiban.lib.prefetch import prefetched
 from daiban.notify.models import Notification
 from daiban.notify.rules import RULES, To
 from daiban.notify.services import notify_event
@@ -147,8 +149,8 @@ def report_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -> dict:
-    rows = [item_row(i, today) for i in case.items.select_related("catalog_item", "catalog_item__department",
-                                                                    "liaison")]
+    items = items_of(case)  # the case page's items when it read them
+    rows = [item_row(i, today) for i in items]
     done = [r for r in rows if r["status"] == "approved" and r["finished_on"] and start <= r["finished_on"] <= end]
     in_progress = [r for r in rows if r["status"] not in ("approved", "refused", "withdrawn", "pending")]
     pending = [r for r in rows if r["status"] == "pending"]
@@ -156,7 +158,7 @@ def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -
     next_steps = [f"{r['name']}（计划{r['planned_start']}开始）" for r in pending[:5] if r["planned_start"]]
     problems = [f"{r['name']}：{r['warning_label']}，期限{r['due_on']}" for r in warnings]
     problems += [f"协调事项：{title}" for title in _open_issue_titles(case)]
-    in_person_ids = set(case.items.filter(catalog_item__owner_in_person=True).values_list("pk", flat=True))
+    in_person_ids = {i.pk for i in items if i.catalog_item.owner_in_person}
     in_person = [r["name"] for r in pending + in_progress if r["id"] in in_person_ids]
     owner_actions = [f"请按约定到场办理：{'、'.join(in_person)}"] if in_person else ["按代办员要求及时提供补充材料"]
     return {"done": done, "in_progress": in_progress, "next_steps": next_steps, "problems": problems,
@@ -164,8 +166,9 @@ def progress_summary(case: Case, start: dt.date, end: dt.date, today: dt.date) -
 
 
 def _open_issue_titles(case: Case) -> list[str]:
-    issues = getattr(case, "coordination_issues", None)
-    return [i.title for i in issues.exclude(status="closed")] if issues is not None else []
+    """The case's unsettled coordination issues (read in the case's row by selectors.with_plan_reads)."""
+    return [issue.title for issue in prefetched(case, "coordination_issues", case.coordination_issues.all())
+            if issue.status != "closed"]
 
 
 def _period_of(day: dt.date) -> tuple[dt.date, dt.date]:

@@ -18,6 +18,8 @@ from django.conf import settings
 
 from daiban.cases.models import Case, CaseItem
 from daiban.cases.states import ITEM_FINISHED
+from daiban.catalog.prerequisites import bound_prerequisites
+from daiban.catalog.shape import catalog_shape
 from daiban.plans.deadlines import OVERDUE, open_pause_workdays, standing
 from daiban.plans.evidence import LEGAL, trusted
 from daiban.plans.models import DurationFigure, TaskPlan
@@ -97,15 +99,23 @@ def _fixed(item: CaseItem, workdays: int, today: dt.date) -> tuple[dt.date | Non
     return item.started_on, max(add_workdays(item.started_on, workdays + paused).date, today)
 
 
-def expected_plan(case: Case, plan: TaskPlan, items: list[CaseItem], today: dt.date) -> ExpectedPlan:
-    """The median and 80 % plans of a case; `items` with catalog_item and its prerequisites loaded."""
-    by_catalog = expectations_for(item.catalog_item for item in items)
+def expected_plan(case: Case, plan: TaskPlan, items: list[CaseItem], today: dt.date, *,
+                  figures: list[DurationFigure] | None = None) -> ExpectedPlan:
+    """The median and 80 % plans of a case; `items` with their catalog_item; the prerequisites bound as the legal
+    plan binds them (catalog.prerequisites, read from catalog.shape: no query), the duration `figures` read with
+    the items when given (plans.selectors.plan_items), else in one query."""
+    by_catalog = expectations_for((item.catalog_item for item in items), figures=figures)
     expectations = {item.catalog_item.code: by_catalog[item.catalog_item_id] for item in items}
+    links, entrusted = catalog_shape().links, {item.catalog_item.code for item in items}
+    prerequisites = {}
+    for i in items:
+        ours, owners = bound_prerequisites(i.catalog_item, entrusted, links.get(i.catalog_item_id, []))
+        prerequisites[i.catalog_item.code] = tuple(ours + owners)
     schedules = []
     for attribute in ("workdays", "workdays_p80"):
         inputs = [PlanInput(code=i.catalog_item.code, limit=getattr(expectations[i.catalog_item.code], attribute),
-                            sort=i.catalog_item.sort,
-                            prerequisites=tuple(p.code for p in i.catalog_item.prerequisites.all())) for i in items]
+                            sort=i.catalog_item.sort, prerequisites=prerequisites[i.catalog_item.code])
+                  for i in items]
         fixed = {i.catalog_item.code: _fixed(i, getattr(expectations[i.catalog_item.code], attribute), today)
                  for i in items if i.started_on is not None}
         schedules.append(schedule(inputs, plan.start_date, add_workdays=add_workdays, deemed_day=deemed_day,

@@ -31,8 +31,10 @@ WORK_LOGS_SHOWN = 50
 
 def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
     """On top of cases.selectors.with_case_reads(items=plan_items()): what the plan section reads,
-    one query each, its progress reports in the case's row (unpack_json_children on the case read)."""
-    return with_json_children(cases, "progress_reports").select_related("plan").prefetch_related(
+    one query each, its progress reports and coordination issues in the case's row (unpack_json_children on the
+    case read)."""
+    cases = with_json_children(cases, "progress_reports", "coordination_issues")
+    return cases.select_related("plan__generated_by").prefetch_related(
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
     )
@@ -68,7 +70,7 @@ def plan_detail(case: Case, today=None) -> dict | None:
     rows = prefetched(case, "items", case.items.select_related("catalog_item", "catalog_item__department", "liaison"))
     links = catalog_shape().links
     entrusted = {item.catalog_item.code for item in rows}
-    expected = expected_plan(case, plan, rows, today)
+    expected = expected_plan(case, plan, rows, today, figures=_figures_of(rows))
     for item in rows:
         catalog = item.catalog_item
         ours, owners = bound_prerequisites(catalog, entrusted, links.get(catalog.pk, []))
