@@ -246,7 +246,8 @@ def main() -> int:
         count, cases, plans = json.loads(child(at, SAMPLE))
         base, server = serve(at)
         try:
-            page, token = load.session_login(base, WHO), load.token_login(base, WHO)
+            page, token = (load.session_login(base, WHO, at["DATABASE_URL"]),
+                           load.token_login(base, WHO, at["DATABASE_URL"]))
             sizes.append((count, measure_size(at, base, page, token, cases, plans, options.repeat)))
             if n:
                 api, bare = api_ratio(base, token, cases)
