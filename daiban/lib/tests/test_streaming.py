@@ -10,7 +10,6 @@ from django.db import connection
 from daiban.lib.streaming import rows_read_ahead
 from daiban.org.models import Region
 
-
 ON_POSTGRESQL = pytest.mark.skipif("connection.vendor != 'postgresql'",
                                    reason="a second SQLite connection waits for the test's write lock")
 
