@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Max, Min
 
 from conftest import DEMO_PASSWORD, totp_code
@@ -29,7 +28,9 @@ from daiban.notify.tests.test_worker import database_url, wait_until
 from daiban.ops.tests.test_serve import descendants, free_port, get
 from daiban.plans.tests.test_pages_plan import make_case, plan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="parallel writers are a PostgreSQL matter (SQLite runs one writer at a time)")]
 CLIENTS = 8
 ADDRESS_FORMS = ("registration", "agreement")  # the plan carries the owner too, without printing the address
 
@@ -37,8 +38,6 @@ ADDRESS_FORMS = ("registration", "agreement")  # the plan carries the owner too,
 @pytest.fixture
 def server(demo, tmp_path) -> Iterator[str]:
     """The production server on the test database: 2 processes × 4 threads, so CLIENTS requests run at once."""
-    if connection.vendor != "postgresql":
-        pytest.skip("parallel writers are a PostgreSQL matter (SQLite runs one writer at a time)")
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "daiban.settings_test", "DATABASE_URL": database_url(),
            "REDIS_URL": "", "DAIBAN_LOG_LEVEL": "WARNING", "DAIBAN_AUDIT_CHECKPOINT_DIR": str(tmp_path)}
