@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_all.py [--small 1000] [--large 5000] [--repeat 20] [--users 20] [--seconds 30]
         [--database-url postgres://postgres@127.0.0.1:5432/daiban_bench] [--reuse]
+    .venv/bin/python bench/bench_all.py --small-url postgres://…/daiban_1k --large-url postgres://…/daiban_scale …
 
 Prepares the database as bench/load.py does (seed_demo + seed_scale --cases SMALL), starts `manage.py serve`
 (gunicorn, debug off) and measures, at that size, each staff page and API one client at a time (--repeat calls:
@@ -10,10 +11,15 @@ by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against
 no query) under the production server with 4 clients, working days against chinese_calendar
 (bench_workdays.py), the ledger .xlsx export of all cases (time, peak RSS of its process), audit_verify over the
 whole chain (events/s) and the load test (bench/load.py --reuse). Prints one table; goals from the issue.
+
+With --small-url and --large-url, two databases prepared beforehand (e.g. by bench/load.py or as
+/work/notes/SCALE_READY describes) are measured as they are, nothing grown: each is only migrated first (quick when
+it is up to date; static files collected for this checkout), and everything after the pages runs on the large one.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -30,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 PY = sys.executable
 
+import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database, server and logins)
 
 # (label, who, path) — who: a page session or an API token of that person; {case} is a sampled case.
@@ -45,9 +52,8 @@ TARGETS = [
     # {plan}: a case with a plan (the demo county's; generated cases have none).
     ("page /plans/cases/<id>/ (expected dates)", "page", "/plans/cases/{plan}/"),
     ("GET /api/v1/cases/{id}/plan", "api", "/api/v1/cases/{plan}/plan"),
-    # Find anything (issue 14): a company word and a project number, in the centre's scope (every case).
-    ("page /search/?q= (company word)", "page", "/search/?q=%E6%B5%8B%E8%AF%95%E4%BC%81%E4%B8%9A"),
-    ("GET /api/v1/search?q= (project number)", "api", "/api/v1/search?q=%E6%B5%8B%E8%AF%95%E9%A1%B9%E7%9B%AE{case}"),
+    # Find anything (issue 14): every query shape of bench_search.py, in the centre's scope (every case).
+    *bench_search.targets(),
 ]
 WHO = "center"  # the county centre: scope "all", the heaviest
 
@@ -88,8 +94,6 @@ print(json.dumps(counts))
 
 
 def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans: list[int], repeat: int) -> dict:
-    import json
-
     counts = json.loads(child(env, f"TARGETS = {TARGETS!r}\n" + QUERY_COUNTS))
     figures = {}
     for label, who, path in TARGETS:
@@ -166,6 +170,29 @@ times.sort()
 print(times[len(times) // 2] * 1000, times[int(len(times) * 0.95) - 1] * 1000)
 """
 
+SAMPLE = """
+import json
+from daiban.cases.models import Case
+cases = list(Case.objects.order_by('?').values_list('pk', flat=True)[:50])
+plans = list(Case.objects.filter(plan__isnull=False).order_by('?').values_list('pk', flat=True)[:20])
+print(json.dumps([Case.objects.count(), cases, plans]))
+"""
+
+
+def serve(env: dict) -> tuple[str, subprocess.Popen]:
+    """`manage.py serve` (gunicorn, no worker) on a free loopback port of this database; answers its base URL."""
+    port = load.free_port()
+    server = subprocess.Popen([PY, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
+                              cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        load.wait_ready(base)
+    except BaseException:
+        server.terminate()
+        raise
+    return base, server
+
+
 VERIFY = """
 import time
 from daiban.audit.services import audit_verify
@@ -187,45 +214,46 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get(
         "DAIBAN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/daiban_bench"))
     parser.add_argument("--reuse", action="store_true", help="the database is already seeded at --small")
+    parser.add_argument("--small-url", help="a database prepared beforehand, measured as the first size")
+    parser.add_argument("--large-url", help="a database prepared beforehand, measured as the second size")
     options = parser.parse_args()
-    env = load.server_env(options.database_url)
-    if not options.reuse:
-        load.prepare(env, options.small, options.events_per_case)
+    separate = bool(options.small_url or options.large_url)
+    if separate and not (options.small_url and options.large_url):
+        parser.error("--small-url and --large-url go together")
+    small_env = load.server_env(options.small_url or options.database_url)
+    env = load.server_env(options.large_url or options.database_url)
+    if not options.reuse and not separate:
+        load.prepare(small_env, options.small, options.events_per_case)
+    for prepared in (small_env, env) if separate else (small_env,) if options.reuse else ():
+        began = time.perf_counter()
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=prepared, check=True)
+        print(f"{prepared['DATABASE_URL']} migrated in {time.perf_counter() - began:.0f} s", flush=True)
+    if options.reuse or separate:  # the static files belong to this checkout, not to the database
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     rows: list[tuple[str, str, str]] = []  # what, figure, goal
 
-    port = load.free_port()
-    base = f"http://127.0.0.1:{port}"
-    os.environ.update({k: v for k, v in env.items() if k.startswith("DAIBAN_") or k == "DATABASE_URL"},
-                      DJANGO_SETTINGS_MODULE="daiban.settings")
-    import django
-
-    django.setup()
-    from daiban.cases.models import Case
-
-    server = subprocess.Popen([PY, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT, env=env)
-    try:
-        load.wait_ready(base)
-        page, token = load.session_login(base, WHO), load.token_login(base, WHO)
-        sizes = {}
-        for n, size in enumerate((options.small, options.large)):
-            if n and size > options.small:
-                began = time.perf_counter()
-                subprocess.run([PY, "manage.py", "seed_scale", "--cases", str(size - options.small), "--tag", "U",
-                                "--audit-events", str(options.audit_events), "--no-verify"], cwd=ROOT, env=env,
-                               check=True)
-                # seed_scale writes items in bulk, past the events that keep the statistics' rollups
-                subprocess.run([PY, "manage.py", "rebuild_rollups"], cwd=ROOT, env=env, check=True,
-                               stdout=subprocess.DEVNULL)
-                print(f"grown to {size} requests in {time.perf_counter() - began:.0f} s", flush=True)
-            cases = list(Case.objects.order_by("?").values_list("pk", flat=True)[:50])
-            plans = list(Case.objects.filter(plan__isnull=False).order_by("?").values_list("pk", flat=True)[:20])
-            sizes[Case.objects.count()] = measure_size(env, base, page, token, cases, plans, options.repeat)
-        api, bare = api_ratio(base, token, cases)
-    finally:
-        server.terminate()
-        server.wait(30)
-    (small, first), (large, second) = sizes.items()
+    sizes = []
+    for n, at in enumerate((small_env, env)):
+        if n and not separate and options.large > options.small:
+            began = time.perf_counter()
+            subprocess.run([PY, "manage.py", "seed_scale", "--cases", str(options.large - options.small), "--tag",
+                            "U", "--audit-events", str(options.audit_events), "--no-verify"], cwd=ROOT, env=env,
+                           check=True)
+            # seed_scale writes items in bulk, past the events that keep the statistics' rollups
+            subprocess.run([PY, "manage.py", "rebuild_rollups"], cwd=ROOT, env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            print(f"grown to {options.large} requests in {time.perf_counter() - began:.0f} s", flush=True)
+        count, cases, plans = json.loads(child(at, SAMPLE))
+        base, server = serve(at)
+        try:
+            page, token = load.session_login(base, WHO), load.token_login(base, WHO)
+            sizes.append((count, measure_size(at, base, page, token, cases, plans, options.repeat)))
+            if n:
+                api, bare = api_ratio(base, token, cases)
+        finally:
+            server.terminate()
+            server.wait(30)
+    (small, first), (large, second) = sizes
     for label, *_ in TARGETS:
         a, b = first[label], second[label]
         rows.append((f"{label} p50/p95 ms, queries at {small} → {large} cases",
@@ -249,7 +277,7 @@ def main() -> int:
     rows.append((f"audit_verify over {events} events (chain ok: {ok})", f"{int(events) / float(seconds):,.0f} events/s",
                  "≥ 200k events/s"))
 
-    out = subprocess.run([PY, "bench/load.py", "--reuse", "--database-url", options.database_url, "--users",
+    out = subprocess.run([PY, "bench/load.py", "--reuse", "--database-url", env["DATABASE_URL"], "--users",
                           str(options.users), "--seconds", str(options.seconds)], cwd=ROOT, capture_output=True,
                          text=True)
     line = next((x for x in out.stdout.splitlines() if x.startswith("all ")), "")

@@ -40,7 +40,10 @@ def server_env(database_url: str) -> dict:
            "DAIBAN_HUEY_NAME": "daiban_load", "DAIBAN_SECRET_KEY": "bench-" + "x1y2z3" * 10,
            "DAIBAN_AUDIT_KEY": "bench-audit-key-0123456789",
            "DAIBAN_DATA_KEY": "bench-personal-data-key-0123456789abcdef",
-           "DAIBAN_AUDIT_CHECKPOINT_DIR": str(ROOT / "var" / "bench-checkpoints")}
+           # One place per database (checkpoints of another chain do not verify against this one), under
+           # DAIBAN_BENCH_CHECKPOINTS to measure databases prepared from another checkout.
+           "DAIBAN_AUDIT_CHECKPOINT_DIR": str(Path(os.environ.get("DAIBAN_BENCH_CHECKPOINTS", ROOT / "var" / "bench-checkpoints"))
+                                              / database_url.rsplit("/", 1)[1])}
     env.pop("DAIBAN_PUBLIC_URL", None)
     return env
 

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -42,7 +41,7 @@ urlpatterns = [
     path("login/enrol/", account_views.login_enrol, name="login_enrol"),
     path("login/sso/", sso_views.sso_start, name="login_sso"),
     path("login/sso/callback/", sso_views.sso_callback, name="login_sso_callback"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", sso_views.logout_view, name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),

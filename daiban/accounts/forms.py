@@ -28,7 +28,8 @@ class PasswordChangeForm(forms.Form):
                              widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("new_password") and data.get("repeat") and data["new_password"] != data["repeat"]:
             self.add_error("repeat", "两次输入的新密码不一致")
         return data

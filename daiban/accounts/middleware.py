@@ -54,7 +54,7 @@ class AccountGuardMiddleware:
                 request.user = AnonymousUser()
             else:
                 sessions.session_touch(request)
-                change = password_change_needed(request.user)
+                change = password_change_needed(request.user, via=sessions.session_via(request))
                 if change is not None and not request.path.startswith(PASSWORD_CHANGE_PATHS):
                     return self._change_password_first(request, change.message)
         return self.get_response(request)

@@ -39,8 +39,11 @@ def password_expires_at(user: User) -> datetime | None:
     return changed + timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
-def password_change_needed(user: User, *, now: datetime | None = None) -> PasswordChange | None:
-    if demo_bypass(user):
+def password_change_needed(user: User, *, now: datetime | None = None, via: str = "password") -> PasswordChange | None:
+    """The password to change before anything else, for a session begun by `via`. A session begun by single
+    sign-on never used the password: its age or initial state is put to whoever next logs in with it (the
+    break-glass login, a token), not to someone who only ever signs in through the provider."""
+    if demo_bypass(user) or via == "sso":
         return None
     if user.password_must_change:
         return PasswordChange.INITIAL

@@ -20,6 +20,9 @@ AUTH_AT = "daiban_auth_at"
 SEEN_AT = "daiban_seen_at"
 FACTOR = "daiban_factor"
 PENDING = "daiban_pending"
+VIA = "daiban_via"  # how the session began: "password" or "sso"
+# The checked ID token of a single sign-on: the hint that ends the provider's session at logout.
+ID_TOKEN = "daiban_sso_id_token"
 PENDING_SECONDS = 300
 # The last-seen time is written at most this often, not on every request.
 SEEN_RESOLUTION = 60
@@ -54,6 +57,9 @@ def session_begin(request, user: User, *, factor: str, via: str | None = None) -
     request.session[AUTH_AT] = now
     request.session[SEEN_AT] = now
     request.session[FACTOR] = factor
+    request.session[VIA] = via
+    if via != "sso":  # an abandoned single sign-on's token must not log a password session out at the provider
+        request.session.pop(ID_TOKEN, None)
     request.session.save()
     with transaction.atomic():
         LoginSession.objects.filter(user=user, started_at__lt=timezone.now() - timedelta(
@@ -86,6 +92,10 @@ def session_touch(request, *, now: float | None = None) -> None:
 
 def session_factor(request) -> str:
     return request.session.get(FACTOR, "")
+
+
+def session_via(request) -> str:
+    return request.session.get(VIA, "password")
 
 
 def sessions_end(user: User, *, keep: str | None = None) -> int:

@@ -9,6 +9,7 @@ whether they may come in, is decided by authentication.sso_step like any other l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import OAuth
@@ -20,6 +21,7 @@ from requests import RequestException
 from daiban.lib.links import absolute_url
 
 CALLBACK_PATH = "/login/sso/callback/"
+AFTER_LOGOUT_PATH = "/login/"
 NEXT = "daiban_sso_next"
 
 
@@ -28,11 +30,13 @@ def sso_enabled() -> bool:
 
 
 class SsoRefused(Exception):
-    """The provider's answer did not prove who came back: `why` is kept in the audit trail."""
+    """The provider's answer did not prove who came back (or the provider could not be reached, `unreachable`):
+    `why` is kept in the audit trail."""
 
-    def __init__(self, why: str):
+    def __init__(self, why: str, *, unreachable: bool = False):
         super().__init__(why)
         self.why = why
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class SsoIdentity:
     subject: str
     amr: frozenset[str]
     acr: str
+    id_token: str
 
 
 def _client():
@@ -67,7 +72,7 @@ def sso_redirect(request, *, next_url: str) -> HttpResponse:
     try:
         answer = _client().authorize_redirect(request, _callback_url(request))
     except (OAuthError, RequestException, ValueError, KeyError) as error:
-        raise SsoRefused(f"统一身份认证服务无法访问：{type(error).__name__}") from error
+        raise SsoRefused(f"统一身份认证服务无法访问：{type(error).__name__}", unreachable=True) from error
     request.session[NEXT] = next_url
     return answer
 
@@ -78,10 +83,12 @@ def sso_identity(request) -> SsoIdentity:
         token = _client().authorize_access_token(request, leeway=60)
     except (OAuthError, JoseError) as error:
         raise SsoRefused(f"{type(error).__name__}: {error}"[:300]) from error
-    except (RequestException, ValueError, KeyError) as error:
-        raise SsoRefused(f"统一身份认证服务无法访问：{type(error).__name__}") from error
+    except RequestException as error:
+        raise SsoRefused(f"统一身份认证服务无法访问：{type(error).__name__}", unreachable=True) from error
+    except (ValueError, KeyError) as error:
+        raise SsoRefused(f"提供方的答复无效：{type(error).__name__}") from error
     claims = token.get("userinfo")
-    if not claims:
+    if not claims or not token.get("id_token"):
         raise SsoRefused("提供方未返回 ID 令牌")
     value = claims.get(settings.OIDC_USERNAME_CLAIM)
     if not isinstance(value, str) or not value.strip():
@@ -89,7 +96,25 @@ def sso_identity(request) -> SsoIdentity:
     amr = claims.get("amr") or []
     return SsoIdentity(claim_value=value.strip()[:150], subject=str(claims.get("sub", ""))[:255],
                        amr=frozenset(str(v) for v in amr) if isinstance(amr, list) else frozenset(),
-                       acr=str(claims.get("acr", "")))
+                       acr=str(claims.get("acr", "")), id_token=str(token["id_token"]))
+
+
+def provider_logout_url(request, *, id_token: str) -> str | None:
+    """Where the browser ends the provider's session too (OpenID Connect RP-initiated logout), coming back to
+    our login page; None when not configured, not offered by the provider, or the provider cannot be reached
+    (then our session alone ends, as it always does)."""
+    if not (settings.OIDC_PROVIDER_LOGOUT and id_token and sso_enabled()):
+        return None
+    try:
+        endpoint = _client().load_server_metadata().get("end_session_endpoint")
+    except (OAuthError, RequestException, ValueError, KeyError):
+        return None
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    back = absolute_url(AFTER_LOGOUT_PATH) if settings.PUBLIC_URL else request.build_absolute_uri(AFTER_LOGOUT_PATH)
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": back,
+                       "client_id": settings.OIDC_CLIENT_ID})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def provider_second_factor(identity: SsoIdentity) -> bool:

@@ -1,5 +1,5 @@
-"""A ledger file sent through the API: kept and previewed (every row's outcome, nothing written), then
-imported when the center administrator confirms it. The page does the same with the file in its form."""
+"""A ledger file sent through the API or the import page: kept server-side and previewed (every row's outcome,
+nothing written), then imported from the kept file, once, when the center administrator confirms it."""
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +19,7 @@ from daiban.org.permissions import require_role
 from daiban.org.roles import Role
 
 # Below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) with room to spare: the API's edge reads the whole body
-# (NUL check, Idempotency-Key fingerprint) and the page carries the file back base64-encoded to confirm it.
-# About 20,000 ledger lines in an .xlsx.
+# (NUL check, Idempotency-Key fingerprint). About 20,000 ledger lines in an .xlsx.
 MAX_BYTES = 1_500_000
 TOO_LARGE = "文件超过 1.5 MB，请分批导入"
 

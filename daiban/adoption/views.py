@@ -1,9 +1,6 @@
 """The center administrator's ledger import: upload, preview each row's outcome (a dry run), confirm."""
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from daiban.adoption.export import ledger_export
-from daiban.adoption.reader import read_ledger
-from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT, ledger_import
+from daiban.adoption.services import IMPORTED, REFUSED, SKIPPED, WOULD_IMPORT
 from daiban.adoption.template import ledger_template
-from daiban.adoption.uploads import MAX_BYTES, TOO_LARGE
+from daiban.adoption.uploads import MAX_BYTES, TOO_LARGE, UploadOutcome, ledger_upload, ledger_upload_confirm
 from daiban.assessment.xlsx import XLSX
+from daiban.lib.errors import NotFound, ServiceError, ValidationFailed
 from daiban.org.http import StaffRequest
 from daiban.org.pages import require_page_role
 from daiban.org.roles import Role
@@ -41,16 +38,20 @@ def export_download(request: StaffRequest) -> HttpResponse:
     return answer
 
 
-def _uploaded(request: StaffRequest) -> tuple[bytes, str]:
-    """The file of a preview (uploaded) or of a confirmation (carried back in the form). Raises ValueError."""
-    if upload := request.FILES.get("file"):
-        if (upload.size or 0) > MAX_BYTES:
-            raise ValueError(TOO_LARGE)
-        return upload.read(), upload.name or ""
-    try:
-        return base64.b64decode(request.POST.get("content", ""), validate=True), request.POST.get("filename", "")
-    except (binascii.Error, ValueError):
-        raise ValueError("文件内容无效，请重新上传") from None
+def _preview_or_confirm(request: StaffRequest) -> UploadOutcome:
+    """A preview keeps the uploaded file server-side (adoption.uploads); a confirmation names that kept file,
+    never a re-posted copy, and imports it once however many times it is sent."""
+    if request.POST.get("action") == "confirm":
+        upload_id = request.POST.get("upload", "")
+        if not upload_id.isdigit():
+            raise NotFound("没有该台帐导入文件，请重新上传")
+        return ledger_upload_confirm(actor=request.user, upload_id=int(upload_id))
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed({"file": "请选择要导入的台帐文件"})
+    if (upload.size or 0) > MAX_BYTES:
+        raise ValidationFailed({"file": TOO_LARGE})
+    return ledger_upload(actor=request.user, content=upload.read(), filename=upload.name or "")
 
 
 @login_required
@@ -59,22 +60,18 @@ def ledger_page(request: StaffRequest) -> HttpResponse:
     require_page_role(request.user, Role.CENTER_ADMIN, action="import.ledger_page")
     context: dict = {}
     if request.method == "POST":
-        confirm = request.POST.get("action") == "confirm"
         try:
-            content, filename = _uploaded(request)
-            if not content:
-                raise ValueError("请选择要导入的台帐文件")
-            ledger = read_ledger(content, filename)
-        except ValueError as problem:
-            return render(request, "adoption/ledger.html", {"error": str(problem)}, status=422)
-        result = ledger_import(actor=request.user, ledger=ledger, source_file=filename, dry_run=not confirm)
-        if confirm:
+            outcome = _preview_or_confirm(request)
+        except ServiceError as problem:
+            return render(request, "adoption/ledger.html", {"error": problem.message}, status=problem.status)
+        result, confirmed = outcome.result, outcome.upload.confirmed_at is not None
+        if confirmed:
             messages.success(request, f"已导入 {result.count(IMPORTED)} 行，跳过 {result.count(SKIPPED)} 行，"
                                       f"未导入 {result.count(REFUSED)} 行。")
             if not result.count(REFUSED):
                 return redirect("adoption:ledger")
-        context = {"result": result, "filename": filename, "unknown_headers": ledger.unknown_headers,
-                   "content": base64.b64encode(content).decode(), "confirmed": confirm,
+        context = {"result": result, "filename": outcome.upload.filename, "upload": outcome.upload,
+                   "unknown_headers": outcome.ledger.unknown_headers, "confirmed": confirmed,
                    "ready": result.count(WOULD_IMPORT), "refused": result.count(REFUSED),
                    "skipped": result.count(SKIPPED)}
     return render(request, "adoption/ledger.html", context)

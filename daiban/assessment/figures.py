@@ -52,11 +52,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
+from daiban.assessment.models import CaseRollup, LateCaseRollup
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
-from daiban.cases.states import CaseStatus, ItemStatus
+from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.plans.models import ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
@@ -167,12 +168,31 @@ def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     return _items_grouped(scoped, period, dimension)
 
 
-def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+def _overdue_cohort(scoped: Scoped, period: Period, dimension: Dimension | None) -> QuerySet[CaseItem]:
     start, after = period.bounds()
-    key, where = _item_path(dimension)
-    cohort = scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
-                                                 case__accepted_at__lt=after, **where))
-    return _grouped(cohort, key, overdue=Count("case", distinct=True))
+    _key, where = _item_path(dimension)
+    return scoped.over(CaseItem.objects.filter(late_on(period.cutoff()), case__accepted_at__gte=start,
+                                               case__accepted_at__lt=after, **where))
+
+
+def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    if from_case_rollups(scoped, dimension):
+        return _overdue_rolled_up(scoped, period, dimension)
+    return _grouped(_overdue_cohort(scoped, period, dimension), _item_path(dimension)[0],
+                    overdue=Count("case", distinct=True))
+
+
+def _overdue_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The cohort without reading the history's items: the closed cases from their rollup (accepted in P, first
+    late finish on or before the cutoff), the open ones (the current workload) from their own items."""
+    closed = LateCaseRollup.objects.filter(accepted_on__range=(period.start, period.end),
+                                           first_late_on__lte=period.cutoff())
+    found = _grouped(closed, dimension.code if dimension else None, overdue=Sum("cases"))
+    still_open = _overdue_cohort(scoped, period, dimension).filter(case__status__in=OPEN_STATUSES)
+    for key, values in _grouped(still_open, _item_path(dimension)[0], overdue=Count("case", distinct=True)).items():
+        found.setdefault(key, {"overdue": 0})
+        found[key]["overdue"] = (found[key]["overdue"] or 0) + values["overdue"]
+    return found
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
@@ -187,16 +207,42 @@ def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -
     return _grouped(rated, key, score_sum=Sum("score"), scores=Count("pk"))
 
 
+# The dimensions the case rollups (assessment.models.CaseRollup) keep: not the department (a case has several,
+# and its items may come after the events), nor the agent.
+CASE_ROLLUP_KEYS = ("unit", "township")
+CASE_PARTS = ("received", "accepted", "closed", "visits", "satisfaction")
+
+
+def from_case_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
+    return scoped.county_wide and (dimension is None or dimension.code in CASE_ROLLUP_KEYS)
+
+
+def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """Every case figure of P (CASE_PARTS) in one query over the day rollups."""
+    rows = CaseRollup.objects.filter(day__range=(period.start, period.end))
+    return _grouped(rows, dimension.code if dimension else None,
+                    received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
+                    terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"),
+                    scores=Sum("scores"))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
+
+
+def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
+    """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
+    if not from_case_rollups(scoped, dimension) or not set(CASE_PARTS) & set(parts):
+        return [PARTS[part] for part in parts]
+    return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
 
 
 def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
     """The raw counts and sums of P per group key: {key: {received, accepted, …}}; `parts` limits the
     queries run (a chart needs one figure, not eleven)."""
     found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for part in parts:
-        for key, values in PARTS[part](scoped, period, dimension).items():
+    for query in _queries(scoped, dimension, parts):
+        for key, values in query(scoped, period, dimension).items():
             if key is not None:
                 found[key].update({k: v or 0 for k, v in values.items()})
     return found

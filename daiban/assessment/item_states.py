@@ -45,6 +45,11 @@ def _paused_in_time(day: dt.date) -> Q:
     return Q(status__in=ITEM_PAUSED) & Q(Exists(pause))
 
 
+# An item finished after its due date (a withdrawn one never counts): overdue from its finish on.
+FINISHED_LATE = (~Q(status=ItemStatus.WITHDRAWN) & Q(finished_on__isnull=False, due_on__isnull=False)
+                 & Q(finished_on__gt=F("due_on")))
+
+
 def late_on(day: dt.date) -> Q:
     """Items overdue at the end of `day`: finished late by then, or still open after their due date.
 
@@ -52,8 +57,7 @@ def late_on(day: dt.date) -> Q:
     (finished_on empty or later), due date before `day`, not excused by a pause, case not closed.
     """
     measured = ~Q(status=ItemStatus.WITHDRAWN)
-    finished_late = Q(finished_on__isnull=False, finished_on__lte=day, due_on__isnull=False,
-                      finished_on__gt=F("due_on"))
+    finished_late = FINISHED_LATE & Q(finished_on__lte=day)
     still_open = ((Q(finished_on__isnull=True) | Q(finished_on__gt=day)) & Q(case__status__in=OPEN_STATUSES)
                   & _due_before(day, started_by=day) & ~_paused_in_time(day))
     return measured & (finished_late | still_open)

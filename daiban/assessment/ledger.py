@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
@@ -85,9 +85,20 @@ def parse_filters(get) -> LedgerFilters:
     return filters
 
 
-def count_of(queryset: QuerySet) -> Coalesce:
-    """The number of rows of `queryset` (filtered on case=OuterRef("pk")) as a subquery per case."""
-    return Coalesce(Subquery(queryset.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]), 0)
+def count_of(queryset: QuerySet, condition: Q | None = None) -> Coalesce:
+    """The number of rows of `queryset` (filtered on case=OuterRef("pk")) as a subquery per case; of those
+    meeting `condition` when given. The condition is counted (COUNT … FILTER), not put in the WHERE: there the
+    planner may AND the case index with the index of a common status, which reads every item of that status
+    for each case (7.8 ms a case at 90k items, hours at 1.8M)."""
+    counted = Count("pk", filter=condition) if condition is not None else Count("pk")
+    return Coalesce(Subquery(queryset.order_by().values("case").annotate(n=counted).values("n")[:1]), 0)
+
+
+def _closed_at() -> Subquery:
+    """When the case was completed or terminated (one final transition), read by the case's index alone."""
+    closing = Q(to_status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED])
+    return Subquery(CaseTransition.objects.filter(case=OuterRef("pk")).order_by().values("case")
+                    .annotate(at=Max("at", filter=closing)).values("at")[:1])
 
 
 def _member(role: str) -> Subquery:
@@ -109,16 +120,13 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
     if filters.end:
         after = filters.end + dt.timedelta(days=1)
         cases = cases.filter(accepted_at__lt=timezone.make_aware(dt.datetime.combine(after, dt.time.min)))
-    closed = (CaseTransition.objects.filter(case=OuterRef("pk"), to_status__in=[CaseStatus.COMPLETED,
-                                                                                   CaseStatus.TERMINATED])
-              .order_by("-at").values("at")[:1])
     rows = cases.annotate(
         warning=case_warning(clock.today()),
         agent_name=_member(TeamRole.AGENT), chief_name=_member(TeamRole.CHIEF_AGENT),
         item_count=count_of(CaseItem.objects.filter(case=OuterRef("pk"))),
-        finished_count=count_of(CaseItem.objects.filter(case=OuterRef("pk"), status=ItemStatus.APPROVED)),
+        finished_count=count_of(CaseItem.objects.filter(case=OuterRef("pk")), Q(status=ItemStatus.APPROVED)),
         visit_count=count_of(OwnerVisit.objects.filter(case=OuterRef("pk"))),
-        closed_at=Subquery(closed))
+        closed_at=_closed_at())
     extra = {"closed_on": sources.closed_on_of_case(), "owner_score": sources.owner_score_of_case(),
              **sources.filing_of_case()}
     rows = rows.annotate(**extra)

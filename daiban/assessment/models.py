@@ -88,3 +88,58 @@ class Export(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.get_kind_display()}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.xlsx"
+
+
+class CaseRollup(models.Model):
+    """What happened to requests and cases on one day, per unit × township, counted as it happens
+    (assessment.rollups) so the county's statistics sum a few rows per day instead of grouping the history:
+
+    received        requests received that day (the request's unit and project location)
+    accepted        cases accepted that day (the case's unit and its project's location)
+    completed       cases completed that day
+    terminated      cases terminated that day
+    visits          owner visits of the cases completed that day (最多跑一次), whenever recorded
+    score_sum       the owners' evaluation scores given that day (assessment.sources.owner_evaluations), summed
+    scores          the number of those evaluations
+    """
+
+    day = models.DateField("日期")
+    unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    received = models.PositiveIntegerField("收到申请", default=0)
+    accepted = models.PositiveIntegerField("受理案件", default=0)
+    completed = models.PositiveIntegerField("办结案件", default=0)
+    terminated = models.PositiveIntegerField("终止案件", default=0)
+    visits = models.PositiveIntegerField("办结案件的业主到场次数", default=0)
+    score_sum = models.FloatField("业主评价分合计", default=0)
+    scores = models.PositiveIntegerField("业主评价数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件日汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "township"], name="case_rollup_once")]
+        indexes = [models.Index(fields=["day"], name="case_rollup_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} 受理 {self.accepted} 办结 {self.completed}"
+
+
+class LateCaseRollup(models.Model):
+    """The completed and terminated cases that had an item finished after its due date, per day accepted × day of
+    the first such finish × unit × township (assessment.rollups), counted when the case closes. The overdue
+    cohort of a period P judged on a day C (assessment.figures) is then these closed cases accepted in P whose
+    first late finish is on or before C, plus the open cases, read from their own items: the items of a
+    closed case no longer change, and the open cases are the current workload, not the history."""
+
+    accepted_on = models.DateField("受理日期")
+    first_late_on = models.DateField("首个事项逾期办结日期")
+    unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
+    township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    cases = models.PositiveIntegerField("案件数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "逾期案件汇总"
+        constraints = [models.UniqueConstraint(fields=["accepted_on", "first_late_on", "unit", "township"],
+                                               name="late_case_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.accepted_on.isoformat()} → {self.first_late_on.isoformat()}: {self.cases}"

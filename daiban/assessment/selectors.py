@@ -13,7 +13,7 @@ from django.utils import timezone
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
 from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items
 from daiban.assessment.item_states import case_warning
-from daiban.assessment.models import Export
+from daiban.assessment.models import CaseRollup, Export
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -103,12 +103,18 @@ def _by_month(queryset: QuerySet, field: str, **aggregates) -> dict[str, dict]:
 def monthly(scoped: Scoped, period: Period) -> list[dict]:
     """Per month of P: requests received, cases accepted and completed, items finished and on time."""
     start, after = period.bounds()
-    received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
-                         n=Count("pk"))
-    accepted = _by_month(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after), "accepted_at",
-                         n=Count("pk"))
-    completed = _by_month(scoped.over(CaseTransition.objects.filter(
-        to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
+    if scoped.county_wide:
+        cases = _by_month(CaseRollup.objects.filter(day__range=(period.start, period.end)), "day",
+                          received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
+        received, accepted, completed = ({key: {"n": row[name]} for key, row in cases.items()}
+                                         for name in ("received", "accepted", "completed"))
+    else:
+        received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
+                             n=Count("pk"))
+        accepted = _by_month(scoped.cases().filter(accepted_at__gte=start, accepted_at__lt=after), "accepted_at",
+                             n=Count("pk"))
+        completed = _by_month(scoped.over(CaseTransition.objects.filter(
+            to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
     if scoped.county_wide:
         items = _by_month(ItemRollup.objects.filter(day__range=(period.start, period.end)), "day",
                           n=Sum("finished"), on_time=Sum("on_time"))

@@ -15,7 +15,7 @@ from daiban.coordination.states import ISSUE_ACTIVE
 from daiban.plans.models import Escalation
 
 
-def _scored(queryset: QuerySet, at: str) -> QuerySet:
+def scored(queryset: QuerySet, at: str) -> QuerySet:
     """`score`: the 好差评 grade as 5 (非常满意) … 1 (非常不满意) — the grade already weighs 服务态度、办事效率、
     服务质量 and 总体评价 together (closure.grades) — or, for a row without a grade, the mean of those four
     scores; `day`: the local date of `at`."""
@@ -27,12 +27,12 @@ def _scored(queryset: QuerySet, at: str) -> QuerySet:
 
 def owner_evaluations() -> QuerySet:
     """Owners' evaluations of the agency service (one per case), with `score` and `day`."""
-    return _scored(OwnerEvaluation.objects.all(), "submitted_at")
+    return scored(OwnerEvaluation.objects.all(), "submitted_at")
 
 
 def department_ratings() -> QuerySet:
     """The agents' ratings of each approval department on a case, with `score` and `day`."""
-    return _scored(DepartmentRating.objects.all(), "rated_at")
+    return scored(DepartmentRating.objects.all(), "rated_at")
 
 
 def fee_alerts() -> QuerySet:

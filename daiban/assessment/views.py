@@ -17,7 +17,7 @@ from daiban.assessment.api import parse_year, public_stats_cached
 from daiban.assessment.dimensions import DIMENSIONS
 from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledger_table, parse_filters
 from daiban.assessment.models import Export
-from daiban.assessment.periods import parse_period
+from daiban.assessment.periods import Period, parse_period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import (
     ORDERS,
@@ -62,7 +62,7 @@ def _partial(request: StaffRequest) -> bool:
 # 考核统计 ----------------------------------------------------------------------------------------------
 
 
-def _period_and_choices(request: StaffRequest) -> tuple:
+def _period_and_choices(request: StaffRequest) -> tuple[Period, str, str, list[str]]:
     errors: list[str] = []
     try:
         period = parse_period(request.GET.get("from"), request.GET.get("to"))

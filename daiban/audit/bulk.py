@@ -7,7 +7,7 @@ events the batch is committed and a signed checkpoint written, as the checkpoint
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any
 
@@ -17,16 +17,15 @@ from django.db import connection, transaction
 from daiban.audit.chain import CHAIN_FIELDS, body_of_values, mac_of_body, seal
 from daiban.audit.models import AuditEvent, AuditHead
 from daiban.audit.services import audit_checkpoint
-from daiban.lib.jsonutil import canonical
 
 BATCH = 5000
-COLUMNS = (*CHAIN_FIELDS, "mac", "body")
+COLUMNS = ("mac", "body")  # the other columns are computed from the body (AuditEvent)
 DEFAULTS = {"ip": None, "request_id": "", "outcome": AuditEvent.Outcome.SUCCESS, "actor_id": None,
             "actor_name": "系统", "object_type": "", "object_id": "", "object_repr": "", "old": None, "new": None}
 
 
 def audit_append_many(events: Iterable[dict[str, Any]], *, checkpoint_every: int = 0) -> int:
-    """Appends `events` (AuditEvent fields but seq and mac; old and new as canonical JSON values) in order,
+    """Appends `events` (the chain's fields but seq; old and new as canonical JSON values) in order,
     chained to the head; answers how many. With `checkpoint_every`, commits and writes a checkpoint that often."""
     events = iter(events)
     written = 0
@@ -50,10 +49,9 @@ def _append(events: Iterable[dict[str, Any]]) -> int:
         for fields in events:
             seq += 1
             row = {**DEFAULTS, **fields, "seq": seq}
-            values = [row[name] for name in CHAIN_FIELDS]
-            body = body_of_values(values)
+            body = body_of_values([row[name] for name in CHAIN_FIELDS])
             mac = mac_of_body(key, body, mac)
-            rows.append((*values, mac.decode("ascii"), body.decode("utf-8")))
+            rows.append((mac.decode("ascii"), body.decode("utf-8")))
             if len(rows) >= BATCH:
                 _insert(rows)
                 written, rows = written + len(rows), []
@@ -72,17 +70,8 @@ def _insert(rows: list[tuple]) -> None:
     if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_create([AuditEvent(**dict(zip(COLUMNS, row, strict=True))) for row in rows])
         return
-    old, new = CHAIN_FIELDS.index("old"), CHAIN_FIELDS.index("new")
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(
             f"COPY audit_auditevent ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-        for row in _json_columns(rows, old, new):
+        for row in rows:
             copy.write_row(row)
-
-
-def _json_columns(rows: list[tuple], *positions: int) -> Iterator[tuple]:
-    for row in rows:
-        values = list(row)
-        for n in positions:
-            values[n] = None if values[n] is None else canonical(values[n]).decode("utf-8")
-        yield tuple(values)

@@ -150,6 +150,7 @@ EVENT_TYPES.update({
 EVENT_TYPES.update({
     "evidence.rebuilt": "重新统计事项实际用时",
     "rollups.rebuilt": "重新汇总事项统计",
+    "rollups.cases_rebuilt": "重新汇总案件统计",
     "evidence.imported": "导入历史办件用时",
     "item.beyond_practice": "事项用时超过本部门80%办件",
 })

@@ -1,9 +1,78 @@
 """The audit chain: one append-only log of domain events, each MAC-linked to the one before."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from daiban.audit.events import EVENT_TYPES
+
+
+class FromBody(models.Func):
+    """One key of an event's canonical body (AuditEvent.body) as a column's value, in each database's own SQL.
+
+    Deterministic on both (PostgreSQL takes only immutable functions in a generated column, hence the moment
+    built by make_timestamp rather than a cast, which depends on the session's time zone)."""
+
+    arity = 0
+    output_field = models.TextField()
+
+    def __init__(self, key: str, kind: str):
+        super().__init__()
+        self.key, self.kind = key, kind
+
+    def __repr__(self) -> str:
+        return f"FromBody({self.key!r}, {self.kind!r})"
+
+    def deconstruct(self):
+        return "daiban.audit.models.FromBody", (self.key, self.kind), {}
+
+    def __eq__(self, other):
+        return isinstance(other, FromBody) and (self.key, self.kind) == (other.key, other.kind)
+
+    def __hash__(self):
+        return hash((self.key, self.kind))
+
+    def as_sql(self, compiler: Any, connection: Any, function: str | None = None, template: str | None = None,
+               arg_joiner: str | None = None, **extra: Any) -> tuple[str, tuple[str | int, ...]]:
+        raise NotImplementedError(f"audit events are kept on PostgreSQL or SQLite, not {connection.vendor}")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        value = f"""(("body")::jsonb ->> '{self.key}')"""
+        sql = {
+            "text": value,
+            "int": f"({value})::bigint",
+            "json": f"""NULLIF((("body")::jsonb -> '{self.key}'), 'null'::jsonb)""",
+            "ip": f"({value})::inet",
+            # "2026-12-05T21:15:43.123456Z": read field by field (a cast to timestamptz is not immutable)
+            "moment": (f"timezone('UTC', make_timestamp(substr({value}, 1, 4)::integer, substr({value}, 6, 2)::integer, "
+                       f"substr({value}, 9, 2)::integer, substr({value}, 12, 2)::integer, "
+                       f"substr({value}, 15, 2)::integer, substr({value}, 18, 9)::double precision))"),
+        }[self.kind]
+        return sql, []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        value = f"""("body" ->> '$.{self.key}')"""
+        sql = {
+            "text": value,
+            "int": value,
+            "json": f"""NULLIF(("body" -> '$.{self.key}'), 'null')""",
+            "ip": value,
+            # Django keeps moments on SQLite as "2026-12-05 21:15:43.123456" (UTC)
+            "moment": f"(substr({value}, 1, 10) || ' ' || substr({value}, 12, 15))",
+        }[self.kind]
+        return sql, []
+
+    @classmethod
+    def stored(cls, key: str, output_field: models.Field, **options) -> models.GeneratedField:
+        """A stored column computed from the body's `key`, typed and named as `output_field` says."""
+        kind = {"PositiveBigIntegerField": "int", "BigIntegerField": "int", "JSONField": "json",
+                "GenericIPAddressField": "ip", "DateTimeField": "moment"}.get(output_field.get_internal_type(), "text")
+        name, path, args, kwargs = output_field.deconstruct()
+        plain = {k: v for k, v in kwargs.items() if k not in ("verbose_name", "blank", "null")}
+        return models.GeneratedField(expression=cls(key, kind), output_field=output_field.__class__(*args, **plain),
+                                     db_persist=True, verbose_name=kwargs.get("verbose_name"),
+                                     null=kwargs.get("null", False), **options)
 
 
 class AuditEvent(models.Model):
@@ -12,25 +81,27 @@ class AuditEvent(models.Model):
         DENIED = "denied", "拒绝"
         FAILURE = "failure", "失败"
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
-    # Checked against EVENT_TYPES on write (not as field choices: the list grows without migrations).
-    event_type = models.CharField("事件类型", max_length=48, db_index=True)
-    # The actor is kept as id and name, without a foreign key: the trail outlives accounts.
-    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
-    actor_name = models.CharField("操作人", max_length=150, blank=True)
-    object_type = models.CharField("对象类型", max_length=60, blank=True)
-    object_id = models.CharField("对象ID", max_length=40, blank=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    old = models.JSONField("原值", null=True, blank=True)
-    new = models.JSONField("新值", null=True, blank=True)
-    created_at = models.DateTimeField("时间")
-    ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
-    request_id = models.CharField("请求ID", max_length=40, blank=True)
-    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    # The MAC covers `body`, the exact canonical text of the event (chain.body_of); every other column is computed
+    # from it by the database (stored generated columns), so no column can say anything the body does not, and
+    # verifying reads only the body and the MAC of each event. That the table still computes them so is checked
+    # once per verification (shape.py).
+    body = models.TextField("规范内容")
     mac = models.CharField("校验码", max_length=64)
-    # The exact bytes the MAC covers (chain.body_of: the canonical JSON of the fields above). Verifying hashes
-    # this text as stored, without rebuilding it per event; that the columns say the same is checked beside it.
-    body = models.TextField("规范内容", blank=True, default="")
+    seq = FromBody.stored("seq", models.PositiveBigIntegerField("序号"), unique=True)
+    # Checked against EVENT_TYPES on write (not as field choices: the list grows without migrations).
+    event_type = FromBody.stored("event_type", models.CharField("事件类型", max_length=48), db_index=True)
+    # The actor is kept as id and name, without a foreign key: the trail outlives accounts.
+    actor_id = FromBody.stored("actor_id", models.BigIntegerField("操作人ID", null=True, blank=True))
+    actor_name = FromBody.stored("actor_name", models.CharField("操作人", max_length=150, blank=True))
+    object_type = FromBody.stored("object_type", models.CharField("对象类型", max_length=60, blank=True))
+    object_id = FromBody.stored("object_id", models.CharField("对象ID", max_length=40, blank=True))
+    object_repr = FromBody.stored("object_repr", models.CharField("对象", max_length=200, blank=True))
+    old = FromBody.stored("old", models.JSONField("原值", null=True, blank=True))
+    new = FromBody.stored("new", models.JSONField("新值", null=True, blank=True))
+    created_at = FromBody.stored("created_at", models.DateTimeField("时间"))
+    ip = FromBody.stored("ip", models.GenericIPAddressField("来源IP", null=True, blank=True))
+    request_id = FromBody.stored("request_id", models.CharField("请求ID", max_length=40, blank=True))
+    outcome = FromBody.stored("outcome", models.CharField("结果", max_length=10), choices=Outcome.choices)
 
     class Meta:
         verbose_name = verbose_name_plural = "审计事件"

@@ -8,9 +8,12 @@ whose test flush deletes rows, only UPDATE is refused.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import cast
 
-from django.db import connection
+from django.db import connection, models
 
+from daiban.audit.chain import CHAIN_FIELDS
+from daiban.audit.models import AuditEvent
 from daiban.audit.retention import RETENTION_FLOOR_DAYS
 
 TABLE = "audit_auditevent"
@@ -72,3 +75,24 @@ def protection_lifted():
                 cursor.execute("SET session_replication_role = DEFAULT")
             else:
                 cursor.execute(SQLITE_INSTALL)
+
+
+def columns_made_plain() -> None:
+    """For tests that play the attacker who owns the table: the chain columns stop being computed from the body
+    and become ordinary columns holding what they held, which can then be edited (shape.py notices). Inside
+    protection_lifted(), whose end puts SQLite's trigger back on the rebuilt table."""
+    fields = [cast(models.GeneratedField, AuditEvent._meta.get_field(name)) for name in CHAIN_FIELDS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {TABLE} " + ", ".join(f'ALTER COLUMN "{f.column}" DROP EXPRESSION'
+                                                                for f in fields))
+            return
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE])
+        sql = cursor.fetchone()[0]
+        for field in fields:
+            expression = field.generated_sql(connection)[0]
+            sql = sql.replace(f" GENERATED ALWAYS AS ({expression}) STORED", "")
+        cursor.execute(sql.replace(f'CREATE TABLE "{TABLE}"', 'CREATE TABLE "audit_plain"', 1))
+        cursor.execute(f'INSERT INTO audit_plain SELECT * FROM "{TABLE}"')
+        cursor.execute(f'DROP TABLE "{TABLE}"')
+        cursor.execute(f'ALTER TABLE audit_plain RENAME TO "{TABLE}"')

@@ -23,7 +23,8 @@ from daiban.audit.chain import CHAIN_FIELDS, body_of, event_content, mac_of_body
 from daiban.audit.checkpoints import Checkpoint, CheckpointError
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditAnchor, AuditEvent, AuditHead
-from daiban.audit.walk import Span, Walked, walk_copy, walk_in_process, walk_values
+from daiban.audit.shape import columns_not_from_body
+from daiban.audit.walk import Span, Walked, walk_bodies, walk_copy, walk_in_process, walk_values
 from daiban.lib.jsonutil import canonical
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,8 @@ def audit_record(
         )
         body = body_of(event_content(**fields))
         mac = mac_of_body(settings.AUDIT_KEY.encode("utf-8"), body.encode("utf-8"), head.mac.encode("ascii")).decode()
-        event = AuditEvent.objects.create(mac=mac, body=body, **fields)
+        # The other columns are computed from the body by the database (and read back by the INSERT's RETURNING).
+        event = AuditEvent.objects.create(mac=mac, body=body)
         AuditHead.objects.filter(id=1).update(mac=mac, seal=seal(settings.AUDIT_KEY, "head", head.seq, mac))
     return event
 
@@ -140,28 +142,33 @@ def _spans(key: str, start_seq: int, start_mac: str, head_seq: int, pieces: int)
     return [*spans, Span(after[0], after[1])]
 
 
-def _span_rows(span: Span):
+def _span_rows(span: Span, *fields: str):
     rows = AuditEvent.objects.filter(seq__gt=span.after_seq).order_by("seq")
     if span.through_seq is not None:
         rows = rows.filter(seq__lte=span.through_seq)
-    return rows.values_list(*CHAIN_FIELDS, "mac", "body").iterator(chunk_size=5000)
+    return rows.values_list(*fields).iterator(chunk_size=5000)
 
 
-def _walk_here(span: Span, key: bytes, progress) -> Walked:
+def _walk_slowly(span: Span, key: bytes) -> Walked:
+    """A range through Django, each event's body rebuilt from its columns."""
+    return walk_values(_span_rows(span, *CHAIN_FIELDS, "mac", "body"), key, span)
+
+
+def _walk_here(span: Span, key: bytes, progress, row_check: bool) -> Walked:
     """One range in this process. On PostgreSQL the COPY streams over a connection of its own, so that the
     progress callback can write through Django's connection meanwhile (a connection in COPY can run nothing
     else); inside a transaction (whose rows only its own connection sees) the COPY uses Django's connection and
     progress is told once the range is read."""
     if connection.vendor != "postgresql":
-        return walk_values(_span_rows(span), key, span)
+        return _walk_slowly(span, key) if row_check else walk_bodies(_span_rows(span, "seq", "mac", "body"), key, span)
     try:
         if connection.in_atomic_block:
             with transaction.atomic():
                 connection.ensure_connection()
-                return walk_copy(connection.connection, key, span)
-        return walk_in_process(_conninfo(), key, span, progress=progress)
+                return walk_copy(connection.connection, key, span, row_check=row_check)
+        return walk_in_process(_conninfo(), key, span, row_check=row_check, progress=progress)
     except psycopg.DataError:  # a body PostgreSQL cannot read as JSON: walk this range the slow way
-        return walk_values(_span_rows(span), key, span)
+        return _walk_slowly(span, key)
 
 
 def _conninfo() -> str:
@@ -173,25 +180,26 @@ def _conninfo() -> str:
                                           port=params["PORT"] or None, **options)
 
 
-def _walk_spans(spans: list[Span], key: bytes, processes: int, progress) -> list[Walked]:
+def _walk_spans(spans: list[Span], key: bytes, processes: int, progress, row_check: bool) -> list[Walked]:
     """Every range walked, in parallel processes when asked and possible (PostgreSQL; never inside a transaction,
     whose rows the other processes could not see); answers in the ranges' order."""
     if processes <= 1 or len(spans) <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
         walked, done = [], 0
         for span in spans:
-            walked.append(_walk_here(span, key, lambda n, done=done: progress(done + n)))
+            walked.append(_walk_here(span, key, lambda n, done=done: progress(done + n), row_check))
             done += walked[-1].rows
             progress(done)
         return walked
     results: dict[int, Walked] = {}
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(walk_in_process, _conninfo(), key, span): n for n, span in enumerate(spans)}
+        futures = {pool.submit(walk_in_process, _conninfo(), key, span, row_check=row_check): n
+                   for n, span in enumerate(spans)}
         for future in as_completed(futures):
             n = futures[future]
             try:
                 results[n] = future.result()
             except psycopg.DataError:
-                results[n] = walk_values(_span_rows(spans[n]), key, spans[n])
+                results[n] = _walk_slowly(spans[n], key)
             progress(sum(w.rows for w in results.values()))
     return [results[n] for n in range(len(spans))]
 
@@ -274,7 +282,13 @@ def audit_verify(*, key: str | None = None, now: datetime | None = None, process
     if processes is None:
         processes = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
     spans = _spans(key, start_seq, start_mac, head_seq, processes * 4 if processes > 1 else 1)
-    walked = _walk_spans(spans, key.encode("utf-8"), processes, lambda done: progress(done, total))
+    # Once per verification: whether the table still computes every column from the body. When it does, reading
+    # body and MAC is enough; when it does not, each event's columns are compared with its body as well.
+    altered = columns_not_from_body()
+    if altered:
+        problems.append(Problem("audit.table_altered", f"审计事件表的列 {'、'.join(altered)} 已不再由事件的规范内容计算"
+                                                       "（表结构被改动），已逐条核对各列"))
+    walked = _walk_spans(spans, key.encode("utf-8"), processes, lambda done: progress(done, total), bool(altered))
     first_bad, last_seq, last_mac, rows, span_problems = _joined(walked)
     if first_bad is not None:
         problems.append(Problem("audit.event_altered", f"自第 {first_bad} 条起审计事件被改动、删除或插入", first_bad))

@@ -3,8 +3,10 @@
 A range runs from a known event (the anchor, or a signed checkpoint: its number and MAC) to the next checkpoint or
 the end of the chain, so ranges are checked independently, in parallel processes, and together say what one walk
 from the anchor would say. On PostgreSQL a range is read with `COPY … TO STDOUT` as raw text: per event one split,
-one HMAC over the stored canonical body (AuditEvent.body) and one comparison; PostgreSQL itself checks, in the
-same query, that the columns say what the body says. Elsewhere (SQLite) the body is rebuilt from the columns.
+one HMAC over the stored canonical body (AuditEvent.body) and one comparison. The other columns are computed from
+the body by the database (shape.py checks once per verification that they still are); when they are not, the walk
+also compares each event's columns with its body (`row_check`: PostgreSQL in the same query, SQLite by rebuilding
+the body from the columns).
 
 Imports nothing of Django at module level: a spawned process that walks a range imports only this and psycopg.
 """
@@ -44,7 +46,8 @@ class Walked:
                                                                                      self.span.through_mac)
 
 
-# Whether the columns say what the body says, computed by PostgreSQL beside each row (`t` when they do): the body
+# With `row_check`: whether the columns say what the body says, computed by PostgreSQL beside each row (`t` when
+# they do): the body
 # is parsed once into a record (json_to_record: quicker than jsonb, and than one `->>` per field). Text comparisons
 # wherever a cast could fail on a forged body; a body that is not a JSON object makes the query fail, and the range
 # is then walked the slow way (walk_values).
@@ -59,8 +62,11 @@ _SAME = """
 """
 
 
-def copy_sql(span: Span) -> str:
+def copy_sql(span: Span, *, row_check: bool = False) -> str:
     upper = f" AND e.seq <= {int(span.through_seq)}" if span.through_seq is not None else ""
+    if not row_check:
+        return (f"COPY (SELECT e.seq, e.mac, e.body, 't' FROM {TABLE} e "
+                f"WHERE e.seq > {int(span.after_seq)}{upper} ORDER BY e.seq) TO STDOUT")
     return (f"COPY (SELECT e.seq, e.mac, e.body, ({_SAME}) FROM {TABLE} e, json_to_record(e.body::json) AS b({_BODY}) "
             f"WHERE e.seq > {int(span.after_seq)}{upper} ORDER BY e.seq) TO STDOUT")
 
@@ -78,7 +84,8 @@ class _Walk:
         return Walked(self.span, self.first_bad, self.rows, self.expected - 1, self.previous.decode("ascii"))
 
 
-def walk_copy(connection, key: bytes, span: Span, *, progress: Callable[[int], None] = lambda n: None) -> Walked:
+def walk_copy(connection, key: bytes, span: Span, *, row_check: bool = False,
+              progress: Callable[[int], None] = lambda n: None) -> Walked:
     """One range on PostgreSQL, from COPY's text rows (`connection`: a psycopg connection)."""
     walk = _Walk(key, span)
     expected, previous, rows, first_bad = walk.expected, walk.previous, 0, None
@@ -86,7 +93,7 @@ def walk_copy(connection, key: bytes, span: Span, *, progress: Callable[[int], N
     with connection.cursor() as cursor:
         # Compiling the row check with JIT costs more than the check itself (a second or two per query).
         cursor.execute("SET LOCAL jit = off")
-    with connection.cursor() as cursor, cursor.copy(copy_sql(span)) as copy:
+    with connection.cursor() as cursor, cursor.copy(copy_sql(span, row_check=row_check)) as copy:
         for block in copy:
             lines = (leftover + bytes(block)).split(b"\n")
             leftover = lines.pop()
@@ -112,6 +119,22 @@ def walk_copy(connection, key: bytes, span: Span, *, progress: Callable[[int], N
     return walk.result()
 
 
+def walk_bodies(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked:
+    """One range from rows of (seq, mac, body) whose columns the database computes from the body (SQLite)."""
+    walk = _Walk(key, span)
+    for seq, mac, body in rows:
+        walk.rows += 1
+        if seq != walk.expected:
+            walk.first_bad = min(seq, walk.expected)
+            break
+        mac = mac.encode("ascii")
+        if mac_of_body(key, body.encode("utf-8"), walk.previous) != mac:
+            walk.first_bad = seq
+            break
+        walk.previous, walk.expected = mac, walk.expected + 1
+    return walk.result()
+
+
 def walk_values(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked:
     """One range from rows of (CHAIN_FIELDS…, mac, body), the body rebuilt from the columns: for SQLite, and for a
     range whose stored body PostgreSQL cannot even read as JSON."""
@@ -130,7 +153,7 @@ def walk_values(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked
     return walk.result()
 
 
-def walk_in_process(conninfo: str, key: bytes, span: Span, *,
+def walk_in_process(conninfo: str, key: bytes, span: Span, *, row_check: bool = False,
                     progress: Callable[[int], None] = lambda n: None) -> Walked:
     """A range over a connection of its own, by COPY: in a process spawned by audit_verify, or beside Django's
     connection, which stays free for the progress callback's writes."""
@@ -138,4 +161,4 @@ def walk_in_process(conninfo: str, key: bytes, span: Span, *,
 
     with psycopg.connect(conninfo) as connection:
         connection.execute("SET client_encoding TO 'UTF8'")
-        return walk_copy(connection, key, span, progress=progress)
+        return walk_copy(connection, key, span, row_check=row_check, progress=progress)

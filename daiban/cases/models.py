@@ -27,6 +27,8 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "投资项目"
+        # The search box finds a case by its project's code (daiban/cases/search.py).
+        indexes = [models.Index(fields=["project_code"], name="cases_project_code_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -16,14 +16,13 @@ from daiban.org.roles import Role
 from daiban.org.scope import Scope, scope_of
 
 
-def _scope_filter(scope: Scope, *, unit: str, company: str, items_case: str | None) -> Q:
-    """The intake rule (unit, owner: daiban.intake.selectors.scope_condition) and the department rule:
-    `items_case` is the path to the case whose items' departments are in scope."""
-    condition = scope_condition(scope, unit=unit, company=company)
-    if scope.department_ids and items_case and not scope.county_wide:
-        condition |= Q(**{f"{items_case}__in": CaseItem.objects.filter(
-            catalog_item__department__in=scope.department_ids).values("case_id")})
-    return condition
+def department_items(scope: Scope, user) -> QuerySet[CaseItem] | None:
+    """The department rule: the items that put their case in a liaison officer's scope, those of a department in
+    scope and those dispatched to the officer (a city-level item's local steps go to the county department's
+    liaison officer). None where the rule does not apply."""
+    if not scope.department_ids or scope.county_wide:
+        return None
+    return CaseItem.objects.filter(Q(catalog_item__department__in=scope.department_ids) | Q(liaison=user))
 
 
 def is_case_owner(user, case: Case) -> bool:
@@ -34,10 +33,9 @@ def is_case_owner(user, case: Case) -> bool:
 
 def cases_for(user) -> QuerySet[Case]:
     scope = scope_of(user)
-    condition = _scope_filter(scope, unit="unit", company="project__company", items_case="pk")
-    if scope.department_ids and not scope.county_wide:
-        # A city-level item's local steps are dispatched to the county department's liaison officer.
-        condition |= Q(pk__in=CaseItem.objects.filter(liaison=user).values("case_id"))
+    condition = scope_condition(scope, unit="unit", company="project__company")
+    if (items := department_items(scope, user)) is not None:
+        condition |= Q(pk__in=items.values("case_id"))
     return (Case.objects.filter(condition)
             .select_related("project", "project__company", "project__location", "unit", "request"))
 

@@ -19,7 +19,8 @@ class CatalogItemAdminForm(CatalogItemForm):
                    "prerequisites": FilteredSelectMultiple("前置事项", False)}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not self.errors:
             new = self.instance.pk is None
             try:

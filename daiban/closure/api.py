@@ -230,7 +230,7 @@ def issue_link(request: StaffRequest, case_id: int) -> Status[dict[str, object]]
 
 
 @router.get("/{case_id}/evaluation", summary="业主评价（未评价时为 null）")
-def get_evaluation(request: StaffRequest, case_id: int) -> Any | None:
+def get_evaluation(request: StaffRequest, case_id: int) -> dict | None:
     return selectors.closure_detail(_case(request, case_id)).get("owner_evaluation")
 
 

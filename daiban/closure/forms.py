@@ -65,9 +65,10 @@ class HandoverForm(forms.Form):
                                                  "required": "请选择原件或复印件"})
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("document"):
-            self._errors.pop("copies", None)  # a blank line is left out, whatever its other columns say
+            self.errors.pop("copies", None)  # a blank line is left out, whatever its other columns say
         return data
 
     def line(self) -> dict | None:
@@ -167,7 +168,8 @@ class EvaluationForm(forms.Form):
         return [self[name] for _, name in self.item_fields]
 
     def clean(self):
-        return _graded(self, super().clean())
+        super().clean()
+        return _graded(self, self.cleaned_data)
 
     def answers(self):
         data = self.cleaned_data
@@ -190,4 +192,5 @@ class RatingForm(forms.Form):
     comment = _text("意见", max_length=300)
 
     def clean(self):
-        return _graded(self, super().clean())
+        super().clean()
+        return _graded(self, self.cleaned_data)

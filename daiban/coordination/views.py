@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from daiban.cases.api import docx_response
+from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for
 from daiban.cases.services import require_case_worker
 from daiban.cases.states import OPEN_STATUSES
@@ -92,7 +93,7 @@ def issue_list(request: StaffRequest) -> HttpResponse:
         "tab": "issues", "open_cases": _workable_cases(request.user)})
 
 
-def _workable_cases(user: User, *, higher_items: bool = False) -> list:
+def _workable_cases(user: User, *, higher_items: bool = False) -> list[Case]:
     """Open cases the person works on: where a new issue (or linked request) can start."""
     if not is_worker(user) or higher_body_of(user) is not None:
         return []

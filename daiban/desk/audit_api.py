@@ -51,7 +51,8 @@ class VerifyOut(Schema):
                         "或最近一次的校验。run.status：queued、running、done、failed；完成前 ok 为 null、events 为已校验条数。"
                         "problems 列出发现的问题：audit.event_altered（事件被改动、删除或插入）、audit.head_rewritten"
                         "（链头被改写）、audit.tail_cut（链尾被截断）、audit.checkpoint_mismatch、audit.checkpoint_invalid、"
-                        "audit.checkpoint_missing（超过一小时的事件无检查点）、audit.anchor_invalid。"
+                        "audit.checkpoint_missing（超过一小时的事件无检查点）、audit.anchor_invalid、"
+                        "audit.table_altered（审计表的列不再由事件内容计算，表结构被改动）。"
                         "不在 DAIBAN_ADMIN_NETWORKS 内的地址调用时 404（request.unknown_path）。")
 def verify(request, fresh: bool = False):
     return verify_answer(verify_start(actor=request.user, fresh=fresh))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from daiban.audit.events import EVENT_TYPES
 from daiban.audit.models import AuditEvent, VerifyRun
 from daiban.audit.runs import verify_latest
-from daiban.cases.search import hit, search
+from daiban.cases.search import SearchPaginator, hit, search
 from daiban.desk.audit_trail import verify_start
 from daiban.desk.selectors import system_status, waiting_for
 from daiban.lib.county_rules import county_rules
@@ -67,7 +67,7 @@ def search_page(request: StaffRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     context: dict[str, Any] = {"search_q": q, "hits": None, "error": None}
     try:
-        page = Paginator(search(request.user, q), 30).get_page(request.GET.get("page"))
+        page = SearchPaginator(search(request.user, q), 30).get_page(request.GET.get("page"))
     except ValidationFailed as failure:
         context["error"] = failure.errors.get("q", failure.message)
         return render(request, "desk/search.html", context, status=200 if not q.strip() else 422)

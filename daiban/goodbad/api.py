@@ -103,5 +103,5 @@ def statistics(request: StaffRequest, month: str | None = None) -> dict:
 
 
 @public.get("/good-bad/monthly", auth=None, summary="全县代办服务好评率（按月）")
-def public_monthly(request: HttpRequest) -> dict[str, list[dict[Any, Any]]]:
+def public_monthly(request: HttpRequest) -> dict[str, list[dict]]:
     return {"months": stats.county_monthly()}

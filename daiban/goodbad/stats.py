@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.utils import timezone
 
@@ -88,7 +89,19 @@ def _ranked(groups: dict[str, _Tally]) -> list[dict]:
     return rows
 
 
-def figures(period: Month) -> dict:
+class Span(Protocol):
+    """A Month, or the assessment dashboard's Period."""
+
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]: ...
+
+
+def figures(period: Span) -> dict:
     """The county's figures and the ranked units, departments and agents for evaluations given in `period`
     (a Month, or any span with `start`, `end` and `bounds()`, such as the assessment dashboard's Period)."""
     start, after = period.bounds()

@@ -48,7 +48,9 @@ def _value(field, value):
         return None
     if isinstance(field, models.DateTimeField):
         moment = value if isinstance(value, dt.datetime) else parse_datetime(value)
-        return timezone.make_aware(moment, dt.UTC) if settings.USE_TZ and timezone.is_naive(moment) else moment
+        if moment is not None and settings.USE_TZ and timezone.is_naive(moment):
+            return timezone.make_aware(moment, dt.UTC)
+        return moment
     if isinstance(field, models.DateField):
         return value if isinstance(value, dt.date) else parse_date(value)
     if isinstance(field, models.BooleanField):

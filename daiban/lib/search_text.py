@@ -2,8 +2,10 @@
 
 The column is kept in step by the field itself (on save and on bulk insert, like the look-up hashes), so nothing
 that writes a row can forget it. A query matches when every word it holds occurs in the column, in any order:
-"鳌江 塑料" and "塑料项目鳌江镇" both find 平阳县鳌江镇塑料制品有限公司's project. On PostgreSQL a trigram index
-(pg_trgm) serves the `LIKE '%word%'`; on SQLite the same query scans.
+"鳌江 塑料" and "塑料项目鳌江镇" both find 平阳县鳌江镇塑料制品有限公司's project. On PostgreSQL a GIN index
+serves each word: it holds every two characters of the column's chunks and every three ASCII ones (the SQL
+function `daiban_search_pieces`, intake migration 0009), so a word of two characters or more is looked up by its pieces
+(`pieces_query`) and the `LIKE '%word%'` confirms it; on SQLite the same `LIKE` alone scans, with the same result.
 """
 from __future__ import annotations
 
@@ -31,6 +33,28 @@ def query_words(query: str) -> list[str]:
             if word not in words:
                 words.append(word)
     return words
+
+
+def word_pieces(word: str) -> list[str]:
+    """The pieces of `word` the index holds for any text containing it (intake migration 0009): every three
+    ASCII characters, and every two characters not inside such a three."""
+    found: list[str] = []
+    covered: set[int] = set()
+    for i in range(len(word) - 2):
+        if word[i:i + 3].isascii():
+            found.append(word[i:i + 3])
+            covered.update((i, i + 1))
+    found += [word[i:i + 2] for i in range(len(word) - 1) if i not in covered]
+    return found
+
+
+def pieces_query(words: list[str]) -> str | None:
+    """A PostgreSQL tsquery asking for every piece of every word: true of each row whose text holds all the
+    words (and of a few more, which the LIKE of each word then removes). None when no word has two characters."""
+    pieces = dict.fromkeys(piece for word in words for piece in word_pieces(word))
+    if not pieces:
+        return None
+    return " & ".join("'" + piece.replace("\\", "\\\\").replace("'", "''") + "'" for piece in pieces)
 
 
 def _joined_singles(pieces) -> list[str]:

@@ -65,7 +65,7 @@ def _finished(signal: str, task, *args, **kwargs) -> None:
         close_old_connections()
 
 
-class _DeploymentHuey:
+class _DeploymentHuey(huey.Huey):  # before huey's RedisHuey or SqliteHuey in the classes below
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)(_finished)

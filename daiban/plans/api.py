@@ -102,7 +102,7 @@ def _item(request: StaffRequest, case_id: int, code: str) -> CaseItem:
 
 
 @router.post("/{case_id}/plan", response={201: dict, **errors(403, 409)}, summary="生成代办任务分解计划表")
-def generate_plan(request: StaffRequest, case_id: int, payload: PlanIn) -> Status[dict[Any, Any] | None]:
+def generate_plan(request: StaffRequest, case_id: int, payload: PlanIn) -> Status[dict | None]:
     case = _case(request, case_id)
     services.plan_generate(actor=request.user, case=case, start_date=payload.start_date)
     return Status(201, plan_detail(case))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import forms
 
+from daiban.lib.forms import choice_field
 from daiban.lib.personal import mask_phone
 from daiban.plans.models import Pause
 
@@ -33,7 +34,8 @@ class DispatchForm(forms.Form):
 
     def __init__(self, *args, liaisons=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["liaison"].choices = [(u.username, f"{u.display_name} {mask_phone(u.mobile)}".strip()) for u in liaisons]
+        choice_field(self.fields["liaison"]).choices = [
+            (u.username, f"{u.display_name} {mask_phone(u.mobile)}".strip()) for u in liaisons]
         self.fields["liaison"].error_messages["invalid_choice"] = "请选择该事项审批部门的代办联络员"
 
 
@@ -105,7 +107,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "（不涉及具体事项）")] + [
+        choice_field(self.fields["item"]).choices = [("", "（不涉及具体事项）")] + [
             (i.catalog_item.code, f"{i.catalog_item.code} {i.catalog_item.name}") for i in items]
 
 

@@ -84,17 +84,21 @@ def reported_part(item: _Item) -> tuple[tuple, dict[str, int]] | None:
     return _key(item, item.reported_up_on), {"reported_up": 1, "report_up_late": int(late)}
 
 
-def _add(key: tuple, counts: dict[str, int]) -> None:
-    day, unit, township, department, catalog_item = key
-    where = {"day": day, "unit_id": unit, "township_id": township, "department_id": department,
-             "catalog_item_id": catalog_item}
-    if ItemRollup.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()}):
+def add_to(model, where: dict, counts: dict) -> None:
+    """Adds `counts` to the rollup row of `model` at `where` (its unique key), making the row if it is the first."""
+    if model.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()}):
         return
     try:
         with transaction.atomic():
-            ItemRollup.objects.create(**where, **counts)
+            model.objects.create(**where, **counts)
     except IntegrityError:  # another event made the row at the same moment
-        ItemRollup.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()})
+        model.objects.filter(**where).update(**{name: F(name) + value for name, value in counts.items()})
+
+
+def _add(key: tuple, counts: dict[str, int]) -> None:
+    day, unit, township, department, catalog_item = key
+    add_to(ItemRollup, {"day": day, "unit_id": unit, "township_id": township, "department_id": department,
+                        "catalog_item_id": catalog_item}, counts)
 
 
 def rollup_item_finished(*, item: CaseItem) -> None:

@@ -3,8 +3,9 @@
 It speaks the authorization code flow over HTTP as a provider does (discovery document, authorize
 endpoint, token endpoint with the client's secret, JWKS) and signs ID tokens with RS256 using joserfc,
 authlib's own JOSE library. It checks what a provider checks (client, redirect address, the PKCE
-verifier against the challenge, a code used once) and can be told to misbehave: claims of the next ID
-token replaced (`tamper`), or the token signed with a key it does not publish (`sign_with`).
+verifier against the challenge, a code used once and within CODE_SECONDS) and can be told to misbehave:
+claims of the next ID token replaced (`tamper`), or the token signed with a key it does not publish
+(`sign_with`). It ends its own session on the end-session endpoint (RP-initiated logout) when it publishes one.
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+CODE_SECONDS = 60
+
 
 def new_key(kid: str = "provider-key-1") -> RSAKey:
     return RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"})
@@ -34,6 +37,8 @@ class OidcProvider:
         self.tamper: dict = {}  # claims of the next ID tokens replaced (None removes one)
         self.authorize_requests: list[dict] = []
         self.token_requests: list[dict] = []
+        self.logout_requests: list[dict] = []
+        self.end_session = True  # publish end_session_endpoint in the discovery document
         self._codes: dict[str, dict] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -60,7 +65,19 @@ class OidcProvider:
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+            **({"end_session_endpoint": f"{self.issuer}/logout"} if self.end_session else {}),
         }
+
+    def codes_age(self, seconds: int) -> None:
+        """The codes handed out so far become `seconds` older (a browser that came back late)."""
+        for grant in self._codes.values():
+            grant["issued"] -= seconds
+
+    def logout(self, query: dict[str, str]) -> tuple[int, dict]:
+        self.logout_requests.append(query)
+        self.person = {}
+        back = query.get("post_logout_redirect_uri")
+        return (302, {"Location": back}) if back else (200, {"logged_out": True})
 
     def authorize(self, query: dict[str, str]) -> tuple[int, dict]:
         self.authorize_requests.append(query)
@@ -72,7 +89,8 @@ class OidcProvider:
             return 400, {"error": "invalid_scope"}
         code = secrets.token_urlsafe(24)
         self._codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"),
-                             "challenge": query["code_challenge"], "person": dict(self.person)}
+                             "challenge": query["code_challenge"], "person": dict(self.person),
+                             "issued": time.time()}
         answer = {"code": code}
         if "state" in query:
             answer["state"] = query["state"]
@@ -87,6 +105,8 @@ class OidcProvider:
         if form.get("grant_type") != "authorization_code" or grant is None \
                 or form.get("redirect_uri") != grant["redirect_uri"]:
             return 400, {"error": "invalid_grant"}
+        if time.time() - grant["issued"] > CODE_SECONDS:
+            return 400, {"error": "invalid_grant", "error_description": "authorization code expired"}
         verifier = form.get("code_verifier", "").encode()
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
         if challenge != grant["challenge"]:
@@ -130,6 +150,8 @@ class OidcProvider:
                     self._answer(200, {"keys": [provider.key.as_dict(private=False)]})
                 elif url.path == "/authorize":
                     self._answer(*provider.authorize(query))
+                elif url.path == "/logout" and provider.end_session:
+                    self._answer(*provider.logout(query))
                 else:
                     self._answer(404, {"error": "not_found"})
 

@@ -3,14 +3,18 @@ user comes in as the existing staff account its claim names, then gives our code
 every forged, stale or replayed answer and every account we do not let in is refused and recorded."""
 from __future__ import annotations
 
+import base64
+import json
 import time
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from django.test import Client
+from django.utils import timezone
 
-from conftest import DEMO_PASSWORD, totp_code
+from conftest import DEMO_PASSWORD, StaffClient, totp_code
 from daiban.accounts.services import account_set_active
 from daiban.accounts.sessions import PENDING
 from daiban.accounts.tests.oidc_provider import OidcProvider, new_key
@@ -205,3 +209,74 @@ def test_an_unreachable_provider_leaves_the_password_login(client, demo, provide
     assert answer.status_code == 302 and answer.url == "/login/"
     assert "暂时无法访问" in client.get("/login/").content.decode()
     assert client.post("/login/", {"username": "aojiang", "password": DEMO_PASSWORD}).url.startswith("/login/code/")
+
+
+def _claims(id_token: str) -> dict:
+    payload = id_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_logging_out_of_a_single_sign_on_session_ends_the_providers_session_too(client, demo, provider):
+    at_provider(provider, "aojiang")
+    sso(client, provider)
+    client.post("/login/code/", {"code": totp_code("aojiang")})
+    assert logged_in(client)
+    out = client.post("/logout/")
+    assert out.status_code == 302 and out.url.startswith(f"{provider.issuer}/logout?")
+    assert not logged_in(client) and client.get("/cases/").status_code == 302
+    back = requests.get(out.url, allow_redirects=False, timeout=10)
+    hint = provider.logout_requests[-1]
+    assert _claims(hint["id_token_hint"])["sub"] == "zzd-aojiang" and hint["client_id"] == provider.client_id
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver/login/"
+    assert provider.person == {}, "the provider's session is over: the next person at this computer logs in anew"
+    assert AuditEvent.objects.filter(event_type="auth.logout", actor_name="aojiang").exists()
+
+
+def test_a_password_session_or_a_provider_without_logout_ends_only_our_session(client, demo, provider, settings):
+    assert client.login("aojiang")
+    assert client.post("/logout/").url == "/login/" and not provider.logout_requests
+    provider.end_session = False
+    at_provider(provider, "aojiang")
+    sso(client, provider)
+    client.post("/login/code/", {"code": totp_code("aojiang")})
+    assert logged_in(client) and client.post("/logout/").url == "/login/" and not logged_in(client)
+    provider.end_session, settings.OIDC_PROVIDER_LOGOUT = True, False
+    sso(client, provider)
+    assert client.post("/logout/").url == "/login/" and not provider.logout_requests
+
+
+def test_a_code_that_expired_before_the_browser_came_back_is_refused_on_a_chinese_page(client, demo, provider):
+    at_provider(provider, "aojiang")
+    out = client.get("/login/sso/")
+    back = urlsplit(requests.get(out.url, allow_redirects=False, timeout=10).headers["Location"])
+    provider.codes_age(300)
+    answer = client.get(f"{back.path}?{back.query}")
+    assert answer.status_code == 302 and answer.url == "/login/" and not logged_in(client)
+    assert "统一身份认证未能完成" in client.get("/login/").content.decode()
+    assert "invalid_grant" in last_failure().new["why"]
+
+
+def test_a_provider_that_goes_down_before_the_code_is_exchanged_gives_a_chinese_page_not_a_500(client, demo,
+                                                                                                 provider):
+    at_provider(provider, "aojiang")
+    out = client.get("/login/sso/")
+    back = urlsplit(requests.get(out.url, allow_redirects=False, timeout=10).headers["Location"])
+    provider.stop()
+    answer = client.get(f"{back.path}?{back.query}")
+    assert answer.status_code == 302 and answer.url == "/login/" and not logged_in(client)
+    assert "统一身份认证服务暂时无法访问" in client.get("/login/").content.decode()
+    assert last_failure().new["why"].startswith("统一身份认证服务无法访问")
+
+
+def test_who_only_signs_in_by_the_provider_is_not_sent_to_change_an_expired_password(client, demo, provider,
+                                                                                     person):
+    User.objects.filter(username="aojiang").update(password_changed_at=timezone.now() - timedelta(days=400))
+    at_provider(provider, "aojiang")
+    sso(client, provider)
+    client.post("/login/code/", {"code": totp_code("aojiang")})
+    assert client.get("/cases/").status_code == 200, "the password was not used: its age is not this session's"
+    client.post("/logout/")
+    breaking_glass = StaffClient()
+    assert breaking_glass.login("aojiang")
+    answer = breaking_glass.get("/cases/")
+    assert answer.status_code == 302 and answer.url == "/accounts/password/", "the break-glass password expires"

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from daiban.adoption.models import LedgerRow
+from conftest import StaffClient, in_parallel
+from daiban.adoption.models import LedgerRow, LedgerUpload
 from daiban.adoption.tests.messy_ledger import credit_code
 from daiban.audit.models import AuditEvent
 from daiban.lib import clock
@@ -18,7 +20,7 @@ def _csv(code: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("台帐.csv", text.encode("utf-8-sig"), content_type="text/csv")
 
 
-def test_the_center_administrator_previews_then_confirms_a_ledger(demo, client):
+def test_the_center_administrator_previews_then_confirms_the_kept_file(demo, client):
     client.login("center")
     code = credit_code(88)
     with clock.frozen("2026-06-01"):
@@ -27,10 +29,35 @@ def test_the_center_administrator_previews_then_confirms_a_ledger(demo, client):
         page = preview.content.decode()
         assert "可导入 1 行" in page and "不是本县的乡镇或园区" in page
         assert not LedgerRow.objects.exists()
-        confirm = client.post("/import/ledger/", {"action": "confirm", "filename": "台帐.csv",
-                                                  "content": preview.context["content"]})
-    assert "已导入" in confirm.content.decode()
+        upload = preview.context["upload"]
+        assert bytes(LedgerUpload.objects.get(pk=upload.pk).content).startswith("\ufeff单位名称".encode())
+        assert f'name="upload" value="{upload.pk}"' in page and 'name="content"' not in page, "never re-posted"
+        confirm = client.post("/import/ledger/", {"action": "confirm", "upload": upload.pk,
+                                                  "content": "not read any more"})
+    assert "已导入 1 行" in confirm.content.decode()
     assert LedgerRow.objects.get(key=f"{code}|丙项目").request.case.status == "completed"
+    again = client.post("/import/ledger/", {"action": "confirm", "upload": upload.pk})
+    assert again.status_code == 409 and "确认导入" in again.content.decode()
+    unknown = client.post("/import/ledger/", {"action": "confirm", "upload": "x1"})
+    assert unknown.status_code == 404 and "没有该台帐导入文件" in unknown.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_of_one_file_sent_at_once_import_it_once(demo):
+    first = StaffClient()
+    first.login("center")
+    second = StaffClient()
+    second.cookies = first.cookies  # the same administrator pressing 确认 in two tabs
+    code = credit_code(89)
+    upload = first.post("/import/ledger/", {"action": "preview", "file": _csv(code)}).context["upload"]
+
+    def confirm(client):
+        return lambda: client.post("/import/ledger/", {"action": "confirm", "upload": upload.pk})
+
+    answers = in_parallel([confirm(first), confirm(second)])
+    assert sorted(getattr(a, "status_code", a) for a in answers) == [200, 409]
+    assert LedgerRow.objects.filter(key=f"{code}|丙项目").count() == 1
+    assert AuditEvent.objects.filter(event_type="import.ledger_confirmed", object_id=str(upload.pk)).count() == 1
 
 
 def test_a_file_that_is_not_a_ledger_gets_a_chinese_error_not_a_500(demo, client):

@@ -90,10 +90,6 @@ def build(spec: CaseSpec) -> Request | Case:
     case = Case.objects.create(request=request, project=project, unit=unit, status=status,
                                accepted_at=at(spec.accepted), accepted_by=worker)
     CaseTransition.objects.create(case=case, to_status=CaseStatus.ACCEPTED, at=at(spec.accepted), by=worker)
-    for closed, to_status in ((spec.completed, CaseStatus.COMPLETED), (spec.terminated, CaseStatus.TERMINATED)):
-        if closed:
-            CaseTransition.objects.create(case=case, from_status=CaseStatus.IN_PROGRESS, to_status=to_status,
-                                          at=at(closed), by=worker)
     if spec.agent:
         TeamMember.objects.create(case=case, user=worker, role=TeamRole.AGENT)
     if spec.chief:
@@ -110,4 +106,8 @@ def build(spec: CaseSpec) -> Request | Case:
         rollup_item_finished(item=row)  # as item_finish does: the statistics read the rollups
     for n in range(spec.visits):
         OwnerVisit.objects.create(case=case, day=received.date(), reason=f"第{n + 1}次到场", recorded_by=worker)
+    for closed, to_status in ((spec.completed, CaseStatus.COMPLETED), (spec.terminated, CaseStatus.TERMINATED)):
+        if closed:  # last, as a case closes after its items (the rollups read them at the closing)
+            CaseTransition.objects.create(case=case, from_status=CaseStatus.IN_PROGRESS, to_status=to_status,
+                                          at=at(closed), by=worker)
     return case

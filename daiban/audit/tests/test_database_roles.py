@@ -43,7 +43,8 @@ def acting_as(role: str):
 REFUSED = [
     "DROP TRIGGER daiban_audit_append_only ON audit_auditevent",
     "ALTER TABLE audit_auditevent DISABLE TRIGGER daiban_audit_append_only",
-    "UPDATE audit_auditevent SET actor_name = 'eve'",
+    "UPDATE audit_auditevent SET body = replace(body, 'secadmin', 'eve')",  # (the other columns follow the body)
+    "ALTER TABLE audit_auditevent ALTER COLUMN actor_name DROP EXPRESSION",
     "DELETE FROM audit_auditevent",
     "TRUNCATE audit_auditevent",
     "SET session_replication_role = replica",

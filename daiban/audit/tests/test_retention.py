@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from daiban.audit.chain import body_of, compute_mac, event_content, seal
 from daiban.audit.models import AuditAnchor, AuditEvent, AuditHead
-from daiban.audit.protection import protection_lifted
+from daiban.audit.protection import columns_made_plain, protection_lifted
 from daiban.audit.retention import RETENTION_FLOOR_DAYS, deletion_allowed, purge_cutoff
 from daiban.audit.services import PurgeRefused, audit_checkpoint, audit_purge, audit_verify
 
@@ -33,7 +33,7 @@ def chain_written_at(times) -> None:
                       object_id="", object_repr="", old=None, new={"n": seq}, created_at=at, ip=None,
                       request_id="", outcome="success")
         previous = compute_mac(settings.AUDIT_KEY, event_content(**fields), previous)
-        AuditEvent.objects.create(mac=previous, body=body_of(event_content(**fields)), **fields)
+        AuditEvent.objects.create(mac=previous, body=body_of(event_content(**fields)))
     AuditHead.objects.update_or_create(id=1, defaults={
         "seq": len(times), "mac": previous, "seal": seal(settings.AUDIT_KEY, "head", len(times), previous)})
 
@@ -89,6 +89,7 @@ def test_a_chain_that_does_not_verify_is_never_purged(demo, person):
     chain_written_at([now - timedelta(days=500), now - timedelta(days=300), now])
     audit_checkpoint(now=now)
     with protection_lifted(), connection.cursor() as cursor:
+        columns_made_plain()
         cursor.execute("UPDATE audit_auditevent SET actor_name = 'eve' WHERE seq = 3")
     with pytest.raises(PurgeRefused):
         audit_purge(now=now)

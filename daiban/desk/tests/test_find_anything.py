@@ -15,8 +15,8 @@ def _aojiang_case_request(person) -> Request:
             .select_related("case", "company").order_by("pk").first())
 
 
-def _found(api, q: str) -> list[str]:
-    answer = api.get("search", {"q": q})
+def _found(api, q: str, limit: int = 50) -> list[str]:
+    answer = api.get("search", {"q": q, "limit": limit})
     assert answer.status_code == 200, answer.content
     return [row["tracking_no"] for row in answer.json()["items"]]
 
@@ -109,8 +109,82 @@ def test_a_search_costs_the_same_queries_whatever_the_county_holds(api_as, perso
         assert len(api.get("search", {"q": "项目", "limit": 200}).json()["items"]) > 60
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
-def test_on_postgresql_a_trigram_index_serves_the_word_match():
+def _copies(template: Request, names: list[tuple[str, str]]) -> None:
+    """Requests like `template` for other companies and projects (company name, project name)."""
+    copies = []
+    for n, (company, project) in enumerate(names):
+        copy = Request.objects.get(pk=template.pk)
+        copy.pk, copy.tracking_no, copy.idempotency_key = None, f"MIX{n:07d}", None
+        copy.company_name, copy.project_name = company, project
+        copies.append(copy)
+    Request.objects.bulk_create(copies)
+
+
+MIXED = [("测试企业8812有限公司", "测试项目5123"), ("测试企业5123有限公司", "测试项目8812"),
+         ("平阳县8812塑料有限公司", "年产5123吨塑料制品项目"), ("测试企业88有限公司", "测试项目512"),
+         ("鳌江镇测试企业有限公司", "测试项目")]
+
+
+@pytest.mark.parametrize("q", ["测试项目5123", "测试企业8812有限公司", "5123", "8812 塑料", "512", "88", "测试企业",
+                               "mix000000", "企业8812", "鳌江", "测 试"])
+def test_every_query_shape_finds_exactly_the_rows_holding_all_its_words_on_either_database(api_as, person, q):
+    _copies(_aojiang_case_request(person), MIXED)
+    expected = sorted(row.tracking_no for row in Request.objects.all()
+                      if all(word in fold(row.search_text) for word in query_words(q)))
+    assert expected and sorted(_found(api_as("center"), q, limit=200)) == expected
+
+
+def test_the_count_stops_at_the_limit_and_says_there_are_more(api_as, client, person, monkeypatch):
+    from daiban.cases import search
+
+    monkeypatch.setattr(search, "COUNT_LIMIT", 3)
+    _copies(_aojiang_case_request(person), MIXED)
+    many, few = api_as("center").get("search", {"q": "测试"}).json(), api_as("center").get("search", {"q": "8812"}).json()
+    assert many["total"] is None and len(many["items"]) > 3
+    assert few["total"] == 3 and len(few["items"]) == 3
+    assert client.login("center")
+    page = client.get("/search/", {"q": "测试"}).content.decode()
+    assert "找到超过 3 条，只列出最新的 3 条" in page and page.count("<tr><td><a href=") == 3
+
+
+def test_a_credit_code_or_a_project_code_costs_the_same_queries_whatever_the_county_holds(
+        api_as, person, django_assert_num_queries):
+    row = _aojiang_case_request(person)
+    api = api_as("center")
+    for q in (row.company.credit_code, "2026-330326-29-03-123456", "测试项目5123"):
+        with django_assert_num_queries(4):
+            api.get("search", {"q": q})
+    _copies(row, MIXED * 12)
+    for q in (row.company.credit_code, "2026-330326-29-03-123456", "测试项目5123"):
+        with django_assert_num_queries(4):
+            assert api.get("search", {"q": q}).status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pieces index is PostgreSQL's")
+def test_on_postgresql_the_stored_pieces_hold_every_piece_python_asks_for(person):
+    from daiban.lib.search_text import word_pieces
+
+    _copies(_aojiang_case_request(person), MIXED)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'intake_request_search_trgm'")
-        assert "gin_trgm_ops" in cursor.fetchone()[0]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'intake_request_search_pieces'")
+        assert "gin (search_pieces)" in cursor.fetchone()[0]
+        cursor.execute("SELECT search_text, tsvector_to_array(search_pieces) FROM intake_request")
+        for text, pieces in cursor.fetchall():
+            for chunk in text.split():
+                assert set(word_pieces(chunk)) <= set(pieces), chunk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pieces index is PostgreSQL's")
+def test_on_postgresql_a_word_mixed_with_a_number_is_one_index_look_up(person):
+    from daiban.cases.search import search
+
+    _copies(_aojiang_case_request(person), MIXED * 40)
+    rows = search(person("center"), "测试企业8812有限公司")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Scans that read rows in order are put out of reach: what is left is an index for every condition,
+        # or a scan of the whole table if one condition had none.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(line for line, in cursor.fetchall())
+    assert "intake_request_search_pieces" in plan and "Seq Scan on intake_request" not in plan, plan

@@ -53,3 +53,12 @@ def test_seed_scale_refuses_a_tag_letter_that_credit_codes_never_use(demo):
 
     with pytest.raises(CommandError, match="不含 I、O、S、V、Z"):
         call_command("seed_scale", "--cases", "1", "--tag", "S")
+
+
+@pytest.mark.django_db
+def test_seed_scale_with_no_cases_only_appends_audit_events_to_a_chain_that_still_verifies(demo, checkpoint_dir):
+    call_command("seed_scale", "--cases", "20", "--audit-events", "500", "--tag", "T")
+    cases, events = Case.objects.count(), AuditEvent.objects.count()
+    call_command("seed_scale", "--cases", "0", "--audit-events", "3000", "--tag", "U", "--seed", "7")
+    assert Case.objects.count() == cases and AuditEvent.objects.count() == events + 3000
+    assert audit_verify().ok

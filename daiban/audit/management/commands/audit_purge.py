@@ -14,7 +14,7 @@ class Command(BaseCommand):
             result = audit_purge()
         except PurgeRefused as exc:
             raise CommandError(str(exc)) from None
-        if result.deleted:
+        if result.deleted and result.anchor_seq is not None:
             self.stdout.write(f"已清理 {result.deleted} 条审计事件，审计链自第 {result.anchor_seq + 1} 条起继续校验")
         else:
             self.stdout.write("没有超过保存期限的审计事件")

@@ -1,0 +1,18 @@
+"""python manage.py rebuild_rollups: the statistics' rollups counted again from the whole history (after an
+import, a bulk seed such as seed_scale, or a change of the working-day calendar): the item rollups
+(plans.rollups) and the case rollups (assessment.rollups)."""
+from django.core.management.base import BaseCommand
+
+from daiban.assessment.rollups import case_rollups_rebuild
+from daiban.plans.rollups import rollups_rebuild
+
+
+class Command(BaseCommand):
+    help = "按全部事项和案件重新汇总统计用的日汇总表（办结、按时、用时、上报；收件、受理、办结、终止、到场、评价）。"
+
+    def handle(self, *args, **options):
+        items = rollups_rebuild()
+        cases = case_rollups_rebuild()
+        self.stdout.write(self.style.SUCCESS(
+            f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
+            f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行。"))

@@ -1,0 +1,191 @@
+"""The case figures read from the day rollups (assessment.rollups) answer exactly what the old GROUP BY over the
+requests, cases, closings, visits and evaluations answers: for generated histories with times around local
+midnight, by every breakdown the rollups keep, for periods of a day, a week, two months and a year; the rollups
+the events kept equal a rebuild and the upgrade migration's count; and the dashboard reads as many queries
+however long the history."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.test.utils import CaptureQueriesContext
+
+from daiban.assessment.dimensions import DIMENSIONS
+from daiban.assessment.figures import (
+    CASE_ROLLUP_KEYS,
+    _accepted,
+    _cases_rolled_up,
+    _closed,
+    _overdue,
+    _received,
+    _satisfaction,
+    _visits,
+)
+from daiban.assessment.models import CaseRollup, LateCaseRollup
+from daiban.assessment.periods import Period
+from daiban.assessment.rollups import case_rollups_rebuild
+from daiban.assessment.scoped import Scoped
+from daiban.assessment.selectors import monthly, stats
+from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
+from daiban.audit.models import AuditEvent
+from daiban.cases.models import Case
+from daiban.plans.models import OwnerVisit
+
+D = dt.date.fromisoformat
+TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
+GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "")
+PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
+           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-09-15"), D("2026-09-15"))]
+FIGURES = ("overdue", "received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
+CODES = ("L02", "L05", "S01", "G02")
+
+
+def _moment(pick: random.Random, start: dt.date, days: int) -> str:
+    """A local time on one of `days` days from `start`, often just after or before midnight."""
+    day = start + dt.timedelta(days=pick.randrange(days))
+    return f"{day} {pick.choice(('00:20', '09:30', '15:45', '23:50'))}"
+
+
+def _history(seed: int, cases: int = 24) -> list[Case]:
+    """Requests (some never accepted), cases completed or terminated or open, visits before and after the
+    completion, owners' evaluations graded or scored: all written as the services write them (rows created one
+    by one, so the rollups follow the same signals)."""
+    from daiban.closure.models import OwnerEvaluation
+
+    case_rollups_rebuild()  # the demo county's own cases, loaded as a fixture (no events)
+    pick = random.Random(seed)
+    built = []
+    for _ in range(cases):
+        received = _moment(pick, D("2026-09-01"), 40)
+        accepted = _moment(pick, D(received[:10]), 3) if pick.random() < 0.8 else None
+        end = pick.choice(("completed", "terminated", None, None)) if accepted else None
+        closed = _moment(pick, D(accepted[:10]) + dt.timedelta(days=2), 30) if end else None
+        items = []
+        for code in pick.sample(CODES, pick.randint(0, 3)) if accepted else ():
+            started = D(accepted[:10]) + dt.timedelta(days=pick.randrange(1, 6))
+            finished = started + dt.timedelta(days=pick.randrange(0, 40)) if end or pick.random() < 0.6 else None
+            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
+            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
+                                  paused=pick.choice((0, 0, 2)), status=status))
+        case = build(CaseSpec(pick.choice(TOWNS), received, accepted, agent="aojiang", visits=pick.randrange(3),
+                              items=items, completed=closed if end == "completed" else None,
+                              terminated=closed if end == "terminated" else None))
+        if not isinstance(case, Case):
+            continue
+        built.append(case)
+        if end == "completed" and pick.random() < 0.5:  # a visit recorded after the completion
+            OwnerVisit.objects.create(case=case, day=D(closed[:10]), reason="补记到场", recorded_by=case.accepted_by)
+        if end == "completed" and pick.random() < 0.7:
+            grade = pick.choice(GRADES)
+            scores = [pick.randint(1, 5) for _ in range(4)]
+            OwnerEvaluation.objects.create(case=case, grade=grade, attitude=scores[0], efficiency=scores[1],
+                                           quality=scores[2], overall=scores[3], fee_asked=False, via="account",
+                                           submitted_at=at(_moment(pick, D(closed[:10]), 5)))
+    return built
+
+
+class _Narrow(Scoped):
+    """The county seen as a narrower scope would be: the figures are grouped from the rows themselves."""
+
+    def __init__(self):
+        super().__init__(False, None, Scoped.county().requests)
+
+    def over(self, queryset, path="case"):
+        return queryset
+
+
+def _grouped(period: Period, by: str | None) -> dict:
+    """The old GROUP BY over every row of the period, for the whole county."""
+    county, dimension = _Narrow(), DIMENSIONS[by] if by else None
+    found: dict = {}
+    for part in (_received, _accepted, _closed, _visits, _satisfaction, _overdue):
+        for key, values in part(county, period, dimension).items():
+            found.setdefault(key, {}).update(values)
+    return found
+
+
+def _rolled_up(period: Period, by: str | None) -> dict:
+    county, dimension = Scoped.county(), DIMENSIONS[by] if by else None
+    found = _cases_rolled_up(county, period, dimension)
+    for key, values in _overdue(county, period, dimension).items():
+        found.setdefault(key, {}).update(values)
+    return found
+
+
+def _plain(found: dict) -> dict:
+    rows = {key: {name: round(float(values.get(name) or 0), 4) for name in FIGURES} for key, values in found.items()}
+    return {key: values for key, values in rows.items() if any(values.values())}
+
+
+def _figures_match_the_oracle() -> int:
+    compared = 0
+    for period in PERIODS:
+        for by in (None, *CASE_ROLLUP_KEYS):
+            rolled = _plain(_rolled_up(period, by))
+            grouped = _plain(_grouped(period, by))
+            assert rolled == grouped, (period, by)
+            compared += len(grouped)
+    return compared
+
+
+def _rows() -> set[tuple]:
+    return set(CaseRollup.objects.values_list("day", "unit", "township", *FIGURES[1:]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_case_rollups_answer_what_grouping_every_row_answers(seed, person):
+    _history(seed)
+    assert _figures_match_the_oracle() > 20  # the histories did reach every period and breakdown
+    rolled = {k: v for k, v in stats(Scoped.county(), PERIODS[1], "township")["totals"].items() if k != "previous"}
+    assert rolled["accepted"] and rolled["completed"] and rolled["satisfaction"] is not None and rolled["overdue"]
+
+
+@pytest.mark.django_db
+def test_the_month_series_from_the_rollups_equals_the_one_grouped_from_the_rows(person):
+    _history(4)
+
+    assert monthly(Scoped.county(), PERIODS[2]) == monthly(_Narrow(), PERIODS[2])
+
+
+@pytest.mark.django_db
+def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(person):
+    _history(5)
+    kept = _rows()
+    late = set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases"))
+    assert any(row[3] for row in kept) and any(row[7] for row in kept) and late  # received, visits, late cases
+    assert case_rollups_rebuild()["rows"] == len(kept)
+    assert _rows() == kept
+    assert set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases")) == late
+    assert AuditEvent.objects.filter(event_type="rollups.cases_rebuilt").exists()
+    CaseRollup.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("assessment", "0004_count_case_rollups"))
+    importlib.import_module("daiban.assessment.migrations.0004_count_case_rollups").rebuild(state.apps, None)
+    assert _rows() == kept
+    CaseRollup.objects.all().delete()
+    call_command("rebuild_rollups", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _rows() == kept
+
+
+@pytest.mark.django_db
+def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_short_one(person):
+    def queries() -> list[int]:
+        found = []
+        for by in ("unit", "township", "department", "agent"):
+            with CaptureQueriesContext(connection) as captured:
+                stats(Scoped.county(), PERIODS[2], by)
+            found.append(len(captured))
+        return found
+
+    _history(6, cases=4)
+    queries()  # the first reading by agent builds the working-day table
+    short = queries()
+    _history(7, cases=30)
+    assert queries() == short
+    assert short[:2] == [9, 9]  # by unit and township, per period: the case, item and late-case rollups, the
+    # open cases' overdue items; and the names
