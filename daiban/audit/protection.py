@@ -12,6 +12,8 @@ from typing import cast
 
 from django.db import connection, models
 
+from daiban.audit.chain import CHAIN_FIELDS
+from daiban.audit.models import AuditEvent
 from daiban.audit.retention import RETENTION_FLOOR_DAYS
 
 TABLE = "audit_auditevent"
@@ -79,9 +81,6 @@ def columns_made_plain() -> None:
     """For tests that play the attacker who owns the table: the chain columns stop being computed from the body
     and become ordinary columns holding what they held, which can then be edited (shape.py notices). Inside
     protection_lifted(), whose end puts SQLite's trigger back on the rebuilt table."""
-    from daiban.audit.chain import CHAIN_FIELDS
-    from daiban.audit.models import AuditEvent
-
     fields = [cast(models.GeneratedField, AuditEvent._meta.get_field(name)) for name in CHAIN_FIELDS]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
