@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from daiban.audit.services import audit_verify
 from daiban.catalog.models import CatalogItem
@@ -55,6 +56,13 @@ class Command(BaseCommand):
             rebuilt = evidence_rebuild()
             self.stdout.write(f"evidence figures rebuilt from {rebuilt['items']} finished items in "
                               f"{time.perf_counter() - began:.0f} s")
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner without statistics until autovacuum comes round; without them it ANDs
+            # a case's index with million-entry status indexes for every case (hours for the ledger).
+            began = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write(f"statistics gathered (ANALYZE) in {time.perf_counter() - began:.0f} s")
         if no_verify:
             return
         began = time.perf_counter()
