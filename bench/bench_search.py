@@ -101,7 +101,8 @@ def main() -> int:
         print("| who | query shape | search's queries p50/p95 ms | page p50/p95 ms | API p50/p95 ms |\n"
               "|---|---|---:|---:|---:|")
         for who in options.who.split(","):
-            page, token = load.session_login(base, who), load.token_login(base, who)
+            page, token = (load.session_login(base, who, options.database_url),
+                           load.token_login(base, who, options.database_url))
             api = requests.Session()
             api.headers["Authorization"] = f"Bearer {token}"
             for shape, q in SHAPES:
