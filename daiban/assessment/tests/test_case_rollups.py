@@ -187,5 +187,6 @@ def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_
     short = queries()
     _history(7, cases=30)
     assert queries() == short
-    assert short[:2] == [9, 9]  # by unit and township, per period: the case, item and late-case rollups, the
+    assert short[:2] == [11, 11]  # by unit and township, per period: the case rollups, the item rollups (whole
+    # months, partial months' days) and the late-case rollups, the
     # open cases' overdue items; and the names
