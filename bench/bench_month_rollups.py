@@ -5,7 +5,8 @@ the partial months' days (after), county-wide, on a database others share, witho
 
 Everything runs in one transaction that is rolled back: it applies plans.0005 if the database lacks it (the
 month table, summed from the day rows, timed), ANALYZEs the two tables, then times `_items_rolled_up` both ways
-for each period and breakdown, checks that both answer the same, and times `stats()` by unit. Prints p50/max ms.
+for each period and breakdown, checks that both answer the same, and times `stats()` by unit and the month
+series. Prints p50/max ms.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from daiban.assessment import figures  # noqa: E402
 from daiban.assessment.dimensions import DIMENSIONS  # noqa: E402
 from daiban.assessment.periods import Period  # noqa: E402
 from daiban.assessment.scoped import Scoped  # noqa: E402
-from daiban.assessment.selectors import stats  # noqa: E402
+from daiban.assessment.selectors import monthly, stats  # noqa: E402
 from daiban.plans.models import ItemRollup  # noqa: E402
 
 D = dt.date.fromisoformat
@@ -99,6 +100,9 @@ def main() -> None:
                           f"| {plain(old[2]) == plain(new[2])} |")
             whole = timed(lambda: stats(Scoped.county(), PERIODS["2025"], "unit"), options.repeat)
             print(f"stats() 2025 by unit, months + days: {whole[0]:.0f}/{whole[1]:.0f} ms")
+            for name, period in PERIODS.items():
+                series = timed(partial(monthly, Scoped.county(), period), options.repeat)
+                print(f"month series {name} (3 queries): {series[0]:.0f}/{series[1]:.0f} ms")
             months_and_days, figures._items_rolled_up = figures._items_rolled_up, days_only
             try:
                 whole = timed(lambda: stats(Scoped.county(), PERIODS["2025"], "unit"), options.repeat)
