@@ -36,8 +36,8 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
 
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
 Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
-by unit, township or department, or in total, are sums of the day rollups kept as items finish and are
-reported up (plans.rollups): a few rows per day whatever the history holds. By agent, or for a narrower
+by unit, township or department, or in total, are sums of the rollups kept as items finish and are
+reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. By agent, or for a narrower
 data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
 working days there come from the table kept by workday_index.
 """
