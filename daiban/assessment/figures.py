@@ -36,13 +36,14 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
 
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
 Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
-by unit, township or department, or in total, are sums of the day rollups kept as items finish and are
-reported up (plans.rollups): a few rows per day whatever the history holds. By agent, or for a narrower
+by unit, township or department, or in total, are sums of the rollups kept as items finish and are
+reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. By agent, or for a narrower
 data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
 working days there come from the table kept by workday_index.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -58,7 +59,7 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
-from daiban.plans.models import ItemRollup, OwnerVisit
+from daiban.plans.models import ItemMonthRollup, ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
@@ -139,12 +140,34 @@ def from_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
     return scoped.county_wide and (dimension is None or dimension.code in ROLLUP_KEYS)
 
 
+def whole_months(period: Period) -> tuple[dt.date, dt.date]:
+    """The first and last days of P's whole months (the first after the last when it holds none)."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    return first, (period.end + dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
-    rows = ItemRollup.objects.filter(day__range=(period.start, period.end))
-    return _grouped(rows, ROLLUP_KEYS[dimension.code] if dimension else None,
-                    finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
-                    limit=Sum("limit_workdays"), reported_up=Sum("reported_up"),
-                    report_up_late=Sum("report_up_late"))
+    """Two queries whatever P: its whole months from the month rollups, the days of its partial first and last
+    months from the day rollups."""
+    first, last = whole_months(period)
+    sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
+                limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
+    key = ROLLUP_KEYS[dimension.code] if dimension else None
+    months = ItemMonthRollup.objects.filter(month__range=(first, last))
+    days = ItemRollup.objects.filter(day__range=(period.start, period.end))
+    if first <= last:
+        days = days.exclude(day__range=(first, last))
+    found = _grouped(months, key, **sums)
+    for group, values in _grouped(days, key, **sums).items():
+        kept = found.setdefault(group, {})
+        for name, value in values.items():
+            if value is not None:
+                kept[name] = (kept.get(name) or 0) + value
+    return found
 
 
 def _items_grouped(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:

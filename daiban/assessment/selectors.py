@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
-from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items
+from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items, whole_months
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.models import CaseRollup, Export
 from daiban.assessment.periods import Period
@@ -25,7 +25,7 @@ from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import Department
 from daiban.plans.evidence import window_from
-from daiban.plans.models import DurationCount, ItemRollup
+from daiban.plans.models import DurationCount, ItemMonthRollup, ItemRollup
 
 BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
 # Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
@@ -116,8 +116,14 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
         completed = _by_month(scoped.over(CaseTransition.objects.filter(
             to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
     if scoped.county_wide:
-        items = _by_month(ItemRollup.objects.filter(day__range=(period.start, period.end)), "day",
-                          n=Sum("finished"), on_time=Sum("on_time"))
+        # whole months from the month rollups, the partial first and last months from the day rollups
+        first, last = whole_months(period)
+        months = (ItemMonthRollup.objects.filter(month__range=(first, last)).order_by().values("month")
+                  .annotate(n=Sum("finished"), on_time=Sum("on_time")))
+        items = {f"{row.pop('month'):%Y-%m}": row for row in months}
+        days = ItemRollup.objects.filter(day__range=(period.start, period.end))
+        items.update(_by_month(days.exclude(day__range=(first, last)) if first <= last else days, "day",
+                               n=Sum("finished"), on_time=Sum("on_time")))
     else:
         items = _by_month(finished_items(scoped, period), "finished_on", n=Count("pk"),
                           on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))))

@@ -3,7 +3,9 @@ day × unit × township × department × catalog item, added to in the transacti
 them (item_finish, item_report_up), so the dashboard and GET /api/v1/stats sum a few rows per day instead
 of grouping every item of the history. Each item's contribution is worked out by one function
 (`contribution`), used by the events and by `rollups_rebuild`, which counts the whole history again (after
-an import, a bulk seed or a calendar change). The statistics' old GROUP BY over the items stays in
+an import, a bulk seed or a calendar change). Beside each day row the month's row (ItemMonthRollup, without
+the catalog item) is added to by the same call, so a long period sums its whole months and only the days of
+its partial first and last months. The statistics' old GROUP BY over the items stays in
 assessment.figures, for data scopes narrower than the county and as the oracle the tests compare with.
 """
 from __future__ import annotations
@@ -12,13 +14,14 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from daiban.audit.services import audit_record
 from daiban.cases.models import CaseItem
 from daiban.cases.states import ItemStatus
 from daiban.plans.deadlines import report_up_late, workdays_used
-from daiban.plans.models import ItemRollup
+from daiban.plans.models import ItemMonthRollup, ItemRollup
 
 MEASURED = (ItemStatus.APPROVED, ItemStatus.REFUSED)
 COUNTERS = ("finished", "on_time", "workdays", "limit_workdays", "late", "reported_up", "report_up_late")
@@ -96,9 +99,11 @@ def add_to(model, where: dict, counts: dict) -> None:
 
 
 def _add(key: tuple, counts: dict[str, int]) -> None:
+    """Adds to the day's rollup row and to its month's, in the caller's transaction."""
     day, unit, township, department, catalog_item = key
-    add_to(ItemRollup, {"day": day, "unit_id": unit, "township_id": township, "department_id": department,
-                        "catalog_item_id": catalog_item}, counts)
+    where = {"unit_id": unit, "township_id": township, "department_id": department}
+    add_to(ItemRollup, {"day": day, **where, "catalog_item_id": catalog_item}, counts)
+    add_to(ItemMonthRollup, {"month": day.replace(day=1), **where}, counts)
 
 
 def rollup_item_finished(*, item: CaseItem) -> None:
@@ -139,6 +144,19 @@ def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
             for (day, unit, township, department, catalog_item), counts in counted.items()]
 
 
+def month_rows(day_model, month_model) -> list:
+    """The month rollups summed from the day rollups (`day_model`, `month_model`: the models, or the
+    migration's historical ones), one row per month × unit × township × department."""
+    months = (day_model.objects.order_by().values("unit_id", "township_id", "department_id", month=TruncMonth("day"))
+              .annotate(**{name: Sum(name) for name in COUNTERS}))
+    return [month_model(**row) for row in months.iterator(chunk_size=5000)]
+
+
+def _months_rebuild() -> None:
+    ItemMonthRollup.objects.all().delete()
+    ItemMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemMonthRollup), batch_size=2000)
+
+
 def rollups_rebuild(*, catalog_item_id: int | None = None) -> dict[str, int]:
     """The rollup rows counted again from the items (finished or reported up), in one transaction: every row,
     or only those of one catalog item (after its limit or department changed)."""
@@ -150,6 +168,7 @@ def rollups_rebuild(*, catalog_item_id: int | None = None) -> dict[str, int]:
             catalog_item_id=catalog_item_id)
         rows.delete()
         ItemRollup.objects.bulk_create(rollup_rows(ItemRollup, counted), batch_size=2000)
+        _months_rebuild()  # a month row mixes catalog items: summed again from every day row
         result = {"rows": len(counted), "finished": sum(c["finished"] for c in counted.values()),
                   "reported_up": sum(c["reported_up"] for c in counted.values())}
         if catalog_item_id is not None:

@@ -13,7 +13,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from daiban.assessment.dimensions import DIMENSIONS
-from daiban.assessment.figures import ROLLUP_KEYS, _items_grouped, _items_rolled_up
+from daiban.assessment.figures import ROLLUP_KEYS, _items_grouped, _items_rolled_up, whole_months
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import _bottleneck_rows, stats
@@ -23,7 +23,7 @@ from daiban.cases.models import CaseItem
 from daiban.catalog.models import CatalogItem
 from daiban.catalog.services import catalog_item_update
 from daiban.plans.deadlines import report_up_due, report_up_late
-from daiban.plans.models import ItemRollup
+from daiban.plans.models import ItemMonthRollup, ItemRollup
 from daiban.plans.rollups import rollup_item_reported_up, rollups_rebuild
 from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
@@ -31,7 +31,10 @@ D = dt.date.fromisoformat
 CODES = ("L02", "L05", "S01", "G02")
 TOWNS = ("鳌江镇", "昆阳镇")
 PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
-           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-10-09"), D("2026-10-09"))]
+           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-10-09"), D("2026-10-09")),
+           # periods that cut months: partial first and last months around whole ones, and none whole
+           Period(D("2026-08-20"), D("2026-11-10")), Period(D("2026-09-15"), D("2026-10-20")),
+           Period(D("2026-09-02"), D("2026-10-30")), Period(D("2026-09-01"), D("2026-09-30"))]
 
 
 def _history(seed: int, cases: int = 30) -> None:
@@ -65,9 +68,22 @@ def _plain(found: dict) -> dict:
 
 
 def _rows() -> set[tuple]:
-    return set(ItemRollup.objects.values_list("day", "unit", "township", "department", "catalog_item", "finished",
-                                              "on_time", "workdays", "limit_workdays", "late", "reported_up",
-                                              "report_up_late"))
+    """Every day and month rollup row."""
+    counters = ("finished", "on_time", "workdays", "limit_workdays", "late", "reported_up", "report_up_late")
+    return (set(ItemRollup.objects.values_list("day", "unit", "township", "department", "catalog_item", *counters))
+            | set(ItemMonthRollup.objects.values_list("month", "unit", "township", "department", *counters)))
+
+
+@pytest.mark.parametrize(("start", "end", "whole"), [
+    ("2026-09-01", "2026-10-31", ("2026-09-01", "2026-10-31")),
+    ("2026-08-20", "2026-11-10", ("2026-09-01", "2026-10-31")),
+    ("2026-09-02", "2026-10-30", ("2026-10-01", "2026-09-30")),  # none whole: the first after the last
+    ("2026-12-15", "2027-01-31", ("2027-01-01", "2027-01-31")),
+    ("2024-02-01", "2024-02-29", ("2024-02-01", "2024-02-29")),
+    ("2026-10-09", "2026-10-09", ("2026-11-01", "2026-09-30")),
+])
+def test_a_period_is_its_whole_months_and_the_days_around_them(start, end, whole):
+    assert whole_months(Period(D(start), D(end))) == (D(whole[0]), D(whole[1]))
 
 
 @pytest.mark.django_db
@@ -104,7 +120,8 @@ def test_the_rollups_the_events_kept_equal_a_rebuild_from_every_item():
     _history(4)
     kept = _rows()
     assert any(row[5] for row in kept) and any(row[10] for row in kept)
-    assert rollups_rebuild()["rows"] == len(kept)
+    assert ItemMonthRollup.objects.count() < ItemRollup.objects.count()
+    assert rollups_rebuild()["rows"] == ItemRollup.objects.count()
     assert _rows() == kept
 
 
@@ -205,7 +222,11 @@ def test_the_upgrade_migration_counts_the_rollups_of_items_written_before_the_ta
     _history(9)
     kept = _rows()
     ItemRollup.objects.all().delete()
-    state = MigrationLoader(connection).project_state(("plans", "0004_rebuild_item_rollups"))
-    importlib.import_module("daiban.plans.migrations.0004_rebuild_item_rollups").rebuild(state.apps, None)
+    ItemMonthRollup.objects.all().delete()
+    loader = MigrationLoader(connection)
+    importlib.import_module("daiban.plans.migrations.0004_rebuild_item_rollups").rebuild(
+        loader.project_state(("plans", "0004_rebuild_item_rollups")).apps, None)
+    importlib.import_module("daiban.plans.migrations.0005_item_month_rollups").count(
+        loader.project_state(("plans", "0005_item_month_rollups")).apps, None)
     assert kept and _rows() == kept
     assert _figures_match_the_oracle()
