@@ -120,7 +120,7 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
         first, last = whole_months(period)
         months = (ItemMonthRollup.objects.filter(month__range=(first, last)).order_by().values("month")
                   .annotate(n=Sum("finished"), on_time=Sum("on_time")))
-        items = {f"{row.pop('month'):%Y-%m}": row for row in months}
+        items: dict[str, dict] = {f"{row['month']:%Y-%m}": {"n": row["n"], "on_time": row["on_time"]} for row in months}
         days = ItemRollup.objects.filter(day__range=(period.start, period.end))
         items.update(_by_month(days.exclude(day__range=(first, last)) if first <= last else days, "day",
                                n=Sum("finished"), on_time=Sum("on_time")))
@@ -130,7 +130,7 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
     answer = []
     for month in _months(period):
         key = f"{month:%Y-%m}"
-        done = items.get(key, {})
+        done: dict = items.get(key, {})
         answer.append({"month": key, "received": received.get(key, {}).get("n", 0),
                        "accepted": accepted.get(key, {}).get("n", 0),
                        "completed": completed.get(key, {}).get("n", 0), "finished_items": done.get("n", 0),
