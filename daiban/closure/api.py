@@ -180,7 +180,7 @@ def confirm_backfill(request: StaffRequest, case_id: int) -> dict:
             summary="案卷：登记表、协议、计划、工作日志、会议记录、进度反馈、办结单或终止单、评价表（.docx）")
 def download_archive(request: StaffRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    services.closure_of(case)
+    selectors.closure_of(case)
     owner_documents_release(actor=request.user, request=case.request, what="案卷")
     return zip_response(case)
 

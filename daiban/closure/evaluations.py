@@ -34,7 +34,7 @@ from daiban.closure.models import (
     ReturnVisit,
 )
 from daiban.closure.paperwork import evaluation_document
-from daiban.closure.services import closure_of
+from daiban.closure.selectors import closure_of
 from daiban.closure.signals import evaluation_given
 from daiban.intake.audiences import owner_of
 from daiban.lib import clock

@@ -5,14 +5,18 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from daiban.cases.models import Case, CaseItem
+from daiban.cases.models import Case, CaseItem, TeamRole
+from daiban.cases.provincial_reports import item_block
 from daiban.cases.selectors import cases_for
 from daiban.cases.states import ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.closure.deadlines import FilingStanding, closure_filing
 from daiban.closure.models import Closure, DepartmentRating, FeeAlert, ItemEvaluation, OwnerEvaluation
 from daiban.closure.paperwork import on_time
 from daiban.lib import clock
+from daiban.lib.errors import Conflict
 from daiban.lib.personal import mask_name
+from daiban.org.models import User
+from daiban.org.roles import Role
 
 
 def readiness(case: Case) -> dict:
@@ -140,3 +144,27 @@ def closure_cases(user, show: str = "") -> QuerySet[Case]:
 def fee_alerts() -> QuerySet[FeeAlert]:
     return FeeAlert.objects.select_related("case", "case__project", "case__project__company", "case__unit",
                                            "case__request", "evaluation", "visit").order_by("-raised_at", "-id")
+
+
+def closure_of(case: Case) -> Closure:
+    closure = Closure.objects.filter(case=case).first()
+    if closure is None:
+        raise Conflict("案件尚未办结或终止", code="case.not_closed")
+    return closure
+
+
+def unit_people(case: Case) -> list[User]:
+    """Who at the agency unit hears of the case's end: its agents (the unit's agents before a team exists)
+    and the unit's administrators."""
+    agents = [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
+    roles = [Role.UNIT_ADMIN] if agents else [Role.UNIT_ADMIN, Role.AGENT]
+    return agents + list(User.objects.filter(body=case.unit, role_grants__role__in=roles, is_active=True).distinct())
+
+
+def closure_details(closure: Closure) -> dict:
+    """The closure block of the provincial report."""
+    items = closure.case.items.select_related("catalog_item", "catalog_item__department")
+    return {"kind": closure.kind, "kind_label": closure.get_kind_display(), "closed_on": closure.closed_on,
+            "workdays_used": closure.workdays_used, "reason_kind": closure.reason_kind or None,
+            "reason_kind_label": closure.get_reason_kind_display() or None, "reason": closure.reason or None,
+            "filing_due_on": closure.filing_due_on, "items": [item_block(i) for i in items]}

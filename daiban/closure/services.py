@@ -15,8 +15,8 @@ from django.db import transaction
 from daiban.audit.refusals import atomic
 from daiban.audit.services import audit_record
 from daiban.cases.audiences import case_people
-from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.provincial_reports import item_block, provincial_enqueue
+from daiban.cases.models import Case, CaseItem
+from daiban.cases.provincial_reports import provincial_enqueue
 from daiban.cases.selectors import is_case_owner
 from daiban.cases.services import case_transition, public_step, require_case_worker, require_open
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, CaseStatus, ItemStatus
@@ -24,6 +24,7 @@ from daiban.closure import business
 from daiban.closure.deadlines import case_workdays_used, filing_due
 from daiban.closure.models import Closure, HandoverEntry
 from daiban.closure.paperwork import closing_document
+from daiban.closure.selectors import closure_details, closure_of
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.personal import mask_name
@@ -44,13 +45,6 @@ class HandoverLine:
     document: str
     copies: int = 1
     original: bool = True
-
-
-def closure_of(case: Case) -> Closure:
-    closure = Closure.objects.filter(case=case).first()
-    if closure is None:
-        raise Conflict("案件尚未办结或终止", code="case.not_closed")
-    return closure
 
 
 def _handover_lines(lines: Iterable[HandoverLine | Mapping] | None, *, field: str) -> list[HandoverLine]:
@@ -84,23 +78,6 @@ def _save_handover(closure: Closure, lines: list[HandoverLine]) -> None:
 
 def _open_items(case: Case) -> list[CaseItem]:
     return list(case.items.exclude(status__in=ITEM_FINISHED).select_related("catalog_item"))
-
-
-def unit_people(case: Case) -> list[User]:
-    """Who at the agency unit hears of the case's end: its agents (the unit's agents before a team exists)
-    and the unit's administrators."""
-    agents = [m.user for m in case.team.filter(role__in=[TeamRole.AGENT, TeamRole.CHIEF_AGENT]).select_related("user")]
-    roles = [Role.UNIT_ADMIN] if agents else [Role.UNIT_ADMIN, Role.AGENT]
-    return agents + list(User.objects.filter(body=case.unit, role_grants__role__in=roles, is_active=True).distinct())
-
-
-def closure_details(closure: Closure) -> dict:
-    """The closure block of the provincial report."""
-    items = closure.case.items.select_related("catalog_item", "catalog_item__department")
-    return {"kind": closure.kind, "kind_label": closure.get_kind_display(), "closed_on": closure.closed_on,
-            "workdays_used": closure.workdays_used, "reason_kind": closure.reason_kind or None,
-            "reason_kind_label": closure.get_reason_kind_display() or None, "reason": closure.reason or None,
-            "filing_due_on": closure.filing_due_on, "items": [item_block(i) for i in items]}
 
 
 def _check_completable(case: Case) -> None:

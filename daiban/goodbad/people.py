@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from daiban.closure.services import unit_people
+from daiban.closure.selectors import unit_people
 from daiban.goodbad.models import BadReview
 from daiban.org.models import User
 from daiban.org.roles import Role
