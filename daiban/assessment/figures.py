@@ -161,8 +161,12 @@ def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
     days = ItemRollup.objects.filter(day__range=(period.start, period.end))
     if first <= last:
         days = days.exclude(day__range=(first, last))
-    found = _grouped(months, key, **sums)
-    for group, values in _grouped(days, key, **sums).items():
+    return _summed(_grouped(months, key, **sums), _grouped(days, key, **sums))
+
+
+def _summed(found: dict, more: dict) -> dict:
+    """`found` with each group's figures in `more` added to it (a figure missing or null on both stays so)."""
+    for group, values in more.items():
         kept = found.setdefault(group, {})
         for name, value in values.items():
             if value is not None:
@@ -212,10 +216,7 @@ def _overdue_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | No
                                            first_late_on__lte=period.cutoff())
     found = _grouped(closed, dimension.code if dimension else None, overdue=Sum("cases"))
     still_open = _overdue_cohort(scoped, period, dimension).filter(case__status__in=OPEN_STATUSES)
-    for key, values in _grouped(still_open, _item_path(dimension)[0], overdue=Count("case", distinct=True)).items():
-        found.setdefault(key, {"overdue": 0})
-        found[key]["overdue"] = (found[key]["overdue"] or 0) + values["overdue"]
-    return found
+    return _summed(found, _grouped(still_open, _item_path(dimension)[0], overdue=Count("case", distinct=True)))
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
