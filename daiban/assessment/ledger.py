@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -16,11 +16,12 @@ from django.utils import timezone
 from daiban.assessment import sources
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.scoped import Scoped
-from daiban.cases.models import CaseItem, CaseTransition, TeamMember, TeamRole
+from daiban.cases.models import Case, CaseItem, CaseTransition, TeamMember, TeamRole
 from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.intake.models import Category, DirectoryEntry, Source
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.pagination import KeysetPage, keyset_page
 from daiban.lib.personal import mask_name, mask_phone
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 from daiban.plans.models import OwnerVisit
@@ -106,8 +107,8 @@ def _member(role: str) -> Subquery:
                     .values(name=Coalesce(NullIf("user__full_name", Value("")), "user__username"))[:1])
 
 
-def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
-    """The ledger as value rows, newest acceptance first."""
+def _filtered(scoped: Scoped, filters: LedgerFilters) -> QuerySet[Case]:
+    """The cases in scope that the filters keep, the warning aside (it is computed per case)."""
     cases = scoped.cases()
     if filters.status:
         cases = cases.filter(status=filters.status)
@@ -120,6 +121,11 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
     if filters.end:
         after = filters.end + dt.timedelta(days=1)
         cases = cases.filter(accepted_at__lt=timezone.make_aware(dt.datetime.combine(after, dt.time.min)))
+    return cases
+
+
+def _with_figures(cases: QuerySet[Case], *, warning: str = "") -> QuerySet:
+    """The ledger's value rows of `cases`, newest acceptance first; only those whose warning is `warning` if given."""
     rows = cases.annotate(
         warning=case_warning(clock.today()),
         agent_name=_member(TeamRole.AGENT), chief_name=_member(TeamRole.CHIEF_AGENT),
@@ -130,8 +136,8 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
     extra = {"closed_on": sources.closed_on_of_case(), "owner_score": sources.owner_score_of_case(),
              **sources.filing_of_case()}
     rows = rows.annotate(**extra)
-    if filters.warning:
-        rows = rows.filter(warning=filters.warning)
+    if warning:
+        rows = rows.filter(warning=warning)
     return rows.order_by("-accepted_at", "-pk").values(
         "pk", "status", "accepted_at", "warning", "agent_name", "chief_name", "item_count", "finished_count",
         "visit_count", "closed_at", *extra,
@@ -142,6 +148,25 @@ def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
         category=F("project__category"), industrial=F("project__industrial"),
         investment_wan=F("project__investment_wan"), unit_name=F("unit__name"),
         permit_date=F("plan__projected_permit_date"))
+
+
+def ledger_rows(scoped: Scoped, filters: LedgerFilters) -> QuerySet:
+    """The whole ledger as value rows, newest acceptance first (the exports stream it)."""
+    return _with_figures(_filtered(scoped, filters), warning=filters.warning)
+
+
+def ledger_page(scoped: Scoped, filters: LedgerFilters, *, cursor: str | None, per_page: int) -> KeysetPage:
+    """One page of the ledger in two statements: the page's cases by keyset on the acceptance index (nothing
+    computed per case unless the warning is filtered on), then the figures of those cases alone.
+
+    In one statement PostgreSQL plans the warning's per-case EXISTS for every case the query could return, not
+    for the LIMIT's 50, and picks hashed subplans that read every open item (about 1 s at 1.8M items)."""
+    cases = _filtered(scoped, filters)
+    if filters.warning:
+        cases = cases.alias(standing=case_warning(clock.today())).filter(standing=filters.warning)
+    found = keyset_page(cases.values("pk", "accepted_at"), cursor=cursor, order="-accepted_at", per_page=per_page)
+    rows = list(_with_figures(Case.objects.filter(pk__in=[row["pk"] for row in found.rows]))) if found.rows else []
+    return replace(found, rows=rows)
 
 
 def _filing(row) -> str:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daiban.assessment import access, supervision
 from daiban.assessment.api import parse_year, public_stats_cached
 from daiban.assessment.dimensions import DIMENSIONS
-from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_rows, ledger_table, parse_filters
+from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_page, ledger_table, parse_filters
 from daiban.assessment.models import Export
 from daiban.assessment.periods import Period, parse_period
 from daiban.assessment.scoped import Scoped
@@ -36,7 +36,6 @@ from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
-from daiban.lib.pagination import keyset_page
 from daiban.org.http import StaffRequest
 from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
@@ -153,8 +152,7 @@ def ledger(request: StaffRequest) -> HttpResponse:
     except ValidationFailed as refusal:
         errors = list(refusal.errors.values())
         filters = parse_filters({})
-    found = keyset_page(ledger_rows(scoped, filters), cursor=request.GET.get("after"), order="-accepted_at",
-                        per_page=PER_PAGE)
+    found = ledger_page(scoped, filters, cursor=request.GET.get("after"), per_page=PER_PAGE)
     raw = found.rows
     columns = [{"name": name, "wrap": name in WRAPPED, "warning": name == "预警"} for name, *_ in LEDGER_COLUMNS]
     rows = [(row, list(zip(values, columns, strict=True))) for row, values in zip(raw, ledger_table(raw), strict=True)]

@@ -5,11 +5,14 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from conftest import DEMO_PASSWORD
-from daiban.assessment.ledger import LEDGER_COLUMNS
+from daiban.assessment.ledger import LEDGER_COLUMNS, WARNINGS, ledger_page, ledger_rows, parse_filters
 from daiban.assessment.models import Export
+from daiban.assessment.scoped import Scoped
 from daiban.assessment.services import export_run
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build
 from daiban.audit.models import AuditEvent
@@ -154,3 +157,25 @@ def test_the_project_directory_exports_as_xlsx(api_as, person):
                                                                          "投资促进局")
     assert api_as("center").get("directory.xlsx", {"status": "lost"}).status_code == 422
     assert api_as("owner1").get("directory.xlsx").status_code == 403
+
+
+@pytest.mark.parametrize("warning", ["", *WARNINGS])
+def test_the_ledger_pages_show_the_cases_the_export_has_in_the_same_order(ledger_cases, person, warning):
+    scoped, filters = Scoped.of(person("center")), parse_filters({"warning": warning})
+    shown, cursor = [], None
+    while True:
+        page = ledger_page(scoped, filters, cursor=cursor, per_page=2)
+        shown += page.rows
+        if not (cursor := page.next_cursor):
+            break
+    assert shown == list(ledger_rows(scoped, filters))
+    assert shown or warning not in ("", "overdue")  # the late case is overdue
+    assert warning == "" or {row["warning"] for row in shown} <= {warning}
+
+
+def test_the_ledger_page_computes_the_figures_of_its_own_cases_only(ledger_cases, person):
+    with CaptureQueriesContext(connection) as captured:
+        page = ledger_page(Scoped.of(person("center")), parse_filters({}), cursor=None, per_page=2)
+    figures = [q["sql"] for q in captured if "EXISTS" in q["sql"]]
+    assert len(figures) == 1 and len(page.rows) == 2
+    assert all(str(row["pk"]) in figures[0] for row in page.rows)
