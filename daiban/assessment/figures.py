@@ -40,6 +40,9 @@ by unit, township or department, or in total, are sums of the rollups kept as it
 reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. By agent, or for a narrower
 data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
 working days there come from the table kept by workday_index.
+The overdue cohort of a county-wide reader (in total, by unit, township or department) counts the overdue spans
+kept per case as its items move (assessment.overdue): a case turns overdue by the calendar, so a span stores the
+day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time.
 """
 from __future__ import annotations
 
@@ -53,12 +56,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseRollup, LateCaseRollup
+from daiban.assessment.models import CaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
-from daiban.cases.states import OPEN_STATUSES, CaseStatus, ItemStatus
+from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.plans.models import ItemMonthRollup, ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
@@ -203,20 +206,21 @@ def _overdue_cohort(scoped: Scoped, period: Period, dimension: Dimension | None)
 
 
 def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    if from_case_rollups(scoped, dimension):
-        return _overdue_rolled_up(scoped, period, dimension)
+    if from_rollups(scoped, dimension):
+        return _overdue_spanned(period, dimension)
     return _grouped(_overdue_cohort(scoped, period, dimension), _item_path(dimension)[0],
                     overdue=Count("case", distinct=True))
 
 
-def _overdue_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """The cohort without reading the history's items: the closed cases from their rollup (accepted in P, first
-    late finish on or before the cutoff), the open ones (the current workload) from their own items."""
-    closed = LateCaseRollup.objects.filter(accepted_on__range=(period.start, period.end),
-                                           first_late_on__lte=period.cutoff())
-    found = _grouped(closed, dimension.code if dimension else None, overdue=Sum("cases"))
-    still_open = _overdue_cohort(scoped, period, dimension).filter(case__status__in=OPEN_STATUSES)
-    return _summed(found, _grouped(still_open, _item_path(dimension)[0], overdue=Count("case", distinct=True)))
+def _overdue_spanned(period: Period, dimension: Dimension | None) -> dict:
+    """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
+    the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each)."""
+    cutoff = period.cutoff()
+    by_department = dimension is not None and dimension.code == "department"
+    spans = OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
+                                       department__isnull=not by_department,
+                                       accepted_on__range=(period.start, period.end), starts_on__lte=cutoff)
+    return _grouped(spans, dimension.code if dimension else None, overdue=Count("pk"))
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:

@@ -123,23 +123,27 @@ class CaseRollup(models.Model):
         return f"{self.day.isoformat()} 受理 {self.accepted} 办结 {self.completed}"
 
 
-class LateCaseRollup(models.Model):
-    """The completed and terminated cases that had an item finished after its due date, per day accepted × day of
-    the first such finish × unit × township (assessment.rollups), counted when the case closes. The overdue
-    cohort of a period P judged on a day C (assessment.figures) is then these closed cases accepted in P whose
-    first late finish is on or before C, plus the open cases, read from their own items: the items of a
-    closed case no longer change, and the open cases are the current workload, not the history."""
+class OverdueSpan(models.Model):
+    """Days on which a case counts as overdue (逾期案件), as its items stand now: from `starts_on` until the day
+    before `ends_on` (no end: still overdue), for the case as a whole (no department) or for one department's
+    items. Kept by assessment.overdue as items, pauses and the case move, so the overdue cohort of a period P
+    judged on a day C counts the spans of the cases accepted in P with starts_on ≤ C < ends_on: a case turns
+    overdue by the calendar, with no event, and the stored start day says when."""
 
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", null=True, on_delete=models.CASCADE, related_name="+")
     accepted_on = models.DateField("受理日期")
-    first_late_on = models.DateField("首个事项逾期办结日期")
     unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
     township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
-    cases = models.PositiveIntegerField("案件数", default=0)
+    starts_on = models.DateField("逾期起")
+    ends_on = models.DateField("逾期止（不含）", null=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "逾期案件汇总"
-        constraints = [models.UniqueConstraint(fields=["accepted_on", "first_late_on", "unit", "township"],
-                                               name="late_case_rollup_once")]
+        verbose_name = verbose_name_plural = "案件逾期区间"
+        indexes = [models.Index(fields=["accepted_on", "starts_on"], name="overdue_span_cohort",
+                                condition=models.Q(department__isnull=True)),
+                   models.Index(fields=["accepted_on", "starts_on"], name="overdue_span_department",
+                                condition=models.Q(department__isnull=False))]
 
     def __str__(self) -> str:
-        return f"{self.accepted_on.isoformat()} → {self.first_late_on.isoformat()}: {self.cases}"
+        return f"{self.case_id}: {self.starts_on.isoformat()} → {self.ends_on.isoformat() if self.ends_on else '…'}"

@@ -15,22 +15,23 @@ narrower data scope the old GROUP BY of assessment.figures runs, and stays the o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.apps import apps as installed
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from daiban.assessment import sources
-from daiban.assessment.item_states import FINISHED_LATE
-from daiban.assessment.models import CaseRollup, LateCaseRollup
+from daiban.assessment.models import CaseRollup, OverdueSpan
+from daiban.assessment.overdue import MOVING_FIELDS, overdue_refresh, overdue_rows
 from daiban.audit.services import audit_record
-from daiban.cases.models import Case, CaseTransition
+from daiban.cases.models import Case, CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus
+from daiban.catalog import hooks as catalog_hooks
 from daiban.intake.models import Request
-from daiban.plans.models import OwnerVisit
+from daiban.plans.models import OwnerVisit, Pause
 from daiban.plans.rollups import add_to
 
 COUNTERS = ("received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
@@ -86,33 +87,6 @@ SOURCES: dict[str, Callable[..., tuple[QuerySet, dict] | None]] = {
     "satisfaction": _satisfaction}
 
 
-def late_closed_cases(apps=installed) -> QuerySet:
-    """Cases with the day of their first item finished late (item_states.FINISHED_LATE), keyed as the rollups
-    key them; the caller picks the closed ones."""
-    late = apps.get_model("cases", "CaseItem").objects.filter(FINISHED_LATE, case=OuterRef("pk"))
-    first = Subquery(late.order_by().values("case").annotate(first=Min("finished_on")).values("first")[:1])
-    cases = apps.get_model("cases", "Case").objects.annotate(first_late_on=first).filter(first_late_on__isnull=False)
-    return _keyed(cases, day=TruncDate("accepted_at"), unit="unit_id", township="project__location_id")
-
-
-def _late_grouped(cases: QuerySet) -> list[dict]:
-    return list(cases.values("rollup_day", "first_late_on", "rollup_unit", "rollup_township")
-                .annotate(cases=Count("pk")))
-
-
-def _add_late(case_id: int) -> None:
-    for row in _late_grouped(late_closed_cases().filter(pk=case_id)):
-        add_to(LateCaseRollup, {"accepted_on": row["rollup_day"], "first_late_on": row["first_late_on"],
-                                "unit_id": row["rollup_unit"], "township_id": row["rollup_township"]},
-               {"cases": row["cases"]})
-
-
-def late_case_rows(model, apps=installed) -> list:
-    closed = late_closed_cases(apps).filter(status__in=[CaseStatus.COMPLETED, CaseStatus.TERMINATED])
-    return [model(accepted_on=row["rollup_day"], first_late_on=row["first_late_on"], unit_id=row["rollup_unit"],
-                  township_id=row["rollup_township"], cases=row["cases"]) for row in _late_grouped(closed)]
-
-
 def _grouped(source: str, apps=installed, **where) -> list[dict]:
     found = SOURCES[source](apps)
     if found is None:
@@ -152,18 +126,16 @@ def case_rollup_rows(model, counted: dict[tuple, dict]) -> list:
 
 def case_rollups_rebuild() -> dict[str, int]:
     """The case rollup rows counted again from every request, case, closing, visit and evaluation, and the
-    closed cases' first late finishes, in one transaction (after an import, a bulk seed or a calendar change);
+    overdue spans of every case (assessment.overdue), in one transaction (after an import, a bulk seed or a calendar change);
     audited."""
     counted = tally()
-    late = late_case_rows(LateCaseRollup)
     with transaction.atomic():
         CaseRollup.objects.all().delete()
         CaseRollup.objects.bulk_create(case_rollup_rows(CaseRollup, counted), batch_size=2000)
-        LateCaseRollup.objects.all().delete()
-        LateCaseRollup.objects.bulk_create(late, batch_size=2000)
+        OverdueSpan.objects.all().delete()
+        spans = len(OverdueSpan.objects.bulk_create(overdue_rows(OverdueSpan), batch_size=2000))
         result = {"rows": len(counted), "accepted": sum(c["accepted"] for c in counted.values()),
-                  "received": sum(c["received"] for c in counted.values()),
-                  "late_closed_cases": sum(row.cases for row in late)}
+                  "received": sum(c["received"] for c in counted.values()), "overdue_spans": spans}
         audit_record(event_type="rollups.cases_rebuilt", new=result)
     return result
 
@@ -184,9 +156,26 @@ def _case_closed(sender, instance: CaseTransition, created: bool, raw: bool = Fa
     if not created or raw or instance.to_status not in (CaseStatus.COMPLETED, CaseStatus.TERMINATED):
         return
     _add("closed", pk=instance.pk)
-    _add_late(instance.case_id)  # its items are final now: its first late finish joins the overdue cohorts
+    overdue_refresh(instance.case_id)  # closed: its open items no longer run late, its late finishes stay
     if instance.to_status == CaseStatus.COMPLETED:  # the visits recorded before now count under this day
         _add("visits", case_id=instance.case_id)
+
+
+def _item_moved(sender, instance: CaseItem, raw: bool = False, update_fields=None, **kwargs) -> None:
+    if not raw and (update_fields is None or MOVING_FIELDS.intersection(update_fields)):
+        overdue_refresh(instance.case_id)
+
+
+def _pause_moved(sender, instance: Pause, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        overdue_refresh(instance.item.case_id)
+
+
+def overdue_after_catalog_change(item, changed: Collection[str]) -> None:
+    """A catalog item moved to another department: the department spans of the cases holding it move too."""
+    if "department" in changed:
+        for case_id in CaseItem.objects.filter(catalog_item=item).order_by().values_list("case", flat=True).distinct():
+            overdue_refresh(case_id)
 
 
 def _visit_recorded(sender, instance: OwnerVisit, created: bool, raw: bool = False, **kwargs) -> None:
@@ -204,6 +193,10 @@ def connect() -> None:
     post_save.connect(_request_received, sender=Request, dispatch_uid="case_rollup_received")
     post_save.connect(_case_accepted, sender=Case, dispatch_uid="case_rollup_accepted")
     post_save.connect(_case_closed, sender=CaseTransition, dispatch_uid="case_rollup_closed")
+    post_save.connect(_item_moved, sender=CaseItem, dispatch_uid="overdue_item_saved")
+    post_delete.connect(_item_moved, sender=CaseItem, dispatch_uid="overdue_item_deleted")
+    post_save.connect(_pause_moved, sender=Pause, dispatch_uid="overdue_pause_saved")
+    catalog_hooks.register(overdue_after_catalog_change)
     post_save.connect(_visit_recorded, sender=OwnerVisit, dispatch_uid="case_rollup_visits")
     if sources.owner_evaluations() is not None:
         post_save.connect(_evaluation_given, sender="closure.OwnerEvaluation", dispatch_uid="case_rollup_scores")

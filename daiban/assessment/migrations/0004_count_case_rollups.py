@@ -5,16 +5,14 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from daiban.assessment.rollups import case_rollup_rows, late_case_rows, tally
+    from daiban.assessment.rollups import case_rollup_rows, tally
 
     if not apps.get_model("intake", "Request").objects.exists():  # a new database: nothing to count
         return
     CaseRollup = apps.get_model("assessment", "CaseRollup")
     CaseRollup.objects.all().delete()
     CaseRollup.objects.bulk_create(case_rollup_rows(CaseRollup, tally(apps)), batch_size=2000)
-    LateCaseRollup = apps.get_model("assessment", "LateCaseRollup")
-    LateCaseRollup.objects.all().delete()
-    LateCaseRollup.objects.bulk_create(late_case_rows(LateCaseRollup, apps), batch_size=2000)
+    # LateCaseRollup was filled here too until 0005_dash_overdue_spans replaced it by the overdue spans
 
 
 class Migration(migrations.Migration):

@@ -26,7 +26,7 @@ from daiban.assessment.figures import (
     _satisfaction,
     _visits,
 )
-from daiban.assessment.models import CaseRollup, LateCaseRollup
+from daiban.assessment.models import CaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.assessment.scoped import Scoped
@@ -133,6 +133,11 @@ def _figures_match_the_oracle() -> int:
     return compared
 
 
+def _spans() -> set[tuple]:
+    return set(OverdueSpan.objects.values_list("case", "department", "accepted_on", "unit", "township", "starts_on",
+                                               "ends_on"))
+
+
 def _rows() -> set[tuple]:
     return set(CaseRollup.objects.values_list("day", "unit", "township", *FIGURES[1:]))
 
@@ -158,16 +163,20 @@ def test_the_month_series_from_the_rollups_equals_the_one_grouped_from_the_rows(
 def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(person):
     _history(5)
     kept = _rows()
-    late = set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases"))
+    late = _spans()
     assert any(row[3] for row in kept) and any(row[7] for row in kept) and late  # received, visits, late cases
     assert case_rollups_rebuild()["rows"] == len(kept)
     assert _rows() == kept
-    assert set(LateCaseRollup.objects.values_list("accepted_on", "first_late_on", "unit", "township", "cases")) == late
+    assert _spans() == late
     assert AuditEvent.objects.filter(event_type="rollups.cases_rebuilt").exists()
     CaseRollup.objects.all().delete()
     state = MigrationLoader(connection).project_state(("assessment", "0004_count_case_rollups"))
     importlib.import_module("daiban.assessment.migrations.0004_count_case_rollups").rebuild(state.apps, None)
     assert _rows() == kept
+    OverdueSpan.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("assessment", "0005_dash_overdue_spans"))
+    importlib.import_module("daiban.assessment.migrations.0005_dash_overdue_spans").fill(state.apps, None)
+    assert _spans() == late
     CaseRollup.objects.all().delete()
     call_command("rebuild_rollups", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _rows() == kept
@@ -188,6 +197,5 @@ def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_
     short = queries()
     _history(7, cases=30)
     assert queries() == short
-    assert short[:2] == [11, 11]  # by unit and township, per period: the case rollups, the item rollups (whole
-    # months, partial months' days) and the late-case rollups, the
-    # open cases' overdue items; and the names
+    assert short[:2] == [9, 9]  # by unit and township, per period: the case rollups, the item rollups (whole
+    # months, partial months' days) and the overdue spans; and the names
