@@ -75,7 +75,7 @@ _KINDS = ["link" if n == 0 else "wrap" if name in WRAPPED else "warning" if name
 def ledger_cells(row: dict, values: list) -> str:
     """One ledger row's cells. Written here rather than by template tags per cell: 24 columns × 50 rows of
     `{% if %}`s took more of the page's time than its queries."""
-    cells = []
+    cells: list[str] = []
     for kind, value in zip(_KINDS, values, strict=True):
         if kind == "link":
             cells.append(format_html('<td><a href="/cases/{}/">{}</a></td>', row["pk"], value))
