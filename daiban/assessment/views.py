@@ -42,7 +42,6 @@ from daiban.org.pages import staff_page
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 
 PER_PAGE = 50
-WRAPPED = ("项目名称", "业主")  # long texts wrap; the other ledger columns keep to one line
 FIGURE_LABELS = {
     "received": "收到申请", "accepted": "受理", "completed": "办结", "terminated": "终止",
     "on_time_rate": "按时办结率", "avg_workdays": "平均用时（工作日）", "avg_limit": "平均承诺时限",
@@ -154,13 +153,12 @@ def ledger(request: StaffRequest) -> HttpResponse:
         filters = parse_filters({})
     found = ledger_page(scoped, filters, cursor=request.GET.get("after"), per_page=PER_PAGE)
     raw = found.rows
-    columns = [{"name": name, "wrap": name in WRAPPED, "warning": name == "预警"} for name, *_ in LEDGER_COLUMNS]
-    rows = [(row, list(zip(values, columns, strict=True))) for row, values in zip(raw, ledger_table(raw), strict=True)]
+    rows = list(zip(raw, ledger_table(raw), strict=True))
     if rows:
         access.personal_data_viewed(request.user, where="ledger", rows=len(rows))
     query = urlencode(filters.as_query())
     return render(request, "assessment/ledger.html", {
-        "page": found, "rows": rows, "headers": [c["name"] for c in columns], "filters": filters,
+        "page": found, "rows": rows, "headers": [name for name, *_ in LEDGER_COLUMNS], "filters": filters,
         "errors": errors, "query": query, "statuses": CaseStatus.choices, "categories": Category.choices,
         "warnings": [(w, WARNING_LABELS[w]) for w in WARNINGS], "units": _units(scoped),
         "recent": Export.objects.filter(requested_by=request.user).defer("content").order_by("-created_at")[:5],

@@ -105,6 +105,17 @@ def test_the_ledger_page_lists_cases_and_audits_an_inspectors_look_at_contacts(l
     assert event.new["page"] == "ledger" and event.new["rows"] == 2
 
 
+def test_the_ledger_page_shows_dates_the_warning_tag_and_escaped_names(ledger_cases, client):
+    project = ledger_cases["late"].project
+    project.name = "昆阳<b>综合体</b>"
+    project.save(update_fields=["name"])
+    assert client.login(username="center", password=DEMO_PASSWORD)
+    html = client.get("/assessment/ledger/", {"from": "2025-03-01", "to": "2025-03-31"}).content.decode()
+    assert '<td class="wrap">昆阳&lt;b&gt;综合体&lt;/b&gt;</td>' in html
+    assert '<span class="tag state-overdue">逾期</span>' in html
+    assert "<td>2025-03-11</td>" in html and "<td>2025-03-20</td>" in html  # accepted; closed
+
+
 def test_an_agent_looking_at_his_ledger_is_not_a_supervision_access(ledger_cases, client):
     assert client.login(username="aojiang", password=DEMO_PASSWORD)
     assert client.get("/assessment/ledger/").status_code == 200
