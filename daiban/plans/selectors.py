@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.selectors import case_items, documents_of, items_of, local_department_of, team_members
+from daiban.cases.selectors import (
+    case_items,
+    cases_for,
+    documents_of,
+    items_of,
+    local_department_of,
+    team_members,
+    with_case_reads,
+)
 from daiban.cases.states import ALLOWED_ITEM_CHANGES, ITEM_FINISHED, OPEN_STATUSES, CaseStatus, ItemStatus
 from daiban.catalog.models import STAGE_ORDER, Level, Stage
 from daiban.catalog.prerequisites import bound_prerequisites
@@ -15,9 +24,9 @@ from daiban.catalog.shape import catalog_shape
 from daiban.lib import clock
 from daiban.lib.aggregates import json_rows
 from daiban.lib.personal import mask_phone
-from daiban.lib.prefetch import from_json_rows, json_of, prefetched, with_json_children
+from daiban.lib.prefetch import from_json_rows, json_of, prefetched, unpack_json_children, with_json_children
 from daiban.org.roles import CASE_WORKER_ROLES, Role
-from daiban.org.scope import scope_of
+from daiban.org.scope import get_in_scope, scope_of
 from daiban.plans.deadlines import LABELS, SEVERITY, report_up_late, report_up_standing, standing, worst
 from daiban.plans.expectations import ExpectedPlan, beyond_practice, expectations_for, expected_plan
 from daiban.plans.models import DurationFigure, ItemUrge, OwnerVisit
@@ -38,6 +47,27 @@ def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
     )
+
+
+# What cases_for reads in each case's row (daiban.cases.selectors).
+CASE_ROW_READS = ("project", "project__company", "project__location", "unit", "request")
+
+
+def plan_page_case(user, case_id: int) -> Case:
+    """The case of the plan page in `user`'s scope (else NotFound), read as the case page reads it: a fixed number
+    of queries whatever the case holds, its JSON children unpacked."""
+    scoped = _plan_page_reads().filter(pk__in=cases_for(user).values("pk"))
+    case = get_in_scope(scoped, pk=case_id, user=user)
+    unpack_json_children(case)
+    return case
+
+
+@functools.cache
+def _plan_page_reads() -> QuerySet[Case]:
+    """The plan page's reads, built once per process: resolving the JSON children's subqueries took as much CPU
+    as compiling and running all the page's queries (bench/README.md, plan page). Depends on the models alone;
+    each request filters a clone (as a view's class-level queryset), this one is never evaluated."""
+    return with_plan_reads(with_case_reads(Case.objects.select_related(*CASE_ROW_READS), items=plan_items()))
 
 
 def plan_items() -> QuerySet[CaseItem]:

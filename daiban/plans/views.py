@@ -20,12 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from daiban.cases.api import docx_response
 from daiban.cases.models import Case, CaseItem, TeamRole
-from daiban.cases.selectors import cases_for, local_departments_of, team_members, with_case_reads
+from daiban.cases.selectors import cases_for, local_departments_of, team_members
 from daiban.cases.services import require_case_worker
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.forms import show_refusal
-from daiban.lib.prefetch import unpack_json_children
 from daiban.org.http import StaffRequest
 from daiban.org.models import RoleGrant, User
 from daiban.org.pages import staff_page
@@ -39,10 +38,9 @@ from daiban.plans.selectors import (
     STAFF_ROLES,
     acting_as,
     liaison_items,
-    plan_items,
+    plan_page_case,
     plan_section,
     urgent_first,
-    with_plan_reads,
 )
 
 ACTION_LABELS = {
@@ -162,6 +160,7 @@ def case_section(request: StaffRequest, case: Case, *, failed: dict | None = Non
     memo = _dispatch_memo(case, [row["item"] for row in section["rows"] if "dispatch" in row["actions"]])
     for row in section["rows"]:
         mine = failed.get(row["code"], {})
+        row["url"] = reverse("plans:item", args=[case.pk, row["code"]])  # where each of its forms posts
         row["action_labels"] = [(action, ACTION_LABELS[action]) for action in row["actions"]]
         row["action_forms"] = [(action, label, mine.get(action) or action_form(action, row["item"], memo=memo))
                                for action, label in row["action_labels"]]
@@ -218,9 +217,7 @@ def _case_url(case: Case, anchor: str = "plan") -> str:
 def plan_page(request: StaffRequest, case_id: int) -> HttpResponse:
     """The plan and its execution on a page of its own (the case page shows the same section), read as the case
     page reads it: a fixed number of queries whatever the case holds."""
-    reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
-    case = get_in_scope(reads, pk=case_id, user=request.user)
-    unpack_json_children(case)
+    case = plan_page_case(request.user, case_id)
     return render(request, "plans/plan_page.html", {"case": case, "plan_section": case_section(request, case)})
 
 
