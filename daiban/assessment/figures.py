@@ -56,7 +56,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseRollup, OverdueSpan
+from daiban.assessment.models import CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -254,15 +254,28 @@ def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None
                     scores=Sum("scores"))
 
 
+def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The case figures of P by department (not satisfaction: the agents' ratings of it) in one query over the
+    department rollups (assessment.departments)."""
+    rows = DepartmentCaseRollup.objects.filter(day__range=(period.start, period.end))
+    return _grouped(rows, "department", received=Sum("received"), accepted=Sum("accepted"),
+                    completed=Sum("completed"), terminated=Sum("terminated"), visits=Sum("visits"))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
 
 
 def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
     """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
-    if not from_case_rollups(scoped, dimension) or not set(CASE_PARTS) & set(parts):
+    if not set(CASE_PARTS) & set(parts):
         return [PARTS[part] for part in parts]
-    return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
+    if from_case_rollups(scoped, dimension):
+        return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
+    if scoped.county_wide and dimension is not None and dimension.code == "department":
+        return [_department_cases_rolled_up,
+                *(PARTS[part] for part in parts if part not in CASE_PARTS or part == "satisfaction")]
+    return [PARTS[part] for part in parts]
 
 
 def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
