@@ -62,7 +62,7 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus, ItemStatus
-from daiban.plans.models import ItemMonthRollup, ItemRollup, OwnerVisit
+from daiban.plans.models import ItemCatalogMonthRollup, ItemMonthRollup, ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
@@ -160,11 +160,16 @@ def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
     sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
                 limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
     key = ROLLUP_KEYS[dimension.code] if dimension else None
-    months = ItemMonthRollup.objects.filter(month__range=(first, last))
+    months: QuerySet
+    if key in (None, "department"):  # a row per catalog item and month: its department through the catalog item
+        months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last))
+        month_key = key and "catalog_item__department"
+    else:
+        months, month_key = ItemMonthRollup.objects.filter(month__range=(first, last)), key
     days = ItemRollup.objects.filter(day__range=(period.start, period.end))
     if first <= last:
         days = days.exclude(day__range=(first, last))
-    return _summed(_grouped(months, key, **sums), _grouped(days, key, **sums))
+    return _summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
 
 
 def _summed(found: dict, more: dict) -> dict:
