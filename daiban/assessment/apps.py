@@ -7,7 +7,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核与台帐"
 
     def ready(self) -> None:
-        from daiban.assessment import panels  # noqa: F401  (registers the home-page panels)
-        from daiban.assessment.rollups import connect  # it reads the models: loaded once the registry is ready
+        from daiban.assessment import (  # they read the models: loaded once the registry is ready
+            departments,
+            panels,  # noqa: F401  (registers the home-page panels)
+            rollups,
+        )
 
-        connect()  # the case rollups follow the rows the lower apps create
+        rollups.connect()  # the case rollups follow the rows the lower apps create
+        departments.connect()  # and the case figures by department

@@ -56,13 +56,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseRollup, OverdueSpan
+from daiban.assessment.models import CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus, ItemStatus
-from daiban.plans.models import ItemMonthRollup, ItemRollup, OwnerVisit
+from daiban.plans.models import ItemCatalogMonthRollup, ItemMonthRollup, ItemRollup, OwnerVisit
 
 TOTAL = "__total__"
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
@@ -160,11 +160,16 @@ def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
     sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
                 limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
     key = ROLLUP_KEYS[dimension.code] if dimension else None
-    months = ItemMonthRollup.objects.filter(month__range=(first, last))
+    months: QuerySet
+    if key in (None, "department"):  # a row per catalog item and month: its department through the catalog item
+        months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last))
+        month_key = key and "catalog_item__department"
+    else:
+        months, month_key = ItemMonthRollup.objects.filter(month__range=(first, last)), key
     days = ItemRollup.objects.filter(day__range=(period.start, period.end))
     if first <= last:
         days = days.exclude(day__range=(first, last))
-    return _summed(_grouped(months, key, **sums), _grouped(days, key, **sums))
+    return _summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
 
 
 def _summed(found: dict, more: dict) -> dict:
@@ -254,15 +259,28 @@ def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None
                     scores=Sum("scores"))
 
 
+def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The case figures of P by department (not satisfaction: the agents' ratings of it) in one query over the
+    department rollups (assessment.departments)."""
+    rows = DepartmentCaseRollup.objects.filter(day__range=(period.start, period.end))
+    return _grouped(rows, "department", received=Sum("received"), accepted=Sum("accepted"),
+                    completed=Sum("completed"), terminated=Sum("terminated"), visits=Sum("visits"))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
 
 
 def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
     """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
-    if not from_case_rollups(scoped, dimension) or not set(CASE_PARTS) & set(parts):
+    if not set(CASE_PARTS) & set(parts):
         return [PARTS[part] for part in parts]
-    return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
+    if from_case_rollups(scoped, dimension):
+        return [_cases_rolled_up, *(PARTS[part] for part in parts if part not in CASE_PARTS)]
+    if scoped.county_wide and dimension is not None and dimension.code == "department":
+        return [_department_cases_rolled_up,
+                *(PARTS[part] for part in parts if part not in CASE_PARTS or part == "satisfaction")]
+    return [PARTS[part] for part in parts]
 
 
 def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:

@@ -147,3 +147,42 @@ class OverdueSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.starts_on.isoformat()} → {self.ends_on.isoformat() if self.ends_on else '…'}"
+
+
+class DepartmentCaseRollup(models.Model):
+    """The case figures by approval department (assessment.departments): per day × department, the requests
+    received, cases accepted, completed and terminated, and owner visits of the completed cases, of the cases
+    that hold an item of that department (a case counts under each of its departments). Kept as cases close,
+    visits are recorded and a case's departments change (its items come after the case), so the statistics by
+    department sum a few rows per day. Not per unit: at province scale that would be nearly a row per case and
+    department, as many as it sums; a narrower scope groups its own rows."""
+
+    day = models.DateField("日期")
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
+    received = models.IntegerField("收到申请", default=0)
+    accepted = models.IntegerField("受理案件", default=0)
+    completed = models.IntegerField("办结案件", default=0)
+    terminated = models.IntegerField("终止案件", default=0)
+    visits = models.IntegerField("办结案件的业主到场次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审批部门案件日汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "department"], name="department_case_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} 受理 {self.accepted} 办结 {self.completed}"
+
+
+class CaseDepartment(models.Model):
+    """The departments a case's figures are counted under in DepartmentCaseRollup (those of its items), kept so
+    that a change of them adds or takes away exactly what was counted."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件所涉审批部门"
+        constraints = [models.UniqueConstraint(fields=["case", "department"], name="case_department_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.department_id}"

@@ -25,7 +25,7 @@ from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import Department
 from daiban.plans.evidence import window_from
-from daiban.plans.models import DurationCount, ItemMonthRollup, ItemRollup
+from daiban.plans.models import DurationCount, ItemCatalogMonthRollup, ItemRollup
 
 BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
 # Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
@@ -118,7 +118,7 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
     if scoped.county_wide:
         # whole months from the month rollups, the partial first and last months from the day rollups
         first, last = whole_months(period)
-        months = (ItemMonthRollup.objects.filter(month__range=(first, last)).order_by().values("month")
+        months = (ItemCatalogMonthRollup.objects.filter(month__range=(first, last)).order_by().values("month")
                   .annotate(n=Sum("finished"), on_time=Sum("on_time")))
         items: dict[str, dict] = {f"{row['month']:%Y-%m}": {"n": row["n"], "on_time": row["on_time"]} for row in months}
         days = ItemRollup.objects.filter(day__range=(period.start, period.end))
@@ -144,10 +144,19 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
     catalog = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
                    department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
     rows: Iterable[Mapping[str, Any]]
-    if scoped.county_wide:
-        rows = (ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0).order_by()
-                .values("catalog_item", **catalog)
-                .annotate(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late")))
+    if scoped.county_wide:  # whole months from the catalog items' month rollups, the days around them
+        first, last = whole_months(period)
+        sums = dict(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late"))
+        days = ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0)
+        months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last), finished__gt=0)
+        found: dict[int, dict[str, Any]] = {}
+        for part in (months, days.exclude(day__range=(first, last)) if first <= last else days):
+            grouped: Iterable[Mapping[str, Any]] = part.order_by().values("catalog_item", **catalog).annotate(**sums)
+            for row in grouped:
+                kept = found.setdefault(row["catalog_item"], {**row, "items": 0, "workdays": 0, "late_items": 0})
+                for name in sums:
+                    kept[name] += row[name]
+        rows = found.values()
     else:
         ensure_for_finished_items()
         rows = (finished_items(scoped, period).annotate(actual=actual_workdays())

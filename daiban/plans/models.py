@@ -241,3 +241,20 @@ class ItemMonthRollup(ItemCounts):
         verbose_name = verbose_name_plural = "事项月汇总"
         constraints = [models.UniqueConstraint(fields=["month", "unit", "township", "department"],
                                                name="item_month_rollup_once")]
+
+
+class ItemCatalogMonthRollup(ItemCounts):
+    """The day rollups (ItemRollup) of one month summed per catalog item, kept by the same function in the same
+    transaction (plans.rollups): the county's totals, the figures by department (through the catalog item) and
+    the bottleneck items read a period's whole months from a row per catalog item and month (a few hundred a
+    year, however many units) instead of one per unit × township × department."""
+
+    month = models.DateField("月份（当月1日）")
+    catalog_item = models.ForeignKey("catalog.CatalogItem", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "事项目录月汇总"
+        constraints = [models.UniqueConstraint(fields=["month", "catalog_item"], name="item_catalog_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} #{self.catalog_item_id}: {self.finished}"

@@ -1,5 +1,5 @@
-"""The overdue spans (assessment.overdue) replace the late-case rollup: made and filled from every case's items
-here, so no operator has to run rebuild_rollups after the upgrade."""
+"""The overdue spans (assessment.overdue), which replace the late-case rollup (dropped by 0007): made and filled
+from every case's items here, so no operator has to run rebuild_rollups after the upgrade."""
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -37,9 +37,6 @@ class Migration(migrations.Migration):
                 'verbose_name': '案件逾期区间',
                 'verbose_name_plural': '案件逾期区间',
             },
-        ),
-        migrations.DeleteModel(
-            name='LateCaseRollup',
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),  # before the indexes: quicker to fill
         migrations.AddIndex(

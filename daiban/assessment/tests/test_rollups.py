@@ -23,7 +23,7 @@ from daiban.cases.models import CaseItem
 from daiban.catalog.models import CatalogItem
 from daiban.catalog.services import catalog_item_update
 from daiban.plans.deadlines import report_up_due, report_up_late
-from daiban.plans.models import ItemMonthRollup, ItemRollup
+from daiban.plans.models import ItemCatalogMonthRollup, ItemMonthRollup, ItemRollup
 from daiban.plans.rollups import rollup_item_reported_up, rollups_rebuild
 from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
@@ -71,7 +71,8 @@ def _rows() -> set[tuple]:
     """Every day and month rollup row."""
     counters = ("finished", "on_time", "workdays", "limit_workdays", "late", "reported_up", "report_up_late")
     return (set(ItemRollup.objects.values_list("day", "unit", "township", "department", "catalog_item", *counters))
-            | set(ItemMonthRollup.objects.values_list("month", "unit", "township", "department", *counters)))
+            | set(ItemMonthRollup.objects.values_list("month", "unit", "township", "department", *counters))
+            | set(ItemCatalogMonthRollup.objects.values_list("month", "catalog_item", *counters)))
 
 
 @pytest.mark.parametrize(("start", "end", "whole"), [
@@ -223,10 +224,13 @@ def test_the_upgrade_migration_counts_the_rollups_of_items_written_before_the_ta
     kept = _rows()
     ItemRollup.objects.all().delete()
     ItemMonthRollup.objects.all().delete()
+    ItemCatalogMonthRollup.objects.all().delete()
     loader = MigrationLoader(connection)
     importlib.import_module("daiban.plans.migrations.0004_rebuild_item_rollups").rebuild(
         loader.project_state(("plans", "0004_rebuild_item_rollups")).apps, None)
     importlib.import_module("daiban.plans.migrations.0005_item_month_rollups").count(
         loader.project_state(("plans", "0005_item_month_rollups")).apps, None)
+    importlib.import_module("daiban.plans.migrations.0006_dash_item_catalog_months").count(
+        loader.project_state(("plans", "0006_dash_item_catalog_months")).apps, None)
     assert kept and _rows() == kept
     assert _figures_match_the_oracle()

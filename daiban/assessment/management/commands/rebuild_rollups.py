@@ -3,6 +3,7 @@ import, a bulk seed such as seed_scale, or a change of the working-day calendar)
 (plans.rollups) and the case rollups (assessment.rollups)."""
 from django.core.management.base import BaseCommand
 
+from daiban.assessment.departments import departments_rebuild
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.plans.rollups import rollups_rebuild
 
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         items = rollups_rebuild()
         cases = case_rollups_rebuild()
+        departments = departments_rebuild()
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
-            f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行。"))
+            f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"
+            f"审批部门汇总 {departments} 行。"))
