@@ -37,8 +37,8 @@ from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.http import StaffRequest
-from daiban.org.models import AgencyBody
 from daiban.org.pages import staff_page
+from daiban.org.selectors import unit_choices
 from daiban.plans.deadlines import LABELS as WARNING_LABELS
 
 PER_PAGE = 50
@@ -134,10 +134,8 @@ def drill(request: StaffRequest, by: str, key: int) -> HttpResponse:
 # 代办台帐 ----------------------------------------------------------------------------------------------
 
 
-def _units(scoped: Scoped) -> list[AgencyBody] | None:
-    if not scoped.county_wide:
-        return None
-    return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
+def _units(scoped: Scoped) -> list[tuple[int, str]] | None:
+    return unit_choices() if scoped.county_wide else None
 
 
 @page

@@ -58,11 +58,12 @@ from daiban.lib.errors import ValidationFailed
 from daiban.lib.forms import show_refusal
 from daiban.lib.pagination import keyset_page
 from daiban.org.http import StaffRequest
-from daiban.org.models import AgencyBody, User
+from daiban.org.models import User
 from daiban.org.pages import staff_page
 from daiban.org.permissions import is_worker, require_role, require_unit_worker, require_worker
 from daiban.org.roles import Role
 from daiban.org.scope import get_in_scope, scope_of
+from daiban.org.selectors import unit_choices
 
 PER_PAGE = 50
 SIGNABLE = (CaseDocument.Kind.REGISTRATION, CaseDocument.Kind.AGREEMENT)
@@ -72,11 +73,11 @@ def _choice(value: str, choices: list[tuple[str, str]]) -> str:
     return value if value in {v for v, _ in choices} else ""
 
 
-def _units(user: User) -> list[AgencyBody] | None:
+def _units(user: User) -> list[tuple[int, str]] | None:
     """The unit filter's options, for county-wide readers only."""
     if not scope_of(user).county_wide:
         return None
-    return list(AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region"))
+    return unit_choices()
 
 
 def _list_page(request: StaffRequest, template: str, context: dict, rows: QuerySet, *, order: str,
@@ -110,7 +111,7 @@ def request_list(request: StaffRequest) -> HttpResponse:
     if units is not None and unit.isdigit():
         rows = rows.filter(unit_id=int(unit))
     context = {"statuses": Request.Status.choices, "sources": Source.choices, "status": status, "source": source,
-               "units": units, "unit": unit, "can_register": is_worker(request.user)}
+               "units": units, "unit": int(unit) if unit.isdigit() else None, "can_register": is_worker(request.user)}
     return _list_page(request, "cases/request_list.html", context, rows, mark=contact_mark, order="-received_at")
 
 
@@ -215,7 +216,8 @@ def case_list(request: StaffRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     if units is not None and unit.isdigit():
         rows = rows.filter(unit_id=int(unit))
-    context = {"statuses": CaseStatus.choices, "status": status, "units": units, "unit": unit}
+    context = {"statuses": CaseStatus.choices, "status": status, "units": units,
+               "unit": int(unit) if unit.isdigit() else None}
     return _list_page(request, "cases/case_list.html", context, rows, order="-accepted_at")
 
 

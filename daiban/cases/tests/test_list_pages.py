@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from daiban.cases import views
 from daiban.cases.models import Case
 from daiban.intake.models import Request
+from daiban.org.models import AgencyBody
 
 
 def _copies(count: int) -> None:
@@ -76,3 +77,15 @@ def test_an_altered_cursor_shows_the_first_page(client):
     client.login("center")
     answer = client.get("/cases/requests/?after=not-a-cursor")
     assert answer.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/cases/", "/cases/requests/", "/assessment/ledger/"])
+def test_the_unit_filter_offers_every_unit_by_its_township_and_keeps_the_chosen_one(client, url):
+    units = AgencyBody.objects.filter(kind=AgencyBody.Kind.UNIT).select_related("region")
+    chosen = units.get(region__name="鳌江镇")
+    client.login("center")
+    html = client.get(url, {"unit": chosen.pk}).content.decode()
+    assert html.count('<option value="') - html.count('<option value="">') >= units.count()
+    assert f'<option value="{chosen.pk}" selected>鳌江镇</option>' in html
+    assert all(f'<option value="{unit.pk}"' in html for unit in units)
