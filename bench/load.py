@@ -37,7 +37,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/daiban_perf2"
 
 def server_env(database_url: str) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "DAIBAN_DEBUG": "0", "DAIBAN_LOG_LEVEL": "WARNING",
-           "DAIBAN_HUEY_NAME": "daiban_load", "DAIBAN_SECRET_KEY": "bench-" + "x1y2z3" * 10,
+           "DAIBAN_HUEY_NAME": "daiban_load",
+           "DAIBAN_SECRET_KEY": "bench-" + "x1y2z3" * 10,
+           "DAIBAN_BENCH_ONE_ROW_VIEW": "1",  # the case API's reference view (daiban/desk/bench_views.py)
            "DAIBAN_AUDIT_KEY": "bench-audit-key-0123456789",
            "DAIBAN_DATA_KEY": "bench-personal-data-key-0123456789abcdef",
            # One place per database (checkpoints of another chain do not verify against this one), under

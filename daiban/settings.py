@@ -140,6 +140,10 @@ TEMPLATES = [
 # Threads of one web process (manage.py serve); each needs at most one database connection.
 WEB_PROCESSES = env_int("DAIBAN_WEB_PROCESSES", 2, minimum=1)
 WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
+# bench/: mounts /bench/one-case-row/<id>, a login-free one-row view the case API is measured against (issue 12).
+BENCH_ONE_ROW_VIEW = env_bool("DAIBAN_BENCH_ONE_ROW_VIEW", False)
+if BENCH_ONE_ROW_VIEW and PUBLIC_URL:
+    raise ImproperlyConfigured("DAIBAN_BENCH_ONE_ROW_VIEW is for benchmarks on loopback, never with DAIBAN_PUBLIC_URL")
 # Connections one process keeps in its pool: a web process's threads, or a worker's threads plus its
 # heartbeat and scheduler.
 DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
@@ -9,6 +10,7 @@ from daiban.accounts import views as account_views
 from daiban.api import api
 from daiban.cases import urls as case_urls
 from daiban.catalog import urls as catalog_urls
+from daiban.desk import bench_views
 from daiban.desk.case_page import case_page
 from daiban.lib.apierrors import unknown_path
 from daiban.ops import views as ops_views
@@ -67,3 +69,5 @@ urlpatterns = [
     path("teams/", include("daiban.teams.urls")),
     path("", include("daiban.desk.urls")),
 ]
+if settings.BENCH_ONE_ROW_VIEW:  # benchmarks only: it asks no login (daiban/desk/bench_views.py)
+    urlpatterns.insert(0, path("bench/one-case-row/<int:pk>", bench_views.one_case_row))

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from daiban.accounts import lockout
@@ -19,8 +20,10 @@ from daiban.accounts.authentication import LOCKED_MESSAGE, Outcome, account_lock
 from daiban.accounts.policy import SecondFactor, demo_bypass, password_change_needed, second_factor_needed
 from daiban.accounts.second_factor import Factor
 from daiban.audit.services import audit_record
+from daiban.lib.aggregates import json_rows
 from daiban.lib.errors import ERROR_CODES, ServiceError
-from daiban.org.models import ApiToken, User
+from daiban.lib.prepared import Prepared
+from daiban.org.models import ApiToken, RoleGrant, User
 
 
 def _digest(token: str) -> str:
@@ -83,12 +86,21 @@ def token_issue(request, *, username: str, password: str, code: str | None) -> I
     return Issued(token, expires_at)
 
 
+# The token with its user, the user's agency body and roles in one statement, its SQL written once
+# (lib/prepared.py): every API call reads it afresh, so a revoked token or a deactivated account is refused at once.
+_TOKEN_READ = Prepared(
+    lambda digest: ApiToken.objects.filter(digest=digest).annotate(
+        user_roles=json_rows(RoleGrant.objects, parent="user", row=F("role"), outer="user")),
+    related=("user", "user__body"), digest="prepared:token-digest")
+
+
 def token_user(token: str) -> User | None:
-    row = (ApiToken.objects.select_related("user", "user__body")
-           .filter(digest=_digest(token), expires_at__gt=timezone.now()).first())
-    if row is None or not row.user.is_active:
+    row = _TOKEN_READ.first(digest=_digest(token))
+    if row is None or row.expires_at <= timezone.now() or not row.user.is_active:
         return None
-    return row.user
+    user = row.user
+    vars(user)["roles"] = frozenset(getattr(row, "user_roles", None) or ())  # User.roles, read in the same statement
+    return user
 
 
 def token_revoke(*, actor: User, token: str) -> bool:

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 
 from daiban.cases import agency_team
 from daiban.cases.models import Case, CaseDocument
-from daiban.cases.selectors import case_detail, cases_for, current_document, document_row, with_case_json
+from daiban.cases.selectors import case_answer, case_detail, cases_for, current_document, document_row
 from daiban.cases.services import (
     case_agreement_set,
     case_company_address_set,
@@ -104,7 +104,7 @@ def register(request: StaffRequest, payload: s.StaffRequestIn) -> Status[dict[st
 
 @router.get("/{case_id}", response=dict, summary="案件详情：状态、承办机构、事项、团队")
 def get_case(request: StaffRequest, case_id: int) -> dict:
-    return case_detail(get_in_scope(with_case_json(cases_for(request.user)), pk=case_id, user=request.user))
+    return case_answer(request.user, case_id)
 
 
 @router.post("/{case_id}/agreement", response={200: dict, **errors(403, 409)},

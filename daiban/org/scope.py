@@ -61,6 +61,12 @@ def get_in_scope(scoped: models.QuerySet[M], *, pk, user: User | None) -> M:
     try:
         return scoped.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist is one
-        if scoped.model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
-            audit_refusal(actor=user, new={"object_type": scoped.model._meta.label_lower, "object_id": str(pk)})
-        raise NotFound("未找到该对象，或不在您的数据范围内") from None
+        raise not_in_scope(scoped.model, pk=pk, user=user) from None
+
+
+def not_in_scope(model: type[models.Model], *, pk, user: User | None) -> NotFound:
+    """The NotFound for an object the caller's scoped read did not find; recorded as a refused access if it
+    exists outside their scope."""
+    if model._default_manager.filter(pk=pk).exists() if str(pk).isdigit() else False:
+        audit_refusal(actor=user, new={"object_type": model._meta.label_lower, "object_id": str(pk)})
+    return NotFound("未找到该对象，或不在您的数据范围内")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import DEMO_PASSWORD, totp_code
+from daiban.accounts.tokens import token_user
 from daiban.audit.models import AuditEvent
-from daiban.org.models import ApiToken
+from daiban.cases.selectors import cases_for
+from daiban.org.models import ApiToken, RoleGrant, User
+from daiban.org.roles import Role
 
 
 def issue(client, username: str):
@@ -54,3 +59,41 @@ def test_the_token_endpoint_and_its_refusals_are_in_the_openapi_schema(client, d
     assert {"200", "401", "403", "429"} <= set(operation["post"]["responses"])
     assert "otp" in schema["components"]["schemas"]["TokenIn"]["properties"]
     assert "delete" in operation
+
+
+def test_a_token_is_read_with_its_user_body_and_roles_in_one_query(client, demo):
+    token = issue(client, "aojiang").json()["token"]
+    with CaptureQueriesContext(connection) as captured:
+        user = token_user(token)
+        assert user is not None and user.username == "aojiang"
+        assert user.body is not None and user.body.name and Role.AGENT in user.roles
+    assert len(captured) == 1
+    assert user.roles == User.objects.get(username="aojiang").roles
+
+
+def test_a_disabled_account_s_token_is_refused_at_the_next_call(client, demo):
+    token = issue(client, "aojiang").json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    User.objects.filter(username="aojiang").update(is_active=False)
+    assert client.get("/api/v1/cases", headers=headers).status_code == 401
+
+
+def test_a_role_taken_away_counts_from_the_next_call(client, demo):
+    token = issue(client, "aojiang").json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    case = cases_for(User.objects.get(username="aojiang")).first()
+    assert case is not None
+    assert client.get(f"/api/v1/cases/{case.pk}", headers=headers).status_code == 200
+    RoleGrant.objects.filter(user__username="aojiang").delete()
+    assert client.get(f"/api/v1/cases/{case.pk}", headers=headers).status_code == 404
+    assert client.get("/api/v1/cases", headers=headers).json()["items"] == []
+
+
+def test_a_revoked_token_is_refused_at_the_next_call_even_after_many_calls(client, demo):
+    token = issue(client, "aojiang").json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(3):
+        assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    ApiToken.objects.filter(user__username="aojiang").delete()
+    assert client.get("/api/v1/cases", headers=headers).status_code == 401

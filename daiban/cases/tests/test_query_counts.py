@@ -8,16 +8,21 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
+from conftest import StaffClient
+from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
-from daiban.cases.selectors import case_detail, with_case_json, with_case_reads
+from daiban.cases.selectors import case_answer, case_detail, cases_for, with_case_json, with_case_reads
 from daiban.catalog.models import CatalogItem
 from daiban.lib import clock
+from daiban.lib.errors import NotFound
 from daiban.lib.prefetch import unpack_json_children
 from daiban.org.models import User
+from daiban.org.scope import get_in_scope
 from daiban.plans.models import WorkLog
 
 PAGE_QUERIES = 15  # 4 of them the session, user, roles, unread notices; the catalog is read once per revision
 API_QUERIES = 6  # 5 of them the test client's session and token with the user's roles; 1 reads the case
+BEARER_QUERIES = 2  # a caller with only a token: the token with its user and roles, then the case
 
 
 def _queries(call) -> int:
@@ -78,3 +83,44 @@ def test_the_case_answer_read_in_one_query_equals_the_one_read_from_loaded_objec
     assert lean == loaded
     assert len(lean["items"]) == case.items.count() and lean["documents"] and lean["collaboration"]
     assert "fgj" in lean["team"]["liaisons"]
+
+
+@pytest.mark.django_db
+def test_a_token_caller_reads_a_case_in_two_queries_whatever_it_holds(demo, api_as):
+    api = api_as("center")
+    api.client = StaffClient()  # the token alone, no page session beside it
+    case = Case.objects.annotate(n=Count("items")).order_by("-n")[0]
+    answer = lambda: api.get(f"cases/{case.pk}")  # noqa: E731
+    answer()
+    before = _queries(answer)
+    _grow(case)
+    assert _queries(answer) == before == BEARER_QUERIES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["center", "aojiang", "fgj", "kunyang"])
+def test_the_case_answer_equals_the_scoped_read_for_every_case_in_scope(demo, username):
+    user = User.objects.get(username=username)
+    cases = list(cases_for(user).values_list("pk", flat=True))
+    assert cases
+    for pk in cases:
+        with CaptureQueriesContext(connection) as captured:
+            answer = case_answer(user, pk)
+        assert len(captured) == 1
+        assert answer == case_detail(get_in_scope(with_case_json(cases_for(user)), pk=pk, user=user))
+
+
+@pytest.mark.django_db
+def test_a_case_outside_the_callers_scope_answers_not_found_and_is_kept_as_a_refusal(demo, api_as):
+    user = User.objects.get(username="aojiang")
+    outside = Case.objects.exclude(pk__in=cases_for(user).values("pk")).first()
+    assert outside is not None
+    with pytest.raises(NotFound):
+        case_answer(user, outside.pk)
+    refused = api_as("aojiang").get(f"cases/{outside.pk}")
+    assert refused.status_code == 404 and refused.json()["code"] == "not_found"
+    refusals = AuditEvent.objects.filter(event_type="access.refused", actor_name="aojiang",
+                                         new__object_id=str(outside.pk))
+    assert refusals.count() == 2
+    assert api_as("aojiang").get("cases/987654321").status_code == 404  # no such case: nothing to refuse
+    assert refusals.count() == 2

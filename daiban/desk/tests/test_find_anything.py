@@ -94,8 +94,8 @@ def test_the_search_box_on_every_staff_page_lists_hits_with_links(client, person
 
 def test_a_search_costs_the_same_queries_whatever_the_county_holds(api_as, person, django_assert_num_queries):
     api = api_as("center")
-    # The caller's token and user, the count, the page (cases, projects and units joined in).
-    with django_assert_num_queries(4):
+    # The caller's token with its user and roles, the count, the page (cases, projects and units joined in).
+    with django_assert_num_queries(3):
         api.get("search", {"q": "项目"})
     template = Request.objects.filter(case__isnull=True).first() or _aojiang_case_request(person)
     copies = []
@@ -105,7 +105,7 @@ def test_a_search_costs_the_same_queries_whatever_the_county_holds(api_as, perso
         copies.append(copy)
     Request.objects.bulk_create(copies)
     assert Request.objects.filter(tracking_no="SEARCH00059", search_text__contains="search00059").exists()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert len(api.get("search", {"q": "项目", "limit": 200}).json()["items"]) > 60
 
 
@@ -152,11 +152,11 @@ def test_a_credit_code_or_a_project_code_costs_the_same_queries_whatever_the_cou
     row = _aojiang_case_request(person)
     api = api_as("center")
     for q in (row.company.credit_code, "2026-330326-29-03-123456", "测试项目5123"):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             api.get("search", {"q": q})
     _copies(row, MIXED * 12)
     for q in (row.company.credit_code, "2026-330326-29-03-123456", "测试项目5123"):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert api.get("search", {"q": q}).status_code == 200
 
 

@@ -1,0 +1,47 @@
+"""A prepared read answers what its queryset answers, in one query, its SQL written once."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F
+from django.test.utils import CaptureQueriesContext
+
+from daiban.lib.aggregates import json_rows
+from daiban.lib.prepared import Prepared
+from daiban.org.models import AgencyBody, RoleGrant, User
+
+PEOPLE = Prepared(lambda username: User.objects.filter(username=username).annotate(
+    granted=json_rows(RoleGrant.objects, parent="user", row=F("role"))), related=("body", "department"),
+    username="prepared:username")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["aojiang", "fgj", "center"])
+def test_it_gives_the_row_its_related_rows_and_annotations_as_the_queryset_does(demo, username):
+    expected = User.objects.select_related("body", "department").get(username=username)
+    roles = sorted(expected.roles)
+    with CaptureQueriesContext(connection) as captured:
+        found = PEOPLE.first(username=username)
+        assert found is not None
+        assert (found.pk, found.mobile, found.body, found.department) == (
+            expected.pk, expected.mobile, expected.body, expected.department)
+        assert sorted(found.granted or []) == roles
+    assert len(captured) == 1  # the body and department (or their absence) came with the row
+
+
+@pytest.mark.django_db
+def test_it_finds_nothing_for_an_unknown_value_or_outside_within(demo):
+    assert PEOPLE.first(username="nobody") is None
+    assert PEOPLE.first(username="aojiang", within=User.objects.filter(body__isnull=True)) is None
+    assert PEOPLE.first(username="aojiang", within=User.objects.filter(pk__in=[])) is None
+    assert PEOPLE.first(username="aojiang", within=User.objects.filter(body__isnull=False)) is not None
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_placeholder_that_is_not_in_the_statement_once(demo):
+    twice = Prepared(lambda name: AgencyBody.objects.filter(name=name, address=name), name="prepared:x")
+    with pytest.raises(ValueError, match="2 times"):
+        twice.first(name="鳌江镇")
+    ordered = Prepared(lambda name: AgencyBody.objects.filter(name=name).annotate(n=Count("staff")), name="p:y")
+    with pytest.raises(ValueError, match="WHERE"):
+        ordered.first(name="鳌江镇")
