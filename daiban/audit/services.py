@@ -216,6 +216,10 @@ def _walk_spans(spans: list[Span], key: bytes, processes: int, progress, row_che
     return [results[n] for n in range(len(spans))]
 
 
+# Ranges of pages per process: progress is told as each range is done, and a process that gets less CPU does fewer.
+RANGES_PER_PROCESS = 8
+
+
 def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, processes: int, progress) -> Walked | None:
     """The whole chain read as it lies on disk (walk.walk_pages), in `processes` processes over ranges of pages: the
     walk's answer when every event is there once in one unbroken chain, else None (then the walk in order runs).
@@ -238,7 +242,7 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, processes: int, pr
         found, broken, rows = [], False, 0
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(walk_pages_in_process, _conninfo(), key, pages_range)
-                       for pages_range in page_ranges(pages, processes * 4)]
+                       for pages_range in page_ranges(pages, processes * RANGES_PER_PROCESS)]
             for future in as_completed(futures):
                 runs = future.result()
                 broken, rows = broken or runs.broken, rows + runs.rows

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from daiban.audit.chain import body_of_values, mac_maker, mac_of_body
+from daiban.audit.chain import body_of_values, mac_maker
 
 TABLE = "audit_auditevent"
 
@@ -96,7 +96,7 @@ class _Walk:
 def walk_copy(connection, key: bytes, span: Span, *, row_check: bool = False,
               progress: Callable[[int], None] = lambda n: None) -> Walked:
     """One range on PostgreSQL, from COPY's text rows (`connection`: a psycopg connection)."""
-    walk = _Walk(key, span)
+    walk, mac_of = _Walk(key, span), mac_maker(key)
     expected, previous, rows, first_bad = walk.expected, walk.previous, 0, None
     leftover = b""
     with connection.cursor() as cursor:
@@ -115,7 +115,7 @@ def walk_copy(connection, key: bytes, span: Span, *, row_check: bool = False,
                     break
                 if b"\\" in body:  # COPY doubles each backslash; JSON text holds no other character COPY escapes
                     body = body.replace(b"\\\\", b"\\")
-                if same != b"t" or mac_of_body(key, body, previous) != mac:
+                if same != b"t" or mac_of(body, previous) != mac:
                     first_bad = seq
                     break
                 previous, expected = mac, expected + 1
@@ -130,14 +130,14 @@ def walk_copy(connection, key: bytes, span: Span, *, row_check: bool = False,
 
 def walk_bodies(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked:
     """One range from rows of (seq, mac, body) whose columns the database computes from the body (SQLite)."""
-    walk = _Walk(key, span)
+    walk, mac_of = _Walk(key, span), mac_maker(key)
     for seq, mac, body in rows:
         walk.rows += 1
         if seq != walk.expected:
             walk.first_bad = min(seq, walk.expected)
             break
         mac = mac.encode("ascii")
-        if mac_of_body(key, body.encode("utf-8"), walk.previous) != mac:
+        if mac_of(body.encode("utf-8"), walk.previous) != mac:
             walk.first_bad = seq
             break
         walk.previous, walk.expected = mac, walk.expected + 1
@@ -147,7 +147,7 @@ def walk_bodies(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked
 def walk_values(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked:
     """One range from rows of (CHAIN_FIELDS…, mac, body), the body rebuilt from the columns: for SQLite, and for a
     range whose stored body PostgreSQL cannot even read as JSON."""
-    walk = _Walk(key, span)
+    walk, mac_of = _Walk(key, span), mac_maker(key)
     for row in rows:
         seq, mac, body = row[0], row[-2].encode("ascii"), row[-1].encode("utf-8")
         walk.rows += 1
@@ -155,7 +155,7 @@ def walk_values(rows: Iterable[Sequence[Any]], key: bytes, span: Span) -> Walked
             walk.first_bad = min(seq, walk.expected)
             break
         rebuilt = body_of_values(row[:-2])
-        if rebuilt != body or mac_of_body(key, rebuilt, walk.previous) != mac:
+        if rebuilt != body or mac_of(rebuilt, walk.previous) != mac:
             walk.first_bad = seq
             break
         walk.previous, walk.expected = mac, walk.expected + 1
