@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from daiban.audit.chain import CHAIN_FIELDS, body_of_values, mac_of_body, seal
+from daiban.audit.chain import CHAIN_FIELDS, body_of_values, mac_maker, seal
 from daiban.audit.models import AuditEvent, AuditHead
 from daiban.audit.services import audit_checkpoint
 
@@ -39,7 +39,7 @@ def audit_append_many(events: Iterable[dict[str, Any]], *, checkpoint_every: int
 
 
 def _append(events: Iterable[dict[str, Any]]) -> int:
-    key = settings.AUDIT_KEY.encode("utf-8")
+    mac_of = mac_maker(settings.AUDIT_KEY.encode("utf-8"))
     written = 0
     with transaction.atomic():
         AuditHead.objects.get_or_create(id=1)
@@ -50,7 +50,7 @@ def _append(events: Iterable[dict[str, Any]]) -> int:
             seq += 1
             row = {**DEFAULTS, **fields, "seq": seq}
             body = body_of_values([row[name] for name in CHAIN_FIELDS])
-            mac = mac_of_body(key, body, mac)
+            mac = mac_of(body, mac)
             rows.append((mac.decode("ascii"), body.decode("utf-8")))
             if len(rows) >= BATCH:
                 _insert(rows)

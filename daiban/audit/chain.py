@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from binascii import hexlify
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +49,25 @@ def mac_of_body(key: bytes, body: bytes, previous_mac: bytes) -> bytes:
     """The MAC (64 hex digits, as bytes) of an event whose canonical content is `body`: the one formula the writers
     and the verifier share."""
     return hexlify(hmac.digest(key, body + b"|" + previous_mac, "sha256"))
+
+
+def mac_maker(key: bytes) -> Callable[[bytes, bytes], bytes]:
+    """mac_of_body for one key, quicker: the key's HMAC pads (RFC 2104) are made once, so each event costs two
+    plain SHA-256 calls, where hmac.digest has OpenSSL 3 set the key up again for every event (about 3x slower).
+    The verifier's hot loop calls this once per event."""
+    if len(key) > SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(SHA256_BLOCK, b"\0")
+    inner, outer = bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+    sha256 = hashlib.sha256
+
+    def mac(body: bytes, previous_mac: bytes) -> bytes:
+        return hexlify(sha256(outer + sha256(inner + body + b"|" + previous_mac).digest()).digest())
+
+    return mac
+
+
+SHA256_BLOCK = 64
 
 
 def content_of(event) -> dict[str, Any]:
