@@ -82,8 +82,14 @@ def _figures_of(items: list[CaseItem]) -> list[DurationFigure] | None:
     """The duration figures read in the items' rows (plan_items), or None when they were not."""
     if not all(hasattr(item, "duration_figures") for item in items):
         return None
-    return [figure for item in items
-            for figure in from_json_rows(DurationFigure, getattr(item, "duration_figures", None))]
+    return [figure for item in items for figure in _decoded_figures(item)]
+
+
+def _decoded_figures(item: CaseItem) -> list[DurationFigure]:
+    """An item's figures decoded from its row once, however often the page asks (the plan and the rows)."""
+    if "decoded_figures" not in vars(item):
+        vars(item)["decoded_figures"] = from_json_rows(DurationFigure, getattr(item, "duration_figures", None))
+    return vars(item)["decoded_figures"]
 
 
 def _team_liaisons(case: Case) -> dict:
