@@ -344,7 +344,7 @@ def join_runs(runs: Iterable[list], key: bytes, start_seq: int, start_mac: str) 
 
 def walk_pages_in_process(conninfo: str, key: bytes, pages: Pages) -> Runs:
     """A range of pages over a connection of its own (in a process spawned by audit_verify)."""
-    import psycopg
+    import psycopg  # the PostgreSQL driver, loaded only where a PostgreSQL database is walked
 
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute("SET client_encoding TO 'UTF8'")
