@@ -3,8 +3,8 @@
 
     DATABASE_URL=postgres://…/daiban_scale DAIBAN_… .venv/bin/python bench/bench_dashboard_parts.py [--repeat 7]
 
-Runs in one transaction that is rolled back (as bench_dashboard.py): assessment's migrations are applied in it if
-the database lacks them (timed), so a shared database is left as it was. Prints p50/max (ms) and queries per part.
+Runs in one transaction that is rolled back (as bench_dashboard.py): with --migrate the missing migrations are
+applied in it (timed), so a shared database is left as it was. Prints p50/max (ms) and queries per part.
 """
 from __future__ import annotations
 
@@ -68,12 +68,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--from", dest="start", default=None)
     parser.add_argument("--to", dest="end", default=None)
+    parser.add_argument("--migrate", action="store_true", help="apply the missing migrations first (rolled back)")
     options = parser.parse_args()
     period = parse_period(options.start, options.end)
     print(f"load average {os.getloadavg()[0]:.1f}; {connection.settings_dict['NAME']}; {period.start}…{period.end}")
     rows = []
     with rolled_back():
-        if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
+        executor = MigrationExecutor(connection)
+        if options.migrate and executor.migration_plan(executor.loader.graph.leaf_nodes()):
             began = time.perf_counter()
             call_command("migrate", verbosity=0)
             print(f"migrations applied (rolled back at the end): {time.perf_counter() - began:.1f} s")

@@ -62,7 +62,7 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus, ItemStatus
-from daiban.plans.models import ItemCatalogMonthRollup, ItemMonthRollup, ItemRollup, OwnerVisit
+from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup, OwnerVisit
 
 TOTAL = "__total__"
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
@@ -165,7 +165,7 @@ def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
         months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last))
         month_key = key and "catalog_item__department"
     else:
-        months, month_key = ItemMonthRollup.objects.filter(month__range=(first, last)), key
+        months, month_key = ItemUnitMonthRollup.objects.filter(month__range=(first, last)), key
     days = ItemRollup.objects.filter(day__range=(period.start, period.end))
     if first <= last:
         days = days.exclude(day__range=(first, last))

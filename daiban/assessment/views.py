@@ -97,8 +97,10 @@ def dashboard(request: StaffRequest) -> HttpResponse:
                               key=lambda r: -r["overdue"]),
         "drill": reverse("assessment:drill", args=["__by__", 0]).replace("/0/", "/__key__/") + "?" + query,
     }
+    drill = reverse("assessment:drill", args=[by, 0])  # one reversal for the hundreds of rows
+    ranked = [(row, drill.replace("/0/", f"/{row['key']}/") + "?" + query) for row in table["rows"]]
     return render(request, "assessment/dashboard.html", {
-        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query,
+        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query, "ranked": ranked,
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],

@@ -110,19 +110,20 @@ def figures(period: Span) -> dict:
     units: defaultdict[str, _Tally] = defaultdict(_Tally)
     departments: defaultdict[str, _Tally] = defaultdict(_Tally)
     agents: defaultdict[str, _Tally] = defaultdict(_Tally)
-    owner = (OwnerEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
-             .exclude(pk__in=owner_set_aside).select_related("case__unit"))
-    agent_of = dict(_agents([e.case_id for e in owner]))
-    for evaluation in owner:
-        _count({"": county}, [""], evaluation.grade)
-        _count(units, [evaluation.case.unit.name], evaluation.grade)
-        if evaluation.case_id in agent_of:
-            _count(agents, [agent_of[evaluation.case_id]], evaluation.grade)
+    # plain rows, not model instances: a province's year holds thousands of evaluations
+    owner = list(OwnerEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
+                 .exclude(pk__in=owner_set_aside).values_list("case_id", "grade", "case__unit__name"))
+    agent_of = dict(_agents([case_id for case_id, _, _ in owner]))
+    for case_id, grade, unit in owner:
+        _count({"": county}, [""], grade)
+        _count(units, [unit], grade)
+        if case_id in agent_of:
+            _count(agents, [agent_of[case_id]], grade)
     items = (ItemEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
-             .exclude(pk__in=item_set_aside).select_related("department"))
-    for item_evaluation in items:
-        _count({"": county}, [""], item_evaluation.grade)
-        _count(departments, [item_evaluation.department.name], item_evaluation.grade)
+             .exclude(pk__in=item_set_aside).values_list("grade", "department__name"))
+    for grade, department in items:
+        _count({"": county}, [""], grade)
+        _count(departments, [department], grade)
     reviews = (BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status=ReviewStatus.CLOSED)
                .exclude(outcome=Outcome.SET_ASIDE).select_related("unit", "department", "agent"))
     for review in reviews:
@@ -141,8 +142,9 @@ def figures(period: Span) -> dict:
 
 
 def _agents(case_ids: list[int]) -> Iterable[tuple[int, str]]:
-    for member in TeamMember.objects.filter(case_id__in=case_ids, role=TeamRole.AGENT).select_related("user"):
-        yield member.case_id, member.user.display_name
+    members = TeamMember.objects.filter(case_id__in=case_ids, role=TeamRole.AGENT)
+    for case_id, full_name, username in members.values_list("case_id", "user__full_name", "user__username"):
+        yield case_id, full_name or username  # User.display_name, without a User per row
 
 
 def monthly_figures(*, actor: User, month: str | None = None) -> dict:

@@ -227,20 +227,22 @@ class ItemRollup(ItemCounts):
         indexes = [models.Index(fields=["day"], name="item_rollup_day")]
 
 
-class ItemMonthRollup(ItemCounts):
-    """The day rollups (ItemRollup) of one month summed per unit × township × department, kept by the same
-    function in the same transaction (plans.rollups), so a period's whole months are read from ~1/30 of the
-    rows (seed-scale 2025: 47k rows instead of 310k) and only its partial first and last months from the days."""
+class ItemUnitMonthRollup(ItemCounts):
+    """The day rollups (ItemRollup) of one month summed per unit × township, kept by the same function in the same
+    transaction (plans.rollups), so the figures by unit and township read a period's whole months from a row per
+    unit and month and only its partial first and last months from the days (ItemCatalogMonthRollup serves the
+    totals and departments)."""
 
     month = models.DateField("月份（当月1日）")
     unit = models.ForeignKey("org.AgencyBody", on_delete=models.CASCADE, related_name="+")
     township = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        verbose_name = verbose_name_plural = "事项月汇总"
-        constraints = [models.UniqueConstraint(fields=["month", "unit", "township", "department"],
-                                               name="item_month_rollup_once")]
+        verbose_name = verbose_name_plural = "事项机构月汇总"
+        constraints = [models.UniqueConstraint(fields=["month", "unit", "township"], name="item_unit_month_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} #{self.unit_id}: {self.finished}"
 
 
 class ItemCatalogMonthRollup(ItemCounts):

@@ -3,8 +3,8 @@ day × unit × township × department × catalog item, added to in the transacti
 them (item_finish, item_report_up), so the dashboard and GET /api/v1/stats sum a few rows per day instead
 of grouping every item of the history. Each item's contribution is worked out by one function
 (`contribution`), used by the events and by `rollups_rebuild`, which counts the whole history again (after
-an import, a bulk seed or a calendar change). Beside each day row the month's rows (ItemMonthRollup, without
-the catalog item; ItemCatalogMonthRollup, per catalog item only) are added to by the same call, so a long
+an import, a bulk seed or a calendar change). Beside each day row the month's rows (ItemUnitMonthRollup, per unit
+× township; ItemCatalogMonthRollup, per catalog item) are added to by the same call, so a long
 period sums its whole months and only the days of its partial first and last months. The statistics' old
 GROUP BY over the items stays in assessment.figures, for data scopes narrower than the county and as the
 oracle the tests compare with.
@@ -22,7 +22,7 @@ from daiban.audit.services import audit_record
 from daiban.cases.models import CaseItem
 from daiban.cases.states import ItemStatus
 from daiban.plans.deadlines import report_up_late, workdays_used
-from daiban.plans.models import ItemCatalogMonthRollup, ItemMonthRollup, ItemRollup
+from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 
 MEASURED = (ItemStatus.APPROVED, ItemStatus.REFUSED)
 COUNTERS = ("finished", "on_time", "workdays", "limit_workdays", "late", "reported_up", "report_up_late")
@@ -104,7 +104,7 @@ def _add(key: tuple, counts: dict[str, int]) -> None:
     day, unit, township, department, catalog_item = key
     where = {"unit_id": unit, "township_id": township, "department_id": department}
     add_to(ItemRollup, {"day": day, **where, "catalog_item_id": catalog_item}, counts)
-    add_to(ItemMonthRollup, {"month": day.replace(day=1), **where}, counts)
+    add_to(ItemUnitMonthRollup, {"month": day.replace(day=1), "unit_id": unit, "township_id": township}, counts)
     add_to(ItemCatalogMonthRollup, {"month": day.replace(day=1), "catalog_item_id": catalog_item}, counts)
 
 
@@ -147,9 +147,9 @@ def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
 
 
 def month_rows(day_model, month_model) -> list:
-    """The month rollups summed from the day rollups (`day_model`, `month_model`: the models, or the
-    migration's historical ones), one row per month × unit × township × department."""
-    months = (day_model.objects.order_by().values("unit_id", "township_id", "department_id", month=TruncMonth("day"))
+    """The units' month rollups summed from the day rollups (`day_model`, `month_model`: the models, or the
+    migration's historical ones), one row per month × unit × township."""
+    months = (day_model.objects.order_by().values("unit_id", "township_id", month=TruncMonth("day"))
               .annotate(**{name: Sum(name) for name in COUNTERS}))
     return [month_model(**row) for row in months.iterator(chunk_size=5000)]
 
@@ -162,8 +162,8 @@ def catalog_month_rows(day_model, month_model) -> list:
 
 
 def _months_rebuild() -> None:
-    ItemMonthRollup.objects.all().delete()
-    ItemMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemMonthRollup), batch_size=2000)
+    ItemUnitMonthRollup.objects.all().delete()
+    ItemUnitMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemUnitMonthRollup), batch_size=2000)
     ItemCatalogMonthRollup.objects.all().delete()
     ItemCatalogMonthRollup.objects.bulk_create(catalog_month_rows(ItemRollup, ItemCatalogMonthRollup),
                                                batch_size=2000)
