@@ -180,8 +180,12 @@ def _database() -> DBConfig:
         config["CONN_HEALTH_CHECKS"] = True
         # JIT off: compiling a statement cost 1-5 s (the dashboard's GROUP BYs, the ledger's per-case subqueries)
         # against milliseconds of executing it; these short indexed reads never repay it.
+        # prepare_threshold: a statement bound on the server is prepared (planned once per connection) from its
+        # second run. Only lib/prepared.py's reads bind on the server (the API's token and case reads, whose
+        # planning cost more than their execution); the ORM's cursors bind on the client and are never prepared.
+        # The pool is in-process, so no pooler between it and PostgreSQL loses a connection's statements.
         config["OPTIONS"] = {"pool": {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10, "max_idle": 300},
-                             "options": "-c jit=off"}
+                             "options": "-c jit=off", "prepare_threshold": 1}
     else:
         raise ImproperlyConfigured(f"DATABASE_URL must name sqlite or postgres, got {engine}")
     return config

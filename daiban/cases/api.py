@@ -26,6 +26,7 @@ from daiban.intake.selectors import requests_for
 from daiban.intake.services import request_register
 from daiban.intake.validation import RequestData
 from daiban.lib.errors import NotFound
+from daiban.lib.jsonutil import json_answer
 from daiban.lib.pagination import paginate
 from daiban.lib.schemas import AnyPage, PageIn, errors
 from daiban.org.http import StaffRequest
@@ -103,8 +104,8 @@ def register(request: StaffRequest, payload: s.StaffRequestIn) -> Status[dict[st
 
 
 @router.get("/{case_id}", response=dict, summary="案件详情：状态、承办机构、事项、团队")
-def get_case(request: StaffRequest, case_id: int) -> dict:
-    return case_answer(request.user, case_id)
+def get_case(request: StaffRequest, case_id: int) -> HttpResponse:
+    return json_answer(case_answer(request.user, case_id))
 
 
 @router.post("/{case_id}/agreement", response={200: dict, **errors(403, 409)},

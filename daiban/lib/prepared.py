@@ -17,9 +17,26 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
+
+
+def _cursor(connection: BaseDatabaseWrapper) -> CursorWrapper:
+    """On PostgreSQL a cursor that binds its parameters on the server, so that psycopg prepares the statement on
+    each pooled connection (settings: prepare_threshold) and PostgreSQL plans it once there, not on every call:
+    planning the case read took 0.75 ms against 0.17 ms of running it. Counted and logged like any cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg  # the PostgreSQL driver is optional
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw: Any = psycopg.Cursor(connection.connection)  # what make_cursor wraps, whatever the stubs say
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 @dataclass(frozen=True)
@@ -36,7 +53,8 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: dict[str, int]  # placeholder name → its position among params
-    compiler: SQLCompiler  # for its converters: the columns come back as the queryset would give them
+    compiler: SQLCompiler
+    converters: dict[int, Any]  # the compiler's, per column: the columns come back as the queryset gives them
     names: tuple[str, ...]  # the columns, in order
     pk_column: str  # the row's primary key as the SQL names it, for `within`
     parts: tuple[_Part, ...]
@@ -71,12 +89,12 @@ class Prepared(Generic[M]):
                 return None  # an empty scope: nothing is within it
             sql = f"{sql} AND {compiled.pk_column} IN ({inner})"
             params.extend(inner_params)
-        with connections[using].cursor() as cursor:
+        with _cursor(connections[using]) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchmany(1)
         if not rows:
             return None
-        row = next(iter(compiled.compiler.results_iter(results=[rows])))
+        row = next(compiled.compiler.apply_converters(rows, compiled.converters)) if compiled.converters else rows[0]
         return self._instance(compiled, dict(zip(compiled.names, row, strict=True)), using)
 
     def _parts(self, model: type[models.Model]) -> list[_Part]:
@@ -114,7 +132,9 @@ class Prepared(Generic[M]):
             *query.extra_select, *query.values_select, *query.annotation_select)
         meta = model._meta
         quote = connections[using].ops.quote_name
-        compiled = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler, names=names,
+        converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
+        compiled = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler, converters=converters,
+                             names=names,
                              pk_column=f"{quote(meta.db_table)}.{quote(meta.pk.column or meta.pk.attname)}", parts=tuple(parts))
         self._compiled[using] = compiled
         return compiled

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from conftest import StaffClient
+from daiban.api import api
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case, CaseDocument, CaseItem, CollaborationPhase, TeamMember, TeamRole
 from daiban.cases.selectors import case_answer, case_detail, cases_for, with_case_json, with_case_reads
@@ -124,3 +125,13 @@ def test_a_case_outside_the_callers_scope_answers_not_found_and_is_kept_as_a_ref
     assert refusals.count() == 2
     assert api_as("aojiang").get("cases/987654321").status_code == 404  # no such case: nothing to refuse
     assert refusals.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_case_answer_is_written_as_the_apis_renderer_writes_it(demo, api_as):
+    case = Case.objects.annotate(n=Count("items")).order_by("-n")[0]
+    answer = api_as("center").get(f"cases/{case.pk}")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/json; charset=utf-8"
+    center = User.objects.get(username="center")
+    expected = case_detail(get_in_scope(with_case_json(cases_for(center)), pk=case.pk, user=center))
+    assert answer.content.decode() == api.renderer.render(None, expected, response_status=200)

@@ -45,3 +45,14 @@ def test_it_refuses_a_placeholder_that_is_not_in_the_statement_once(demo):
     ordered = Prepared(lambda name: AgencyBody.objects.filter(name=name).annotate(n=Count("staff")), name="p:y")
     with pytest.raises(ValueError, match="WHERE"):
         ordered.first(name="鳌江镇")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_statement_is_planned_once_per_connection(demo):
+    for _ in range(3):
+        assert PEOPLE.first(username="aojiang") is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['SELECT "org_user"."id"%'])
+        assert cursor.fetchone()[0] == 1
