@@ -220,10 +220,12 @@ def _walk_spans(spans: list[Span], key: bytes, processes: int, progress, row_che
 RANGES_PER_PROCESS = 8
 
 
-def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, processes: int, progress) -> Walked | None:
+def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, head_seq: int, processes: int,
+                  progress) -> list[Walked] | None:
     """The whole chain read as it lies on disk (walk.walk_pages), in `processes` processes over ranges of pages: the
-    walk's answer when every event is there once in one unbroken chain, else None (then the walk in order runs).
-    PostgreSQL only, and only while the table computes its columns from the body."""
+    walk's answer when every event up to the head is there once in one unbroken chain, else None (then the walk in
+    order runs). Events appended meanwhile that a range missed are walked in order after the rest. PostgreSQL only,
+    and only while the table computes its columns from the body."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [TABLE])
         pages = cursor.fetchone()[0]
@@ -248,12 +250,18 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, processes: int, pr
                 broken, rows = broken or runs.broken, rows + runs.rows
                 found.extend(runs.runs())
                 progress(rows)
-    return None if broken else join_runs(found, key, start_seq, start_mac)
+    joined = None if broken else join_runs(found, key, start_seq, start_mac, head_seq=head_seq)
+    if joined is None:
+        return None
+    walked, rest = joined
+    if not rest:
+        return [walked]
+    return [walked, _walk_here(Span(walked.last_seq, walked.last_mac), key, lambda n: None, False)]
 
 
-def _checkpoints_passed(spans: list[Span], walked: Walked) -> list[Problem]:
+def _checkpoints_passed(spans: list[Span], last_seq: int) -> list[Problem]:
     """The signed checkpoints the ranges in order would have ended on, compared with the chain read on disk."""
-    inside = [span for span in spans if span.through_seq is not None and span.through_seq <= walked.last_seq]
+    inside = [span for span in spans if span.through_seq is not None and span.through_seq <= last_seq]
     found = dict(AuditEvent.objects.filter(seq__in=[span.through_seq for span in inside]).values_list("seq", "mac"))
     return [Problem("audit.checkpoint_mismatch", f"检查点记录的第 {span.through_seq} 条事件已被删除或改写",
                     span.through_seq) for span in inside if found.get(span.through_seq) != span.through_mac]
@@ -345,10 +353,11 @@ def audit_verify(*, key: str | None = None, now: datetime | None = None, process
                                                        "（表结构被改动），已逐条核对各列"))
     on_disk = None
     if connection.vendor == "postgresql" and not altered:
-        on_disk = _walk_on_disk(key.encode("utf-8"), start_seq, start_mac, processes, lambda done: progress(done, total))
+        on_disk = _walk_on_disk(key.encode("utf-8"), start_seq, start_mac, head_seq, processes,
+                                lambda done: progress(done, total))
     if on_disk is not None:
-        first_bad, last_seq, last_mac, rows, span_problems = _joined([on_disk])
-        span_problems += _checkpoints_passed(spans, on_disk)
+        first_bad, last_seq, last_mac, rows, span_problems = _joined(on_disk)
+        span_problems += _checkpoints_passed(spans, last_seq)
     else:  # walked again in order, range by range, to say where the chain breaks
         walked = _walk_spans(spans, key.encode("utf-8"), processes, lambda done: progress(done, total), bool(altered))
         first_bad, last_seq, last_mac, rows, span_problems = _joined(walked)
@@ -363,7 +372,9 @@ def audit_verify(*, key: str | None = None, now: datetime | None = None, process
         elif first_bad is None and head_seq > last_seq:
             problems.append(Problem("audit.tail_cut", f"审计链尾部被截断：链头记录到第 {head_seq} 条，"
                                                       f"现存事件只到第 {last_seq} 条", last_seq + 1))
-        elif first_bad is None and (head_seq, head_mac) != (last_seq, last_mac):
+        # Events appended since the head was read continue the chain past it: then the head must still be in it.
+        elif first_bad is None and (head_seq, head_mac) != (last_seq, last_mac) and not (
+                last_seq > head_seq and AuditEvent.objects.filter(seq=head_seq, mac=head_mac).exists()):
             problems.append(Problem("audit.head_rewritten", "审计链头与最后一条事件不符", last_seq))
 
     latest, checkpoint_problems = _latest_checkpoints(key)

@@ -326,20 +326,28 @@ def _stop(blocks, own_connection: bool):
     raise _Stop
 
 
-def join_runs(runs: Iterable[list], key: bytes, start_seq: int, start_mac: str) -> Walked | None:
+def join_runs(runs: Iterable[list], key: bytes, start_seq: int, start_mac: str, *,
+              head_seq: int | None = None) -> tuple[Walked, bool] | None:
     """The runs of every range of pages as one walk from the anchor (`start_seq`, whose MAC is `start_mac`): the
     walk's answer when together they hold every event after the anchor once, each linked to the one before; None
     when they do not (then the walk in order says what is wrong). Events up to the anchor are left out, as the walk
-    in order leaves them."""
+    in order leaves them.
+
+    Events appended while the pages are read may be seen in one range and not in another: past `head_seq` (the head
+    read before the walk) the runs are joined as far as they go, and the answer says whether any were left over
+    (the caller then walks the rest in order, from the last event joined)."""
     mac_of = mac_maker(key)
-    last_seq, last_mac = start_seq, start_mac.encode("ascii")
+    last_seq, last_mac, rest = start_seq, start_mac.encode("ascii"), False
     for first_seq, first_mac, first_body, end_seq, end_mac in sorted(runs):
         if end_seq <= start_seq:
             continue
         if first_seq != last_seq + 1 or mac_of(first_body, last_mac) != first_mac:
-            return None
+            if head_seq is None or last_seq < head_seq:
+                return None
+            rest = True
+            break
         last_seq, last_mac = end_seq, end_mac
-    return Walked(Span(start_seq, start_mac), None, last_seq - start_seq, last_seq, last_mac.decode("ascii"))
+    return Walked(Span(start_seq, start_mac), None, last_seq - start_seq, last_seq, last_mac.decode("ascii")), rest
 
 
 def walk_pages_in_process(conninfo: str, key: bytes, pages: Pages) -> Runs:

@@ -15,7 +15,7 @@ from daiban.audit.bulk import audit_append_many
 from daiban.audit.chain import mac_maker, mac_of_body, seal
 from daiban.audit.models import AuditEvent, AuditHead
 from daiban.audit.protection import protection_lifted
-from daiban.audit.services import audit_verify
+from daiban.audit.services import audit_record, audit_verify
 from daiban.audit.walk import join_runs, page_ranges, runs_of_rows
 
 KEY = b"a key for these tests"
@@ -37,8 +37,8 @@ def _joined(*parts) -> tuple[int, int] | None:
     runs = [run for part in parts for run in runs_of_rows(part, KEY).runs()]
     if any(runs_of_rows(part, KEY).broken for part in parts):
         return None
-    walked = join_runs(runs, KEY, 0, "")
-    return None if walked is None else (walked.rows, walked.last_seq)
+    joined = join_runs(runs, KEY, 0, "")
+    return None if joined is None else (joined[0].rows, joined[0].last_seq)
 
 
 def test_the_quick_mac_is_the_chain_s_mac_for_short_and_long_keys():
@@ -96,12 +96,21 @@ def test_events_up_to_the_anchor_are_left_out_as_the_walk_in_order_leaves_them()
     rows = _rows(100)
     anchor_seq, anchor_mac, _ = rows[49]
     after = runs_of_rows(rows[50:], KEY).runs()
-    walked = join_runs(after, KEY, anchor_seq, anchor_mac.decode())
-    assert walked is not None and (walked.rows, walked.last_seq) == (50, 100)
+    joined = join_runs(after, KEY, anchor_seq, anchor_mac.decode())
+    assert joined is not None and (joined[0].rows, joined[0].last_seq, joined[1]) == (50, 100, False)
     before = runs_of_rows(rows[:30], KEY).runs()
     assert join_runs(before + after, KEY, anchor_seq, anchor_mac.decode()) is not None
     assert join_runs(runs_of_rows(rows[20:], KEY).runs(), KEY, anchor_seq, anchor_mac.decode()) is None  # across it
     assert join_runs(after, KEY, anchor_seq, rows[48][1].decode()) is None  # another anchor MAC
+
+
+def test_past_the_head_read_before_the_walk_the_runs_are_joined_as_far_as_they_go():
+    rows = _rows(100)
+    runs = runs_of_rows(rows[:90], KEY).runs() + runs_of_rows(rows[94:], KEY).runs()  # 91 to 94 not seen
+    walked, rest = join_runs(runs, KEY, 0, "", head_seq=80)
+    assert (walked.last_seq, walked.last_mac, rest) == (90, rows[89][1].decode(), True)
+    assert join_runs(runs, KEY, 0, "", head_seq=95) is None  # missing before the head: not this path's to say
+    assert join_runs(runs_of_rows(rows, KEY).runs(), KEY, 0, "", head_seq=80)[1] is False
 
 
 def test_the_pages_are_cut_into_ranges_that_read_every_row():
@@ -213,3 +222,48 @@ def test_an_edited_event_sends_the_verification_back_to_the_walk_in_order(checkp
     monkeypatch.setattr(services, "_walk_spans", lambda *args: walks.append(args) or walk_spans(*args))
     result = audit_verify(processes=1)
     assert walks and not result.ok and result.first_bad_seq == seq
+
+
+def _appending_before_the_walk(monkeypatch, then=lambda seqs: None) -> None:
+    """Events appended after verification has read the head, before it reads the events (as people log in meanwhile)."""
+    columns_not_from_body = services.columns_not_from_body
+
+    def append_then_check():
+        seqs = [audit_record(event_type="auth.login", actor_name="张三").seq for _ in range(5)]
+        then(seqs)
+        return columns_not_from_body()
+
+    monkeypatch.setattr(services, "columns_not_from_body", append_then_check)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("walk", ["on disk", "in order"])
+def test_events_appended_while_the_chain_is_read_are_not_taken_for_a_rewritten_head(checkpoint_dir, monkeypatch,
+                                                                                     walk):
+    _chain(300)
+    if walk == "in order":
+        monkeypatch.setattr(services, "_walk_on_disk", lambda *args: None)
+    _appending_before_the_walk(monkeypatch)
+    result = audit_verify(processes=2)
+    assert result.ok, result.problems
+    assert result.events == AuditEvent.objects.count()
+
+
+@on_postgresql
+@pytest.mark.django_db
+def test_an_event_missing_among_those_appended_meanwhile_is_found_by_walking_on_from_the_head(checkpoint_dir,
+                                                                                             monkeypatch):
+    _chain(300)
+    missing: list[int] = []
+
+    def delete_the_third(seqs):
+        missing.append(seqs[2])
+        _sql("DELETE FROM audit_auditevent WHERE seq = %s", [seqs[2]])
+
+    _appending_before_the_walk(monkeypatch, delete_the_third)
+    walks = []
+    walk_here = services._walk_here
+    monkeypatch.setattr(services, "_walk_here", lambda *args: walks.append(args[0]) or walk_here(*args))
+    result = audit_verify(processes=2)
+    assert not result.ok and result.first_bad_seq == missing[0]
+    assert [span.after_seq for span in walks] == [missing[0] - 1]  # on from the last event joined, not all again
