@@ -6,7 +6,7 @@ from django import forms
 from daiban.lib.forms import choice_field
 from daiban.lib.personal import mask_phone
 from daiban.plans.models import Pause
-from daiban.plans.widgets import DateInput, Errors, Textarea, TextInput
+from daiban.plans.widgets import DateInput, Errors, Select, Textarea, TextInput
 
 DATE_ERRORS = {"invalid": "请输入有效的日期（年-月-日）"}
 
@@ -38,7 +38,7 @@ class GenerateForm(Form):
 
 
 class DispatchForm(Form):
-    liaison = forms.ChoiceField(label="代办联络员", required=False, choices=[])
+    liaison = forms.ChoiceField(label="代办联络员", required=False, choices=[], widget=Select)
     note = _text("派单说明", placeholder="可不填")
 
     def __init__(self, *args, liaisons=(), **kwargs):
@@ -53,7 +53,7 @@ class StartForm(Form):
 
 
 class PauseForm(Form):
-    kind = forms.ChoiceField(label="暂停类型", choices=Pause.Kind.choices,
+    kind = forms.ChoiceField(label="暂停类型", choices=Pause.Kind.choices, widget=Select,
                              error_messages={"required": "请选择暂停类型",
                                              "invalid_choice": "暂停类型应为听证、检验检测、鉴定、专家评审或材料补正"})
     reason = _text("事由")
@@ -112,7 +112,7 @@ class WorkLogForm(Form):
 class VisitForm(Form):
     day = _date("到场日期", required=True)
     reason = _text("事由", max_length=200)
-    item = forms.ChoiceField(label="相关事项", required=False, choices=[])
+    item = forms.ChoiceField(label="相关事项", required=False, choices=[], widget=Select)
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""The plan's text and date fields and their error lists, written out in Python as Django's form templates write
+"""The plan's text, date and choice fields and their error lists, written out in Python as Django's form templates write
 them. The plan page of a case in progress holds some fifty fields in its items' forms: rendered one by one through
 the template engine (input.html, attrs.html, the error lists), they took a quarter of the page's time
 (bench/README.md, the plan page). tests/test_widgets.py holds every form of the page to what the templates render.
@@ -44,6 +44,22 @@ class Textarea(forms.Textarea):
         text = conditional_escape(widget["value"]) if widget["value"] else ""
         return mark_safe(f'<textarea name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>\n'
                          f"{text}</textarea>")
+
+
+class Select(forms.Select):
+    """django/forms/widgets/select.html and select_option.html"""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+            parts += [f'\n  <option value="{conditional_escape(option["value"])}"{_attributes(option["attrs"])}>'
+                      f'{conditional_escape(option["label"])}</option>\n' for option in options]
+            if group:
+                parts.append("\n  </optgroup>")
+        return mark_safe("".join(parts) + "\n</select>")
 
 
 class Errors(ErrorList):
