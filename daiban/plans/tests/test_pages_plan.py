@@ -140,6 +140,12 @@ def test_the_plan_has_a_page_of_its_own_and_readers_see_it_without_forms(browse,
     assert 'class="action-form"' not in html and "/generate/" not in html and 'name="content"' not in html
 
 
+def test_the_reads_built_once_for_the_page_serve_each_person_their_own_scope(browse, planned):
+    # plans.selectors builds the page's reads once per process; the scope is each request's own filter
+    for username, status in [("aojiang", 200), ("kunyang", 404), ("fgj", 200), ("slj", 404), ("aojiang", 200)]:
+        assert browse(username).get(f"/plans/cases/{planned.pk}/").status_code == status
+
+
 @pytest.mark.parametrize("username", ["kunyang", "slj"])
 def test_everything_outside_the_scope_answers_404(browse, planned, username):
     other = browse(username)  # another township's agent; a liaison whose department has no item here
