@@ -235,11 +235,10 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, head_seq: int, pro
             connection.ensure_connection()
             runs = walk_pages(connection.connection, key, whole, progress=progress)
         else:
-            with psycopg.connect(_conninfo(), autocommit=True) as own:
-                own.execute("SET client_encoding TO 'UTF8'")
-                runs = walk_pages(own, key, whole, own_connection=True, progress=progress)
+            runs = walk_pages_in_process(_conninfo(), key, whole, progress=progress)
         found = [] if runs.broken else runs.runs()
         broken = runs.broken
+        progress(runs.rows)
     else:
         found, broken, rows = [], False, 0
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -248,6 +247,9 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, head_seq: int, pro
             for future in as_completed(futures):
                 runs = future.result()
                 broken, rows = broken or runs.broken, rows + runs.rows
+                if broken:  # the walk in order follows: the ranges not yet started are not needed
+                    for waiting in futures:
+                        waiting.cancel()
                 found.extend(runs.runs())
                 progress(rows)
     joined = None if broken else join_runs(found, key, start_seq, start_mac, head_seq=head_seq)

@@ -350,10 +350,12 @@ def join_runs(runs: Iterable[list], key: bytes, start_seq: int, start_mac: str, 
     return Walked(Span(start_seq, start_mac), None, last_seq - start_seq, last_seq, last_mac.decode("ascii")), rest
 
 
-def walk_pages_in_process(conninfo: str, key: bytes, pages: Pages) -> Runs:
-    """A range of pages over a connection of its own (in a process spawned by audit_verify)."""
+def walk_pages_in_process(conninfo: str, key: bytes, pages: Pages, *,
+                          progress: Callable[[int], None] = lambda n: None) -> Runs:
+    """A range of pages over a connection of its own: in a process spawned by audit_verify, or beside Django's
+    connection, which stays free for the progress callback's writes."""
     import psycopg  # the PostgreSQL driver, loaded only where a PostgreSQL database is walked
 
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute("SET client_encoding TO 'UTF8'")
-        return walk_pages(connection, key, pages, own_connection=True)
+        return walk_pages(connection, key, pages, own_connection=True, progress=progress)
