@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conftest import DEMO_PASSWORD
 from daiban.assessment.dimensions import DIMENSIONS
 from daiban.assessment.figures import _overdue
 from daiban.assessment.models import OverdueSpan
@@ -189,3 +190,24 @@ def test_touching_and_overlapping_spans_merge_into_one():
         (D("2026-01-01"), D("2026-01-09")), (D("2026-01-20"), None)]
     assert merged([(D("2026-01-01"), D("2026-01-03")), (D("2026-01-04"), D("2026-01-06"))]) == [
         (D("2026-01-01"), D("2026-01-03")), (D("2026-01-04"), D("2026-01-06"))]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_page_and_the_stats_api_read_as_many_queries_for_many_cases_as_for_few(person, client):
+    assert client.login(username="center", password=DEMO_PASSWORD)
+    query = {"from": "2026-09-01", "to": "2026-10-31"}
+
+    def queries() -> list[int]:
+        found = []
+        with clock.frozen(TODAY):
+            for path in ("/assessment/", "/api/v1/stats"):
+                client.get(path, query)
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(path, query).status_code == 200
+                found.append(len(captured))
+        return found
+
+    _history(12, cases=3)
+    few = queries()
+    _history(13, cases=25)
+    assert queries() == few
