@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,10 +24,11 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
-PY = sys.executable
 
+import bench_all  # noqa: E402  (bench/bench_all.py: the server as make bench starts it)
 import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database environment, server and logins)
+from bench_search import pct  # noqa: E402
 
 # (label, path): {case} is a case in the person's scope.
 TARGETS = [
@@ -40,10 +39,6 @@ TARGETS = [
     ("page /assessment/ledger/?warning=overdue", "/assessment/ledger/?warning=overdue"),
     *[(label, path) for label, who, path in bench_search.targets() if who == "page"],
 ]
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def query_counts(who: str, cases: list[int]) -> dict[str, int | str]:
@@ -82,12 +77,8 @@ def main() -> int:
     from daiban.org.models import User
 
     targets = [(label, path) for label, path in TARGETS if re.search(options.only, label)]
-    port = load.free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([PY, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT, env=env)
+    base, server = bench_all.serve(env)
     try:
-        load.wait_ready(base)
         print(f"{Case.objects.count():,} cases; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
               flush=True)
         bare = []

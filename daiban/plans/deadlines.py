@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from daiban.cases.states import ITEM_FINISHED, ITEM_PAUSED, ItemStatus
+from daiban.lib.prefetch import prefetched
 from daiban.workdays.loader import add_workdays, workdays_between
 from daiban.workdays.warning import warning_window
 
@@ -29,7 +30,11 @@ class Standing:
 
 
 def open_pause_workdays(item, today: dt.date) -> int:
-    pause = item.pauses.filter(ended_on__isnull=True).first() if item.status in ITEM_PAUSED else None
+    if item.status not in ITEM_PAUSED:
+        return 0
+    # The item's pauses as the page read them (its row's JSON list), else one query: not one per paused item.
+    running = [p for p in prefetched(item, "pauses", item.pauses.filter(ended_on__isnull=True)) if p.ended_on is None]
+    pause = min(running, key=lambda p: (p.started_on, p.pk), default=None)
     return workdays_between(pause.started_on, today).workdays if pause else 0
 
 
