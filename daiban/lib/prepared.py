@@ -63,9 +63,9 @@ class _Compiled:
 class Prepared(Generic[M]):
     """`build(**placeholders)` is the queryset (of model M, filtered by the placeholders); run with the real values.
 
-    Placeholders are ints or strings that appear nowhere else in the statement's parameters (checked when the
-    statement is compiled). The statement must end with its WHERE clause (no ordering or limit), so that `within`
-    can add to it."""
+    Placeholders are ints (compared with integer keys) or strings that appear nowhere else in the statement's
+    parameters (checked when the statement is compiled). The statement must end with its WHERE clause (no
+    ordering or limit), so that `within` can add to it."""
 
     def __init__(self, build: Callable[..., models.QuerySet[M]], *, related: tuple[str, ...] = (),
                  **placeholders: int | str) -> None:
@@ -77,6 +77,8 @@ class Prepared(Generic[M]):
     def first(self, *, within: models.QuerySet[M] | None = None, using: str = "default", **values: Any) -> M | None:
         """The row for `values`, if it is also among the rows of `within` (a queryset of the same model, say the
         caller's data scope, compiled as a subquery on each call), else None."""
+        if any(type(value) is int and not -2**63 <= value < 2**63 for value in values.values()):
+            return None  # matches no 64-bit key (as Django's lookups answer); SQLite's driver would raise
         compiled = self._compiled.get(using) or self._compile(using)
         params = list(compiled.params)
         for name, value in values.items():

@@ -124,6 +124,7 @@ def test_a_case_outside_the_callers_scope_answers_not_found_and_is_kept_as_a_ref
                                          new__object_id=str(outside.pk))
     assert refusals.count() == 2
     assert api_as("aojiang").get("cases/987654321").status_code == 404  # no such case: nothing to refuse
+    assert api_as("center").get(f"cases/{2**70}").status_code == 404  # past any key's range
     assert refusals.count() == 2
 
 
