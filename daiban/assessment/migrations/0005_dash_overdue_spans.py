@@ -3,6 +3,8 @@ from every case's items here, so no operator has to run rebuild_rollups after th
 import django.db.models.deletion
 from django.db import migrations, models
 
+from daiban.lib.migrating import analyzed
+
 
 def fill(apps, schema_editor):
     from daiban.assessment.overdue import overdue_rows
@@ -47,4 +49,5 @@ class Migration(migrations.Migration):
             model_name='overduespan',
             index=models.Index(condition=models.Q(('department__isnull', False)), fields=['accepted_on', 'starts_on'], name='overdue_span_department'),
         ),
+        analyzed("assessment_overduespan"),
     ]

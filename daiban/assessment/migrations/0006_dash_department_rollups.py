@@ -2,6 +2,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from daiban.lib.migrating import analyzed
+
 
 def fill(apps, schema_editor):
     """The case figures by department counted from the whole history (assessment.departments)."""
@@ -55,4 +57,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
+        analyzed("assessment_departmentcaserollup", "assessment_casedepartment"),
     ]

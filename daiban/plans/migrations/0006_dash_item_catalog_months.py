@@ -2,6 +2,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from daiban.lib.migrating import analyzed
+
 
 def count(apps, schema_editor):
     """The catalog items' month rollups of a database that already had day rollups (plans.rollups)."""
@@ -40,4 +42,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(count, migrations.RunPython.noop),
+        analyzed("plans_itemcatalogmonthrollup"),
     ]

@@ -2,6 +2,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from daiban.lib.migrating import analyzed
+
 
 def count(apps, schema_editor):
     """The units' month rollups of a database that already had day rollups (plans.rollups)."""
@@ -44,4 +46,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('month', 'unit', 'township'), name='item_unit_month_once'),
         ),
         migrations.RunPython(count, migrations.RunPython.noop),
+        analyzed("plans_itemunitmonthrollup"),
     ]
