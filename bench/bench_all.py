@@ -1,13 +1,13 @@
 """`make bench`: one table of the province-scale goals (issue 12) on PostgreSQL.
 
-    .venv/bin/python bench/bench_all.py [--small 1000] [--large 5000] [--repeat 20] [--users 20] [--seconds 30]
+    .venv/bin/python bench/bench_all.py [--small 1000] [--large 5000] [--repeat 20] [--warm 8] [--users 20] [--seconds 30]
         [--database-url postgres://postgres@127.0.0.1:5432/daiban_bench] [--reuse]
     .venv/bin/python bench/bench_all.py --small-url postgres://…/daiban_1k --large-url postgres://…/daiban_scale …
 
 Prepares the database as bench/load.py does (seed_demo + seed_scale --cases SMALL), starts `manage.py serve`
-(gunicorn, debug off) and measures, at that size, each staff page and API one client at a time (--repeat calls:
-p50/p95 over HTTP; queries counted in-process by Django's test client on the same database); then grows the data
-by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against the bare one-row view (the
+(gunicorn, debug off) and measures, at that size, each staff page and API one client at a time (--warm untimed
+calls, then --repeat calls: p50/p95 over HTTP; queries counted in-process by Django's test client on the same
+database); then grows the data by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against the bare one-row view (the
 issue's reference: one case row by primary key as JSON, daiban/desk/bench_views.py) and against /healthz (no query)
 under the production server with 4 clients, working days against chinese_calendar
 (bench_workdays.py), the ledger .xlsx export of all cases (time, peak RSS of its process), audit_verify over the
@@ -99,12 +99,17 @@ print(json.dumps(counts))
 """
 
 
-def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans: list[int], repeat: int) -> dict:
+def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans: list[int], repeat: int,
+                 warm: int) -> dict:
+    """p50/p95 of each target over `repeat` timed calls, after `warm` untimed ones: a worker's first request to a
+    page pays once for what the process keeps (compiled templates, statements built once, pooled connections), and
+    each call opens a new connection that either of the server's processes may take, so one warm-up call would
+    leave the other process cold and its first answer would be the p95 of 20 calls."""
     counts = json.loads(child(env, f"TARGETS = {TARGETS!r}\n" + QUERY_COUNTS))
     figures = {}
     for label, who, path in TARGETS:
         times = []
-        for i in range(repeat):
+        for i in range(-warm, repeat):
             url = base + path.format(case=cases[i % len(cases)], plan=plans[i % len(plans)])
             began = time.perf_counter()
             if who == "page":
@@ -113,7 +118,8 @@ def measure_size(env: dict, base: str, page, token: str, cases: list[int], plans
                 answer = requests.get(url, timeout=120)
             else:
                 answer = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
-            times.append(time.perf_counter() - began)
+            if i >= 0:
+                times.append(time.perf_counter() - began)
             if answer.status_code != 200:
                 raise SystemExit(f"{label}: HTTP {answer.status_code}")
         figures[label] = (pct(times, 50) * 1000, pct(times, 95) * 1000, counts.get(label))
@@ -227,6 +233,8 @@ def main() -> int:
     parser.add_argument("--events-per-case", type=int, default=10, help="audit events per case at the first size")
     parser.add_argument("--audit-events", type=int, default=10_000_000, help="audit events added to reach the second size")
     parser.add_argument("--repeat", type=int, default=20, help="calls per page and API at each size")
+    parser.add_argument("--warm", type=int, default=8,
+                        help="untimed calls per page and API first, so that every server process has served it")
     parser.add_argument("--users", type=int, default=20, help="load test users")
     parser.add_argument("--seconds", type=float, default=30, help="load test duration")
     parser.add_argument("--database-url", default=os.environ.get(
@@ -269,7 +277,7 @@ def main() -> int:
         try:
             page, token = (load.session_login(base, WHO, at["DATABASE_URL"]),
                            load.token_login(base, WHO, at["DATABASE_URL"]))
-            sizes.append((count, measure_size(at, base, page, token, cases, plans, options.repeat)))
+            sizes.append((count, measure_size(at, base, page, token, cases, plans, options.repeat, options.warm)))
             if n:
                 api, row, bare = api_ratio(base, token, cases)
         finally:
