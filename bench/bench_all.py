@@ -7,9 +7,9 @@
 Prepares the database as bench/load.py does (seed_demo + seed_scale --cases SMALL), starts `manage.py serve`
 (gunicorn, debug off) and measures, at that size, each staff page and API one client at a time (--warm untimed
 calls, then --repeat calls: p50/p95 over HTTP; queries counted in-process by Django's test client on the same
-database); then grows the data by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against the bare one-row view (the
-issue's reference: one case row by primary key as JSON, daiban/desk/bench_views.py) and against /healthz (no query)
-under the production server with 4 clients, working days against chinese_calendar
+database); then grows the data by seed_scale --cases LARGE-SMALL and measures again. Then: the case API against
+the bare one-row view (the issue's reference: one case row by primary key as JSON, daiban/desk/bench_views.py)
+and against /healthz (no query) under the production server with 4 clients, working days against chinese_calendar
 (bench_workdays.py), the ledger .xlsx export of all cases (time, peak RSS of its process), audit_verify over the
 whole chain (events/s) and the load test (bench/load.py --reuse). Prints one table; goals from the issue.
 
