@@ -23,6 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from daiban.assessment.models import CaseDepartment, DepartmentCaseRollup
 from daiban.assessment.rollups import SOURCES
 from daiban.cases.models import CaseItem, CaseTransition
+from daiban.cases.selectors import cases_holding
 from daiban.cases.states import CaseStatus
 from daiban.catalog import hooks as catalog_hooks
 from daiban.plans.models import OwnerVisit
@@ -127,7 +128,7 @@ def _item(sender, instance: CaseItem, raw: bool = False, update_fields=None, **k
 def after_catalog_change(item, changed: Collection[str]) -> None:
     """A catalog item moved to another department: the cases holding it move their counts."""
     if "department" in changed:
-        for case_id in CaseItem.objects.filter(catalog_item=item).order_by().values_list("case", flat=True).distinct():
+        for case_id in cases_holding(item):
             departments_refresh(case_id)
 
 

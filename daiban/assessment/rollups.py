@@ -28,6 +28,7 @@ from daiban.assessment.models import CaseRollup, OverdueSpan
 from daiban.assessment.overdue import MOVING_FIELDS, overdue_refresh, overdue_rows
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, CaseTransition
+from daiban.cases.selectors import cases_holding
 from daiban.cases.states import CaseStatus
 from daiban.catalog import hooks as catalog_hooks
 from daiban.intake.models import Request
@@ -174,7 +175,7 @@ def _pause_moved(sender, instance: Pause, raw: bool = False, **kwargs) -> None:
 def overdue_after_catalog_change(item, changed: Collection[str]) -> None:
     """A catalog item moved to another department: the department spans of the cases holding it move too."""
     if "department" in changed:
-        for case_id in CaseItem.objects.filter(catalog_item=item).order_by().values_list("case", flat=True).distinct():
+        for case_id in cases_holding(item):
             overdue_refresh(case_id)
 
 

@@ -44,6 +44,12 @@ def cases_for(user) -> QuerySet[Case]:
 ITEM_READS = ("catalog_item__department__region", "liaison")
 
 
+def cases_holding(catalog_item) -> list[int]:
+    """The ids of the cases that hold `catalog_item` (say, after it moved to another department)."""
+    return list(CaseItem.objects.filter(catalog_item=catalog_item).order_by().values_list("case", flat=True)
+                .distinct())
+
+
 def case_items() -> QuerySet[CaseItem]:
     """Items as the case's readers use them: their catalog item, department and region, their liaison."""
     return CaseItem.objects.select_related(*ITEM_READS)
