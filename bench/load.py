@@ -182,7 +182,7 @@ class Load:
         try:
             status = call().status_code
         except requests.RequestException as error:
-            status = f"{type(error).__name__}"
+            status = f"{type(error).__name__}: {error}"[:300]
         elapsed = time.perf_counter() - began
         with self.lock:
             self.times.setdefault(kind, []).append(elapsed)

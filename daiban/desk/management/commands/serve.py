@@ -17,12 +17,18 @@ from django.core.management.base import BaseCommand, CommandError
 WORKER_COMMAND = ["manage.py", "run_huey", "--workers", "2"]
 # Running requests and tasks get this long to finish after SIGTERM; then the child is killed.
 GRACEFUL_STOP_SECONDS = 10
+# Seconds an idle kept-alive connection stays open (see web_command).
+KEEP_ALIVE_SECONDS = 75
 
 
 def web_command(host: str, port: str, processes: int, threads: int) -> list[str]:
     # gunicorn's arbiter starts a new worker process when one dies; --timeout restarts one stuck that long.
     return ["-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(processes), "--threads", str(threads),
             "--worker-class", "gthread", "--graceful-timeout", str(GRACEFUL_STOP_SECONDS), "--timeout", "120",
+            # An idle kept-alive connection stays open longer than the proxy's or client's own idle limit (nginx
+            # keeps upstream connections 60 s): with gunicorn's 2 s, a request sent on a connection the server was
+            # closing was reset (7 of 2,842 in the 50-user load test at 100k cases, bench/README.md).
+            "--keep-alive", str(KEEP_ALIVE_SECONDS),
             # Only Django judges X-Forwarded-Proto, and only from DAIBAN_TRUSTED_PROXIES (daiban/lib/proxy.py).
             "--forwarded-allow-ips", "", "--log-level", "warning", "daiban.wsgi:application"]
 
