@@ -146,26 +146,24 @@ def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
             for (day, unit, township, department, catalog_item), counts in counted.items()]
 
 
-def month_rows(day_model, month_model) -> list:
-    """The units' month rollups summed from the day rollups (`day_model`, `month_model`: the models, or the
-    migration's historical ones), one row per month × unit × township."""
-    months = (day_model.objects.order_by().values("unit_id", "township_id", month=TruncMonth("day"))
+def month_rows(day_model, month_model, *keys: str) -> list:
+    """Month rollups summed from the day rollups (`day_model`, `month_model`: the models, or a migration's
+    historical ones), one row per month × `keys` (say "unit_id", "township_id"; or "catalog_item_id")."""
+    months = (day_model.objects.order_by().values(*keys, month=TruncMonth("day"))
               .annotate(**{name: Sum(name) for name in COUNTERS}))
     return [month_model(**row) for row in months.iterator(chunk_size=5000)]
 
 
-def catalog_month_rows(day_model, month_model) -> list:
-    """The catalog items' month rollups summed from the day rollups, one row per month × catalog item."""
-    months = (day_model.objects.order_by().values("catalog_item_id", month=TruncMonth("day"))
-              .annotate(**{name: Sum(name) for name in COUNTERS}))
-    return [month_model(**row) for row in months.iterator(chunk_size=5000)]
+UNIT_MONTH_KEYS = ("unit_id", "township_id")
+CATALOG_MONTH_KEYS = ("catalog_item_id",)
 
 
 def _months_rebuild() -> None:
     ItemUnitMonthRollup.objects.all().delete()
-    ItemUnitMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemUnitMonthRollup), batch_size=2000)
+    ItemUnitMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemUnitMonthRollup, *UNIT_MONTH_KEYS),
+                                            batch_size=2000)
     ItemCatalogMonthRollup.objects.all().delete()
-    ItemCatalogMonthRollup.objects.bulk_create(catalog_month_rows(ItemRollup, ItemCatalogMonthRollup),
+    ItemCatalogMonthRollup.objects.bulk_create(month_rows(ItemRollup, ItemCatalogMonthRollup, *CATALOG_MONTH_KEYS),
                                                batch_size=2000)
 
 

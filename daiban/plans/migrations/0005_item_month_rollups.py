@@ -6,18 +6,11 @@ from django.db import migrations, models
 
 def count(apps, schema_editor):
     """The month rollups of a database that already had day rollups, summed by the one rule (plans.rollups)."""
-    # the rule as it stood (plans.rollups.month_rows now sums the unit rollups of 0007 that replace this table)
-    from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
-
-    from daiban.plans.rollups import COUNTERS
+    from daiban.plans.rollups import month_rows
 
     ItemMonthRollup = apps.get_model("plans", "ItemMonthRollup")
-    months = (apps.get_model("plans", "ItemRollup").objects.order_by()
-              .values("unit_id", "township_id", "department_id", month=TruncMonth("day"))
-              .annotate(**{name: Sum(name) for name in COUNTERS}))
-    ItemMonthRollup.objects.bulk_create([ItemMonthRollup(**row) for row in months.iterator(chunk_size=5000)],
-                                        batch_size=2000)
+    ItemMonthRollup.objects.bulk_create(month_rows(apps.get_model("plans", "ItemRollup"), ItemMonthRollup, "unit_id",
+                                                   "township_id", "department_id"), batch_size=2000)
 
 
 class Migration(migrations.Migration):

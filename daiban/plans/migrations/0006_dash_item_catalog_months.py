@@ -7,10 +7,10 @@ from daiban.lib.migrating import analyzed
 
 def count(apps, schema_editor):
     """The catalog items' month rollups of a database that already had day rollups (plans.rollups)."""
-    from daiban.plans.rollups import catalog_month_rows
+    from daiban.plans.rollups import CATALOG_MONTH_KEYS, month_rows
 
     model = apps.get_model("plans", "ItemCatalogMonthRollup")
-    model.objects.bulk_create(catalog_month_rows(apps.get_model("plans", "ItemRollup"), model), batch_size=2000)
+    model.objects.bulk_create(month_rows(apps.get_model("plans", "ItemRollup"), model, *CATALOG_MONTH_KEYS), batch_size=2000)
 
 
 class Migration(migrations.Migration):

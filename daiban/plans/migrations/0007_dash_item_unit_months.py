@@ -7,10 +7,10 @@ from daiban.lib.migrating import analyzed
 
 def count(apps, schema_editor):
     """The units' month rollups of a database that already had day rollups (plans.rollups)."""
-    from daiban.plans.rollups import month_rows
+    from daiban.plans.rollups import UNIT_MONTH_KEYS, month_rows
 
     model = apps.get_model("plans", "ItemUnitMonthRollup")
-    model.objects.bulk_create(month_rows(apps.get_model("plans", "ItemRollup"), model), batch_size=2000)
+    model.objects.bulk_create(month_rows(apps.get_model("plans", "ItemRollup"), model, *UNIT_MONTH_KEYS), batch_size=2000)
 
 
 class Migration(migrations.Migration):

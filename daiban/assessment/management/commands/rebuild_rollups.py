@@ -8,6 +8,7 @@ from django.db import connection
 from daiban.assessment.departments import departments_rebuild
 from daiban.assessment.models import CaseDepartment, CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.rollups import case_rollups_rebuild
+from daiban.lib.migrating import analyze
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 from daiban.plans.rollups import rollups_rebuild
 
@@ -19,11 +20,9 @@ class Command(BaseCommand):
         items = rollups_rebuild()
         cases = case_rollups_rebuild()
         departments = departments_rebuild()
-        if connection.vendor == "postgresql":  # tables rewritten in bulk: without statistics the planner picks
-            with connection.cursor() as cursor:  # nested loops over them (seconds instead of milliseconds)
-                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in (
-                    ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, OverdueSpan,
-                    DepartmentCaseRollup, CaseDepartment)))
+        analyze(connection, *(model._meta.db_table for model in (
+            ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, OverdueSpan, DepartmentCaseRollup,
+            CaseDepartment)))
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
             f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"
