@@ -32,13 +32,16 @@ def is_case_owner(user, case: Case) -> bool:
             and case.project.company.owner_users.filter(pk=user.pk).exists())
 
 
+# What each case's row of a list or page reads with it (cases_for, the case API, the plan and case pages).
+CASE_ROW_READS = ("project", "project__company", "project__location", "unit", "request")
+
+
 def cases_for(user) -> QuerySet[Case]:
     scope = scope_of(user)
     condition = scope_condition(scope, unit="unit", company="project__company")
     if (items := department_items(scope, user)) is not None:
         condition |= Q(pk__in=items.values("case_id"))
-    return (Case.objects.filter(condition)
-            .select_related("project", "project__company", "project__location", "unit", "request"))
+    return Case.objects.filter(condition).select_related(*CASE_ROW_READS)
 
 
 ITEM_READS = ("catalog_item__department__region", "liaison")
@@ -191,7 +194,7 @@ def with_case_json(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 # The case API's read (with_case_json and the rows case_detail reads), its SQL written once: see lib/prepared.py.
 _CASE_ANSWER = Prepared(lambda case_id: with_case_json(Case.objects.filter(pk=case_id)),
-                        related=("request", "unit", "project", "project__company", "project__location"),
+                        related=CASE_ROW_READS,
                         case_id=987_654_321_987)
 
 

@@ -11,14 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from daiban.cases.models import Case
-from daiban.cases.selectors import cases_for, with_case_reads
+from daiban.cases.selectors import cases_for
 from daiban.cases.views import case_context, case_post
 from daiban.coordination.selectors import blocking_issues
-from daiban.lib.prefetch import unpack_json_children
 from daiban.org.http import StaffRequest
 from daiban.org.pages import staff_page
 from daiban.org.scope import get_in_scope
-from daiban.plans.selectors import plan_items, with_plan_reads
+from daiban.plans.selectors import plan_page_case
 from daiban.plans.views import case_section
 
 TEMPLATE = "desk/case_page.html"
@@ -28,10 +27,7 @@ TEMPLATE = "desk/case_page.html"
 @require_http_methods(["GET", "POST"])
 def case_page(request: StaffRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
-        reads = with_plan_reads(with_case_reads(cases_for(request.user), items=plan_items()))
-        case = get_in_scope(reads, pk=pk, user=request.user)
-        unpack_json_children(case)
-        return render(request, TEMPLATE, _context(request, case))
+        return render(request, TEMPLATE, _context(request, plan_page_case(request.user, pk)))
     case = get_in_scope(cases_for(request.user), pk=pk, user=request.user)
     answer = case_post(request, case)
     if isinstance(answer, HttpResponse):

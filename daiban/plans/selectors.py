@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from daiban.cases.models import Case, CaseItem, TeamRole
 from daiban.cases.selectors import (
+    CASE_ROW_READS,
     case_items,
     cases_for,
     documents_of,
@@ -47,10 +48,6 @@ def with_plan_reads(cases: QuerySet[Case]) -> QuerySet[Case]:
         Prefetch("items__urges", ItemUrge.objects.select_related("by", "to")),
         Prefetch("visits", OwnerVisit.objects.select_related("item__catalog_item", "recorded_by")),
     )
-
-
-# What cases_for reads in each case's row (daiban.cases.selectors).
-CASE_ROW_READS = ("project", "project__company", "project__location", "unit", "request")
 
 
 def plan_page_case(user, case_id: int) -> Case:
