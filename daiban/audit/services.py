@@ -26,6 +26,7 @@ from daiban.audit.models import AuditAnchor, AuditEvent, AuditHead
 from daiban.audit.shape import columns_not_from_body
 from daiban.audit.walk import (
     TABLE,
+    Pages,
     Span,
     Walked,
     join_runs,
@@ -226,11 +227,8 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, head_seq: int, pro
     walk's answer when every event up to the head is there once in one unbroken chain, else None (then the walk in
     order runs). Events appended meanwhile that a range missed are walked in order after the rest. PostgreSQL only,
     and only while the table computes its columns from the body."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [TABLE])
-        pages = cursor.fetchone()[0]
     if processes <= 1 or connection.in_atomic_block:
-        whole = page_ranges(pages, 1)[0]  # one COPY: one snapshot
+        whole = Pages(0)  # every page, in one COPY: one snapshot
         if connection.in_atomic_block:  # rows only this connection sees
             connection.ensure_connection()
             runs = walk_pages(connection.connection, key, whole, progress=progress)
@@ -241,6 +239,9 @@ def _walk_on_disk(key: bytes, start_seq: int, start_mac: str, head_seq: int, pro
         progress(runs.rows)
     else:
         found, broken, rows = [], False, 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [TABLE])
+            pages = cursor.fetchone()[0]
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(walk_pages_in_process, _conninfo(), key, pages_range)
                        for pages_range in page_ranges(pages, processes * RANGES_PER_PROCESS)]

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from daiban.lib.errors import ERROR_CODES, error_body
-from daiban.lib.jsonutil import dumps
+from daiban.lib.jsonutil import json_answer
 
 API_PREFIX = "/api/v1/"
-JSON = "application/json; charset=utf-8"
 
 # What an answer that did not come from an operation means, by its status.
 _CODE_FOR_STATUS = {
@@ -29,8 +28,7 @@ _CODE_FOR_STATUS = {
 def error_response(code: str, detail: str | None = None, fields: list[dict[str, str]] | None = None, *,
                    status: int | None = None) -> HttpResponse:
     default_status, default_detail = ERROR_CODES.get(code, (400, "请求无法处理"))
-    return HttpResponse(dumps(error_body(code, detail or default_detail, fields)), status=status or default_status,
-                        content_type=JSON)
+    return json_answer(error_body(code, detail or default_detail, fields), status=status or default_status)
 
 
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+JSON = "application/json; charset=utf-8"
+
 
 def dumps(data: Any) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
@@ -15,7 +17,7 @@ def dumps(data: Any) -> str:
 def json_answer(data: Any, status: int = 200) -> HttpResponse:
     """The API's answer as its renderer writes it (daiban/api.py), for an operation that declares `response=dict`:
     django-ninja would otherwise validate the dict against `dict` and copy it whole first, for nothing."""
-    return HttpResponse(dumps(data), status=status, content_type="application/json; charset=utf-8")
+    return HttpResponse(dumps(data), status=status, content_type=JSON)
 
 
 def canonical(data: Any) -> bytes:
