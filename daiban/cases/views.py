@@ -80,6 +80,12 @@ def _units(user: User) -> list[tuple[int, str]] | None:
     return unit_choices()
 
 
+def _unit(request: StaffRequest, units: list[tuple[int, str]] | None) -> int | None:
+    """The unit the list is filtered by (?unit=), for a reader who has the filter."""
+    unit = request.GET.get("unit", "")
+    return int(unit) if units is not None and unit.isdigit() else None
+
+
 def _list_page(request: StaffRequest, template: str, context: dict, rows: QuerySet, *, order: str,
                mark: Callable[[Any], tuple[str, str]] | None = None) -> HttpResponse:
     """`mark` gives each row's (css class, label), shown as `marked`: (row, css class, label)."""
@@ -102,16 +108,16 @@ def request_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), Request.Status.choices)
     source = _choice(request.GET.get("source", ""), Source.choices)
     units = _units(request.user)
-    unit = request.GET.get("unit", "")
+    unit = _unit(request, units)
     rows = requests_for(request.user).select_related("case")
     if status:
         rows = rows.filter(status=status)
     if source:
         rows = rows.filter(source=source)
-    if units is not None and unit.isdigit():
-        rows = rows.filter(unit_id=int(unit))
+    if unit is not None:
+        rows = rows.filter(unit_id=unit)
     context = {"statuses": Request.Status.choices, "sources": Source.choices, "status": status, "source": source,
-               "units": units, "unit": int(unit) if unit.isdigit() else None, "can_register": is_worker(request.user)}
+               "units": units, "unit": unit, "can_register": is_worker(request.user)}
     return _list_page(request, "cases/request_list.html", context, rows, mark=contact_mark, order="-received_at")
 
 
@@ -209,15 +215,14 @@ def request_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def case_list(request: StaffRequest) -> HttpResponse:
     status = _choice(request.GET.get("status", ""), CaseStatus.choices)
     units = _units(request.user)
-    unit = request.GET.get("unit", "")
+    unit = _unit(request, units)
     agents = TeamMember.objects.filter(role=TeamRole.AGENT).select_related("user")
     rows = cases_for(request.user).prefetch_related(Prefetch("team", queryset=agents, to_attr="agents"))
     if status:
         rows = rows.filter(status=status)
-    if units is not None and unit.isdigit():
-        rows = rows.filter(unit_id=int(unit))
-    context = {"statuses": CaseStatus.choices, "status": status, "units": units,
-               "unit": int(unit) if unit.isdigit() else None}
+    if unit is not None:
+        rows = rows.filter(unit_id=unit)
+    context = {"statuses": CaseStatus.choices, "status": status, "units": units, "unit": unit}
     return _list_page(request, "cases/case_list.html", context, rows, order="-accepted_at")
 
 
