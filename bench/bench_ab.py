@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import load  # noqa: E402  (bench/load.py: database environment, server and logins)
-from bench_search import pct  # noqa: E402
+from load import percentile as pct  # noqa: E402  (one percentile for every bench figure)
 
 
 def main() -> int:

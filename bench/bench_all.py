@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import threading
@@ -39,6 +38,7 @@ PY = sys.executable
 
 import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database, server and logins)
+from load import percentile as pct  # noqa: E402  (one percentile for every bench figure)
 
 # (label, who, path) — who: a page session or an API token of that person, or "public" (no login); {case} is a
 # sampled case.
@@ -60,10 +60,6 @@ TARGETS = [
     ("page /portal/timeliness/ (承诺时限 / 实际平均, public)", "public", "/portal/timeliness/"),
 ]
 WHO = "center"  # the county centre: scope "all", the heaviest
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100)[p - 1] if len(values) > 1 else values[0]
 
 
 def child(env: dict, code: str, timeout: float | None = None) -> str:

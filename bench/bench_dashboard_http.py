@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -60,8 +59,7 @@ def main() -> None:
                 answer = get()
                 times.append((time.perf_counter() - began) * 1000)
                 assert answer.status_code == 200, (label, answer.status_code)
-            p95 = statistics.quantiles(times, n=100)[94] if len(times) > 1 else times[0]
-            print(f"| {label} | {statistics.median(times):.0f} | {p95:.0f} | {size} |")
+            print(f"| {label} | {load.percentile(times, 50):.0f} | {load.percentile(times, 95):.0f} | {size} |")
         print(f"load average {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()

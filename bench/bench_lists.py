@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import bench_all  # noqa: E402  (bench/bench_all.py: the server as make bench starts it)
 import bench_search  # noqa: E402  (bench/bench_search.py: the search box's query shapes)
 import load  # noqa: E402  (bench/load.py: database environment, server and logins)
-from bench_search import pct  # noqa: E402
+from load import percentile as pct  # noqa: E402  (one percentile for every bench figure)
 
 # (label, path): {case} is a case in the person's scope.
 TARGETS = [

@@ -120,7 +120,7 @@ def main() -> int:
                 by_case[label].setdefault(plans[n % len(plans)], []).append(times[-1])
                 if status != 200:
                     raise SystemExit(f"{label}: HTTP {status}")
-            figures[label] = (bench_all.pct(times, 50), bench_all.pct(times, 95))
+            figures[label] = (load.percentile(times, 50), load.percentile(times, 95))
         counts = query_counts(cookie, key, token, plans[0])
         cases = Case.objects.count()
     finally:

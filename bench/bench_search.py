@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 PY = sys.executable
 
 import load  # noqa: E402  (bench/load.py: database environment, server and logins)
+from load import percentile as pct  # noqa: E402  (one percentile for every bench figure)
 
 # (shape, query): the generated cases are 测试企业<n>有限公司's 测试项目<n>, credit codes 9133…, the demo
 # county's tracking numbers DB2026…; {case} is a sampled case id, a number that names some generated case.
@@ -48,10 +48,6 @@ def targets() -> list[tuple[str, str, str]]:
         rows.append((f"page /search/?q= ({shape})", "page", f"/search/?q={quote(q, safe='{}')}"))
         rows.append((f"GET /api/v1/search?q= ({shape})", "api", f"/api/v1/search?q={quote(q, safe='{}')}"))
     return rows
-
-
-def pct(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 def in_process(who: str, q: str, cases: list[int], repeat: int) -> str:

@@ -208,6 +208,7 @@ class Load:
 
 
 def percentile(values: list[float], p: int) -> float:
+    """The p-th percentile (statistics.quantiles' default, exclusive method) of every bench script's figures."""
     if len(values) < 2:
         return values[0] if values else 0.0
     return statistics.quantiles(values, n=100)[p - 1]

@@ -240,7 +240,8 @@ class Runs:
 
 
 def runs_of_rows(rows: Iterable[tuple[int, bytes, bytes]], key: bytes) -> Runs:
-    """The runs of events given as (seq, MAC, body) in any order: walk_pages' bookkeeping, without a database."""
+    """The runs of events given as (seq, MAC, body) in any order (a body may be a memoryview): walk_pages' bookkeeping.
+    Stops at the first event found wrong (`broken`), leaving the rest of `rows` unread."""
     mac_of, runs = mac_maker(key), Runs()
     first_seq, first_mac, first_body, expected, previous = -1, b"", b"", -1, b""
     for seq, mac, body in rows:
@@ -254,7 +255,7 @@ def runs_of_rows(rows: Iterable[tuple[int, bytes, bytes]], key: bytes) -> Runs:
                 runs.close(mac_of, first_seq, first_mac, first_body, expected - 1, previous)
                 if runs.broken:
                     return runs
-            first_seq, first_mac, first_body = seq, mac, body
+            first_seq, first_mac, first_body = seq, mac, bytes(body)  # kept past its block, and sent between processes
         previous, expected = mac, seq + 1
     if first_seq >= 0 and not runs.broken:
         runs.close(mac_of, first_seq, first_mac, first_body, expected - 1, previous)
@@ -263,56 +264,48 @@ def runs_of_rows(rows: Iterable[tuple[int, bytes, bytes]], key: bytes) -> Runs:
 
 def walk_pages(connection, key: bytes, pages: Pages, *, own_connection: bool = False,
                progress: Callable[[int], None] = lambda n: None) -> Runs:
-    """One range of pages on PostgreSQL by binary COPY, as runs (`connection`: a psycopg connection). The loop below
-    is runs_of_rows' (tested there), with the rows parsed in place: per event one unpack, two SHA-256 calls.
-    An event found wrong stops the read: by cancelling the COPY on a connection of our own, else by reading it out
-    (a connection in a transaction must stay usable)."""
-    mac_of, runs = mac_maker(key), Runs()
-    first_seq, first_mac, first_body, expected, previous = -1, b"", b"", -1, b""
-    unpack, head = _ROW.unpack_from, _ROW.size
-    rows = 0
+    """One range of pages on PostgreSQL by binary COPY, as runs (`connection`: a psycopg connection): the rows parsed in
+    place (`_binary_rows`: one unpack per event) and joined by runs_of_rows (two SHA-256 calls per event).
+    An event found wrong, or a row that does not parse, stops the read: by cancelling the COPY on a connection of our
+    own, else by reading it out (a connection in a transaction must stay usable)."""
     if own_connection:  # compiling a plan this size costs more than it saves
         connection.execute("SET jit = off")
+    read = [0]
     try:
         with connection.cursor() as cursor, cursor.copy(pages_sql(pages)) as copy:
             blocks = iter(copy)
-            start = bytes(next(blocks, b""))
-            if not start.startswith(_HEADER):
+            runs = runs_of_rows(_binary_rows(blocks, own_connection, read, progress), key)
+            if runs.broken:
                 _stop(blocks, own_connection)
-            header = len(_HEADER) + 8 + struct.unpack_from(">i", start, len(_HEADER) + 4)[0]
-            for block in chain([memoryview(start)[header:]], blocks):
-                if len(block) < head:  # the end (a field count of -1), nothing after the header, or a short MAC
-                    if len(block) > 2:
-                        _stop(blocks, own_connection)
-                    continue
-                _fields, _eight, seq, mac_length, mac, body_length = unpack(block)
-                body = block[head:]
-                if mac_length != MAC_LENGTH or body_length != len(body):
-                    _stop(blocks, own_connection)
-                rows += 1
-                if seq == expected:
-                    if mac_of(body, previous) != mac:
-                        _stop(blocks, own_connection)
-                else:
-                    if first_seq >= 0:
-                        runs.close(mac_of, first_seq, first_mac, first_body, expected - 1, previous)
-                        if runs.broken:
-                            _stop(blocks, own_connection)
-                    first_seq, first_mac, first_body = seq, mac, bytes(body)
-                previous, expected = mac, seq + 1
-                if not rows & 0xFFFF:
-                    progress(rows)
-            if first_seq >= 0:
-                runs.close(mac_of, first_seq, first_mac, first_body, expected - 1, previous)
-            return _counted(runs, rows)
+            return runs
     except _Stop:
-        runs.broken = True
-    return _counted(runs, rows)
+        return Runs(rows=read[0], broken=True)
 
 
-def _counted(runs: Runs, rows: int) -> Runs:
-    runs.rows = rows
-    return runs
+def _binary_rows(blocks, own_connection: bool, read: list[int], progress: Callable[[int], None]):
+    """(seq, MAC, body) of each row of a binary COPY of (seq bigint, mac varchar, body text), the body a view of its
+    block. A row that does not parse stops the COPY (`_stop`), with read[0] = the rows read before it."""
+    unpack, head = _ROW.unpack_from, _ROW.size
+    start = bytes(next(blocks, b""))
+    if not start.startswith(_HEADER):
+        _stop(blocks, own_connection)
+    header = len(_HEADER) + 8 + struct.unpack_from(">i", start, len(_HEADER) + 4)[0]
+    rows = 0
+    for block in chain([memoryview(start)[header:]], blocks):
+        if len(block) < head:  # the end (a field count of -1), nothing after the header, or a short MAC
+            if len(block) > 2:
+                read[0] = rows
+                _stop(blocks, own_connection)
+            continue
+        _fields, _eight, seq, mac_length, mac, body_length = unpack(block)
+        body = block[head:]
+        if mac_length != MAC_LENGTH or body_length != len(body):
+            read[0] = rows
+            _stop(blocks, own_connection)
+        rows += 1
+        if not rows & 0xFFFF:
+            progress(rows)
+        yield seq, mac, body
 
 
 class _Stop(Exception):
