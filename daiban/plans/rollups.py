@@ -146,11 +146,12 @@ def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
             for (day, unit, township, department, catalog_item), counts in counted.items()]
 
 
-def month_rows(day_model, month_model, *keys: str) -> list:
+def month_rows(day_model, month_model, *keys: str, counters: tuple[str, ...] = COUNTERS) -> list:
     """Month rollups summed from the day rollups (`day_model`, `month_model`: the models, or a migration's
-    historical ones), one row per month × `keys` (say "unit_id", "township_id"; or "catalog_item_id")."""
+    historical ones), one row per month × `keys` (say "unit_id", "township_id"; or "catalog_item_id"), each of
+    `counters` summed (the item rollups' by default; assessment's case rollups name theirs)."""
     months = (day_model.objects.order_by().values(*keys, month=TruncMonth("day"))
-              .annotate(**{name: Sum(name) for name in COUNTERS}))
+              .annotate(**{name: Sum(name) for name in counters}))
     return [month_model(**row) for row in months.iterator(chunk_size=5000)]
 
 

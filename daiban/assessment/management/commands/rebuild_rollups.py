@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from daiban.assessment.departments import departments_rebuild
-from daiban.assessment.models import CaseDepartment, CaseRollup, DepartmentCaseRollup, OverdueSpan
+from daiban.assessment.models import CaseDepartment, CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.lib.migrating import analyze
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
@@ -21,8 +21,8 @@ class Command(BaseCommand):
         cases = case_rollups_rebuild()
         departments = departments_rebuild()
         analyze(connection, *(model._meta.db_table for model in (
-            ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, OverdueSpan, DepartmentCaseRollup,
-            CaseDepartment)))
+            ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, CaseMonthRollup, OverdueSpan,
+            DepartmentCaseRollup, CaseDepartment)))
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
             f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"
