@@ -163,10 +163,12 @@ class OverdueSpan(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "案件逾期区间"
-        indexes = [models.Index(fields=["accepted_on", "starts_on"], name="overdue_span_cohort",
-                                condition=models.Q(department__isnull=True)),
-                   models.Index(fields=["accepted_on", "starts_on"], name="overdue_span_department",
-                                condition=models.Q(department__isnull=False))]
+        # Covering the cohort's count (figures._overdue_spanned) by unit, township or department: read from the
+        # index alone, not from spans scattered over the table (at 100k cases a year's cohort lay on 96 % of its pages).
+        indexes = [models.Index(fields=["accepted_on", "starts_on"], include=["ends_on", "unit", "township"],
+                                name="overdue_cohort_covering", condition=models.Q(department__isnull=True)),
+                   models.Index(fields=["accepted_on", "starts_on"], include=["ends_on", "department"],
+                                name="overdue_department_covering", condition=models.Q(department__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.starts_on.isoformat()} → {self.ends_on.isoformat() if self.ends_on else '…'}"

@@ -35,7 +35,7 @@ from daiban.cases.states import CaseStatus
 from daiban.catalog import hooks as catalog_hooks
 from daiban.intake.models import Request
 from daiban.plans.models import OwnerVisit, Pause
-from daiban.plans.rollups import add_to, month_rows
+from daiban.plans.rollups import add_to, in_day_order, month_rows
 
 COUNTERS = ("received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
 
@@ -125,7 +125,7 @@ def tally(apps=installed) -> dict[tuple, dict]:
 
 def case_rollup_rows(model, counted: dict[tuple, dict]) -> list:
     return [model(day=day, unit_id=unit, township_id=township, **counts)
-            for (day, unit, township), counts in counted.items()]
+            for (day, unit, township), counts in in_day_order(counted)]
 
 
 MONTH_KEYS = ("unit_id", "township_id")

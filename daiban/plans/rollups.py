@@ -140,10 +140,16 @@ def tally(rows) -> dict[tuple, dict[str, int]]:
     return counted
 
 
+def in_day_order(counted: dict[tuple, dict]) -> list[tuple[tuple, dict]]:
+    """A rollup's counted rows ({(day, …): counts}) in day order, as events write them: a bulk rewrite in any other
+    order scatters each day's rows over the whole table, and a period's partial months then read a page per row."""
+    return sorted(counted.items(), key=lambda row: row[0][0])
+
+
 def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
     return [model(day=day, unit_id=unit, township_id=township, department_id=department,
                   catalog_item_id=catalog_item, **counts)
-            for (day, unit, township, department, catalog_item), counts in counted.items()]
+            for (day, unit, township, department, catalog_item), counts in in_day_order(counted)]
 
 
 def month_rows(day_model, month_model, *keys: str, counters: tuple[str, ...] = COUNTERS) -> list:
