@@ -56,7 +56,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseRollup, DepartmentCaseRollup, OverdueSpan
+from daiban.assessment.models import CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -153,26 +153,37 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
-    """Two queries whatever P: its whole months from the month rollups, the days of its partial first and last
-    months from the day rollups."""
+def rollup_parts(period: Period, months: QuerySet, days: QuerySet) -> tuple[QuerySet, QuerySet]:
+    """P read from a month rollup and its day rollup: the rows of `months` (keyed by `month`, its first day) of P's
+    whole months, and the rows of `days` (keyed by `day`) of the days of its partial first and last months, each
+    day range read alone so the index range stays small. A part P has none of is empty without a query."""
     first, last = whole_months(period)
+    if first > last:
+        return months.none(), days.filter(day__range=(period.start, period.end))
+    around = [(start, end) for start, end in ((period.start, first - dt.timedelta(days=1)),
+                                               (last + dt.timedelta(days=1), period.end)) if start <= end]
+    partial = Q()
+    for span in around:
+        partial |= Q(day__range=span)
+    return months.filter(month__range=(first, last)), days.filter(partial) if around else days.none()
+
+
+def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
+    """Two queries at most whatever P: its whole months from the month rollups, the days of its partial first and
+    last months from the day rollups."""
     sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
                 limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
     key = ROLLUP_KEYS[dimension.code] if dimension else None
-    months: QuerySet
+    month_rows: QuerySet
     if key in (None, "department"):  # a row per catalog item and month: its department through the catalog item
-        months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last))
-        month_key = key and "catalog_item__department"
+        month_rows, month_key = ItemCatalogMonthRollup.objects.all(), key and "catalog_item__department"
     else:
-        months, month_key = ItemUnitMonthRollup.objects.filter(month__range=(first, last)), key
-    days = ItemRollup.objects.filter(day__range=(period.start, period.end))
-    if first <= last:
-        days = days.exclude(day__range=(first, last))
-    return _summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
+        month_rows, month_key = ItemUnitMonthRollup.objects.all(), key
+    months, days = rollup_parts(period, month_rows, ItemRollup.objects.all())
+    return summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
 
 
-def _summed(found: dict, more: dict) -> dict:
+def summed(found: dict, more: dict) -> dict:
     """`found` with each group's figures in `more` added to it (a figure missing or null on both stays so)."""
     for group, values in more.items():
         kept = found.setdefault(group, {})
@@ -225,7 +236,7 @@ def _overdue_spanned(period: Period, dimension: Dimension | None) -> dict:
     spans = OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
                                        department__isnull=not by_department,
                                        accepted_on__range=(period.start, period.end), starts_on__lte=cutoff)
-    return _grouped(spans, dimension.code if dimension else None, overdue=Count("pk"))
+    return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
@@ -251,12 +262,13 @@ def from_case_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
 
 
 def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """Every case figure of P (CASE_PARTS) in one query over the day rollups."""
-    rows = CaseRollup.objects.filter(day__range=(period.start, period.end))
-    return _grouped(rows, dimension.code if dimension else None,
-                    received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
-                    terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"),
-                    scores=Sum("scores"))
+    """Every case figure of P (CASE_PARTS) in two queries at most: its whole months from the month rollups, the
+    days of its partial months from the day rollups."""
+    months, days = rollup_parts(period, CaseMonthRollup.objects.all(), CaseRollup.objects.all())
+    key = dimension.code if dimension else None
+    sums = dict(received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
+                terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"), scores=Sum("scores"))
+    return summed(_grouped(months, key, **sums), _grouped(days, key, **sums))
 
 
 def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:

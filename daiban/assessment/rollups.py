@@ -1,7 +1,9 @@
 """The case rollups (assessment.models.CaseRollup): the statistics' requests received, cases accepted, completed
 and terminated, owner visits of completed cases and owners' evaluation scores per day × unit × township, added
 to in the transaction of the event that changes them, so the county-wide dashboard and GET /api/v1/stats sum a
-few rows per day instead of grouping the whole history (plans.rollups does the same for the item figures).
+few rows per day instead of grouping the whole history (plans.rollups does the same for the item figures). The
+same call adds to the month's row (CaseMonthRollup), so a long period sums its whole months and only the days of
+its partial first and last months.
 
 Each figure has one source (SOURCES): a queryset over the event's own rows with the day, the unit and the
 township it counts under and its aggregates. An event adds its own rows of that queryset (filtered to the new
@@ -24,7 +26,7 @@ from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save
 
 from daiban.assessment import sources
-from daiban.assessment.models import CaseRollup, OverdueSpan
+from daiban.assessment.models import CaseMonthRollup, CaseRollup, OverdueSpan
 from daiban.assessment.overdue import MOVING_FIELDS, overdue_refresh, overdue_rows
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, CaseTransition
@@ -33,7 +35,7 @@ from daiban.cases.states import CaseStatus
 from daiban.catalog import hooks as catalog_hooks
 from daiban.intake.models import Request
 from daiban.plans.models import OwnerVisit, Pause
-from daiban.plans.rollups import add_to
+from daiban.plans.rollups import add_to, in_day_order, month_rows
 
 COUNTERS = ("received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
 
@@ -107,6 +109,7 @@ def _add(source: str, **where) -> None:
         counts = {name: value for name, value in row.items() if value}
         if counts:
             add_to(CaseRollup, {"day": day, "unit_id": unit, "township_id": township}, counts)
+            add_to(CaseMonthRollup, {"month": day.replace(day=1), "unit_id": unit, "township_id": township}, counts)
 
 
 def tally(apps=installed) -> dict[tuple, dict]:
@@ -122,17 +125,27 @@ def tally(apps=installed) -> dict[tuple, dict]:
 
 def case_rollup_rows(model, counted: dict[tuple, dict]) -> list:
     return [model(day=day, unit_id=unit, township_id=township, **counts)
-            for (day, unit, township), counts in counted.items()]
+            for (day, unit, township), counts in in_day_order(counted)]
+
+
+MONTH_KEYS = ("unit_id", "township_id")
+
+
+def case_month_rows(day_model, month_model) -> list:
+    """The month rows summed from the day rows (the installed models, or a migration's)."""
+    return month_rows(day_model, month_model, *MONTH_KEYS, counters=COUNTERS)
 
 
 def case_rollups_rebuild() -> dict[str, int]:
-    """The case rollup rows counted again from every request, case, closing, visit and evaluation, and the
-    overdue spans of every case (assessment.overdue), in one transaction (after an import, a bulk seed or a calendar change);
-    audited."""
+    """The case rollup rows (days, then months summed from them) counted again from every request, case, closing,
+    visit and evaluation, and the overdue spans of every case (assessment.overdue), in one transaction (after an
+    import, a bulk seed or a calendar change); audited."""
     counted = tally()
     with transaction.atomic():
         CaseRollup.objects.all().delete()
         CaseRollup.objects.bulk_create(case_rollup_rows(CaseRollup, counted), batch_size=2000)
+        CaseMonthRollup.objects.all().delete()
+        CaseMonthRollup.objects.bulk_create(case_month_rows(CaseRollup, CaseMonthRollup), batch_size=2000)
         OverdueSpan.objects.all().delete()
         spans = len(OverdueSpan.objects.bulk_create(overdue_rows(OverdueSpan), batch_size=2000))
         result = {"rows": len(counted), "accepted": sum(c["accepted"] for c in counted.values()),

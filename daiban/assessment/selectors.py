@@ -11,9 +11,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
-from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items, whole_months
+from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items, rollup_parts, summed
 from daiban.assessment.item_states import case_warning
-from daiban.assessment.models import CaseRollup, Export
+from daiban.assessment.models import CaseMonthRollup, CaseRollup, Export
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -100,14 +100,25 @@ def _by_month(queryset: QuerySet, field: str, **aggregates) -> dict[str, dict]:
     return {f"{row.pop('month'):%Y-%m}": row for row in rows}
 
 
+def _rolled_up_by_month(period: Period, months: QuerySet, days: QuerySet, **sums) -> dict[str, dict]:
+    """{"YYYY-MM": sums} over P from a month rollup and its day rollup: whole months from their rows, the partial
+    first and last months from their days (figures.rollup_parts)."""
+    whole, partial = rollup_parts(period, months, days)
+    found = {f"{row.pop('month'):%Y-%m}": row for row in whole.order_by().values("month").annotate(**sums)}
+    found.update(_by_month(partial, "day", **sums))
+    return found
+
+
 def monthly(scoped: Scoped, period: Period) -> list[dict]:
     """Per month of P: requests received, cases accepted and completed, items finished and on time."""
     start, after = period.bounds()
     if scoped.county_wide:
-        cases = _by_month(CaseRollup.objects.filter(day__range=(period.start, period.end)), "day",
-                          received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
+        cases = _rolled_up_by_month(period, CaseMonthRollup.objects.all(), CaseRollup.objects.all(),
+                                    received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
         received, accepted, completed = ({key: {"n": row[name]} for key, row in cases.items()}
                                          for name in ("received", "accepted", "completed"))
+        items = _rolled_up_by_month(period, ItemCatalogMonthRollup.objects.all(), ItemRollup.objects.all(),
+                                    n=Sum("finished"), on_time=Sum("on_time"))
     else:
         received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
                              n=Count("pk"))
@@ -115,16 +126,6 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
                              n=Count("pk"))
         completed = _by_month(scoped.over(CaseTransition.objects.filter(
             to_status=CaseStatus.COMPLETED, at__gte=start, at__lt=after)), "at", n=Count("case", distinct=True))
-    if scoped.county_wide:
-        # whole months from the month rollups, the partial first and last months from the day rollups
-        first, last = whole_months(period)
-        months = (ItemCatalogMonthRollup.objects.filter(month__range=(first, last)).order_by().values("month")
-                  .annotate(n=Sum("finished"), on_time=Sum("on_time")))
-        items: dict[str, dict] = {f"{row['month']:%Y-%m}": {"n": row["n"], "on_time": row["on_time"]} for row in months}
-        days = ItemRollup.objects.filter(day__range=(period.start, period.end))
-        items.update(_by_month(days.exclude(day__range=(first, last)) if first <= last else days, "day",
-                               n=Sum("finished"), on_time=Sum("on_time")))
-    else:
         items = _by_month(finished_items(scoped, period), "finished_on", n=Count("pk"),
                           on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))))
     answer = []
@@ -138,29 +139,31 @@ def monthly(scoped: Scoped, period: Period) -> list[dict]:
     return answer
 
 
+CATALOG = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
+               department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
+
+
 def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
     """Per catalog item finished in P: items, mean actual working days and how many exceeded the limit;
     from the rollups for a county-wide reader, else grouped from the scope's items."""
-    catalog = dict(code=F("catalog_item__code"), name=F("catalog_item__name"),
-                   department_name=F("catalog_item__department__name"), limit=F("catalog_item__limit_workdays"))
     rows: Iterable[Mapping[str, Any]]
     if scoped.county_wide:  # whole months from the catalog items' month rollups, the days around them
-        first, last = whole_months(period)
         sums = dict(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late"))
-        days = ItemRollup.objects.filter(day__range=(period.start, period.end), finished__gt=0)
-        months = ItemCatalogMonthRollup.objects.filter(month__range=(first, last), finished__gt=0)
         found: dict[int, dict[str, Any]] = {}
-        for part in (months, days.exclude(day__range=(first, last)) if first <= last else days):
-            grouped: Iterable[Mapping[str, Any]] = part.order_by().values("catalog_item", **catalog).annotate(**sums)
+        described: dict[int, dict[str, Any]] = {}
+        for part in rollup_parts(period, ItemCatalogMonthRollup.objects.filter(finished__gt=0),
+                                 ItemRollup.objects.filter(finished__gt=0)):
+            grouped: Iterable[dict[str, Any]] = part.order_by().values("catalog_item", **CATALOG).annotate(**sums)
+            counted = {}
             for row in grouped:
-                kept = found.setdefault(row["catalog_item"], {**row, "items": 0, "workdays": 0, "late_items": 0})
-                for name in sums:
-                    kept[name] += row[name]
-        rows = found.values()
+                counted[row["catalog_item"]] = {name: row.pop(name) for name in sums}
+                described[row["catalog_item"]] = row
+            summed(found, counted)
+        rows = [{**described[pk], **sums_of} for pk, sums_of in found.items()]
     else:
         ensure_for_finished_items()
         rows = (finished_items(scoped, period).annotate(actual=actual_workdays())
-                .values("catalog_item", **catalog)
+                .values("catalog_item", **CATALOG)
                 .annotate(items=Count("pk"), workdays=Sum("actual"),
                           late_items=Count("pk", filter=Q(actual__gt=F("catalog_item__limit_workdays"))))
                 .order_by())

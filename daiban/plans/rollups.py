@@ -140,17 +140,24 @@ def tally(rows) -> dict[tuple, dict[str, int]]:
     return counted
 
 
+def in_day_order(counted: dict[tuple, dict]) -> list[tuple[tuple, dict]]:
+    """A rollup's counted rows ({(day, …): counts}) in day order, as events write them: a bulk rewrite in any other
+    order scatters each day's rows over the whole table, and a period's partial months then read a page per row."""
+    return sorted(counted.items(), key=lambda row: row[0][0])
+
+
 def rollup_rows(model, counted: dict[tuple, dict[str, int]]) -> list:
     return [model(day=day, unit_id=unit, township_id=township, department_id=department,
                   catalog_item_id=catalog_item, **counts)
-            for (day, unit, township, department, catalog_item), counts in counted.items()]
+            for (day, unit, township, department, catalog_item), counts in in_day_order(counted)]
 
 
-def month_rows(day_model, month_model, *keys: str) -> list:
+def month_rows(day_model, month_model, *keys: str, counters: tuple[str, ...] = COUNTERS) -> list:
     """Month rollups summed from the day rollups (`day_model`, `month_model`: the models, or a migration's
-    historical ones), one row per month × `keys` (say "unit_id", "township_id"; or "catalog_item_id")."""
+    historical ones), one row per month × `keys` (say "unit_id", "township_id"; or "catalog_item_id"), each of
+    `counters` summed (the item rollups' by default; assessment's case rollups name theirs)."""
     months = (day_model.objects.order_by().values(*keys, month=TruncMonth("day"))
-              .annotate(**{name: Sum(name) for name in COUNTERS}))
+              .annotate(**{name: Sum(name) for name in counters}))
     return [month_model(**row) for row in months.iterator(chunk_size=5000)]
 
 

@@ -1,7 +1,8 @@
-"""The case figures read from the day rollups (assessment.rollups) answer exactly what the old GROUP BY over the
-requests, cases, closings, visits and evaluations answers: for generated histories with times around local
-midnight, by every breakdown the rollups keep, for periods of a day, a week, two months and a year; the rollups
-the events kept equal a rebuild and the upgrade migration's count; and the dashboard reads as many queries
+"""The case figures read from the day and month rollups (assessment.rollups) answer exactly what the old GROUP BY
+over the requests, cases, closings, visits and evaluations answers: for generated histories with times around
+local midnight, by every breakdown the rollups keep, for periods of a day, a week, two whole months, a year and
+periods starting and ending mid-month, and for the previous period of each; the rollups the events (the
+services' too) kept equal a rebuild and the upgrade migrations' counts; and the dashboard reads as many queries
 however long the history."""
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from daiban.assessment.figures import (
     _satisfaction,
     _visits,
 )
-from daiban.assessment.models import CaseRollup, OverdueSpan
+from daiban.assessment.models import CaseMonthRollup, CaseRollup, OverdueSpan
 from daiban.assessment.periods import Period
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.assessment.scoped import Scoped
@@ -36,13 +37,18 @@ from daiban.assessment.selectors import monthly, stats
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case
+from daiban.closure.evaluations import OwnerAnswers, evaluation_submit
+from daiban.closure.tests.conftest import Builder
+from daiban.lib import clock
 from daiban.plans.models import OwnerVisit
 
 D = dt.date.fromisoformat
 TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
 GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "")
 PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
-           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-09-15"), D("2026-09-15"))]
+           Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-09-15"), D("2026-09-15")),
+           # cut months: partial first and last months around whole ones, and around none
+           Period(D("2026-08-20"), D("2026-11-10")), Period(D("2026-09-15"), D("2026-10-20"))]
 FIGURES = ("overdue", "received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
 CODES = ("L02", "L05", "S01", "G02")
 
@@ -133,7 +139,7 @@ def _plain(found: dict) -> dict:
 
 def _figures_match_the_oracle() -> int:
     compared = 0
-    for period in PERIODS:
+    for period in (*PERIODS, *(period.previous() for period in PERIODS)):
         for by in (None, *CASE_ROLLUP_KEYS, "department"):
             rolled = _plain(_rolled_up(period, by))
             grouped = _plain(_grouped(period, by))
@@ -149,6 +155,10 @@ def _spans() -> set[tuple]:
 
 def _rows() -> set[tuple]:
     return set(CaseRollup.objects.values_list("day", "unit", "township", *FIGURES[1:]))
+
+
+def _month_rows() -> set[tuple]:
+    return set(CaseMonthRollup.objects.values_list("month", "unit", "township", *FIGURES[1:]))
 
 
 @pytest.mark.django_db
@@ -171,11 +181,13 @@ def test_the_month_series_from_the_rollups_equals_the_one_grouped_from_the_rows(
 @pytest.mark.django_db
 def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(person):
     _history(5)
-    kept = _rows()
+    kept, months = _rows(), _month_rows()
     late = _spans()
     assert any(row[3] for row in kept) and any(row[7] for row in kept) and late  # received, visits, late cases
+    assert len(months) < len(kept)
     assert case_rollups_rebuild()["rows"] == len(kept)
     assert _rows() == kept
+    assert _month_rows() == months
     assert _spans() == late
     assert AuditEvent.objects.filter(event_type="rollups.cases_rebuilt").exists()
     CaseRollup.objects.all().delete()
@@ -186,9 +198,15 @@ def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(p
     state = MigrationLoader(connection).project_state(("assessment", "0005_dash_overdue_spans"))
     importlib.import_module("daiban.assessment.migrations.0005_dash_overdue_spans").fill(state.apps, None)
     assert _spans() == late
+    CaseMonthRollup.objects.all().delete()
+    state = MigrationLoader(connection).project_state(("assessment", "0008_stats_case_month_rollups"))
+    importlib.import_module("daiban.assessment.migrations.0008_stats_case_month_rollups").fill(state.apps, None)
+    assert _month_rows() == months
     CaseRollup.objects.all().delete()
+    CaseMonthRollup.objects.all().delete()
     call_command("rebuild_rollups", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _rows() == kept
+    assert _month_rows() == months
 
 
 @pytest.mark.django_db
@@ -206,5 +224,23 @@ def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_
     short = queries()
     _history(7, cases=30)
     assert queries() == short
-    assert short[:2] == [9, 9]  # by unit and township, per period: the case rollups, the item rollups (whole
-    # months, partial months' days) and the overdue spans; and the names
+    assert short[:2] == [7, 7]  # by unit and township, per period of whole months: the case month rollups, the
+    # item month rollups and the overdue spans (no partial month: no day rows read); and the names
+
+
+@pytest.mark.django_db
+def test_the_services_add_to_the_month_rows_as_they_add_to_the_day_rows(person):
+    case_rollups_rebuild()  # the rows filled as the migration fills them; then the events
+    build = Builder(person)
+    case = build.completed(start="2026-10-12", on="2026-11-03")  # received, accepted, items finished, completed
+    with clock.frozen("2026-11-05"):
+        evaluation_submit(actor=build.owner(case), case=case, answers=OwnerAnswers(grade="satisfied", fee_asked=False))
+    key = {"unit": case.unit_id, "township": case.project.location_id}
+    october, november = (CaseMonthRollup.objects.get(month=D(month), **key) for month in ("2026-10-01", "2026-11-01"))
+    assert (october.received, october.accepted, november.completed, november.scores) == (1, 1, 1, 1)
+    kept, months = _rows(), _month_rows()
+    case_rollups_rebuild()
+    assert (_rows(), _month_rows()) == (kept, months)
+    for period in (Period(D("2026-10-12"), D("2026-11-30")), Period(D("2026-10-01"), D("2026-11-04"))):
+        for by in (None, *CASE_ROLLUP_KEYS):
+            assert _plain(_rolled_up(period, by)) == _plain(_grouped(period, by)), (period, by)
