@@ -5,8 +5,9 @@
 
 Starts `manage.py serve --no-worker` (gunicorn, debug off) of this checkout, or of --checkout (another checkout of
 the project, e.g. main's, to measure before and after on the same database and load), logs in as bench/load.py
-does (a session and an API token: the login's own rows are the only writes), calls each path once to warm up,
-then --repeat times one at a time, and prints p50/p95 in ms with the machine's load average.
+does (a session and an API token: the login's own rows are the only writes), calls each path --warm times to warm
+up (every server process), then --repeat times one at a time, and prints p50/p95 in ms with the machine's load
+average. --paths adds more pages, e.g. the dashboard's full listings (`/assessment/ranking/`).
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--warm", type=int, default=8, help="untimed calls of each path first")
+    parser.add_argument("--paths", default="", help="more pages, comma-separated (as center, with the session)")
     parser.add_argument("--checkout", default=str(ROOT), help="the checkout whose server is measured")
     options = parser.parse_args()
     env = load.server_env(options.database_url)
@@ -46,13 +49,16 @@ def main() -> None:
         print(f"{root} on {options.database_url.rsplit('/', 1)[1]}; load average {os.getloadavg()[0]:.1f}")
         print("| what | p50 ms | p95 ms | bytes |")
         print("|---|---:|---:|---:|")
-        for label, who, path in PATHS:
+        more = [(f"page {p}", "page", p) for p in options.paths.split(",") if p]
+        for label, who, path in PATHS + more:
             def get(path=path, who=who) -> requests.Response:
                 if who == "page":
                     return page.get(base + path, timeout=120)
                 return requests.get(base + path, headers={"Authorization": f"Bearer {token}"}, timeout=120)
 
             size = len(get().content)
+            for _ in range(options.warm):
+                get()
             times = []
             for _ in range(options.repeat):
                 began = time.perf_counter()

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from daiban.assessment.periods import Period
-from daiban.org.models import User
+from daiban.org.models import RoleGrant, User
 from daiban.org.roles import UNIT_ROLES
 from daiban.teams.models import INCENTIVE_KINDS, TRAINING_KINDS, Attendance, ConductRecord
 
@@ -20,29 +20,35 @@ LABELS = {"invited": "应参会", "present": "出席", "trainings": "参加培�
 SHEET_COLUMNS = [("日期", 12), ("类别", 12), ("内容", 40), ("情况", 30)]
 
 
+def _staff(body_ids: frozenset[int] | None):
+    grants = RoleGrant.objects.filter(user=OuterRef("pk"), role__in=sorted(UNIT_ROLES))
+    staff = User.objects.filter(Exists(grants), is_active=True)
+    return staff if body_ids is None else staff.filter(body_id__in=body_ids)
+
+
 def person_records(period: Period, *, body_ids: frozenset[int] | None = None) -> list[dict]:
     """One row per agent, chief agent and unit administrator (of `body_ids`, or the county): meetings invited to
-    and attended, training sessions attended and their hours, commendations (表扬、奖励) and accountability."""
-    staff = User.objects.filter(is_active=True, role_grants__role__in=sorted(UNIT_ROLES)).distinct()
-    if body_ids is not None:
-        staff = staff.filter(body_id__in=body_ids)
-    people = list(staff.select_related("body").order_by("body__name", "username"))
+    and attended, training sessions attended and their hours, commendations (表扬、奖励) and accountability.
+
+    Plain rows, not User instances (each would decrypt its mobile number): a province has thousands of staff."""
+    staff = _staff(body_ids)
+    people = staff.order_by("body__name", "username").values("pk", "username", "full_name", "body_id", "body__name")
     in_period = Q(meeting__held_on__gte=period.start, meeting__held_on__lte=period.end)
-    attendance: dict[int, Any] = {row["person"]: row for row in Attendance.objects.filter(in_period, person__in=people)
-                  .order_by().values("person").annotate(n_invited=Count("pk"), n_present=Count("pk", filter=Q(present=True)),
-                                             n_trainings=Count("pk", filter=Q(present=True,
-                                                                              meeting__kind__in=TRAINING_KINDS)),
-                                             n_training_hours=Sum("meeting__hours", filter=Q(
-                                                 present=True, meeting__kind__in=TRAINING_KINDS)))}
+    training = Q(present=True, meeting__kind__in=TRAINING_KINDS)
+    attendance: dict[int, Any] = {row["person"]: row for row in Attendance.objects.filter(
+        in_period, person__in=staff.values("pk")).order_by().values("person").annotate(
+        n_invited=Count("pk"), n_present=Count("pk", filter=Q(present=True)), n_trainings=Count("pk", filter=training),
+        n_training_hours=Sum("meeting__hours", filter=training))}
     conduct: dict[int, Any] = {row["person"]: row for row in ConductRecord.objects.filter(
-        person__in=people, decided_on__gte=period.start, decided_on__lte=period.end).order_by().values("person").annotate(
-        n_commendations=Count("pk", filter=Q(kind__in=sorted(INCENTIVE_KINDS))),
-        n_accountability=Count("pk", filter=~Q(kind__in=sorted(INCENTIVE_KINDS))))}
+        person__in=staff.values("pk"), decided_on__gte=period.start, decided_on__lte=period.end).order_by()
+        .values("person").annotate(n_commendations=Count("pk", filter=Q(kind__in=sorted(INCENTIVE_KINDS))),
+                                   n_accountability=Count("pk", filter=~Q(kind__in=sorted(INCENTIVE_KINDS))))}
     rows = []
     for person in people:
-        seen, judged = attendance.get(person.pk, {}), conduct.get(person.pk, {})
-        rows.append({"user_id": person.pk, "username": person.username, "name": person.display_name,
-                     "unit_id": person.body_id, "unit": person.body.name if person.body else "",
+        seen, judged = attendance.get(person["pk"], {}), conduct.get(person["pk"], {})
+        rows.append({"user_id": person["pk"], "username": person["username"],
+                     "name": person["full_name"] or person["username"],  # User.display_name
+                     "unit_id": person["body_id"], "unit": person["body__name"] or "",
                      **{key: seen.get(f"n_{key}", 0) for key in ("invited", "present", "trainings")},
                      "training_hours": float(seen.get("n_training_hours") or 0),
                      **{key: judged.get(f"n_{key}", 0) for key in ("commendations", "accountability")}})

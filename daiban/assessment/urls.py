@@ -5,6 +5,9 @@ from daiban.assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("ranking/", views.ranking, name="ranking"),
+    path("good-bad/<slug:kind>/", views.good_bad_rows, name="good_bad"),
+    path("team/<slug:kind>/", views.team_rows, name="team"),
     path("drill/<slug:by>/<int:key>/", views.drill, name="drill"),
     path("ledger/", views.ledger, name="ledger"),
     path("exports/", views.export_new, name="export_new"),

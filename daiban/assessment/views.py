@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -76,6 +77,39 @@ def _period_and_choices(request: StaffRequest) -> tuple[Period, str, str, list[s
     return period, by, order, errors
 
 
+# Rows of each long table on the dashboard: a province has ~290 units and ~700 agents, and rendering every row
+# was most of the page's time (496 kB). The listings below page through all of them.
+TOP = 20
+RANK_NOUNS = {"unit": "个代办机构", "township": "个乡镇（园区）", "agent": "名代办员", "department": "个审批部门"}
+GOOD_BAD_TABLES = {"units": ("代办机构", "个代办机构"), "departments": ("审批部门", "个审批部门"),
+                   "agents": ("代办员", "名代办员")}
+TEAM_TABLES = {"units": ("代办机构", "个代办机构"), "people": ("代办人员", "名代办人员")}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The first rows of a long table on the dashboard, how many there are and where to read them all."""
+
+    title: str
+    rows: list
+    total: int
+    url: str
+    noun: str  # what is counted, with its measure word: "个代办机构"
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _period_query(period: Period) -> dict[str, str]:
+    return {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
+def _drilled(rows: list[dict], by: str, query: str) -> list[tuple[dict, str]]:
+    drill = reverse("assessment:drill", args=[by, 0])  # one reversal for all the rows
+    return [(row, drill.replace("/0/", f"/{row['key']}/") + "?" + query) for row in rows]
+
+
 @page
 @require_GET
 def dashboard(request: StaffRequest) -> HttpResponse:
@@ -86,9 +120,10 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     units = table["rows"] if by == "unit" else chart_rows(scoped, period, "unit", ("items",))
     departments = table["rows"] if by == "department" else chart_rows(scoped, period, "department", ("overdue",))
     months = monthly(scoped, period)
-    query = urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    query = urlencode(_period_query(period))
     trend = practice_trend(period.end)
     good_bad = good_bad_figures(period)  # 好差评, ranked (docs/good-bad-review.md)
+    team = team_summary(scoped, period)
     charts = {
         "months": months,
         "units": sorted(({"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units),
@@ -97,21 +132,79 @@ def dashboard(request: StaffRequest) -> HttpResponse:
                               key=lambda r: -r["overdue"]),
         "drill": reverse("assessment:drill", args=["__by__", 0]).replace("/0/", "/__key__/") + "?" + query,
     }
-    drill = reverse("assessment:drill", args=[by, 0])  # one reversal for the hundreds of rows
-    ranked = [(row, drill.replace("/0/", f"/{row['key']}/") + "?" + query) for row in table["rows"]]
+    ranking = Shown(table["by_label"], _drilled(table["rows"][:TOP], by, query), len(table["rows"]),
+                    reverse("assessment:ranking") + "?" + urlencode({**_period_query(period), "by": by, "order": order}),
+                    RANK_NOUNS[by])
     return render(request, "assessment/dashboard.html", {
-        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query, "ranked": ranked,
+        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query,
+        "period_query": query, "ranking": ranking,
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
-        "totals": table["totals"], "good_bad": good_bad, "team_tables": _team_tables(team_summary(scoped, period)),
-        "good_bad_tables": [("代办机构", good_bad["units"]), ("审批部门", good_bad["departments"]),
-                            ("代办员", good_bad["agents"])],
+        "totals": table["totals"], "good_bad": good_bad,
+        "good_bad_tables": [_shown("assessment:good_bad", kind, good_bad[kind], title, noun, query)
+                            for kind, (title, noun) in GOOD_BAD_TABLES.items()],
+        "team_tables": [_shown("assessment:team", kind, team[kind], title, noun, query)
+                        for kind, (title, noun) in TEAM_TABLES.items()],
     })
 
 
-def _team_tables(team: dict) -> list[tuple[str, list[dict], bool]]:
-    return [("代办机构", team["units"], False), ("代办人员", team["people"], True)]
+def _shown(listing: str, kind: str, rows: list[dict], title: str, noun: str, query: str) -> Shown:
+    return Shown(title, rows[:TOP], len(rows), reverse(listing, args=[kind]) + "?" + query, noun)
+
+
+def _listing(request: StaffRequest, rows: list, context: dict) -> HttpResponse:
+    """One page of a table the dashboard shows the first rows of; a page number that is not one shows the
+    first page, one past the end the last (Paginator.get_page)."""
+    found = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assessment/listing.html", {"page": found, **context})
+
+
+@page
+@require_GET
+def ranking(request: StaffRequest) -> HttpResponse:
+    """The whole ranking of the dashboard, a page at a time: rank numbers of the full ranking."""
+    access.require_reader(request.user, access.STATS_READERS, "assessment_ranking")
+    period, by, order, errors = _period_and_choices(request)
+    table = stats(Scoped.of(request.user), period, by, order)
+    period_query = urlencode(_period_query(period))
+    found = Paginator(table["rows"], PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assessment/listing.html", {
+        "kind": "ranking", "page": found, "ranked": _drilled(list(found), by, period_query), "table": table,
+        "labels": FIGURE_LABELS, "title": f"{table['by_label']}排名（按{FIGURE_LABELS[order]}）", "errors": errors,
+        "period": period, "period_query": period_query,
+        "query": urlencode({**_period_query(period), "by": by, "order": order}),
+    })
+
+
+@page
+@require_GET
+def good_bad_rows(request: StaffRequest, kind: str) -> HttpResponse:
+    """All the units, departments or agents of the dashboard's 好差评 ranking, a page at a time."""
+    access.require_reader(request.user, access.STATS_READERS, "assessment_good_bad")
+    if kind not in GOOD_BAD_TABLES:
+        raise NotFound("没有这种好差评排名")
+    period, _, _, errors = _period_and_choices(request)
+    period_query = urlencode(_period_query(period))
+    title = GOOD_BAD_TABLES[kind][0]
+    return _listing(request, good_bad_figures(period)[kind], {
+        "kind": "good_bad", "title": f"好差评：{title}排名", "table_title": title, "errors": errors,
+        "period": period, "period_query": period_query, "query": period_query})
+
+
+@page
+@require_GET
+def team_rows(request: StaffRequest, kind: str) -> HttpResponse:
+    """All the units or people of the dashboard's team records in the reader's scope, a page at a time."""
+    access.require_reader(request.user, access.STATS_READERS, "assessment_team_records")
+    if kind not in TEAM_TABLES:
+        raise NotFound("没有这种队伍建设记录")
+    period, _, _, errors = _period_and_choices(request)
+    period_query = urlencode(_period_query(period))
+    title = TEAM_TABLES[kind][0]
+    return _listing(request, team_summary(Scoped.of(request.user), period)[kind], {
+        "kind": "team", "title": f"队伍建设记录：{title}", "table_title": title, "per_person": kind == "people",
+        "errors": errors, "period": period, "period_query": period_query, "query": period_query})
 
 
 @page

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 from django.utils import timezone
 
 from daiban.cases.models import TeamMember, TeamRole
@@ -20,7 +22,7 @@ from daiban.goodbad.models import BadReview
 from daiban.goodbad.states import Outcome, ReviewStatus
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
-from daiban.org.models import User
+from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import COUNTY_WIDE_ROLES, Role
 
@@ -57,28 +59,25 @@ def month_period(month: str | None) -> Month:
 
 class _Tally:
     def __init__(self) -> None:
-        self.evaluations = self.good = self.bad = self.closed = self.on_time = 0
+        self.evaluations = self.good = self.closed = self.on_time = 0
+
+    def add(self, *, evaluations: int = 0, good: int = 0, closed: int = 0, on_time: int = 0) -> None:
+        self.evaluations += evaluations
+        self.good += good
+        self.closed += closed
+        self.on_time += on_time
 
     def as_dict(self, name: str) -> dict:
-        return {"name": name, "evaluations": self.evaluations, "good": self.good, "bad": self.bad,
+        bad = self.evaluations - self.good  # every grade that is not 好评 is a 差评
+        return {"name": name, "evaluations": self.evaluations, "good": self.good, "bad": bad,
                 "good_rate": _rate(self.good, self.evaluations), "rectified": self.closed,
-                "rectification_rate": _rate(self.closed, self.bad), "on_time": self.on_time,
+                "rectification_rate": _rate(self.closed, bad), "on_time": self.on_time,
                 "on_time_rate": _rate(self.on_time, self.closed)}
 
 
-def _set_aside() -> tuple[set[int], set[int]]:
-    rows = BadReview.objects.filter(outcome=Outcome.SET_ASIDE).values_list("owner_evaluation_id", "item_evaluation_id")
-    return {o for o, _ in rows if o}, {i for _, i in rows if i}
-
-
-def _count(groups: dict[str, _Tally], keys: Iterable[str], grade: str) -> None:
-    for key in keys:
-        tally = groups[key]
-        tally.evaluations += 1
-        if grade in GOOD_GRADES:
-            tally.good += 1
-        else:
-            tally.bad += 1
+def _not_set_aside(field: str) -> Q:
+    """The evaluation's 差评 was not set aside on appeal (`field`: BadReview's link to the evaluation)."""
+    return ~Q(Exists(BadReview.objects.filter(**{field: OuterRef("pk")}, outcome=Outcome.SET_ASIDE)))
 
 
 def _ranked(groups: dict[str, _Tally]) -> list[dict]:
@@ -101,50 +100,70 @@ class Span(Protocol):
     def bounds(self) -> tuple[dt.datetime, dt.datetime]: ...
 
 
+def _display_name(user: str = "") -> Coalesce:
+    """User.display_name in SQL: the full name, else the username (of the user `user` leads to)."""
+    prefix = f"{user}__" if user else ""
+    return Coalesce(NullIf(f"{prefix}full_name", Value("")), f"{prefix}username")
+
+
+def _case_agent() -> Subquery:
+    """The evaluated case's agent (a user id); the last one named where a case has several."""
+    agents = TeamMember.objects.filter(case=OuterRef("case_id"), role=TeamRole.AGENT).order_by("-pk")
+    return Subquery(agents.values("user_id")[:1])
+
+
+GRADED = {"evaluations": Count("pk"), "good": Count("pk", filter=Q(grade__in=sorted(GOOD_GRADES)))}
+
+
 def figures(period: Span) -> dict:
     """The county's figures and the ranked units, departments and agents for evaluations given in `period`
-    (a Month, or any span with `start`, `end` and `bounds()`, such as the assessment dashboard's Period)."""
+    (a Month, or any span with `start`, `end` and `bounds()`, such as the assessment dashboard's Period).
+
+    Three GROUP BYs, so a province's year of evaluations stays in the database (the owners' grades per unit and
+    agent, the items' grades per department, the closed 差评 per department, unit and agent), then the names of
+    the units and agents counted."""
     start, after = period.bounds()
-    owner_set_aside, item_set_aside = _set_aside()
     county = _Tally()
     units: defaultdict[str, _Tally] = defaultdict(_Tally)
     departments: defaultdict[str, _Tally] = defaultdict(_Tally)
     agents: defaultdict[str, _Tally] = defaultdict(_Tally)
-    # plain rows, not model instances: a province's year holds thousands of evaluations
-    owner = list(OwnerEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
-                 .exclude(pk__in=owner_set_aside).values_list("case_id", "grade", "case__unit__name"))
-    agent_of = dict(_agents([case_id for case_id, _, _ in owner]))
-    for case_id, grade, unit in owner:
-        _count({"": county}, [""], grade)
-        _count(units, [unit], grade)
-        if case_id in agent_of:
-            _count(agents, [agent_of[case_id]], grade)
-    items = (ItemEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after)
-             .exclude(pk__in=item_set_aside).values_list("grade", "department__name"))
-    for grade, department in items:
-        _count({"": county}, [""], grade)
-        _count(departments, [department], grade)
-    reviews = (BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status=ReviewStatus.CLOSED)
-               .exclude(outcome=Outcome.SET_ASIDE).select_related("unit", "department", "agent"))
-    for review in reviews:
+    given = Q(submitted_at__gte=start, submitted_at__lt=after)
+    # grouped by ids, named after: names joined into the GROUP BY made it 2–4 times slower at province scale
+    owner: list[Mapping[str, Any]] = list(
+        OwnerEvaluation.objects.filter(given, _not_set_aside("owner_evaluation")).order_by()
+        .values(unit=F("case__unit_id"), agent=_case_agent()).annotate(**GRADED))
+    unit_names = dict(AgencyBody.objects.filter(pk__in={r["unit"] for r in owner}).values_list("pk", "name"))
+    agent_names = dict(User.objects.filter(pk__in={r["agent"] for r in owner}).values_list("pk", _display_name()))
+    for row in owner:
+        graded = {"evaluations": row["evaluations"], "good": row["good"]}
+        county.add(**graded)
+        units[unit_names[row["unit"]]].add(**graded)
+        if row["agent"] is not None:
+            agents[agent_names[row["agent"]]].add(**graded)
+    items: Iterable[Mapping[str, Any]] = (
+        ItemEvaluation.objects.filter(given, _not_set_aside("item_evaluation")).order_by()
+        .values(name=F("department__name")).annotate(**GRADED))
+    for row in items:
+        county.add(evaluations=row["evaluations"], good=row["good"])
+        departments[row["name"]].add(evaluations=row["evaluations"], good=row["good"])
+    reviews: Iterable[Mapping[str, Any]] = (
+        BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status=ReviewStatus.CLOSED)
+        .exclude(outcome=Outcome.SET_ASIDE).order_by()
+        .values(department_name=F("department__name"), unit_name=F("unit__name"), agent_name=_display_name("agent"))
+        .annotate(closed=Count("pk"), on_time=Count("pk", filter=Q(late=False))))
+    for row in reviews:
+        # a department's 差评 counts against the department; an agency's against its unit and agent
         groups = [county]
-        if review.department is not None:
-            groups.append(departments[review.department.name])
+        if row["department_name"] is not None:
+            groups.append(departments[row["department_name"]])
         else:
-            groups.append(units[review.unit.name])
-            if review.agent is not None:
-                groups.append(agents[review.agent.display_name])
+            groups.append(units[row["unit_name"]])
+            if row["agent_name"] is not None:
+                groups.append(agents[row["agent_name"]])
         for tally in groups:
-            tally.closed += 1
-            tally.on_time += 0 if review.late else 1
+            tally.add(closed=row["closed"], on_time=row["on_time"])
     return {"from": period.start, "to": period.end, "county": county.as_dict("全县"), "units": _ranked(units),
             "departments": _ranked(departments), "agents": _ranked(agents)}
-
-
-def _agents(case_ids: list[int]) -> Iterable[tuple[int, str]]:
-    members = TeamMember.objects.filter(case_id__in=case_ids, role=TeamRole.AGENT)
-    for case_id, full_name, username in members.values_list("case_id", "user__full_name", "user__username"):
-        yield case_id, full_name or username  # User.display_name, without a User per row
 
 
 def monthly_figures(*, actor: User, month: str | None = None) -> dict:
@@ -155,17 +174,17 @@ def monthly_figures(*, actor: User, month: str | None = None) -> dict:
 
 def county_monthly(months: int = 12) -> list[dict]:
     """The county's 好评率 for each of the last `months` months (this one included), oldest first."""
-    owner_set_aside, item_set_aside = _set_aside()
     start = clock.today().replace(day=1)
     for _ in range(months - 1):
         start = (start - dt.timedelta(days=1)).replace(day=1)
     first = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     counted: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for model, excluded in ((OwnerEvaluation, owner_set_aside), (ItemEvaluation, item_set_aside)):
-        for at, grade in model.objects.filter(submitted_at__gte=first).exclude(pk__in=excluded).values_list(
-                "submitted_at", "grade"):
-            month = timezone.localtime(at).strftime("%Y-%m")
-            counted[month][0] += 1
-            counted[month][1] += grade in GOOD_GRADES
+    for model, field in ((OwnerEvaluation, "owner_evaluation"), (ItemEvaluation, "item_evaluation")):
+        rows: Iterable[Mapping[str, Any]] = (model.objects.filter(_not_set_aside(field), submitted_at__gte=first).order_by()
+                .values(month=TruncMonth("submitted_at")).annotate(**GRADED))
+        for row in rows:  # months in local time, as the bounds above
+            month = f"{row['month']:%Y-%m}"
+            counted[month][0] += row["evaluations"]
+            counted[month][1] += row["good"]
     return [{"month": month, "evaluations": total, "good": good, "good_rate": _rate(good, total)}
             for month, (total, good) in sorted(counted.items())]

@@ -9,8 +9,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from daiban.assessment import team_records
+from daiban.assessment.periods import Period
 from daiban.lib import clock
-from daiban.teams.models import Attendance, ConductRecord, TeamMeeting
+from daiban.org.models import User
+from daiban.org.roles import UNIT_ROLES
+from daiban.teams.models import TRAINING_KINDS, Attendance, ConductRecord, TeamMeeting
 
 pytestmark = pytest.mark.django_db
 D = dt.date.fromisoformat
@@ -88,3 +92,24 @@ def test_the_statistics_page_shows_each_persons_hours_and_links_the_sheet(record
     html = client.get("/assessment/", {"from": "2026-01-01", "to": "2026-06-30"}).content.decode()
     assert "队伍建设记录" in html and "培训学时" in html
     assert f"/api/v1/team-records/{records.pk}.xlsx?from=2026-01-01&amp;to=2026-06-30" in html
+
+
+def test_the_records_equal_a_count_of_every_attendance_and_decision_in_three_queries(records, django_assert_num_queries):
+    period = Period(D("2026-01-01"), D("2026-06-30"))
+    with django_assert_num_queries(3):
+        people = team_records.person_records(period)
+    staff = User.objects.filter(is_active=True, role_grants__role__in=UNIT_ROLES).distinct()
+    expected = []
+    for person in staff.select_related("body").order_by("body__name", "username"):
+        seen = [a for a in Attendance.objects.filter(person=person).select_related("meeting")
+                if period.start <= a.meeting.held_on <= period.end]
+        trained = [a for a in seen if a.present and a.meeting.kind in TRAINING_KINDS]
+        judged = [c for c in ConductRecord.objects.filter(person=person) if period.start <= c.decided_on <= period.end]
+        expected.append({"user_id": person.pk, "username": person.username, "name": person.display_name,
+                         "unit_id": person.body_id, "unit": person.body.name if person.body else "",
+                         "invited": len(seen), "present": sum(a.present for a in seen), "trainings": len(trained),
+                         "training_hours": float(sum(a.meeting.hours or 0 for a in trained)),
+                         "commendations": sum(c.incentive for c in judged),
+                         "accountability": sum(not c.incentive for c in judged)})
+    assert people == expected
+    assert any(row["training_hours"] for row in people) and any(row["accountability"] for row in people)

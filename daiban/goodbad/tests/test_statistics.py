@@ -2,10 +2,16 @@
 month; a 差评 set aside on appeal does not count; the public page's county 好评率 per month."""
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+
 import pytest
 
+from daiban.cases.models import TeamMember
 from daiban.closure import evaluations
-from daiban.goodbad import services
+from daiban.closure.grades import GOOD_GRADES
+from daiban.closure.models import ItemEvaluation, OwnerEvaluation
+from daiban.goodbad import services, stats
 from daiban.goodbad.models import BadReview
 from daiban.lib import clock
 
@@ -74,3 +80,71 @@ def test_the_assessment_dashboard_ranks_by_the_convention(november, client):
     html = client.get("/assessment/", {"from": "2026-11-01", "to": "2026-11-30"}).content.decode()
     section = html[html.index('id="good-bad"'):]
     assert "好评率 50.0%" in section and "审批部门排名" in section and "代办员排名" in section
+
+
+def plain_figures(span) -> dict:
+    """The oracle: every evaluation and closed 差评 of the span read as a row and counted one by one."""
+    start, after = span.bounds()
+    set_aside = BadReview.objects.filter(outcome="set_aside")
+    owner_set_aside = {pk for pk in set_aside.values_list("owner_evaluation", flat=True) if pk}
+    item_set_aside = {pk for pk in set_aside.values_list("item_evaluation", flat=True) if pk}
+    groups: dict = {"county": defaultdict(lambda: [0, 0, 0, 0]), "units": defaultdict(lambda: [0, 0, 0, 0]),
+                    "departments": defaultdict(lambda: [0, 0, 0, 0]), "agents": defaultdict(lambda: [0, 0, 0, 0])}
+    agent_of = {m.case_id: m.user.display_name for m in TeamMember.objects.filter(role="agent").order_by("pk")}
+    for evaluation in OwnerEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after).exclude(
+            pk__in=owner_set_aside):
+        good = evaluation.grade in GOOD_GRADES
+        keys = [("county", ""), ("units", evaluation.case.unit.name)]
+        keys += [("agents", agent_of[evaluation.case_id])] if evaluation.case_id in agent_of else []
+        for group, key in keys:
+            groups[group][key][0] += 1
+            groups[group][key][1] += good
+    for evaluation in ItemEvaluation.objects.filter(submitted_at__gte=start, submitted_at__lt=after).exclude(
+            pk__in=item_set_aside):
+        for group, key in (("county", ""), ("departments", evaluation.department.name)):
+            groups[group][key][0] += 1
+            groups[group][key][1] += evaluation.grade in GOOD_GRADES
+    for review in BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status="closed").exclude(
+            outcome="set_aside"):
+        keys = [("county", "")]
+        if review.department:
+            keys.append(("departments", review.department.name))
+        else:
+            keys.append(("units", review.unit.name))
+            keys += [("agents", review.agent.display_name)] if review.agent else []
+        for group, key in keys:
+            groups[group][key][2] += 1
+            groups[group][key][3] += not review.late
+
+    def row(name, counted):
+        evaluations, good, closed, on_time = counted
+        def rate(part, whole):
+            return None if not whole else round(part * 100 / whole, 1)
+
+        return {"name": name, "evaluations": evaluations, "good": good, "bad": evaluations - good,
+                "good_rate": rate(good, evaluations), "rectified": closed,
+                "rectification_rate": rate(closed, evaluations - good), "on_time": on_time,
+                "on_time_rate": rate(on_time, closed)}
+
+    answer = {"county": row("全县", groups["county"][""])}
+    for group in ("units", "departments", "agents"):
+        answer[group] = sorted((row(name, counted) for name, counted in groups[group].items()),
+                               key=lambda r: (r["good_rate"] is None, -(r["good_rate"] or 0), r["bad"], r["name"]))
+        for rank, ranked in enumerate(answer[group], 1):
+            ranked["rank"] = rank
+    return answer
+
+
+def test_the_figures_equal_a_count_of_every_evaluation_in_five_queries(november, build, person,
+                                                                       django_assert_num_queries):
+    later = build.completed(on="2026-11-10", start="2026-10-20")
+    TeamMember.objects.create(case=later, user=person("kunyang"), role="agent")  # a second agent: the last counts
+    with clock.frozen("2026-11-12"):
+        grade(build, later, "basically_satisfied", [{"item": build.item(later, "L02").pk, "grade": "satisfied"}])
+    november_only, everything = stats.month_period("2026-11"), stats.Month(dt.date(2020, 1, 1), dt.date(2026, 12, 31))
+    for span in (november_only, everything):
+        with django_assert_num_queries(5):  # three GROUP BYs, the names of the units and agents
+            found = stats.figures(span)
+        expected = plain_figures(span)
+        assert {k: found[k] for k in expected} == expected
+    assert person("kunyang").display_name in {a["name"] for a in stats.figures(november_only)["agents"]}
