@@ -136,8 +136,8 @@ def dashboard(request: StaffRequest) -> HttpResponse:
                     reverse("assessment:ranking") + "?" + urlencode({**_period_query(period), "by": by, "order": order}),
                     RANK_NOUNS[by])
     return render(request, "assessment/dashboard.html", {
-        "period": period, "by": by, "order": order, "errors": errors, "table": table, "query": query,
-        "period_query": query, "ranking": ranking,
+        "period": period, "by": by, "order": order, "errors": errors, "table": table, "period_query": query,
+        "ranking": ranking,
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
         "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
