@@ -211,12 +211,15 @@ def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(p
 
 @pytest.mark.django_db
 def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_short_one(person):
+    cut = Period(D("2026-01-01"), D("2026-10-20"))  # as the default period: whole months, then a partial one
+
     def queries() -> list[int]:
         found = []
-        for by in ("unit", "township", "department", "agent"):
-            with CaptureQueriesContext(connection) as captured:
-                stats(Scoped.county(), PERIODS[2], by)
-            found.append(len(captured))
+        for period in (PERIODS[2], cut):
+            for by in ("unit", "township", "department", "agent"):
+                with CaptureQueriesContext(connection) as captured:
+                    stats(Scoped.county(), period, by)
+                found.append(len(captured))
         return found
 
     _history(6, cases=4)
@@ -224,8 +227,11 @@ def test_the_county_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_
     short = queries()
     _history(7, cases=30)
     assert queries() == short
-    assert short[:2] == [7, 7]  # by unit and township, per period of whole months: the case month rollups, the
-    # item month rollups and the overdue spans (no partial month: no day rows read); and the names
+    # By unit and township, for this period and the previous one: the case month rollups, the item month rollups and
+    # the overdue spans, and the names; a period with a partial month (the previous period's first, this one's last)
+    # reads the days of it from the case and item day rollups too.
+    assert short[:2] == [7, 7]
+    assert short[4:6] == [11, 11]
 
 
 @pytest.mark.django_db
