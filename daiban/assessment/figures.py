@@ -194,7 +194,7 @@ def summed(found: dict, more: dict) -> dict:
 
 def _items_grouped(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """The item figures grouped from the items themselves: finished ones, then reported-up ones."""
-    ensure_for_finished_items()
+    ensure_for_finished_items(period.end)
     key, where = _item_path(dimension)
     found = _grouped(finished_items(scoped, period).filter(**where), key,
                      finished=Count("pk"), on_time=Count("pk", filter=Q(finished_on__lte=F("due_on"))),

@@ -161,7 +161,7 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
             summed(found, counted)
         rows = [{**described[pk], **sums_of} for pk, sums_of in found.items()]
     else:
-        ensure_for_finished_items()
+        ensure_for_finished_items(period.end)
         rows = (finished_items(scoped, period).annotate(actual=actual_workdays())
                 .values("catalog_item", **CATALOG)
                 .annotate(items=Count("pk"), workdays=Sum("actual"),
