@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -177,19 +178,26 @@ def ranking(request: StaffRequest) -> HttpResponse:
     })
 
 
+def _table_listing(request: StaffRequest, tables: dict, kind: str, missing: str,
+                   rows_of: Callable[[Period], dict], context: dict) -> HttpResponse:
+    """One of the dashboard's named tables (`tables[kind]`), whole, a page at a time; NotFound for another kind."""
+    if kind not in tables:
+        raise NotFound(missing)
+    period, _, _, errors = _period_and_choices(request)
+    period_query = urlencode(_period_query(period))
+    title = tables[kind][0]
+    return _listing(request, rows_of(period)[kind], {
+        "table_title": title, "errors": errors, "period": period, "period_query": period_query, "query": period_query,
+        **{key: value.format(title=title) if isinstance(value, str) else value for key, value in context.items()}})
+
+
 @page
 @require_GET
 def good_bad_rows(request: StaffRequest, kind: str) -> HttpResponse:
     """All the units, departments or agents of the dashboard's 好差评 ranking, a page at a time."""
     access.require_reader(request.user, access.STATS_READERS, "assessment_good_bad")
-    if kind not in GOOD_BAD_TABLES:
-        raise NotFound("没有这种好差评排名")
-    period, _, _, errors = _period_and_choices(request)
-    period_query = urlencode(_period_query(period))
-    title = GOOD_BAD_TABLES[kind][0]
-    return _listing(request, good_bad_figures(period)[kind], {
-        "kind": "good_bad", "title": f"好差评：{title}排名", "table_title": title, "errors": errors,
-        "period": period, "period_query": period_query, "query": period_query})
+    return _table_listing(request, GOOD_BAD_TABLES, kind, "没有这种好差评排名", good_bad_figures,
+                          {"kind": "good_bad", "title": "好差评：{title}排名"})
 
 
 @page
@@ -197,14 +205,9 @@ def good_bad_rows(request: StaffRequest, kind: str) -> HttpResponse:
 def team_rows(request: StaffRequest, kind: str) -> HttpResponse:
     """All the units or people of the dashboard's team records in the reader's scope, a page at a time."""
     access.require_reader(request.user, access.STATS_READERS, "assessment_team_records")
-    if kind not in TEAM_TABLES:
-        raise NotFound("没有这种队伍建设记录")
-    period, _, _, errors = _period_and_choices(request)
-    period_query = urlencode(_period_query(period))
-    title = TEAM_TABLES[kind][0]
-    return _listing(request, team_summary(Scoped.of(request.user), period)[kind], {
-        "kind": "team", "title": f"队伍建设记录：{title}", "table_title": title, "per_person": kind == "people",
-        "errors": errors, "period": period, "period_query": period_query, "query": period_query})
+    scoped = Scoped.of(request.user)
+    return _table_listing(request, TEAM_TABLES, kind, "没有这种队伍建设记录", lambda period: team_summary(scoped, period),
+                          {"kind": "team", "title": "队伍建设记录：{title}", "per_person": kind == "people"})
 
 
 @page
