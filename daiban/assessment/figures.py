@@ -139,7 +139,11 @@ ROLLUP_KEYS = {"unit": "unit", "township": "township", "department": "department
 
 
 def from_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
-    return scoped.county_wide and (dimension is None or dimension.code in ROLLUP_KEYS)
+    """Whether the item and overdue rollups answer: county-wide by a key they keep, or for a unit's staff (the rows of
+    their units) in total, by unit or by township; by department a unit's figures are grouped from its items."""
+    if dimension is not None and dimension.code not in ROLLUP_KEYS:
+        return False
+    return scoped.county_wide or (scoped.units is not None and (dimension is None or dimension.code != "department"))
 
 
 def whole_months(period: Period) -> tuple[dt.date, dt.date]:
@@ -167,18 +171,19 @@ def rollup_parts(period: Period, months: QuerySet, days: QuerySet) -> tuple[Quer
     return months.filter(month__range=(first, last)), days.filter(partial) if around else days.none()
 
 
-def _items_rolled_up(period: Period, dimension: Dimension | None) -> dict:
+def _items_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """Two queries at most whatever P: its whole months from the month rollups, the days of its partial first and
-    last months from the day rollups."""
+    last months from the day rollups; the scope's units' rows (Scoped.in_units)."""
     sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
                 limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
     key = ROLLUP_KEYS[dimension.code] if dimension else None
     month_rows: QuerySet
-    if key in (None, "department"):  # a row per catalog item and month: its department through the catalog item
+    if key == "department" or (key is None and scoped.units is None):
+        # a row per catalog item and month (no unit): its department through the catalog item
         month_rows, month_key = ItemCatalogMonthRollup.objects.all(), key and "catalog_item__department"
     else:
-        month_rows, month_key = ItemUnitMonthRollup.objects.all(), key
-    months, days = rollup_parts(period, month_rows, ItemRollup.objects.all())
+        month_rows, month_key = scoped.in_units(ItemUnitMonthRollup.objects.all()), key
+    months, days = rollup_parts(period, month_rows, scoped.in_units(ItemRollup.objects.all()))
     return summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
 
 
@@ -209,7 +214,7 @@ def _items_grouped(scoped: Scoped, period: Period, dimension: Dimension | None) 
 
 def _items(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     if from_rollups(scoped, dimension):
-        return _items_rolled_up(period, dimension)
+        return _items_rolled_up(scoped, period, dimension)
     return _items_grouped(scoped, period, dimension)
 
 
@@ -222,17 +227,17 @@ def _overdue_cohort(scoped: Scoped, period: Period, dimension: Dimension | None)
 
 def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     if from_rollups(scoped, dimension):
-        return _overdue_spanned(period, dimension)
+        return _overdue_spanned(scoped, period, dimension)
     return _grouped(_overdue_cohort(scoped, period, dimension), _item_path(dimension)[0],
                     overdue=Count("case", distinct=True))
 
 
-def _overdue_spanned(period: Period, dimension: Dimension | None) -> dict:
+def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
     the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each)."""
     cutoff = period.cutoff()
     by_department = dimension is not None and dimension.code == "department"
-    spans = OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
+    spans = scoped.in_units(OverdueSpan.objects.all()).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
                                        department__isnull=not by_department,
                                        accepted_on__range=(period.start, period.end), starts_on__lte=cutoff)
     return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
@@ -257,13 +262,14 @@ CASE_PARTS = ("received", "accepted", "closed", "visits", "satisfaction")
 
 
 def from_case_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
-    return scoped.county_wide and (dimension is None or dimension.code in CASE_ROLLUP_KEYS)
+    return scoped.rolled_up and (dimension is None or dimension.code in CASE_ROLLUP_KEYS)
 
 
 def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """Every case figure of P (CASE_PARTS) in two queries at most: its whole months from the month rollups, the
     days of its partial months from the day rollups."""
-    months, days = rollup_parts(period, CaseMonthRollup.objects.all(), CaseRollup.objects.all())
+    months, days = rollup_parts(period, scoped.in_units(CaseMonthRollup.objects.all()),
+                                scoped.in_units(CaseRollup.objects.all()))
     key = dimension.code if dimension else None
     sums = dict(received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
                 terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"), scores=Sum("scores"))

@@ -25,7 +25,7 @@ from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
 from daiban.org.models import Department
 from daiban.plans.evidence import window_from
-from daiban.plans.models import DurationCount, ItemCatalogMonthRollup, ItemRollup
+from daiban.plans.models import DurationCount, ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 
 BY_MESSAGE = "统计维度应为 agent（代办员）、unit（代办机构）、department（审批部门）或 township（乡镇园区）"
 # Ranking: best first. Counts and rates where more is better descend; the rest ascend. Nulls last.
@@ -112,12 +112,15 @@ def _rolled_up_by_month(period: Period, months: QuerySet, days: QuerySet, **sums
 def monthly(scoped: Scoped, period: Period) -> list[dict]:
     """Per month of P: requests received, cases accepted and completed, items finished and on time."""
     start, after = period.bounds()
-    if scoped.county_wide:
-        cases = _rolled_up_by_month(period, CaseMonthRollup.objects.all(), CaseRollup.objects.all(),
+    if scoped.rolled_up:  # county-wide, or a unit's staff: their units' rows
+        cases = _rolled_up_by_month(period, scoped.in_units(CaseMonthRollup.objects.all()),
+                                    scoped.in_units(CaseRollup.objects.all()),
                                     received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
         received, accepted, completed = ({key: {"n": row[name]} for key, row in cases.items()}
                                          for name in ("received", "accepted", "completed"))
-        items = _rolled_up_by_month(period, ItemCatalogMonthRollup.objects.all(), ItemRollup.objects.all(),
+        item_months = (ItemCatalogMonthRollup.objects.all() if scoped.county_wide
+                       else scoped.in_units(ItemUnitMonthRollup.objects.all()))
+        items = _rolled_up_by_month(period, item_months, scoped.in_units(ItemRollup.objects.all()),
                                     n=Sum("finished"), on_time=Sum("on_time"))
     else:
         received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
