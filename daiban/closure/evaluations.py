@@ -35,6 +35,7 @@ from daiban.closure.models import (
 )
 from daiban.closure.paperwork import evaluation_document
 from daiban.closure.selectors import closure_of
+from daiban.closure.served import served_agent_id
 from daiban.closure.signals import evaluation_given
 from daiban.intake.audiences import owner_of
 from daiban.lib import clock
@@ -302,7 +303,8 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
             link.save(update_fields=["used_at"])
         EvaluationLink.objects.filter(case=case, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
         evaluation = OwnerEvaluation.objects.create(case=case, via=via, link=link, submitted_by=actor,
-                                                    submitted_at=now, **values)
+                                                    submitted_at=now, unit=case.unit,
+                                                    agent_id=served_agent_id(case), **values)
         audit_record(event_type="closure.owner_evaluated", actor=actor, actor_name="" if actor else LINK_ACTOR,
                      obj=case, new={"grade": values["grade"], **{k: values.get(k) for k in CRITERIA},
                                     "fee_asked": values["fee_asked"], "via": evaluation.via})

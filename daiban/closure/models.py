@@ -12,7 +12,7 @@ from daiban.closure.grades import Grade
 from daiban.documents.versions import version_label
 from daiban.lib import clock
 from daiban.lib.personal import EncryptedBinaryField, EncryptedCharField
-from daiban.org.models import Department
+from daiban.org.models import AgencyBody, Department
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -178,9 +178,17 @@ class OwnerEvaluation(Scores):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交账号", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("提交时间")
+    # Who served when it was given (closure.served): 好差评 counts for them whatever the team becomes later, and
+    # a period's figures read the period's rows of the index below alone, never the cases or their teams.
+    unit = models.ForeignKey(AgencyBody, verbose_name="评价时的代办机构", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评价时的代办员", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = verbose_name_plural = "业主评价"
+        indexes = [models.Index(fields=["submitted_at"], include=["unit", "agent", "grade", "id"],
+                                name="owner_evaluation_given")]
 
     def __str__(self) -> str:
         return f"业主评价 {self.get_grade_display()}"
@@ -224,6 +232,8 @@ class ItemEvaluation(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "事项评价（一事一评）"
         ordering = ["id"]
+        indexes = [models.Index(fields=["submitted_at"], include=["department", "grade", "id"],
+                                name="item_evaluation_given")]
 
     def __str__(self) -> str:
         return f"{self.department} {self.get_grade_display()}"

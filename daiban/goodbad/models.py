@@ -62,7 +62,12 @@ class BadReview(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "差评整改"
         ordering = ["-opened_at", "-id"]
-        indexes = [models.Index(fields=["status", "due_on"], name="bad_review_due")]
+        indexes = [models.Index(fields=["status", "due_on"], name="bad_review_due"),
+                   # the few 差评 set aside on appeal, which the 好差评 figures leave out (goodbad.stats)
+                   models.Index(fields=["owner_evaluation"], condition=models.Q(outcome=Outcome.SET_ASIDE),
+                                name="bad_review_owner_set_aside"),
+                   models.Index(fields=["item_evaluation"], condition=models.Q(outcome=Outcome.SET_ASIDE),
+                                name="bad_review_item_set_aside")]
 
     def __str__(self) -> str:
         return f"差评 #{self.pk} {self.concerned_name}"

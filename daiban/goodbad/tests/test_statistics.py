@@ -3,6 +3,7 @@ month; a 差评 set aside on appeal does not count; the public page's county 好
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
 
 import pytest
@@ -148,3 +149,31 @@ def test_the_figures_equal_a_count_of_every_evaluation_in_five_queries(november,
         expected = plain_figures(span)
         assert {k: found[k] for k in expected} == expected
     assert person("kunyang").display_name in {a["name"] for a in stats.figures(november_only)["agents"]}
+
+
+def test_an_evaluation_counts_for_the_agent_who_served_when_it_was_given(november, build, person):
+    later = build.completed(on="2026-11-10", start="2026-10-20")
+    with clock.frozen("2026-11-12"):
+        grade(build, later, "very_satisfied")
+    TeamMember.objects.create(case=later, user=person("kunyang"), role="agent")  # the team changes afterwards
+    evaluation = OwnerEvaluation.objects.get(case=later)
+    assert (evaluation.unit, evaluation.agent) == (later.unit, person("aojiang"))
+    agents = {a["name"]: a["evaluations"] for a in stats.figures(stats.month_period("2026-11"))["agents"]}
+    assert agents == {person("aojiang").display_name: 3}  # the first two of November and this one
+    assert person("kunyang").display_name not in agents
+
+
+def test_rebuild_rollups_tells_who_served_on_evaluations_inserted_without_it(november, build, person):
+    from django.core.management import call_command  # why: only this test runs the command
+
+    later = build.completed(on="2026-11-10", start="2026-10-20")
+    TeamMember.objects.create(case=later, user=person("kunyang"), role="agent")
+    with clock.frozen("2026-11-12"):
+        grade(build, later, "satisfied")
+    served = {e.pk: (e.unit_id, e.agent_id) for e in OwnerEvaluation.objects.all()}
+    OwnerEvaluation.objects.update(unit=None, agent=None)  # as a bulk seed leaves them
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    assert {e.pk: (e.unit_id, e.agent_id) for e in OwnerEvaluation.objects.all()} == served
+    november_only = stats.month_period("2026-11")
+    expected = plain_figures(november_only)
+    assert {k: v for k, v in stats.figures(november_only).items() if k in expected} == expected

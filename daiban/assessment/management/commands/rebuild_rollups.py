@@ -1,13 +1,18 @@
 """python manage.py rebuild_rollups: the statistics' rollups counted again from the whole history (after an
 import, a bulk seed such as seed_scale, or a change of the working-day calendar): the item rollups
 (plans.rollups), the case rollups and overdue spans (assessment.rollups, assessment.overdue) and the case figures
-by department (assessment.departments); on PostgreSQL the rewritten tables are then VACUUMed and ANALYZEd."""
+by department (assessment.departments), and the unit and agent who served on the owners' evaluations bulk-inserted
+without them (closure.served: the 好差评 figures group by them); on PostgreSQL the rewritten tables are then
+VACUUMed and ANALYZEd."""
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 from daiban.assessment.departments import departments_rebuild
 from daiban.assessment.models import CaseDepartment, CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
 from daiban.assessment.rollups import case_rollups_rebuild
+from daiban.cases.models import Case, TeamMember
+from daiban.closure.models import OwnerEvaluation
+from daiban.closure.served import served_fill
 from daiban.lib.migrating import analyze
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 from daiban.plans.rollups import rollups_rebuild
@@ -20,10 +25,11 @@ class Command(BaseCommand):
         items = rollups_rebuild()
         cases = case_rollups_rebuild()
         departments = departments_rebuild()
+        served = served_fill(OwnerEvaluation, Case, TeamMember)
         analyze(connection, *(model._meta.db_table for model in (
             ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, CaseMonthRollup, OverdueSpan,
-            DepartmentCaseRollup, CaseDepartment)), vacuum=True)
+            DepartmentCaseRollup, CaseDepartment, OwnerEvaluation)), vacuum=True)
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
             f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"
-            f"审批部门汇总 {departments} 行。"))
+            f"审批部门汇总 {departments} 行；补记评价时的代办机构和代办员 {served} 条。"))
