@@ -196,7 +196,7 @@ def _batch(start, size, *, rng, tag, units, agents, catalog, center, categories,
             evaluations.append(OwnerEvaluation(case=case, grade=rng.choice(GRADES), attitude=scores[0],
                                                efficiency=scores[1], quality=scores[2], overall=scores[3],
                                                fee_asked=False, via=OwnerEvaluation.Via.WINDOW,
-                                               submitted_at=aware(closed, 16)))
+                                               submitted_at=aware(closed, 16), unit=case.unit, agent=agent))
     CaseTransition.objects.bulk_create(transitions)
     TeamMember.objects.bulk_create(members)
     item_rows = CaseItem.objects.bulk_create(item_rows, batch_size=5000)
