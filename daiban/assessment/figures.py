@@ -55,7 +55,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
+from daiban.assessment.models import (
+    CaseMonthRollup,
+    CaseRollup,
+    DepartmentCaseRollup,
+    OverdueDepartmentMonth,
+    OverdueSpan,
+)
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -229,13 +235,20 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
 
 def _overdue_spanned(period: Period, dimension: Dimension | None) -> dict:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
-    the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each)."""
+    the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
+    department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row) and only the
+    days of its partial first and last months count spans (rollup_parts: two queries at most)."""
     cutoff = period.cutoff()
-    by_department = dimension is not None and dimension.code == "department"
-    spans = OverdueSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
-                                       department__isnull=not by_department,
-                                       accepted_on__range=(period.start, period.end), starts_on__lte=cutoff)
-    return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
+    covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+    if dimension is None or dimension.code != "department":
+        spans = OverdueSpan.objects.filter(covering, department__isnull=True,
+                                           accepted_on__range=(period.start, period.end))
+        return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
+    months, days = rollup_parts(period, OverdueDepartmentMonth.objects.filter(covering),
+                                OverdueSpan.objects.alias(day=F("accepted_on")).filter(covering,
+                                                                                       department__isnull=False))
+    return summed(_grouped(months, "department", overdue=Sum("spans")),
+                  _grouped(days, "department", overdue=Count("*")))
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
