@@ -236,19 +236,23 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
 def _overdue_spanned(period: Period, dimension: Dimension | None) -> dict:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
     the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
-    department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row) and only the
-    days of its partial first and last months count spans (rollup_parts: two queries at most)."""
+    department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row at province
+    scale) and only the days of its partial first and last months count spans: two queries at most."""
     cutoff = period.cutoff()
     covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
     if dimension is None or dimension.code != "department":
         spans = OverdueSpan.objects.filter(covering, department__isnull=True,
                                            accepted_on__range=(period.start, period.end))
         return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
-    months, days = rollup_parts(period, OverdueDepartmentMonth.objects.filter(covering),
-                                OverdueSpan.objects.alias(day=F("accepted_on")).filter(covering,
-                                                                                       department__isnull=False))
-    return summed(_grouped(months, "department", overdue=Sum("spans")),
-                  _grouped(days, "department", overdue=Count("*")))
+    first, last = whole_months(period)
+    months = OverdueDepartmentMonth.objects.filter(covering, month__range=(first, last))
+    # The partial months' days listed, not two ranges ORed: PostgreSQL reads a list from the covering index alone,
+    # two ranges by a bitmap over the table (1 ms against 3 warm, 13 cold, at 100k cases).
+    days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
+    spans = OverdueSpan.objects.filter(covering, department__isnull=False,
+                                       accepted_on__in=[day for day in days if not first <= day <= last])
+    return summed(_grouped(months if first <= last else months.none(), "department", overdue=Sum("spans")),
+                  _grouped(spans, "department", overdue=Count("*")))
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
