@@ -19,7 +19,7 @@ and for every case by `overdue_rows` (manage.py rebuild_rollups, the migration t
 
 The department spans are also counted per accepted month (assessment.models.OverdueDepartmentMonth): a refresh
 that moves a case's department spans takes one from the month row of each span it drops and adds one to the row
-of each it makes, by atomic increments (plans.rollups.add_to), in the same transaction, and deletes a row whose
+of each it makes, by atomic increments (INSERT … ON CONFLICT DO UPDATE), in the same transaction, and deletes a row whose
 count reaches 0, so the table holds exactly the GROUP BY of the spans (`overdue_months_fill`, the rebuild).
 """
 from __future__ import annotations
@@ -38,7 +38,6 @@ from django.db.models.functions import TruncDate
 
 from daiban.assessment.models import OverdueDepartmentMonth, OverdueSpan
 from daiban.cases.states import ITEM_PAUSED, OPEN_STATUSES, ItemStatus
-from daiban.plans.rollups import add_to
 
 Span = tuple[dt.date, dt.date | None]  # [starts_on, ends_on): ends_on None when it has no end
 DAY = dt.timedelta(days=1)
@@ -141,17 +140,30 @@ def _in_order(key: tuple) -> tuple:
     return month, starts_on, ends_on or dt.date.max, department
 
 
+# The two partial unique indexes of OverdueDepartmentMonth as ON CONFLICT names them: rows with an end, rows without.
+ARBITERS = {True: "(month, starts_on, ends_on, department_id) WHERE ends_on IS NOT NULL",
+            False: "(month, starts_on, department_id) WHERE ends_on IS NULL"}
+
+
 def _months_moved(made: Counter, dropped: Counter) -> None:
     """The month rows of the spans made counted up, of those dropped down, zeros deleted (in the caller's
-    transaction). Every writer touches the rows in one order, so two refreshes sharing rows wait, never deadlock."""
-    emptied = []
-    for key in sorted(made.keys() | dropped.keys(), key=_in_order):
-        change = made[key] - dropped[key]
-        if change:
-            where = dict(zip(MONTH_KEY, key, strict=True))
-            add_to(OverdueDepartmentMonth, where, {"spans": change})
-            if change < 0:
-                emptied.append(Q(**where))
+    transaction): three statements at most whatever the keys, each row made or added to atomically (INSERT … ON
+    CONFLICT DO UPDATE, PostgreSQL and SQLite). Every writer touches the rows in one order, so two refreshes
+    sharing rows wait for each other, never deadlock."""
+    changes = [(key, made[key] - dropped[key]) for key in sorted(made.keys() | dropped.keys(), key=_in_order)]
+    changes = [(key, change) for key, change in changes if change]
+    table, ops = connection.ops.quote_name(OverdueDepartmentMonth._meta.db_table), connection.ops
+    with connection.cursor() as cursor:
+        for ended in (False, True):
+            rows = [(ops.adapt_datefield_value(month), ops.adapt_datefield_value(starts_on),
+                     ops.adapt_datefield_value(ends_on), department, change)
+                    for (month, starts_on, ends_on, department), change in changes if (ends_on is not None) == ended]
+            if rows:
+                cursor.execute(f"INSERT INTO {table} (month, starts_on, ends_on, department_id, spans) VALUES "
+                               + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+                               + f" ON CONFLICT {ARBITERS[ended]} DO UPDATE SET spans = {table}.spans + excluded.spans",
+                               [value for row in rows for value in row])
+    emptied = [Q(**dict(zip(MONTH_KEY, key, strict=True))) for key, change in changes if change < 0]
     if emptied:
         OverdueDepartmentMonth.objects.filter(reduce(or_, emptied), spans=0).delete()
 
