@@ -42,7 +42,8 @@ data scope, they are grouped from the items themselves (`_items_grouped`, also t
 working days there come from the table kept by workday_index.
 The overdue cohort of a county-wide reader (in total, by unit, township or department) counts the overdue spans
 kept per case as its items move (assessment.overdue): a case turns overdue by the calendar, so a span stores the
-day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time.
+day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time. By
+department, a period's whole months sum the spans' month rows (assessment.models.OverdueDepartmentMonth).
 """
 from __future__ import annotations
 

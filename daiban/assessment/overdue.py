@@ -19,8 +19,9 @@ and for every case by `overdue_rows` (manage.py rebuild_rollups, the migration t
 
 The department spans are also counted per accepted month (assessment.models.OverdueDepartmentMonth): a refresh
 that moves a case's department spans takes one from the month row of each span it drops and adds one to the row
-of each it makes, by atomic increments (INSERT … ON CONFLICT DO UPDATE), in the same transaction, and deletes a row whose
-count reaches 0, so the table holds exactly the GROUP BY of the spans (`overdue_months_fill`, the rebuild).
+of each it makes, by atomic increments (INSERT … ON CONFLICT DO UPDATE) in the same transaction, and deletes a
+row whose count reaches 0, so the table holds exactly the GROUP BY of the spans (`overdue_months_fill`, the
+rebuild).
 """
 from __future__ import annotations
 
