@@ -42,7 +42,8 @@ data scope, they are grouped from the items themselves (`_items_grouped`, also t
 working days there come from the table kept by workday_index.
 The overdue cohort of a county-wide reader (in total, by unit, township or department) counts the overdue spans
 kept per case as its items move (assessment.overdue): a case turns overdue by the calendar, so a span stores the
-day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time.
+day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time. By
+department, a period's whole months sum the spans' month rows (assessment.models.OverdueDepartmentMonth).
 """
 from __future__ import annotations
 
@@ -55,7 +56,13 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
-from daiban.assessment.models import CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
+from daiban.assessment.models import (
+    CaseMonthRollup,
+    CaseRollup,
+    DepartmentCaseRollup,
+    OverdueDepartmentMonth,
+    OverdueSpan,
+)
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
@@ -234,13 +241,25 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
 
 def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
-    the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each)."""
+    the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
+    department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row at province
+    scale) and only the days of its partial first and last months count spans: two queries at most."""
     cutoff = period.cutoff()
-    by_department = dimension is not None and dimension.code == "department"
-    spans = scoped.in_units(OverdueSpan.objects.all()).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff),
-                                       department__isnull=not by_department,
-                                       accepted_on__range=(period.start, period.end), starts_on__lte=cutoff)
-    return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
+    covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+    if dimension is None or dimension.code != "department":
+        spans = scoped.in_units(OverdueSpan.objects.all()).filter(covering, department__isnull=True,
+                                                                  accepted_on__range=(period.start, period.end))
+        return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
+    # by department: county-wide only (from_rollups), so every unit's rows
+    first, last = whole_months(period)
+    months = OverdueDepartmentMonth.objects.filter(covering, month__range=(first, last))
+    # The partial months' days listed, not two ranges ORed: PostgreSQL reads a list from the covering index alone,
+    # two ranges by a bitmap over the table (1 ms against 3 warm, 13 cold, at 100k cases).
+    days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
+    spans = OverdueSpan.objects.filter(covering, department__isnull=False,
+                                       accepted_on__in=[day for day in days if not first <= day <= last])
+    return summed(_grouped(months if first <= last else months.none(), "department", overdue=Sum("spans")),
+                  _grouped(spans, "department", overdue=Count("*")))
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:

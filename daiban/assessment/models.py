@@ -174,6 +174,40 @@ class OverdueSpan(models.Model):
         return f"{self.case_id}: {self.starts_on.isoformat()} → {self.ends_on.isoformat() if self.ends_on else '…'}"
 
 
+class OverdueDepartmentMonth(models.Model):
+    """The department spans (OverdueSpan with a department) of the cases accepted in one month, counted per
+    (starts_on, ends_on, department): at province scale a year's cohort by department sums ~15k of these rows
+    instead of counting ~80k spans, since many cases of a month share a span's days. Kept with the spans by
+    assessment.overdue (counts moved in the writer's transaction; a row whose count reaches 0 is deleted), so
+    figures._overdue_spanned reads P's whole months here and only its partial months' days from the spans."""
+
+    month = models.DateField("受理月份（当月1日）")
+    starts_on = models.DateField("逾期起")
+    ends_on = models.DateField("逾期止（不含）", null=True)
+    department = models.ForeignKey("org.Department", on_delete=models.CASCADE, related_name="+")
+    # Not "positive": a count moved below what a rebuild would find is still summed as it is (rebuild_rollups
+    # repairs it), rather than refused inside the writer's transaction.
+    spans = models.IntegerField("区间数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审批部门逾期区间月汇总"
+        # One row per key, "no end" included: a unique constraint takes NULLs for distinct on both databases
+        # (nulls_distinct=False is PostgreSQL 15's only), so the open-ended rows have their own partial one.
+        constraints = [
+            models.UniqueConstraint(fields=["month", "starts_on", "ends_on", "department"],
+                                    condition=models.Q(ends_on__isnull=False), name="overdue_department_month_once"),
+            models.UniqueConstraint(fields=["month", "starts_on", "department"],
+                                    condition=models.Q(ends_on__isnull=True), name="overdue_department_month_open"),
+        ]
+        # Covering the cohort's sum by department: read from the index alone.
+        indexes = [models.Index(fields=["month", "starts_on"], include=["ends_on", "department", "spans"],
+                                name="overdue_department_month_cover")]
+
+    def __str__(self) -> str:
+        end = self.ends_on.isoformat() if self.ends_on else "…"
+        return f"{self.month:%Y-%m} {self.department_id}: {self.starts_on.isoformat()} → {end} × {self.spans}"
+
+
 class DepartmentCaseRollup(models.Model):
     """The case figures by approval department (assessment.departments): per day × department, the requests
     received, cases accepted, completed and terminated, and owner visits of the completed cases, of the cases

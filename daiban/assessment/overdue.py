@@ -16,18 +16,28 @@ A case's spans are the union of its items' (rows with no department), and of eac
 with that department). They are worked out again whenever an item, a pause or the case's state changes
 (`overdue_refresh`, called by the post_save receivers of assessment.rollups, inside the writer's transaction),
 and for every case by `overdue_rows` (manage.py rebuild_rollups, the migration that made the table).
+
+The department spans are also counted per accepted month (assessment.models.OverdueDepartmentMonth): a refresh
+that moves a case's department spans takes one from the month row of each span it drops and adds one to the row
+of each it makes, by atomic increments (INSERT … ON CONFLICT DO UPDATE) in the same transaction, and deletes a
+row whose count reaches 0, so the table holds exactly the GROUP BY of the spans (`overdue_months_fill`, the
+rebuild).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.apps import apps as installed
+from django.db import connection, transaction
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 
-from daiban.assessment.models import OverdueSpan
+from daiban.assessment.models import OverdueDepartmentMonth, OverdueSpan
 from daiban.cases.states import ITEM_PAUSED, OPEN_STATUSES, ItemStatus
 
 Span = tuple[dt.date, dt.date | None]  # [starts_on, ends_on): ends_on None when it has no end
@@ -117,17 +127,62 @@ def _key(row) -> tuple:
     return row.department_id, row.starts_on, row.ends_on
 
 
+MONTH_KEY = ("month", "starts_on", "ends_on", "department_id")
+
+
+def _month_keys(rows: Iterable) -> Counter:
+    """The month rollup's keys (MONTH_KEY) of the department span rows among `rows`, counted."""
+    return Counter((row.accepted_on.replace(day=1), row.starts_on, row.ends_on, row.department_id)
+                   for row in rows if row.department_id is not None)
+
+
+def _in_order(key: tuple) -> tuple:
+    month, starts_on, ends_on, department = key
+    return month, starts_on, ends_on or dt.date.max, department
+
+
+# The two partial unique indexes of OverdueDepartmentMonth as ON CONFLICT names them: rows with an end, rows without.
+ARBITERS = {True: "(month, starts_on, ends_on, department_id) WHERE ends_on IS NOT NULL",
+            False: "(month, starts_on, department_id) WHERE ends_on IS NULL"}
+
+
+def _months_moved(made: Counter, dropped: Counter) -> None:
+    """The month rows of the spans made counted up, of those dropped down, zeros deleted (in the caller's
+    transaction): three statements at most whatever the keys, each row made or added to atomically (INSERT … ON
+    CONFLICT DO UPDATE, PostgreSQL and SQLite). Every writer touches the rows in one order, so two refreshes
+    sharing rows wait for each other, never deadlock."""
+    changes = [(key, made[key] - dropped[key]) for key in sorted(made.keys() | dropped.keys(), key=_in_order)]
+    changes = [(key, change) for key, change in changes if change]
+    table, ops = connection.ops.quote_name(OverdueDepartmentMonth._meta.db_table), connection.ops
+    with connection.cursor() as cursor:
+        for ended in (False, True):
+            rows = [(ops.adapt_datefield_value(month), ops.adapt_datefield_value(starts_on),
+                     ops.adapt_datefield_value(ends_on), department, change)
+                    for (month, starts_on, ends_on, department), change in changes if (ends_on is not None) == ended]
+            if rows:
+                cursor.execute(f"INSERT INTO {table} (month, starts_on, ends_on, department_id, spans) VALUES "
+                               + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+                               + f" ON CONFLICT {ARBITERS[ended]} DO UPDATE SET spans = {table}.spans + excluded.spans",
+                               [value for row in rows for value in row])
+    emptied = [Q(**dict(zip(MONTH_KEY, key, strict=True))) for key, change in changes if change < 0]
+    if emptied:
+        OverdueDepartmentMonth.objects.filter(reduce(or_, emptied), spans=0).delete()
+
+
 def overdue_refresh(case_id: int) -> None:
-    """The case's spans worked out again from its items (in the caller's transaction); written only if moved."""
+    """The case's spans worked out again from its items (in the caller's transaction), and its department spans'
+    month rows moved with them; written only if moved."""
     items = list(_items(installed).filter(case_id=case_id))
     paused = [item["pk"] for item in items if item["status"] in ITEM_PAUSED]
     pauses = _open_pauses(installed, item_id__in=paused) if paused else {}
     wanted = _case_rows(OverdueSpan, items, pauses)
-    kept = OverdueSpan.objects.filter(case_id=case_id)
+    kept = list(OverdueSpan.objects.filter(case_id=case_id))
     if sorted(map(_key, wanted), key=repr) == sorted(map(_key, kept), key=repr):
         return
-    kept.delete()
-    OverdueSpan.objects.bulk_create(wanted)
+    with transaction.atomic(savepoint=False):  # all or nothing when the caller has no transaction of its own
+        OverdueSpan.objects.filter(case_id=case_id).delete()
+        OverdueSpan.objects.bulk_create(wanted)
+        _months_moved(_month_keys(wanted), _month_keys(kept))
 
 
 def overdue_rows(model, apps=installed) -> Iterator:
@@ -141,3 +196,26 @@ def overdue_rows(model, apps=installed) -> Iterator:
         case_items.append(item)
     if case_items:
         yield from _case_rows(model, case_items, pauses)
+
+
+def overdue_months_fill(using=connection, months: str = OverdueDepartmentMonth._meta.db_table,
+                        spans: str = OverdueSpan._meta.db_table) -> None:
+    """The (empty) month rollup counted from the department spans by one INSERT … SELECT … GROUP BY (the rebuild,
+    the migration that made the table: `using` its connection)."""
+    month = ("date_trunc('month', accepted_on)::date" if using.vendor == "postgresql"
+             else "date(accepted_on, 'start of month')")
+    with using.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {using.ops.quote_name(months)} (month, starts_on, ends_on, department_id, spans)"
+                       f" SELECT {month}, starts_on, ends_on, department_id, COUNT(*)"
+                       f" FROM {using.ops.quote_name(spans)} WHERE department_id IS NOT NULL"
+                       " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2")
+
+
+def overdue_rebuild() -> int:
+    """Every case's spans, and their month rollup, worked out again (in the caller's transaction); answers the
+    number of spans."""
+    OverdueSpan.objects.all().delete()
+    made = len(OverdueSpan.objects.bulk_create(overdue_rows(OverdueSpan), batch_size=2000))
+    OverdueDepartmentMonth.objects.all().delete()
+    overdue_months_fill()
+    return made

@@ -26,8 +26,8 @@ from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save
 
 from daiban.assessment import sources
-from daiban.assessment.models import CaseMonthRollup, CaseRollup, OverdueSpan
-from daiban.assessment.overdue import MOVING_FIELDS, overdue_refresh, overdue_rows
+from daiban.assessment.models import CaseMonthRollup, CaseRollup
+from daiban.assessment.overdue import MOVING_FIELDS, overdue_rebuild, overdue_refresh
 from daiban.audit.services import audit_record
 from daiban.cases.models import Case, CaseItem, CaseTransition
 from daiban.cases.selectors import cases_holding
@@ -146,8 +146,7 @@ def case_rollups_rebuild() -> dict[str, int]:
         CaseRollup.objects.bulk_create(case_rollup_rows(CaseRollup, counted), batch_size=2000)
         CaseMonthRollup.objects.all().delete()
         CaseMonthRollup.objects.bulk_create(case_month_rows(CaseRollup, CaseMonthRollup), batch_size=2000)
-        OverdueSpan.objects.all().delete()
-        spans = len(OverdueSpan.objects.bulk_create(overdue_rows(OverdueSpan), batch_size=2000))
+        spans = overdue_rebuild()
         result = {"rows": len(counted), "accepted": sum(c["accepted"] for c in counted.values()),
                   "received": sum(c["received"] for c in counted.values()), "overdue_spans": spans}
         audit_record(event_type="rollups.cases_rebuilt", new=result)

@@ -1,14 +1,21 @@
 """python manage.py rebuild_rollups: the statistics' rollups counted again from the whole history (after an
 import, a bulk seed such as seed_scale, or a change of the working-day calendar): the item rollups
-(plans.rollups), the case rollups and overdue spans (assessment.rollups, assessment.overdue) and the case figures
-by department (assessment.departments), and the unit and agent who served on the owners' evaluations bulk-inserted
-without them (closure.served: the 好差评 figures group by them); on PostgreSQL the rewritten tables are then
-VACUUMed and ANALYZEd."""
+(plans.rollups), the case rollups and overdue spans with their month rollup by department (assessment.rollups,
+assessment.overdue) and the case figures by department (assessment.departments), and the unit and agent who served
+on the owners' evaluations bulk-inserted without them (closure.served: the 好差评 figures group by them); on
+PostgreSQL the rewritten tables are then VACUUMed and ANALYZEd."""
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 from daiban.assessment.departments import departments_rebuild
-from daiban.assessment.models import CaseDepartment, CaseMonthRollup, CaseRollup, DepartmentCaseRollup, OverdueSpan
+from daiban.assessment.models import (
+    CaseDepartment,
+    CaseMonthRollup,
+    CaseRollup,
+    DepartmentCaseRollup,
+    OverdueDepartmentMonth,
+    OverdueSpan,
+)
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.cases.models import Case, TeamMember
 from daiban.closure.models import OwnerEvaluation
@@ -28,7 +35,7 @@ class Command(BaseCommand):
         served = served_fill(OwnerEvaluation, Case, TeamMember)
         analyze(connection, *(model._meta.db_table for model in (
             ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, CaseMonthRollup, OverdueSpan,
-            DepartmentCaseRollup, CaseDepartment, OwnerEvaluation)), vacuum=True)
+            OverdueDepartmentMonth, DepartmentCaseRollup, CaseDepartment, OwnerEvaluation)), vacuum=True)
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
             f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"
