@@ -93,7 +93,7 @@ def _plain(found: dict) -> dict:
 
 
 def _figure_matches_the_spans_and_the_items(period: Period) -> int:
-    rolled = _plain(_overdue_spanned(period, DEPARTMENT))
+    rolled = _plain(_overdue_spanned(Scoped.county(), period, DEPARTMENT))
     assert rolled == _spans_counted(period), period
     assert rolled == _plain(_overdue(_Narrow(), period, DEPARTMENT)), period
     return sum(rolled.values())
