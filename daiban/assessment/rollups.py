@@ -35,7 +35,7 @@ from daiban.cases.states import CaseStatus
 from daiban.catalog import hooks as catalog_hooks
 from daiban.intake.models import Request
 from daiban.plans.models import OwnerVisit, Pause
-from daiban.plans.rollups import add_to, in_day_order, month_rows
+from daiban.plans.rollups import UNIT_MONTH_KEYS, add_to, in_day_order, month_rows
 
 COUNTERS = ("received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
 
@@ -128,12 +128,9 @@ def case_rollup_rows(model, counted: dict[tuple, dict]) -> list:
             for (day, unit, township), counts in in_day_order(counted)]
 
 
-MONTH_KEYS = ("unit_id", "township_id")
-
-
 def case_month_rows(day_model, month_model) -> list:
     """The month rows summed from the day rows (the installed models, or a migration's)."""
-    return month_rows(day_model, month_model, *MONTH_KEYS, counters=COUNTERS)
+    return month_rows(day_model, month_model, *UNIT_MONTH_KEYS, counters=COUNTERS)
 
 
 def case_rollups_rebuild() -> dict[str, int]:

@@ -7,35 +7,16 @@ PostgreSQL the rewritten tables are then VACUUMed and ANALYZEd."""
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from daiban.assessment.departments import departments_rebuild
-from daiban.assessment.models import (
-    CaseDepartment,
-    CaseMonthRollup,
-    CaseRollup,
-    DepartmentCaseRollup,
-    OverdueDepartmentMonth,
-    OverdueSpan,
-)
-from daiban.assessment.rollups import case_rollups_rebuild
-from daiban.cases.models import Case, TeamMember
-from daiban.closure.models import OwnerEvaluation
-from daiban.closure.served import served_fill
+from daiban.assessment.rebuild import REWRITTEN, statistics_rebuild
 from daiban.lib.migrating import analyze
-from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
-from daiban.plans.rollups import rollups_rebuild
 
 
 class Command(BaseCommand):
     help = "按全部事项和案件重新汇总统计用的日汇总表（办结、按时、用时、上报；收件、受理、办结、终止、到场、评价）。"
 
     def handle(self, *args, **options):
-        items = rollups_rebuild()
-        cases = case_rollups_rebuild()
-        departments = departments_rebuild()
-        served = served_fill(OwnerEvaluation, Case, TeamMember)
-        analyze(connection, *(model._meta.db_table for model in (
-            ItemRollup, ItemUnitMonthRollup, ItemCatalogMonthRollup, CaseRollup, CaseMonthRollup, OverdueSpan,
-            OverdueDepartmentMonth, DepartmentCaseRollup, CaseDepartment, OwnerEvaluation)), vacuum=True)
+        items, cases, departments, served = statistics_rebuild()
+        analyze(connection, *(model._meta.db_table for model in REWRITTEN), vacuum=True)
         self.stdout.write(self.style.SUCCESS(
             f"已重新汇总：办结事项 {items['finished']} 件，上报 {items['reported_up']} 件，事项汇总 {items['rows']} 行；"
             f"收到申请 {cases['received']} 件，受理案件 {cases['accepted']} 件，案件汇总 {cases['rows']} 行，"

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from daiban.assessment.departments import departments_rebuild
-from daiban.assessment.rollups import case_rollups_rebuild
+from daiban.assessment.rebuild import statistics_rebuild
 from daiban.audit.services import audit_checkpoint, audit_record
 from daiban.cases import demo as case_demo
 from daiban.catalog import demo as catalog_demo
@@ -20,7 +19,6 @@ from daiban.goodbad import demo as goodbad_demo
 from daiban.org.demo import LIAISONS, STAFF, load_demo_people
 from daiban.org.models import User
 from daiban.plans import demo as plans_demo
-from daiban.plans.rollups import rollups_rebuild
 from daiban.policy import demo as policy_demo
 from daiban.teams import demo as teams_demo
 
@@ -39,9 +37,7 @@ def seed_demo_county(*, password: str) -> None:
             loader.load(password=password)
         # The loaders write histories dated in the past; the statistics' rollups, kept as rows are written, counted
         # them on the day of loading: counted again from the rows, as after any import.
-        rollups_rebuild()
-        case_rollups_rebuild()
-        departments_rebuild()
+        statistics_rebuild()
         # The password is the operator's choice, not an initial one to be changed.
         User.objects.exclude(pk__in=before).update(is_demo=True, password_must_change=False,
                                                    password_changed_at=timezone.now())
