@@ -178,17 +178,18 @@ def ranking(request: StaffRequest) -> HttpResponse:
     })
 
 
-def _table_listing(request: StaffRequest, tables: dict, kind: str, missing: str,
-                   rows_of: Callable[[Period], dict], context: dict) -> HttpResponse:
-    """One of the dashboard's named tables (`tables[kind]`), whole, a page at a time; NotFound for another kind."""
+def _table_listing(request: StaffRequest, tables: dict, kind: str, missing: str, rows_of: Callable[[Period], dict],
+                   heading: str, context: dict) -> HttpResponse:
+    """One of the dashboard's named tables (`tables[kind]`), whole, a page at a time, under `heading` (a format with
+    {title}, the table's); NotFound for another kind."""
     if kind not in tables:
         raise NotFound(missing)
     period, _, _, errors = _period_and_choices(request)
     period_query = urlencode(_period_query(period))
     title = tables[kind][0]
     return _listing(request, rows_of(period)[kind], {
-        "table_title": title, "errors": errors, "period": period, "period_query": period_query, "query": period_query,
-        **{key: value.format(title=title) if isinstance(value, str) else value for key, value in context.items()}})
+        "title": heading.format(title=title), "table_title": title, "errors": errors, "period": period,
+        "period_query": period_query, "query": period_query, **context})
 
 
 @page
@@ -196,8 +197,8 @@ def _table_listing(request: StaffRequest, tables: dict, kind: str, missing: str,
 def good_bad_rows(request: StaffRequest, kind: str) -> HttpResponse:
     """All the units, departments or agents of the dashboard's 好差评 ranking, a page at a time."""
     access.require_reader(request.user, access.STATS_READERS, "assessment_good_bad")
-    return _table_listing(request, GOOD_BAD_TABLES, kind, "没有这种好差评排名", good_bad_figures,
-                          {"kind": "good_bad", "title": "好差评：{title}排名"})
+    return _table_listing(request, GOOD_BAD_TABLES, kind, "没有这种好差评排名", good_bad_figures, "好差评：{title}排名",
+                          {"kind": "good_bad"})
 
 
 @page
@@ -207,7 +208,7 @@ def team_rows(request: StaffRequest, kind: str) -> HttpResponse:
     access.require_reader(request.user, access.STATS_READERS, "assessment_team_records")
     scoped = Scoped.of(request.user)
     return _table_listing(request, TEAM_TABLES, kind, "没有这种队伍建设记录", lambda period: team_summary(scoped, period),
-                          {"kind": "team", "title": "队伍建设记录：{title}", "per_person": kind == "people"})
+                          "队伍建设记录：{title}", {"kind": "team", "per_person": kind == "people"})
 
 
 @page
