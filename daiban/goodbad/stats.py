@@ -62,15 +62,13 @@ class _Tally:
     def __init__(self) -> None:
         self.evaluations = self.good = self.closed = self.on_time = 0
 
-    def add(self, *, evaluations: int = 0, good: int = 0, closed: int = 0, on_time: int = 0) -> None:
-        self.evaluations += evaluations
-        self.good += good
-        self.closed += closed
-        self.on_time += on_time
-
     def grade(self, evaluations: int, good: int) -> None:
         self.evaluations += evaluations
         self.good += good
+
+    def close(self, closed: int, on_time: int) -> None:
+        self.closed += closed
+        self.on_time += on_time
 
     def as_dict(self, name: str) -> dict:
         bad = self.evaluations - self.good  # every grade that is not 好评 is a 差评
@@ -149,8 +147,8 @@ def figures(period: Span) -> dict:
         ItemEvaluation.objects.filter(given, _not_set_aside("item_evaluation")).order_by()
         .values(name=F("department__name")).annotate(**GRADED))
     for row in items:
-        county.add(evaluations=row["evaluations"], good=row["good"])
-        departments[row["name"]].add(evaluations=row["evaluations"], good=row["good"])
+        county.grade(row["evaluations"], row["good"])
+        departments[row["name"]].grade(row["evaluations"], row["good"])
     reviews: Iterable[Mapping[str, Any]] = (
         BadReview.objects.filter(opened_at__gte=start, opened_at__lt=after, status=ReviewStatus.CLOSED)
         .exclude(outcome=Outcome.SET_ASIDE).order_by()
@@ -166,7 +164,7 @@ def figures(period: Span) -> dict:
             if row["agent_name"] is not None:
                 groups.append(agents[row["agent_name"]])
         for tally in groups:
-            tally.add(closed=row["closed"], on_time=row["on_time"])
+            tally.close(row["closed"], row["on_time"])
     return {"from": period.start, "to": period.end, "county": county.as_dict("全县"), "units": _ranked(units),
             "departments": _ranked(departments), "agents": _ranked(agents)}
 
