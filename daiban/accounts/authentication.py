@@ -78,7 +78,7 @@ def code_step(request, *, user: User, code: str, device=None) -> Step:
         enrolling = device is not None
         device = device or confirmed_device(user)
         if device is not None:
-            device = type(device).objects.select_for_update().filter(pk=device.pk).first()
+            device = type(device).objects.select_for_update(no_key=True).filter(pk=device.pk).first()
         if device is not None and totp_matches(device, code):
             return Step(Outcome.OK, user=user, factor=Factor.TOTP)
         if not enrolling and recovery_code_use(user, code):

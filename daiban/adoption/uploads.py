@@ -65,7 +65,7 @@ def ledger_upload_confirm(*, actor: User, upload_id: int) -> UploadOutcome:
     """Imports a previewed file, once: each good row in its own transaction, as import_ledger does."""
     require_role(actor, Role.CENTER_ADMIN, action="import.ledger_confirm")
     with transaction.atomic():
-        upload = LedgerUpload.objects.select_for_update().filter(pk=upload_id).first()
+        upload = LedgerUpload.objects.select_for_update(no_key=True).filter(pk=upload_id).first()
         if upload is None:
             raise NotFound("没有该台帐导入文件")
         if upload.confirmed_at is not None:

@@ -71,7 +71,7 @@ def ensure_years(first_year: int, last_year: int, *, retried: bool = False) -> N
 
 def _rebuild(first_year: int, last_year: int, revision: str) -> None:
     with transaction.atomic():
-        state = WorkdayIndexState.objects.select_for_update().filter(pk=1).first()
+        state = WorkdayIndexState.objects.select_for_update(no_key=True).filter(pk=1).first()
         if state is None or state.revision != revision:
             WorkdayOrdinal.objects.all().delete()
             state = state or WorkdayIndexState(pk=1)

@@ -43,7 +43,7 @@ def _append(events: Iterable[dict[str, Any]]) -> int:
     written = 0
     with transaction.atomic():
         AuditHead.objects.get_or_create(id=1)
-        head = AuditHead.objects.select_for_update().get(id=1)
+        head = AuditHead.objects.select_for_update(no_key=True).get(id=1)
         seq, mac = head.seq, head.mac.encode("ascii")
         rows: list[tuple] = []
         for fields in events:

@@ -37,7 +37,7 @@ def verify_queue(*, actor, fresh: bool = False) -> VerifyRun:
     (desk.audit_trail.verify_start: the roles live above the trail)."""
     now = clock.now()
     with transaction.atomic():
-        latest = VerifyRun.objects.select_for_update().first()
+        latest = VerifyRun.objects.select_for_update(no_key=True).first()
         if latest is not None and latest.status in ACTIVE:
             if now - (latest.touched_at or latest.created_at) < STALE:
                 return latest

@@ -69,7 +69,7 @@ def audit_record(
     with transaction.atomic():
         AuditHead.objects.get_or_create(id=1)
         AuditHead.objects.filter(id=1).update(seq=models.F("seq") + 1)
-        head = AuditHead.objects.select_for_update().get(id=1)
+        head = AuditHead.objects.select_for_update(no_key=True).get(id=1)
         fields = dict(
             seq=head.seq,
             event_type=event_type,
@@ -471,7 +471,7 @@ def audit_purge(*, now: datetime | None = None) -> PurgeResult:
         raise PurgeRefused("审计链校验未通过，不清理：" + "；".join(p.detail for p in verified.problems))
     cutoff = retention.purge_cutoff(now, settings.AUDIT_RETENTION_DAYS)
     with transaction.atomic():
-        AuditHead.objects.select_for_update().filter(id=1).first()  # no event is appended meanwhile
+        AuditHead.objects.select_for_update(no_key=True).filter(id=1).first()  # no event is appended meanwhile
         anchor = AuditAnchor.objects.order_by("-seq").first()
         start_seq = anchor.seq if anchor else 0
         first_young = (AuditEvent.objects.filter(created_at__gte=cutoff).order_by("seq")

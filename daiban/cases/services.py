@@ -40,6 +40,14 @@ def public_step(case: Case, text: str) -> None:
     public_step_add(request_id=case.request_id, text=text)
 
 
+def case_lock(case: Case) -> None:
+    """Inside the caller's transaction: the case's row, locked before anything else its change writes. Every writer
+    of a case takes it first and the audit chain's head after (audit_record), one order for all, so no two wait on
+    each other in a circle. FOR NO KEY UPDATE, like every row lock here: rows that point at the case (documents,
+    public steps) are still inserted meanwhile."""
+    Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
+
+
 def require_case_worker(actor: User, case: Case, action: str) -> None:
     """Staff of the case's unit, or the center (a closed case is refused by require_open)."""
     require_unit_worker(actor, case.unit_id, action=action, what="案件")
@@ -69,7 +77,7 @@ def request_accept(*, actor: User, request: Request, in_county: bool = True, ind
     if failed:
         raise ValidationFailed(failed)
     with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=request.pk)
+        request = Request.objects.select_for_update(no_key=True).get(pk=request.pk)
         if request.status == Request.Status.ACCEPTED:
             return request.case
         if request.status == Request.Status.REJECTED:
@@ -136,7 +144,7 @@ def case_agreement_set(*, actor: User, case: Case, item_codes: list[str]) -> Cas
     if both:
         raise ValidationFailed({"item_codes": f"{'、'.join(both)}只能择一委托"})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.ENTRUSTED):
             raise Conflict("代办已开始实施，委托事项请通过补充协议调整", code="case.state_conflict")
         old = sorted(case.items.values_list("catalog_item__code", flat=True))
@@ -185,7 +193,7 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
     if broken:
         raise ValidationFailed(broken)
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()  # one team change at a time
+        case_lock(case)  # one team change at a time
         old = team_of(case)
         case.team.all().delete()
         members = [(TeamRole.AGENT, choice.agent), (TeamRole.CHIEF_AGENT, choice.chief_agent),
@@ -226,7 +234,8 @@ def project_code_problem(case: Case, code: str) -> str | None:
 def project_code_record(*, actor: User, case: Case, code: str) -> bool:
     """Inside the caller's transaction, the code already checked: written to the project (and so to every later
     document, the ledger and the provincial report). False when it was already the code."""
-    project = Project.objects.select_for_update().get(pk=case.project_id)
+    case_lock(case)
+    project = Project.objects.select_for_update(no_key=True).get(pk=case.project_id)
     old = project.project_code
     if old == code:
         return False
@@ -264,7 +273,8 @@ def case_company_address_set(*, actor: User, case: Case, address: str) -> Case:
     if message := company_address_error(address, required=True):
         raise ValidationFailed({"address": message})
     with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=case.request_id)
+        case_lock(case)
+        request = Request.objects.select_for_update(no_key=True).get(pk=case.request_id)
         old = request.company_address
         if old == address:
             return case

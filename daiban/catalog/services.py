@@ -166,7 +166,7 @@ def _check_new_code(code: Any) -> None:
 def _lock_catalog() -> None:
     # A cycle can come from two edits made at once (A after B, B after A): prerequisite changes
     # take every row's lock, so they queue. The catalog has a few dozen rows.
-    list(CatalogItem.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    list(CatalogItem.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 def _save_prerequisites(item: CatalogItem, codes: list[str]) -> None:
@@ -186,7 +186,7 @@ def catalog_item_update(*, actor: User, item: CatalogItem, **changes: Any) -> Ca
     with transaction.atomic():
         if "prerequisites" in changes:
             _lock_catalog()
-        item = CatalogItem.objects.select_for_update().select_related("department").get(pk=item.pk)
+        item = CatalogItem.objects.select_for_update(no_key=True).select_related("department").get(pk=item.pk)
         old, old_department_id = snapshot(item), item.department_id
         values = _prepare(item, changes)
         if "prerequisites" in values:

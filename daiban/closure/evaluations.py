@@ -142,7 +142,7 @@ def visit_record(*, actor: User, visit: ReturnVisit, done_on: dt.date, note: str
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        visit = ReturnVisit.objects.select_for_update().get(pk=visit.pk)
+        visit = ReturnVisit.objects.select_for_update(no_key=True).get(pk=visit.pk)
         if visit.done_on is not None:
             raise Conflict("该回访已记录，不能修改", code="evaluation.already_submitted")
         visit.done_on, visit.note, visit.recorded_by = done_on, note.strip(), actor
@@ -200,7 +200,7 @@ def evaluation_links_send() -> int:
     sent = 0
     for case in waiting:
         with transaction.atomic():
-            if EvaluationLink.objects.select_for_update().filter(case=case).exists():
+            if EvaluationLink.objects.select_for_update(no_key=True).filter(case=case).exists():
                 continue  # another worker sent it first
             _link_issue(case=case, actor=None)
             sent += 1
@@ -289,13 +289,13 @@ def _submit(*, case: Case, answers: OwnerAnswers, actor: User | None, link: Eval
     via = via or (OwnerEvaluation.Via.LINK if link else OwnerEvaluation.Via.ACCOUNT)
     item_grades = _item_grades(case, answers.items)
     with transaction.atomic():
-        case = (Case.objects.select_for_update(of=("self",)).select_related("project", "project__company", "unit")
+        case = (Case.objects.select_for_update(no_key=True, of=("self",)).select_related("project", "project__company", "unit")
                 .get(pk=case.pk))
         if OwnerEvaluation.objects.filter(case=case).exists():
             raise Conflict("该项目已评价。评价提交后不能修改。", code="evaluation.already_submitted")
         now = clock.now()
         if link is not None:
-            link = EvaluationLink.objects.select_for_update().get(pk=link.pk)
+            link = EvaluationLink.objects.select_for_update(no_key=True).get(pk=link.pk)
             problem = link_problem(link)
             if problem:
                 raise Conflict(problem, code="evaluation.link_spent")
@@ -395,7 +395,7 @@ def item_evaluation_submit(*, actor: User, item: CaseItem, grade: str, comments:
                        else "evaluation.item_unfinished")
     [(item, grade, comments)] = _item_grades(case, [{"item": item.pk, "grade": grade, "comments": comments}])
     with transaction.atomic():
-        item = CaseItem.objects.select_for_update(of=("self",)).select_related(
+        item = CaseItem.objects.select_for_update(no_key=True, of=("self",)).select_related(
             "case", "catalog_item", "catalog_item__department").get(pk=item.pk)
         problem = _item_problem(item)
         if problem:
@@ -468,7 +468,7 @@ def department_ratings_submit(*, actor: User, case: Case, ratings: Iterable[Mapp
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
         if DepartmentRating.objects.filter(case=case).exists():
             raise Conflict("已评价审批部门，评价提交后不能修改", code="evaluation.already_submitted")
         now = clock.now()

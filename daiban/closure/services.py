@@ -110,7 +110,7 @@ def case_complete(*, actor: User, case: Case, handover: Iterable[HandoverLine | 
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         _check_completable(case)
         business.close_all(actor=actor, case=case, business=business.check_closable(case, reasons), reasons=reasons,
                            why="办结")
@@ -141,7 +141,7 @@ def _withdraw_open_items(actor: User, case: Case, today: dt.date) -> list[CaseIt
     """Items not finished when the entrustment ends are withdrawn, each change kept as a row."""
     withdrawn = []
     now = clock.now()
-    for item in case.items.select_for_update(of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(
+    for item in case.items.select_for_update(no_key=True, of=("self",)).exclude(status__in=ITEM_FINISHED).select_related(
             "catalog_item", "liaison"):
         if (item.status, ItemStatus.WITHDRAWN) not in ALLOWED_ITEM_CHANGES:
             raise Conflict(f"事项“{item.catalog_item.name}”当前不能撤回", code="item.state_conflict")
@@ -186,7 +186,7 @@ def case_terminate(*, actor: User, case: Case, reason: str, reason_kind: str | N
         raise ValidationFailed(errors)
     business.check_closable(case, reasons)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         require_open(case)
         business.close_all(actor=actor, case=case, business=business.check_closable(case, reasons), reasons=reasons,
                            why="终止")
@@ -237,7 +237,7 @@ def handover_confirm(*, actor: User, case: Case, signatory: str = "") -> Closure
     if len(signatory) > 30:
         raise ValidationFailed({"signatory": "签收人姓名过长（最多 30 字）"})
     with transaction.atomic():
-        closure = Closure.objects.select_for_update(of=("self",)).select_related("document").get(pk=closure.pk)
+        closure = Closure.objects.select_for_update(no_key=True, of=("self",)).select_related("document").get(pk=closure.pk)
         if closure.handover_confirmed_at is not None:
             return closure
         now = clock.now()
@@ -278,7 +278,7 @@ def closure_file(*, actor: User, case: Case, filed_on: dt.date | None = None, op
     if opinion is not None and len(opinion.strip()) > 300:
         raise ValidationFailed({"opinion": "意见过长（最多 300 字）"})
     with transaction.atomic():
-        closure = Closure.objects.select_for_update(of=("self",)).select_related("document").get(pk=closure.pk)
+        closure = Closure.objects.select_for_update(no_key=True, of=("self",)).select_related("document").get(pk=closure.pk)
         if closure.filed_on is not None:
             raise Conflict(f"{closure.form_name}已于{closure.filed_on:%Y年%m月%d日}归档，不能重复登记",
                            code="closure.already_filed")
@@ -313,7 +313,7 @@ def closure_backfill_confirm(*, actor: User, case: Case) -> Closure:
     if not scope_of(actor).covers_body(case.unit_id):
         refuse(actor, action="closure_backfill_confirm", why="该案件不在本代办机构")
     with atomic():
-        closure = Closure.objects.select_for_update(of=("self",)).get(pk=closure_of(case).pk)
+        closure = Closure.objects.select_for_update(no_key=True, of=("self",)).get(pk=closure_of(case).pk)
         if not closure.backfilled:
             raise Conflict("该办结单（终止单）不是补录归档，无需确认", code="closure.not_backfilled")
         if closure.backfill_confirmed_at is not None:

@@ -101,7 +101,7 @@ def _require(actor: User, review: BadReview, to: str, action: str, *, expected: 
 
 
 def _locked(review: BadReview, actor: User, to: str, action: str, *, expected: str | None = None) -> BadReview:
-    review = BadReview.objects.select_for_update(of=("self",)).select_related(
+    review = BadReview.objects.select_for_update(no_key=True, of=("self",)).select_related(
         "case", "case__project", "unit", "department").get(pk=review.pk)
     _require(actor, review, to, action, expected=expected)
     return review

@@ -59,7 +59,7 @@ def _unit_for(location) -> AgencyBody:
 def _redeemable_card(card_no: str, credit_code: str) -> ContactCard | None:
     if not card_no:
         return None
-    card = ContactCard.objects.select_for_update().select_related("company").filter(number=card_no.strip()).first()
+    card = ContactCard.objects.select_for_update(no_key=True).select_related("company").filter(number=card_no.strip()).first()
     if card is None:
         raise ValidationFailed({"card_no": "未找到该代办联系卡，请核对卡号"})
     if card.company.credit_code != credit_code:
@@ -71,7 +71,7 @@ def _redeemable_card(card_no: str, credit_code: str) -> ContactCard | None:
 
 def _unredeemed_card_of(credit_code: str) -> ContactCard | None:
     """A request by a card holder's company links to its card even when the card number was not given."""
-    return (ContactCard.objects.select_for_update().filter(company__credit_code=credit_code, redeemed_at__isnull=True)
+    return (ContactCard.objects.select_for_update(no_key=True).filter(company__credit_code=credit_code, redeemed_at__isnull=True)
             .order_by("issued_at", "pk").first())
 
 
@@ -188,7 +188,7 @@ def request_contact(*, actor: User, request: Request, note: str) -> Request:
     if not (note or "").strip():
         raise ValidationFailed({"note": "请填写联系情况"})
     with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=request.pk)
+        request = Request.objects.select_for_update(no_key=True).get(pk=request.pk)
         if request.first_contact_at is not None:
             return request
         request.first_contact_at = clock.now()
@@ -210,7 +210,7 @@ def request_reject(*, actor: User, request: Request, reason: str) -> Request:
     if not reason:
         raise ValidationFailed({"reason": "请填写不予受理的理由（企业可见）"})
     with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=request.pk)
+        request = Request.objects.select_for_update(no_key=True).get(pk=request.pk)
         if request.status == Request.Status.REJECTED:
             return request
         if request.status == Request.Status.ACCEPTED:

@@ -6,6 +6,7 @@ the outermost caller can retry (inside someone else's transaction the rollback i
 """
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -33,7 +34,7 @@ def retry_on_serialization_failure(run: Callable) -> Callable:
             except OperationalError as error:
                 if connection.in_atomic_block or not is_retryable(error):
                     raise
-                time.sleep(0.01 * 2 ** attempt)  # the other transaction finishes meanwhile
+                time.sleep(random.uniform(0.5, 1.5) * 0.01 * 2 ** attempt)  # the other finishes; jitter parts the two
         return run(request, *args, **kwargs)
 
     return run_retrying

@@ -77,7 +77,7 @@ class Outbox:
         pending = self.pending(self.model._default_manager.filter(status=PENDING))
         claimed = []
         with transaction.atomic():
-            due = list(pending.select_for_update(skip_locked=True, of=("self",))
+            due = list(pending.select_for_update(no_key=True, skip_locked=True, of=("self",))
                        .filter(next_attempt_at__lte=now).order_by("next_attempt_at", "id")[:limit])
             until = now + self.lease
             for row in due:
@@ -113,7 +113,7 @@ class Outbox:
         """Puts a failed (or stuck) row back in the queue with a fresh set of attempts, due now; returns the row
         and what it was (for the caller's audit event). Runs in the caller's transaction, after its permission
         check; the row keeps its message id, so a peer that did receive it drops the repeat."""
-        row: Any = self.model._default_manager.select_for_update().filter(pk=pk).first()
+        row: Any = self.model._default_manager.select_for_update(no_key=True).filter(pk=pk).first()
         if row is None:
             raise NotFound(missing)
         if row.status not in (PENDING, FAILED) or not self.replayable(row):

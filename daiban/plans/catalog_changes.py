@@ -45,7 +45,7 @@ def catalog_item_change(*, actor: User, item: CatalogItem, changes: dict[str, An
     catalog_item_validate(item=item, **changes)  # the item's own field errors first
     reason = (reason or "").strip()
     with transaction.atomic():
-        item = CatalogItem.objects.select_for_update().get(pk=item.pk)
+        item = CatalogItem.objects.select_for_update(no_key=True).get(pk=item.pk)
         in_use = list(items_in_use(item))
         deactivating = changes.get("active") is False and item.active
         new_limit = changes.get("limit_workdays")

@@ -133,7 +133,7 @@ def evidence_refresh(*, catalog_item_ids: Iterable[int] | None = None, today: dt
     with transaction.atomic():
         filters = {} if catalog_item_ids is None else {"catalog_item_id__in": list(catalog_item_ids)}
         # One refresh of a catalog item at a time: each replaces the item's figures whole.
-        locked = CatalogItem.objects.select_for_update().order_by("pk")
+        locked = CatalogItem.objects.select_for_update(no_key=True).order_by("pk")
         list((locked.filter(pk__in=filters["catalog_item_id__in"]) if filters else locked).values_list("pk"))
         rows = _compute(_window_counts(start, **filters))
         _store(rows, start, catalog_item_ids=filters.get("catalog_item_id__in"))

@@ -102,7 +102,7 @@ def plan_generate(*, actor: User, case: Case, start_date: dt.date) -> TaskPlan:
     if start_date < case.accepted_at.date() - dt.timedelta(days=366):
         raise ValidationFailed({"start_date": "计划开始日期早于受理日期一年以上，请核对"})
     with atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         existing = TaskPlan.objects.filter(case=case).first()
         if existing and case.items.exclude(status=ItemStatus.PENDING).exists():
             raise Conflict("已有事项派单办理，计划不能重新生成；请逐项调整日期", code="plan.items_dispatched")
@@ -198,7 +198,7 @@ def _move(*, actor: User, item: CaseItem, to_status: str, note: str = "") -> str
 
 
 def _locked(item: CaseItem) -> CaseItem:
-    return CaseItem.objects.select_for_update().select_related("catalog_item", "case", "case__unit").get(pk=item.pk)
+    return CaseItem.objects.select_for_update(no_key=True).select_related("catalog_item", "case", "case__unit").get(pk=item.pk)
 
 
 def item_dispatch(*, actor: User, item: CaseItem, liaison: User | None = None, note: str = "") -> CaseItem:
@@ -457,7 +457,7 @@ def progress_report_send_early(*, actor: User, case: Case) -> ProgressReport:
     require_open(case)
     today = clock.today()
     with atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         period = next_progress_period(case, today) if case.status == CaseStatus.IN_PROGRESS else None
         if period is None:
             raise Conflict("本期进度反馈已发送，下一期开始后才能再发送" if case.status == CaseStatus.IN_PROGRESS

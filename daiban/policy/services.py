@@ -121,7 +121,7 @@ def policy_update(*, actor: User, article: Article, **changes: Any) -> Article:
     """Changes the given fields; a published article stays published and its index follows at once."""
     require_role(actor, *PUBLISHER_ROLES, action="policy_update")
     with transaction.atomic():
-        article = Article.objects.select_for_update(of=("self",)).select_related("catalog_item").get(pk=article.pk)
+        article = Article.objects.select_for_update(no_key=True, of=("self",)).select_related("catalog_item").get(pk=article.pk)
         old, previous_item_id = snapshot(article), article.catalog_item_id
         _apply(article, changes)
         new = snapshot(article)
@@ -148,7 +148,7 @@ def policy_publish(*, actor: User, article: Article, publish_date: dt.date | str
     """Makes a draft public; the publish date is today unless the article or the call gives one."""
     require_role(actor, *PUBLISHER_ROLES, action="policy_publish")
     with transaction.atomic():
-        article = Article.objects.select_for_update(of=("self",)).select_related("catalog_item").get(pk=article.pk)
+        article = Article.objects.select_for_update(no_key=True, of=("self",)).select_related("catalog_item").get(pk=article.pk)
         errors: dict[str, str] = {}
         day = _date(publish_date, errors) or article.publish_date or clock.today()
         if not article.body.strip() and not article.catalog_item_id:
@@ -169,7 +169,7 @@ def policy_unpublish(*, actor: User, article: Article, reason: str = "") -> Arti
     """Takes an article back to a draft: it leaves the public pages and the public search at once."""
     require_role(actor, *PUBLISHER_ROLES, action="policy_unpublish")
     with transaction.atomic():
-        article = Article.objects.select_for_update(of=("self",)).select_related("catalog_item").get(pk=article.pk)
+        article = Article.objects.select_for_update(no_key=True, of=("self",)).select_related("catalog_item").get(pk=article.pk)
         _move(actor, article, Status.DRAFT, note=(reason or "").strip()[:200])
         article.updated_at, article.updated_by = clock.now(), actor
         article.save()

@@ -205,7 +205,7 @@ def meeting_update(*, actor: User, meeting: TeamMeeting, **changes: Any) -> Team
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
-        meeting = TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = TeamMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         old = {field: getattr(meeting, field) for field in values}
         changed = [field for field, value in values.items() if old[field] != value]
         if not changed:
@@ -223,7 +223,7 @@ def meeting_attendance_set(*, actor: User, meeting: TeamMeeting, attendance: Ite
     _require_writer(actor, meeting.body, "meeting_attendance_set")
     rows = _check_attendance(meeting.body, attendance)
     with transaction.atomic():
-        meeting = TeamMeeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+        meeting = TeamMeeting.objects.select_for_update(no_key=True, of=("self",)).select_related("body").get(pk=meeting.pk)
         old = _attendance_snapshot(meeting)
         _write_attendance(meeting, rows)
         new = _attendance_snapshot(meeting)

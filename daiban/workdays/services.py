@@ -46,7 +46,7 @@ def calendar_import_year(*, actor, year: int, text: str, note: str = "") -> Cale
         raise ValidationFailed({"year": f"年度应在 {FIRST_YEAR}—{LAST_YEAR} 之间"})
     entries = parse_arrangement(year, text)
     with transaction.atomic():
-        calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+        calendar_year = CalendarYear.objects.select_for_update(no_key=True).filter(year=year).first()
         old = _summary(calendar_year) if calendar_year is not None else None
         was_confirmed = calendar_year is not None and calendar_year.confirmed
         if calendar_year is None:
@@ -74,7 +74,7 @@ def calendar_confirm_year(*, actor, year: int) -> CalendarYear:
     """Puts an imported year into force and recomputes the deadlines that depend on it."""
     require_role(actor, *CALENDAR_ROLES, action="calendar_confirm_year")
     with transaction.atomic():
-        calendar_year = CalendarYear.objects.select_for_update().filter(year=year).first()
+        calendar_year = CalendarYear.objects.select_for_update(no_key=True).filter(year=year).first()
         if calendar_year is None:
             raise NotFound(f"尚未导入 {year} 年的工作日安排")
         if calendar_year.confirmed:

@@ -49,7 +49,8 @@ def _move(*, actor: User, issue: Issue, to_status: str, note: str = "") -> str:
 
 
 def lock_issue(issue: Issue) -> Issue:
-    return Issue.objects.select_for_update(of=("self",)).select_related("case", "case__unit", "item").get(pk=issue.pk)
+    return (Issue.objects.select_for_update(no_key=True, of=("self",)).select_related("case", "case__unit", "item")
+            .get(pk=issue.pk))
 
 
 def current_tier(issue: Issue) -> IssueTier:
@@ -436,7 +437,7 @@ def consultation_decide(*, actor: User, issue: Issue, decision: str) -> Consulta
         raise ValidationFailed(error)
     with transaction.atomic():
         issue = lock_issue(issue)
-        consultation = Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
+        consultation = Consultation.objects.select_for_update(no_key=True, of=("self",)).get(pk=consultation.pk)
         if consultation.decided_at is not None or issue.status != IssueStatus.CONSULTING:
             raise Conflict("该疑难会商已作出决定", code="issue.state_conflict")
         consultation.decision, consultation.decided_by, consultation.decided_at = decision, actor, clock.now()

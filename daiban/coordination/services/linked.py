@@ -42,7 +42,7 @@ def _move(*, actor: User, linked: LinkedRequest, to_status: str, note: str = "")
 
 
 def _locked(linked: LinkedRequest) -> LinkedRequest:
-    return (LinkedRequest.objects.select_for_update(of=("self",))
+    return (LinkedRequest.objects.select_for_update(no_key=True, of=("self",))
             .select_related("case", "case__project", "from_body", "to_body").get(pk=linked.pk))
 
 

@@ -38,7 +38,7 @@ def _text(value: Any) -> str:
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update(of=("self",)).select_related("case", "convener_body").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(no_key=True, of=("self",)).select_related("case", "convener_body").get(pk=meeting.pk)
 
 
 def meeting_day(meeting: Meeting) -> dt.date:
@@ -328,7 +328,7 @@ def resolution_done(*, actor: User, resolution: Resolution, note: str = "") -> R
     if len(note) > 300:
         raise ValidationFailed({"note": "落实情况过长（最多300字）"})
     with transaction.atomic():
-        resolution = Resolution.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__case",
+        resolution = Resolution.objects.select_for_update(no_key=True, of=("self",)).select_related("meeting", "meeting__case",
                                                                            "department").get(pk=resolution.pk)
         if resolution.status == ResolutionStatus.DONE:
             return resolution
