@@ -11,7 +11,16 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
-from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items, rollup_parts, summed
+from daiban.assessment.figures import (
+    FIGURES,
+    TOTAL,
+    counts,
+    counts_over,
+    derive,
+    finished_items,
+    rollup_parts,
+    summed,
+)
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.models import CaseMonthRollup, CaseRollup, Export
 from daiban.assessment.periods import Period
@@ -49,16 +58,19 @@ def rank(rows: list[dict], order: str) -> list[dict]:
     return rows
 
 
-def _total(scoped: Scoped, period: Period, dimension: Dimension, groups: dict) -> dict:
-    """The county's (or the scope's) raw counts: summed from the groups when they partition the cases
-    (each count is additive), else counted again without grouping (a case has several departments)."""
+def _totals(scoped: Scoped, periods: tuple[Period, ...], dimension: Dimension, groups: list[dict]) -> list[dict]:
+    """The county's (or the scope's) raw counts of each period: summed from its groups when they partition the
+    cases (each count is additive), else counted again without grouping (a case has several departments)."""
     if not dimension.partition:
-        return counts(scoped, period, None).get(TOTAL, {})
-    total: dict = {}
-    for raw in groups.values():
-        for name, value in raw.items():
-            total[name] = total.get(name, 0) + value
-    return total
+        return [found.get(TOTAL, {}) for found in counts_over(scoped, periods, None)]
+    totals = []
+    for found in groups:
+        total: dict = {}
+        for raw in found.values():
+            for name, value in raw.items():
+                total[name] = total.get(name, 0) + value
+        totals.append(total)
+    return totals
 
 
 def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> dict:
@@ -67,12 +79,12 @@ def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> d
     if order not in ORDERS:
         raise ValidationFailed({"order": ORDER_MESSAGE})
     before = period.previous()
-    now, then = counts(scoped, period, dimension), counts(scoped, before, dimension)
+    now, then = counts_over(scoped, (period, before), dimension)
     names = dimension.names(set(now) | set(then))
     rows = [{"key": key, "name": names.get(key, "（已删除）"), **derive(now.get(key, {})),
              "previous": derive(then.get(key, {}))} for key in set(now) | set(then)]
-    totals = derive(_total(scoped, period, dimension, now))
-    totals["previous"] = derive(_total(scoped, before, dimension, then))
+    total_now, total_then = _totals(scoped, (period, before), dimension, [now, then])
+    totals = {**derive(total_now), "previous": derive(total_then)}
     return {**period.as_dict(), "by": dimension.code, "by_label": dimension.label, "order": order,
             "previous_period": before.as_dict(), "figures": list(FIGURES), "rows": rank(rows, order),
             "totals": totals}
