@@ -28,7 +28,13 @@ class Dimension:
         if self.code == "agent":
             return {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
         model = {"unit": AgencyBody, "department": Department, "township": Region}[self.code]
-        return dict(model._default_manager.filter(pk__in=keys).values_list("pk", "name"))
+        rows = model._default_manager.order_by().values_list("pk", "name")
+        if len(keys) <= 20:
+            return dict(rows.filter(pk__in=keys))
+        # A ranking names most of a province's few hundred units, departments or townships: all of them, read
+        # whole, cost less than a list of hundreds of ids sent with the query.
+        wanted = set(keys)
+        return {pk: name for pk, name in rows if pk in wanted}
 
 
 DIMENSIONS: dict[str, Dimension] = {

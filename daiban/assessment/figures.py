@@ -49,9 +49,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import Aggregate, Count, Exists, Expression, F, OuterRef, Q, QuerySet, Sum, Value
 
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
@@ -79,11 +83,70 @@ MEASURED_ITEM_STATUSES = (ItemStatus.APPROVED, ItemStatus.REFUSED)
 
 
 def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
-    """{key: {name: value}}; one row under TOTAL when key is None."""
+    """{key: {name: value}}; one row under TOTAL when key is None. The groups are read as plain tuples: every
+    aggregate here is a count or a sum of integer columns, which the database answers as integers, and a
+    province's page groups ~3,000 rows, whose per-row dicts and converters cost the ORM more than the SQL."""
     if key is None:
         return {TOTAL: queryset.order_by().aggregate(**aggregates)}
-    rows = queryset.order_by().values(group=F(key)).annotate(**aggregates)
-    return {row.pop("group"): row for row in rows}
+    try:
+        sql, params = queryset.order_by().values(group=F(key)).annotate(**aggregates).query.sql_with_params()
+    except EmptyResultSet:  # .none(), or a filter nothing can match
+        return {}
+    names = list(aggregates)  # selected after the key, in this order
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+@dataclass(frozen=True)
+class Read:
+    """One grouped read of a rollup, to be run with others in one statement (read_together): the rows of
+    `queryset` grouped by `key` (a path or an expression; None: one total row), with `sums` (Sum or Count
+    aggregates), so that reads of the same figures add up (a period's whole months and its partial days)."""
+
+    queryset: QuerySet
+    key: str | Expression | None
+    sums: dict[str, Aggregate]
+
+
+def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
+    """{tag: {group: {name: value}}} for every tag's reads, in one statement whatever their number: each read
+    grouped alone, then their rows added up by tag and group (UNION ALL under a GROUP BY), a name a read lacks
+    counting 0. A group of a total read is TOTAL. The dashboard makes ~10 such reads per page; as one statement they
+    cost one round trip and one result instead of ten (issue 12)."""
+    names = list(dict.fromkeys(name for tagged in reads.values() for read in tagged for name in read.sums))
+    parts, params, totals = [], [], False
+    ops = connection.ops
+    for tag, tagged in reads.items():
+        for read in tagged:
+            totals = totals or read.key is None
+            group = Value(0) if read.key is None else F(read.key) if isinstance(read.key, str) else read.key
+            try:
+                sql, read_params = (read.queryset.order_by().values(group=group).annotate(**read.sums)
+                                    .query.sql_with_params())
+            except EmptyResultSet:  # .none(), or a filter nothing can match
+                continue
+            columns = ", ".join(f"{f'q.{ops.quote_name(name)}' if name in read.sums else '0'} AS {ops.quote_name(name)}"
+                                for name in names)
+            parts.append(f"SELECT {int(tag)} AS tag, q.{ops.quote_name('group')} AS grp, {columns} FROM ({sql}) q")
+            params.extend(read_params)
+    found: dict[int, dict] = {tag: {} for tag in reads}
+    if not parts:
+        return found
+    # a sum of sums is numeric on PostgreSQL: cast back to the integers every figure is
+    summed_names = ", ".join(f"CAST(SUM(u.{ops.quote_name(name)}) AS BIGINT)" for name in names)
+    union = " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT u.tag, u.grp, {summed_names} FROM ({union}) u GROUP BY u.tag, u.grp", params)
+        for tag, group, *values in cursor.fetchall():
+            key = TOTAL if totals and group == 0 else group
+            found[tag][key] = dict(zip(names, values, strict=True))
+    return found
+
+
+def answered(reads: Iterable[Read]) -> dict:
+    """The groups of one set of reads (a figure of one period)."""
+    return read_together({0: reads})[0]
 
 
 def _case_path(dimension: Dimension | None, prefix: str) -> tuple[str | None, dict]:
@@ -178,11 +241,12 @@ def rollup_parts(period: Period, months: QuerySet, days: QuerySet) -> tuple[Quer
     return months.filter(month__range=(first, last)), days.filter(partial) if around else days.none()
 
 
-def _items_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """Two queries at most whatever P: its whole months from the month rollups, the days of its partial first and
-    last months from the day rollups; the scope's units' rows (Scoped.in_units)."""
-    sums = dict(finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"),
-                limit=Sum("limit_workdays"), reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
+def _item_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
+    """Two reads whatever P: its whole months from the month rollups, the days of its partial first and last
+    months from the day rollups; the scope's units' rows (Scoped.in_units)."""
+    sums: dict[str, Aggregate] = dict(
+        finished=Sum("finished"), on_time=Sum("on_time"), workdays=Sum("workdays"), limit=Sum("limit_workdays"),
+        reported_up=Sum("reported_up"), report_up_late=Sum("report_up_late"))
     key = ROLLUP_KEYS[dimension.code] if dimension else None
     month_rows: QuerySet
     if key == "department" or (key is None and scoped.units is None):
@@ -191,7 +255,11 @@ def _items_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None
     else:
         month_rows, month_key = scoped.in_units(ItemUnitMonthRollup.objects.all()), key
     months, days = rollup_parts(period, month_rows, scoped.in_units(ItemRollup.objects.all()))
-    return summed(_grouped(months, month_key, **sums), _grouped(days, key, **sums))
+    return [Read(months, month_key, sums), Read(days, key, sums)]
+
+
+def _items_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    return answered(_item_reads(scoped, period, dimension))
 
 
 def summed(found: dict, more: dict) -> dict:
@@ -240,16 +308,20 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
 
 
 def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    return answered(_overdue_reads(scoped, period, dimension))
+
+
+def _overdue_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
     the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
     department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row at province
-    scale) and only the days of its partial first and last months count spans: two queries at most."""
+    scale) and only the days of its partial first and last months count spans: two reads at most."""
     cutoff = period.cutoff()
     covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
     if dimension is None or dimension.code != "department":
         spans = scoped.in_units(OverdueSpan.objects.all()).filter(covering, department__isnull=True,
                                                                   accepted_on__range=(period.start, period.end))
-        return _grouped(spans, dimension.code if dimension else None, overdue=Count("*"))  # "*": from the index alone
+        return [Read(spans, dimension.code if dimension else None, {"overdue": Count("*")})]  # "*": index alone
     # by department: county-wide only (from_rollups), so every unit's rows
     first, last = whole_months(period)
     months = OverdueDepartmentMonth.objects.filter(covering, month__range=(first, last))
@@ -258,8 +330,8 @@ def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None
     days = [period.start + dt.timedelta(days=n) for n in range(period.days)]
     spans = OverdueSpan.objects.filter(covering, department__isnull=False,
                                        accepted_on__in=[day for day in days if not first <= day <= last])
-    return summed(_grouped(months if first <= last else months.none(), "department", overdue=Sum("spans")),
-                  _grouped(spans, "department", overdue=Count("*")))
+    return [Read(months if first <= last else months.none(), "department", {"overdue": Sum("spans")}),
+            Read(spans, "department", {"overdue": Count("*")})]
 
 
 def _satisfaction(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
@@ -284,23 +356,33 @@ def from_case_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
     return scoped.rolled_up and (dimension is None or dimension.code in CASE_ROLLUP_KEYS)
 
 
-def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """Every case figure of P (CASE_PARTS) in two queries at most: its whole months from the month rollups, the
-    days of its partial months from the day rollups."""
+def _case_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
+    """Every case figure of P (CASE_PARTS) in two reads: its whole months from the month rollups, the days of its
+    partial months from the day rollups."""
     months, days = rollup_parts(period, scoped.in_units(CaseMonthRollup.objects.all()),
                                 scoped.in_units(CaseRollup.objects.all()))
     key = dimension.code if dimension else None
-    sums = dict(received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"),
-                terminated=Sum("terminated"), visits=Sum("visits"), score_sum=Sum("score_sum"), scores=Sum("scores"))
-    return summed(_grouped(months, key, **sums), _grouped(days, key, **sums))
+    sums: dict[str, Aggregate] = dict(
+        received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"), terminated=Sum("terminated"),
+        visits=Sum("visits"), score_sum=Sum("score_sum"), scores=Sum("scores"))
+    return [Read(months, key, sums), Read(days, key, sums)]
+
+
+def _cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    return answered(_case_reads(scoped, period, dimension))
+
+
+def _department_case_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
+    """The case figures of P by department (not satisfaction: the agents' ratings of it) in one read of the
+    department rollups (assessment.departments)."""
+    rows = DepartmentCaseRollup.objects.filter(day__range=(period.start, period.end))
+    return [Read(rows, "department", dict(received=Sum("received"), accepted=Sum("accepted"),
+                                          completed=Sum("completed"), terminated=Sum("terminated"),
+                                          visits=Sum("visits")))]
 
 
 def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
-    """The case figures of P by department (not satisfaction: the agents' ratings of it) in one query over the
-    department rollups (assessment.departments)."""
-    rows = DepartmentCaseRollup.objects.filter(day__range=(period.start, period.end))
-    return _grouped(rows, "department", received=Sum("received"), accepted=Sum("accepted"),
-                    completed=Sum("completed"), terminated=Sum("terminated"), visits=Sum("visits"))
+    return answered(_department_case_reads(scoped, period, dimension))
 
 
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
@@ -319,15 +401,49 @@ def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
     return [PARTS[part] for part in parts]
 
 
-def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
-    """The raw counts and sums of P per group key: {key: {received, accepted, …}}; `parts` limits the
-    queries run (a chart needs one figure, not eleven)."""
-    found: dict = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for query in _queries(scoped, dimension, parts):
-        for key, values in query(scoped, period, dimension).items():
-            if key is not None:
-                found[key].update({k: v or 0 for k, v in values.items()})
+def _reads_of(query, scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read] | None:
+    """The rollup reads that answer `query` (a function of PARTS or _queries), or None when it is grouped from the
+    rows themselves (another scope or dimension)."""
+    if query is _cases_rolled_up:
+        return _case_reads(scoped, period, dimension)
+    if query is _department_cases_rolled_up:
+        return _department_case_reads(scoped, period, dimension)
+    if query is _items and from_rollups(scoped, dimension):
+        return _item_reads(scoped, period, dimension)
+    if query is _overdue and from_rollups(scoped, dimension):
+        return _overdue_reads(scoped, period, dimension)
+    return None
+
+
+def counts_over(scoped: Scoped, periods: Iterable[Period], dimension: Dimension | None,
+                parts=tuple(PARTS)) -> list[dict]:
+    """The raw counts and sums of each period per group key: [{key: {received, accepted, …}}, …]; `parts` limits
+    the queries run (a chart needs one figure, not eleven). Every rollup read of every period goes in one
+    statement (read_together); a figure grouped from the rows themselves is a query of its own."""
+    periods = list(periods)
+    found: list[dict] = [defaultdict(lambda: dict.fromkeys(COUNTED, 0)) for _ in periods]
+    reads: dict[int, list[Read]] = {}
+    for index, period in enumerate(periods):
+        for query in _queries(scoped, dimension, parts):
+            planned = _reads_of(query, scoped, period, dimension)
+            if planned is None:
+                _count_in(found[index], query(scoped, period, dimension))
+            else:
+                reads.setdefault(index, []).extend(planned)
+    for index, groups in read_together(reads).items():
+        _count_in(found[index], groups)
     return found
+
+
+def _count_in(found: dict, groups: dict) -> None:
+    for key, values in groups.items():
+        if key is not None:
+            found[key].update({k: v or 0 for k, v in values.items()})
+
+
+def counts(scoped: Scoped, period: Period, dimension: Dimension | None, parts=tuple(PARTS)) -> dict:
+    """counts_over of one period."""
+    return counts_over(scoped, [period], dimension, parts)[0]
 
 
 def _ratio(part, whole, places: int) -> float | None:

@@ -6,12 +6,23 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from daiban.assessment.dimensions import DIMENSIONS, Dimension
-from daiban.assessment.figures import FIGURES, TOTAL, counts, derive, finished_items, rollup_parts, summed
+from daiban.assessment.figures import (
+    FIGURES,
+    TOTAL,
+    Read,
+    counts,
+    counts_over,
+    derive,
+    finished_items,
+    read_together,
+    rollup_parts,
+    summed,
+)
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.models import CaseMonthRollup, CaseRollup, Export
 from daiban.assessment.periods import Period
@@ -49,16 +60,19 @@ def rank(rows: list[dict], order: str) -> list[dict]:
     return rows
 
 
-def _total(scoped: Scoped, period: Period, dimension: Dimension, groups: dict) -> dict:
-    """The county's (or the scope's) raw counts: summed from the groups when they partition the cases
-    (each count is additive), else counted again without grouping (a case has several departments)."""
+def _totals(scoped: Scoped, periods: tuple[Period, ...], dimension: Dimension, groups: list[dict]) -> list[dict]:
+    """The county's (or the scope's) raw counts of each period: summed from its groups when they partition the
+    cases (each count is additive), else counted again without grouping (a case has several departments)."""
     if not dimension.partition:
-        return counts(scoped, period, None).get(TOTAL, {})
-    total: dict = {}
-    for raw in groups.values():
-        for name, value in raw.items():
-            total[name] = total.get(name, 0) + value
-    return total
+        return [found.get(TOTAL, {}) for found in counts_over(scoped, periods, None)]
+    totals = []
+    for found in groups:
+        total: dict = {}
+        for raw in found.values():
+            for name, value in raw.items():
+                total[name] = total.get(name, 0) + value
+        totals.append(total)
+    return totals
 
 
 def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> dict:
@@ -67,12 +81,12 @@ def stats(scoped: Scoped, period: Period, by: str, order: str = "accepted") -> d
     if order not in ORDERS:
         raise ValidationFailed({"order": ORDER_MESSAGE})
     before = period.previous()
-    now, then = counts(scoped, period, dimension), counts(scoped, before, dimension)
+    now, then = counts_over(scoped, (period, before), dimension)
     names = dimension.names(set(now) | set(then))
     rows = [{"key": key, "name": names.get(key, "（已删除）"), **derive(now.get(key, {})),
              "previous": derive(then.get(key, {}))} for key in set(now) | set(then)]
-    totals = derive(_total(scoped, period, dimension, now))
-    totals["previous"] = derive(_total(scoped, before, dimension, then))
+    total_now, total_then = _totals(scoped, (period, before), dimension, [now, then])
+    totals = {**derive(total_now), "previous": derive(total_then)}
     return {**period.as_dict(), "by": dimension.code, "by_label": dimension.label, "order": order,
             "previous_period": before.as_dict(), "figures": list(FIGURES), "rows": rank(rows, order),
             "totals": totals}
@@ -100,28 +114,29 @@ def _by_month(queryset: QuerySet, field: str, **aggregates) -> dict[str, dict]:
     return {f"{row.pop('month'):%Y-%m}": row for row in rows}
 
 
-def _rolled_up_by_month(period: Period, months: QuerySet, days: QuerySet, **sums) -> dict[str, dict]:
-    """{"YYYY-MM": sums} over P from a month rollup and its day rollup: whole months from their rows, the partial
-    first and last months from their days (figures.rollup_parts)."""
+def _month_reads(period: Period, months: QuerySet, days: QuerySet, **sums: Aggregate) -> list[Read]:
+    """P's figures by month from a month rollup and its day rollup: whole months from their rows, the partial first
+    and last months from their days (figures.rollup_parts)."""
     whole, partial = rollup_parts(period, months, days)
-    found = {f"{row.pop('month'):%Y-%m}": row for row in whole.order_by().values("month").annotate(**sums)}
-    found.update(_by_month(partial, "day", **sums))
-    return found
+    return [Read(whole, "month", sums), Read(partial, TruncMonth("day"), sums)]
 
 
 def monthly(scoped: Scoped, period: Period) -> list[dict]:
     """Per month of P: requests received, cases accepted and completed, items finished and on time."""
     start, after = period.bounds()
     if scoped.rolled_up:  # county-wide, or a unit's staff: their units' rows
-        cases = _rolled_up_by_month(period, scoped.in_units(CaseMonthRollup.objects.all()),
-                                    scoped.in_units(CaseRollup.objects.all()),
-                                    received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed"))
-        received, accepted, completed = ({key: {"n": row[name]} for key, row in cases.items()}
-                                         for name in ("received", "accepted", "completed"))
         item_months = (ItemCatalogMonthRollup.objects.all() if scoped.county_wide
                        else scoped.in_units(ItemUnitMonthRollup.objects.all()))
-        items = _rolled_up_by_month(period, item_months, scoped.in_units(ItemRollup.objects.all()),
-                                    n=Sum("finished"), on_time=Sum("on_time"))
+        rows = read_together({0: [
+            *_month_reads(period, scoped.in_units(CaseMonthRollup.objects.all()),
+                          scoped.in_units(CaseRollup.objects.all()),
+                          received=Sum("received"), accepted=Sum("accepted"), completed=Sum("completed")),
+            *_month_reads(period, item_months, scoped.in_units(ItemRollup.objects.all()),
+                          n=Sum("finished"), on_time=Sum("on_time"))]})[0]
+        found = {str(month)[:7]: row for month, row in rows.items()}  # a date, or SQLite's text of one
+        received, accepted, completed = ({key: {"n": row[name]} for key, row in found.items()}
+                                         for name in ("received", "accepted", "completed"))
+        items = found
     else:
         received = _by_month(scoped.requests.filter(received_at__gte=start, received_at__lt=after), "received_at",
                              n=Count("pk"))
