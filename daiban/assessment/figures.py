@@ -57,9 +57,12 @@ from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
 from daiban.assessment.models import (
+    AgentMonthRollup,
+    AgentRollup,
     CaseMonthRollup,
     CaseRollup,
     DepartmentCaseRollup,
+    OverdueAgentSpan,
     OverdueDepartmentMonth,
     OverdueSpan,
 )
@@ -239,13 +242,17 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
                     overdue=Count("case", distinct=True))
 
 
+def _covering(cutoff: dt.date) -> Q:
+    """The spans (starts_on, ends_on) that cover the cutoff day."""
+    return Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+
+
 def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     """The cohort without reading the items: the spans (assessment.overdue) of the cases accepted in P that cover
     the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
     department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row at province
     scale) and only the days of its partial first and last months count spans: two queries at most."""
-    cutoff = period.cutoff()
-    covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+    covering = _covering(period.cutoff())
     if dimension is None or dimension.code != "department":
         spans = scoped.in_units(OverdueSpan.objects.all()).filter(covering, department__isnull=True,
                                                                   accepted_on__range=(period.start, period.end))
@@ -303,12 +310,43 @@ def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimen
                     completed=Sum("completed"), terminated=Sum("terminated"), visits=Sum("visits"))
 
 
+def from_agent_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
+    """Whether the agent rollups (assessment.agents) answer: county-wide by agent (they keep no unit)."""
+    return scoped.county_wide and dimension is not None and dimension.code == "agent"
+
+
+AGENT_SUMS = {"received": "received", "accepted": "accepted", "completed": "completed", "terminated": "terminated",
+              "visits": "visits", "score_sum": "score_sum", "scores": "scores", "finished": "finished",
+              "on_time": "on_time", "workdays": "workdays", "limit": "limit_workdays", "reported_up": "reported_up",
+              "report_up_late": "report_up_late"}
+
+
+def _agents_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """Every figure of P by agent but the overdue cohort, in two queries at most: its whole months from the agent
+    month rollup, the days of its partial months from the day rollup. An agent whose counts all came to 0 (its
+    cases moved to another agent) is left out, as a GROUP BY of the rows has no empty group."""
+    months, days = rollup_parts(period, AgentMonthRollup.objects.all(), AgentRollup.objects.all())
+    sums = {name: Sum(column) for name, column in AGENT_SUMS.items()}
+    found = summed(_grouped(months, "agent", **sums), _grouped(days, "agent", **sums))
+    return {agent: values for agent, values in found.items() if any(values.values())}
+
+
+def _agents_overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    """The cohort by agent: the agent spans (a case's spans once for each agent it counts under) of the cases
+    accepted in P covering the cutoff day, counted from their index alone."""
+    spans = OverdueAgentSpan.objects.filter(_covering(period.cutoff()), accepted_on__range=(period.start, period.end))
+    return _grouped(spans, "agent", overdue=Count("*"))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
 
 
 def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
     """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
+    if from_agent_rollups(scoped, dimension):
+        return ([_agents_rolled_up] if set(parts) - {"overdue"} else []) + (
+            [_agents_overdue] if "overdue" in parts else [])
     if not set(CASE_PARTS) & set(parts):
         return [PARTS[part] for part in parts]
     if from_case_rollups(scoped, dimension):

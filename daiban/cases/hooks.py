@@ -1,0 +1,23 @@
+"""Hooks that follow a change of a case's team: apps above the cases that keep figures by the case's agent (the
+statistics by agent) register a function taking the case's id; the services that write a team (case_team_set, the
+ledger import) call them all inside the transaction of the change, after the team's rows are written, so a hook
+that fails undoes the change. Register at import time of the app (AppConfig.ready)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Hook = Callable[[int], None]
+
+_hooks: list[Hook] = []
+
+
+def register(fn: Hook) -> Hook:
+    """Add a hook; usable as a decorator. Registering the same function twice keeps one."""
+    if fn not in _hooks:
+        _hooks.append(fn)
+    return fn
+
+
+def run(case_id: int) -> None:
+    for fn in list(_hooks):
+        fn(case_id)
