@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import io
 import random
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
@@ -171,6 +173,22 @@ def test_the_rollups_the_events_kept_equal_a_rebuild_and_the_upgrade_migration(p
     importlib.import_module("daiban.assessment.migrations.0011_agent_rollups").fill(
         state.apps, SimpleNamespace(connection=connection))
     assert _kept() == kept
+
+
+@pytest.mark.django_db
+def test_the_bulk_rows_of_seed_scale_are_counted_by_rebuild_rollups(demo, checkpoint_dir):
+    call_command("seed_scale", "--cases", "80", "--audit-events", "100", "--tag", "T", "--no-verify",
+                 stdout=io.StringIO())
+    assert not AgentRollup.objects.filter(day__lt=D("2026-01-01")).exists()  # bulk rows send no signal
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    compared = 0
+    for period in (Period(D("2024-01-01"), D("2024-12-31")), Period(D("2025-03-15"), D("2025-06-20")),
+                   Period(D("2026-01-01"), D(TODAY))):
+        with clock.frozen(TODAY):
+            rolled = _plain(counts(Scoped.county(), period, AGENT))
+            assert rolled == _plain(counts(_Narrow(), period, AGENT)), period
+        compared += len(rolled)
+    assert compared > 20
 
 
 @pytest.mark.django_db
