@@ -34,12 +34,20 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
                 mean of the agents' ratings of that department given in P (seed §7.4: both ways). Null when
                 there are none.
 
+By agent, a case's figures are those of the agents its team names NOW (TeamMember role AGENT; a case with two
+counts for each, one with none for nobody), whenever the request, the acceptance, the finishes or the evaluation
+happened: the agent answers for the cases in their hands, and a case handed over takes its history with it. (The
+好差评 figures count instead for whoever served when the owner evaluated: closure.served.)
+
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
 Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
 by unit, township or department, or in total, are sums of the rollups kept as items finish and are
-reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. By agent, or for a narrower
-data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
-working days there come from the table kept by workday_index.
+reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. For a narrower
+data scope they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
+working days there come from the table kept by workday_index. A county-wide reader by agent reads every figure
+from the agent rollups (assessment.agents: day and month rows per agent, moved with the case when its agent
+changes) and the overdue cohort from the agent spans, in three queries a period; the GROUP BY through the team
+(`team__user`) stays for narrower scopes and as the oracle of the tests.
 The overdue cohort of a county-wide reader (in total, by unit, township or department) counts the overdue spans
 kept per case as its items move (assessment.overdue): a case turns overdue by the calendar, so a span stores the
 day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time. By

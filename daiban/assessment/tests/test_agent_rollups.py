@@ -29,6 +29,7 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import stats
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
 from daiban.assessment.tests.test_case_rollups import GRADES, PERIODS, _moment, _Narrow
+from daiban.assessment.tests.test_rollups import LONGER_NATIONAL_DAY_2026
 from daiban.cases.models import Case, TeamMember, TeamRole
 from daiban.cases.services import case_team_set
 from daiban.catalog.models import CatalogItem
@@ -40,6 +41,7 @@ from daiban.org.models import User
 from daiban.plans.deadlines import report_up_due
 from daiban.plans.models import OwnerVisit
 from daiban.plans.rollups import rollup_item_reported_up
+from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
 D = dt.date.fromisoformat
 AGENT = DIMENSIONS["agent"]
@@ -157,6 +159,24 @@ def test_a_new_limit_of_a_catalog_item_moves_the_agents_limits(person):
     kept = _kept()
     agents.agents_rebuild()
     assert _kept() == kept
+
+
+@pytest.mark.django_db
+def test_confirming_the_calendar_counts_the_agents_working_days_again_after_commit(
+        person, django_capture_on_commit_callbacks):
+    from huey.contrib.djhuey import HUEY
+
+    _history(8)
+    before = _kept()
+    calendar_import_year(actor=person("sysadmin"), year=2026, text=LONGER_NATIONAL_DAY_2026)
+    HUEY.immediate = True  # the worker runs in this process
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_confirm_year(actor=person("sysadmin"), year=2026)
+    finally:
+        HUEY.immediate = False
+    assert _kept()[0] != before[0]  # the working days moved, and the agents' rows with them
+    assert _figures_match_the_oracle()
 
 
 @pytest.mark.django_db
