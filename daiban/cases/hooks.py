@@ -4,20 +4,7 @@ ledger import) call them all inside the transaction of the change, after the tea
 that fails undoes the change. Register at import time of the app (AppConfig.ready)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from daiban.lib.hooks import Hooks
 
-Hook = Callable[[int], None]
-
-_hooks: list[Hook] = []
-
-
-def register(fn: Hook) -> Hook:
-    """Add a hook; usable as a decorator. Registering the same function twice keeps one."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def run(case_id: int) -> None:
-    for fn in list(_hooks):
-        fn(case_id)
+_hooks: Hooks[[int]] = Hooks()
+register, run = _hooks.register, _hooks.run

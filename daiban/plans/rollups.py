@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -22,6 +21,7 @@ from django.db.models.functions import TruncMonth
 from daiban.audit.services import audit_record
 from daiban.cases.models import CaseItem
 from daiban.cases.states import ItemStatus
+from daiban.lib.hooks import Hooks
 from daiban.plans.deadlines import report_up_late, workdays_used
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 
@@ -110,24 +110,16 @@ def _add(key: tuple, counts: dict[str, int]) -> None:
 
 
 # Apps above that keep figures of their own from the same counts (assessment's figures by agent) register a function
-# taking the item's case id, the day and the counts; each event calls them after adding to the rollups here, inside
+# taking the item's case id, the day and the counts; each event runs them after adding to the rollups here, inside
 # its transaction. Register at import time of the app (AppConfig.ready).
-CountHook = Callable[[int, dt.date, dict[str, int]], None]
-_count_hooks: list[CountHook] = []
-
-
-def register_count_hook(fn: CountHook) -> CountHook:
-    """Add a hook; registering the same function twice keeps one."""
-    if fn not in _count_hooks:
-        _count_hooks.append(fn)
-    return fn
+_count_hooks: Hooks[[int, dt.date, dict[str, int]]] = Hooks()
+register_count_hook = _count_hooks.register
 
 
 def _counted(item: CaseItem, part: tuple[tuple, dict[str, int]] | None) -> None:
     if part:
         _add(*part)
-        for fn in list(_count_hooks):
-            fn(item.case_id, part[0][0], part[1])
+        _count_hooks.run(item.case_id, part[0][0], part[1])
 
 
 def rollup_item_finished(*, item: CaseItem) -> None:
