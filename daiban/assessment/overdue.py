@@ -127,6 +127,11 @@ def _key(row) -> tuple:
     return row.department_id, row.starts_on, row.ends_on
 
 
+def _case_wide(rows: Iterable) -> list[tuple]:
+    """The spans of the case as a whole (no department) among `rows`, in order."""
+    return sorted((row.starts_on, row.ends_on or dt.date.max) for row in rows if row.department_id is None)
+
+
 MONTH_KEY = ("month", "starts_on", "ends_on", "department_id")
 
 
@@ -183,7 +188,8 @@ def overdue_refresh(case_id: int) -> None:
         OverdueSpan.objects.filter(case_id=case_id).delete()
         OverdueSpan.objects.bulk_create(wanted)
         _months_moved(_month_keys(wanted), _month_keys(kept))
-        agent_spans_write(case_id)
+        if _case_wide(wanted) != _case_wide(kept):  # the agent spans copy these
+            agent_spans_write(case_id)
 
 
 def overdue_rows(model, apps=installed) -> Iterator:
