@@ -13,7 +13,8 @@ A case's counts come from the same rules as the county's rollups: the case sourc
 (received, accepted, closed, visits, satisfaction; `rollups.case_counts`) and each item's finish and report up
 (plans.rollups.parts_of). The events add their own counts under the case's agents: a closing, a visit and an
 evaluation through post_save (as assessment.rollups), an item's finish and report up through plans.rollups' count
-hook, a team change through cases.hooks (and TeamMember's own signals, for writers that save one row). A catalog
+hook, a team change through cases.hooks, which every writer of a team runs after it (and TeamMember's post_save,
+for a writer that creates one row). A catalog
 item's new limit counts again the limits of the agents' days it finished on; a calendar change queues a rebuild
 (assessment.tasks).
 Each write adds to a day's row and its month's row by INSERT … ON CONFLICT DO UPDATE, in one order of keys, so
@@ -31,7 +32,7 @@ from django.apps import apps as installed
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 
 from daiban.assessment import rollups
 from daiban.assessment.models import AgentMonthRollup, AgentRollup, CaseAgent, OverdueAgentSpan
@@ -272,8 +273,10 @@ def connect() -> None:
     post_save.connect(_transition, sender=CaseTransition, dispatch_uid="agent_rollup_transition")
     post_save.connect(_visit, sender=OwnerVisit, dispatch_uid="agent_rollup_visits")
     post_save.connect(_evaluation, sender="closure.OwnerEvaluation", dispatch_uid="agent_rollup_scores")
+    # A row saved alone (TeamMember.objects.create) moves the case at once. Not on delete: case_team_set deletes the
+    # whole team before writing the new one, and its hook then moves the case once, in one statement in key order
+    # (the old agent's rows and the new one's together), not the old agent's rows and later the new one's.
     post_save.connect(_member, sender=TeamMember, dispatch_uid="agent_rollup_member_saved")
-    post_delete.connect(_member, sender=TeamMember, dispatch_uid="agent_rollup_member_deleted")
     team_hooks.register(agents_refresh)
     item_rollups.register_count_hook(_item_counted)
     catalog_hooks.register(after_catalog_change)

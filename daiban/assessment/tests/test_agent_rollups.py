@@ -30,6 +30,7 @@ from daiban.assessment.selectors import stats
 from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
 from daiban.assessment.tests.test_case_rollups import GRADES, PERIODS, _moment, _Narrow
 from daiban.assessment.tests.test_rollups import LONGER_NATIONAL_DAY_2026
+from daiban.cases import hooks as team_hooks
 from daiban.cases.models import Case, TeamMember, TeamRole
 from daiban.cases.services import case_team_set
 from daiban.catalog.models import CatalogItem
@@ -128,12 +129,14 @@ def _kept() -> tuple[set, ...]:
 
 
 def _move_agents(cases: list[Case], pick: random.Random) -> None:
-    """Some cases (closed ones too) given another agent row by row, one losing its agent, one gaining a second."""
+    """Some cases (closed ones too) given another agent row by row, or none, then the team hook run as the team's
+    writers run it."""
     for case in pick.sample(cases, len(cases) // 3):
         TeamMember.objects.filter(case=case, role=TeamRole.AGENT).delete()
         agent = pick.choice(AGENTS)
         if agent:
             TeamMember.objects.create(case=case, user=User.objects.get(username=agent), role=TeamRole.AGENT)
+        team_hooks.run(case.pk)
 
 
 @pytest.mark.django_db
@@ -283,3 +286,11 @@ def test_writers_adding_to_one_agents_rows_at_once_lose_no_count(demo):
     assert in_parallel(downs) == [25] * 2
     moved = [tuple(a - b for a, b in zip(now, then, strict=True)) for now, then in zip(kept(), before, strict=True)]
     assert moved == [(50, 300, 0, 0), (0, 0, 50, 0), (50, 300, 0, 0), (0, 0, 0, 100)]
+    # Team changes the other way round at once (aojiang → kunyang and back, over the same days): each move is one
+    # statement per table in key order, so they wait for each other and never deadlock.
+    there = [((day, aojiang), {"finished": -1}), ((day, kunyang), {"finished": 1}),
+             ((other, aojiang), {"accepted": -1}), ((other, kunyang), {"accepted": 1})]
+    back = [(key, {name: -value for name, value in counts.items()}) for key, counts in there]
+    settled = kept()
+    assert in_parallel([writer(there, 25), writer(back, 25), writer(there, 25), writer(back, 25)]) == [25] * 4
+    assert kept() == settled
