@@ -15,9 +15,10 @@ A case's counts come from the same rules as the county's rollups: the case sourc
 evaluation through post_save (as assessment.rollups), an item's finish and report up through plans.rollups' count
 hook, a team change through cases.hooks, which every writer of a team runs after it (and TeamMember's post_save,
 for a writer that creates one row). A catalog item's new limit counts again the limits of the agents' days it
-finished on; a calendar change queues a rebuild (assessment.tasks). Each write adds to a day's row and its month's row by INSERT … ON CONFLICT DO UPDATE, in one order of keys, so
-parallel writers neither lose a count nor deadlock on these rows. `agents_rebuild` counts everything again
-(manage.py rebuild_rollups, the migration that made the tables).
+finished on; a calendar change queues a rebuild (assessment.tasks). Each write adds to a day's row and its month's
+row by INSERT … ON CONFLICT DO UPDATE, in one order of keys, so parallel writers neither lose a count nor deadlock
+on these rows. `agents_rebuild` counts everything again (manage.py rebuild_rollups, the migration that made the
+tables).
 """
 from __future__ import annotations
 
