@@ -42,6 +42,7 @@ def parts(period):
         ("stats by unit (two periods)", lambda: stats(county, period, "unit")),
         ("stats by township", lambda: stats(county, period, "township")),
         ("stats by department", lambda: stats(county, period, "department")),
+        ("stats by agent (two periods)", lambda: stats(county, period, "agent", "on_time_rate")),
         ("chart: departments' overdue", lambda: chart_rows(county, period, "department", ("overdue",))),
         ("month series", lambda: monthly(county, period)),
         ("bottleneck items", lambda: bottlenecks(county, period)),
@@ -85,9 +86,12 @@ def main() -> None:
             rows.append((label, *timed(fn, options.repeat)))
         client = center_client()
         query = f"?from={period.start}&to={period.end}" if options.start or options.end else ""
-        for label, path in (("page /assessment/", "/assessment/"), ("GET /api/v1/stats", "/api/v1/stats")):
-            assert client.get(path + query).status_code == 200
-            rows.append((label + " (test client)", *timed(lambda p=path: client.get(p + query), options.repeat)))
+        pages = (("page /assessment/", "/assessment/"), ("page /assessment/?by=agent", "/assessment/?by=agent"),
+                 ("GET /api/v1/stats", "/api/v1/stats"), ("GET /api/v1/stats?by=agent", "/api/v1/stats?by=agent"))
+        for label, where in pages:
+            path = where + (("&" if "?" in where else "?") + query[1:] if query else "")
+            assert client.get(path).status_code == 200
+            rows.append((label + " (test client)", *timed(lambda p=path: client.get(p), options.repeat)))
     print("| part | p50 ms | max ms | queries |")
     print("|---|---:|---:|---:|")
     for label, p50, top, queries in rows:

@@ -17,6 +17,7 @@ from daiban.adoption.columns import norm
 from daiban.adoption.models import LedgerRow
 from daiban.adoption.reader import Ledger
 from daiban.audit.services import audit_record
+from daiban.cases import hooks as team_hooks
 from daiban.cases.models import Case, CaseItem, CaseTransition, Project, TeamMember, TeamRole
 from daiban.closure.deadlines import filing_due
 from daiban.closure.models import Closure
@@ -107,6 +108,7 @@ def ledger_row_import(*, actor: User, entry: LedgerEntry, source_file: str = "")
             TeamMember.objects.bulk_create(TeamMember(case=case, user=user, role=role) for user, role in v["team"])
         elif agent := _lead_agent(v["unit"]):
             TeamMember.objects.create(case=case, user=agent, role=TeamRole.AGENT)
+        team_hooks.run(case.pk)
         if v["status"] in CLOSED:
             kind = Closure.Kind.COMPLETION if v["status"] == CLOSED[0] else Closure.Kind.TERMINATION
             due = filing_due(v["closed_on"])

@@ -12,7 +12,6 @@ again (manage.py rebuild_rollups, the migration that made the tables).
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
@@ -20,8 +19,9 @@ from django.apps import apps as installed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from daiban.assessment import rollups
 from daiban.assessment.models import CaseDepartment, DepartmentCaseRollup
-from daiban.assessment.rollups import SOURCES
+from daiban.assessment.rollups import Counts
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.selectors import cases_holding
 from daiban.cases.states import CaseStatus
@@ -30,25 +30,15 @@ from daiban.plans.models import OwnerVisit
 from daiban.plans.rollups import add_to
 
 COUNTERS = ("received", "accepted", "completed", "terminated", "visits")
-# Each source of assessment.rollups this rollup counts, and the path from its rows to the case.
-CASE_PATHS = {"received": "case", "accepted": "pk", "closed": "case", "visits": "case"}
-Counts = list[tuple[dt.date, dict[str, int]]]
+# The sources of assessment.rollups this rollup counts (not the owners' scores: by department the figure is the
+# agents' ratings of it).
+COUNTED_SOURCES = ("received", "accepted", "closed", "visits")
 
 
 def case_counts(apps=installed, case_ids: Collection[int] | None = None,
-                sources: Iterable[str] = tuple(CASE_PATHS), **where) -> dict[int, Counts]:
+                sources: Iterable[str] = COUNTED_SOURCES, **where) -> dict[int, Counts]:
     """{case: [(day, counts)]} of the cases (all, or `case_ids`) from `sources`, their rows filtered by `where`."""
-    found: dict[int, Counts] = defaultdict(list)
-    for source in sources:
-        path = CASE_PATHS[source]
-        queryset, aggregates = SOURCES[source](apps)  # type: ignore[misc]  # all four always exist
-        queryset = queryset.filter(**where, **({f"{path}__in": case_ids} if case_ids is not None
-                                               else {f"{path}__isnull": False}))
-        for row in queryset.values("rollup_day", path).annotate(**aggregates):
-            counts = {name: row[name] for name in COUNTERS if row.get(name)}
-            if counts:
-                found[row[path]].append((row["rollup_day"], counts))
-    return found
+    return rollups.case_counts(apps, case_ids, sources, COUNTERS, **where)
 
 
 def _apply(departments: Iterable[int], counts: Counts, sign: int = 1) -> None:

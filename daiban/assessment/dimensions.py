@@ -26,7 +26,8 @@ class Dimension:
     def names(self, keys: Iterable[int]) -> dict[int, str]:
         keys = [k for k in keys if k is not None]
         if self.code == "agent":
-            return {u.pk: u.display_name for u in User.objects.filter(pk__in=keys)}
+            # only the two fields display_name reads: a whole User decrypts its personal fields (583 agents: 16 → 8 ms)
+            return {u.pk: u.display_name for u in User.objects.filter(pk__in=keys).only("full_name", "username")}
         model = {"unit": AgencyBody, "department": Department, "township": Region}[self.code]
         rows = model._default_manager.order_by().values_list("pk", "name")
         if len(keys) <= 20:

@@ -34,12 +34,20 @@ satisfaction    the mean score (1–5) of the owners' evaluations given in P, ea
                 mean of the agents' ratings of that department given in P (seed §7.4: both ways). Null when
                 there are none.
 
+By agent, a case's figures are those of the agents its team names NOW (TeamMember role AGENT; a case with two
+counts for each, one with none for nobody), whenever the request, the acceptance, the finishes or the evaluation
+happened: the agent answers for the cases in their hands, and a case handed over takes its history with it. (The
+好差评 figures count instead for whoever served when the owner evaluated: closure.served.)
+
 Each figure is one GROUP BY query over the rows of P (seven in all); nothing loops over rows in
 Python. The item figures (finished, on time, working days, limits, reports up) of a county-wide reader
 by unit, township or department, or in total, are sums of the rollups kept as items finish and are
-reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. By agent, or for a narrower
-data scope, they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
-working days there come from the table kept by workday_index.
+reported up (plans.rollups): whole months from the month rows, partial ones from the day rows. For a narrower
+data scope they are grouped from the items themselves (`_items_grouped`, also the rollups' test oracle);
+working days there come from the table kept by workday_index. A county-wide reader by agent reads every figure
+from the agent rollups (assessment.agents: day and month rows per agent, moved with the case when its agent
+changes) and the overdue cohort from the agent spans, in three queries a period; the GROUP BY through the team
+(`team__user`) stays for narrower scopes and as the oracle of the tests.
 The overdue cohort of a county-wide reader (in total, by unit, township or department) counts the overdue spans
 kept per case as its items move (assessment.overdue): a case turns overdue by the calendar, so a span stores the
 day it starts, and the figure counts the spans covering the cutoff day; no item is read at request time. By
@@ -61,9 +69,12 @@ from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
 from daiban.assessment.item_states import REPORTED_LATE, late_on
 from daiban.assessment.models import (
+    AgentMonthRollup,
+    AgentRollup,
     CaseMonthRollup,
     CaseRollup,
     DepartmentCaseRollup,
+    OverdueAgentSpan,
     OverdueDepartmentMonth,
     OverdueSpan,
 )
@@ -307,6 +318,11 @@ def _overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dic
                     overdue=Count("case", distinct=True))
 
 
+def _covering(cutoff: dt.date) -> Q:
+    """The spans (starts_on, ends_on) that cover the cutoff day."""
+    return Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+
+
 def _overdue_spanned(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
     return answered(_overdue_reads(scoped, period, dimension))
 
@@ -316,8 +332,7 @@ def _overdue_reads(scoped: Scoped, period: Period, dimension: Dimension | None) 
     the cutoff day; a case's spans are disjoint, so each case counts once (per department, once in each). By
     department, P's whole months sum the spans' month rows (OverdueDepartmentMonth, ~7 spans a row at province
     scale) and only the days of its partial first and last months count spans: two reads at most."""
-    cutoff = period.cutoff()
-    covering = Q(starts_on__lte=cutoff) & (Q(ends_on__isnull=True) | Q(ends_on__gt=cutoff))
+    covering = _covering(period.cutoff())
     if dimension is None or dimension.code != "department":
         spans = scoped.in_units(OverdueSpan.objects.all()).filter(covering, department__isnull=True,
                                                                   accepted_on__range=(period.start, period.end))
@@ -385,12 +400,49 @@ def _department_cases_rolled_up(scoped: Scoped, period: Period, dimension: Dimen
     return answered(_department_case_reads(scoped, period, dimension))
 
 
+def from_agent_rollups(scoped: Scoped, dimension: Dimension | None) -> bool:
+    """Whether the agent rollups (assessment.agents) answer: county-wide by agent (they keep no unit)."""
+    return scoped.county_wide and dimension is not None and dimension.code == "agent"
+
+
+AGENT_SUMS = {"received": "received", "accepted": "accepted", "completed": "completed", "terminated": "terminated",
+              "visits": "visits", "score_sum": "score_sum", "scores": "scores", "finished": "finished",
+              "on_time": "on_time", "workdays": "workdays", "limit": "limit_workdays", "reported_up": "reported_up",
+              "report_up_late": "report_up_late"}
+
+
+def _agent_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
+    """Every figure of P by agent but the overdue cohort, in two reads: its whole months' rows of the agent month
+    rollup and its partial months' days of the day rollup."""
+    sums: dict[str, Aggregate] = {name: Sum(column) for name, column in AGENT_SUMS.items()}
+    return [Read(part, "agent", sums)
+            for part in rollup_parts(period, AgentMonthRollup.objects.all(), AgentRollup.objects.all())]
+
+
+def _agents_rolled_up(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    return answered(_agent_reads(scoped, period, dimension))
+
+
+def _agent_overdue_reads(scoped: Scoped, period: Period, dimension: Dimension | None) -> list[Read]:
+    """The cohort by agent: the agent spans (a case's spans once for each agent it counts under) of the cases
+    accepted in P covering the cutoff day, counted from their index alone."""
+    spans = OverdueAgentSpan.objects.filter(_covering(period.cutoff()), accepted_on__range=(period.start, period.end))
+    return [Read(spans, "agent", {"overdue": Count("*")})]
+
+
+def _agents_overdue(scoped: Scoped, period: Period, dimension: Dimension | None) -> dict:
+    return answered(_agent_overdue_reads(scoped, period, dimension))
+
+
 PARTS = {"received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits, "items": _items,
          "overdue": _overdue, "satisfaction": _satisfaction}
 
 
 def _queries(scoped: Scoped, dimension: Dimension | None, parts) -> list:
     """The functions answering `parts`: the case parts from one rollup query where the rollups apply."""
+    if from_agent_rollups(scoped, dimension):
+        return ([_agents_rolled_up] if set(parts) - {"overdue"} else []) + (
+            [_agents_overdue] if "overdue" in parts else [])
     if not set(CASE_PARTS) & set(parts):
         return [PARTS[part] for part in parts]
     if from_case_rollups(scoped, dimension):
@@ -412,6 +464,10 @@ def _reads_of(query, scoped: Scoped, period: Period, dimension: Dimension | None
         return _item_reads(scoped, period, dimension)
     if query is _overdue and from_rollups(scoped, dimension):
         return _overdue_reads(scoped, period, dimension)
+    if query is _agents_rolled_up:
+        return _agent_reads(scoped, period, dimension)
+    if query is _agents_overdue:
+        return _agent_overdue_reads(scoped, period, dimension)
     return None
 
 
@@ -431,7 +487,9 @@ def counts_over(scoped: Scoped, periods: Iterable[Period], dimension: Dimension 
             else:
                 reads.setdefault(index, []).extend(planned)
     for index, groups in read_together(reads).items():
-        _count_in(found[index], groups)
+        # a group whose rows all came to 0 (an agent's cases moved to another agent) is left out, as a GROUP BY
+        # of the rows themselves has no empty group
+        _count_in(found[index], {key: values for key, values in groups.items() if any(values.values())})
     return found
 
 

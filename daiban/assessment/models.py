@@ -245,3 +245,91 @@ class CaseDepartment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.department_id}"
+
+
+class CaseAgent(models.Model):
+    """The agents a case's figures are counted under in the agent rollups (assessment.agents): its team's agents
+    (TeamMember role AGENT) as they were when last read, kept so that a change of them takes from the agents it
+    lost exactly what had been counted for the case and adds it to those it gained."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件计入的代办员"
+        constraints = [models.UniqueConstraint(fields=["case", "agent"], name="case_agent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.agent_id}"
+
+
+class AgentCounts(models.Model):
+    """What the cases of an agent (their team's current agent, CaseAgent) did, counted as it happens
+    (assessment.agents): the case counts of CaseCounts and the item counts of plans.models.ItemCounts. Not
+    "positive": a team change takes a case's counts from its old agent."""
+
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    received = models.IntegerField("收到申请", default=0)
+    accepted = models.IntegerField("受理案件", default=0)
+    completed = models.IntegerField("办结案件", default=0)
+    terminated = models.IntegerField("终止案件", default=0)
+    visits = models.IntegerField("办结案件的业主到场次数", default=0)
+    score_sum = models.FloatField("业主评价分合计", default=0)
+    scores = models.IntegerField("业主评价数", default=0)
+    finished = models.IntegerField("办结事项", default=0)
+    on_time = models.IntegerField("按时办结事项", default=0)
+    workdays = models.IntegerField("实际用时（工作日）合计", default=0)
+    limit_workdays = models.IntegerField("承诺时限（工作日）合计", default=0)
+    reported_up = models.IntegerField("上报事项", default=0)
+    report_up_late = models.IntegerField("逾期上报事项", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AgentRollup(AgentCounts):
+    """The agent counts (AgentCounts) of one day, per agent, so the statistics by agent sum a few rows per day
+    instead of joining every case of the period to its team and its items."""
+
+    day = models.DateField("日期")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代办员日汇总"
+        constraints = [models.UniqueConstraint(fields=["day", "agent"], name="agent_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.agent_id} 受理 {self.accepted} 办结事项 {self.finished}"
+
+
+class AgentMonthRollup(AgentCounts):
+    """The day rows (AgentRollup) of one month per agent, kept by the same call in the same transaction, so a period
+    reads its whole months here and only the days of its partial first and last months from the day rows."""
+
+    month = models.DateField("月份（当月1日）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代办员月汇总"
+        constraints = [models.UniqueConstraint(fields=["month", "agent"], name="agent_month_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agent_id} 受理 {self.accepted} 办结事项 {self.finished}"
+
+
+class OverdueAgentSpan(models.Model):
+    """A case's overdue spans (OverdueSpan without a department) once for each agent it is counted under
+    (CaseAgent), kept with both by assessment.overdue, so the overdue cohort by agent is counted from an index
+    alone as the cohort by unit is."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    accepted_on = models.DateField("受理日期")
+    starts_on = models.DateField("逾期起")
+    ends_on = models.DateField("逾期止（不含）", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "代办员案件逾期区间"
+        indexes = [models.Index(fields=["accepted_on", "starts_on"], include=["ends_on", "agent"],
+                                name="overdue_agent_covering")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.agent_id}: {self.starts_on.isoformat()} → {self.ends_on or '…'}"

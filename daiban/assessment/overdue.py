@@ -37,7 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate
 
-from daiban.assessment.models import OverdueDepartmentMonth, OverdueSpan
+from daiban.assessment.models import CaseAgent, OverdueAgentSpan, OverdueDepartmentMonth, OverdueSpan
 from daiban.cases.states import ITEM_PAUSED, OPEN_STATUSES, ItemStatus
 
 Span = tuple[dt.date, dt.date | None]  # [starts_on, ends_on): ends_on None when it has no end
@@ -127,6 +127,11 @@ def _key(row) -> tuple:
     return row.department_id, row.starts_on, row.ends_on
 
 
+def _case_wide(rows: Iterable) -> list[tuple]:
+    """The spans of the case as a whole (no department) among `rows`, in order."""
+    return sorted((row.starts_on, row.ends_on or dt.date.max) for row in rows if row.department_id is None)
+
+
 MONTH_KEY = ("month", "starts_on", "ends_on", "department_id")
 
 
@@ -183,6 +188,8 @@ def overdue_refresh(case_id: int) -> None:
         OverdueSpan.objects.filter(case_id=case_id).delete()
         OverdueSpan.objects.bulk_create(wanted)
         _months_moved(_month_keys(wanted), _month_keys(kept))
+        if _case_wide(wanted) != _case_wide(kept):  # the agent spans copy these
+            agent_spans_write(case_id)
 
 
 def overdue_rows(model, apps=installed) -> Iterator:
@@ -219,3 +226,24 @@ def overdue_rebuild() -> int:
     OverdueDepartmentMonth.objects.all().delete()
     overdue_months_fill()
     return made
+
+
+def agent_spans_fill(using=connection, case_id: int | None = None, agent_spans: str = OverdueAgentSpan._meta.db_table,
+                     spans: str = OverdueSpan._meta.db_table, agents: str = CaseAgent._meta.db_table) -> None:
+    """The agent spans (OverdueAgentSpan: each case's spans without a department once for each of its CaseAgent rows)
+    of every case, or of one, inserted by one INSERT … SELECT (the table, or the case's rows, empty before; `using`
+    and the tables: a migration's)."""
+    quote = using.ops.quote_name
+    with using.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(agent_spans)} (case_id, agent_id, accepted_on, starts_on, ends_on)"
+                       f" SELECT s.case_id, a.agent_id, s.accepted_on, s.starts_on, s.ends_on"
+                       f" FROM {quote(spans)} s JOIN {quote(agents)} a ON a.case_id = s.case_id"
+                       " WHERE s.department_id IS NULL" + (" AND s.case_id = %s" if case_id is not None else "")
+                       + " ORDER BY s.accepted_on, s.starts_on", [] if case_id is None else [case_id])
+
+
+def agent_spans_write(case_id: int) -> None:
+    """The case's agent spans written again from its spans and its agents (in the caller's transaction): after its
+    spans moved (overdue_refresh) or its agents changed (assessment.agents)."""
+    OverdueAgentSpan.objects.filter(case_id=case_id).delete()
+    agent_spans_fill(case_id=case_id)

@@ -16,8 +16,10 @@ narrower data scope the old GROUP BY of assessment.figures runs, and stays the o
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 from django.apps import apps as installed
 from django.db import transaction
@@ -88,6 +90,32 @@ def _satisfaction(apps) -> tuple[QuerySet, dict] | None:
 SOURCES: dict[str, Callable[..., tuple[QuerySet, dict] | None]] = {
     "received": _received, "accepted": _accepted, "closed": _closed, "visits": _visits,
     "satisfaction": _satisfaction}
+
+
+# The path from each source's rows to their case: the counts per case that the figures by department and by agent
+# move when a case's departments or agents change (assessment.departments, assessment.agents).
+CASE_PATHS = {"received": "case", "accepted": "pk", "closed": "case", "visits": "case", "satisfaction": "case"}
+Counts = list[tuple[dt.date, dict[str, Any]]]
+
+
+def case_counts(apps=installed, case_ids: Collection[int] | None = None, sources: Iterable[str] = tuple(CASE_PATHS),
+                counters: Collection[str] = COUNTERS, **where) -> dict[int, Counts]:
+    """{case: [(day, counts)]} of the cases (all, or `case_ids`) from `sources`, their rows filtered by `where`, each
+    day's `counters` that are not 0."""
+    found: dict[int, Counts] = defaultdict(list)
+    for source in sources:
+        made = SOURCES[source](apps)
+        if made is None:
+            continue
+        queryset, aggregates = made
+        path = CASE_PATHS[source]
+        queryset = queryset.filter(**where, **({f"{path}__in": case_ids} if case_ids is not None
+                                               else {f"{path}__isnull": False}))
+        for row in queryset.values("rollup_day", path).annotate(**aggregates):
+            counts = {name: row[name] for name in counters if row.get(name)}
+            if counts:
+                found[row[path]].append((row["rollup_day"], counts))
+    return found
 
 
 def _grouped(source: str, apps=installed, **where) -> list[dict]:

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from daiban.audit.services import audit_record
 from daiban.cases import agency_team
+from daiban.cases import hooks as team_hooks
 from daiban.cases.models import Case, CaseItem, CaseTransition, CollaborationPhase, Project, TeamMember, TeamRole
 from daiban.cases.paperwork import documents_reissue, generate
 from daiban.cases.provincial_reports import provincial_enqueue
@@ -200,6 +201,7 @@ def case_team_set(*, actor: User, case: Case, agent: str, chief_agent: str | Non
                    (TeamRole.LEAD_LEADER, choice.lead_leader), (TeamRole.SUPERVISOR, choice.supervisor)]
         members += [(TeamRole.LIAISON, person) for person in choice.liaisons]
         TeamMember.objects.bulk_create([TeamMember(case=case, user=u, role=r) for r, u in members if u is not None])
+        team_hooks.run(case.pk)  # the statistics by agent move the case's figures to its new agent
         new = choice.as_usernames()
         audit_record(event_type="case.team_set", actor=actor, obj=case, old=old, new=new)
         if old["agent"] != new["agent"] and choice.agent is not None:  # (a team without one is refused above)

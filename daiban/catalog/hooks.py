@@ -5,21 +5,10 @@ fails undoes the change. Register at import time of the app (AppConfig.ready).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
-Hook = Callable[[Any, Collection[str]], None]
+from daiban.lib.hooks import Hooks
 
-_hooks: list[Hook] = []
-
-
-def register(fn: Hook) -> Hook:
-    """Add a hook; usable as a decorator. Registering the same function twice keeps one."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def run(item: Any, changed: Collection[str]) -> None:
-    for fn in list(_hooks):
-        fn(item, changed)
+_hooks: Hooks[[Any, Collection[str]]] = Hooks()
+register, run = _hooks.register, _hooks.run

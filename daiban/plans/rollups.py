@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth
 from daiban.audit.services import audit_record
 from daiban.cases.models import CaseItem
 from daiban.cases.states import ItemStatus
+from daiban.lib.hooks import Hooks
 from daiban.plans.deadlines import report_up_late, workdays_used
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 
@@ -108,16 +109,27 @@ def _add(key: tuple, counts: dict[str, int]) -> None:
     add_to(ItemCatalogMonthRollup, {"month": day.replace(day=1), "catalog_item_id": catalog_item}, counts)
 
 
+# Apps above that keep figures of their own from the same counts (assessment's figures by agent) register a function
+# taking the item's case id, the day and the counts; each event runs them after adding to the rollups here, inside
+# its transaction. Register at import time of the app (AppConfig.ready).
+_count_hooks: Hooks[[int, dt.date, dict[str, int]]] = Hooks()
+register_count_hook = _count_hooks.register
+
+
+def _counted(item: CaseItem, part: tuple[tuple, dict[str, int]] | None) -> None:
+    if part:
+        _add(*part)
+        _count_hooks.run(item.case_id, part[0][0], part[1])
+
+
 def rollup_item_finished(*, item: CaseItem) -> None:
     """Called by item_finish inside its transaction (no permission of its own: part of the finish)."""
-    if part := finished_part(_Item.of(item)):
-        _add(*part)
+    _counted(item, finished_part(_Item.of(item)))
 
 
 def rollup_item_reported_up(*, item: CaseItem) -> None:
     """Called by item_report_up inside its transaction."""
-    if part := reported_part(_Item.of(item)):
-        _add(*part)
+    _counted(item, reported_part(_Item.of(item)))
 
 
 def counted_items(items):
@@ -127,16 +139,21 @@ def counted_items(items):
             .order_by().values(*FIELDS))
 
 
+def parts_of(row: dict) -> list[tuple[tuple, dict[str, int]]]:
+    """What one item adds to the rollups (a values() row of FIELDS): its finish and its report up, each (key, counts),
+    by the rules the events follow."""
+    item = _Item(row)
+    return [part for part in (finished_part(item), reported_part(item)) if part]
+
+
 def tally(rows) -> dict[tuple, dict[str, int]]:
     """Every rollup row's counts from the items' values() rows, by the one `contribution` rule."""
     counted: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for row in rows:
-        item = _Item(row)
-        for part in (finished_part(item), reported_part(item)):
-            if part:
-                counts = counted[part[0]]
-                for name, value in part[1].items():
-                    counts[name] += value
+        for key, values in parts_of(row):
+            counts = counted[key]
+            for name, value in values.items():
+                counts[name] += value
     return counted
 
 

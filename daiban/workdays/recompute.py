@@ -6,25 +6,7 @@ that fails undoes the change. Register at import time of the app (AppConfig.read
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from daiban.lib.hooks import Hooks
 
-Hook = Callable[[int], None]
-
-_hooks: list[Hook] = []
-
-
-def register(fn: Hook) -> Hook:
-    """Add a hook; usable as a decorator. Registering the same function twice keeps one."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-    return fn
-
-
-def unregister(fn: Hook) -> None:
-    if fn in _hooks:
-        _hooks.remove(fn)
-
-
-def run(year: int) -> None:
-    for fn in list(_hooks):
-        fn(year)
+_hooks: Hooks[[int]] = Hooks()
+register, unregister, run = _hooks.register, _hooks.unregister, _hooks.run
