@@ -59,6 +59,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -144,15 +145,20 @@ def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
     found: dict[int, dict] = {tag: {} for tag in reads}
     if not parts:
         return found
-    # a sum of sums is numeric on PostgreSQL: cast back to the integers every figure is
-    summed_names = ", ".join(f"CAST(SUM(u.{ops.quote_name(name)}) AS BIGINT)" for name in names)
+    summed_names = ", ".join(f"SUM(u.{ops.quote_name(name)})" for name in names)
     union = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT u.tag, u.grp, {summed_names} FROM ({union}) u GROUP BY u.tag, u.grp", params)
         for tag, group, *values in cursor.fetchall():
             key = TOTAL if totals and group == 0 else group
-            found[tag][key] = dict(zip(names, values, strict=True))
+            found[tag][key] = {name: _plain_number(value) for name, value in zip(names, values, strict=True)}
     return found
+
+
+def _plain_number(value: Any) -> Any:
+    """A sum of integer sums is numeric on PostgreSQL (a Decimal here): back to the int it is. Sums of float columns
+    (the owners' score sums: an ungraded evaluation scores the mean of its four marks) stay floats."""
+    return int(value) if isinstance(value, Decimal) else value
 
 
 def answered(reads: Iterable[Read]) -> dict:

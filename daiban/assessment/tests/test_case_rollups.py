@@ -20,6 +20,7 @@ from daiban.assessment.departments import departments_rebuild
 from daiban.assessment.dimensions import DIMENSIONS
 from daiban.assessment.figures import (
     CASE_ROLLUP_KEYS,
+    COUNTED,
     _accepted,
     _cases_rolled_up,
     _closed,
@@ -132,7 +133,9 @@ def _rolled_up(period: Period, by: str | None) -> dict:
 
 
 def _plain(found: dict) -> dict:
-    rows = {key: {name: round(float(values.get(name) or 0), 4) for name in FIGURES} for key, values in found.items()}
+    # the raw counts (the score sums too: an ungraded evaluation scores a fraction), not the derived figures
+    rows = {key: {name: round(float(values.get(name) or 0), 4) for name in (*COUNTED, "score_sum", "scores")}
+            for key, values in found.items()}
     # a case without items has no department: counts() leaves the None group out
     return {key: values for key, values in rows.items() if any(values.values()) and key is not None}
 
