@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -111,3 +113,55 @@ def build(spec: CaseSpec) -> Request | Case:
             CaseTransition.objects.create(case=case, from_status=CaseStatus.IN_PROGRESS, to_status=to_status,
                                           at=at(closed), by=worker)
     return case
+
+
+TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
+CODES = ("L02", "L05", "S01", "G02")
+GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "")
+
+
+def moment(pick: random.Random, start: dt.date, days: int) -> str:
+    """A local time on one of `days` days from `start`, often just after or before midnight."""
+    when = start + dt.timedelta(days=pick.randrange(days))
+    return f"{when} {pick.choice(('00:20', '09:30', '15:45', '23:50'))}"
+
+
+def random_history(pick: random.Random, cases: int, *, accepted_share: float, agents: tuple[str | None, ...],
+                   each: Callable[[Case, random.Random], None] | None = None) -> list[Case]:
+    """Requests (some never accepted), cases of `agents` completed, terminated or open, items finished late, on time,
+    paused, refused or withdrawn, visits before and after the completion, owners' evaluations graded or scored: the
+    rows created one by one, so the rollups follow the same signals as the services'. `each(case, pick)` adds what a
+    test needs more of to each case built (a second agent, reports up)."""
+    from daiban.closure.models import OwnerEvaluation  # closure is above assessment: only its tests import it
+
+    built = []
+    for _ in range(cases):
+        received = moment(pick, dt.date(2026, 9, 1), 40)
+        accepted = moment(pick, dt.date.fromisoformat(received[:10]), 3) if pick.random() < accepted_share else None
+        end = pick.choice(("completed", "terminated", None, None)) if accepted else None
+        closed = moment(pick, dt.date.fromisoformat(accepted[:10]) + dt.timedelta(days=2), 30) if end else None
+        items = []
+        for code in pick.sample(CODES, pick.randint(0, 3)) if accepted else ():
+            started = dt.date.fromisoformat(accepted[:10]) + dt.timedelta(days=pick.randrange(1, 6))
+            finished = started + dt.timedelta(days=pick.randrange(0, 40)) if end or pick.random() < 0.6 else None
+            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
+            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
+                                  paused=pick.choice((0, 0, 2)), status=status))
+        case = build(CaseSpec(pick.choice(TOWNS), received, accepted, agent=pick.choice(agents),
+                              visits=pick.randrange(3), items=items, completed=closed if end == "completed" else None,
+                              terminated=closed if end == "terminated" else None))
+        if not isinstance(case, Case):
+            continue
+        built.append(case)
+        if each is not None:
+            each(case, pick)
+        if end == "completed" and pick.random() < 0.5:  # a visit recorded after the completion
+            OwnerVisit.objects.create(case=case, day=dt.date.fromisoformat(closed[:10]), reason="补记到场",
+                                      recorded_by=case.accepted_by)
+        if end == "completed" and pick.random() < 0.7:
+            grade = pick.choice(GRADES)
+            scores = [pick.randint(1, 5) for _ in range(4)]
+            OwnerEvaluation.objects.create(case=case, grade=grade, attitude=scores[0], efficiency=scores[1],
+                                           quality=scores[2], overall=scores[3], fee_asked=False, via="account",
+                                           submitted_at=at(moment(pick, dt.date.fromisoformat(closed[:10]), 5)))
+    return built

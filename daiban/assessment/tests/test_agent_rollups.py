@@ -27,8 +27,8 @@ from daiban.assessment.models import AgentMonthRollup, AgentRollup, CaseAgent, O
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import stats
-from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
-from daiban.assessment.tests.test_case_rollups import GRADES, PERIODS, _moment, _Narrow
+from daiban.assessment.tests.builders import random_history
+from daiban.assessment.tests.test_case_rollups import PERIODS, _Narrow
 from daiban.assessment.tests.test_rollups import LONGER_NATIONAL_DAY_2026
 from daiban.cases import hooks as team_hooks
 from daiban.cases.models import Case, TeamMember, TeamRole
@@ -40,16 +40,13 @@ from daiban.closure.tests.conftest import HANDOVER, Builder
 from daiban.lib import clock
 from daiban.org.models import User
 from daiban.plans.deadlines import report_up_due
-from daiban.plans.models import OwnerVisit
 from daiban.plans.rollups import rollup_item_reported_up
 from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
 D = dt.date.fromisoformat
 AGENT = DIMENSIONS["agent"]
 TODAY = "2026-11-20"
-TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
 AGENTS = ("aojiang", "kunyang", "xiaojiang", None)
-CODES = ("L02", "L05", "S01", "G02")
 CUT = [Period(D("2026-09-02"), D("2026-10-30")), Period(D("2026-09-01"), D("2026-09-30"))]
 
 
@@ -57,47 +54,20 @@ def _history(seed: int, cases: int = 24) -> list[Case]:
     """Requests (some never accepted), cases of three agents or of none (a few with a second agent), completed or
     terminated or open, items finished late, on time, paused, refused or withdrawn and some reported up, visits
     before and after the completion, owners' evaluations: the rows created one by one as the services create them."""
-    from daiban.closure.models import OwnerEvaluation
+    return random_history(random.Random(seed), cases, accepted_share=0.85, agents=AGENTS,
+                          each=_second_agent_and_reports)
 
-    pick = random.Random(seed)
-    built = []
-    for _ in range(cases):
-        received = _moment(pick, D("2026-09-01"), 40)
-        accepted = _moment(pick, D(received[:10]), 3) if pick.random() < 0.85 else None
-        end = pick.choice(("completed", "terminated", None, None)) if accepted else None
-        closed = _moment(pick, D(accepted[:10]) + dt.timedelta(days=2), 30) if end else None
-        items = []
-        for code in pick.sample(CODES, pick.randint(0, 3)) if accepted else ():
-            started = D(accepted[:10]) + dt.timedelta(days=pick.randrange(1, 6))
-            finished = started + dt.timedelta(days=pick.randrange(0, 40)) if end or pick.random() < 0.6 else None
-            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
-            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
-                                  paused=pick.choice((0, 0, 2)), status=status))
-        case = build(CaseSpec(pick.choice(TOWNS), received, accepted, agent=pick.choice(AGENTS),
-                              visits=pick.randrange(3), items=items,
-                              completed=closed if end == "completed" else None,
-                              terminated=closed if end == "terminated" else None))
-        if not isinstance(case, Case):
-            continue
-        built.append(case)
-        if pick.random() < 0.15:  # a second agent on the team
-            TeamMember.objects.create(case=case, user=User.objects.get(username="shuitou"), role=TeamRole.AGENT)
-        for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
-            if pick.random() < 0.3:
-                done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
-                row.local_done_on, row.report_due_on = done, report_up_due(done).date
-                row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
-                row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
-                rollup_item_reported_up(item=row)
-        if end == "completed" and pick.random() < 0.5:  # a visit recorded after the completion
-            OwnerVisit.objects.create(case=case, day=D(closed[:10]), reason="补记到场", recorded_by=case.accepted_by)
-        if end == "completed" and pick.random() < 0.7:
-            scores = [pick.randint(1, 5) for _ in range(4)]
-            OwnerEvaluation.objects.create(case=case, grade=pick.choice(GRADES), attitude=scores[0],
-                                           efficiency=scores[1], quality=scores[2], overall=scores[3],
-                                           fee_asked=False, via="account",
-                                           submitted_at=at(_moment(pick, D(closed[:10]), 5)))
-    return built
+
+def _second_agent_and_reports(case: Case, pick: random.Random) -> None:
+    if pick.random() < 0.15:  # a second agent on the team
+        TeamMember.objects.create(case=case, user=User.objects.get(username="shuitou"), role=TeamRole.AGENT)
+    for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
+        if pick.random() < 0.3:
+            done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
+            row.local_done_on, row.report_due_on = done, report_up_due(done).date
+            row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
+            row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
+            rollup_item_reported_up(item=row)
 
 
 def _plain(found: dict) -> dict:

@@ -20,7 +20,6 @@ from daiban.assessment.departments import departments_rebuild
 from daiban.assessment.dimensions import DIMENSIONS
 from daiban.assessment.figures import (
     CASE_ROLLUP_KEYS,
-    COUNTED,
     _accepted,
     _cases_rolled_up,
     _closed,
@@ -35,68 +34,28 @@ from daiban.assessment.periods import Period
 from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import monthly, stats
-from daiban.assessment.tests.builders import CaseSpec, ItemSpec, at, build
+from daiban.assessment.tests.builders import random_history
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case
 from daiban.closure.evaluations import OwnerAnswers, evaluation_submit
 from daiban.closure.tests.conftest import Builder
 from daiban.lib import clock
-from daiban.plans.models import OwnerVisit
 
 D = dt.date.fromisoformat
-TOWNS = ("鳌江镇", "昆阳镇", "萧江镇")
-GRADES = ("very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied", "")
 PERIODS = [Period(D("2026-10-01"), D("2026-10-08")), Period(D("2026-09-01"), D("2026-10-31")),
            Period(D("2026-01-01"), D("2026-12-31")), Period(D("2026-09-15"), D("2026-09-15")),
            # cut months: partial first and last months around whole ones, and around none
            Period(D("2026-08-20"), D("2026-11-10")), Period(D("2026-09-15"), D("2026-10-20"))]
 FIGURES = ("overdue", "received", "accepted", "completed", "terminated", "visits", "score_sum", "scores")
-CODES = ("L02", "L05", "S01", "G02")
-
-
-def _moment(pick: random.Random, start: dt.date, days: int) -> str:
-    """A local time on one of `days` days from `start`, often just after or before midnight."""
-    day = start + dt.timedelta(days=pick.randrange(days))
-    return f"{day} {pick.choice(('00:20', '09:30', '15:45', '23:50'))}"
 
 
 def _history(seed: int, cases: int = 24) -> list[Case]:
     """Requests (some never accepted), cases completed or terminated or open, visits before and after the
     completion, owners' evaluations graded or scored: all written as the services write them (rows created one
     by one, so the rollups follow the same signals)."""
-    from daiban.closure.models import OwnerEvaluation
-
     case_rollups_rebuild()  # the demo county's own cases, loaded as a fixture (no events)
     departments_rebuild()
-    pick = random.Random(seed)
-    built = []
-    for _ in range(cases):
-        received = _moment(pick, D("2026-09-01"), 40)
-        accepted = _moment(pick, D(received[:10]), 3) if pick.random() < 0.8 else None
-        end = pick.choice(("completed", "terminated", None, None)) if accepted else None
-        closed = _moment(pick, D(accepted[:10]) + dt.timedelta(days=2), 30) if end else None
-        items = []
-        for code in pick.sample(CODES, pick.randint(0, 3)) if accepted else ():
-            started = D(accepted[:10]) + dt.timedelta(days=pick.randrange(1, 6))
-            finished = started + dt.timedelta(days=pick.randrange(0, 40)) if end or pick.random() < 0.6 else None
-            status = pick.choice((None, None, None, "refused", "withdrawn")) if finished else None
-            items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
-                                  paused=pick.choice((0, 0, 2)), status=status))
-        case = build(CaseSpec(pick.choice(TOWNS), received, accepted, agent="aojiang", visits=pick.randrange(3),
-                              items=items, completed=closed if end == "completed" else None,
-                              terminated=closed if end == "terminated" else None))
-        if not isinstance(case, Case):
-            continue
-        built.append(case)
-        if end == "completed" and pick.random() < 0.5:  # a visit recorded after the completion
-            OwnerVisit.objects.create(case=case, day=D(closed[:10]), reason="补记到场", recorded_by=case.accepted_by)
-        if end == "completed" and pick.random() < 0.7:
-            grade = pick.choice(GRADES)
-            scores = [pick.randint(1, 5) for _ in range(4)]
-            OwnerEvaluation.objects.create(case=case, grade=grade, attitude=scores[0], efficiency=scores[1],
-                                           quality=scores[2], overall=scores[3], fee_asked=False, via="account",
-                                           submitted_at=at(_moment(pick, D(closed[:10]), 5)))
-    return built
+    return random_history(random.Random(seed), cases, accepted_share=0.8, agents=("aojiang",))
 
 
 class _Narrow(Scoped):
@@ -133,9 +92,7 @@ def _rolled_up(period: Period, by: str | None) -> dict:
 
 
 def _plain(found: dict) -> dict:
-    # the raw counts (the score sums too: an ungraded evaluation scores a fraction), not the derived figures
-    rows = {key: {name: round(float(values.get(name) or 0), 4) for name in (*COUNTED, "score_sum", "scores")}
-            for key, values in found.items()}
+    rows = {key: {name: round(float(values.get(name) or 0), 4) for name in FIGURES} for key, values in found.items()}
     # a case without items has no department: counts() leaves the None group out
     return {key: values for key, values in rows.items() if any(values.values()) and key is not None}
 
