@@ -18,8 +18,9 @@ from daiban.catalog.models import CatalogItem
 from daiban.intake.models import Company, Request
 from daiban.lib.validators import credit_code_check_char
 from daiban.org.models import AgencyBody, Region, User
+from daiban.plans.deadlines import report_up_due
 from daiban.plans.models import OwnerVisit
-from daiban.plans.rollups import rollup_item_finished
+from daiban.plans.rollups import rollup_item_finished, rollup_item_reported_up
 from daiban.workdays.loader import add_workdays
 
 _serial = itertools.count(1)
@@ -165,3 +166,15 @@ def random_history(pick: random.Random, cases: int, *, accepted_share: float, ag
                                            quality=scores[2], overall=scores[3], fee_asked=False, via="account",
                                            submitted_at=at(moment(pick, dt.date.fromisoformat(closed[:10]), 5)))
     return built
+
+
+def report_some_up(case: Case, pick: random.Random, share: float) -> None:
+    """About `share` of the case's started items done locally and reported up (early, on the due day or late), the
+    rollups kept as the report-up service keeps them."""
+    for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
+        if pick.random() < share:
+            done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
+            row.local_done_on, row.report_due_on = done, report_up_due(done).date
+            row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
+            row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
+            rollup_item_reported_up(item=row)

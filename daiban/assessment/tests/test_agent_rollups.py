@@ -27,7 +27,7 @@ from daiban.assessment.models import AgentMonthRollup, AgentRollup, CaseAgent, O
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import stats
-from daiban.assessment.tests.builders import random_history
+from daiban.assessment.tests.builders import random_history, report_some_up
 from daiban.assessment.tests.test_case_rollups import PERIODS, _Narrow
 from daiban.assessment.tests.test_rollups import LONGER_NATIONAL_DAY_2026
 from daiban.cases import hooks as team_hooks
@@ -39,8 +39,6 @@ from daiban.closure.services import case_complete
 from daiban.closure.tests.conftest import HANDOVER, Builder
 from daiban.lib import clock
 from daiban.org.models import User
-from daiban.plans.deadlines import report_up_due
-from daiban.plans.rollups import rollup_item_reported_up
 from daiban.workdays.services import calendar_confirm_year, calendar_import_year
 
 D = dt.date.fromisoformat
@@ -61,13 +59,7 @@ def _history(seed: int, cases: int = 24) -> list[Case]:
 def _second_agent_and_reports(case: Case, pick: random.Random) -> None:
     if pick.random() < 0.15:  # a second agent on the team
         TeamMember.objects.create(case=case, user=User.objects.get(username="shuitou"), role=TeamRole.AGENT)
-    for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
-        if pick.random() < 0.3:
-            done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
-            row.local_done_on, row.report_due_on = done, report_up_due(done).date
-            row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
-            row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
-            rollup_item_reported_up(item=row)
+    report_some_up(case, pick, 0.3)
 
 
 def _plain(found: dict) -> dict:

@@ -17,7 +17,7 @@ from daiban.assessment.figures import COUNTED, ROLLUP_KEYS, _items_grouped, _ite
 from daiban.assessment.periods import Period
 from daiban.assessment.scoped import Scoped
 from daiban.assessment.selectors import _bottleneck_rows, monthly, stats
-from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build
+from daiban.assessment.tests.builders import CaseSpec, ItemSpec, build, report_some_up
 from daiban.audit.models import AuditEvent
 from daiban.cases.models import Case, CaseItem
 from daiban.catalog.models import CatalogItem
@@ -52,13 +52,7 @@ def _history(seed: int, cases: int = 30) -> None:
             items.append(ItemSpec(code, f"{started}", f"{finished}" if finished else None,
                                   paused=pick.choice((0, 0, 2)), status=status))
         case = build(CaseSpec(pick.choice(TOWNS), f"{received}", f"{received}", agent="aojiang", items=items))
-        for row in case.items.select_related("catalog_item", "case__project").filter(started_on__isnull=False):
-            if pick.random() < 0.4:
-                done = row.started_on + dt.timedelta(days=pick.randrange(0, 8))
-                row.local_done_on, row.report_due_on = done, report_up_due(done).date
-                row.reported_up_on = row.report_due_on + dt.timedelta(days=pick.randrange(-1, 4))
-                row.save(update_fields=["local_done_on", "report_due_on", "reported_up_on"])
-                rollup_item_reported_up(item=row)
+        report_some_up(case, pick, 0.4)
 
 
 def _plain(found: dict) -> dict:
