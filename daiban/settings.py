@@ -144,9 +144,12 @@ WEB_THREADS = env_int("DAIBAN_WEB_THREADS", 4, minimum=1)
 BENCH_ONE_ROW_VIEW = env_bool("DAIBAN_BENCH_ONE_ROW_VIEW", False)
 if BENCH_ONE_ROW_VIEW and PUBLIC_URL:
     raise ImproperlyConfigured("DAIBAN_BENCH_ONE_ROW_VIEW is for benchmarks on loopback, never with DAIBAN_PUBLIC_URL")
-# Connections one process keeps in its pool: a web process's threads, or a worker's threads plus its
-# heartbeat and scheduler.
-DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS, 4), minimum=1)
+# Threads of one process that run a page's independent reads at once (lib/together.py), each on a connection of its
+# own; 0 runs them one after another.
+READ_THREADS = env_int("DAIBAN_READ_THREADS", WEB_THREADS, minimum=0)
+# Connections one process keeps in its pool: a web process's threads and its read threads, or a worker's threads
+# plus its heartbeat and scheduler.
+DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS + READ_THREADS, 4), minimum=1)
 
 
 def _database() -> DBConfig:

@@ -38,6 +38,7 @@ from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.together import at_once
 from daiban.org.http import StaffRequest
 from daiban.org.pages import staff_page
 from daiban.org.selectors import unit_choices
@@ -117,14 +118,17 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     access.require_reader(request.user, access.STATS_READERS, "assessment_dashboard")
     period, by, order, errors = _period_and_choices(request)
     scoped = Scoped.of(request.user)
-    table = stats(scoped, period, by, order)
-    units = table["rows"] if by == "unit" else chart_rows(scoped, period, "unit", ("items",))
-    departments = table["rows"] if by == "department" else chart_rows(scoped, period, "department", ("overdue",))
-    months = monthly(scoped, period)
+    # independent reads, at once (lib/together.py): the ranking's, the charts', and the other tables'
+    table, (months, units, departments, bottleneck_groups), (trend, good_bad, team) = at_once(
+        lambda: stats(scoped, period, by, order),
+        lambda: (monthly(scoped, period),
+                 None if by == "unit" else chart_rows(scoped, period, "unit", ("items",)),
+                 None if by == "department" else chart_rows(scoped, period, "department", ("overdue",)),
+                 bottlenecks(scoped, period)),
+        lambda: (practice_trend(period.end), good_bad_figures(period), team_summary(scoped, period)))
+    units = table["rows"] if units is None else units
+    departments = table["rows"] if departments is None else departments
     query = urlencode(_period_query(period))
-    trend = practice_trend(period.end)
-    good_bad = good_bad_figures(period)  # 好差评, ranked (docs/good-bad-review.md)
-    team = team_summary(scoped, period)
     charts = {
         "months": months,
         "units": sorted(({"key": r["key"], "name": r["name"], "on_time_rate": r["on_time_rate"]} for r in units),
@@ -140,7 +144,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "period": period, "by": by, "order": order, "errors": errors, "table": table, "period_query": query,
         "ranking": ranking,
         "dimensions": DIMENSIONS.values(), "orders": [(o, FIGURE_LABELS[o]) for o in ORDERS],
-        "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottlenecks(scoped, period),
+        "labels": FIGURE_LABELS, "charts": charts, "bottlenecks": bottleneck_groups,
         "trend": trend, "trend_tables": [("事项", trend["items"]), ("审批部门", trend["departments"])],
         "totals": table["totals"], "good_bad": good_bad,
         "good_bad_tables": [_shown("assessment:good_bad", kind, good_bad[kind], title, noun, query)
