@@ -73,7 +73,9 @@ def child(env: dict, code: str, timeout: float | None = None) -> str:
 QUERY_COUNTS = """
 import json, sys
 sys.path.insert(0, '.')
+from django.conf import settings
 from django.db import connection
+settings.READ_THREADS = 0  # a page's reads one after another on this connection, where all of its queries are seen
 from django.test.utils import CaptureQueriesContext
 from conftest import StaffClient, DEMO_PASSWORD, totp_code
 from daiban.cases.models import Case
