@@ -100,14 +100,24 @@ def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
     province's page groups ~3,000 rows, whose per-row dicts and converters cost the ORM more than the SQL."""
     if key is None:
         return {TOTAL: queryset.order_by().aggregate(**aggregates)}
-    try:
-        sql, params = queryset.order_by().values(group=F(key)).annotate(**aggregates).query.sql_with_params()
-    except EmptyResultSet:  # .none(), or a filter nothing can match
+    compiled = _grouped_sql(queryset, F(key), aggregates)
+    if compiled is None:
         return {}
+    sql, params = compiled
     names = list(aggregates)  # selected after the key, in this order
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def _grouped_sql(queryset: QuerySet, group: F | Expression,
+                 aggregates: Mapping[str, Aggregate]) -> tuple[str, tuple] | None:
+    """The SQL of `queryset`'s rows grouped by `group` (selected as "group", then the aggregates in their order), or
+    None when nothing can match (.none(), or a filter that rules out every row)."""
+    try:
+        return queryset.order_by().values(group=group).annotate(**aggregates).query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 @dataclass(frozen=True)
@@ -127,17 +137,18 @@ def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
     counting 0. A group of a total read is TOTAL. The dashboard makes ~10 such reads per page; as one statement they
     cost one round trip and one result instead of ten (issue 12)."""
     names = list(dict.fromkeys(name for tagged in reads.values() for read in tagged for name in read.sums))
-    parts, params, totals = [], [], False
+    parts: list[str] = []
+    params: list = []
+    totals = False
     ops = connection.ops
     for tag, tagged in reads.items():
         for read in tagged:
             totals = totals or read.key is None
             group = Value(0) if read.key is None else F(read.key) if isinstance(read.key, str) else read.key
-            try:
-                sql, read_params = (read.queryset.order_by().values(group=group).annotate(**read.sums)
-                                    .query.sql_with_params())
-            except EmptyResultSet:  # .none(), or a filter nothing can match
+            compiled = _grouped_sql(read.queryset, group, read.sums)
+            if compiled is None:
                 continue
+            sql, read_params = compiled
             columns = ", ".join(f"{f'q.{ops.quote_name(name)}' if name in read.sums else '0'} AS {ops.quote_name(name)}"
                                 for name in names)
             parts.append(f"SELECT {int(tag)} AS tag, q.{ops.quote_name('group')} AS grp, {columns} FROM ({sql}) q")
