@@ -59,7 +59,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -87,6 +86,9 @@ from daiban.cases.states import CaseStatus, ItemStatus
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup, OwnerVisit
 
 TOTAL = "__total__"
+# fields whose sums and counts are whole numbers (read_together casts their sums back from numeric)
+WHOLE_NUMBER_FIELDS = frozenset({"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+                                 "PositiveBigIntegerField", "PositiveSmallIntegerField"})
 FIGURES = ("received", "accepted", "completed", "terminated", "on_time_rate", "avg_workdays", "avg_limit",
            "overdue", "overdue_rate", "visits_per_case", "satisfaction", "reported_up", "report_up_late")
 COUNTED = ("received", "accepted", "completed", "terminated", "finished", "on_time", "workdays", "limit",
@@ -103,7 +105,7 @@ def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
     compiled = _grouped_sql(queryset, F(key), aggregates)
     if compiled is None:
         return {}
-    sql, params = compiled
+    sql, params, _ = compiled
     names = list(aggregates)  # selected after the key, in this order
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -111,13 +113,18 @@ def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
 
 
 def _grouped_sql(queryset: QuerySet, group: F | Expression,
-                 aggregates: Mapping[str, Aggregate]) -> tuple[str, tuple] | None:
-    """The SQL of `queryset`'s rows grouped by `group` (selected as "group", then the aggregates in their order), or
-    None when nothing can match (.none(), or a filter that rules out every row)."""
+                 aggregates: Mapping[str, Aggregate]) -> tuple[str, tuple, set[str]] | None:
+    """The SQL of `queryset`'s rows grouped by `group` (selected as "group", then the aggregates in their order) and
+    the names of the aggregates that count or sum whole numbers, or None when nothing can match (.none(), or a
+    filter that rules out every row)."""
+    query = queryset.order_by().values(group=group).annotate(**aggregates).query
     try:
-        return queryset.order_by().values(group=group).annotate(**aggregates).query.sql_with_params()
+        sql, params = query.sql_with_params()
     except EmptyResultSet:
         return None
+    whole = {name for name in aggregates
+             if query.annotations[name].output_field.get_internal_type() in WHOLE_NUMBER_FIELDS}
+    return sql, params, whole
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,7 @@ def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
     parts: list[str] = []
     params: list = []
     totals = False
+    whole = set(names)  # summed as whole numbers in every read that has them
     ops = connection.ops
     for tag, tagged in reads.items():
         for read in tagged:
@@ -148,7 +156,8 @@ def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
             compiled = _grouped_sql(read.queryset, group, read.sums)
             if compiled is None:
                 continue
-            sql, read_params = compiled
+            sql, read_params, whole_here = compiled
+            whole -= set(read.sums) - whole_here
             columns = ", ".join(f"{f'q.{ops.quote_name(name)}' if name in read.sums else '0'} AS {ops.quote_name(name)}"
                                 for name in names)
             parts.append(f"SELECT {int(tag)} AS tag, q.{ops.quote_name('group')} AS grp, {columns} FROM ({sql}) q")
@@ -156,20 +165,18 @@ def read_together(reads: Mapping[int, Iterable[Read]]) -> dict[int, dict]:
     found: dict[int, dict] = {tag: {} for tag in reads}
     if not parts:
         return found
-    summed_names = ", ".join(f"SUM(u.{ops.quote_name(name)})" for name in names)
+    # a sum of whole-number sums is numeric on PostgreSQL (a Decimal here): cast back to a whole number there, so
+    # that each row comes back as it is used; sums of float columns (the owners' score sums: an ungraded
+    # evaluation scores the mean of its four marks) stay floats
+    summed_names = ", ".join(f"CAST(SUM(u.{ops.quote_name(name)}) AS bigint)" if name in whole
+                             else f"SUM(u.{ops.quote_name(name)})" for name in names)
     union = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT u.tag, u.grp, {summed_names} FROM ({union}) u GROUP BY u.tag, u.grp", params)
         for tag, group, *values in cursor.fetchall():
             key = TOTAL if totals and group == 0 else group
-            found[tag][key] = {name: _plain_number(value) for name, value in zip(names, values, strict=True)}
+            found[tag][key] = dict(zip(names, values, strict=True))
     return found
-
-
-def _plain_number(value: Any) -> Any:
-    """A sum of integer sums is numeric on PostgreSQL (a Decimal here): back to the int it is. Sums of float columns
-    (the owners' score sums: an ungraded evaluation scores the mean of its four marks) stay floats."""
-    return int(value) if isinstance(value, Decimal) else value
 
 
 def answered(reads: Iterable[Read]) -> dict:
