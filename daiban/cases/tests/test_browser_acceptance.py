@@ -61,7 +61,9 @@ def test_an_online_request_is_contacted_and_accepted_in_the_browser(page_at):
 
     # The owner's choice of items, on a phone: "全选本阶段" ticks a whole stage.
     page.set_viewport_size({"width": 375, "height": 740})
-    page.click("text=选择委托事项")
+    # the page loaded, its script with it: a box ticked before the script ran would tick nothing else
+    with page.expect_navigation(url=re.compile(r".*/cases/\d+/agreement/$")):
+        page.click("text=选择委托事项")
     page.check("section[data-stage='1'] input[data-check-stage]")
     page.uncheck("input[name=item_codes][value=L05C]")  # 环评报告表 or 报告书: one or the other
     chosen = page.locator("section[data-stage='1'] input[name=item_codes]:checked").count()
