@@ -147,6 +147,8 @@ if BENCH_ONE_ROW_VIEW and PUBLIC_URL:
 # Threads of one process that run a page's independent reads at once (lib/together.py), each on a connection of its
 # own; 0 runs them one after another.
 READ_THREADS = env_int("DAIBAN_READ_THREADS", WEB_THREADS, minimum=0)
+# lib/shapes.py: compile every statement it keeps again and compare (the tests turn it on; it costs what it saves)
+SQL_SHAPES_CHECK = False
 # Connections one process keeps in its pool: a web process's threads and its read threads, or a worker's threads
 # plus its heartbeat and scheduler.
 DB_POOL_SIZE = env_int("DAIBAN_DB_POOL_SIZE", max(WEB_THREADS + READ_THREADS, 4), minimum=1)

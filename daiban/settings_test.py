@@ -22,3 +22,6 @@ MIDDLEWARE = ["daiban.api_declared.DeclaredResponses", *MIDDLEWARE]  # noqa: F40
 # production storage itself).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+# Every statement lib/shapes.py keeps for a shape is compiled again and compared: each test of a read checks it.
+SQL_SHAPES_CHECK = True

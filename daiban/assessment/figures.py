@@ -61,9 +61,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Aggregate, Count, Exists, Expression, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.sql import Query
 
 from daiban.assessment import sources
 from daiban.assessment.dimensions import ITEM_FILTERS, Dimension
@@ -83,6 +83,7 @@ from daiban.assessment.scoped import Scoped
 from daiban.assessment.workday_index import actual_workdays, ensure_for_finished_items
 from daiban.cases.models import CaseItem, CaseTransition
 from daiban.cases.states import CaseStatus, ItemStatus
+from daiban.lib.shapes import Shapes, expression_key
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup, OwnerVisit
 
 TOTAL = "__total__"
@@ -112,19 +113,24 @@ def _grouped(queryset: QuerySet, key: str | None, **aggregates) -> dict:
         return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
 
 
+def _whole(query: Query) -> frozenset[str]:
+    """The aggregates of a grouped query that count or sum whole numbers."""
+    return frozenset(name for name, annotation in query.annotations.items()
+                     if name != "group" and annotation.output_field.get_internal_type() in WHOLE_NUMBER_FIELDS)
+
+
+# grouped reads' statements by shape (lib/shapes.py): a page's reads differ from the last page's in their values
+_GROUPED = Shapes(_whole)
+
+
 def _grouped_sql(queryset: QuerySet, group: F | Expression,
-                 aggregates: Mapping[str, Aggregate]) -> tuple[str, tuple, set[str]] | None:
+                 aggregates: Mapping[str, Aggregate]) -> tuple[str, tuple, frozenset[str]] | None:
     """The SQL of `queryset`'s rows grouped by `group` (selected as "group", then the aggregates in their order) and
     the names of the aggregates that count or sum whole numbers, or None when nothing can match (.none(), or a
     filter that rules out every row)."""
-    query = queryset.order_by().values(group=group).annotate(**aggregates).query
-    try:
-        sql, params = query.sql_with_params()
-    except EmptyResultSet:
-        return None
-    whole = {name for name in aggregates
-             if query.annotations[name].output_field.get_internal_type() in WHOLE_NUMBER_FIELDS}
-    return sql, params, whole
+    key = (expression_key(group), tuple((name, expression_key(aggregate)) for name, aggregate in aggregates.items()))
+    return _GROUPED.sql(queryset, key=key,
+                        build=lambda rows: rows.order_by().values(group=group).annotate(**aggregates))
 
 
 @dataclass(frozen=True)
