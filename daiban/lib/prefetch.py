@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, ForeignObjectRel, Model, QuerySet
+from django.db.models import F, ForeignObjectRel, Model, QuerySet, prefetch_related_objects
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -30,6 +30,11 @@ def prefetched(instance, name: str, otherwise: Iterable) -> list:
 # relations of their own that the page follows (each would be a query per row).
 
 _PREFIX = "json__"
+
+
+def prefetch_as(instances: list[Model], queryset: QuerySet) -> None:
+    """Prefetch on `instances` (read some other way, say a prepared read) the related rows `queryset` would."""
+    prefetch_related_objects(instances, *queryset._prefetch_related_lookups)  # type: ignore[attr-defined]
 
 
 def with_json_children(parents: QuerySet, *relations: str) -> QuerySet:

@@ -46,6 +46,7 @@ class _Part:
     model: type[models.Model]
     prefix: str
     attnames: tuple[str, ...]
+    reverse: str | None = None  # a reverse one-to-one's own field back to the parent, cached on it too
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class _Compiled:
     compiler: SQLCompiler
     converters: dict[int, Any]  # the compiler's, per column: the columns come back as the queryset gives them
     names: tuple[str, ...]  # the columns, in order
+    annotations: tuple[str, ...]  # those of them that are the queryset's annotations (set on the row's instance)
     pk_column: str  # the row's primary key as the SQL names it, for `within`
     parts: tuple[_Part, ...]
 
@@ -104,12 +106,16 @@ class Prepared(Generic[M]):
         for path in self._related:
             names = tuple(path.split("__"))
             related = model
+            reverse = None
             for name in names:
                 field = related._meta.get_field(name)
-                if not (field.many_to_one or field.one_to_one) or field.auto_created:
-                    raise ValueError(f"{path}: only forward relations, as select_related takes them")
+                if not (field.many_to_one or field.one_to_one) or (field.auto_created and not field.one_to_one):
+                    raise ValueError(f"{path}: only forward relations and reverse one-to-one ones, as select_related "
+                                     "takes them")
+                reverse = field.field.name if field.auto_created else None  # type: ignore[union-attr]
                 related = field.related_model  # type: ignore[assignment]
-            parts.append(_Part(names, related, path + "__", tuple(f.attname for f in related._meta.concrete_fields)))
+            parts.append(_Part(names, related, path + "__", tuple(f.attname for f in related._meta.concrete_fields),
+                               reverse))
         return parts
 
     def _compile(self, using: str) -> _Compiled:
@@ -136,7 +142,7 @@ class Prepared(Generic[M]):
         quote = connections[using].ops.quote_name
         converters = compiler.get_converters([column[0] for column in compiler.select[:compiler.col_count]])
         compiled = _Compiled(sql=sql, params=tuple(params), slots=slots, compiler=compiler, converters=converters,
-                             names=names,
+                             names=names, annotations=tuple(built.query.annotations),
                              pk_column=f"{quote(meta.db_table)}.{quote(meta.pk.column or meta.pk.attname)}", parts=tuple(parts))
         self._compiled[using] = compiled
         return compiled
@@ -152,9 +158,11 @@ class Prepared(Generic[M]):
                 parent = made[part.path[:-1]]
                 if parent is not None:
                     parent._state.fields_cache[part.path[-1]] = instance
+                    if instance is not None and part.reverse is not None:
+                        instance._state.fields_cache[part.reverse] = parent  # a plan's case, as select_related
         root = made[()]
         assert root is not None  # the row's own primary key is never NULL
-        for name in compiled.names:
-            if "__" not in name and name not in root.__dict__:
+        for name in compiled.annotations:
+            if name not in root.__dict__:
                 setattr(root, name, row[name])  # an annotation, as the queryset sets it
         return root  # type: ignore[return-value]

@@ -6,9 +6,11 @@ from django.db import connection
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 
+from daiban.cases.models import Case
 from daiban.lib.aggregates import json_rows
 from daiban.lib.prepared import Prepared
 from daiban.org.models import AgencyBody, RoleGrant, User
+from daiban.plans.models import TaskPlan
 
 PEOPLE = Prepared(lambda username: User.objects.filter(username=username).annotate(
     granted=json_rows(RoleGrant.objects, parent="user", row=F("role"))), related=("body", "department"),
@@ -56,3 +58,25 @@ def test_on_postgresql_the_statement_is_planned_once_per_connection(demo):
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
                        ['SELECT "org_user"."id"%'])
         assert cursor.fetchone()[0] == 1
+
+
+CASE_WITH_PLAN = Prepared(lambda case_id: Case.objects.filter(pk=case_id), related=("plan", "plan__generated_by"),
+                          case_id=987_654_321_985)
+
+
+@pytest.mark.django_db
+def test_a_reverse_one_to_one_comes_with_the_row_as_select_related_brings_it(demo):
+    planned = Case.objects.filter(plan__isnull=False).select_related("plan__generated_by").first()
+    unplanned = Case.objects.filter(plan__isnull=True).first()
+    assert planned is not None and unplanned is not None  # the demo county has both
+    with CaptureQueriesContext(connection) as captured:
+        found = CASE_WITH_PLAN.first(case_id=planned.pk)
+        assert found is not None
+        assert (found.plan.pk, found.plan.generated_by, found.plan.case) == (
+            planned.plan.pk, planned.plan.generated_by, found)
+        assert found.plan.case is found  # the way back without a query, as select_related sets it
+        without = CASE_WITH_PLAN.first(case_id=unplanned.pk)
+        assert without is not None
+        with pytest.raises(TaskPlan.DoesNotExist):
+            without.plan  # noqa: B018 — no plan, and no query to find that out
+    assert len(captured) == 2
