@@ -128,7 +128,8 @@ def _grouped_sql(queryset: QuerySet, group: F | Expression,
     """The SQL of `queryset`'s rows grouped by `group` (selected as "group", then the aggregates in their order) and
     the names of the aggregates that count or sum whole numbers, or None when nothing can match (.none(), or a
     filter that rules out every row)."""
-    key = (expression_key(group), tuple((name, expression_key(aggregate)) for name, aggregate in aggregates.items()))
+    parts = (expression_key(group), *(expression_key(aggregate) for aggregate in aggregates.values()))
+    key = None if None in parts else (parts, tuple(aggregates))
     return _GROUPED.sql(queryset, key=key,
                         build=lambda rows: rows.order_by().values(group=group).annotate(**aggregates))
 

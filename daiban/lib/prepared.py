@@ -46,7 +46,8 @@ class _Part:
     model: type[models.Model]
     prefix: str
     attnames: tuple[str, ...]
-    reverse: str | None = None  # a reverse one-to-one's own field back to the parent, cached on it too
+    cache: str = ""  # where the parent keeps it (the relation's accessor)
+    back: str | None = None  # where it keeps the parent, for a one-to-one either way (as select_related does)
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,18 @@ class Prepared(Generic[M]):
         for path in self._related:
             names = tuple(path.split("__"))
             related = model
-            reverse = None
+            cache, back = "", None
             for name in names:
                 field = related._meta.get_field(name)
                 if not (field.many_to_one or field.one_to_one) or (field.auto_created and not field.one_to_one):
                     raise ValueError(f"{path}: only forward relations and reverse one-to-one ones, as select_related "
                                      "takes them")
-                reverse = field.field.name if field.auto_created else None  # type: ignore[union-attr]
+                cache = field.cache_name  # type: ignore[union-attr]
+                back = (field.field.cache_name if field.auto_created  # type: ignore[union-attr]
+                        else field.remote_field.cache_name if field.one_to_one else None)  # type: ignore[union-attr]
                 related = field.related_model  # type: ignore[assignment]
             parts.append(_Part(names, related, path + "__", tuple(f.attname for f in related._meta.concrete_fields),
-                               reverse))
+                               cache, back))
         return parts
 
     def _compile(self, using: str) -> _Compiled:
@@ -157,9 +160,9 @@ class Prepared(Generic[M]):
             if part.path:
                 parent = made[part.path[:-1]]
                 if parent is not None:
-                    parent._state.fields_cache[part.path[-1]] = instance
-                    if instance is not None and part.reverse is not None:
-                        instance._state.fields_cache[part.reverse] = parent  # a plan's case, as select_related
+                    parent._state.fields_cache[part.cache] = instance
+                    if instance is not None and part.back is not None:
+                        instance._state.fields_cache[part.back] = parent  # a plan's case, a request's case
         root = made[()]
         assert root is not None  # the row's own primary key is never NULL
         for name in compiled.annotations:

@@ -23,11 +23,11 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
-from django.db.models.expressions import Col
+from django.db.models import Avg, Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import BaseExpression, Col, F, Star
 from django.db.models.lookups import Lookup
 from django.db.models.sql import Query
 from django.db.models.sql.where import NothingNode, WhereNode
@@ -36,7 +36,6 @@ T = TypeVar("T")
 
 SIZE = 512  # shapes kept per process (a shape is one statement's text: a few kilobytes)
 _SCALARS = (bool, int, float, Decimal, str, dt.date)  # datetime is a date; each passed to the driver as it is
-_INT64 = range(-2**63, 2**63)
 LOOKUPS = frozenset({"exact", "in", "range", "gt", "gte", "lt", "lte", "isnull"})  # their values pass unchanged
 
 
@@ -56,15 +55,19 @@ class _Statement(Generic[T]):
     note: T
 
 
-def _value(value: Any) -> type:
-    if type(value) is int and value not in _INT64:
-        raise _Unshaped  # Django answers an out-of-range integer without SQL (no row, or every row)
+def _value(value: Any, field: Any, connection: BaseDatabaseWrapper) -> type:
     if not isinstance(value, _SCALARS):
         raise _Unshaped
+    if type(value) is int:
+        # Django writes no condition, or none of the statement, for an integer outside the column's range (a
+        # negative one on a positive field, one past 32 bits on PostgreSQL's integer): its SQL depends on the value
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise _Unshaped
     return type(value)
 
 
-def _lookup(node: Lookup, values: list, connection: BaseDatabaseWrapper) -> Hashable:
+def _lookup(node: Lookup, values: list, connection: BaseDatabaseWrapper, everywhere: bool) -> Hashable:
     lhs, rhs = node.lhs, node.rhs
     if type(lhs) is not Col or node.lookup_name not in LOOKUPS:
         raise _Unshaped
@@ -77,39 +80,46 @@ def _lookup(node: Lookup, values: list, connection: BaseDatabaseWrapper) -> Hash
         if not isinstance(rhs, (list, tuple)):
             raise _Unshaped  # a set's order is its own: the first compilation's would not hold
         given = [value for value in dict.fromkeys(rhs) if value is not None]  # as In.process_rhs keeps them
-        if not given:
-            raise _Empty
+        if not given:  # no row, as Django answers it: when every row must match it; else Django's own SQL
+            raise _Empty if everywhere else _Unshaped
     elif isinstance(rhs, (list, tuple)):
         if node.lookup_name != "range" or len(rhs) != 2:
             raise _Unshaped
         given = list(rhs)
     else:
         given = [rhs]
-    kinds = tuple(_value(value) for value in given)
     # each value as the lookup hands it to the driver (a date as text on SQLite): FieldGetDbPrepValueMixin's way
     field = lhs.output_field
+    target = getattr(field, "target_field", None) or field
+    kinds = tuple(_value(value, target, connection) for value in given)
     prepare = getattr(getattr(field, "target_field", None), "get_db_prep_value", None) or field.get_db_prep_value
     values.extend(prepare(value, connection, prepared=True) for value in given)
     return type(node), column, kinds
 
 
-def _where(node: Any, values: list, connection: BaseDatabaseWrapper) -> Hashable:
+def _where(node: Any, values: list, connection: BaseDatabaseWrapper, everywhere: bool = True) -> Hashable:
+    """The node's shape, its values added to `values`. `everywhere`: every row must match the node (it is reached
+    from the root through ANDs only), so a part that matches nothing leaves the whole statement matching nothing."""
     if type(node) is WhereNode:
-        return node.connector, node.negated, tuple(_where(child, values, connection) for child in node.children)
+        inner = everywhere and node.connector == "AND" and not node.negated
+        return node.connector, node.negated, tuple(_where(child, values, connection, inner)
+                                                   for child in node.children)
     if type(node) is NothingNode:
-        raise _Empty
+        raise _Empty if everywhere else _Unshaped
     if isinstance(node, Lookup):
-        return _lookup(node, values, connection)
+        return _lookup(node, values, connection, everywhere)
     raise _Unshaped
 
 
 def _shape(query: Query, values: list, connection: BaseDatabaseWrapper) -> Hashable:
-    if (query.annotations or query.extra or query.combinator or query.distinct or query.values_select
-            or query.select or query.group_by is not None or query.low_mark or query.high_mark is not None
-            or query.select_for_update or query.where.contains_aggregate):
-        raise _Unshaped
+    if (query.annotations or query.extra or query.extra_tables or query.combinator or query.distinct
+            or query.values_select or query.select or query.group_by is not None or query.low_mark
+            or query.high_mark is not None or query.select_for_update or getattr(query, "_filtered_relations", None)
+            or query.where.contains_aggregate):
+        raise _Unshaped  # a FilteredRelation's condition, say, is written in a join, with values of its own
     joins = tuple((alias, join.table_name, getattr(join, "join_type", None), getattr(join, "parent_alias", None),
-                   getattr(getattr(join, "join_field", None), "name", None), getattr(join, "nullable", None))
+                   getattr(getattr(join, "join_field", None), "name", None), getattr(join, "nullable", None),
+                   bool(query.alias_refcount.get(alias)))  # a join no longer used is not written
                   for alias, join in query.alias_map.items())
     return query.model, joins, _where(query.where, values, connection)
 
@@ -124,11 +134,14 @@ class Shapes(Generic[T]):
         self._kept: OrderedDict[Hashable, _Statement[T] | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def sql(self, queryset: QuerySet, *, key: Hashable,
+    def sql(self, queryset: QuerySet, *, key: Hashable | None,
             build: Callable[[QuerySet], QuerySet]) -> tuple[str, tuple, T] | None:
-        """The statement of build(queryset), its parameters and the note; None when it matches nothing."""
+        """The statement of build(queryset), its parameters and the note; None when it matches nothing. A None
+        `key` (what build adds could not be told apart, see expression_key): compiled every time."""
         values: list = []
         try:
+            if key is None:
+                raise _Unshaped
             shape = (queryset.db, key, _shape(queryset.query, values, connections[queryset.db]))
         except _Empty:
             return None
@@ -173,6 +186,8 @@ class Shapes(Generic[T]):
             where_sql, where_params = compiler.compile(compiler.where)
         except EmptyResultSet:
             return answer, None
+        except FullResultSet:  # no condition (every row): the statement has no WHERE clause
+            where_sql, where_params = "", []
         clause = f" WHERE {where_sql}" if where_sql else ""
         if clause and sql.count(clause) != 1:
             return answer, None
@@ -184,7 +199,24 @@ class Shapes(Generic[T]):
         return answer, _Statement(sql, tuple(params[:start]), tuple(params[end:]), note)
 
 
-def expression_key(expression: Any) -> Hashable:
-    """What tells two expressions of a read's own apart (a group key, an aggregate) without Django's costly
-    `identity`: what repr shows (class, arguments, distinct, filter) and an output field given explicitly."""
-    return type(expression), repr(expression), type(expression.__dict__.get("output_field"))
+_SUMS = (Avg, Count, Max, Min, Sum)
+
+
+def expression_key(expression: Any) -> Hashable | None:
+    """What tells two of a read's expressions apart (a group key, an aggregate), or None when this module cannot
+    say (a subquery, a filter): a column, or a plain aggregate of one, by its class, column and distinct; another
+    expression (TruncMonth, a constant) by Django's own `identity`, its constructor's arguments."""
+    if type(expression) is F:
+        return F, repr(expression)  # F(catalog_item__department)
+    if (type(expression) in _SUMS and expression.filter is None and expression.default is None
+            and "output_field" not in expression.__dict__ and len(expression.source_expressions) == 1):
+        source = expression.source_expressions[0]
+        if type(source) is F:
+            return type(expression), repr(source), expression.distinct
+        if type(source) is Star:
+            return type(expression), "*", expression.distinct
+    for part in expression.flatten():
+        if isinstance(part, (BaseExpression, Q)) and (getattr(part, "subquery", False) or isinstance(
+                part, (Subquery, OuterRef, Q)) or getattr(part, "filter", None) is not None):
+            return None  # a subquery's identity is its queryset's, which lives no longer than the read
+    return expression.identity

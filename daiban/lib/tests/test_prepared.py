@@ -60,12 +60,12 @@ def test_on_postgresql_the_statement_is_planned_once_per_connection(demo):
         assert cursor.fetchone()[0] == 1
 
 
-CASE_WITH_PLAN = Prepared(lambda case_id: Case.objects.filter(pk=case_id), related=("plan", "plan__generated_by"),
-                          case_id=987_654_321_985)
+CASE_WITH_PLAN = Prepared(lambda case_id: Case.objects.filter(pk=case_id),
+                          related=("plan", "plan__generated_by", "request"), case_id=987_654_321_985)
 
 
 @pytest.mark.django_db
-def test_a_reverse_one_to_one_comes_with_the_row_as_select_related_brings_it(demo):
+def test_one_to_ones_either_way_come_with_the_row_as_select_related_brings_them(demo):
     planned = Case.objects.filter(plan__isnull=False).select_related("plan__generated_by").first()
     unplanned = Case.objects.filter(plan__isnull=True).first()
     assert planned is not None and unplanned is not None  # the demo county has both
@@ -75,6 +75,7 @@ def test_a_reverse_one_to_one_comes_with_the_row_as_select_related_brings_it(dem
         assert (found.plan.pk, found.plan.generated_by, found.plan.case) == (
             planned.plan.pk, planned.plan.generated_by, found)
         assert found.plan.case is found  # the way back without a query, as select_related sets it
+        assert found.request.case is found  # and that of a one-to-one the row holds
         without = CASE_WITH_PLAN.first(case_id=unplanned.pk)
         assert without is not None
         with pytest.raises(TaskPlan.DoesNotExist):

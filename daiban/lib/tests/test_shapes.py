@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Trunc, TruncMonth
 from django.db.models.sql import compiler
 from django.utils import timezone
 
+from daiban.closure.models import Closure
 from daiban.lib import shapes
 from daiban.lib.shapes import Shapes, expression_key
 from daiban.org.models import AgencyBody, RoleGrant, User
@@ -162,3 +164,71 @@ def test_it_keeps_the_latest_shapes_up_to_its_size(demo, settings, monkeypatch):
     assert compiled[0] == 3
     _answer(kept, User.objects.filter(body__in=bodies[1:2]))  # let go: compiled again
     assert compiled[0] == 4
+
+
+def _answers_as_django(kept: Shapes, queryset: QuerySet, build=_by_body) -> None:
+    answer = kept.sql(queryset, key=KEY, build=build)
+    try:
+        own = build(queryset).query.sql_with_params()
+    except EmptyResultSet:
+        assert answer is None
+        return
+    assert answer is not None and answer[:2] == (own[0], tuple(own[1]))
+    assert _rows(answer) == sorted(build(queryset).values_list(*build(queryset).query.values_select,
+                                                               *build(queryset).query.annotation_select), key=repr)
+
+
+@pytest.mark.django_db
+def test_an_empty_in_list_under_or_or_not_is_a_condition_like_any_other(demo, settings):
+    settings.SQL_SHAPES_CHECK = False
+    kept = Shapes(_names)
+    for queryset in (User.objects.filter(Q(body__in=[]) | Q(username="center")), User.objects.exclude(body__in=[]),
+                     User.objects.filter(~Q(pk__in=[None]), is_active=True)):
+        _answers_as_django(kept, queryset)
+        assert _rows(kept.sql(queryset, key=KEY, build=_by_body))  # rows, not "nothing matches"
+
+
+@pytest.mark.django_db
+def test_an_integer_outside_its_column_s_range_is_written_as_django_writes_it(demo, settings):
+    settings.SQL_SHAPES_CHECK = False
+    Closure.objects.filter(pk=Closure.objects.order_by("pk").values("pk")[:1]).update(workdays_used=None)
+    assert Closure.objects.filter(workdays_used__isnull=True).exists() and Closure.objects.count() > 1
+    kept = Shapes(_names)
+
+    def total(rows: QuerySet) -> QuerySet:
+        return rows.order_by().values(group=Value(0)).annotate(n=Count("pk"))
+
+    for queryset in (Closure.objects.filter(workdays_used__gte=3), Closure.objects.filter(workdays_used__gte=-1),
+                     Closure.objects.filter(workdays_used__lt=-1), Closure.objects.filter(pk__gt=2**63)):
+        _answers_as_django(kept, queryset, total)
+    assert len(kept._kept) == 1  # only the value in range was kept
+
+
+@pytest.mark.django_db
+def test_a_queryset_without_conditions_is_kept_and_answered(demo, settings):
+    settings.SQL_SHAPES_CHECK = False
+    kept = Shapes(_names)
+    for _ in range(2):
+        _answers_as_django(kept, User.objects.all())
+    assert len(kept._kept) == 1 and next(iter(kept._kept.values())) is not None
+
+
+@pytest.mark.django_db
+def test_a_filtered_relation_s_values_are_its_own(demo, settings):
+    settings.SQL_SHAPES_CHECK = False
+    kept = Shapes(_names)
+    names = list(AgencyBody.objects.order_by("pk").values_list("name", flat=True)[:2])
+    for name in names:
+        _answers_as_django(kept, User.objects.annotate(
+            unit=FilteredRelation("body", condition=Q(body__name=name))).filter(unit__isnull=False))
+    assert not kept._kept
+
+
+def test_expressions_are_told_apart_by_what_writes_their_sql():
+    assert expression_key(Sum("finished")) == expression_key(Sum("finished")) != expression_key(Sum("on_time"))
+    assert expression_key(Count("pk")) != expression_key(Count("pk", distinct=True)) != expression_key(Count("*"))
+    assert expression_key(Trunc("date_joined", "month")) != expression_key(Trunc("date_joined", "year"))
+    assert expression_key(TruncMonth("day")) == expression_key(TruncMonth("day"))
+    assert expression_key(Value(0)) != expression_key(Value(1))
+    assert expression_key(Count("pk", filter=Q(is_active=True))) is None  # a filter's values: compiled each time
+    assert expression_key(Sum(Subquery(User.objects.filter(pk=OuterRef("agent")).values("pk")))) is None
