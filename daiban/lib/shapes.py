@@ -88,12 +88,11 @@ def _lookup(node: Lookup, values: list, connection: BaseDatabaseWrapper, everywh
         given = list(rhs)
     else:
         given = [rhs]
-    # each value as the lookup hands it to the driver (a date as text on SQLite): FieldGetDbPrepValueMixin's way
-    field = lhs.output_field
-    target = getattr(field, "target_field", None) or field
-    kinds = tuple(_value(value, target, connection) for value in given)
-    prepare = getattr(getattr(field, "target_field", None), "get_db_prep_value", None) or field.get_db_prep_value
-    values.extend(prepare(value, connection, prepared=True) for value in given)
+    # each value as the lookup hands it to the driver (a date as text on SQLite): FieldGetDbPrepValueMixin's way, by
+    # the field a foreign key points at
+    field = getattr(lhs.output_field, "target_field", None) or lhs.output_field
+    kinds = tuple(_value(value, field, connection) for value in given)
+    values.extend(field.get_db_prep_value(value, connection, prepared=True) for value in given)
     return type(node), column, kinds
 
 
@@ -138,6 +137,9 @@ class Shapes(Generic[T]):
             build: Callable[[QuerySet], QuerySet]) -> tuple[str, tuple, T] | None:
         """The statement of build(queryset), its parameters and the note; None when it matches nothing. A None
         `key` (what build adds could not be told apart, see expression_key): compiled every time."""
+        def fresh() -> tuple[str, tuple, T] | None:
+            return self._compiled(build(queryset).query, queryset.db)[0]
+
         values: list = []
         try:
             if key is None:
@@ -146,7 +148,7 @@ class Shapes(Generic[T]):
         except _Empty:
             return None
         except _Unshaped:
-            return self._compiled(build(queryset).query, queryset.db)[0]
+            return fresh()
         with self._lock:
             known = shape in self._kept
             statement = self._kept.get(shape)
@@ -160,10 +162,10 @@ class Shapes(Generic[T]):
                     self._kept.popitem(last=False)
             return answer
         if statement is None:  # a shape whose values this module could not place: compiled every time
-            return self._compiled(build(queryset).query, queryset.db)[0]
+            return fresh()
         answer = statement.sql, (*statement.before, *values, *statement.after), statement.note
         if settings.SQL_SHAPES_CHECK:
-            compiled = self._compiled(build(queryset).query, queryset.db)[0]
+            compiled = fresh()
             if compiled is None or compiled[:2] != answer[:2]:
                 raise AssertionError(f"a statement kept for its shape differs from the queryset's own:\n{answer[:2]}"
                                      f"\n{compiled and compiled[:2]}")
