@@ -545,22 +545,24 @@ def _ratio(part, whole, places: int) -> float | None:
 
 
 def derive(raw: dict) -> dict:
-    """The published figures from one group's counts."""
-    completed = raw.get("completed", 0)
+    """The published figures from one group's counts. (Read into locals once: the county's statistics derive
+    ~580 rows a page.)"""
+    get = raw.get
+    completed, finished, accepted, overdue = (get("completed", 0), get("finished", 0), get("accepted", 0),
+                                              get("overdue", 0))
     return {
-        "received": raw.get("received", 0),
-        "accepted": raw.get("accepted", 0),
+        "received": get("received", 0),
+        "accepted": accepted,
         "completed": completed,
-        "terminated": raw.get("terminated", 0),
-        "finished_items": raw.get("finished", 0),
-        "on_time_rate": _ratio(raw.get("on_time", 0), raw.get("finished", 0), 4),
-        "avg_workdays": _ratio(raw.get("workdays", 0), raw.get("finished", 0), 1),
-        "avg_limit": _ratio(raw.get("limit", 0), raw.get("finished", 0), 1),
-        "overdue": raw.get("overdue", 0),
-        "overdue_rate": _ratio(raw.get("overdue", 0), raw.get("accepted", 0), 4),
-        "visits_per_case": _ratio(raw.get("visits", 0), completed, 2),
-        "satisfaction": _ratio(raw.get("score_sum", 0), raw.get("scores", 0), 2),
-        "reported_up": raw.get("reported_up", 0),
-        "report_up_late": raw.get("report_up_late", 0),
+        "terminated": get("terminated", 0),
+        "finished_items": finished,
+        "on_time_rate": _ratio(get("on_time", 0), finished, 4),
+        "avg_workdays": _ratio(get("workdays", 0), finished, 1),
+        "avg_limit": _ratio(get("limit", 0), finished, 1),
+        "overdue": overdue,
+        "overdue_rate": _ratio(overdue, accepted, 4),
+        "visits_per_case": _ratio(get("visits", 0), completed, 2),
+        "satisfaction": _ratio(get("score_sum", 0), get("scores", 0), 2),
+        "reported_up": get("reported_up", 0),
+        "report_up_late": get("report_up_late", 0),
     }
-

@@ -21,7 +21,6 @@ from daiban.assessment.figures import (
     finished_items,
     read_together,
     rollup_parts,
-    summed,
 )
 from daiban.assessment.item_states import case_warning
 from daiban.assessment.models import CaseMonthRollup, CaseRollup, Export
@@ -165,19 +164,18 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
     """Per catalog item finished in P: items, mean actual working days and how many exceeded the limit;
     from the rollups for a county-wide reader, else grouped from the scope's items."""
     rows: Iterable[Mapping[str, Any]]
-    if scoped.county_wide:  # whole months from the catalog items' month rollups, the days around them
-        sums = dict(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late"))
-        found: dict[int, dict[str, Any]] = {}
-        described: dict[int, dict[str, Any]] = {}
-        for part in rollup_parts(period, ItemCatalogMonthRollup.objects.filter(finished__gt=0),
-                                 ItemRollup.objects.filter(finished__gt=0)):
-            grouped: Iterable[dict[str, Any]] = part.order_by().values("catalog_item", **CATALOG).annotate(**sums)
-            counted = {}
-            for row in grouped:
-                counted[row["catalog_item"]] = {name: row.pop(name) for name in sums}
-                described[row["catalog_item"]] = row
-            summed(found, counted)
-        rows = [{**described[pk], **sums_of} for pk, sums_of in found.items()]
+    if scoped.county_wide:
+        # whole months from the catalog items' month rollups, the days around them; grouped by catalog item alone in
+        # one statement and named after: the week's day rows (~5k at province scale) grouped with the names joined
+        # took 3.4 ms, grouped alone 0.8
+        sums: dict[str, Aggregate] = dict(items=Sum("finished"), workdays=Sum("workdays"), late_items=Sum("late"))
+        months, days = rollup_parts(period, ItemCatalogMonthRollup.objects.filter(finished__gt=0),
+                                    ItemRollup.objects.filter(finished__gt=0))
+        found = read_together({0: [Read(months, "catalog_item", sums), Read(days, "catalog_item", sums)]})[0]
+        described = {row["catalog_item"]: row for row in CatalogItem.objects.filter(pk__in=list(found)).order_by()
+                     .values("code", "name", catalog_item=F("pk"), department_name=F("department__name"),
+                             limit=F("limit_workdays"))} if found else {}
+        rows = [{**described[pk], **counted} for pk, counted in found.items()]
     else:
         ensure_for_finished_items(period.end)
         rows = (finished_items(scoped, period).annotate(actual=actual_workdays())

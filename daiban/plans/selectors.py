@@ -24,6 +24,7 @@ from daiban.catalog.prerequisites import bound_prerequisites
 from daiban.catalog.shape import catalog_shape
 from daiban.lib import clock
 from daiban.lib.aggregates import json_rows
+from daiban.lib.once import prefetches_written_once
 from daiban.lib.personal import mask_phone
 from daiban.lib.prefetch import (
     from_json_rows,
@@ -76,7 +77,8 @@ def _plan_page_reads() -> QuerySet[Case]:
     """The plan page's reads, built once per process: resolving the JSON children's subqueries took as much CPU
     as compiling and running all the page's queries (bench/README.md, plan page). Depends on the models alone;
     each request filters a clone (as a view's class-level queryset), this one is never evaluated."""
-    return with_plan_reads(with_case_reads(Case.objects.select_related(*CASE_ROW_READS), items=plan_items()))
+    return prefetches_written_once(
+        with_plan_reads(with_case_reads(Case.objects.select_related(*CASE_ROW_READS), items=plan_items())))
 
 
 # The plan page's case row: _plan_page_reads' row (its joined rows and JSON children), without its prefetches.
