@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Prefetch, QuerySet
-from django.db.models.expressions import Col
+from django.db.models.expressions import BaseExpression, Col
 from django.db.models.lookups import In
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
@@ -55,21 +55,42 @@ def _live(query: Query) -> dict:
             if query.alias_refcount.get(alias) and not isinstance(join, BaseTable)}
 
 
+def _same(mine: Any, theirs: Any) -> bool:
+    """Whether an attribute of the filtered query is the base's: expressions by identity (a clone shares them; two
+    equal ones may still write different SQL, Value(1) and Value(True)), containers element by element."""
+    if mine is theirs:
+        return True
+    if type(mine) is not type(theirs) or isinstance(mine, BaseExpression):
+        return False
+    if isinstance(mine, dict):
+        return mine.keys() == theirs.keys() and all(_same(value, theirs[key]) for key, value in mine.items())
+    if isinstance(mine, (list, tuple)):
+        return len(mine) == len(theirs) and all(_same(a, b) for a, b in zip(mine, theirs, strict=True))
+    return bool(mine == theirs)
+
+
 def _cached(name: str) -> bool:
     return name.endswith("_cache") or name == "base_table"  # worked out from the rest on first use
 
 
 class _Statements:
-    """The statements of one marked queryset, per database and number of keys (None: this one cannot be kept)."""
+    """The statements of one marked queryset, per database, column and number of keys (None: this one cannot be
+    kept)."""
 
     def __init__(self, base: Query) -> None:
         self.base = base
-        self.kept: dict[tuple[str, int], _Kept | None] = {}
+        self.kept: dict[tuple[str, Col, int], _Kept | None] = {}
         self.lock = threading.Lock()
         self.compiled = 0  # statements compiled here (the tests count them)
 
-    def keys_of(self, query: Query) -> list[int] | None:
-        """The parents' keys when `query` is the base filtered by them and nothing else, else None."""
+    def __getstate__(self) -> dict:
+        return {"base": self.base}  # a pickled query (say, in a prefetched row) keeps no statement, lock or connection
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["base"])  # type: ignore[misc]
+
+    def keys_of(self, query: Query) -> tuple[Col, list[int]] | None:
+        """The column and the parents' keys when `query` is the base filtered by them and nothing else, else None."""
         base, where = self.base, query.where
         if (type(where) is not WhereNode or where.connector != AND or where.negated
                 or len(where.children) != len(base.where.children) + 1
@@ -85,15 +106,15 @@ class _Statements:
         for name in mine.keys() | theirs.keys():
             if name in _FILTERING or _cached(name):
                 continue
-            if name not in mine or name not in theirs or not (mine[name] is theirs[name] or mine[name] == theirs[name]):
+            if name not in mine or name not in theirs or not _same(mine[name], theirs[name]):
                 return None
         if _live(query) != _live(base):
             return None
-        return keys
+        return last.lhs, keys
 
-    def compiler(self, query: Query, using: str, keys: list[int]) -> SQLCompiler | None:
+    def compiler(self, query: Query, using: str, column: Col, keys: list[int]) -> SQLCompiler | None:
         """A compiler of `query` that writes nothing (the kept statement with these keys), or None: compile it."""
-        kept = self._kept(query, using, len(keys))
+        kept = self._kept(query, using, column, len(keys))
         if kept is None:
             return None
         params = list(kept.params)
@@ -109,8 +130,8 @@ class _Statements:
         compiler.as_sql = lambda with_limits=True, with_col_aliases=False: answer  # type: ignore[method-assign]
         return compiler
 
-    def _kept(self, query: Query, using: str, count: int) -> _Kept | None:
-        key = (using, count)
+    def _kept(self, query: Query, using: str, column: Col, count: int) -> _Kept | None:
+        key = (using, column, count)  # the column: another relation's keys, as many, are another statement
         with self.lock:
             if key in self.kept:
                 return self.kept[key]
@@ -148,8 +169,8 @@ class _WrittenOnce(Query):
     def get_compiler(self, using=None, connection=None, elide_empty=True):
         if using is not None and connection is None and elide_empty:
             statements = self.written_once
-            keys = statements.keys_of(self)
-            if keys is not None and (compiler := statements.compiler(self, using, keys)) is not None:
+            found = statements.keys_of(self)
+            if found is not None and (compiler := statements.compiler(self, using, *found)) is not None:
                 return compiler
         return super().get_compiler(using, connection, elide_empty)
 

@@ -1,8 +1,10 @@
 """A prefetch whose SQL is written once reads what Django's own prefetch reads, compiling once per number of parents."""
 from __future__ import annotations
 
+import pickle
+
 import pytest
-from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, QuerySet, Value, prefetch_related_objects
 from django.db.models.sql import compiler
 
 from daiban.lib.aggregates import json_rows
@@ -64,7 +66,7 @@ def test_a_marked_prefetch_is_compiled_once_per_number_of_parents_and_reads_what
     assert any(rows for rows in expected[1])  # the keys chose the rows: the first pair's statement would not pass
     statements = statements_of(marked)
     assert statements is not None
-    assert sorted(count for _, count in statements.kept) == [1, 2, 3]  # two parents, three, one
+    assert sorted(count for _, _, count in statements.kept) == [1, 2, 3]  # two parents, three, one
     assert statements.compiled == 3
     assert compiled.count("User") == 3  # the four reads of staff compiled three statements
 
@@ -77,7 +79,6 @@ def test_keys_repeated_or_null_are_written_as_django_writes_them(demo):
         assert list(marked.filter(body__in=keys)) == list(_staff().filter(body__in=keys))
         assert [u.user_roles for u in marked.filter(body__in=keys)] == [u.user_roles for u in
                                                                         _staff().filter(body__in=keys)]
-    assert list(marked.filter(body__in=[None])) == []  # nothing to match: no statement, as Django answers it
 
 
 @pytest.mark.django_db
@@ -101,6 +102,36 @@ def test_anything_else_made_from_a_marked_queryset_is_compiled_as_usual(demo):
     assert marked.filter(body__in=keys).count() == _staff().filter(body__in=keys).count()
     assert marked.filter(body__in=keys).exists()
     assert statements_of(marked).kept == {}  # none of them was the marked queryset filtered by keys alone
+
+
+@pytest.mark.django_db
+def test_keys_of_another_column_are_another_statement_and_equal_expressions_are_not_the_same(demo, settings):
+    settings.SQL_SHAPES_CHECK = False  # what production answers
+    bodies = _bodies_with_staff()
+    people = list(User.objects.filter(body__isnull=False).order_by("pk").values_list("pk", flat=True))
+    marked = written_once(_staff())
+    by_body, by_pk = [bodies[0].pk, bodies[1].pk], [people[0], people[-1]]
+    assert list(marked.filter(body__in=by_body)) == list(_staff().filter(body__in=by_body))
+    assert list(marked.filter(pk__in=by_pk)) == list(_staff().filter(pk__in=by_pk))  # as many keys, another column
+    assert len(statements_of(marked).kept) == 2
+    flagged = written_once(User.objects.annotate(flag=Value(1)).order_by("pk"))
+    assert [u.flag for u in flagged.filter(body__in=by_body)] == [1] * len(list(_staff().filter(body__in=by_body)))
+    assert Value(1) == Value(True)  # equal to Django, yet written apart: the annotation is the query's own
+    assert [(type(u.flag), u.flag) for u in flagged.annotate(flag=Value(True)).filter(body__in=by_body)] == [
+        (type(u.flag), u.flag) for u in User.objects.annotate(flag=Value(True)).filter(body__in=by_body)]
+    assert len(statements_of(flagged).kept) == 1  # the first read's; the second was compiled as usual
+
+
+@pytest.mark.django_db
+def test_a_marked_query_pickles_without_its_statements(demo, settings):
+    settings.SQL_SHAPES_CHECK = False
+    bodies = _bodies_with_staff()
+    keys = [bodies[0].pk, bodies[1].pk]
+    marked = written_once(_staff())
+    expected = list(marked.filter(body__in=keys))
+    again = pickle.loads(pickle.dumps(marked.filter(body__in=keys)))
+    assert list(again) == expected
+    assert statements_of(again) is not statements_of(marked)  # its own, empty: no lock or connection was pickled
 
 
 @pytest.mark.django_db
