@@ -174,7 +174,7 @@ def _bottleneck_rows(scoped: Scoped, period: Period) -> list[dict]:
         found = read_together({0: [Read(months, "catalog_item", sums), Read(days, "catalog_item", sums)]})[0]
         described = {row["catalog_item"]: row for row in CatalogItem.objects.filter(pk__in=list(found)).order_by()
                      .values("code", "name", catalog_item=F("pk"), department_name=F("department__name"),
-                             limit=F("limit_workdays"))} if found else {}
+                             limit=F("limit_workdays"))}
         rows = [{**described[pk], **counted} for pk, counted in found.items()]
     else:
         ensure_for_finished_items(period.end)

@@ -94,7 +94,7 @@ class _Statements:
         base, where = self.base, query.where
         if (type(where) is not WhereNode or where.connector != AND or where.negated
                 or len(where.children) != len(base.where.children) + 1
-                or where.children[:-1] != base.where.children):
+                or not _same(where.children[:-1], base.where.children)):
             return None
         last = where.children[-1]
         if not isinstance(last, In) or type(last.lhs) is not Col or not isinstance(last.rhs, (list, tuple)):

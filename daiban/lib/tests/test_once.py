@@ -1,6 +1,7 @@
 """A prefetch whose SQL is written once reads what Django's own prefetch reads, compiling once per number of parents."""
 from __future__ import annotations
 
+import copy
 import pickle
 
 import pytest
@@ -120,6 +121,22 @@ def test_keys_of_another_column_are_another_statement_and_equal_expressions_are_
     assert [(type(u.flag), u.flag) for u in flagged.annotate(flag=Value(True)).filter(body__in=by_body)] == [
         (type(u.flag), u.flag) for u in User.objects.annotate(flag=Value(True)).filter(body__in=by_body)]
     assert len(statements_of(flagged).kept) == 1  # the first read's; the second was compiled as usual
+
+
+@pytest.mark.django_db
+def test_a_condition_equal_to_the_base_s_but_not_its_own_is_compiled_as_usual(demo, settings, monkeypatch):
+    settings.SQL_SHAPES_CHECK = False
+    keys = [body.pk for body in _bodies_with_staff()[:2]]
+    filtered = written_once(User.objects.filter(is_active=True).order_by("pk"))
+    expected = list(User.objects.filter(is_active=True, body__in=keys).order_by("pk"))
+    assert list(filtered.filter(body__in=keys)) == expected
+    other = filtered.all()
+    other.query.where.children[-1] = copy.copy(other.query.where.children[-1])  # equal to Django, not the base's own
+    compiled = _compilations(monkeypatch)
+    assert list(other.filter(body__in=keys)) == expected
+    assert compiled == ["User"]  # compiled afresh, not taken from the kept statement
+    assert list(filtered.filter(body__in=keys)) == expected
+    assert compiled == ["User"]  # the base filtered by keys alone still takes it
 
 
 @pytest.mark.django_db
