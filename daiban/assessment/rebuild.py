@@ -26,6 +26,7 @@ from daiban.assessment.rollups import case_rollups_rebuild
 from daiban.cases.models import Case, TeamMember
 from daiban.closure.models import OwnerEvaluation
 from daiban.closure.served import served_fill
+from daiban.goodbad.stats import figures_advance
 from daiban.plans.models import ItemCatalogMonthRollup, ItemRollup, ItemUnitMonthRollup
 from daiban.plans.rollups import rollups_rebuild
 
@@ -45,5 +46,7 @@ class Rebuilt(NamedTuple):
 
 def statistics_rebuild() -> Rebuilt:
     """Each rebuild in turn (each audited by its own service); answers what each counted."""
-    return Rebuilt(rollups_rebuild(), case_rollups_rebuild(), departments_rebuild(),
-                   served_fill(OwnerEvaluation, Case, TeamMember), agents_rebuild())
+    rebuilt = Rebuilt(rollups_rebuild(), case_rollups_rebuild(), departments_rebuild(),
+                      served_fill(OwnerEvaluation, Case, TeamMember), agents_rebuild())
+    figures_advance()  # served_fill fills evaluations in bulk, without the receivers that advance it
+    return rebuilt

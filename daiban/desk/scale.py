@@ -23,6 +23,7 @@ from daiban.closure.grades import Grade
 from daiban.closure.models import OwnerEvaluation
 from daiban.coordination.models import Issue, Meeting
 from daiban.coordination.states import IssueStatus
+from daiban.goodbad.stats import figures_advance
 from daiban.intake.models import Category, Company, Request, Source
 from daiban.lib import clock
 from daiban.lib.validators import credit_code_check_char
@@ -134,6 +135,7 @@ def generate_cases(count: int, *, seed: int, first_day: dt.date | None = None, l
         with transaction.atomic():
             _batch(start, min(batch, count - start), **context)
         progress(start + min(batch, count - start))
+    figures_advance()  # evaluations made in bulk, without the receivers that advance it
     return made
 
 

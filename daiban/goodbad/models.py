@@ -111,3 +111,13 @@ class ReviewAlert(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "差评期限提醒"
         constraints = [models.UniqueConstraint(fields=["review", "stage", "state"], name="review_alert_once")]
+
+
+class FiguresVersion(models.Model):
+    """One row whose number every committed write to what the 好差评 figures count advances (goodbad.kept): the
+    figures kept in the cache are keyed by it, so none is read after such a write."""
+
+    number = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "好差评统计版本"
