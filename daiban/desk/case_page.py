@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from daiban.cases.models import Case
@@ -38,7 +39,12 @@ def case_page(request: StaffRequest, pk: int) -> HttpResponse:
 def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     context = case_context(request, case, **forms)
     blocked = blocking_issues(case)
-    # Each item beside the titles of the issues that block it (the template's `for item, blocked_by in items`).
-    context["items"] = [(item, blocked.get(item.pk, [])) for item in context["items"]]
+    # Each item beside the titles of the issues that block it and its catalogue page (the template's
+    # `for item, blocked_by, catalog_url in items`), that page reversed once for all the items (item codes are
+    # slugs, as plans:item reverses them: nothing to quote).
+    catalog_url = reverse("catalog:detail", args=["__code__"])
+    context["items"] = [(item, blocked.get(item.pk, []),
+                         catalog_url.replace("/__code__/", f"/{item.catalog_item.code}/"))
+                        for item in context["items"]]
     context["plan_section"] = case_section(request, case)
     return context

@@ -158,9 +158,10 @@ def case_section(request: StaffRequest, case: Case, *, failed: dict | None = Non
         return section
     failed = failed or {}
     memo = _dispatch_memo(case, [row["item"] for row in section["rows"] if "dispatch" in row["actions"]])
+    item_url = reverse("plans:item", args=[case.pk, "__code__"])  # one reversal for all the items (codes are slugs)
     for row in section["rows"]:
         mine = failed.get(row["code"], {})
-        row["url"] = reverse("plans:item", args=[case.pk, row["code"]])  # where each of its forms posts
+        row["url"] = item_url.replace("/__code__/", f"/{row['code']}/")  # where each of its forms posts
         row["action_labels"] = [(action, ACTION_LABELS[action]) for action in row["actions"]]
         row["action_forms"] = [(action, label, mine.get(action) or action_form(action, row["item"], memo=memo))
                                for action, label in row["action_labels"]]
