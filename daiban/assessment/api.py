@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router
@@ -27,6 +26,7 @@ from daiban.assessment.xlsx import xlsx_response
 from daiban.audit.middleware import client_ip
 from daiban.lib import clock, ratelimit
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.kept import kept
 from daiban.lib.schemas import errors
 from daiban.lib.streaming import rows_read_ahead
 from daiban.org.http import StaffRequest
@@ -109,12 +109,8 @@ def parse_year(value: str | None) -> int:
 
 
 def public_stats_cached(year: int) -> dict:
-    key = f"assessment:public:{year}:{clock.today().isoformat()}"
-    answer = cache.get(key)
-    if answer is None:
-        answer = public_year(year)
-        cache.set(key, answer, PUBLIC_CACHE_SECONDS)
-    return answer
+    return kept(f"assessment:public:{year}:{clock.today().isoformat()}", lambda: public_year(year),
+                seconds=PUBLIC_CACHE_SECONDS)
 
 
 @router.get("/public/stats", auth=None, response={200: dict, **errors(429)},

@@ -13,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from daiban.catalog.models import CatalogItem
 from daiban.catalog.prerequisites import Link
+from daiban.lib.kept import kept
 from daiban.org.models import Department, Region
 
 KEY = "catalog:shape:v1"
@@ -48,11 +49,7 @@ def _read() -> Shape:
 
 
 def catalog_shape() -> Shape:
-    shape = cache.get(KEY)
-    if shape is None:
-        shape = _read()
-        cache.set(KEY, shape, timeout=24 * 3600)
-    return shape
+    return kept(KEY, _read, seconds=24 * 3600)
 
 
 def invalidate(**kwargs) -> None:

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf, TruncMonth
@@ -37,6 +36,7 @@ from daiban.goodbad.models import BadReview, FiguresVersion
 from daiban.goodbad.states import Outcome, ReviewStatus
 from daiban.lib import clock
 from daiban.lib.errors import ValidationFailed
+from daiban.lib.kept import kept
 from daiban.org.models import AgencyBody, User
 from daiban.org.permissions import require_role
 from daiban.org.roles import COUNTY_WIDE_ROLES, Role
@@ -137,12 +137,8 @@ def figures(period: Span) -> dict:
     version = FiguresVersion.objects.filter(pk=VERSION).values_list("number", flat=True).first()
     if version is None:
         return counted(period)
-    key = f"goodbad:figures:{version}:{period.start.isoformat()}:{period.end.isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = counted(period)
-        cache.set(key, found, KEEP_SECONDS)
-    return found
+    return kept(f"goodbad:figures:{version}:{period.start.isoformat()}:{period.end.isoformat()}",
+                lambda: counted(period), seconds=KEEP_SECONDS)
 
 
 def _advance_now() -> None:

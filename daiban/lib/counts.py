@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import hashlib
 
-from django.core.cache import cache
 from django.db.models import QuerySet
+
+from daiban.lib.kept import kept
 
 KEEP_SECONDS = 60
 
@@ -13,8 +14,4 @@ def cached_count(rows: QuerySet) -> int:
     """rows.count(), counted at most once a minute for the same query."""
     sql, params = rows.order_by().query.sql_with_params()
     key = "count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = rows.order_by().count()
-        cache.set(key, found, KEEP_SECONDS)
-    return found
+    return kept(key, rows.order_by().count, seconds=KEEP_SECONDS)
