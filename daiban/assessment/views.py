@@ -38,6 +38,7 @@ from daiban.goodbad.stats import figures as good_bad_figures
 from daiban.intake.models import Category
 from daiban.lib import clock
 from daiban.lib.errors import NotFound, ValidationFailed
+from daiban.lib.links import url_for_each
 from daiban.lib.together import at_once
 from daiban.org.http import StaffRequest
 from daiban.org.pages import staff_page
@@ -108,8 +109,8 @@ def _period_query(period: Period) -> dict[str, str]:
 
 
 def _drilled(rows: list[dict], by: str, query: str) -> list[tuple[dict, str]]:
-    drill = reverse("assessment:drill", args=[by, 0])  # one reversal for all the rows
-    return [(row, drill.replace("/0/", f"/{row['key']}/") + "?" + query) for row in rows]
+    drill = url_for_each("assessment:drill", by, placeholder=0)  # one reversal for all the rows
+    return [(row, drill(row["key"]) + "?" + query) for row in rows]
 
 
 @page
@@ -135,7 +136,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
                         key=lambda r: (r["on_time_rate"] is None, -(r["on_time_rate"] or 0))),
         "departments": sorted(({"key": r["key"], "name": r["name"], "overdue": r["overdue"]} for r in departments),
                               key=lambda r: -r["overdue"]),
-        "drill": reverse("assessment:drill", args=["__by__", 0]).replace("/0/", "/__key__/") + "?" + query,
+        "drill": url_for_each("assessment:drill", "__by__", placeholder=0)("__key__") + "?" + query,
     }
     ranking = Shown(table["by_label"], _drilled(table["rows"][:TOP], by, query), len(table["rows"]),
                     reverse("assessment:ranking") + "?" + urlencode({**_period_query(period), "by": by, "order": order}),

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from daiban.cases.models import Case
 from daiban.cases.selectors import cases_for
 from daiban.cases.views import case_context, case_post
 from daiban.coordination.selectors import blocking_issues
+from daiban.lib.links import url_for_each
 from daiban.org.http import StaffRequest
 from daiban.org.pages import staff_page
 from daiban.org.scope import get_in_scope
@@ -40,11 +40,9 @@ def _context(request: StaffRequest, case: Case, **forms: Any) -> dict:
     context = case_context(request, case, **forms)
     blocked = blocking_issues(case)
     # Each item beside the titles of the issues that block it and its catalogue page (the template's
-    # `for item, blocked_by, catalog_url in items`), that page reversed once for all the items (item codes are
-    # slugs, as plans:item reverses them: nothing to quote).
-    catalog_url = reverse("catalog:detail", args=["__code__"])
-    context["items"] = [(item, blocked.get(item.pk, []),
-                         catalog_url.replace("/__code__/", f"/{item.catalog_item.code}/"))
+    # `for item, blocked_by, catalog_url in items`), that page reversed once for all the items.
+    catalog_url = url_for_each("catalog:detail")
+    context["items"] = [(item, blocked.get(item.pk, []), catalog_url(item.catalog_item.code))
                         for item in context["items"]]
     context["plan_section"] = case_section(request, case)
     return context

@@ -114,7 +114,7 @@ class ReviewAlert(models.Model):
 
 
 class FiguresVersion(models.Model):
-    """One row whose number every committed write to what the 好差评 figures count advances (goodbad.kept): the
+    """One row whose number every committed write to what the 好差评 figures count advances (goodbad.stats): the
     figures kept in the cache are keyed by it, so none is read after such a write."""
 
     number = models.BigIntegerField("版本", default=0)

@@ -25,6 +25,7 @@ from daiban.cases.services import require_case_worker
 from daiban.lib import clock
 from daiban.lib.errors import Conflict, ValidationFailed
 from daiban.lib.forms import show_refusal
+from daiban.lib.links import url_for_each
 from daiban.org.http import StaffRequest
 from daiban.org.models import RoleGrant, User
 from daiban.org.pages import staff_page
@@ -158,10 +159,10 @@ def case_section(request: StaffRequest, case: Case, *, failed: dict | None = Non
         return section
     failed = failed or {}
     memo = _dispatch_memo(case, [row["item"] for row in section["rows"] if "dispatch" in row["actions"]])
-    item_url = reverse("plans:item", args=[case.pk, "__code__"])  # one reversal for all the items (codes are slugs)
+    item_url = url_for_each("plans:item", case.pk)  # one reversal for all the items
     for row in section["rows"]:
         mine = failed.get(row["code"], {})
-        row["url"] = item_url.replace("/__code__/", f"/{row['code']}/")  # where each of its forms posts
+        row["url"] = item_url(row["code"])  # where each of its forms posts
         row["action_labels"] = [(action, ACTION_LABELS[action]) for action in row["actions"]]
         row["action_forms"] = [(action, label, mine.get(action) or action_form(action, row["item"], memo=memo))
                                for action, label in row["action_labels"]]
